@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { anyone, command, signedIn } from './command.ts';
+
+export const authHandlers = {
+  'auth.login': command({
+    input: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
+    access: anyone,
+    mutates: true,
+    run: async ({ station, client }, { username, password }) => {
+      const user = await station.users.authenticate(username, password);
+      station.write(() => station.ledger.append({ actor: user.username, action: 'auth.login', subject: `user:${user.username}` }));
+      client.setSession(user);
+      return { user };
+    },
+  }),
+  'auth.logout': command({
+    input: z.object({}).strict(),
+    access: signedIn,
+    mutates: true,
+    run: ({ station, actor, client }) => {
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'auth.logout', subject: `user:${actor.username}` }));
+      client.setSession(null);
+      return { ok: true };
+    },
+  }),
+  'auth.whoami': command({
+    input: z.object({}).strict(),
+    access: signedIn,
+    mutates: false,
+    run: ({ actor }) => ({ user: actor }),
+  }),
+  'auth.changePassword': command({
+    input: z.object({ oldPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict(),
+    access: signedIn,
+    mutates: true,
+    run: async ({ station, actor }, { oldPassword, newPassword }) => {
+      await station.users.authenticate(actor.username, oldPassword, 'confirm');
+      await station.users.setPassword(actor.username, actor.username, newPassword, 'changed');
+      return { ok: true };
+    },
+  }),
+};

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { StationError, isStationError, type SerializedError } from '../core/errors.ts';
+import { Station } from '../core/station.ts';
+import type { Clock } from '../core/clock.ts';
+import type { User } from '../core/access/users.ts';
+import type { Command, CommandContext, Session } from './command.ts';
+import { channels, handlers, type Channel, type Input, type Output } from './index.ts';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+type Listener = (event: string, payload: unknown) => void;
+
+/**
+ * One connected front end (a window, a CLI process, the e2e bridge). Each has its own session,
+ * so a user logged in at one window is not logged in at another.
+ */
+export class ApiClient {
+  private session: Session | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly server: ApiServer;
+
+  constructor(server: ApiServer) {
+    this.server = server;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: string, payload: unknown): void {
+    for (const l of this.listeners) l(event, payload);
+  }
+
+  get user(): User | null {
+    return this.session?.user ?? null;
+  }
+
+  /** Throws StationError on failure (CLI, tests). */
+  async invoke<C extends Channel>(channel: C, payload: Input<C>): Promise<Output<C>> {
+    return this.server.dispatch(this, channel, payload) as Promise<Output<C>>;
+  }
+
+  /** Never throws: the envelope crosses IPC, where Error objects lose their fields. */
+  async call(channel: string, payload: unknown): Promise<Result<unknown>> {
+    try {
+      return { ok: true, value: await this.server.dispatch(this, channel, payload) };
+    } catch (e) {
+      return { ok: false, error: toSerialized(e) };
+    }
+  }
+
+  /** @internal used by the server */
+  currentSession(): Session | null {
+    return this.session;
+  }
+  /** @internal used by the server */
+  replaceSession(session: Session | null): void {
+    this.session = session;
+  }
+}
+
+export function toSerialized(e: unknown): SerializedError {
+  if (isStationError(e)) return e.toJSON();
+  return { code: 'internal', kind: 'io', params: { message: e instanceof Error ? e.message : String(e) } };
+}
+
+export class ApiServer {
+  readonly station: Station;
+  private readonly now: () => number;
+
+  constructor(station: Station) {
+    this.station = station;
+    this.now = () => station.clock.now().getTime();
+  }
+
+  close(): void {
+    this.station.close();
+  }
+
+  connect(): ApiClient {
+    return new ApiClient(this);
+  }
+
+  isChannel(channel: string): channel is Channel {
+    return (channels as string[]).includes(channel);
+  }
+
+  async dispatch(client: ApiClient, channel: string, payload: unknown): Promise<unknown> {
+    if (!this.isChannel(channel)) throw new StationError('input', 'api.unknown_command', { channel });
+    const cmd = handlers[channel] as unknown as Command<never, unknown>;
+    const parsed = cmd.input.safeParse(payload ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new StationError('input', 'api.invalid_input', { channel, field: issue?.path.join('.') || '-', problem: issue?.code ?? 'invalid' });
+    }
+    let actor: User | null = null;
+    const session = client.currentSession();
+    if (cmd.access.kind === 'session') {
+      actor = this.authorize(client, session, cmd.access.roles, channel);
+    }
+    const controller = new AbortController();
+    const ctx: CommandContext = {
+      station: this.station,
+      actor: actor as User,
+      session,
+      emit: (event, data) => client.emit(event, data),
+      client: {
+        setSession: (user) => {
+          const next = user ? { user, token: randomBytes(16).toString('hex'), lastSeen: this.now() } : null;
+          client.replaceSession(next);
+          return next;
+        },
+      },
+      signal: controller.signal,
+    };
+    return cmd.run(ctx, parsed.data as never);
+  }
+
+  /**
+   * Re-reads the user on every call: a user disabled or demoted by an admin loses access at
+   * their next action, not at their next login.
+   */
+  private authorize(client: ApiClient, session: Session | null, allowed: readonly string[] | 'any', channel: string): User {
+    if (!session) throw new StationError('denied', 'auth.required', {});
+    const idleMs = this.station.settings.get('session.idleMinutes') * 60_000;
+    if (this.now() - session.lastSeen > idleMs) {
+      client.replaceSession(null);
+      client.emit('session.ended', { reason: 'idle' });
+      throw new StationError('denied', 'auth.session_expired', {});
+    }
+    let user: User;
+    try {
+      user = this.station.users.get(session.user.username);
+    } catch {
+      client.replaceSession(null);
+      throw new StationError('denied', 'auth.required', {});
+    }
+    if (user.disabled) {
+      client.replaceSession(null);
+      throw new StationError('denied', 'auth.disabled', {});
+    }
+    if (allowed !== 'any' && !user.roles.some((r) => allowed.includes(r))) {
+      // Attempts beyond one's role are what an auditor most wants to see.
+      this.station.write(() =>
+        this.station.ledger.append({ actor: user.username, action: 'auth.forbidden', subject: `command:${channel}`, details: { roles: user.roles } }),
+      );
+      throw new StationError('denied', 'auth.forbidden', { channel, roles: user.roles.join(',') });
+    }
+    session.lastSeen = this.now();
+    session.user = user;
+    return user;
+  }
+}
+
+/**
+ * Opens (or prepares to initialize) the station in dataDir and returns its api server. Front ends
+ * (main, CLI, e2e bridge) call this instead of reaching into core.
+ */
+export function openStationApi(options: { dataDir: string; clock?: Clock }): ApiServer {
+  return new ApiServer(Station.open(options));
+}
+
+export { defaultDataDir } from '../core/paths.ts';
+export { StationError } from '../core/errors.ts';

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { anyone, command, roles } from './command.ts';
+
+export const stationHandlers = {
+  'station.status': command({
+    input: z.object({}).strict(),
+    access: anyone,
+    mutates: false,
+    run: ({ station }) => station.status(),
+  }),
+  'station.init': command({
+    input: z
+      .object({
+        agencyCode: z.string().trim().min(1).max(32),
+        agencyName: z.string().trim().min(1).max(200),
+        passphrase: z.string().min(1).max(1024),
+        timeZone: z.string().min(1).max(64).optional(),
+        admin: z.object({
+          username: z.string().trim().min(1).max(64),
+          displayName: z.string().trim().min(1).max(100),
+          password: z.string().min(1).max(1024),
+        }),
+      })
+      .strict(),
+    access: anyone,
+    mutates: true,
+    run: async ({ station }, input) => station.init(input),
+  }),
+  'station.unlock': command({
+    input: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
+    access: anyone,
+    mutates: false,
+    run: async ({ station }, { passphrase }) => {
+      await station.unlock(passphrase);
+      return station.status();
+    },
+  }),
+  'station.settings': command({
+    input: z.object({}).strict(),
+    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    mutates: false,
+    run: ({ station }) => station.settings.all(),
+  }),
+};

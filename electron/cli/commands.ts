@@ -1,0 +1,296 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { i18n } from 'i18next';
+import type { ApiClient } from '../api/server.ts';
+import { ROLES, type Role } from '../api/index.ts';
+
+export type CliContext = {
+  client: ApiClient;
+  t: i18n['t'];
+  args: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+  json: boolean;
+  print: (human: string, value: unknown) => void;
+  secret: (envName: string, promptKey: string) => Promise<string>;
+  env: NodeJS.ProcessEnv;
+  writeFile: (path: string, text: string) => void;
+};
+
+export type CliCommand = {
+  words: string[];
+  synopsis: string;
+  positionals: string[];
+  options: ParseArgsConfig['options'];
+  /** Whether the acting user must log in (STATION_USER/--user + STATION_PASSWORD). */
+  login: boolean;
+  /** Whether the station passphrase is needed (prompted), or just used when STATION_PASSPHRASE is set. */
+  unlock: 'never' | 'if-available' | 'required';
+  run: (ctx: CliContext) => Promise<number | void>;
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function parseRoles(value: unknown): Role[] {
+  const list = (str(value) ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  return list as Role[];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? '')))) ?? [];
+  return rows.map((r) => r.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd()).join('\n');
+}
+
+/** Display width: CJK characters take two terminal columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+export const cliCommands: CliCommand[] = [
+  {
+    words: ['init'],
+    synopsis: '--agency-code CODE --agency-name NAME --admin USER [--admin-name NAME] [--time-zone TZ]',
+    positionals: [],
+    options: {
+      'agency-code': { type: 'string' },
+      'agency-name': { type: 'string' },
+      admin: { type: 'string' },
+      'admin-name': { type: 'string' },
+      'time-zone': { type: 'string' },
+    },
+    login: false,
+    unlock: 'never',
+    async run({ client, args, t, print, secret }) {
+      const passphrase = await secret('STATION_PASSPHRASE', 'prompt.new_passphrase');
+      const admin = str(args.admin) ?? '';
+      const password = await secret('STATION_PASSWORD', 'prompt.admin_password');
+      const timeZone = str(args['time-zone']);
+      const result = await client.invoke('station.init', {
+        agencyCode: str(args['agency-code']) ?? '',
+        agencyName: str(args['agency-name']) ?? '',
+        passphrase,
+        ...(timeZone ? { timeZone } : {}),
+        admin: { username: admin, displayName: str(args['admin-name']) ?? admin, password },
+      });
+      print(t('init.done', { publicKey: result.publicKey, verifierKey: result.verifierKey }), result);
+    },
+  },
+  {
+    words: ['status'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: false,
+    unlock: 'never',
+    async run({ client, t, print }) {
+      const s = await client.invoke('station.status', {});
+      const human = s.initialized
+        ? t('status.initialized', { dataDir: s.dataDir, code: s.agency?.code, name: s.agency?.name, size: s.ledgerSize, publicKey: s.publicKey, verifierKey: s.verifierKey, version: s.version })
+        : t('status.not_initialized', { dataDir: s.dataDir });
+      print(human, s);
+    },
+  },
+  {
+    words: ['user', 'add'],
+    synopsis: 'USER --role ROLE[,ROLE…] [--name NAME]',
+    positionals: ['USER'],
+    options: { role: { type: 'string' }, name: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, positionals, t, print, secret }) {
+      const username = positionals[0] ?? '';
+      const roles = parseRoles(args.role);
+      const password = await secret('STATION_NEW_PASSWORD', 'prompt.new_user_password');
+      const user = await client.invoke('user.add', { username, displayName: str(args.name) ?? username, roles, password });
+      print(t('user.added', { username: user.username, roles: user.roles.map((r) => t(`roles.${r}`)).join('、') }), user);
+    },
+  },
+  {
+    words: ['user', 'list'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, t, print }) {
+      const users = await client.invoke('user.list', {});
+      const rows = [[t('col.username'), t('col.display_name'), t('col.roles'), t('col.state')]];
+      for (const u of users) rows.push([u.username, u.displayName, u.roles.map((r) => t(`roles.${r}`)).join('、'), u.disabled ? t('state.disabled') : t('state.active')]);
+      print(table(rows), users);
+    },
+  },
+  {
+    words: ['user', 'disable'],
+    synopsis: 'USER [--reason TEXT]',
+    positionals: ['USER'],
+    options: { reason: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, positionals, t, print }) {
+      const user = await client.invoke('user.disable', { username: positionals[0] ?? '', reason: str(args.reason) ?? '' });
+      print(t('user.disabled', { username: user.username }), user);
+    },
+  },
+  {
+    words: ['user', 'enable'],
+    synopsis: 'USER',
+    positionals: ['USER'],
+    options: {},
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, t, print }) {
+      const user = await client.invoke('user.enable', { username: positionals[0] ?? '' });
+      print(t('user.enabled', { username: user.username }), user);
+    },
+  },
+  {
+    words: ['user', 'roles'],
+    synopsis: 'USER --role ROLE[,ROLE…]',
+    positionals: ['USER'],
+    options: { role: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, positionals, t, print }) {
+      const user = await client.invoke('user.setRoles', { username: positionals[0] ?? '', roles: parseRoles(args.role) });
+      print(t('user.roles_set', { username: user.username, roles: user.roles.map((r) => t(`roles.${r}`)).join('、') }), user);
+    },
+  },
+  {
+    words: ['user', 'passwd'],
+    synopsis: 'USER',
+    positionals: ['USER'],
+    options: {},
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, t, print, secret, env, args }) {
+      const username = positionals[0] ?? '';
+      const newPassword = await secret('STATION_NEW_PASSWORD', 'prompt.new_password');
+      const self = (str(args.user) ?? env.STATION_USER ?? '').toLowerCase() === username.toLowerCase();
+      if (self) {
+        await client.invoke('auth.changePassword', { oldPassword: env.STATION_PASSWORD ?? (await secret('STATION_PASSWORD', 'prompt.password')), newPassword });
+      } else {
+        await client.invoke('user.resetPassword', { username, newPassword });
+      }
+      print(t('user.password_set', { username }), { ok: true, username });
+    },
+  },
+  {
+    words: ['ledger', 'show'],
+    synopsis: '[--seq N] [--action A] [--actor USER] [--from ISO] [--to ISO] [--limit N] [--offset N]',
+    positionals: [],
+    options: {
+      seq: { type: 'string' },
+      action: { type: 'string' },
+      actor: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+    },
+    login: true,
+    unlock: 'never',
+    async run({ client, args, t, print }) {
+      if (str(args.seq)) {
+        const detail = await client.invoke('ledger.entry', { seq: Number(args.seq) });
+        const e = detail.entry;
+        print(
+          t('ledger.entry', { seq: e.seq, time: e.time, actor: e.actor, action: e.action, subject: e.subject, details: JSON.stringify(e.details), prev: e.prev, leaf: e.leafHash, checkpoint: detail.checkpoint?.size ?? '-' }),
+          detail,
+        );
+        return;
+      }
+      const res = await client.invoke('ledger.list', {
+        ...(str(args.action) ? { action: str(args.action) } : {}),
+        ...(str(args.actor) ? { actor: str(args.actor) } : {}),
+        ...(str(args.from) ? { from: str(args.from) } : {}),
+        ...(str(args.to) ? { to: str(args.to) } : {}),
+        limit: str(args.limit) ? Number(args.limit) : 50,
+        offset: str(args.offset) ? Number(args.offset) : 0,
+        order: 'asc',
+      });
+      const rows = [[t('col.seq'), t('col.time'), t('col.actor'), t('col.action'), t('col.subject')]];
+      for (const e of res.entries) rows.push([String(e.seq), e.time, e.actor, e.action, e.subject]);
+      print(`${table(rows)}\n${t('ledger.count', { shown: res.entries.length, total: res.total })}`, res);
+    },
+  },
+  {
+    words: ['ledger', 'verify'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, t, print }) {
+      const result = await client.invoke('ledger.verify', {});
+      if (result.ok) {
+        print(t('ledger.verify_ok', { size: result.size, checkpoints: result.checkpoints, root: result.root }), result);
+        return 0;
+      }
+      print(t('ledger.verify_failed', { seq: result.firstBadSeq, reason: t(`ledger.reason.${result.reason}`, { defaultValue: result.reason }) }), result);
+      return 1;
+    },
+  },
+  {
+    words: ['ledger', 'checkpoint'],
+    synopsis: '[--out FILE]',
+    positionals: [],
+    options: { out: { type: 'string' } },
+    login: true,
+    unlock: 'required',
+    async run({ client, args, t, print, writeFile }) {
+      const cp = await client.invoke('ledger.checkpoint', {});
+      const out = str(args.out);
+      if (out) writeFile(out, cp.note);
+      print(out ? t('ledger.checkpoint_written', { size: cp.size, path: out }) : cp.note.trimEnd(), cp);
+    },
+  },
+  {
+    words: ['ledger', 'prove'],
+    synopsis: 'SEQ [--out FILE]',
+    positionals: ['SEQ'],
+    options: { out: { type: 'string' } },
+    login: true,
+    unlock: 'required',
+    async run({ client, args, positionals, t, print, writeFile }) {
+      const bundle = await client.invoke('ledger.prove', { seqs: [Number(positionals[0])] });
+      const out = str(args.out);
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      if (out) writeFile(out, text);
+      print(out ? t('ledger.proof_written', { seq: positionals[0], size: bundle.size, path: out }) : text.trimEnd(), bundle);
+    },
+  },
+  {
+    words: ['vault', 'verify'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'required',
+    async run({ client, t, print, json }) {
+      let lastShown = -1;
+      const off = client.on((event, payload) => {
+        if (json || event !== 'vault.verify.progress') return;
+        const p = payload as { bytes: number; totalBytes: number; objects: number; totalObjects: number };
+        const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+        if (pct !== lastShown && process.stderr.isTTY) {
+          lastShown = pct;
+          process.stderr.write(`\r${t('vault.progress', { pct, objects: p.objects, total: p.totalObjects })}`);
+        }
+      });
+      try {
+        const result = await client.invoke('vault.verify', {});
+        if (lastShown >= 0) process.stderr.write('\n');
+        if (result.ok) {
+          print(t('vault.verify_ok', { count: result.checked, bytes: result.bytes }), result);
+          return 0;
+        }
+        print(t('vault.verify_failed', { count: result.failures.length, ids: result.failures.map((f) => f.objectId).join(', ') }), result);
+        return 1;
+      } finally {
+        off();
+      }
+    },
+  },
+];
+
+export const KNOWN_ROLES = ROLES;

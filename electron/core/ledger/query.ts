@@ -1,0 +1,54 @@
+import type { ReadableDB } from '../db/database.ts';
+import { rowToEntry, type LedgerEntry, type LedgerRow } from './ledger.ts';
+
+export type LedgerQuery = {
+  action?: string; // exact action or a prefix ending in '.', e.g. 'user.'
+  actor?: string;
+  subject?: string;
+  from?: string; // ISO time, inclusive
+  to?: string; // ISO time, exclusive
+  offset?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+};
+
+export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; entries: LedgerEntry[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.action) {
+    if (q.action.endsWith('.')) {
+      where.push('substr(action, 1, ?) = ?');
+      args.push(q.action.length, q.action);
+    } else {
+      where.push('action = ?');
+      args.push(q.action);
+    }
+  }
+  if (q.actor) {
+    where.push('actor = ?');
+    args.push(q.actor);
+  }
+  if (q.subject) {
+    where.push('subject = ?');
+    args.push(q.subject);
+  }
+  if (q.from) {
+    where.push('time >= ?');
+    args.push(q.from);
+  }
+  if (q.to) {
+    where.push('time < ?');
+    args.push(q.to);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ledger ${clause}`).get(...args) as { n: number }).n;
+  const order = q.order === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(`SELECT * FROM ledger ${clause} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
+    .all(...args, q.limit ?? 100, q.offset ?? 0) as LedgerRow[];
+  return { total, entries: rows.map(rowToEntry) };
+}
+
+export function ledgerActions(db: ReadableDB): string[] {
+  return (db.prepare('SELECT DISTINCT action FROM ledger ORDER BY action').all() as { action: string }[]).map((r) => r.action);
+}

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { systemClock, type Clock } from './clock.ts';
+import { StationError } from './errors.ts';
+import { openDatabase, type WritableDB } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { stationPaths, type StationPaths } from './paths.ts';
+import { Settings } from './settings.ts';
+import { Ledger } from './ledger/ledger.ts';
+import { verifierKey } from './ledger/checkpoint.ts';
+import { generateKeys, publicKeyOf, storeKeys, unlockKeys, type UnlockedKeys } from './keys/keyring.ts';
+import { MIN_PASSPHRASE_LENGTH, newKdfParams, type KdfParams } from './keys/kdf.ts';
+import { Users } from './access/users.ts';
+import type { Role } from './access/roles.ts';
+import { assertPasswordAcceptable, hashPassword } from './access/passwords.ts';
+import { Vault } from './vault/vault.ts';
+
+export const STATION_VERSION = '0.1.0';
+
+export type InitInput = {
+  agencyCode: string;
+  agencyName: string;
+  passphrase: string;
+  admin: { username: string; displayName: string; password: string };
+  timeZone?: string;
+};
+
+export type StationStatus = {
+  initialized: boolean;
+  unlocked: boolean;
+  dataDir: string;
+  version: string;
+  agency: { code: string; name: string } | null;
+  ledgerSize: number;
+  publicKey: string | null;
+  verifierKey: string | null;
+};
+
+type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault };
+
+/** Composition root: owns the database handle and the unlocked keys, and wires the services. */
+export class Station {
+  readonly paths: StationPaths;
+  readonly clock: Clock;
+  private services: Services | null = null;
+  private keys: UnlockedKeys | null = null;
+  private ownsLock = false;
+
+  private constructor(dataDir: string, clock: Clock) {
+    this.paths = stationPaths(dataDir);
+    this.clock = clock;
+  }
+
+  static open(options: { dataDir: string; clock?: Clock }): Station {
+    const station = new Station(options.dataDir, options.clock ?? systemClock);
+    if (existsSync(station.paths.database)) station.attach(openDatabase(station.paths.database, { create: false }));
+    return station;
+  }
+
+  private attach(db: WritableDB): void {
+    migrate(db);
+    const settings = new Settings(db);
+    const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery') });
+    const write = <T>(fn: () => T): T => {
+      try {
+        return db.transaction(fn).immediate();
+      } catch (e) {
+        // The running Merkle root may include entries that just rolled back.
+        ledger.reload();
+        throw e;
+      }
+    };
+    const users = new Users({ db, ledger, clock: this.clock, write });
+    const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
+    this.services = { db, settings, ledger, users, vault };
+  }
+
+  get initialized(): boolean {
+    return this.services !== null;
+  }
+
+  get unlocked(): boolean {
+    return this.keys !== null;
+  }
+
+  private get s(): Services {
+    if (!this.services) throw new StationError('state', 'station.not_initialized', {});
+    return this.services;
+  }
+
+  get db(): WritableDB {
+    return this.s.db;
+  }
+  get ledger(): Ledger {
+    return this.s.ledger;
+  }
+  get users(): Users {
+    return this.s.users;
+  }
+  get vault(): Vault {
+    return this.s.vault;
+  }
+  get settings(): Settings {
+    return this.s.settings;
+  }
+
+  /** One transaction for a state change and its ledger entries. */
+  write<T>(fn: () => T): T {
+    const { db, ledger } = this.s;
+    try {
+      return db.transaction(fn).immediate();
+    } catch (e) {
+      ledger.reload();
+      throw e;
+    }
+  }
+
+  requireUnlocked(): UnlockedKeys {
+    if (!this.keys) throw new StationError('state', this.initialized ? 'station.locked' : 'station.not_initialized', {});
+    return this.keys;
+  }
+
+  get origin(): string {
+    return `evidence-station/${this.settings.get('agency.code')}/${this.settings.get('station.id')}`;
+  }
+
+  async init(input: InitInput, options: { kdf?: Partial<Omit<KdfParams, 'algorithm' | 'salt'>> } = {}): Promise<{ publicKey: string; verifierKey: string }> {
+    if (this.initialized) throw new StationError('state', 'station.already_initialized', { dataDir: this.paths.dataDir });
+    if (input.passphrase.length < MIN_PASSPHRASE_LENGTH) throw new StationError('input', 'station.passphrase_too_short', { min: MIN_PASSPHRASE_LENGTH });
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(input.agencyCode)) throw new StationError('input', 'station.bad_agency_code', { code: input.agencyCode });
+    if (!input.agencyName.trim()) throw new StationError('input', 'station.bad_agency_name', {});
+    assertPasswordAcceptable(input.admin.password);
+    const kdf = newKdfParams(options.kdf);
+    const adminHash = await hashPassword(input.admin.password);
+    mkdirSync(this.paths.dataDir, { recursive: true, mode: 0o700 });
+    const db = openDatabase(this.paths.database, { create: true });
+    try {
+      migrate(db);
+      const now = this.clock.now();
+      // argon2 is async, the transaction is not: derive first, then commit everything at once.
+      const keys = await generateKeys(input.passphrase, kdf);
+      const stationId = randomUUID();
+      db.transaction(() => {
+        storeKeys(db, keys.material, now);
+        const put = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+        put.run('agency.code', JSON.stringify(input.agencyCode));
+        put.run('agency.name', JSON.stringify(input.agencyName.trim()));
+        put.run('agency.timeZone', JSON.stringify(input.timeZone ?? 'Asia/Shanghai'));
+        put.run('station.id', JSON.stringify(stationId));
+        const admin: Role[] = ['admin'];
+        db.prepare('INSERT INTO users (username, display_name, password_hash, roles, created_at) VALUES (?, ?, ?, ?, ?)').run(
+          input.admin.username,
+          input.admin.displayName,
+          adminHash,
+          JSON.stringify(admin),
+          now.toISOString(),
+        );
+      }).immediate();
+      this.attach(db);
+      this.keys = keys.unlocked;
+      this.ledger.setSigner({ key: keys.unlocked.signingKey, keyName: this.origin, origin: this.origin });
+      const pub = keys.unlocked.publicKey.toString('base64');
+      const vkey = verifierKey(this.origin, keys.unlocked.publicKey);
+      this.write(() => {
+        this.ledger.append({
+          actor: 'system',
+          action: 'station.initialized',
+          subject: `station:${stationId}`,
+          details: {
+            agencyCode: input.agencyCode,
+            agencyName: input.agencyName.trim(),
+            publicKey: pub,
+            verifierKey: vkey,
+            kdf: { algorithm: kdf.algorithm, memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, parallelism: kdf.parallelism },
+            version: STATION_VERSION,
+          },
+        });
+        this.ledger.append({ actor: 'system', action: 'user.added', subject: `user:${input.admin.username}`, details: { displayName: input.admin.displayName, roles: ['admin'] } });
+        this.ledger.checkpoint();
+      });
+      return { publicKey: pub, verifierKey: vkey };
+    } catch (e) {
+      db.close();
+      this.services = null;
+      this.keys = null;
+      for (const suffix of ['', '-wal', '-shm']) rmSync(this.paths.database + suffix, { force: true });
+      throw e;
+    }
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    const keys = await unlockKeys(this.db, passphrase);
+    this.keys = keys;
+    this.ledger.setSigner({ key: keys.signingKey, keyName: this.origin, origin: this.origin });
+    this.write(() => this.ledger.catchUpCheckpoint());
+    if (this.acquireOwnerLock()) await this.vault.sweep();
+  }
+
+  lock(): void {
+    this.keys?.masterKey.fill(0);
+    this.keys = null;
+    this.services?.ledger.setSigner(null);
+  }
+
+  publicKey(): Buffer {
+    return publicKeyOf(this.db);
+  }
+
+  verifierKey(): string {
+    return verifierKey(this.origin, this.publicKey());
+  }
+
+  status(): StationStatus {
+    if (!this.services) {
+      return { initialized: false, unlocked: false, dataDir: this.paths.dataDir, version: STATION_VERSION, agency: null, ledgerSize: 0, publicKey: null, verifierKey: null };
+    }
+    return {
+      initialized: true,
+      unlocked: this.unlocked,
+      dataDir: this.paths.dataDir,
+      version: STATION_VERSION,
+      agency: { code: this.settings.get('agency.code'), name: this.settings.get('agency.name') },
+      ledgerSize: this.ledger.size,
+      publicKey: this.publicKey().toString('base64'),
+      verifierKey: this.verifierKey(),
+    };
+  }
+
+  /**
+   * Only one process sweeps crash leftovers: another (the desktop app and a `station watch`
+   * side by side) may be mid-write, and its temp files are not leftovers.
+   */
+  private acquireOwnerLock(): boolean {
+    if (this.ownsLock) return true;
+    const lockPath = `${this.paths.dataDir}/station.lock`;
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      this.ownsLock = true;
+      return true;
+    } catch {
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) return false;
+      writeFileSync(lockPath, String(process.pid));
+      this.ownsLock = true;
+      return true;
+    }
+  }
+
+  close(): void {
+    this.lock();
+    if (this.ownsLock) rmSync(`${this.paths.dataDir}/station.lock`, { force: true });
+    this.ownsLock = false;
+    this.services?.db.close();
+    this.services = null;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,77 @@
+// Layer rule of DESIGN.md, enforced here rather than by goodwill:
+// core imports only core and Node; api imports core; main/cli import api and native;
+// native implements ports declared in core; renderer imports only *types* from api.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const electronPkgs = ['electron', 'electron/*', 'electron-log', 'electron-log/*'];
+const rendererPkgs = ['react', 'react-dom', 'antd', 'i18next', 'react-i18next', '@tanstack/*'];
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-artifacts/**', 'resources/**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: restrict(
+      ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs],
+      'electron/core imports only core and Node (DESIGN.md layer rule).',
+    ),
+  },
+  {
+    files: ['electron/api/**/*.ts'],
+    rules: restrict(
+      ['**/main/**', '**/preload/**', '**/cli/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs],
+      'electron/api imports only core (DESIGN.md layer rule).',
+    ),
+  },
+  {
+    files: ['native/**/*.ts'],
+    rules: restrict(
+      ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/renderer/**', ...rendererPkgs],
+      'native implements ports declared in electron/core and imports nothing above it (DESIGN.md layer rule).',
+    ),
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/cli/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: restrict(['**/renderer/**', ...rendererPkgs], 'front ends reach the station through electron/api only.'),
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**', ...rendererPkgs], message: 'front ends reach the station through electron/api only.' },
+            { group: ['**/core/**', '!**/core/**/*.types.ts'], message: 'main and cli go through electron/api, never core directly (DESIGN.md layer rule).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/core/**', '**/main/**', '**/cli/**', '**/native/**', '**/preload/**', ...electronPkgs, 'node:*'], message: 'renderer imports only types from electron/api (DESIGN.md layer rule).' },
+            { group: ['**/electron/api/**'], allowTypeImports: true, message: 'renderer imports only *types* from electron/api (DESIGN.md layer rule).' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,2 @@
+import type { Output } from '../../electron/api/index.ts';
+export type X = Output<'ledger.entry'>;
