@@ -1,20 +1,32 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { copyMigrations, preloadAllowListDefine } from './electron/main/buildPlugins.ts';
 
 // One build for the three Electron parts. The renderer section is also what the e2e suite serves
 // to Chromium, so the tested UI is byte-for-byte the shipped one.
 export default defineConfig({
   main: {
+    // Dependencies stay external (electron-vite's default): better-sqlite3, @node-rs/argon2 and
+    // usb are native and must be loaded from node_modules (asarUnpack in electron-builder.yml).
+    plugins: [copyMigrations(resolve(import.meta.dirname, 'electron/core/db/migrations'))],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      // rolldownOptions is Vite 8's name; rollupOptions survives only as a deprecated alias.
+      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
     },
   },
   preload: {
+    define: preloadAllowListDefine(),
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') } },
+      // A sandboxed preload is one classic script with only 'electron' to require: bundle
+      // everything in, as CommonJS, named .cjs so "type": "module" cannot make it an ES module.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -1,10 +1,11 @@
+import type { Statement } from 'better-sqlite3';
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { entryBytes, leafHash, type LedgerEntryContent } from './entryHash.ts';
-import { MerkleAccumulator, inclusionProof, merkleRoot, type LeafSource } from './merkle.ts';
+import { MerkleAccumulator, inclusionProof, type LeafSource } from './merkle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -64,6 +65,7 @@ export class Ledger {
   private lastLeaf: string;
   private lastSeq = 0;
   private signer: Signer | null = null;
+  private insert: Statement | null = null;
   private readonly db: WritableDB;
   private readonly clock: Clock;
   readonly checkpointEvery: number;
@@ -130,9 +132,8 @@ export class Ledger {
     };
     const details = canonicalJson(content.details);
     const leaf = leafHash(entryBytes(content)).toString('hex');
-    this.db
-      .prepare('INSERT INTO ledger (seq, time, actor, action, subject, details, prev_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(content.seq, content.time, content.actor, content.action, content.subject, details, content.prev, leaf);
+    this.insert ??= this.db.prepare('INSERT INTO ledger (seq, time, actor, action, subject, details, prev_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert.run(content.seq, content.time, content.actor, content.action, content.subject, details, content.prev, leaf);
     this.accumulator.append(Buffer.from(leaf, 'hex'));
     this.lastLeaf = leaf;
     this.lastSeq = content.seq;
@@ -234,8 +235,11 @@ export function verifyLedger(db: ReadableDB, publicKey: Buffer, keyName: string,
     expectedSeq++;
   }
   if (expectedSeq - 1 !== total) return fail(expectedSeq, 'missing');
-  const source: LeafSource = { size: total, leaf: (k) => leaves.subarray(k * 32, k * 32 + 32) };
   const checkpoints = db.prepare('SELECT size, root, note FROM checkpoints ORDER BY size').all() as { size: number; root: string; note: string }[];
+  // One pass over the leaves computes the root at every checkpointed size (O(n log n) overall,
+  // instead of one full tree per checkpoint).
+  const acc = new MerkleAccumulator();
+  let lastGoodSize = 0;
   for (const cp of checkpoints) {
     let signed: { size: number; root: Buffer };
     try {
@@ -245,15 +249,13 @@ export function verifyLedger(db: ReadableDB, publicKey: Buffer, keyName: string,
     }
     if (signed.size !== cp.size || signed.root.toString('hex') !== cp.root) return fail(Math.max(1, cp.size), 'checkpoint_mismatch');
     if (cp.size > total) return fail(total + 1, 'missing');
-    if (!merkleRoot(source, cp.size).equals(signed.root)) {
-      // The signed root no longer matches the rows: find the first entry whose leaf differs by
-      // bisecting on prefix roots is not possible without the original leaves, so report the
-      // earliest entry this checkpoint covers that is not covered by an earlier good checkpoint.
-      const earlierGood = checkpoints.filter((c) => c.size < cp.size && merkleRoot(source, c.size).toString('hex') === c.root);
-      const from = earlierGood.length ? earlierGood[earlierGood.length - 1]!.size + 1 : 1;
-      return fail(from, 'checkpoint_root_mismatch');
-    }
+    while (acc.size < cp.size) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+    // The signed root pins every entry up to its size; a mismatch means some entry after the
+    // last checkpoint that still holds was rewritten together with its hashes.
+    if (!acc.root().equals(signed.root)) return fail(lastGoodSize + 1, 'checkpoint_root_mismatch');
+    lastGoodSize = cp.size;
   }
+  while (acc.size < total) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
   onProgress?.(total, total);
-  return { ok: true, size: total, checkpoints: checkpoints.length, root: merkleRoot(source, total).toString('hex') };
+  return { ok: true, size: total, checkpoints: checkpoints.length, root: acc.root().toString('hex') };
 }

@@ -279,8 +279,16 @@ export class MerkleTree {
     let count = Math.floor(size / 2);
     for (let h = 1; count > 0; h++, count = Math.floor(count / 2)) {
       const level = Buffer.allocUnsafe(count * HASH_LEN);
+      const below = this.levels[h - 1] as Buffer;
       for (let j = 0; j < count; j++) {
-        hashChildren(this.node(h - 1, 2 * j), this.node(h - 1, 2 * j + 1)).copy(level, j * HASH_LEN);
+        if (h === 1) {
+          scratch.set(leafAt(src, 2 * j), 1);
+          scratch.set(leafAt(src, 2 * j + 1), 1 + HASH_LEN);
+        } else {
+          // Siblings are adjacent in the level below: one copy, no per-node views.
+          below.copy(scratch, 1, 2 * j * HASH_LEN, (2 * j + 2) * HASH_LEN);
+        }
+        crypto.hash('sha256', scratch, 'buffer').copy(level, j * HASH_LEN);
       }
       this.levels.push(level);
     }

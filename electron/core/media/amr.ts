@@ -64,7 +64,7 @@ export async function readAmr(reader: RandomAccessReader): Promise<AmrResult> {
 
   let offset = (variant === 'nb' ? NB_MAGIC : WB_MAGIC).length;
   let frames = 0;
-  let chunk = Buffer.alloc(0);
+  let chunk: Buffer = Buffer.alloc(0);
   let chunkAt = offset;
   // Each iteration advances by at least one byte, so the loop ends within reader.size iterations.
   while (offset < reader.size) {

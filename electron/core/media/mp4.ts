@@ -58,15 +58,23 @@ const MAX_DATE_MS = 8.64e15;
 
 class Mp4Problem extends Error {
   readonly reason: ReadFailureReason;
-  constructor(reason: ReadFailureReason, detail: string) {
+  /** What the movie header said before the problem was met, if it was reached. */
+  partial: Mp4Info | undefined;
+  constructor(reason: ReadFailureReason, detail: string, partial?: Mp4Info) {
     super(detail);
     this.reason = reason;
+    this.partial = partial;
   }
 }
 
 type Box = { type: string; start: number; headerSize: number; end: number };
 
-type Walk = { reader: RandomAccessReader; moovBoxes: number };
+type Walk = {
+  reader: RandomAccessReader;
+  moovBoxes: number;
+  /** The highest last-chunk offset of any track: where the media data must at least reach. */
+  lastChunkOffset: number;
+};
 
 /**
  * Reads the box header at `offset` inside [offset, limit). `topLevel` boxes may run to the end of
@@ -207,6 +215,24 @@ async function parseStsd(walk: Walk, box: Box, track: Track): Promise<void> {
   }
 }
 
+/**
+ * Chunk offsets rise through the file in every muxer we know of, so the last entry alone tells
+ * whether the media data is all there; one small read, whatever the table's size.
+ */
+async function readLastChunkOffset(walk: Walk, box: Box): Promise<void> {
+  const width = box.type === 'co64' ? 8 : 4;
+  const head = await payload(walk, box, 8);
+  need(head, 8, box.type);
+  const count = head.readUInt32BE(4);
+  if (count === 0) return;
+  const entryAt = box.start + box.headerSize + 8 + (count - 1) * width;
+  if (entryAt + width > box.end) throw new Mp4Problem('malformed', `${box.type} at ${box.start} lists ${count} chunks, more than it holds`);
+  const entry = await walk.reader.read(entryAt, width);
+  need(entry, width, box.type);
+  const offset = width === 8 ? Number(entry.readBigUInt64BE(0)) : entry.readUInt32BE(0);
+  walk.lastChunkOffset = Math.max(walk.lastChunkOffset, offset);
+}
+
 async function parseTrak(walk: Walk, trak: Box): Promise<Track> {
   const track: Track = { handler: null, width: 0, height: 0, codec: null, entryWidth: 0, entryHeight: 0, durationSeconds: null };
   for await (const box of childBoxes(walk, trak)) {
@@ -225,6 +251,7 @@ async function parseTrak(walk: Walk, trak: Box): Promise<Track> {
           if (n.type !== 'stbl') continue;
           for await (const s of childBoxes(walk, n)) {
             if (s.type === 'stsd') await parseStsd(walk, s, track);
+            if (s.type === 'stco' || s.type === 'co64') await readLastChunkOffset(walk, s);
           }
         }
       }
@@ -266,18 +293,32 @@ function movieInfo(state: MoovState, moov: Box, brand: string | null): Mp4Info |
   };
 }
 
+/** Reads a complete moov; a problem inside it carries what was read before it as partial. */
+async function readMoov(walk: Walk, moov: Box, brand: string | null): Promise<Mp4Info> {
+  const state: MoovState = { header: null, tracks: [] };
+  try {
+    await parseMoov(walk, moov, state);
+  } catch (e) {
+    // A damaged trak must not hide a good mvhd.
+    if (e instanceof Mp4Problem) e.partial ??= movieInfo(state, moov, brand) ?? undefined;
+    throw e;
+  }
+  const info = movieInfo(state, moov, brand);
+  if (info === null) throw new Mp4Problem('malformed', `moov at ${moov.start} has no mvhd`);
+  return info;
+}
+
 /**
  * Reads what a moov cut off by the end of the file still holds (mvhd comes first in practice), so a
  * truncated recording keeps its creation time as `partial`.
  */
-async function salvageMoov(walk: Walk, moov: Box, brand: string | null): Promise<Mp4Info | null> {
-  const state: MoovState = { header: null, tracks: [] };
+async function salvageMoov(walk: Walk, moov: Box, brand: string | null): Promise<Mp4Info | undefined> {
   try {
-    await parseMoov(walk, { ...moov, end: walk.reader.size }, state);
+    return await readMoov(walk, { ...moov, end: walk.reader.size }, brand);
   } catch (e) {
     if (!(e instanceof Mp4Problem)) throw e;
+    return e.partial;
   }
-  return movieInfo(state, moov, brand);
 }
 
 function isPrintableType(type: string): boolean {
@@ -291,9 +332,9 @@ function isPrintableType(type: string): boolean {
  */
 export async function readMp4(reader: RandomAccessReader): Promise<Mp4Result> {
   if (reader.size === 0) return fail('empty', 'file is empty');
-  const walk: Walk = { reader, moovBoxes: 0 };
+  const walk: Walk = { reader, moovBoxes: 0, lastChunkOffset: 0 };
   let brand: string | null = null;
-  let info: Mp4Info | null = null;
+  let info: Mp4Info | undefined;
   const seen: string[] = [];
   let offset = 0;
   let count = 0;
@@ -311,29 +352,26 @@ export async function readMp4(reader: RandomAccessReader): Promise<Mp4Result> {
       }
       if (seen.length < 16) seen.push(box.type);
       if (box.end > reader.size) {
-        if (box.type === 'moov' && info === null) info = await salvageMoov(walk, box, brand);
-        throw new Mp4Problem('truncated', `'${box.type}' at ${box.start} declares ${box.end - box.start} bytes, file ends at ${reader.size}`);
+        const partial = box.type === 'moov' && info === undefined ? await salvageMoov(walk, box, brand) : info;
+        throw new Mp4Problem('truncated', `'${box.type}' at ${box.start} declares ${box.end - box.start} bytes, file ends at ${reader.size}`, partial);
       }
       if (box.type === 'ftyp' && brand === null) {
         const buf = await payload(walk, box, 4);
         if (buf.length === 4) brand = fourcc(buf);
-        if (info !== null) info = { ...info, brand };
-      } else if (box.type === 'moov' && info === null) {
-        const state: MoovState = { header: null, tracks: [] };
-        try {
-          await parseMoov(walk, box, state);
-        } finally {
-          // A damaged trak must not hide a good mvhd: what was read before the problem is kept as partial.
-          info = movieInfo(state, box, brand);
-        }
-        if (info === null) throw new Mp4Problem('malformed', `moov at ${box.start} has no mvhd`);
+      } else if (box.type === 'moov' && info === undefined) {
+        info = await readMoov(walk, box, brand);
       }
       offset = box.end;
     }
   } catch (e) {
     if (!(e instanceof Mp4Problem)) throw e;
-    return fail(e.reason, e.message, info ?? undefined);
+    return fail(e.reason, e.message, e.partial ?? info);
   }
-  if (info === null) return fail('no_moov', `no moov box; top-level boxes: ${seen.join(', ')}`);
+  if (info === undefined) return fail('no_moov', `no moov box; top-level boxes: ${seen.join(', ')}`);
+  // Cut exactly at a box boundary (e.g. a fast-start file copied up to its moov), the walk looks
+  // clean; the sample table still says where the data should be.
+  if (walk.lastChunkOffset >= reader.size) {
+    return fail('truncated', `media data expected at ${walk.lastChunkOffset}, file ends at ${reader.size}`, info);
+  }
   return succeed(info);
 }

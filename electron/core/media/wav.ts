@@ -63,6 +63,10 @@ export async function readWav(reader: RandomAccessReader): Promise<WavResult> {
     const id = fourcc(ch, 0);
     const declared = ch.readUInt32LE(4);
     const bodyAt = offset + 8;
+    // Only the data chunk may legitimately run to (or past) the end: recorders append samples to it.
+    if (id !== 'data' && bodyAt + declared > reader.size) {
+      return fail('truncated', `'${id}' chunk at ${offset} runs past end of file`);
+    }
     if (id === 'ds64') {
       const body = await reader.read(bodyAt, Math.min(declared, 28));
       if (body.length >= 16) {

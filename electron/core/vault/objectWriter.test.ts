@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,14 @@ describe('writeObject round trips', () => {
   ])('%s with the default 1 MiB chunks', async (_name, size) => {
     const data = randomBytes(size);
     await writeAndCheck(data, undefined, pieces(data, 64 * 1024));
+  });
+
+  it('reads a file read stream, the way ingest feeds it', async () => {
+    const data = randomBytes(3 * 1000 + 17);
+    const sourcePath = join(root, 'source.mp4');
+    await writeFile(sourcePath, data);
+    await writeAndCheck(data, 1000, createReadStream(sourcePath, { highWaterMark: 1000 }));
+    await writeAndCheck(data, 1000, createReadStream(sourcePath, { highWaterMark: 4096 }));
   });
 
   it('writes the object id into the header and creates the destination directories', async () => {
@@ -266,14 +274,17 @@ describe('writeObject failures leave nothing behind', () => {
     const objectId = randomUUID();
     let release = (): void => {};
     const gate = new Promise<void>((r) => (release = r));
+    let running = (): void => {};
+    const started = new Promise<void>((r) => (running = r));
     async function* slow(): AsyncGenerator<Buffer> {
       yield Buffer.from('first');
+      running();
       await gate;
       yield Buffer.from(' write');
     }
     const key = randomKey();
     const first = writeObject({ source: slow(), key, objectId, destPath: join(root, 'a'), tmpDir });
-    await new Promise((r) => setTimeout(r, 20));
+    await started;
     await expect(
       writeObject({ source: pieces(Buffer.from('x'), 1), key, objectId, destPath: join(root, 'b'), tmpDir }),
     ).rejects.toMatchObject({ kind: 'state', code: 'vault.write_in_progress' });
@@ -304,14 +315,17 @@ describe('sweepTemp', () => {
     const objectId = randomUUID();
     let release = (): void => {};
     const gate = new Promise<void>((r) => (release = r));
+    let running = (): void => {};
+    const started = new Promise<void>((r) => (running = r));
     async function* slow(): AsyncGenerator<Buffer> {
       yield randomBytes(100);
+      running();
       await gate;
       yield randomBytes(100);
     }
     const key = randomKey();
     const write = writeObject({ source: slow(), key, objectId, destPath: join(root, 'o'), tmpDir, chunkSize: 16 });
-    await new Promise((r) => setTimeout(r, 20));
+    await started;
     expect(await readdir(tmpDir)).toEqual([`${objectId}.partial`]);
     expect(await sweepTemp(tmpDir)).toEqual([]);
     release();

@@ -208,7 +208,7 @@ export class Vault {
     await mkdir(this.deps.paths.vaultTmp, { recursive: true });
     const temp = await sweepTemp(this.deps.paths.vaultTmp);
     const orphans: string[] = [];
-    let shards: string[] = [];
+    let shards: string[];
     try {
       shards = await readdir(this.deps.paths.objects);
     } catch {

@@ -1,0 +1,50 @@
+// Build-time helpers for the main and preload sections of electron.vite.config.ts. They run in
+// Node while electron-vite loads its config, never inside Electron.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+import { channels, events } from '../api/index.ts';
+
+const MIGRATION_FILE = /^\d{4}-[a-z0-9-]+\.sql$/;
+const READS_MIGRATIONS = /["'`]\.\/migrations\/["'`]/;
+
+/**
+ * electron/core/db/migrate.ts reads its SQL at run time from `new URL('./migrations/',
+ * import.meta.url)`. Bundled, import.meta.url is the main chunk, so the files must sit in
+ * out/main/migrations/; this plugin puts them there and fails the build if the code that reads
+ * them ended up in a chunk somewhere else (where ./migrations/ would point at nothing).
+ */
+export function copyMigrations(dir: string): Plugin {
+  const files = () => readdirSync(dir).filter((f) => MIGRATION_FILE.test(f)).sort();
+  return {
+    name: 'station:copy-migrations',
+    apply: 'build',
+    buildStart() {
+      for (const file of files()) this.addWatchFile(join(dir, file));
+    },
+    generateBundle(_options, bundle) {
+      const list = files();
+      if (list.length === 0) this.error(`no migrations found in ${dir}`);
+      for (const file of list) {
+        this.emitFile({ type: 'asset', fileName: `migrations/${file}`, source: readFileSync(join(dir, file), 'utf8') });
+      }
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && READS_MIGRATIONS.test(chunk.code) && chunk.fileName.includes('/')) {
+          this.error(`migrations are read from ${chunk.fileName}, which is not next to out/main/migrations/`);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The preload's allow-lists, baked in as constants: the preload cannot import electron/api (it
+ * would drag zod and electron/core into a sandboxed script) but must still be derived from it,
+ * so that adding a command needs no edit in the preload.
+ */
+export function preloadAllowListDefine(): Record<string, string> {
+  return {
+    __STATION_CHANNELS__: JSON.stringify([...channels].sort()),
+    __STATION_EVENTS__: JSON.stringify([...events].sort()),
+  };
+}

@@ -1,0 +1,34 @@
+// Main-process strings (menu, tray, dialogs). The JSON is bundled into out/main, so a packaged
+// app never looks for locale files on disk at start-up.
+// The shared lint rule lists i18next among the renderer's packages; main needs it for the same
+// reason the renderer does: one translation engine and one interpolation syntax for all strings.
+// eslint-disable-next-line no-restricted-imports
+import { createInstance } from 'i18next';
+import zhMain from '../../resources/locales/zh-CN/main.json' with { type: 'json' };
+import enMain from '../../resources/locales/en/main.json' with { type: 'json' };
+import zhErrors from '../../resources/locales/zh-CN/errors.json' with { type: 'json' };
+import enErrors from '../../resources/locales/en/errors.json' with { type: 'json' };
+import type { Language } from './startup.ts';
+
+export const mainResources = {
+  'zh-CN': { main: zhMain, errors: zhErrors },
+  en: { main: enMain, errors: enErrors },
+};
+
+/** What the rest of main sees of i18next, so only this file depends on it. */
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+export async function createTranslator(language: Language): Promise<Translate> {
+  const i18n = createInstance();
+  await i18n.init({
+    lng: language,
+    fallbackLng: 'zh-CN',
+    ns: ['main', 'errors'],
+    defaultNS: 'main',
+    resources: mainResources,
+    // Strings go to native menus and dialogs, never into HTML.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return (key, params) => i18n.t(key, params ?? {});
+}

@@ -1,0 +1,58 @@
+import type { Role } from './api.ts';
+
+// Record<Role, …> makes the compiler flag a role added in core but not presented here.
+const ROLE_META: Record<Role, { color: string; order: number }> = {
+  admin: { color: 'volcano', order: 0 },
+  custodian: { color: 'blue', order: 1 },
+  approver: { color: 'gold', order: 2 },
+  clerk: { color: 'green', order: 3 },
+  auditor: { color: 'purple', order: 4 },
+};
+
+export const ALL_ROLES = (Object.keys(ROLE_META) as Role[]).sort((a, b) => ROLE_META[a].order - ROLE_META[b].order);
+
+export function roleColor(role: Role): string {
+  return ROLE_META[role].color;
+}
+
+export function sortRoles(roles: readonly Role[]): Role[] {
+  return [...roles].sort((a, b) => ROLE_META[a].order - ROLE_META[b].order);
+}
+
+/**
+ * Separation of duties (DESIGN.md, core/access/roles.ts): whoever administers users must never
+ * also approve access to footage. The station refuses it; the form disables it up front.
+ */
+const EXCLUSIVE: readonly [Role, Role][] = [['admin', 'approver']];
+
+export function conflictingRoles(role: Role, selected: readonly Role[]): Role[] {
+  const out: Role[] = [];
+  for (const [a, b] of EXCLUSIVE) {
+    if (role === a && selected.includes(b)) out.push(b);
+    if (role === b && selected.includes(a)) out.push(a);
+  }
+  return out;
+}
+
+export function hasRoleConflict(selected: readonly Role[]): boolean {
+  return EXCLUSIVE.some(([a, b]) => selected.includes(a) && selected.includes(b));
+}
+
+export type Screen = 'ledger' | 'users';
+
+/** Mirrors the access lists in electron/api: a screen whose commands a role cannot call is not offered. */
+export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
+  ledger: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
+  users: ['admin', 'auditor'],
+};
+
+export function screensFor(roles: readonly Role[]): Screen[] {
+  return (Object.keys(SCREEN_ROLES) as Screen[]).filter((s) => SCREEN_ROLES[s].some((r) => roles.includes(r)));
+}
+
+export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): boolean {
+  return roles.some((r) => allowed.includes(r));
+}
+
+/** ledger.checkpoint in electron/api/ledger.ts. */
+export const CHECKPOINT_ROLES: readonly Role[] = ['admin', 'auditor', 'custodian'];

@@ -1,0 +1,91 @@
+import { useState, type ReactNode } from 'react';
+import { App, Button, Divider, Flex, Layout, Menu, Tag, Tooltip, Typography, theme } from 'antd';
+import { AuditOutlined, LogoutOutlined, SafetyCertificateOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { invoke, type StationStatus, type User } from '../api.ts';
+import { errorText } from '../i18n.ts';
+import { roleColor, screensFor, sortRoles, type Screen } from '../roles.ts';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { LedgerScreen } from '../ledger/LedgerScreen.tsx';
+import { UsersScreen } from '../users/UsersScreen.tsx';
+
+const ICONS: Record<Screen, ReactNode> = {
+  ledger: <AuditOutlined />,
+  users: <TeamOutlined />,
+};
+
+export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { token } = theme.useToken();
+  const screens = screensFor(props.user.roles);
+  const [screen, setScreen] = useState<Screen>(screens[0] ?? 'ledger');
+  const [leaving, setLeaving] = useState(false);
+  const current = screens.includes(screen) ? screen : screens[0];
+
+  const logout = async () => {
+    setLeaving(true);
+    try {
+      await invoke('auth.logout', {});
+    } catch (e) {
+      // The session is gone either way; say why the logout was not recorded cleanly.
+      void message.error(errorText(t, e));
+    } finally {
+      setLeaving(false);
+      props.onLoggedOut();
+    }
+  };
+
+  return (
+    <Layout style={{ height: '100vh' }} data-testid="shell">
+      <Layout.Header className="shell-header" style={{ background: token.colorBgContainer, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+        <Flex align="center" gap={12} style={{ minWidth: 0 }}>
+          <SafetyCertificateOutlined style={{ fontSize: 22, color: token.colorPrimary }} />
+          <Typography.Text strong style={{ fontSize: 16, whiteSpace: 'nowrap' }}>
+            {t('ui:app.title')}
+          </Typography.Text>
+          {props.status.agency ? (
+            <>
+              <Divider orientation="vertical" />
+              <Typography.Text type="secondary" ellipsis data-testid="header-agency">
+                {props.status.agency.name}
+              </Typography.Text>
+            </>
+          ) : null}
+        </Flex>
+        <Flex align="center" gap={12} style={{ flexShrink: 0 }}>
+          <Flex align="center" gap={6} data-testid="header-user">
+            <UserOutlined />
+            <Tooltip title={t('ui:shell.signedInAs', { username: props.user.username })}>
+              <Typography.Text>{props.user.displayName}</Typography.Text>
+            </Tooltip>
+            {sortRoles(props.user.roles).map((r) => (
+              <Tag key={r} color={roleColor(r)} style={{ marginInlineEnd: 0 }}>
+                {t(`ui:roles.${r}`)}
+              </Tag>
+            ))}
+          </Flex>
+          <LanguageSwitch variant="borderless" />
+          <Button icon={<LogoutOutlined />} onClick={() => void logout()} loading={leaving} data-testid="logout">
+            {t('ui:shell.logout')}
+          </Button>
+        </Flex>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={200} theme="light" style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+          <Menu
+            mode="inline"
+            selectedKeys={current ? [current] : []}
+            onClick={({ key }) => setScreen(key as Screen)}
+            style={{ borderInlineEnd: 'none', paddingTop: 8 }}
+            items={screens.map((s) => ({ key: s, icon: ICONS[s], label: t(`ui:nav.${s}`), 'data-testid': `nav-${s}` }))}
+          />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24, overflow: 'auto', background: token.colorBgLayout }}>
+          {current === 'ledger' && <LedgerScreen user={props.user} status={props.status} />}
+          {current === 'users' && <UsersScreen user={props.user} onSelfChanged={props.onUserChange} />}
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

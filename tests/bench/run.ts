@@ -1,0 +1,31 @@
+// `npm run bench`: runs every benchmark, writes tests/bench/results/latest.{md,json}.
+// BENCH_FILE_GIB and BENCH_LEDGER_ENTRIES scale it down for a quick look; the README reports
+// the full-size run (2 GiB, 1,000,000 entries).
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchFoundation } from './foundation.ts';
+import { toMarkdown, type BenchReport } from './report.ts';
+
+const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30);
+const ledgerEntries = Number(process.env.BENCH_LEDGER_ENTRIES ?? '1000000');
+const workDir = process.env.BENCH_DIR ?? tmpdir();
+
+const reports: BenchReport[] = [];
+reports.push(await benchFoundation({ workDir, fileBytes, ledgerEntries }));
+
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+  memory: `${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  'work dir': workDir,
+  'file size': `${(fileBytes / 2 ** 30).toFixed(2)} GiB`,
+  'ledger entries': String(ledgerEntries),
+};
+const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(`${outDir}latest.json`, `${JSON.stringify({ meta, reports }, null, 2)}\n`);
+const md = toMarkdown(reports, meta);
+writeFileSync(`${outDir}latest.md`, md);
+process.stdout.write(md);
