@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { copyMigrations, preloadAllowListDefine } from './electron/main/buildPlugins.ts';
+import { copyMigrations, cspMetaTag, preloadAllowListDefine } from './electron/main/buildPlugins.ts';
 
 // One build for the three Electron parts. The renderer section is also what the e2e suite serves
 // to Chromium, so the tested UI is byte-for-byte the shipped one.
@@ -31,10 +31,11 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [react()],
+    // cspMetaTag: main's CSP (electron/main/security.ts) written into the built page for file:// loads.
+    plugins: [react(), cspMetaTag()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
+      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },
 });

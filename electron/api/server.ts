@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ZodType } from 'zod';
 import { StationError, isStationError, type SerializedError } from '../core/errors.ts';
 import { Station } from '../core/station.ts';
 import type { Clock } from '../core/clock.ts';
@@ -62,7 +63,7 @@ export class ApiClient {
 
 export function toSerialized(e: unknown): SerializedError {
   if (isStationError(e)) return e.toJSON();
-  return { code: 'internal', kind: 'io', params: { message: e instanceof Error ? e.message : String(e) } };
+  return { code: 'api.internal', kind: 'io', params: { message: e instanceof Error ? e.message : String(e) } };
 }
 
 export class ApiServer {
@@ -88,7 +89,7 @@ export class ApiServer {
 
   async dispatch(client: ApiClient, channel: string, payload: unknown): Promise<unknown> {
     if (!this.isChannel(channel)) throw new StationError('input', 'api.unknown_command', { channel });
-    const cmd = handlers[channel] as unknown as Command<never, unknown>;
+    const cmd = handlers[channel] as unknown as Command<ZodType, unknown>;
     const parsed = cmd.input.safeParse(payload ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -114,7 +115,7 @@ export class ApiServer {
       },
       signal: controller.signal,
     };
-    return cmd.run(ctx, parsed.data as never);
+    return cmd.run(ctx, parsed.data);
   }
 
   /**

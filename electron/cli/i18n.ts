@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n } from 'i18next';
 
@@ -8,6 +8,26 @@ const localesDir = fileURLToPath(new URL('../../resources/locales/', import.meta
 
 function load(lang: Lang, ns: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${localesDir}${lang}/${ns}.json`, 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * Error messages are split per feature (`errors.json`, `errors.ingest.json`, …) so that features
+ * can be added without editing one shared file; they merge into the one `errors` namespace.
+ */
+export function loadErrors(lang: Lang): Record<string, unknown> {
+  return loadMerged(lang, 'errors');
+}
+
+/** Merges `<ns>.json` and every `<ns>.<feature>.json` one level deep. */
+export function loadMerged(lang: Lang, ns: string): Record<string, unknown> {
+  const merged: Record<string, Record<string, unknown>> = {};
+  const pattern = new RegExp(`^${ns}(\\.[a-z0-9-]+)?\\.json$`);
+  for (const file of readdirSync(`${localesDir}${lang}`).filter((f) => pattern.test(f)).sort()) {
+    for (const [group, messages] of Object.entries(load(lang, file.slice(0, -5)))) {
+      merged[group] = typeof messages === 'string' ? (messages as never) : { ...(merged[group] ?? {}), ...(messages as Record<string, unknown>) };
+    }
+  }
+  return merged;
 }
 
 /** zh-CN unless asked otherwise: the station's users read Chinese first. */
@@ -26,8 +46,8 @@ export async function createCliI18n(lang: Lang): Promise<i18n> {
     defaultNS: 'cli',
     interpolation: { escapeValue: false },
     resources: {
-      'zh-CN': { cli: load('zh-CN', 'cli'), errors: load('zh-CN', 'errors') },
-      en: { cli: load('en', 'cli'), errors: load('en', 'errors') },
+      'zh-CN': { cli: loadMerged('zh-CN', 'cli'), errors: loadErrors('zh-CN') },
+      en: { cli: loadMerged('en', 'cli'), errors: loadErrors('en') },
     },
   });
   return instance;

@@ -5,7 +5,7 @@ import { openStationApi, defaultDataDir, StationError, toSerialized, type ApiCli
 import type { SerializedError } from '../api/index.ts';
 import { createCliI18n, pickLang } from './i18n.ts';
 import { readSecret } from './secrets.ts';
-import { cliCommands, type CliCommand, type CliContext } from './commands.ts';
+import { cliCommands, type CliCommand, type CliContext } from './commands/index.ts';
 
 const GLOBAL_OPTIONS = {
   data: { type: 'string' },

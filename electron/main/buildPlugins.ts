@@ -4,8 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { channels, events } from '../api/index.ts';
+import { CSP, CSP_META_TAG } from './security.ts';
 
 const MIGRATION_FILE = /^\d{4}-[a-z0-9-]+\.sql$/;
+const CSP_META = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content="([^"]*)"/i;
 const READS_MIGRATIONS = /["'`]\.\/migrations\/["'`]/;
 
 /**
@@ -46,5 +48,31 @@ export function preloadAllowListDefine(): Record<string, string> {
   return {
     __STATION_CHANNELS__: JSON.stringify([...channels].sort()),
     __STATION_EVENTS__: JSON.stringify([...events].sort()),
+  };
+}
+
+export const CSP_META_PLUGIN = 'station:csp-meta';
+
+/**
+ * For the renderer section: writes main's CSP into the built index.html as a <meta> tag, so the
+ * policy has one source (electron/main/security.ts) and still applies to file:// pages, which
+ * Electron's webRequest (and so the header main sets) never sees. Build only: pages from a dev
+ * server get the policy as a header from main.
+ */
+export function cspMetaTag(): Plugin {
+  return {
+    name: CSP_META_PLUGIN,
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        const existing = CSP_META.exec(html);
+        if (existing) {
+          if (existing[1] === CSP) return html;
+          throw new Error('renderer/index.html carries a different CSP <meta>; the policy lives in electron/main/security.ts');
+        }
+        return html.replace(/<head>/i, `<head>\n    ${CSP_META_TAG}`);
+      },
+    },
   };
 }

@@ -101,6 +101,9 @@ function Flow() {
 export function App() {
   const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
+  useEffect(() => {
+    document.title = t('ui:app.title');
+  }, [t, english]);
   return (
     <ConfigProvider
       locale={english ? enUS : zhCN}

@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CSP_META_PLUGIN, cspMetaTag } from '../../electron/main/buildPlugins.ts';
 import { CSP, CSP_DIRECTIVES, CSP_META_TAG, permissionAllowed, windowOptions, withCsp } from '../../electron/main/security.ts';
+import config from '../../electron.vite.config.ts';
 
 const repo = new URL('../../', import.meta.url);
+const CSP_META = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content="([^"]*)"/i;
 
 describe('windowOptions', () => {
   const options = windowOptions({ preloadPath: '/app/out/preload/index.cjs' });
@@ -66,11 +69,29 @@ describe('CSP', () => {
     expect(withCsp(undefined)).toEqual({ 'Content-Security-Policy': [CSP] });
   });
 
-  const html = new URL('renderer/index.html', repo);
-  it.skipIf(!existsSync(html))('is also in the renderer index.html (webRequest never sees file:// loads)', () => {
-    const text = readFileSync(html, 'utf8');
-    const meta = /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=["']([^"']+)["']/i.exec(text);
-    expect(meta?.[1], `renderer/index.html needs ${CSP_META_TAG}`).toBe(CSP);
+  it('reaches file:// pages as a <meta> tag: the renderer build runs the csp-meta plugin', () => {
+    // webRequest (and so the header main sets) never sees file:// loads, which is how the app
+    // loads its UI; the built index.html must carry the policy itself.
+    const renderer = (config as { renderer?: { plugins?: unknown[] } }).renderer;
+    const names = (renderer?.plugins ?? []).flat(Infinity).map((p) => (p as { name?: string } | null)?.name);
+    const source = new URL('renderer/index.html', repo);
+    const inSource = existsSync(source) && CSP_META.exec(readFileSync(source, 'utf8'))?.[1] === CSP;
+    expect(inSource || names.includes(CSP_META_PLUGIN), 'add cspMetaTag() from electron/main/buildPlugins.ts to the renderer plugins in electron.vite.config.ts').toBe(true);
+  });
+
+  it('the plugin writes exactly main\'s policy into the page head, and refuses a different one', () => {
+    const transform = cspMetaTag().transformIndexHtml as { handler: (html: string) => string };
+    const html = transform.handler('<!doctype html><html><head><title>x</title></head><body></body></html>');
+    expect(html).toContain(`<head>\n    ${CSP_META_TAG}`);
+    expect(CSP_META.exec(html)?.[1]).toBe(CSP);
+    expect(transform.handler(html)).toBe(html);
+    expect(() => transform.handler('<head><meta http-equiv="Content-Security-Policy" content="default-src *"></head>')).toThrow(/different CSP/);
+  });
+
+  const built = new URL('out/renderer/index.html', repo);
+  it.skipIf(!existsSync(built))('is in the built renderer index.html', () => {
+    const text = readFileSync(built, 'utf8');
+    expect(CSP_META.exec(text)?.[1]).toBe(CSP);
   });
 });
 

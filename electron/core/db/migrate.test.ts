@@ -6,14 +6,14 @@ import { loadMigrations, migrate, schemaVersion } from './migrate.ts';
 const memory = () => new Database(':memory:') as WritableDB;
 
 describe('migrations', () => {
-  it('are numbered without gaps and each applies on its own to the previous schema', () => {
+  it('only go up, and each applies on its own to the schema before it', () => {
     const all = loadMigrations();
-    expect(all.map((m) => m.version)).toEqual(all.map((_, i) => i + 1));
+    expect(all[0]!.version).toBe(1);
     for (let n = 1; n <= all.length; n++) {
       const db = memory();
       migrate(db, all.slice(0, n - 1));
       migrate(db, all.slice(0, n));
-      expect(schemaVersion(db)).toBe(n);
+      expect(schemaVersion(db)).toBe(all[n - 1]!.version);
       db.close();
     }
   });
@@ -36,7 +36,7 @@ describe('migrations', () => {
   it('refuses a database written by a newer station', () => {
     const db = memory();
     migrate(db);
-    db.pragma(`user_version = ${loadMigrations().length + 1}`);
+    db.pragma(`user_version = ${loadMigrations().at(-1)!.version + 1}`);
     expect(() => migrate(db)).toThrow(expect.objectContaining({ code: 'station.database_too_new' }));
   });
 

@@ -17,7 +17,7 @@ export function loadMigrations(dir: string = defaultDir): Migration[] {
       sql: readFileSync(`${dir}/${file}`, 'utf8'),
     }));
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration numbering has a gap or duplicate at ${m.version}-${m.name}`);
+    if (i > 0 && m.version <= migrations[i - 1]!.version) throw new Error(`duplicate migration number ${m.version}-${m.name}`);
   });
   return migrations;
 }
@@ -32,13 +32,13 @@ export function schemaVersion(db: WritableDB): number {
  */
 export function migrate(db: WritableDB, migrations: Migration[] = loadMigrations()): { from: number; to: number } {
   const from = schemaVersion(db);
-  const latest = migrations.length;
+  const latest = migrations.at(-1)?.version ?? 0;
   if (from > latest) {
     throw new StationError('state', 'station.database_too_new', { found: from, supported: latest });
   }
   if (from === latest) return { from, to: latest };
   db.transaction(() => {
-    for (const m of migrations.slice(from)) db.exec(m.sql);
+    for (const m of migrations.filter((x) => x.version > from)) db.exec(m.sql);
     db.pragma(`user_version = ${latest}`);
   }).immediate();
   return { from, to: latest };

@@ -11,7 +11,7 @@ const HASH_LEN = 32;
 /** Random access to leaf hashes, so a million-entry log need not be an array of Buffers. */
 export type LeafSource = { size: number; leaf(i: number): Buffer };
 
-/** Root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */
+/** Root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). Shared: copy before mutating. */
 export const EMPTY_ROOT: Buffer = crypto.createHash('sha256').digest();
 
 // One reusable input buffer for interior hashes: building a million-leaf tree allocates only

@@ -6,6 +6,7 @@ import {
   FIXTURE_CREATION_TIME,
   box,
   buildMoov,
+  buildFragmentedMp4,
   buildMp4,
   buildTruncatedMp4,
   fullBox,
@@ -13,7 +14,7 @@ import {
 } from '../../../tests/fixtures/mediaFixtures.ts';
 import { countingReader, mutations } from '../../../tests/fixtures/readerSupport.ts';
 import { bufferReader, withFileReader } from './fileReader.ts';
-import { MAX_MOOV_BOXES, MAX_TOP_LEVEL_BOXES, readMp4 } from './mp4.ts';
+import { MAX_CHILD_BOXES, MAX_TOP_LEVEL_BOXES, readMp4 } from './mp4.ts';
 import type { Mp4Info, Mp4Result } from './mp4.ts';
 
 const read = (b: Buffer): Promise<Mp4Result> => readMp4(bufferReader(b));
@@ -126,6 +127,49 @@ describe('readMp4: well-formed files', () => {
     const withTerminator = Buffer.concat([u32(moov.length + 4), moov.subarray(4), u32(0)]);
     const file = Buffer.concat([box('ftyp', Buffer.from('qt  '), u32(0)), withTerminator]);
     expect(ok(await read(file)).brand).toBe('qt  ');
+  });
+});
+
+describe('readMp4: fragmented files (moov/mvex + moof)', () => {
+  it('sums fragment durations given by tfhd defaults when mvhd says 0', async () => {
+    const info = ok(await read(buildFragmentedMp4({ fragments: 3, fragmentSeconds: 2 })));
+    expect(info).toMatchObject({ fragmented: true, durationSeconds: 6, videoCodec: 'avc1', width: 1920 });
+  });
+
+  it('sums per-sample durations from trun', async () => {
+    expect(ok(await read(buildFragmentedMp4({ fragments: 5, fragmentSeconds: 1.2, perSampleDurations: true }))).durationSeconds).toBe(6);
+  });
+
+  it('prefers mehd when present', async () => {
+    const file = buildFragmentedMp4({ fragments: 4, fragmentSeconds: 1, mehd: true });
+    const mehd = file.indexOf('mehd');
+    file.writeUInt32BE(7000, mehd + 8); // claims 7 s; the fragments hold 4 s
+    expect(ok(await read(file)).durationSeconds).toBe(7);
+  });
+
+  it('reports a fragmented recording cut short as truncated with the complete fragments timed', async () => {
+    const file = buildFragmentedMp4({ fragments: 3, fragmentSeconds: 2 });
+    const r = await read(file.subarray(0, file.length - 10));
+    expect(r).toMatchObject({ ok: false, reason: 'truncated', partial: { fragmented: true, durationSeconds: 6 } });
+    const lastMoof = file.lastIndexOf('moof') - 4;
+    const cutInMoof = await read(file.subarray(0, lastMoof + 40));
+    expect(cutInMoof).toMatchObject({ ok: false, reason: 'truncated', partial: { durationSeconds: 4 } });
+  });
+
+  it('refuses a trun that lists more samples than it holds', async () => {
+    const file = buildFragmentedMp4({ fragments: 1, perSampleDurations: true });
+    file.writeUInt32BE(0x00ffffff, file.indexOf('trun') + 8);
+    expect(await read(file)).toMatchObject({ ok: false, reason: 'malformed', partial: { fragmented: true } });
+  });
+
+  it('is not read as fragmented without mvex, even when moofs follow', async () => {
+    expect(ok(await read(buildMp4({ moovAtEnd: false })))).toMatchObject({ fragmented: false });
+  });
+
+  it('never throws on randomly damaged fragmented files (seeded)', async () => {
+    for (const damaged of mutations(buildFragmentedMp4({ fragments: 2, fragmentSeconds: 0.2, perSampleDurations: true }), 1500, 14496)) {
+      await read(damaged);
+    }
   });
 });
 
@@ -284,7 +328,7 @@ describe('readMp4: damaged files are results, not exceptions', () => {
   });
 
   it('stops after a bounded number of boxes inside moov', async () => {
-    const file = Buffer.concat([box('ftyp', Buffer.from('isom'), u32(0)), box('moov', ...Array.from({ length: MAX_MOOV_BOXES + 10 }, () => box('free')))]);
+    const file = Buffer.concat([box('ftyp', Buffer.from('isom'), u32(0)), box('moov', ...Array.from({ length: MAX_CHILD_BOXES + 10 }, () => box('free')))]);
     expect(await read(file)).toMatchObject({ ok: false, reason: 'malformed' });
   });
 

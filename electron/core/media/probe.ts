@@ -110,7 +110,9 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
   try {
     return await withFileReader(path, probeReader);
   } catch (e) {
-    throw fromSystemError(e, path);
+    // Only OS errors carry an errno code; anything else is a bug and must surface as itself.
+    if (typeof (e as NodeJS.ErrnoException | null)?.code === 'string') throw fromSystemError(e, path);
+    throw e;
   }
 }
 

@@ -79,7 +79,7 @@ export function parseRecorderName(name: string): RecorderName {
   const { stem, extension } = splitExtension(base);
   const none: RecorderName = { rule: 'none', important: false, extension };
   // Control characters never appear in a recorder's name; matching around them would only mislead.
-  if (name.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(base)) return none;
+  if (base.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(base)) return none;
   for (const { rule, order, re } of PATTERNS) {
     const m = re.exec(stem);
     if (!m) continue;

@@ -44,7 +44,7 @@ function useRoleRules(): Rule[] {
   ];
 }
 
-function usePasswordRules(form: ReturnType<typeof Form.useForm>[0]): { password: Rule[]; confirm: Rule[] } {
+function usePasswordRules(): { password: Rule[]; confirm: Rule[] } {
   const { t } = useTranslation();
   return {
     password: [
@@ -53,10 +53,10 @@ function usePasswordRules(form: ReturnType<typeof Form.useForm>[0]): { password:
     ],
     confirm: [
       { required: true, message: t('ui:setup.confirmRequired') },
-      {
+      ({ getFieldValue }) => ({
         validator: (_, value: string) =>
-          !value || value === form.getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('ui:users.passwordMismatch'))),
-      },
+          !value || value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('ui:users.passwordMismatch'))),
+      }),
     ],
   };
 }
@@ -68,7 +68,7 @@ export function AddUserDialog({ onCancel, onDone }: DialogProps) {
   const [form] = Form.useForm<AddValues>();
   const { busy, error, run } = useSubmit();
   const roleRules = useRoleRules();
-  const pw = usePasswordRules(form);
+  const pw = usePasswordRules();
   const submit = (v: AddValues) =>
     run(async () => {
       const user = await invoke('user.add', { username: v.username.trim(), displayName: v.displayName.trim(), roles: v.roles, password: v.password });
@@ -151,7 +151,7 @@ export function ResetPasswordDialog({ user, onCancel, onDone }: DialogProps & { 
   const { t } = useTranslation();
   const [form] = Form.useForm<{ password: string; passwordConfirm: string }>();
   const { busy, error, run } = useSubmit();
-  const pw = usePasswordRules(form);
+  const pw = usePasswordRules();
   const submit = ({ password }: { password: string }) =>
     run(async () => {
       await invoke('user.resetPassword', { username: user.username, newPassword: password });

@@ -1,52 +1,13 @@
-import type { ParseArgsConfig } from 'node:util';
-import type { i18n } from 'i18next';
-import type { ApiClient } from '../api/server.ts';
-import { ROLES, type Role } from '../api/index.ts';
-
-export type CliContext = {
-  client: ApiClient;
-  t: i18n['t'];
-  args: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
-  json: boolean;
-  print: (human: string, value: unknown) => void;
-  secret: (envName: string, promptKey: string) => Promise<string>;
-  env: NodeJS.ProcessEnv;
-  writeFile: (path: string, text: string) => void;
-};
-
-export type CliCommand = {
-  words: string[];
-  synopsis: string;
-  positionals: string[];
-  options: ParseArgsConfig['options'];
-  /** Whether the acting user must log in (STATION_USER/--user + STATION_PASSWORD). */
-  login: boolean;
-  /** Whether the station passphrase is needed (prompted), or just used when STATION_PASSPHRASE is set. */
-  unlock: 'never' | 'if-available' | 'required';
-  run: (ctx: CliContext) => Promise<number | void>;
-};
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import type { Role } from '../../api/index.ts';
+import type { CliCommand } from './types.ts';
+import { str, table } from './format.ts';
 
 function parseRoles(value: unknown): Role[] {
   const list = (str(value) ?? '').split(',').map((r) => r.trim()).filter(Boolean);
   return list as Role[];
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? '')))) ?? [];
-  return rows.map((r) => r.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd()).join('\n');
-}
-
-/** Display width: CJK characters take two terminal columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  return w;
-}
-
-export const cliCommands: CliCommand[] = [
+export const foundationCommands: CliCommand[] = [
   {
     words: ['init'],
     synopsis: '--agency-code CODE --agency-name NAME --admin USER [--admin-name NAME] [--time-zone TZ]',
@@ -292,5 +253,3 @@ export const cliCommands: CliCommand[] = [
     },
   },
 ];
-
-export const KNOWN_ROLES = ROLES;

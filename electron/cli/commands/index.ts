@@ -1,0 +1,8 @@
+// Every CLI command, one file per feature. The CLI adds no logic of its own: each command parses
+// its arguments, calls electron/api, and prints the result (text or --json).
+import type { CliCommand } from './types.ts';
+import { foundationCommands } from './foundation.ts';
+
+export const cliCommands: CliCommand[] = [...foundationCommands];
+
+export type { CliCommand, CliContext } from './types.ts';

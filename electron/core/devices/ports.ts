@@ -1,0 +1,67 @@
+// Ports: what the station needs from the operating system to notice docked recorders. Core
+// declares them; native/ implements them per platform (linux, win32, darwin); tests use the
+// real linux implementations against loop-mounted exFAT volumes.
+
+/** A USB device as the bus reports it. Identification only: the station never opens a device. */
+export type UsbDeviceInfo = {
+  vendorId: number;
+  productId: number;
+  /** iSerialNumber string descriptor where the OS exposes it without opening the device (sysfs, SetupAPI). */
+  serialNumber: string | null;
+  manufacturer: string | null;
+  product: string | null;
+  /** Platform path that ties the device to its block devices (linux: /sys/bus/usb/devices/1-2). */
+  portPath: string | null;
+};
+
+export interface UsbMonitor {
+  list(): Promise<UsbDeviceInfo[]>;
+  /** Calls back on hot-plug. Returns a function that stops watching. */
+  watch(listener: { attached(device: UsbDeviceInfo): void; detached(device: UsbDeviceInfo): void }): Promise<() => Promise<void>>;
+}
+
+/** A mounted file system that may be a recorder's storage. */
+export type MountedVolume = {
+  mountPoint: string;
+  /** Block device or drive letter (/dev/sdb1, E:). */
+  device: string;
+  /** File system type as the OS names it (exfat, vfat, fuseblk, ntfs …). */
+  fsType: string;
+  label: string | null;
+  /** The USB device behind the volume, where the platform can tell. */
+  usb: UsbDeviceInfo | null;
+};
+
+export interface VolumeWatcher {
+  current(): Promise<MountedVolume[]>;
+  /** Calls back when volumes appear or disappear. Returns a function that stops watching. */
+  watch(listener: { mounted(volume: MountedVolume): void; unmounted(volume: MountedVolume): void }): Promise<() => Promise<void>>;
+}
+
+/** What a vendor unlock can read from the recorder (公安部 interface `GetZFYInfo`). */
+export type RecorderInfo = {
+  deviceSerial: string | null; // 产品序号
+  officerId: string | null; // 警号
+  officerName: string | null; // 姓名
+  unitCode: string | null; // 单位编号
+  unitName: string | null; // 单位名称
+};
+
+/**
+ * Recorders that expose storage only after a vendor command (`SetMSDC` with the admin password).
+ * `exercised` says whether this adapter has ever run against real hardware in our tests, so the
+ * UI can say so honestly.
+ */
+export interface RecorderUnlocker {
+  readonly id: string;
+  readonly exercised: boolean;
+  handles(device: UsbDeviceInfo): boolean;
+  readInfo(device: UsbDeviceInfo): Promise<RecorderInfo | null>;
+  exposeStorage(device: UsbDeviceInfo, adminPassword: string): Promise<void>;
+}
+
+export type PlatformDevices = {
+  volumes: VolumeWatcher;
+  usb: UsbMonitor;
+  unlockers: RecorderUnlocker[];
+};
