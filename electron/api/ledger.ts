@@ -70,6 +70,6 @@ export const ledgerHandlers = {
     access: readers,
     mutates: true,
     run: ({ station }, { seqs }) =>
-      station.write(() => ({ ...station.ledger.proofBundle(seqs), verifierKey: station.verifierKey() })),
+      station.write(() => station.ledger.proofBundle(seqs, station.verifierKey())),
   }),
 };

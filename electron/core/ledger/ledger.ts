@@ -5,7 +5,8 @@ import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { entryBytes, leafHash, type LedgerEntryContent } from './entryHash.ts';
-import { MerkleAccumulator, inclusionProof, type LeafSource } from './merkle.ts';
+import { MerkleAccumulator, MerkleTree, inclusionProof, type LeafSource } from './merkle.ts';
+import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -179,24 +180,21 @@ export class Ledger {
     return inclusionProof(loadLeaves(this.db, size), seq - 1, size);
   }
 
-  /** Ensures a signed checkpoint covers the current head, then returns it with proofs for the entries. */
-  proofBundle(seqs: number[]): {
-    checkpoint: string;
-    size: number;
-    entries: { seq: number; entry: LedgerEntryContent; leafHash: string; proof: string[] }[];
-  } {
+  /**
+   * Ensures a signed checkpoint covers the current head, then returns a self-contained bundle:
+   * the checkpoint, the verifier key and each entry with its inclusion proof — enough to check
+   * on any computer with nothing but the station's public key.
+   */
+  proofBundle(seqs: number[], verifierKey: string): ProofBundle & { size: number } {
     const cp = this.checkpoint();
-    const leaves = loadLeaves(this.db, cp.size);
-    return {
-      checkpoint: cp.note,
-      size: cp.size,
-      entries: seqs.map((seq) => {
-        const e = this.entry(seq);
-        if (!e || seq > cp.size) throw new StationError('input', 'ledger.no_such_entry', { seq });
-        const { leafHash: hash, ...content } = e;
-        return { seq, entry: content, leafHash: hash, proof: inclusionProof(leaves, seq - 1, cp.size).map((b) => b.toString('hex')) };
-      }),
-    };
+    const tree = new MerkleTree(loadLeaves(this.db, cp.size), cp.size);
+    const items = seqs.map((seq) => {
+      const e = this.entry(seq);
+      if (!e || seq > cp.size) throw new StationError('input', 'ledger.no_such_entry', { seq });
+      const { leafHash: _stored, ...entry } = e;
+      return { entry, proof: tree.inclusionProof(seq - 1, cp.size) };
+    });
+    return { ...makeProofBundle(cp.note, verifierKey, items), size: cp.size };
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recorderFileName } from '../../../tests/fixtures/mediaFixtures.ts';
 import { MAX_NAME_LENGTH, localTimeToUtc, parseRecorderName } from './recorderName.ts';
 
 const AT = { year: 2025, month: 3, day: 1, hour: 10, minute: 3, second: 4 };
@@ -130,5 +131,25 @@ describe('parseRecorderName', () => {
     const r = parseRecorderName('1234567_010203_20250301100304_0001.MP4');
     expect(r.recordedAtLocal && localTimeToUtc(r.recordedAtLocal).toISOString()).toBe('2025-03-01T02:03:04.000Z');
     expect(r.recordedAtLocal && localTimeToUtc(r.recordedAtLocal, 'Europe/Berlin').toISOString()).toBe('2025-03-01T09:03:04.000Z');
+  });
+
+  it('reads back every name the fixture builder makes', () => {
+    const localTime = new Date('2024-12-31T23:59:58Z');
+    for (const officerFirst of [false, true]) {
+      for (const caseNumber of [undefined, 'XZCF2025001']) {
+        for (const important of [false, true]) {
+          const name = recorderFileName({ officerFirst, caseNumber, important, localTime, sequence: 42, extension: 'jpg' });
+          expect(parseRecorderName(name)).toMatchObject({
+            rule: caseNumber ? 'case-prefixed' : officerFirst ? 'gat947-officer-first' : 'gat947',
+            deviceSerial: '1234567',
+            officerId: '010203',
+            recordedAtLocal: { year: 2024, month: 12, day: 31, hour: 23, minute: 59, second: 58 },
+            sequence: 42,
+            important,
+            extension: 'jpg',
+          });
+        }
+      }
+    }
   });
 });

@@ -1,0 +1,70 @@
+// The self-describing evidence package written for an approved copy (export) and on every disc.
+// It must be checkable on any computer without the station: `sha256sum -c SHA256SUMS`, the
+// manifest's signature and the ledger proofs with only the station's public key
+// (`station disc verify PATH`), or verify.html in a browser.
+
+export const PACKAGE_FORMAT = 'evidence-station-package/1';
+
+export const PATHS = {
+  readme: 'README.txt',
+  manifest: 'MANIFEST.json',
+  manifestSignature: 'MANIFEST.json.sig',
+  sums: 'SHA256SUMS',
+  checkpoint: 'LEDGER/checkpoint.txt',
+  proofs: 'LEDGER/proofs.json',
+  files: 'FILES',
+} as const;
+
+export type PackageFile = {
+  /** Path inside the package, always under FILES/, '/'-separated. */
+  path: string;
+  sha256: string;
+  size: number;
+  recordingId: string;
+  originalName: string;
+  /** Sequence number of the ledger entry that recorded this file's ingest (its proof is in LEDGER/proofs.json). */
+  ingestSeq: number;
+  recordedAt: string | null;
+  officer: string | null;
+  recorder: string | null;
+};
+
+export type PackageManifest = {
+  format: typeof PACKAGE_FORMAT;
+  packageId: string;
+  kind: 'export' | 'disc';
+  createdAt: string;
+  agency: { code: string; name: string };
+  station: { origin: string; verifierKey: string };
+  /** Who asked, who approved, why (002 第二十三条, 004 第二十条): the written note travels with the copy. */
+  request: {
+    id: string;
+    kind: string;
+    purpose: string;
+    requester: string;
+    approvers: string[];
+    approvalSeqs: number[];
+    operator: string;
+    caseNumber: string | null;
+  };
+  /** For a set of discs: which disc this is, and what is on each one. */
+  set: { setId: string; index: number; count: number; contents: { index: number; files: string[] }[] } | null;
+  files: PackageFile[];
+  /** Other files the package carries besides FILES/ and the fixed ones (notes, verify.html). */
+  extras: { path: string; sha256: string; size: number }[];
+};
+
+/** Names on discs must survive ISO 9660/Joliet (Windows) and Rock Ridge (Linux) alike. */
+export function safePackageName(index: number, originalName: string): string {
+  const base = originalName.split(/[\\/]/).pop() ?? '';
+  const cleaned = [...base]
+    .filter((ch) => ch.codePointAt(0)! >= 0x20 && ch !== '\u007f')
+    .join('')
+    .replace(/[<>:"|?*;]/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
+  const dot = cleaned.lastIndexOf('.');
+  const ext = dot > 0 && cleaned.length - dot <= 6 ? cleaned.slice(dot) : '';
+  const stem = (ext ? cleaned.slice(0, dot) : cleaned).slice(0, 48) || 'file';
+  return `${String(index).padStart(4, '0')}_${stem}${ext}`;
+}
