@@ -18,6 +18,8 @@ export type CommandContext = {
   /** Lets public auth commands start and end this client's session. */
   client: { setSession(user: User | null): Session | null };
   signal: AbortSignal;
+  /** URL under which the front end plays a playback token (custom protocol in Electron, HTTP in e2e). */
+  mediaUrl: (token: string) => string;
 };
 
 export type Command<S extends z.ZodType, O> = {

@@ -6,6 +6,7 @@ import { ledgerHandlers } from './ledger.ts';
 import { stationHandlers } from './station.ts';
 import { userHandlers } from './users.ts';
 import { vaultHandlers } from './vault.ts';
+import { requestHandlers } from './requests.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -13,6 +14,7 @@ export const handlers = {
   ...userHandlers,
   ...ledgerHandlers,
   ...vaultHandlers,
+  ...requestHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -23,7 +25,7 @@ export type Output<C extends Channel> = Awaited<ReturnType<Handlers[C]['run']>>;
 export const channels = Object.keys(handlers) as Channel[];
 
 /** Events a client may subscribe to (progress of long operations). */
-export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended'] as const;
+export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress'] as const;
 export type EventName = (typeof events)[number];
 
 export type { SerializedError } from '../core/errors.ts';

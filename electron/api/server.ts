@@ -69,10 +69,12 @@ export function toSerialized(e: unknown): SerializedError {
 export class ApiServer {
   readonly station: Station;
   private readonly now: () => number;
+  private readonly mediaUrl: (token: string) => string;
 
-  constructor(station: Station) {
+  constructor(station: Station, options: { mediaUrl?: (token: string) => string } = {}) {
     this.station = station;
     this.now = () => station.clock.now().getTime();
+    this.mediaUrl = options.mediaUrl ?? ((token) => `station-media://play/${token}`);
   }
 
   close(): void {
@@ -114,6 +116,7 @@ export class ApiServer {
         },
       },
       signal: controller.signal,
+      mediaUrl: this.mediaUrl,
     };
     return cmd.run(ctx, parsed.data);
   }
@@ -158,8 +161,13 @@ export class ApiServer {
  * Opens (or prepares to initialize) the station in dataDir and returns its api server. Front ends
  * (main, CLI, e2e bridge) call this instead of reaching into core.
  */
-export function openStationApi(options: { dataDir: string; clock?: Clock }): ApiServer {
-  return new ApiServer(Station.open(options));
+export function openStationApi(options: { dataDir: string; clock?: Clock; resourcesDir?: string; mediaUrl?: (token: string) => string }): ApiServer {
+  return new ApiServer(Station.open(options), options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
+}
+
+/** Serves a playback token's byte range (Electron's custom protocol handler and the e2e HTTP bridge call this). */
+export function servePlayback(server: ApiServer, token: string, rangeHeader: string | null | undefined) {
+  return server.station.playback.serve(token, rangeHeader);
 }
 
 export { defaultDataDir } from '../core/paths.ts';

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const APP_FOLDER = 'evidence-station';
 
@@ -20,6 +21,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 
 export type StationPaths = {
   dataDir: string;
+  /** Shipped data (templates, catalogues, calendars); in a packaged app, next to the app bundle. */
+  resources: string;
   database: string;
   objects: string;
   vaultTmp: string;
@@ -27,9 +30,12 @@ export type StationPaths = {
   logs: string;
 };
 
-export function stationPaths(dataDir: string): StationPaths {
+const defaultResources = fileURLToPath(new URL('../../resources/', import.meta.url));
+
+export function stationPaths(dataDir: string, resources: string = defaultResources): StationPaths {
   return {
     dataDir,
+    resources,
     database: join(dataDir, 'station.db'),
     objects: join(dataDir, 'vault', 'objects'),
     vaultTmp: join(dataDir, 'vault', 'tmp'),

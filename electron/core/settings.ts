@@ -14,12 +14,28 @@ export type SettingsShape = {
   'station.id': string;
   'ledger.checkpointEvery': number;
   'session.idleMinutes': number;
+  // Dock and ingest (electron/core/ingest). Hand-over deadline measured from the end of a recording
+  // to its storage: presets { hours: 24 } (000 第十一条, 002 第二十二条, 004 第十六条) and
+  // { workingDays: 2 } (001 第十七条); the same shape as calendar/workingDays.ts DeadlineSpec.
+  'handover.deadline': { hours: number } | { workingDays: number };
+  /** A gap between two segments of one recorder inside [min, max] seconds may be an interruption (000 第九条). */
+  'ingest.interruptionGapSeconds': { min: number; max: number };
+  'ingest.maxConcurrentRecorders': number;
+  /** Delete each file from the recorder after its verified ingest. Off unless the agency decides otherwise. */
+  'ingest.clearRecorderAfterIngest': boolean;
+  /** Days an approval to view or copy stays usable (a copy approval is used once anyway). */
+  'requests.approvalDays': number;
 };
 
 export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name' | 'station.id'> = {
   'agency.timeZone': 'Asia/Shanghai',
   'ledger.checkpointEvery': 100,
   'session.idleMinutes': 30,
+  'handover.deadline': { hours: 24 },
+  'ingest.interruptionGapSeconds': { min: 2, max: 600 },
+  'ingest.maxConcurrentRecorders': 8,
+  'ingest.clearRecorderAfterIngest': false,
+  'requests.approvalDays': 7,
 };
 
 export class Settings {

@@ -14,6 +14,9 @@ import { Users } from './access/users.ts';
 import type { Role } from './access/roles.ts';
 import { assertPasswordAcceptable, hashPassword } from './access/passwords.ts';
 import { Vault } from './vault/vault.ts';
+import { Requests } from './access/requests.ts';
+import { Playback } from './access/playback.ts';
+import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -36,7 +39,7 @@ export type StationStatus = {
   verifierKey: string | null;
 };
 
-type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault };
+type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
 
 /** Composition root: owns the database handle and the unlocked keys, and wires the services. */
 export class Station {
@@ -46,13 +49,13 @@ export class Station {
   private keys: UnlockedKeys | null = null;
   private ownsLock = false;
 
-  private constructor(dataDir: string, clock: Clock) {
-    this.paths = stationPaths(dataDir);
+  private constructor(dataDir: string, clock: Clock, resourcesDir?: string) {
+    this.paths = stationPaths(dataDir, resourcesDir);
     this.clock = clock;
   }
 
-  static open(options: { dataDir: string; clock?: Clock }): Station {
-    const station = new Station(options.dataDir, options.clock ?? systemClock);
+  static open(options: { dataDir: string; clock?: Clock; resourcesDir?: string }): Station {
+    const station = new Station(options.dataDir, options.clock ?? systemClock, options.resourcesDir);
     if (existsSync(station.paths.database)) station.attach(openDatabase(station.paths.database, { create: false }));
     return station;
   }
@@ -72,7 +75,17 @@ export class Station {
     };
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
-    this.services = { db, settings, ledger, users, vault };
+    const requests = new Requests({
+      db,
+      ledger,
+      clock: this.clock,
+      users,
+      catalogue: new SqlRecordingCatalogue(db),
+      write,
+      approvalDays: () => settings.get('requests.approvalDays'),
+    });
+    const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, write });
+    this.services = { db, settings, ledger, users, vault, requests, playback };
   }
 
   get initialized(): boolean {
@@ -102,6 +115,12 @@ export class Station {
   }
   get settings(): Settings {
     return this.s.settings;
+  }
+  get requests(): Requests {
+    return this.s.requests;
+  }
+  get playback(): Playback {
+    return this.s.playback;
   }
 
   /** One transaction for a state change and its ledger entries. */

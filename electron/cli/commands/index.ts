@@ -2,7 +2,8 @@
 // its arguments, calls electron/api, and prints the result (text or --json).
 import type { CliCommand } from './types.ts';
 import { foundationCommands } from './foundation.ts';
+import { requestCommands } from './requests.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
+import { exportCopy } from '../core/access/exporter.ts';
+import { registerCsv, registerRows } from '../core/access/register.ts';
+import { verifyPackage } from '../core/evidencePackage/verifier.ts';
+import { anyone, command, roles } from './command.ts';
+
+const id = z.string().trim().min(1).max(100);
+const password = z.string().min(1).max(1024);
+const isoTime = z.iso.datetime({ offset: true });
+const requesters = roles('clerk', 'custodian', 'approver', 'auditor');
+
+export const requestHandlers = {
+  'request.create': command({
+    input: z
+      .object({
+        kind: z.enum(REQUEST_KINDS),
+        recordingIds: z.array(id).min(1).max(10_000),
+        purpose: z.string().trim().min(2).max(1000),
+        caseId: id.nullable().optional(),
+      })
+      .strict(),
+    access: requesters,
+    mutates: true,
+    run: ({ station, actor }, input) => station.requests.create(actor, input),
+  }),
+  'request.list': command({
+    input: z
+      .object({
+        state: z.enum(['requested', 'approved', 'denied', 'fulfilled', 'expired', 'withdrawn']).optional(),
+        mine: z.boolean().default(false),
+        awaitingMe: z.boolean().default(false),
+      })
+      .strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor', 'admin'),
+    mutates: false,
+    run: ({ station, actor }, q) => {
+      // A clerk sees their own requests; those who approve, fulfil or supervise see all.
+      const onlyOwn = q.mine || !actor.roles.some((r) => ['custodian', 'approver', 'auditor', 'admin'].includes(r));
+      return station.requests.list({
+        ...(q.state ? { state: q.state } : {}),
+        ...(onlyOwn ? { requester: actor.username } : {}),
+        ...(q.awaitingMe ? { awaitingApprover: actor.username } : {}),
+      });
+    },
+  }),
+  'request.show': command({
+    input: z.object({ id }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor', 'admin'),
+    mutates: false,
+    run: ({ station }, { id: requestId }) => {
+      station.requests.expireDue();
+      const req = station.requests.get(requestId);
+      return { ...req, recordings: req.items.map((r) => ({ ...station.requests.recording(r), classification: station.requests.classificationOf(r) })) };
+    },
+  }),
+  'request.approve': command({
+    input: z.object({ id, password, note: z.string().max(1000).default('') }).strict(),
+    access: roles('approver'),
+    mutates: true,
+    run: ({ station, actor }, input) => station.requests.decide(actor.username, input.id, 'approved', input.password, input.note),
+  }),
+  'request.deny': command({
+    input: z.object({ id, password, reason: z.string().trim().min(2).max(1000) }).strict(),
+    access: roles('approver'),
+    mutates: true,
+    run: ({ station, actor }, input) => station.requests.decide(actor.username, input.id, 'denied', input.password, input.reason),
+  }),
+  'request.withdraw': command({
+    input: z.object({ id }).strict(),
+    access: requesters,
+    mutates: true,
+    run: ({ station, actor }, input) => station.requests.withdraw(actor, input.id),
+  }),
+  'recording.classify': command({
+    input: z.object({ recordingId: id, classification: z.enum(CLASSIFICATIONS).nullable(), note: z.string().max(1000).default('') }).strict(),
+    access: roles('custodian'),
+    mutates: true,
+    run: ({ station, actor }, input) => {
+      station.requests.classify(actor.username, input.recordingId, input.classification, input.note);
+      return { recordingId: input.recordingId, classification: input.classification };
+    },
+  }),
+  'playback.open': command({
+    input: z.object({ recordingId: id, requestId: id.nullable().optional(), reason: z.string().max(1000).nullable().optional() }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor'),
+    mutates: true,
+    run: ({ station, actor, mediaUrl }, input) => {
+      station.requireUnlocked();
+      const session = station.playback.open(actor, input);
+      return { ...session, url: mediaUrl(session.token) };
+    },
+  }),
+  'playback.close': command({
+    input: z.object({ token: z.string().min(8).max(200), watchedSeconds: z.number().min(0).optional() }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor'),
+    mutates: true,
+    run: ({ station, actor }, input) => {
+      station.playback.close(actor, input.token, input.watchedSeconds);
+      return { ok: true };
+    },
+  }),
+  'export.run': command({
+    input: z.object({ requestId: id, to: z.string().min(1).max(4096) }).strict(),
+    access: roles('clerk', 'custodian'),
+    mutates: true,
+    run: ({ station, actor, emit }, input) => exportCopy(station, actor, input.requestId, input.to, (p) => emit('export.progress', { requestId: input.requestId, ...p })),
+  }),
+  'register.list': command({
+    input: z.object({ from: isoTime.optional(), to: isoTime.optional(), actor: z.string().max(64).optional() }).strict(),
+    access: roles('auditor', 'approver', 'custodian', 'admin'),
+    mutates: false,
+    run: ({ station }, q) => registerRows(station.db, q),
+  }),
+  'register.csv': command({
+    input: z
+      .object({
+        from: isoTime.optional(),
+        to: isoTime.optional(),
+        // The caller's translated column headers and kind labels: the api itself speaks no language.
+        headers: z.array(z.string().max(50)).length(9),
+        kindLabels: z.object({ view: z.string(), spot_check: z.string(), copy: z.string(), burn: z.string() }),
+      })
+      .strict(),
+    access: roles('auditor', 'approver', 'custodian', 'admin'),
+    mutates: false,
+    run: ({ station }, q) => ({ csv: registerCsv(registerRows(station.db, q), q.headers, (k) => q.kindLabels[k]) }),
+  }),
+  'package.verify': command({
+    input: z.object({ path: z.string().min(1).max(4096), verifierKey: z.string().max(500).optional() }).strict(),
+    // Anyone, even with no station at all: a court clerk checks a disc with nothing but this.
+    access: anyone,
+    mutates: false,
+    run: ({ emit }, input) =>
+      verifyPackage(input.path, {
+        ...(input.verifierKey ? { trustedVerifierKey: input.verifierKey } : {}),
+        onProgress: (p) => emit('package.verify.progress', p),
+      }),
+  }),
+};

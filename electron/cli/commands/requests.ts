@@ -1,0 +1,171 @@
+import type { CliCommand } from './types.ts';
+import { str, table } from './format.ts';
+
+const kinds = ['view', 'copy', 'burn'] as const;
+type Kind = (typeof kinds)[number];
+
+export const requestCommands: CliCommand[] = [
+  {
+    words: ['request', 'create'],
+    synopsis: '--kind view|copy|burn --recordings ID[,ID…] --purpose TEXT [--case ID]',
+    positionals: [],
+    options: { kind: { type: 'string' }, recordings: { type: 'string' }, purpose: { type: 'string' }, case: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, t, print, json }) {
+      const kind = str(args.kind) as Kind;
+      const recordingIds = (str(args.recordings) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const req = await client.invoke('request.create', { kind, recordingIds, purpose: str(args.purpose) ?? '', ...(str(args.case) ? { caseId: str(args.case) } : {}) });
+      if (json) print('', { id: req.id });
+      else print(req.id, req);
+    },
+  },
+  {
+    words: ['request', 'list'],
+    synopsis: '[--state STATE] [--mine] [--awaiting-me]',
+    positionals: [],
+    options: { state: { type: 'string' }, mine: { type: 'boolean' }, 'awaiting-me': { type: 'boolean' } },
+    login: true,
+    unlock: 'never',
+    async run({ client, args, t, print }) {
+      const state = str(args.state) as 'requested' | undefined;
+      const list = await client.invoke('request.list', { ...(state ? { state } : {}), mine: args.mine === true, awaitingMe: args['awaiting-me'] === true });
+      const rows = [[t('col.request'), t('col.kind'), t('col.state'), t('col.requester'), t('col.items'), t('col.purpose')]];
+      for (const r of list) rows.push([r.id, t(`kind.${r.kind}`), t(`request_state.${r.state}`), r.requester, String(r.items.length), r.purpose]);
+      print(table(rows), list);
+    },
+  },
+  {
+    words: ['request', 'show'],
+    synopsis: 'ID',
+    positionals: ['ID'],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, positionals, t, print }) {
+      const r = await client.invoke('request.show', { id: positionals[0] ?? '' });
+      const decisions = r.decisions.map((d) => `  ${d.at}  ${d.approver}  ${t(`decision.${d.decision}`)}  ${d.reason}`).join('\n') || `  ${t('none')}`;
+      const items = r.recordings.map((x) => `  ${x.id}  ${x.originalName}  ${x.sha256.slice(0, 16)}…${x.classification ? `  [${t(`classification.${x.classification}`)}]` : ''}`).join('\n');
+      print(
+        t('request.detail', {
+          id: r.id,
+          kind: t(`kind.${r.kind}`),
+          state: t(`request_state.${r.state}`),
+          requester: r.requester,
+          purpose: r.purpose,
+          required: r.requiredApprovals,
+          expires: r.expiresAt ?? '—',
+          items,
+          decisions,
+        }),
+        r,
+      );
+    },
+  },
+  {
+    words: ['request', 'withdraw'],
+    synopsis: 'ID',
+    positionals: ['ID'],
+    options: {},
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, t, print }) {
+      const r = await client.invoke('request.withdraw', { id: positionals[0] ?? '' });
+      print(t('request.withdrawn', { id: r.id }), r);
+    },
+  },
+  {
+    words: ['request', 'approve'],
+    synopsis: 'ID [--note TEXT]',
+    positionals: ['ID'],
+    options: { note: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, args, t, print, secret }) {
+      // The approver's password is asked again for the decision itself (it is not the login's).
+      const password = await secret('STATION_PASSWORD', 'prompt.confirm_password');
+      const r = await client.invoke('request.approve', { id: positionals[0] ?? '', password, note: str(args.note) ?? '' });
+      print(r.state === 'approved' ? t('request.approved', { id: r.id, expires: r.expiresAt }) : t('request.approval_recorded', { id: r.id, have: r.decisions.length, need: r.requiredApprovals }), r);
+    },
+  },
+  {
+    words: ['request', 'deny'],
+    synopsis: 'ID --reason TEXT',
+    positionals: ['ID'],
+    options: { reason: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, args, t, print, secret }) {
+      const password = await secret('STATION_PASSWORD', 'prompt.confirm_password');
+      const r = await client.invoke('request.deny', { id: positionals[0] ?? '', password, reason: str(args.reason) ?? '' });
+      print(t('request.denied', { id: r.id }), r);
+    },
+  },
+  {
+    words: ['export'],
+    synopsis: 'REQUEST --to DIR',
+    positionals: ['REQUEST'],
+    options: { to: { type: 'string' } },
+    login: true,
+    unlock: 'required',
+    async run({ client, positionals, args, t, print, json }) {
+      let shown = -1;
+      const off = client.on((event, payload) => {
+        if (json || event !== 'export.progress' || !process.stderr.isTTY) return;
+        const p = payload as { phase: string; bytes: number; totalBytes: number };
+        const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+        if (pct !== shown) {
+          shown = pct;
+          process.stderr.write(`\r${t(`export.${p.phase}`, { pct })}`);
+        }
+      });
+      try {
+        const r = await client.invoke('export.run', { requestId: positionals[0] ?? '', to: str(args.to) ?? '' });
+        if (shown >= 0) process.stderr.write('\n');
+        print(t('export.done', { path: r.path, files: r.files, bytes: r.bytes }), r);
+      } finally {
+        off();
+      }
+    },
+  },
+  {
+    words: ['disc', 'verify'],
+    synopsis: 'PATH [--key VERIFIER_KEY]',
+    positionals: ['PATH'],
+    options: { key: { type: 'string' } },
+    login: false,
+    unlock: 'never',
+    async run({ client, positionals, args, t, print }) {
+      const key = str(args.key);
+      const r = await client.invoke('package.verify', { path: positionals[0] ?? '', ...(key ? { verifierKey: key } : {}) });
+      if (r.ok) {
+        print(t(r.keyTrusted ? 'package.ok_trusted' : 'package.ok_untrusted', { files: r.files, bytes: r.bytes, key: r.verifierKey, size: r.checkpointSize }), r);
+        return 0;
+      }
+      print(t('package.failed', { path: r.path, reason: t(`package.reason.${r.reason}`), detail: r.detail ?? '' }), r);
+      return 1;
+    },
+  },
+  {
+    words: ['register'],
+    synopsis: '[--from ISO] [--to ISO] [--csv FILE]',
+    positionals: [],
+    options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'string' } },
+    login: true,
+    unlock: 'never',
+    async run({ client, args, t, print, writeFile }) {
+      const range = { ...(str(args.from) ? { from: str(args.from) } : {}), ...(str(args.to) ? { to: str(args.to) } : {}) };
+      const headers = ['seq', 'time', 'kind_col', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'].map((h) => t(`register.${h}`));
+      const kindLabels = { view: t('register.kind.view'), spot_check: t('register.kind.spot_check'), copy: t('register.kind.copy'), burn: t('register.kind.burn') };
+      const out = str(args.csv);
+      if (out) {
+        const { csv } = await client.invoke('register.csv', { ...range, headers, kindLabels });
+        writeFile(out, csv);
+      }
+      const rows = await client.invoke('register.list', range);
+      const lines = [headers.slice(1, 7)];
+      for (const r of rows) lines.push([r.time, kindLabels[r.kind], r.viewer ?? '', r.copier ?? '', r.approvers.join(' '), r.purpose]);
+      print(table(lines), rows);
+    },
+  },
+];

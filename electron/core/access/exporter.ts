@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { StationError, fromSystemError, isStationError } from '../errors.ts';
+import type { Station } from '../station.ts';
+import { writePackage } from '../evidencePackage/writer.ts';
+import { verifyPackage } from '../evidencePackage/verifier.ts';
+import { renderReadme } from '../evidencePackage/readme.ts';
+import type { User } from './users.ts';
+
+export type ExportProgress = { phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
+
+function stamp(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+}
+
+/**
+ * Writes an approved copy to a folder or removable drive: the originals streamed from the vault,
+ * the signed manifest, SHA256SUMS, the checkpoint with proofs of each item's ingest entry and of
+ * the approval, a zh/en README. It is written under a `.partial` name, read back and verified in
+ * full, and only then renamed, ledgered and the approval marked used (a copy approval is used once).
+ */
+export async function exportCopy(
+  station: Station,
+  actor: User,
+  requestId: string,
+  toDir: string,
+  onProgress?: (p: ExportProgress) => void,
+): Promise<{ path: string; packageId: string; files: number; bytes: number }> {
+  const keys = station.requireUnlocked();
+  const req = station.requests.requireApproval(actor, requestId, 'copy');
+  const recordings = req.items.map((id) => station.requests.recording(id));
+  const target = resolve(toDir);
+  try {
+    if (!(await stat(target)).isDirectory()) throw new StationError('input', 'export.not_a_folder', { path: target });
+  } catch (e) {
+    throw isStationError(e) ? e : fromSystemError(e, target);
+  }
+  const agencyCode = station.settings.get('agency.code');
+  const createdAt = station.clock.now().toISOString();
+  const name = `${agencyCode}-${req.id}-${stamp(createdAt)}`;
+  const finalDir = join(target, name);
+  const partialDir = join(target, `.${name}.partial`);
+  const approvals = req.decisions.filter((d) => d.decision === 'approved');
+  const packageId = randomUUID();
+  await rm(partialDir, { recursive: true, force: true });
+  try {
+    await mkdir(partialDir, { recursive: false, mode: 0o700 });
+    const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
+    const approverNames = approvals.map((a) => a.approver);
+    const { manifest, bytes } = await writePackage({
+      dir: partialDir,
+      manifest: {
+        packageId,
+        kind: 'export',
+        createdAt,
+        agency: { code: agencyCode, name: station.settings.get('agency.name') },
+        station: { origin: station.origin, verifierKey: station.verifierKey() },
+        request: { id: req.id, kind: req.kind, purpose: req.purpose, requester: req.requester, approvers: approverNames, approvalSeqs: approvals.map((a) => a.ledgerSeq), operator: actor.username, caseNumber: req.caseId },
+        set: null,
+      },
+      files: recordings.map((r) => ({
+        recordingId: r.id,
+        originalName: r.originalName,
+        sha256: r.sha256,
+        size: r.size,
+        ingestSeq: r.ingestSeq,
+        recordedAt: r.recordedAt,
+        officer: r.officer,
+        recorder: r.recorder,
+        open: () => station.vault.read(r.objectId),
+      })),
+      proofBundle: bundle,
+      extras: [],
+      readme: renderReadme(station.paths.resources, {
+        agencyName: station.settings.get('agency.name'),
+        agencyCode,
+        requestId: req.id,
+        kind: req.kind,
+        purpose: req.purpose,
+        requester: req.requester,
+        approvers: approverNames.join(', '),
+        operator: actor.username,
+        caseNumber: req.caseId ?? '—',
+        createdAt,
+        verifierKey: station.verifierKey(),
+        setLine: '',
+        setLineEn: '',
+      }),
+      signer: { key: keys.signingKey, keyName: station.origin },
+      onProgress: (p) => onProgress?.({ phase: 'writing', ...p }),
+    });
+    const check = await verifyPackage(partialDir, {
+      trustedVerifierKey: station.verifierKey(),
+      onProgress: (p) => onProgress?.({ phase: 'verifying', bytes: p.bytes, totalBytes: p.totalBytes, file: p.path }),
+    });
+    if (!check.ok) throw new StationError('verify', 'export.verify_failed', { path: check.path, reason: check.reason });
+    await rename(partialDir, finalDir);
+    station.write(() => {
+      station.ledger.append({
+        actor: actor.username,
+        action: 'export.written',
+        subject: `request:${req.id}`,
+        details: {
+          requestId: req.id,
+          purpose: req.purpose,
+          approvers: approverNames,
+          recordings: recordings.map((r) => r.id),
+          packageId,
+          destination: finalDir,
+          files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+          checkpointSize: check.checkpointSize,
+        },
+      });
+      station.requests.markFulfilled(actor.username, req.id, { packageId, destination: finalDir });
+    });
+    return { path: finalDir, packageId, files: manifest.files.length, bytes };
+  } catch (e) {
+    await rm(partialDir, { recursive: true, force: true }).catch(() => undefined);
+    const err = isStationError(e) ? e : fromSystemError(e, target);
+    station.write(() => station.ledger.append({ actor: actor.username, action: 'export.failed', subject: `request:${req.id}`, details: { code: err.code, params: err.params } }));
+    throw err;
+  }
+}
