@@ -71,6 +71,9 @@ export function cspMetaTag(): Plugin {
           if (existing[1] === CSP) return html;
           throw new Error('renderer/index.html carries a different CSP <meta>; the policy lives in electron/main/security.ts');
         }
+        // After <meta charset> when there is one: the charset must come first in the head.
+        const charset = /<meta\s+charset=[^>]*>/i.exec(html);
+        if (charset) return html.replace(charset[0], `${charset[0]}\n    ${CSP_META_TAG}`);
         return html.replace(/<head>/i, `<head>\n    ${CSP_META_TAG}`);
       },
     },

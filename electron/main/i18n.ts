@@ -1,8 +1,5 @@
 // Main-process strings (menu, tray, dialogs). The JSON is bundled into out/main, so a packaged
 // app never looks for locale files on disk at start-up.
-// The shared lint rule lists i18next among the renderer's packages; main needs it for the same
-// reason the renderer does: one translation engine and one interpolation syntax for all strings.
-// eslint-disable-next-line no-restricted-imports
 import { createInstance } from 'i18next';
 import zhMain from '../../resources/locales/zh-CN/main.json' with { type: 'json' };
 import enMain from '../../resources/locales/en/main.json' with { type: 'json' };

@@ -2,7 +2,7 @@
 // tray, logs and crash dumps. The station itself lives in electron/core behind electron/api.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, crashReporter, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, session, shell } from 'electron';
 import { openStationApi, toSerialized, type ApiServer } from '../api/server.ts';
 import { guardDownloads } from './downloads.ts';
 import { hardenContents, hardenSession } from './harden.ts';

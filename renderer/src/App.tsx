@@ -115,6 +115,10 @@ export function App() {
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif",
         },
+        components: {
+          // The derived selection colour of a dark primary is a heavy grey; keep the nav light.
+          Menu: { itemSelectedBg: '#e8f0fa', itemSelectedColor: '#1f4e8c' },
+        },
       }}
     >
       <AntApp>

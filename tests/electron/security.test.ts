@@ -85,6 +85,8 @@ describe('CSP', () => {
     expect(html).toContain(`<head>\n    ${CSP_META_TAG}`);
     expect(CSP_META.exec(html)?.[1]).toBe(CSP);
     expect(transform.handler(html)).toBe(html);
+    const withCharset = transform.handler('<html><head>\n    <meta charset="UTF-8" />\n    <title>x</title></head></html>');
+    expect(withCharset).toContain(`<meta charset="UTF-8" />\n    ${CSP_META_TAG}\n    <title>`);
     expect(() => transform.handler('<head><meta http-equiv="Content-Security-Policy" content="default-src *"></head>')).toThrow(/different CSP/);
   });
 

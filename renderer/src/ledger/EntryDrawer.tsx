@@ -41,14 +41,16 @@ export function EntryDrawer({ seq, onClose }: { seq: number | null; onClose: () 
       {!detail && !error ? <Spin /> : null}
       {entry && detail ? (
         <div data-testid="entry-detail">
-          <Typography.Title level={5}>{t('ui:entry.fields')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>
+            {t('ui:entry.fields')}
+          </Typography.Title>
           <Descriptions
             column={1}
             bordered
             size="small"
             styles={{ label: { width: 148, whiteSpace: 'nowrap' } }}
             items={[
-              { key: 'seq', label: t('ui:ledger.columns.seq'), children: <span className="mono">{entry.seq}</span> },
+              { key: 'seq', label: t('ui:ledger.columns.seq'), children: <span className="num">{entry.seq}</span> },
               {
                 key: 'time',
                 label: t('ui:ledger.columns.time'),

@@ -93,7 +93,7 @@ export function LedgerList({ total, loading, entryAt, ensure, onOpen, selectedSe
                     }
                   }}
                 >
-                  <span className="mono">{entry.seq}</span>
+                  <span className="num">{entry.seq}</span>
                   <span>{formatTime(entry.time)}</span>
                   <Typography.Text ellipsis>{actorLabel(t, entry.actor)}</Typography.Text>
                   <span className="ledger-action">

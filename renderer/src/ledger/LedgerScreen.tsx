@@ -193,7 +193,7 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
           {pages.total === null
             ? t('ui:common.loading')
             : filtered
-              ? t('ui:ledger.countFiltered', { count: pages.total, size: status.ledgerSize })
+              ? t('ui:ledger.countFiltered', { count: pages.total, size: pages.size ?? pages.total })
               : t('ui:ledger.count', { count: pages.total })}
         </Typography.Text>
       </Flex>

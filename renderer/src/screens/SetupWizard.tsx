@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Result, Steps, Typography } from 'antd';
+import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Steps, Typography, theme } from 'antd';
+import { CheckCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, toUiError, type Output } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
@@ -33,11 +34,12 @@ const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
 
 export function SetupWizard({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const [form] = Form.useForm<Values>();
   const [step, setStep] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<{ keys: Output<'station.init'>; agency: string } | null>(null);
+  const [result, setResult] = useState<{ keys: Output<'station.init'>; name: string; code: string } | null>(null);
   const [recorded, setRecorded] = useState(false);
   const passphrase = Form.useWatch('passphrase', form) ?? '';
 
@@ -54,7 +56,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         passphrase: v.passphrase,
         admin: { username: v.adminUsername.trim(), displayName: v.adminDisplayName.trim(), password: v.adminPassword },
       });
-      setResult({ keys, agency: t('ui:station.agencyWithCode', { name: v.agencyName.trim(), code: v.agencyCode.trim() }) });
+      setResult({ keys, name: v.agencyName.trim(), code: v.agencyCode.trim() });
       setStep(3);
     } catch (e) {
       setError(e);
@@ -89,90 +91,94 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         <Form form={form} layout="vertical" requiredMark={false} disabled={busy} onFinish={() => (step === 2 ? void finish() : setStep(step + 1))}>
           {step === 0 && (
             <>
-            <Typography.Paragraph type="secondary">{t('ui:setup.agencyIntro')}</Typography.Paragraph>
-            <Form.Item
-              name="agencyCode"
-              label={t('ui:setup.agencyCode')}
-              extra={t('ui:setup.agencyCodeHint')}
-              rules={[required('ui:setup.agencyCodeRequired'), { pattern: AGENCY_CODE, message: t('ui:setup.agencyCodeInvalid') }]}
-            >
-              <Input autoFocus maxLength={32} data-testid="setup-agency-code" />
-            </Form.Item>
-            <Form.Item name="agencyName" label={t('ui:setup.agencyName')} rules={[required('ui:setup.agencyNameRequired')]}>
-              <Input maxLength={200} data-testid="setup-agency-name" />
-            </Form.Item>
+              <Typography.Paragraph type="secondary">{t('ui:setup.agencyIntro')}</Typography.Paragraph>
+              <Form.Item
+                name="agencyCode"
+                label={t('ui:setup.agencyCode')}
+                extra={t('ui:setup.agencyCodeHint')}
+                rules={[required('ui:setup.agencyCodeRequired'), { pattern: AGENCY_CODE, message: t('ui:setup.agencyCodeInvalid') }]}
+              >
+                <Input autoFocus maxLength={32} data-testid="setup-agency-code" />
+              </Form.Item>
+              <Form.Item name="agencyName" label={t('ui:setup.agencyName')} rules={[required('ui:setup.agencyNameRequired')]}>
+                <Input maxLength={200} data-testid="setup-agency-name" />
+              </Form.Item>
             </>
           )}
           {step === 1 && (
             <>
-            <Alert type="warning" showIcon title={t('ui:setup.passphraseWarningTitle')} description={t('ui:setup.passphraseWarning')} style={{ marginBottom: 20 }} />
-            <Form.Item
-              name="passphrase"
-              label={t('ui:setup.passphrase')}
-              extra={<StrengthMeter value={passphrase} />}
-              rules={[
-                { required: true, message: t('ui:setup.passphraseRequired') },
-                { min: MIN_PASSPHRASE_LENGTH, message: t('ui:setup.passphraseTooShort', { min: MIN_PASSPHRASE_LENGTH }) },
-              ]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="setup-passphrase" />
-            </Form.Item>
-            <Form.Item
-              name="passphraseConfirm"
-              label={t('ui:setup.passphraseConfirm')}
-              dependencies={['passphrase']}
-              rules={[{ required: true, message: t('ui:setup.confirmRequired') }, matches('passphrase', 'ui:setup.passphraseMismatch')]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="setup-passphrase-confirm" />
-            </Form.Item>
+              <Alert type="warning" showIcon title={t('ui:setup.passphraseWarningTitle')} description={t('ui:setup.passphraseWarning')} style={{ marginBottom: 20 }} />
+              <Form.Item
+                name="passphrase"
+                label={t('ui:setup.passphrase')}
+                extra={<StrengthMeter value={passphrase} />}
+                rules={[
+                  { required: true, message: t('ui:setup.passphraseRequired') },
+                  { min: MIN_PASSPHRASE_LENGTH, message: t('ui:setup.passphraseTooShort', { min: MIN_PASSPHRASE_LENGTH }) },
+                ]}
+              >
+                <Input.Password autoComplete="new-password" data-testid="setup-passphrase" />
+              </Form.Item>
+              <Form.Item
+                name="passphraseConfirm"
+                label={t('ui:setup.passphraseConfirm')}
+                dependencies={['passphrase']}
+                rules={[{ required: true, message: t('ui:setup.confirmRequired') }, matches('passphrase', 'ui:setup.passphraseMismatch')]}
+              >
+                <Input.Password autoComplete="new-password" data-testid="setup-passphrase-confirm" />
+              </Form.Item>
             </>
           )}
           {step === 2 && (
             <>
-            <Typography.Paragraph type="secondary">{t('ui:setup.adminIntro')}</Typography.Paragraph>
-            <Flex gap={16}>
+              <Typography.Paragraph type="secondary">{t('ui:setup.adminIntro')}</Typography.Paragraph>
+              <Flex gap={16}>
+                <Form.Item
+                  name="adminUsername"
+                  label={t('ui:users.username')}
+                  style={{ flex: 1 }}
+                  rules={[required('ui:users.usernameRequired'), { pattern: USERNAME, message: t('ui:users.usernameInvalid') }]}
+                >
+                  <Input maxLength={64} autoComplete="off" data-testid="setup-admin-username" />
+                </Form.Item>
+                <Form.Item name="adminDisplayName" label={t('ui:users.displayName')} style={{ flex: 1 }} rules={[required('ui:users.displayNameRequired')]}>
+                  <Input maxLength={100} data-testid="setup-admin-display-name" />
+                </Form.Item>
+              </Flex>
               <Form.Item
-                name="adminUsername"
-                label={t('ui:users.username')}
-                style={{ flex: 1 }}
-                rules={[required('ui:users.usernameRequired'), { pattern: USERNAME, message: t('ui:users.usernameInvalid') }]}
+                name="adminPassword"
+                label={t('ui:users.password')}
+                dependencies={['passphrase']}
+                rules={[
+                  { required: true, message: t('ui:users.passwordRequired') },
+                  { min: MIN_PASSWORD_LENGTH, message: t('ui:users.passwordTooShort', { min: MIN_PASSWORD_LENGTH }) },
+                  {
+                    // The station passphrase opens the vault; reusing it as a login password would hand it to every admin session.
+                    validator: (_, value: string) =>
+                      value && value === form.getFieldValue('passphrase') ? Promise.reject(new Error(t('ui:setup.passwordSameAsPassphrase'))) : Promise.resolve(),
+                  },
+                ]}
               >
-                <Input maxLength={64} autoComplete="off" data-testid="setup-admin-username" />
+                <Input.Password autoComplete="new-password" data-testid="setup-admin-password" />
               </Form.Item>
-              <Form.Item name="adminDisplayName" label={t('ui:users.displayName')} style={{ flex: 1 }} rules={[required('ui:users.displayNameRequired')]}>
-                <Input maxLength={100} data-testid="setup-admin-display-name" />
+              <Form.Item
+                name="adminPasswordConfirm"
+                label={t('ui:users.passwordConfirm')}
+                dependencies={['adminPassword']}
+                rules={[{ required: true, message: t('ui:setup.confirmRequired') }, matches('adminPassword', 'ui:users.passwordMismatch')]}
+              >
+                <Input.Password autoComplete="new-password" data-testid="setup-admin-password-confirm" />
               </Form.Item>
-            </Flex>
-            <Form.Item
-              name="adminPassword"
-              label={t('ui:users.password')}
-              dependencies={['passphrase']}
-              rules={[
-                { required: true, message: t('ui:users.passwordRequired') },
-                { min: MIN_PASSWORD_LENGTH, message: t('ui:users.passwordTooShort', { min: MIN_PASSWORD_LENGTH }) },
-                {
-                  // The station passphrase opens the vault; reusing it as a login password would hand it to every admin session.
-                  validator: (_, value: string) =>
-                    value && value === form.getFieldValue('passphrase') ? Promise.reject(new Error(t('ui:setup.passwordSameAsPassphrase'))) : Promise.resolve(),
-                },
-              ]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="setup-admin-password" />
-            </Form.Item>
-            <Form.Item
-              name="adminPasswordConfirm"
-              label={t('ui:users.passwordConfirm')}
-              dependencies={['adminPassword']}
-              rules={[{ required: true, message: t('ui:setup.confirmRequired') }, matches('adminPassword', 'ui:users.passwordMismatch')]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="setup-admin-password-confirm" />
-            </Form.Item>
             </>
           )}
-          <Flex justify="space-between" style={{ marginTop: 8 }}>
-            <Button onClick={() => setStep(step - 1)} disabled={step === 0 || busy}>
-              {t('ui:common.back')}
-            </Button>
+          <Flex justify="space-between" style={{ marginTop: 24 }}>
+            {step > 0 ? (
+              <Button onClick={() => setStep(step - 1)} disabled={busy}>
+                {t('ui:common.back')}
+              </Button>
+            ) : (
+              <span />
+            )}
             <Button type="primary" htmlType="submit" loading={busy} data-testid="setup-next">
               {step === 2 ? (busy ? t('ui:setup.initializing') : t('ui:setup.finish')) : t('ui:common.next')}
             </Button>
@@ -180,7 +186,15 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         </Form>
       ) : result ? (
         <div data-testid="setup-done">
-          <Result status="success" title={t('ui:setup.doneTitle')} subTitle={t('ui:setup.doneSubtitle')} style={{ padding: '8px 0 16px' }} />
+          <Flex align="center" gap={16} style={{ marginBottom: 20 }}>
+            <CheckCircleFilled style={{ fontSize: 40, color: token.colorSuccess }} />
+            <div>
+              <Typography.Title level={4} style={{ margin: 0 }}>
+                {t('ui:setup.doneTitle')}
+              </Typography.Title>
+              <Typography.Text type="secondary">{t('ui:setup.doneSubtitle')}</Typography.Text>
+            </div>
+          </Flex>
           <Alert type="info" showIcon title={t('ui:setup.keysNoticeTitle')} description={t('ui:setup.keysNotice')} style={{ marginBottom: 16 }} />
           <Descriptions
             column={1}
@@ -188,15 +202,15 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
             size="small"
             styles={{ label: { width: 140 } }}
             items={[
-              { key: 'agency', label: t('ui:station.agency'), children: result.agency },
+              { key: 'agency', label: t('ui:station.agency'), children: t('ui:station.agencyWithCode', { name: result.name, code: result.code }) },
               { key: 'publicKey', label: t('ui:station.publicKey'), children: <HashText value={result.keys.publicKey} testId="setup-public-key" /> },
               { key: 'verifierKey', label: t('ui:station.verifierKey'), children: <HashText value={result.keys.verifierKey} testId="setup-verifier-key" /> },
             ]}
           />
-          <Checkbox checked={recorded} onChange={(e) => setRecorded(e.target.checked)} style={{ margin: '20px 0 16px' }} data-testid="setup-recorded">
-            {t('ui:setup.keysRecorded')}
-          </Checkbox>
-          <Flex justify="flex-end">
+          <Flex justify="space-between" align="center" style={{ marginTop: 24 }}>
+            <Checkbox checked={recorded} onChange={(e) => setRecorded(e.target.checked)} data-testid="setup-recorded">
+              {t('ui:setup.keysRecorded')}
+            </Checkbox>
             <Button type="primary" disabled={!recorded} onClick={onDone} data-testid="setup-continue">
               {t('ui:setup.continue')}
             </Button>

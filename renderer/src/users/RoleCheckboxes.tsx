@@ -16,7 +16,9 @@ export function RoleCheckboxes({ value = [], onChange, disabled }: { value?: Rol
           const conflicts = conflictingRoles(role, value);
           const box = (
             <Checkbox value={role} disabled={conflicts.length > 0} data-testid={`role-${role}`}>
-              <Typography.Text strong={value.includes(role)}>{t(`ui:roles.${role}`)}</Typography.Text>
+              <Typography.Text strong={value.includes(role)} disabled={conflicts.length > 0}>
+                {t(`ui:roles.${role}`)}
+              </Typography.Text>
               <Typography.Text type="secondary" style={{ marginInlineStart: 8, fontSize: 12 }}>
                 {t(`ui:roleDescriptions.${role}`)}
               </Typography.Text>

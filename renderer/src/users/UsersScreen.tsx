@@ -96,9 +96,9 @@ export function UsersScreen({ user: me, onSelfChanged }: { user: User; onSelfCha
     columns.push({
       key: 'actions',
       title: t('ui:users.actions'),
-      width: 280,
+      width: 320,
       render: (_: unknown, u) => (
-        <Space size={0} wrap>
+        <Space size={0}>
           <Button type="link" size="small" onClick={() => setDialog({ kind: 'roles', user: u })} data-testid={`user-roles-${u.username}`}>
             {t('ui:users.changeRoles')}
           </Button>

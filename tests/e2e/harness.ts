@@ -1,0 +1,171 @@
+// The e2e harness: the shipped renderer build, served over loopback HTTP to Debian's Chromium,
+// talking through a window.station identical in shape to the preload's to the REAL api in this
+// process (real SQLite, real vault, real argon2) in a temporary data directory. Nothing is mocked.
+import { createReadStream, mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { channels, events } from '../../electron/api/index.ts';
+import type { ApiClient, ApiServer } from '../../electron/api/server.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const rendererDir = join(repoRoot, 'out', 'renderer');
+export const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Builds only the renderer, with the renderer section of electron.vite.config.ts as electron-vite
+ * resolves it (same plugins, base './', Electron's Chrome target, CSP meta tag): the page under
+ * test is the page the app ships, and a half-edited main or preload cannot break this suite.
+ */
+export async function buildRenderer(): Promise<void> {
+  process.env.NODE_ENV_ELECTRON_VITE = 'production';
+  const { resolveConfig } = await import('electron-vite');
+  const { build } = await import('vite');
+  const resolved = await resolveConfig({ configFile: join(repoRoot, 'electron.vite.config.ts'), root: repoRoot, logLevel: 'warn' }, 'build', 'production');
+  const renderer = resolved.config?.renderer;
+  if (!renderer) throw new Error('electron.vite.config.ts has no renderer section');
+  await build({ ...renderer, configFile: false, logLevel: 'warn' });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+};
+
+/** A static file server for out/renderer on 127.0.0.1 and a random port. */
+export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = resolve(dir);
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
+      if (file !== root && !file.startsWith(root + sep)) {
+        res.writeHead(403).end();
+        return;
+      }
+      try {
+        if (!(await stat(file)).isFile()) throw new Error('not a file');
+      } catch {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      createReadStream(file).pipe(res);
+    })();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export type StationPage = { page: Page; context: BrowserContext; client: ApiClient; problems: string[]; close: () => Promise<void> };
+
+type BridgeGlobals = {
+  station?: unknown;
+  __stationInvoke(channel: string, payload: unknown): Promise<unknown>;
+  __stationEmit?(event: string, payload: unknown): void;
+};
+
+/**
+ * A browser page wired to `server` the way the preload wires a window to main: its own api client
+ * (so its own session), invoke + on over the allow-listed channels and events, nothing else.
+ * `language` pre-seeds the renderer's remembered choice; undefined leaves the default (zh-CN).
+ */
+export async function openStationPage(browser: Browser, server: ApiServer, url: string, options: { language?: 'zh-CN' | 'en'; context?: BrowserContext } = {}): Promise<StationPage> {
+  const context = options.context ?? (await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true }));
+  const page = await context.newPage();
+  const client = server.connect();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`);
+  });
+
+  await page.exposeBinding('__stationInvoke', (_source, channel: string, payload: unknown) => client.call(channel, payload));
+  const off = client.on((event, payload) => {
+    page
+      .evaluate(([e, p]) => (globalThis as unknown as BridgeGlobals).__stationEmit?.(e, p), [event, payload] as const)
+      .catch(() => {
+        // The page may be navigating or closed; an event for a page that is gone has no reader.
+      });
+  });
+  await page.addInitScript(
+    ({ channels: allowed, events: allowedEvents, language }) => {
+      const g = globalThis as unknown as BridgeGlobals & { localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } };
+      if (language && g.localStorage.getItem('evidence-station.language') === null) g.localStorage.setItem('evidence-station.language', language);
+      const listeners = new Map<string, Set<(payload: unknown) => void>>();
+      g.__stationEmit = (event, payload) => {
+        for (const cb of listeners.get(event) ?? []) cb(payload);
+      };
+      // Same surface and same refusals as electron/preload/bridge.ts.
+      g.station = Object.freeze({
+        invoke(channel: string, payload?: unknown) {
+          if (!allowed.includes(channel)) return Promise.resolve({ ok: false, error: { code: 'api.unknown_command', kind: 'input', params: { channel } } });
+          return g.__stationInvoke(channel, payload ?? {});
+        },
+        on(event: string, cb: (payload: unknown) => void) {
+          if (!allowedEvents.includes(event)) throw new TypeError(`unknown station event: ${event}`);
+          let set = listeners.get(event);
+          if (!set) listeners.set(event, (set = new Set()));
+          set.add(cb);
+          return () => {
+            listeners.get(event)?.delete(cb);
+          };
+        },
+      });
+    },
+    { channels: [...channels] as string[], events: [...events] as string[], language: options.language ?? null },
+  );
+  await page.goto(url);
+  return {
+    page,
+    context,
+    client,
+    problems,
+    close: async () => {
+      off();
+      await page.close();
+      if (!options.context) await context.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  // Let antd's motion (drawer slide, modal zoom, message fade) settle before the picture.
+  await page.waitForTimeout(450);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** The text a person sees in the page right now (innerText skips hidden elements). */
+export async function visibleText(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText);
+}
+
+export const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
