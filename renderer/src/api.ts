@@ -52,7 +52,7 @@ export class StationUiError extends Error {
 /** Any thrown value as a StationUiError, so no failure reaches the user without a code. */
 export function toUiError(e: unknown): StationUiError {
   if (e instanceof StationUiError) return e;
-  return new StationUiError({ code: 'internal', kind: 'io', params: { message: e instanceof Error ? e.message : String(e) } });
+  return new StationUiError({ code: 'api.internal', kind: 'io', params: { message: e instanceof Error ? e.message : String(e) } });
 }
 
 export function bridgeAvailable(): boolean {
@@ -60,7 +60,7 @@ export function bridgeAvailable(): boolean {
 }
 
 function bridge(): StationBridge {
-  if (!window.station) throw new StationUiError({ code: 'internal', kind: 'io', params: { message: 'window.station' } });
+  if (!window.station) throw new StationUiError({ code: 'api.internal', kind: 'io', params: { message: 'window.station' } });
   return window.station;
 }
 

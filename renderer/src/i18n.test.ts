@@ -4,10 +4,7 @@
 // Vite's import.meta.glob so the renderer stays free of node:* imports (eslint layer rule).
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
-import zhUi from '../../resources/locales/zh-CN/ui.json';
-import enUi from '../../resources/locales/en/ui.json';
-import zhErrors from '../../resources/locales/zh-CN/errors.json';
-import enErrors from '../../resources/locales/en/errors.json';
+import { mergedNamespace } from './localeFiles.ts';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -45,7 +42,7 @@ const TOAST_METHODS = new Set(['success', 'error', 'warning', 'info', 'loading',
  * only for identifiers that read the same in every language.
  */
 const ALLOWED_LITERALS = new Set<string>([
-  // api.ts: the technical detail inside errors:internal ("… {{message}} …") when the bridge is gone.
+  // api.ts: the technical detail inside errors:api.internal ("… {{message}} …") when the bridge is gone.
   'window.station',
 ]);
 
@@ -134,8 +131,8 @@ export function scanSource(file: string, text: string): { findings: Finding[]; k
 }
 
 const bundles: Record<string, { zh: Tree; en: Tree }> = {
-  ui: { zh: zhUi as Tree, en: enUi as Tree },
-  errors: { zh: zhErrors as Tree, en: enErrors as Tree },
+  ui: { zh: mergedNamespace('zh-CN', 'ui') as Tree, en: mergedNamespace('en', 'ui') as Tree },
+  errors: { zh: mergedNamespace('zh-CN', 'errors') as Tree, en: mergedNamespace('en', 'errors') as Tree },
 };
 
 describe('locales', () => {
@@ -161,7 +158,7 @@ describe('locales', () => {
   }
 
   it('English texts contain no Chinese (except the endonym of Chinese itself)', () => {
-    const chinese = [...leaves(enUi as Tree), ...leaves(enErrors as Tree)].filter(([k, v]) => k !== 'language.zh-CN' && CJK.test(v)).map(([k]) => k);
+    const chinese = [...leaves(bundles.ui!.en), ...leaves(bundles.errors!.en)].filter(([k, v]) => k !== 'language.zh-CN' && CJK.test(v)).map(([k]) => k);
     expect(chinese).toEqual([]);
   });
 });

@@ -3,10 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/en';
-import zhUi from '../../resources/locales/zh-CN/ui.json';
-import enUi from '../../resources/locales/en/ui.json';
-import zhErrors from '../../resources/locales/zh-CN/errors.json';
-import enErrors from '../../resources/locales/en/errors.json';
+import { mergedNamespace } from './localeFiles.ts';
 import { toUiError } from './api.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -15,8 +12,8 @@ export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'evidence-station.language';
 
 export const resources = {
-  'zh-CN': { ui: zhUi, errors: zhErrors },
-  en: { ui: enUi, errors: enErrors },
+  'zh-CN': { ui: mergedNamespace('zh-CN', 'ui'), errors: mergedNamespace('zh-CN', 'errors') },
+  en: { ui: mergedNamespace('en', 'ui'), errors: mergedNamespace('en', 'errors') },
 } as const;
 
 function isLanguage(value: unknown): value is Language {

@@ -54,8 +54,9 @@ describe('locales', () => {
 
   it('every CLI command has help text in both languages', async () => {
     const { cliCommands } = await import('../../electron/cli/commands/index.ts');
+    const { loadMerged } = await import('../../electron/cli/i18n.ts');
     for (const lang of LANGS) {
-      const keys = new Set(flatKeys(load(lang, 'cli')));
+      const keys = new Set(flatKeys(loadMerged(lang as 'zh-CN' | 'en', 'cli')));
       for (const c of cliCommands) expect(keys.has(`help.${c.words.join('_')}`), `${lang} help.${c.words.join('_')}`).toBe(true);
     }
   });
