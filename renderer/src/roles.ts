@@ -38,18 +38,6 @@ export function hasRoleConflict(selected: readonly Role[]): boolean {
   return EXCLUSIVE.some(([a, b]) => selected.includes(a) && selected.includes(b));
 }
 
-export type Screen = 'ledger' | 'users';
-
-/** Mirrors the access lists in electron/api: a screen whose commands a role cannot call is not offered. */
-export const SCREEN_ROLES: Record<Screen, readonly Role[]> = {
-  ledger: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
-  users: ['admin', 'auditor'],
-};
-
-export function screensFor(roles: readonly Role[]): Screen[] {
-  return (Object.keys(SCREEN_ROLES) as Screen[]).filter((s) => SCREEN_ROLES[s].some((r) => roles.includes(r)));
-}
-
 export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): boolean {
   return roles.some((r) => allowed.includes(r));
 }

@@ -1,13 +1,13 @@
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 
-const kinds = ['view', 'copy', 'burn'] as const;
+const kinds = ['view', 'copy', 'burn', 'extend'] as const;
 type Kind = (typeof kinds)[number];
 
 export const requestCommands: CliCommand[] = [
   {
     words: ['request', 'create'],
-    synopsis: '--kind view|copy|burn --recordings ID[,ID…] --purpose TEXT [--case ID]',
+    synopsis: '--kind view|copy|burn|extend --recordings ID[,ID…] --purpose TEXT [--case ID]',
     positionals: [],
     options: { kind: { type: 'string' }, recordings: { type: 'string' }, purpose: { type: 'string' }, case: { type: 'string' } },
     login: true,

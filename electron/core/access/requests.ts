@@ -4,7 +4,7 @@ import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Users, User } from './users.ts';
 
-export const REQUEST_KINDS = ['view', 'copy', 'burn'] as const;
+export const REQUEST_KINDS = ['view', 'copy', 'burn', 'extend'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export type RequestState = 'requested' | 'approved' | 'denied' | 'fulfilled' | 'expired' | 'withdrawn';
 

@@ -1,27 +1,26 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { App, Button, Divider, Flex, Layout, Menu, Tag, Tooltip, Typography, theme } from 'antd';
-import { AuditOutlined, LogoutOutlined, SafetyCertificateOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
-import { roleColor, screensFor, sortRoles, type Screen } from '../roles.ts';
+import { roleColor, sortRoles } from '../roles.ts';
+import { screensFor } from './screens.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
-import { LedgerScreen } from '../ledger/LedgerScreen.tsx';
-import { UsersScreen } from '../users/UsersScreen.tsx';
-
-const ICONS: Record<Screen, ReactNode> = {
-  ledger: <AuditOutlined />,
-  users: <TeamOutlined />,
-};
 
 export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { token } = theme.useToken();
   const screens = screensFor(props.user.roles);
-  const [screen, setScreen] = useState<Screen>(screens[0] ?? 'ledger');
+  const [screen, setScreen] = useState<string>(screens[0]?.key ?? 'ledger');
+  const [focus, setFocus] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
-  const current = screens.includes(screen) ? screen : screens[0];
+  const current = screens.find((s) => s.key === screen) ?? screens[0];
+  const navigate = (key: string, target?: string) => {
+    setFocus(target ?? null);
+    setScreen(key);
+  };
 
   const logout = async () => {
     setLeaving(true);
@@ -75,15 +74,14 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
         <Layout.Sider width={200} theme="light" style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
           <Menu
             mode="inline"
-            selectedKeys={current ? [current] : []}
-            onClick={({ key }) => setScreen(key as Screen)}
+            selectedKeys={current ? [current.key] : []}
+            onClick={({ key }) => navigate(key)}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
-            items={screens.map((s) => ({ key: s, icon: ICONS[s], label: t(`ui:nav.${s}`), 'data-testid': `nav-${s}` }))}
+            items={screens.map((s) => ({ key: s.key, icon: s.icon, label: t(`ui:nav.${s.key}`), 'data-testid': `nav-${s.key}` }))}
           />
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, overflow: 'auto', background: token.colorBgLayout }}>
-          {current === 'ledger' && <LedgerScreen user={props.user} status={props.status} />}
-          {current === 'users' && <UsersScreen user={props.user} onSelfChanged={props.onUserChange} />}
+          {current?.render({ user: props.user, status: props.status, onUserChange: props.onUserChange, navigate, focus })}
         </Layout.Content>
       </Layout>
     </Layout>

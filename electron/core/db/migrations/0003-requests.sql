@@ -5,7 +5,7 @@
 CREATE TABLE requests (
   id                  TEXT PRIMARY KEY,          -- human-readable: RQ-000123
   number              INTEGER NOT NULL UNIQUE,
-  kind                TEXT NOT NULL CHECK (kind IN ('view', 'copy', 'burn')),
+  kind                TEXT NOT NULL CHECK (kind IN ('view', 'copy', 'burn', 'extend')),  -- extend: 长期保存 beyond the retention period
   purpose             TEXT NOT NULL,             -- 事由
   requester           TEXT NOT NULL,
   case_id             TEXT,
