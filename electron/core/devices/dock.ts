@@ -1,0 +1,392 @@
+// The dock service: the station's daily job (issue "Dock and ingest"). It watches for volumes (the
+// platform's VolumeWatcher), identifies the recorder behind each, and ingests recognized recorders
+// for the custodian on duty, several at once (setting ingest.maxConcurrentRecorders). Unrecognized
+// storage is reported and ledgered, and waits for a custodian to accept it. Everything it knows is
+// in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
+import { StationError, isStationError } from '../errors.ts';
+import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
+import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
+import type { RecorderCatalogue } from './catalogue.ts';
+import type { MountedVolume, PlatformDevices, RecorderInfo, UsbDeviceInfo } from './ports.ts';
+
+export type DockState =
+  | 'identifying'
+  | 'unrecognized' // not a known recorder: reported, waits for a custodian to accept it
+  | 'waiting' // a recorder, but no custodian on duty or the station is locked
+  | 'queued' // waiting for a free ingest slot
+  | 'ingesting'
+  | 'done' // every file has its outcome: may be undocked
+  | 'interrupted'
+  | 'stopped' // e.g. the vault disk is full: retry after freeing space
+  | 'failed'
+  | 'removed';
+
+export type DockedVolume = {
+  mountPoint: string;
+  device: string;
+  fsType: string;
+  label: string | null;
+  usb: UsbDeviceInfo | null;
+  state: DockState;
+  /** Why it is waiting, unrecognized, stopped or failed: a translatable code (errors.<code>). */
+  reason: string | null;
+  recorder: {
+    serial: string;
+    via: string;
+    vendor: string | null;
+    model: string | null;
+    officerBadge: string | null;
+    officerName: string | null;
+  } | null;
+  /** What the file names say, for the custodian deciding about unrecognized storage. */
+  serialsFromNames: string[];
+  catalogueModel: { vendor: string; model: string; verified: boolean } | null;
+  vendorInfo: RecorderInfo | null;
+  sessionId: number | null;
+  progress: ProgressEvent | null;
+  session: SessionSummary | null;
+  mayUndock: boolean;
+  detectedAt: string;
+};
+
+type Entry = {
+  volume: MountedVolume;
+  view: DockedVolume;
+  identity: VolumeIdentity | null;
+  sourceKey: string | null;
+  task: Promise<void> | null;
+};
+
+export type DockDeps = {
+  ingest: IngestService;
+  ports: PlatformDevices;
+  /** Delivers 'dock.volume' events to every connected front end. */
+  emit: (event: 'dock.volume', payload: DockedVolume) => void;
+  /** The recorder catalogue in force (shipped entries merged with the admin's). */
+  catalogue: () => Promise<RecorderCatalogue>;
+};
+
+function usbKey(d: UsbDeviceInfo): string {
+  return `${d.vendorId}:${d.productId}:${d.serialNumber ?? ''}:${d.portPath ?? ''}`;
+}
+
+export class DockService {
+  private readonly deps: DockDeps;
+  private readonly entries = new Map<string, Entry>();
+  private readonly vendorInfo = new Map<string, RecorderInfo>();
+  private readonly stops: (() => Promise<void>)[] = [];
+  private offIngest: (() => void) | null = null;
+  private dutyUser: string | null = null;
+  private started = false;
+
+  constructor(deps: DockDeps) {
+    this.deps = deps;
+  }
+
+  private get station() {
+    return this.deps.ingest.station;
+  }
+
+  get duty(): string | null {
+    return this.dutyUser;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.offIngest = this.deps.ingest.on((event) => {
+      if (event.type === 'ingest.file') return;
+      const entry = [...this.entries.values()].find((e) => e.sourceKey !== null && e.sourceKey === event.payload.sourceKey);
+      if (!entry) return;
+      if (event.type === 'ingest.progress') {
+        entry.view.progress = event.payload;
+        entry.view.sessionId = event.payload.sessionId;
+      } else if (event.type === 'ingest.session') {
+        entry.view.session = event.payload;
+        entry.view.sessionId = event.payload.id;
+        if (event.payload.status === 'running') this.update(entry, { state: 'ingesting', reason: null });
+      }
+    });
+    try {
+      const stopUsb = await this.deps.ports.usb.watch({
+        attached: (d) => void this.readVendorInfo(d),
+        detached: (d) => this.vendorInfo.delete(usbKey(d)),
+      });
+      this.stops.push(stopUsb);
+      for (const d of await this.deps.ports.usb.list()) await this.readVendorInfo(d);
+    } catch {
+      // Without USB information volumes are still detected; identity then comes from the registry.
+    }
+    const stopVolumes = await this.deps.ports.volumes.watch({
+      mounted: (v) => this.mounted(v),
+      unmounted: (v) => this.unmounted(v),
+    });
+    this.stops.push(stopVolumes);
+    // Volumes docked before the service started (or while it was down after a crash) are handled
+    // like new ones; their finished files are "already ingested" and only the rest is read.
+    for (const v of await this.deps.ports.volumes.current()) if (!this.entries.has(v.mountPoint)) this.mounted(v);
+  }
+
+  /** Stops watching and ends running sessions cleanly (their current file is not marked ingested). */
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const e of this.entries.values()) if (e.sourceKey) this.deps.ingest.abort(e.sourceKey, 'ingest.stopped');
+    await Promise.all([...this.entries.values()].map((e) => e.task?.catch(() => {})));
+    for (const stop of this.stops.splice(0)) await stop().catch(() => {});
+    this.offIngest?.();
+    this.offIngest = null;
+  }
+
+  /** The custodian on duty: the one who docks and whose name every ingest carries. */
+  setDuty(username: string | null): void {
+    const previous = this.dutyUser;
+    if (username !== null) {
+      const user = this.station.users.get(username);
+      if (user.disabled || !user.roles.includes('custodian')) throw new StationError('denied', 'ingest.not_custodian', { username });
+    }
+    this.dutyUser = username;
+    this.station.write(() =>
+      this.station.ledger.append({ actor: username ?? previous ?? 'system', action: username ? 'dock.duty_started' : 'dock.duty_ended', subject: 'dock', details: { previous } }),
+    );
+    if (username) for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
+  }
+
+  status(): { duty: string | null; volumes: DockedVolume[]; activeSessions: number } {
+    return { duty: this.dutyUser, volumes: [...this.entries.values()].map((e) => ({ ...e.view })), activeSessions: this.deps.ingest.runningCount };
+  }
+
+  private entry(mountPoint: string): Entry {
+    const e = this.entries.get(mountPoint);
+    if (!e) throw new StationError('input', 'dock.no_such_volume', { mountPoint });
+    return e;
+  }
+
+  private update(entry: Entry, patch: Partial<DockedVolume>): void {
+    Object.assign(entry.view, patch);
+    this.deps.emit('dock.volume', { ...entry.view });
+  }
+
+  private async readVendorInfo(device: UsbDeviceInfo): Promise<void> {
+    for (const u of this.deps.ports.unlockers) {
+      try {
+        if (!u.handles(device)) continue;
+        const info = await u.readInfo(device);
+        if (info) this.vendorInfo.set(usbKey(device), info);
+        return;
+      } catch {
+        // A vendor interface that fails leaves identity to the registry and the file names.
+      }
+    }
+  }
+
+  private mounted(volume: MountedVolume): void {
+    const view: DockedVolume = {
+      mountPoint: volume.mountPoint,
+      device: volume.device,
+      fsType: volume.fsType,
+      label: volume.label,
+      usb: volume.usb,
+      state: 'identifying',
+      reason: null,
+      recorder: null,
+      serialsFromNames: [],
+      catalogueModel: null,
+      vendorInfo: volume.usb ? (this.vendorInfo.get(usbKey(volume.usb)) ?? null) : null,
+      sessionId: null,
+      progress: null,
+      session: null,
+      mayUndock: false,
+      detectedAt: this.station.clock.now().toISOString(),
+    };
+    const entry: Entry = { volume, view, identity: null, sourceKey: null, task: null };
+    this.entries.set(volume.mountPoint, entry);
+    this.deps.emit('dock.volume', { ...view });
+    entry.task = this.identify(entry).catch((e) => this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' }));
+  }
+
+  private unmounted(volume: MountedVolume): void {
+    const entry = this.entries.get(volume.mountPoint);
+    if (!entry || entry.volume.device !== volume.device) return;
+    // Unplugged mid-ingest: the file being read is not marked ingested; the next dock resumes.
+    if (entry.sourceKey) this.deps.ingest.abort(entry.sourceKey, 'io.device_gone');
+    this.entries.delete(volume.mountPoint);
+    this.update(entry, { state: 'removed' });
+  }
+
+  private async identify(entry: Entry): Promise<void> {
+    const identity = await identifyVolume({
+      volume: entry.volume,
+      registry: this.deps.ingest.registry,
+      catalogue: await this.deps.catalogue(),
+      vendorInfo: entry.view.vendorInfo,
+    });
+    entry.identity = identity;
+    const catalogueModel = identity.entry ? { vendor: identity.entry.vendor, model: identity.entry.model, verified: identity.entry.verified } : null;
+    if (identity.kind === 'unrecognized') {
+      this.refuse(entry, identity.reason, catalogueModel, identity.serialsFromNames);
+      return;
+    }
+    this.update(entry, { serialsFromNames: identity.serialsFromNames, catalogueModel });
+    this.begin(entry);
+  }
+
+  private refuse(entry: Entry, reason: UnrecognizedReason, catalogueModel: DockedVolume['catalogueModel'], serials: string[]): void {
+    const v = entry.volume;
+    this.station.write(() =>
+      this.station.ledger.append({
+        actor: this.dutyUser ?? 'system',
+        action: 'dock.storage_refused',
+        subject: `volume:${v.mountPoint}`,
+        details: {
+          reason,
+          device: v.device,
+          fsType: v.fsType,
+          label: v.label,
+          usb: v.usb ? { vendorId: v.usb.vendorId, productId: v.usb.productId, serial: v.usb.serialNumber, manufacturer: v.usb.manufacturer, product: v.usb.product } : null,
+          serialsFromNames: serials,
+        },
+      }),
+    );
+    this.update(entry, { state: 'unrecognized', reason: `dock.${reason}`, catalogueModel, serialsFromNames: serials });
+  }
+
+  /** Starts (or restarts) the ingest of a recognized volume, if a custodian is on duty. */
+  private begin(entry: Entry): void {
+    const identity = entry.identity;
+    if (!identity || identity.kind !== 'recorder') return;
+    if (!this.dutyUser) {
+      this.update(entry, { state: 'waiting', reason: 'dock.no_custodian_on_duty' });
+      return;
+    }
+    if (!this.station.unlocked) {
+      this.update(entry, { state: 'waiting', reason: 'station.locked' });
+      return;
+    }
+    const actor = this.dutyUser;
+    const registry = this.deps.ingest.registry;
+    if (identity.register && !registry.recorder(identity.serial)) {
+      const usb = entry.volume.usb;
+      registry.addRecorder(actor, {
+        serial: identity.serial,
+        vendor: identity.register.vendor,
+        model: identity.register.model,
+        usbVendorId: usb?.vendorId ?? null,
+        usbProductId: usb?.productId ?? null,
+        usbSerial: usb?.serialNumber ?? null,
+        registeredVia: identity.register.registeredVia,
+      });
+    }
+    // A label is recognized because a custodian accepted that storage before.
+    const via: RecorderIdentity['via'] = identity.via === 'label' ? 'custodian' : identity.via;
+    this.run(entry, { serial: identity.serial, via }, actor);
+  }
+
+  private run(entry: Entry, recorder: RecorderIdentity, actor: string): void {
+    const reg = this.deps.ingest.registry.recorder(recorder.serial);
+    const source: IngestSourceSpec = {
+      kind: 'volume',
+      root: entry.volume.mountPoint,
+      sourceKey: `recorder:${recorder.serial}`,
+      device: entry.volume.device,
+      fsType: entry.volume.fsType,
+      label: entry.volume.label,
+      recorder,
+      vendorInfo: entry.view.vendorInfo,
+    };
+    entry.sourceKey = source.sourceKey;
+    this.update(entry, {
+      state: 'queued',
+      reason: null,
+      mayUndock: false,
+      recorder: {
+        serial: recorder.serial,
+        via: recorder.via,
+        vendor: reg?.vendor ?? null,
+        model: reg?.model ?? null,
+        officerBadge: reg?.officerBadge ?? null,
+        officerName: reg?.officerName ?? null,
+      },
+    });
+    entry.task = this.deps.ingest
+      .ingest(source, actor)
+      .then(({ session }) => {
+        if (!this.entries.has(entry.volume.mountPoint)) return;
+        const state: DockState = session.status === 'completed' ? 'done' : session.status === 'stopped' ? 'stopped' : 'interrupted';
+        this.update(entry, { state, reason: session.stopCode, session, sessionId: session.id, mayUndock: session.mayUndock });
+      })
+      .catch((e: unknown) => {
+        if (!this.entries.has(entry.volume.mountPoint)) return;
+        this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' });
+      });
+  }
+
+  /**
+   * A custodian accepts storage that is not a known recorder (issue item 1): it is registered as a
+   * recorder (serial given, or the one its file names carry) and ingested. Ledgered with the actor.
+   */
+  accept(actor: string, mountPoint: string, input: { serial?: string | null; vendor?: string | null; model?: string | null; officerBadge?: string | null; note?: string }): DockedVolume {
+    const entry = this.entry(mountPoint);
+    if (entry.view.state !== 'unrecognized' && entry.view.state !== 'failed') throw new StationError('state', 'dock.not_waiting_for_acceptance', { mountPoint });
+    const names = entry.view.serialsFromNames;
+    const serial = input.serial?.trim() || (names.length === 1 ? names[0]! : null);
+    if (!serial) throw new StationError('input', 'dock.serial_required', { mountPoint });
+    const registry = this.deps.ingest.registry;
+    const v = entry.volume;
+    this.station.write(() => {
+      if (!registry.recorder(serial)) {
+        registry.insertRecorder(actor, {
+          serial,
+          vendor: input.vendor ?? entry.view.catalogueModel?.vendor ?? null,
+          model: input.model ?? entry.view.catalogueModel?.model ?? null,
+          usbVendorId: v.usb?.vendorId ?? null,
+          usbProductId: v.usb?.productId ?? null,
+          usbSerial: v.usb?.serialNumber ?? null,
+          volumeLabel: v.label,
+          officerBadge: input.officerBadge ?? null,
+          registeredVia: 'accepted_storage',
+          note: input.note ?? '',
+        });
+      }
+      this.station.ledger.append({
+        actor,
+        action: 'dock.storage_accepted',
+        subject: `volume:${v.mountPoint}`,
+        details: { serial, device: v.device, label: v.label, usb: v.usb ? { vendorId: v.usb.vendorId, productId: v.usb.productId, serial: v.usb.serialNumber } : null, previousReason: entry.view.reason },
+      });
+    });
+    entry.identity = { kind: 'recorder', serial, via: 'custodian', register: null, entry: null, serialsFromNames: names };
+    if (!this.dutyUser) this.dutyUser = actor;
+    this.run(entry, { serial, via: 'custodian' }, this.dutyUser);
+    return { ...entry.view };
+  }
+
+  /** Tries a waiting, interrupted, stopped (disk full, space freed since) or failed volume again. */
+  retry(mountPoint: string): DockedVolume {
+    const entry = this.entry(mountPoint);
+    if (entry.view.state === 'queued' || entry.view.state === 'ingesting' || entry.view.state === 'identifying') {
+      throw new StationError('state', 'ingest.already_running', { source: entry.sourceKey ?? mountPoint });
+    }
+    if (entry.identity?.kind === 'recorder') this.begin(entry);
+    else entry.task = this.identify(entry).catch((e) => this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' }));
+    return { ...entry.view };
+  }
+
+  /** Runs the vendor command that exposes a recorder's storage (公安部 interface SetMSDC). */
+  async unlock(actor: string, device: UsbDeviceInfo, adminPassword: string): Promise<{ unlocker: string; exercised: boolean }> {
+    const unlocker = this.deps.ports.unlockers.find((u) => u.handles(device));
+    if (!unlocker) throw new StationError('input', 'dock.no_unlocker', { usb: `${device.vendorId.toString(16)}:${device.productId.toString(16)}` });
+    try {
+      await unlocker.exposeStorage(device, adminPassword);
+    } finally {
+      this.station.write(() =>
+        this.station.ledger.append({
+          actor,
+          action: 'dock.unlock_requested',
+          subject: `usb:${device.vendorId.toString(16).padStart(4, '0')}:${device.productId.toString(16).padStart(4, '0')}`,
+          details: { unlocker: unlocker.id, exercised: unlocker.exercised, serial: device.serialNumber, portPath: device.portPath },
+        }),
+      );
+    }
+    return { unlocker: unlocker.id, exercised: unlocker.exercised };
+  }
+}
