@@ -1,8 +1,7 @@
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 
-const kinds = ['view', 'copy', 'burn', 'extend'] as const;
-type Kind = (typeof kinds)[number];
+type Kind = 'view' | 'copy' | 'burn' | 'extend';
 
 export const requestCommands: CliCommand[] = [
   {
@@ -12,7 +11,7 @@ export const requestCommands: CliCommand[] = [
     options: { kind: { type: 'string' }, recordings: { type: 'string' }, purpose: { type: 'string' }, case: { type: 'string' } },
     login: true,
     unlock: 'if-available',
-    async run({ client, args, t, print, json }) {
+    async run({ client, args, print, json }) {
       const kind = str(args.kind) as Kind;
       const recordingIds = (str(args.recordings) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       const req = await client.invoke('request.create', { kind, recordingIds, purpose: str(args.purpose) ?? '', ...(str(args.case) ? { caseId: str(args.case) } : {}) });
