@@ -17,6 +17,7 @@ import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
+import { discsOf } from './discs/service.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -66,7 +67,12 @@ export class Station {
     const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery') });
     const write = <T>(fn: () => T): T => {
       try {
-        return db.transaction(fn).immediate();
+        return db
+          .transaction(() => {
+            ledger.syncHead();
+            return fn();
+          })
+          .immediate();
       } catch (e) {
         // The running Merkle root may include entries that just rolled back.
         ledger.reload();
@@ -127,7 +133,12 @@ export class Station {
   write<T>(fn: () => T): T {
     const { db, ledger } = this.s;
     try {
-      return db.transaction(fn).immediate();
+      return db
+        .transaction(() => {
+          ledger.syncHead();
+          return fn();
+        })
+        .immediate();
     } catch (e) {
       ledger.reload();
       throw e;
@@ -213,6 +224,8 @@ export class Station {
     this.ledger.setSigner({ key: keys.signingKey, keyName: this.origin, origin: this.origin });
     this.write(() => this.ledger.catchUpCheckpoint());
     if (this.acquireOwnerLock()) await this.vault.sweep();
+    // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
+    await discsOf(this).recover();
   }
 
   lock(): void {

@@ -115,6 +115,10 @@ export class Requests {
   recording(id: string): RecordingRef {
     const r = this.d.catalogue.get(id);
     if (!r) throw new StationError('input', 'recording.not_found', { recordingId: id });
+    // A destroyed recording keeps its catalogue row as a tombstone; it can never be viewed or copied again.
+    if (this.d.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?').get(id)) {
+      throw new StationError('state', 'recording.destroyed', { recordingId: id });
+    }
     return r;
   }
 

@@ -97,6 +97,16 @@ export class Ledger {
     this.lastSeq = lastSeq;
   }
 
+  /**
+   * The desktop app and `station watch` may run side by side on one data folder, each keeping the
+   * ledger head in memory. Called inside every write transaction (IMMEDIATE, so the table cannot
+   * move meanwhile): if another process appended, re-read before appending. One indexed query.
+   */
+  syncHead(): void {
+    const head = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM ledger').get() as { n: number }).n;
+    if (head !== this.lastSeq) this.reload();
+  }
+
   setSigner(signer: Signer | null): void {
     this.signer = signer;
   }

@@ -1,0 +1,48 @@
+// Supervision reports (002_79771f0fef6d4575.txt 第二十六条) and the dashboard of what is due.
+import { z } from 'zod';
+import { monthlyReport, reportCsv, REPORT_COLUMNS } from '../core/reports/monthly.ts';
+import { reportHtml } from '../core/reports/reportHtml.ts';
+import { dashboard } from '../core/reports/dashboard.ts';
+import type { Station } from '../core/station.ts';
+import { command, roles, signedIn } from './command.ts';
+
+const supervisors = roles('auditor', 'approver', 'custodian', 'admin');
+const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/);
+
+const report = (station: Station, m: string) => monthlyReport(station.db, { month: m, timeZone: station.settings.get('agency.timeZone'), now: station.clock.now() });
+
+export const reportHandlers = {
+  /** Rows: the total, then one per officer, then one per recorder (key null = not known). */
+  'report.monthly': command({
+    input: z.object({ month }).strict(),
+    access: supervisors,
+    mutates: false,
+    run: ({ station }, q) => report(station, q.month),
+  }),
+  /** CSV (UTF-8 with BOM) in REPORT_COLUMNS order, under the caller's translated headers and group labels. */
+  'report.csv': command({
+    input: z
+      .object({
+        month,
+        headers: z.array(z.string().max(60)).length(REPORT_COLUMNS.length),
+        groupLabels: z.object({ total: z.string().max(30), officer: z.string().max(30), recorder: z.string().max(30) }).strict(),
+      })
+      .strict(),
+    access: supervisors,
+    mutates: false,
+    run: ({ station }, q) => ({ columns: REPORT_COLUMNS, csv: reportCsv(report(station, q.month), q.headers, q.groupLabels) }),
+  }),
+  /** Printable HTML (print CSS, zh + en labels). */
+  'report.html': command({
+    input: z.object({ month }).strict(),
+    access: supervisors,
+    mutates: false,
+    run: ({ station }, q) => ({ html: reportHtml(report(station, q.month), station.settings.get('agency.name')) }),
+  }),
+  'dashboard.summary': command({
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    access: signedIn,
+    mutates: false,
+    run: ({ station }, q) => dashboard(station, q),
+  }),
+};

@@ -1,0 +1,210 @@
+// Monthly supervision report (002_79771f0fef6d4575.txt 第二十六条: 监督检查 of full-process recording):
+// per officer and per recorder — recordings handed over, hand-over timeliness, late and interruption
+// explanations, requests approved and denied, discs burned, recordings destroyed.
+//
+// Every figure is counted from the ledger, the record of what happened, not from working tables
+// that later changes could have moved: a report printed today and again next year agrees. The one
+// exception is attribution: a recording counts for the officer and recorder the ledger says it
+// belongs to NOW (ingest, then any later custodian correction), so fixing an unknown officer fixes
+// the report too. Months are calendar months in the agency's time zone.
+import { StationError } from '../errors.ts';
+import type { ReadableDB } from '../db/database.ts';
+import { localTimeToUtc } from '../media/localTime.ts';
+
+export type ReportGroup = 'total' | 'officer' | 'recorder';
+
+export type ReportRow = {
+  group: ReportGroup;
+  /** Officer badge or recorder serial; null for the total row and for recordings nobody is known for. */
+  key: string | null;
+  /** Officer's name or recorder's model, where registered. */
+  name: string | null;
+  recordings: number;
+  onTime: number;
+  late: number;
+  /** Hand-overs whose deadline the calendar could not compute (a year it does not cover). */
+  deadlineUnknown: number;
+  /** onTime / (onTime + late); null when there is nothing to rate. */
+  timelinessRate: number | null;
+  lateExplanations: number;
+  interruptions: number;
+  interruptionExplanations: number;
+  requestsApproved: number;
+  requestsDenied: number;
+  discsBurned: number;
+  destructions: number;
+};
+
+export type MonthlyReport = { month: string; from: string; to: string; timeZone: string; generatedAt: string; rows: ReportRow[] };
+
+/**
+ * Ledger actions of the disc feature that record a verified burn, with the recordings on the disc
+ * in `details.recordings`. Kept here as data so the name can follow that feature without touching
+ * the counting.
+ */
+export const DISC_BURN_ACTIONS = ['disc.burned'] as const;
+
+export const REPORT_COLUMNS = [
+  'group',
+  'key',
+  'name',
+  'recordings',
+  'onTime',
+  'late',
+  'deadlineUnknown',
+  'timelinessRate',
+  'lateExplanations',
+  'interruptions',
+  'interruptionExplanations',
+  'requestsApproved',
+  'requestsDenied',
+  'discsBurned',
+  'destructions',
+] as const satisfies readonly (keyof ReportRow)[];
+
+type Entry = { seq: number; time: string; actor: string; action: string; subject: string; details: string };
+
+export function monthRange(month: string, timeZone: string): { from: Date; to: Date } {
+  const m = /^([0-9]{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new StationError('input', 'report.bad_month', { month });
+  const year = Number(m[1]);
+  const mon = Number(m[2]);
+  const from = localTimeToUtc({ year, month: mon, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  const next = mon === 12 ? { year: year + 1, month: 1 } : { year, month: mon + 1 };
+  const to = localTimeToUtc({ ...next, day: 1, hour: 0, minute: 0, second: 0 }, timeZone);
+  return { from, to };
+}
+
+function emptyRow(group: ReportGroup, key: string | null, name: string | null): ReportRow {
+  return {
+    group,
+    key,
+    name,
+    recordings: 0,
+    onTime: 0,
+    late: 0,
+    deadlineUnknown: 0,
+    timelinessRate: null,
+    lateExplanations: 0,
+    interruptions: 0,
+    interruptionExplanations: 0,
+    requestsApproved: 0,
+    requestsDenied: 0,
+    discsBurned: 0,
+    destructions: 0,
+  };
+}
+
+type Counter = Exclude<keyof ReportRow, 'group' | 'key' | 'name' | 'timelinessRate'>;
+
+export function monthlyReport(db: ReadableDB, options: { month: string; timeZone: string; now: Date }): MonthlyReport {
+  const { from, to } = monthRange(options.month, options.timeZone);
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+
+  // Who each recording belongs to, as the ledger says now.
+  const owner = new Map<string, { officer: string | null; recorder: string | null }>();
+  for (const e of db
+    .prepare("SELECT subject, action, details FROM ledger WHERE action IN ('recording.ingested', 'recording.officer_assigned', 'recording.recorder_assigned') ORDER BY seq")
+    .iterate() as Iterable<Pick<Entry, 'subject' | 'action' | 'details'>>) {
+    const id = e.subject.replace(/^recording:/, '');
+    const d = JSON.parse(e.details) as { officer?: string | null; recorder?: string | null; to?: string };
+    const cur = owner.get(id) ?? { officer: null, recorder: null };
+    if (e.action === 'recording.ingested') owner.set(id, { officer: d.officer ?? null, recorder: d.recorder ?? null });
+    else if (e.action === 'recording.officer_assigned') owner.set(id, { ...cur, officer: d.to ?? null });
+    else owner.set(id, { ...cur, recorder: d.to ?? null });
+  }
+
+  const names = {
+    officer: new Map((db.prepare('SELECT badge, name FROM officers').all() as { badge: string; name: string }[]).map((o) => [o.badge, o.name])),
+    recorder: new Map(
+      (db.prepare('SELECT serial, vendor, model FROM recorders').all() as { serial: string; vendor: string | null; model: string | null }[]).map((r) => [r.serial, [r.vendor, r.model].filter(Boolean).join(' ') || null]),
+    ),
+  };
+  const total = emptyRow('total', null, null);
+  const rows = { officer: new Map<string | null, ReportRow>(), recorder: new Map<string | null, ReportRow>() };
+  const rowOf = (group: 'officer' | 'recorder', key: string | null): ReportRow => {
+    let r = rows[group].get(key);
+    if (!r) {
+      r = emptyRow(group, key, key === null ? null : (names[group].get(key) ?? null));
+      rows[group].set(key, r);
+    }
+    return r;
+  };
+  /** Counts once per officer and once per recorder among `recordingIds`, and once in the total. */
+  const count = (field: Counter, recordingIds: string[]) => {
+    total[field] += 1;
+    const officers = new Set(recordingIds.map((id) => owner.get(id)?.officer ?? null));
+    const recorders = new Set(recordingIds.map((id) => owner.get(id)?.recorder ?? null));
+    for (const o of officers) rowOf('officer', o)[field] += 1;
+    for (const r of recorders) rowOf('recorder', r)[field] += 1;
+  };
+
+  const burnActions: readonly string[] = DISC_BURN_ACTIONS;
+  for (const e of db.prepare('SELECT * FROM ledger WHERE time >= ? AND time < ? ORDER BY seq').iterate(fromIso, toIso) as Iterable<Entry>) {
+    const d = JSON.parse(e.details) as Record<string, unknown>;
+    const recording = e.subject.startsWith('recording:') ? e.subject.slice('recording:'.length) : null;
+    switch (e.action) {
+      case 'recording.ingested': {
+        // A duplicate is footage already handed over, copied again: not a second hand-over.
+        if (d.outcome !== 'ingested' || !recording) break;
+        count('recordings', [recording]);
+        const h = d.handover as { late?: boolean; deadline?: string | null } | undefined;
+        if (h?.late === true) count('late', [recording]);
+        else if (!h?.deadline) count('deadlineUnknown', [recording]);
+        else count('onTime', [recording]);
+        if (d.interruption) count('interruptions', [recording]);
+        break;
+      }
+      case 'recording.explained':
+        if (recording) count(d.kind === 'interruption' ? 'interruptionExplanations' : 'lateExplanations', [recording]);
+        break;
+      case 'request.approved':
+        // A classified recording needs two approvals (002 第二十五条): the request counts once, when complete.
+        if (d.complete === true) count('requestsApproved', (d.recordings as string[] | undefined) ?? []);
+        break;
+      case 'request.denied':
+        count('requestsDenied', (d.recordings as string[] | undefined) ?? []);
+        break;
+      case 'recording.destroyed':
+        if (recording) count('destructions', [recording]);
+        break;
+      default:
+        if (burnActions.includes(e.action)) count('discsBurned', (d.recordings as string[] | undefined) ?? []);
+    }
+  }
+  const rate = (r: ReportRow) => ({ ...r, timelinessRate: r.onTime + r.late > 0 ? r.onTime / (r.onTime + r.late) : null });
+  const sorted = (m: Map<string | null, ReportRow>) => [...m.values()].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key))).map(rate);
+  return {
+    month: options.month,
+    from: fromIso,
+    to: toIso,
+    timeZone: options.timeZone,
+    generatedAt: options.now.toISOString(),
+    rows: [rate(total), ...sorted(rows.officer), ...sorted(rows.recorder)],
+  };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading =, +, - or @ would run as a formula in a spreadsheet (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** CSV with the caller's translated headers (the api speaks no language) and group labels. */
+export function reportCsv(report: MonthlyReport, headers: string[], groupLabels: Record<ReportGroup, string>): string {
+  if (headers.length !== REPORT_COLUMNS.length) throw new StationError('input', 'report.bad_headers', { expected: REPORT_COLUMNS.length, got: headers.length });
+  const lines = [headers.map(csvCell).join(',')];
+  for (const r of report.rows) {
+    lines.push(
+      REPORT_COLUMNS.map((c) => {
+        if (c === 'group') return csvCell(groupLabels[r.group]);
+        if (c === 'timelinessRate') return csvCell(r.timelinessRate === null ? '' : r.timelinessRate.toFixed(4));
+        return csvCell(r[c]);
+      }).join(','),
+    );
+  }
+  // BOM: spreadsheet programs on the stations' Windows PCs read UTF-8 Chinese only with it.
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
