@@ -2,7 +2,7 @@
 // tray, logs and crash dumps. The station itself lives in electron/core behind electron/api.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, session, shell } from 'electron';
+import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
 import { openStationApi, toSerialized, type ApiServer } from '../api/server.ts';
 import { guardDownloads } from './downloads.ts';
 import { hardenContents, hardenSession } from './harden.ts';
@@ -10,6 +10,7 @@ import { createTranslator } from './i18n.ts';
 import { registerStationIpc } from './ipc.ts';
 import { setupLogging } from './logging.ts';
 import { menuTemplate } from './menu.ts';
+import { handlePlayback, registerPlaybackScheme } from './playbackProtocol.ts';
 import { rendererSource } from './origin.ts';
 import { appLayout } from './paths.ts';
 import { argValue, resolveDataDir, resolveLanguage } from './startup.ts';
@@ -32,6 +33,8 @@ app.setPath('crashDumps', join(dataDir, 'crashes'));
 // Dumps stay on the station: they can hold decrypted footage and keys from process memory.
 crashReporter.start({ uploadToServer: false });
 app.enableSandbox();
+// station-media: (in-app playback) must be privileged before the app is ready.
+registerPlaybackScheme(protocol);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -89,6 +92,7 @@ async function start(): Promise<void> {
     tray?.refresh().catch((e: unknown) => log.warn('tray refresh failed', e));
   };
   const bridge = registerStationIpc({ ipcMain, server, source, log, afterCall: refreshTray });
+  const stopPlayback = handlePlayback(protocol, server);
   refreshTray();
 
   Menu.setApplicationMenu(
@@ -122,6 +126,7 @@ async function start(): Promise<void> {
 
   app.on('will-quit', () => {
     bridge.dispose();
+    stopPlayback();
     tray?.destroy();
     // Zeroes the master key and releases the database.
     server.close();

@@ -14,8 +14,9 @@ export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   // without 'unsafe-inline' for styles would block. Inline *styles* cannot run code; scripts stay
   // 'self' only, which is what keeps injected markup from executing.
   'style-src': ["'self'", "'unsafe-inline'"],
-  // data:/blob: for images the UI builds itself (QR codes, thumbnails decrypted in memory).
-  'img-src': ["'self'", 'data:', 'blob:'],
+  // data:/blob: for images the UI builds itself (QR codes, thumbnails decrypted in memory);
+  // station-media: for photos in the in-app player (the same playback protocol as below).
+  'img-src': ["'self'", 'data:', 'blob:', 'station-media:'],
   // station-media: is the playback protocol that decrypts vault ranges on the fly, so plaintext
   // footage never touches disk (DESIGN.md, the vault).
   'media-src': ["'self'", 'blob:', 'station-media:'],

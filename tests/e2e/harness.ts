@@ -2,13 +2,14 @@
 // talking through a window.station identical in shape to the preload's to the REAL api in this
 // process (real SQLite, real vault, real argon2) in a temporary data directory. Nothing is mocked.
 import { createReadStream, mkdirSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { channels, events } from '../../electron/api/index.ts';
-import type { ApiClient, ApiServer } from '../../electron/api/server.ts';
+import { servePlayback, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
+import type { MountedVolume, PlatformDevices } from '../../electron/core/devices/ports.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const rendererDir = join(repoRoot, 'out', 'renderer');
@@ -43,8 +44,23 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
+/**
+ * The app's CSP allows media only from `station-media:`, the Electron playback protocol, which a
+ * plain browser does not have; in e2e the same servePlayback is reached over loopback HTTP
+ * (serveMedia). For the page under test only, that origin is added to media-src and img-src of the
+ * built index.html's CSP <meta>; everything else in the policy is the shipped one, and the shipped
+ * files are not changed.
+ */
+function allowMediaOrigin(html: string, origin: string): string {
+  const relaxed = html.replace(/(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")/, (_m, a: string, csp: string, b: string) => {
+    return a + csp.replace(/\b(media-src|img-src) /g, `$1 ${origin} `) + b;
+  });
+  if (relaxed === html) throw new Error('index.html carries no CSP <meta> to relax for e2e media');
+  return relaxed;
+}
+
 /** A static file server for out/renderer on 127.0.0.1 and a random port. */
-export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveStatic(dir: string, options: { mediaOrigin?: string } = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const root = resolve(dir);
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -61,7 +77,8 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
         return;
       }
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-      createReadStream(file).pipe(res);
+      if (options.mediaOrigin && extname(file) === '.html') res.end(allowMediaOrigin(await readFile(file, 'utf8'), options.mediaOrigin));
+      else createReadStream(file).pipe(res);
     })();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -72,10 +89,97 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
   };
 }
 
+/**
+ * The playback protocol over loopback HTTP: GET /media/<token> with Range, answered by the same
+ * servePlayback that Electron's station-media: handler calls (decrypting vault ranges on the fly).
+ * `current` returns the api server in use (the suite reopens the station between scenarios).
+ */
+export async function serveMedia(current: () => ApiServer): Promise<{ origin: string; url: (token: string) => string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const m = /^\/media\/([A-Za-z0-9_-]{8,200})$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+      if (!m || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const out = servePlayback(current(), m[1]!, req.headers.range ?? null);
+      res.writeHead(out.status, out.headers);
+      if (!out.body || req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      let gone = false;
+      res.on('close', () => (gone = true));
+      const it = out.body[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          // The player seeks by dropping a request and asking for another range: stop reading then.
+          if (gone) {
+            await it.return?.();
+            return;
+          }
+          const { value, done } = await it.next();
+          if (done) break;
+          if (!res.write(value)) await new Promise<void>((ok) => (res.once('drain', ok), res.once('close', ok)));
+        }
+        res.end();
+      } catch {
+        res.destroy();
+      }
+    })();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: (token) => `${origin}/media/${token}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/**
+ * Device ports for the real dock service with the hardware left out: a test "docks" a folder as a
+ * mounted volume (optionally with the USB identity it would have), and "undocks" it again.
+ */
+export function fakeDevices(): { devices: PlatformDevices; dock: (volume: MountedVolume) => void; undock: (mountPoint: string) => void } {
+  const mounted = new Map<string, MountedVolume>();
+  let listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void } | null = null;
+  return {
+    devices: {
+      volumes: {
+        current: async () => [...mounted.values()],
+        watch: async (l) => {
+          listener = l;
+          return async () => {
+            listener = null;
+          };
+        },
+      },
+      usb: { list: async () => [], watch: async () => async () => {} },
+      unlockers: [],
+    },
+    dock: (v) => {
+      mounted.set(v.mountPoint, v);
+      listener?.mounted(v);
+    },
+    undock: (mountPoint) => {
+      const v = mounted.get(mountPoint);
+      mounted.delete(mountPoint);
+      if (v) listener?.unmounted(v);
+    },
+  };
+}
+
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // Autoplay as in Electron (whose default policy needs no gesture): the player starts at once.
+    args: ['--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 

@@ -1,6 +1,6 @@
 // Expected texts come from the same locale files the renderer bundles, so the tests check that
 // the right message is shown without restating its wording.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './harness.ts';
 
@@ -9,11 +9,21 @@ type Tree = { [key: string]: string | Tree };
 
 const cache = new Map<string, Tree>();
 
+/** `ui.json` + `ui.dock.json` + … merged one level deep, as renderer/src/localeFiles.ts does. */
 function bundle(lang: Lang, ns: string): Tree {
   const key = `${lang}/${ns}`;
   let tree = cache.get(key);
   if (!tree) {
-    tree = JSON.parse(readFileSync(join(repoRoot, 'resources', 'locales', lang, `${ns}.json`), 'utf8')) as Tree;
+    const dir = join(repoRoot, 'resources', 'locales', lang);
+    const pattern = new RegExp(`^${ns}(\\.[a-z0-9-]+)?\\.json$`);
+    const merged: Tree = {};
+    for (const file of readdirSync(dir).filter((f) => pattern.test(f)).sort()) {
+      for (const [group, value] of Object.entries(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Tree)) {
+        const prev = merged[group];
+        merged[group] = typeof value === 'object' && typeof prev === 'object' ? { ...prev, ...value } : value;
+      }
+    }
+    tree = merged;
     cache.set(key, tree);
   }
   return tree;

@@ -5,70 +5,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openStationApi, type ApiServer } from '../../electron/api/server.ts';
-import { CHROMIUM, CJK, buildRenderer, launchChromium, openStationPage, rendererDir, screenshot, screenshotDir, serveStatic, visibleText, type StationPage } from './harness.ts';
-import { tx, type Lang } from './locale.ts';
-
-const AGENCY = { code: 'SZ-GA-0301', name: '示例市公安局交通警察支队' };
-const PASSPHRASE = 'Evidence-Room-West-2024!';
-const ADMIN = { username: 'admin', displayName: '陈静', password: 'admin-password-1' };
-const CLERK = { username: 'clerk1', displayName: '王磊', password: 'clerk-password-1' };
-const APPROVER = { username: 'approver1', displayName: '刘洋', password: 'approver-password-1' };
-// User data is shown as entered, whatever the UI language; only labels must change.
-const USER_DATA = [AGENCY.name, ADMIN.displayName, CLERK.displayName, APPROVER.displayName];
-
-type Ctx = {
-  browser: Browser;
-  url: string;
-  dataDir: string;
-  server: ApiServer;
-  /** The page the scenarios share from login on: one window, one session, like the app. */
-  main: StationPage | null;
-  clerkSeq: number;
-};
-
-type Scenario = { name: string; run: (ctx: Ctx) => Promise<void> };
-
-function labelsOnly(text: string): string {
-  return USER_DATA.reduce((t, d) => t.split(d).join(''), text);
-}
-
-async function assertNoChinese(page: Page, where: string): Promise<void> {
-  const text = labelsOnly(await visibleText(page));
-  const hits = [...text.matchAll(new RegExp(CJK.source, 'gu'))].map((m) => text.slice(Math.max(0, m.index - 20), m.index + 20).replace(/\s+/g, ' '));
-  assert.deepEqual(hits, [], `Chinese text left on the ${where} screen in English mode`);
-}
-
-async function assertNoRawKeys(page: Page, where: string): Promise<void> {
-  const text = await visibleText(page);
-  assert.doesNotMatch(text, /\b(ui|errors):[a-z]/, `untranslated i18n key on the ${where} screen`);
-}
-
-function assertClean(sp: StationPage, where: string): void {
-  assert.deepEqual(sp.problems, [], `console errors or page errors on ${where}`);
-}
-
-async function pickSelectOption(page: Page, trigger: string, optionText: string): Promise<void> {
-  await page.getByTestId(trigger).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: optionText }).first().click();
-}
-
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  await pickSelectOption(page, 'language-switch', tx(lang, `ui:language.${lang}`));
-  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
-}
-
-/** A button by its translated label; antd spaces out two-character Chinese labels ("取 消"). */
-function buttonName(lang: Lang, key: string): RegExp {
-  const text = tx(lang, key);
-  return new RegExp(`^\\s*${[...text].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*')}\\s*$`);
-}
-
-function dialog(page: Page, testId: string) {
-  return page.locator('.ant-modal').filter({ has: page.getByTestId(testId) });
-}
+import { openStationApi } from '../../electron/api/server.ts';
+import { CHROMIUM, buildRenderer, launchChromium, openStationPage, rendererDir, screenshot, screenshotDir, serveMedia, serveStatic } from './harness.ts';
+import { tx } from './locale.ts';
+import { ADMIN, AGENCY, APPROVER, CLERK, PASSPHRASE, assertClean, assertNoChinese, assertNoRawKeys, buttonName, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
+import { dockScenarios } from './dockScenarios.ts';
+import { accessScenarios } from './accessScenarios.ts';
 
 const scenarios: Scenario[] = [
   {
@@ -122,7 +64,7 @@ const scenarios: Scenario[] = [
     name: 'after a restart the station unlocks only with its passphrase (the error is shown)',
     async run(ctx) {
       ctx.server.close();
-      ctx.server = openStationApi({ dataDir: ctx.dataDir });
+      ctx.server = ctx.reopen();
       const sp = await openStationPage(ctx.browser, ctx.server, ctx.url);
       const { page } = sp;
       await page.getByTestId('unlock-screen').waitFor();
@@ -398,9 +340,11 @@ const scenarios: Scenario[] = [
       await assertNoChinese(page, 'login');
       await screenshot(page, 'en-login');
 
-      // A clerk sees the ledger but not the user list.
+      // A clerk sees the ledger but not the user list (and starts on the Recordings screen).
       await page.getByTestId('login-password').fill(CLERK.password);
       await page.getByTestId('login-submit').click();
+      await page.getByTestId('recordings-screen').waitFor();
+      await page.getByTestId('nav-ledger').click();
       await page.getByTestId('ledger-screen').waitFor();
       assert.equal(await page.getByTestId('nav-users').count(), 0);
       assert.equal(await page.getByTestId('ledger-export-checkpoint').isDisabled(), true);
@@ -410,7 +354,7 @@ const scenarios: Scenario[] = [
 
       // Unlock after a restart, in English.
       ctx.server.close();
-      ctx.server = openStationApi({ dataDir: ctx.dataDir });
+      ctx.server = ctx.reopen();
       const unlock = await openStationPage(ctx.browser, ctx.server, ctx.url, { language: 'en' });
       await unlock.page.getByTestId('unlock-screen').waitFor();
       await assertNoChinese(unlock.page, 'unlock');
@@ -458,15 +402,19 @@ async function main(): Promise<number> {
   }
   // Screenshots describe this run only; a stale FAILED-*.png from an earlier run would mislead.
   rmSync(screenshotDir, { recursive: true, force: true });
-  const http = await serveStatic(rendererDir);
+  // Playback: the same servePlayback as Electron's station-media: handler, over loopback HTTP.
+  const media = await serveMedia(() => ctx.server);
+  const http = await serveStatic(rendererDir, { mediaOrigin: media.origin });
   const browser = await launchChromium();
   const dataDir = mkdtempSync(join(tmpdir(), 'station-e2e-'));
-  const ctx: Ctx = { browser, url: http.url, dataDir, server: openStationApi({ dataDir }), main: null, clerkSeq: 0 };
+  const scratch = mkdtempSync(join(tmpdir(), 'station-e2e-scratch-'));
+  const reopen = () => openStationApi({ dataDir, mediaUrl: media.url });
+  const ctx: Ctx = { browser, url: http.url, dataDir, server: reopen(), main: null, clerkSeq: 0, reopen, scratch, dock: null, pages: {}, clip: null };
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   try {
-    for (const s of scenarios) {
+    for (const s of [...scenarios, ...dockScenarios, ...accessScenarios]) {
       // Scenarios build on each other (one station, one story); after a failure the rest would only repeat it.
       if (failed > 0) {
         skipped++;
@@ -483,14 +431,17 @@ async function main(): Promise<number> {
         console.log(`  ✗ ${s.name}\n${String(e instanceof Error ? e.stack : e).replace(/^/gm, '      ')}`);
         const page = ctx.main?.page ?? browser.contexts().flatMap((c) => c.pages()).at(-1);
         if (page) await screenshot(page, `FAILED-${passed + failed}`).catch(() => undefined);
-        for (const p of ctx.main?.problems ?? []) console.log(`      ${p}`);
+        for (const p of [ctx.main, ...Object.values(ctx.pages)].flatMap((sp) => sp?.problems ?? [])) console.log(`      ${p}`);
       }
     }
   } finally {
+    await ctx.dock?.handle.stop().catch(() => undefined);
     await browser.close();
     await http.close();
+    await media.close();
     ctx.server.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
   console.log(`e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed > 0 ? 1 : 0;

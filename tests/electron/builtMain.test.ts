@@ -79,6 +79,10 @@ describe.skipIf(skipReason !== null)(`built main bundle${skipReason ? ` (skipped
       expect(report.permissionRequest).toBe(false);
       expect(report.permissionCheck).toBe(false);
       expect(report.remoteRequest).toEqual({ cancel: true });
+      expect(report.privilegedSchemes).toEqual([{ scheme: 'station-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
+      expect(report.protocolHandlers).toEqual(['station-media']);
+      expect(report.unknownTokenStatus).toBe(416);
+      expect(report.protocolHandlersAfterQuit).toEqual([]);
       expect(report.headers).toEqual({ responseHeaders: { 'Content-Security-Policy': [CSP] } });
       expect(report.windowOpen).toEqual({ action: 'deny' });
       expect(report.navigationPrevented).toBe(true);

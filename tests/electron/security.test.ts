@@ -44,7 +44,7 @@ describe('CSP', () => {
       'default-src': ["'self'"],
       'script-src': ["'self'"],
       'style-src': ["'self'", "'unsafe-inline'"],
-      'img-src': ["'self'", 'data:', 'blob:'],
+      'img-src': ["'self'", 'data:', 'blob:', 'station-media:'],
       'media-src': ["'self'", 'blob:', 'station-media:'],
       'font-src': ["'self'", 'data:'],
       'connect-src': ["'self'"],

@@ -1,7 +1,11 @@
 import type { ReactNode } from 'react';
-import { AuditOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, FileProtectOutlined, SolutionOutlined, TeamOutlined, UsbOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import type { Role, StationStatus, User } from '../api.ts';
+import { DockScreen } from '../dock/DockScreen.tsx';
 import { LedgerScreen } from '../ledger/LedgerScreen.tsx';
+import { RecordingsScreen } from '../recordings/RecordingsScreen.tsx';
+import { RegisterScreen } from '../register/RegisterScreen.tsx';
+import { RequestsScreen } from '../requests/RequestsScreen.tsx';
 import { UsersScreen } from '../users/UsersScreen.tsx';
 
 export type ScreenProps = {
@@ -25,6 +29,34 @@ export type ScreenDef = {
 // One entry per screen, in menu order. A feature adds its screen here and nowhere else in the
 // shell; its menu label is `ui:nav.<key>`.
 export const SCREENS: readonly ScreenDef[] = [
+  {
+    // ingest.run / dock.* are custodian commands; auditors read everything (DESIGN.md roles).
+    key: 'dock',
+    icon: <UsbOutlined />,
+    roles: ['custodian', 'auditor'],
+    render: (p) => <DockScreen user={p.user} navigate={p.navigate} />,
+  },
+  {
+    // recording.list / recording.get in electron/api/recordings.ts.
+    key: 'recordings',
+    icon: <VideoCameraOutlined />,
+    roles: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
+    render: (p) => <RecordingsScreen user={p.user} focus={p.focus} navigate={p.navigate} />,
+  },
+  {
+    // request.list in electron/api/requests.ts.
+    key: 'requests',
+    icon: <FileProtectOutlined />,
+    roles: ['clerk', 'custodian', 'approver', 'auditor', 'admin'],
+    render: (p) => <RequestsScreen user={p.user} status={p.status} focus={p.focus} />,
+  },
+  {
+    // register.list / register.csv in electron/api/requests.ts.
+    key: 'register',
+    icon: <SolutionOutlined />,
+    roles: ['auditor', 'approver', 'custodian', 'admin'],
+    render: (p) => <RegisterScreen user={p.user} status={p.status} />,
+  },
   {
     key: 'ledger',
     icon: <AuditOutlined />,

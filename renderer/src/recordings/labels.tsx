@@ -1,0 +1,72 @@
+import { Tag, Tooltip } from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { LedgerEntry } from '../api.ts';
+import type { Recording, RecordingFlag } from '../../../electron/api/index.ts';
+
+export type { Recording, RecordingFlag };
+export type Classification = 'state_secret' | 'trade_secret' | 'privacy';
+export const CLASSIFICATIONS: readonly Classification[] = ['state_secret', 'trade_secret', 'privacy'];
+
+const FLAG_COLORS: Record<RecordingFlag, string> = {
+  late: 'orange',
+  interruption: 'gold',
+  needs_explanation: 'red',
+  unparseable: 'magenta',
+  changed_during_read: 'volcano',
+  unknown_officer: 'default',
+  unknown_recorder: 'default',
+  duplicate: 'cyan',
+};
+
+/** Flags worth a tag in a list row: the identity gaps are shown in the detail only. */
+const ROW_FLAGS: readonly RecordingFlag[] = ['needs_explanation', 'late', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
+
+export function FlagTags({ recording, all = false }: { recording: Pick<Recording, 'flags' | 'important'>; all?: boolean }) {
+  const { t } = useTranslation();
+  const flags = all ? recording.flags : recording.flags.filter((f) => ROW_FLAGS.includes(f));
+  return (
+    <>
+      {recording.important ? (
+        <Tag color="red" data-flag="important">
+          {t('ui:recordings.flags.important')}
+        </Tag>
+      ) : null}
+      {flags.map((f) => (
+        <Tooltip key={f} title={t(`ui:recordings.flagHints.${f}`)}>
+          <Tag color={FLAG_COLORS[f]} data-flag={f}>
+            {t(`ui:recordings.flags.${f}`)}
+          </Tag>
+        </Tooltip>
+      ))}
+    </>
+  );
+}
+
+export function kindLabel(t: TFunction, kind: Recording['kind']): string {
+  return t(`ui:recordings.kinds.${kind}`);
+}
+
+/** "张伟 (010203)", the badge alone when the officer is not registered, or "unknown". */
+export function officerText(t: TFunction, r: { officerName: string | null; officerBadge: string | null }): string {
+  if (r.officerName && r.officerBadge) return t('ui:recordings.personWithId', { name: r.officerName, id: r.officerBadge });
+  return r.officerBadge ?? t('ui:recordings.unknown');
+}
+
+/**
+ * The classification in force, read from the recording's own ledger history (the last
+ * recording.classified entry): the ledger is the record of who classified what, and when.
+ */
+export function classificationFromHistory(history: readonly LedgerEntry[]): { value: Classification | null; note: string; by: string; at: string } | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i]!;
+    if (e.action !== 'recording.classified') continue;
+    const d = e.details as { to?: Classification | null; note?: string };
+    return { value: d.to ?? null, note: d.note ?? '', by: e.actor, at: e.time };
+  }
+  return null;
+}
+
+export function classificationColor(c: Classification): string {
+  return c === 'state_secret' ? 'red' : c === 'trade_secret' ? 'purple' : 'geekblue';
+}

@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { Alert, Descriptions, Form, Input, Modal, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { invoke } from '../api.ts';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { formatTime } from '../ledger/labels.ts';
+import { KindTag, approvalsOf, type AccessRequest } from './labels.tsx';
+
+type Values = { password: string; text?: string };
+
+/**
+ * An approver's decision. The password is re-entered for every decision (DESIGN.md), so a session
+ * left open at an unattended desk cannot approve anything; a denial needs its reason.
+ */
+export function DecisionDialog({ request, mode, onCancel, onDone }: { request: AccessRequest; mode: 'approve' | 'deny'; onCancel: () => void; onDone: (r: AccessRequest) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const approve = mode === 'approve';
+  const already = approvalsOf(request);
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = approve
+        ? await invoke('request.approve', { id: request.id, password: v.password, note: v.text?.trim() ?? '' })
+        : await invoke('request.deny', { id: request.id, password: v.password, reason: (v.text ?? '').trim() });
+      onDone(res);
+    } catch (e) {
+      setError(e);
+      form.setFieldValue('password', '');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={approve ? t('ui:decision.approveTitle', { id: request.id }) : t('ui:decision.denyTitle', { id: request.id })}
+      okText={approve ? t('ui:decision.approve') : t('ui:decision.deny')}
+      okButtonProps={{ danger: !approve, 'data-testid': 'decision-submit' }}
+      cancelText={t('ui:common.cancel')}
+      onOk={() => form.submit()}
+      onCancel={onCancel}
+      confirmLoading={busy}
+      width={600}
+      destroyOnHidden
+      data-testid="decision-dialog"
+    >
+      <ErrorAlert error={error} />
+      <Descriptions
+        size="small"
+        column={1}
+        bordered
+        styles={{ label: { width: 120 } }}
+        style={{ marginBottom: 16 }}
+        items={[
+          { key: 'kind', label: t('ui:requests.columns.kind'), children: <KindTag kind={request.kind} /> },
+          { key: 'requester', label: t('ui:requests.columns.requester'), children: request.requester },
+          { key: 'purpose', label: t('ui:requests.columns.purpose'), children: <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{request.purpose}</Typography.Text> },
+          { key: 'items', label: t('ui:decision.items'), children: <span className="mono">{request.items.join(', ')}</span> },
+          { key: 'created', label: t('ui:requests.columns.created'), children: formatTime(request.createdAt) },
+        ]}
+      />
+      {request.requiredApprovals > 1 ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('ui:decision.twoApprovers', { required: request.requiredApprovals, done: already.length })}
+          description={already.length > 0 ? t('ui:decision.approvedSoFar', { names: already.join(', ') }) : null}
+        />
+      ) : null}
+      <Form form={form} layout="vertical" requiredMark={false} disabled={busy} onFinish={(v) => void submit(v)}>
+        <Form.Item
+          name="text"
+          label={approve ? t('ui:decision.note') : t('ui:decision.reason')}
+          rules={approve ? [] : [{ required: true, whitespace: true, message: t('ui:decision.reasonRequired') }, { min: 2, message: t('ui:decision.reasonRequired') }]}
+        >
+          <Input.TextArea rows={2} maxLength={1000} data-testid="decision-text" />
+        </Form.Item>
+        <Form.Item name="password" label={t('ui:decision.password')} extra={t('ui:decision.passwordHint')} rules={[{ required: true, message: t('ui:decision.passwordRequired') }]}>
+          <Input.Password autoComplete="current-password" autoFocus data-testid="decision-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
