@@ -26,7 +26,11 @@ export class ApiClient {
 
   on(listener: Listener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.server.subscribe(this);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.server.unsubscribe(this);
+    };
   }
 
   emit(event: string, payload: unknown): void {
@@ -81,8 +85,51 @@ export class ApiServer {
     this.station.close();
   }
 
+  // Clients with at least one listener; dropped when their last listener goes (a closed window).
+  private readonly subscribers = new Set<ApiClient>();
+
+  /** @internal used by ApiClient.on */
+  subscribe(client: ApiClient): void {
+    this.subscribers.add(client);
+  }
+  /** @internal used by ApiClient.on */
+  unsubscribe(client: ApiClient): void {
+    this.subscribers.delete(client);
+  }
+
+  /**
+   * Sends an event to every signed-in client (the dock's progress must reach every window showing
+   * the Dock screen, not only the one that started it). Clients without a session get nothing:
+   * file names and officers are not for a login screen.
+   */
+  broadcast(event: string, payload: unknown): void {
+    for (const observer of this.observers) {
+      try {
+        observer(event, payload);
+      } catch {
+        // An observer's failure (a notification that could not show) must not stop the events.
+      }
+    }
+    for (const client of this.subscribers) {
+      if (!client.currentSession()) continue;
+      try {
+        client.emit(event, payload);
+      } catch {
+        // One failing window must not keep the event from the others.
+      }
+    }
+  }
+
   connect(): ApiClient {
     return new ApiClient(this);
+  }
+
+  private readonly observers = new Set<(event: string, payload: unknown) => void>();
+
+  /** In-process observers of broadcast events (the main process's notifications), not tied to a session. */
+  observe(listener: (event: string, payload: unknown) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
   }
 
   isChannel(channel: string): channel is Channel {
@@ -116,6 +163,7 @@ export class ApiServer {
         },
       },
       signal: controller.signal,
+      broadcast: (event, data) => this.broadcast(event, data),
       mediaUrl: this.mediaUrl,
     };
     return cmd.run(ctx, parsed.data);

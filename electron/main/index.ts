@@ -4,6 +4,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
 import { openStationApi, toSerialized, type ApiServer } from '../api/server.ts';
+import { dockStarter } from './dock.ts';
+import { notify } from './notify.ts';
 import { guardDownloads } from './downloads.ts';
 import { hardenContents, hardenSession } from './harden.ts';
 import { createTranslator } from './i18n.ts';
@@ -91,7 +93,22 @@ async function start(): Promise<void> {
   const refreshTray = () => {
     tray?.refresh().catch((e: unknown) => log.warn('tray refresh failed', e));
   };
-  const bridge = registerStationIpc({ ipcMain, server, source, log, afterCall: refreshTray });
+  const dock = dockStarter({
+    server,
+    log,
+    notifyUndock: ({ recorderSerial, files }) =>
+      notify({ title: t('dock.doneTitle'), body: t('dock.doneBody', { recorder: recorderSerial ?? t('dock.unknownRecorder'), files }) }),
+  });
+  const bridge = registerStationIpc({
+    ipcMain,
+    server,
+    source,
+    log,
+    afterCall: () => {
+      refreshTray();
+      dock.ensure();
+    },
+  });
   const stopPlayback = handlePlayback(protocol, server);
   refreshTray();
 
@@ -125,6 +142,7 @@ async function start(): Promise<void> {
   win = createMainWindow({ source, preloadPath: layout.preload, icon: nativeImage.createFromBuffer(readFileSync(join(layout.iconsDir, 'icon.png'))), title: t('app.title'), devTools, log });
 
   app.on('will-quit', () => {
+    void dock.stop();
     bridge.dispose();
     stopPlayback();
     tray?.destroy();
