@@ -7,6 +7,13 @@ import { stationHandlers } from './station.ts';
 import { userHandlers } from './users.ts';
 import { vaultHandlers } from './vault.ts';
 import { requestHandlers } from './requests.ts';
+import { ingestHandlers } from './ingest.ts';
+import { recordingHandlers } from './recordings.ts';
+import { deviceHandlers } from './devices.ts';
+import { discHandlers } from './discs.ts';
+import { caseHandlers } from './cases.ts';
+import { retentionHandlers } from './retention.ts';
+import { reportHandlers } from './reports.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -15,6 +22,13 @@ export const handlers = {
   ...ledgerHandlers,
   ...vaultHandlers,
   ...requestHandlers,
+  ...ingestHandlers,
+  ...recordingHandlers,
+  ...deviceHandlers,
+  ...discHandlers,
+  ...caseHandlers,
+  ...retentionHandlers,
+  ...reportHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -25,7 +39,7 @@ export type Output<C extends Channel> = Awaited<ReturnType<Handlers[C]['run']>>;
 export const channels = Object.keys(handlers) as Channel[];
 
 /** Events a client may subscribe to (progress of long operations). */
-export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress'] as const;
+export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert'] as const;
 export type EventName = (typeof events)[number];
 
 export type { SerializedError } from '../core/errors.ts';
@@ -33,4 +47,19 @@ export type { Role } from '../core/access/roles.ts';
 export type { User } from '../core/access/users.ts';
 export type { LedgerEntry, CheckpointRecord, LedgerVerifyResult } from '../core/ledger/ledger.ts';
 export type { StationStatus } from '../core/station.ts';
+export type { Recording, RecordingDetail, RecordingFlag, Explanation, ExplanationKind } from '../core/ingest/catalogue.ts';
+export type { SessionSummary, FileResult, FileOutcome, ProgressEvent } from '../core/ingest/service.ts';
+export type { Officer, Recorder } from '../core/ingest/registry.ts';
+export type { DockedVolume, DockState } from '../core/devices/dock.ts';
+export type { BurnJob, BurnDisc, BurnMedium, Verification } from '../core/discs/jobStore.ts';
+export type { BurnProgress, InsertMedium, BurnPlan } from '../core/discs/service.ts';
+export type { BurnTarget, OpticalDrive, LoadedMedium } from '../core/discs/ports.ts';
+export type { MediaId } from '../core/discs/profiles.ts';
+export type { Case, CaseLink, CaseOfficer, EnforcementType, Period } from '../core/cases/types.ts';
+export type { CaseView, CaseEvidence } from '../core/cases/view.ts';
+export type { RetentionStatus, RetentionCandidate, RetentionBasis, Hold, RetentionCategory, ExtensionTerms } from '../core/cases/retention.ts';
+export type { DestructionBatch, BatchItem } from '../core/cases/destruction.ts';
+export type { DestructionCertificate } from '../core/cases/certificate.ts';
+export type { MonthlyReport, ReportRow } from '../core/reports/monthly.ts';
+export type { Dashboard } from '../core/reports/dashboard.ts';
 export { ROLES } from '../core/access/roles.ts';

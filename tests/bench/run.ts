@@ -5,6 +5,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchFoundation } from './foundation.ts';
+import { benchBurn } from './burn.ts';
+import { benchIngest } from './ingest.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
 
 const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30);
@@ -13,6 +15,8 @@ const workDir = process.env.BENCH_DIR ?? tmpdir();
 
 const reports: BenchReport[] = [];
 reports.push(await benchFoundation({ workDir, fileBytes, ledgerEntries }));
+reports.push(await benchBurn({ workDir, fileBytes }));
+reports.push(await benchIngest({ workDir, totalBytes: fileBytes }));
 
 const meta = {
   date: new Date().toISOString(),

@@ -3,7 +3,10 @@
 import type { CliCommand } from './types.ts';
 import { foundationCommands } from './foundation.ts';
 import { requestCommands } from './requests.ts';
+import { ingestCommands } from './ingest.ts';
+import { caseCommands } from './cases.ts';
+import { discCommands } from './discs.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

@@ -1,10 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { parseVerifierKey, verifyCheckpoint, type ParsedVerifierKey } from '../ledger/checkpoint.ts';
 import { verifyProofBundle, type ProofBundle } from '../ledger/proofBundle.ts';
 import { PACKAGE_FORMAT, PATHS, type PackageManifest } from './format.ts';
 import { manifestSignatureValid } from './manifestSignature.ts';
-import { sha256Bytes, sha256File } from './hashing.ts';
+import { sha256Bytes } from './hashing.ts';
+import { folderSource, type PackageSource } from './source.ts';
 
 export type PackageVerifyResult =
   | {
@@ -33,33 +32,21 @@ export type PackageFailure =
   | 'sums_mismatch'
   | 'unexpected_file';
 
-async function listFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() || entry.isSymbolicLink()) out.push(relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'));
-  }
-  return out.sort();
-}
-
 /**
  * Checks a package (an export folder or a mounted/extracted disc) with nothing but what it
  * carries, or against a trusted verifier key: manifest signature, checkpoint signature, the
  * inclusion proof of every file's ingest entry (which must name the same SHA-256), every file's
  * hash read from the medium, and SHA256SUMS. Stops at, and names, the first problem.
+ * `root` is a folder, or any PackageSource (a burned disc read back through its writer).
  */
 export async function verifyPackage(
-  root: string,
+  root: string | PackageSource,
   options: { trustedVerifierKey?: string; onProgress?: (p: { bytes: number; totalBytes: number; path: string }) => void } = {},
 ): Promise<PackageVerifyResult> {
   const fail = (reason: PackageFailure, path: string, detail?: string): PackageVerifyResult =>
     detail === undefined ? { ok: false, reason, path } : { ok: false, reason, path, detail };
-  const read = async (path: string): Promise<Buffer | null> => {
-    try {
-      return await readFile(join(root, path));
-    } catch {
-      return null;
-    }
-  };
+  const source = typeof root === 'string' ? folderSource(root) : root;
+  const read = (path: string): Promise<Buffer | null> => source.read(path);
 
   const manifestBytes = await read(PATHS.manifest);
   if (!manifestBytes) return fail('missing', PATHS.manifest);
@@ -131,16 +118,11 @@ export async function verifyPackage(
   for (const f of manifest.files) expected.set(f.path, { sha256: f.sha256, size: f.size });
   for (const e of manifest.extras) expected.set(e.path, { sha256: e.sha256, size: e.size });
   for (const [path, want] of expected) {
-    let got: { sha256: string; size: number };
-    try {
-      if (!(await stat(join(root, path))).isFile()) return fail('missing', path);
-      got = await sha256File(join(root, path), (n) => {
-        bytes += n;
-        options.onProgress?.({ bytes, totalBytes, path });
-      });
-    } catch {
-      return fail('missing', path);
-    }
+    const got = await source.hash(path, (n) => {
+      bytes += n;
+      options.onProgress?.({ bytes, totalBytes, path });
+    });
+    if (!got) return fail('missing', path);
     if (want.size !== null && got.size !== want.size) return fail('size_mismatch', path);
     if (got.sha256 !== want.sha256) return fail('hash_mismatch', path);
     if (sums.get(path) !== got.sha256) return fail('sums_mismatch', path);
@@ -151,7 +133,7 @@ export async function verifyPackage(
     if (sums.get(path) !== sha256Bytes(data)) return fail('sums_mismatch', path);
   }
   const listed = new Set([...sums.keys(), PATHS.sums]);
-  for (const path of await listFiles(root)) {
+  for (const path of await source.list()) {
     if (!listed.has(path)) return fail('unexpected_file', path);
   }
   for (const path of sums.keys()) {

@@ -1,0 +1,129 @@
+// Burning discs and removable media (issue 6) from approved burn requests. `burn.start` returns the
+// job at once; its progress reaches every signed-in client as 'burn.*' events, and `burn.wait`
+// resolves when it has ended. The platform's writers come from the front end (provideDiscPorts),
+// since api may not import native.
+import { z } from 'zod';
+import type { Station } from '../core/station.ts';
+import type { DiscPorts } from '../core/discs/ports.ts';
+import { MEDIA_IDS } from '../core/discs/profiles.ts';
+import { discsOf } from '../core/discs/service.ts';
+import { command, roles } from './command.ts';
+import type { ApiServer } from './server.ts';
+
+const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const burners = roles('clerk', 'custodian');
+const id = z.string().trim().min(1).max(100);
+const path = z.string().min(1).max(4096);
+
+const target = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('iso'), path }).strict(),
+  z.object({ kind: z.literal('drive'), device: z.string().trim().min(1).max(256) }).strict(),
+  z.object({ kind: z.literal('dir'), path }).strict(),
+]);
+
+const wired = new WeakMap<Station, () => void>();
+
+function wireBurnEvents(station: Station, broadcast: (event: string, payload: unknown) => void): void {
+  if (wired.has(station)) return;
+  wired.set(
+    station,
+    discsOf(station).on((e) => broadcast(e.type, e.payload)),
+  );
+}
+
+/** Runtime (not a command): main, the CLI and the e2e bridge hand in createDiscPorts() from native. */
+export function provideDiscPorts(server: ApiServer, ports: DiscPorts): void {
+  discsOf(server.station).setPorts(ports);
+  wireBurnEvents(server.station, (event, payload) => server.broadcast(event, payload));
+}
+
+export const discHandlers = {
+  'burn.profiles': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => ({ profiles: discsOf(station).profiles(), writers: discsOf(station).writers() }),
+  }),
+  'burn.plan': command({
+    input: z.object({ requestId: id, media: z.enum(MEDIA_IDS).optional(), target: target.optional(), copies: z.number().int().min(1).max(10).optional() }).strict(),
+    access: burners,
+    mutates: false,
+    run: ({ station }, input) => discsOf(station).plan(input),
+  }),
+  'burn.start': command({
+    input: z
+      .object({
+        requestId: id,
+        target,
+        media: z.enum(MEDIA_IDS).optional(),
+        copies: z.number().int().min(1).max(10).default(1),
+        volumeLabel: z.string().trim().max(64).nullable().optional(),
+        place: z.string().trim().max(500).nullable().optional(),
+        remarks: z.string().trim().max(2000).nullable().optional(),
+      })
+      .strict(),
+    access: burners,
+    mutates: true,
+    run: ({ station, actor, broadcast }, input) => {
+      wireBurnEvents(station, broadcast);
+      return discsOf(station).start(actor, input);
+    },
+  }),
+  'burn.wait': command({
+    input: z.object({ jobId: id }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, { jobId }) => discsOf(station).wait(jobId),
+  }),
+  'burn.continue': command({
+    input: z.object({ jobId: id }).strict(),
+    access: burners,
+    mutates: true,
+    run: ({ station, actor }, { jobId }) => discsOf(station).resume(actor, jobId),
+  }),
+  'burn.cancel': command({
+    input: z.object({ jobId: id }).strict(),
+    access: burners,
+    mutates: true,
+    run: ({ station, actor }, { jobId }) => discsOf(station).cancel(actor, jobId),
+  }),
+  'burn.retry': command({
+    input: z.object({ jobId: id, target: target.optional() }).strict(),
+    access: burners,
+    mutates: true,
+    run: ({ station, actor, broadcast }, input) => {
+      wireBurnEvents(station, broadcast);
+      return discsOf(station).retry(actor, input.jobId, input.target);
+    },
+  }),
+  'burn.job': command({
+    input: z.object({ jobId: id }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, { jobId }) => discsOf(station).job(jobId),
+  }),
+  'burn.jobs': command({
+    input: z.object({ requestId: id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, q) => discsOf(station).jobs(q),
+  }),
+  'burn.label': command({
+    input: z.object({ jobId: id, disc: z.number().int().min(1).max(1000), copy: z.number().int().min(1).max(10).default(1) }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, q) => discsOf(station).label(q.jobId, q.disc, q.copy),
+  }),
+  'burn.note': command({
+    input: z.object({ jobId: id, disc: z.number().int().min(1).max(1000) }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, q) => discsOf(station).note(q.jobId, q.disc),
+  }),
+  'drives.list': command({
+    input: z.object({}).strict(),
+    access: roles('clerk', 'custodian', 'admin'),
+    mutates: false,
+    run: ({ station }) => discsOf(station).drives(),
+  }),
+};

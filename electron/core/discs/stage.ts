@@ -1,0 +1,177 @@
+// Stages one disc of a set: the evidence package (DESIGN.md "Discs and removable media") written
+// into the private staging folder, from which every copy of that disc is burned.
+import { randomUUID } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Station } from '../station.ts';
+import type { AccessRequest, RecordingRef } from '../access/requests.ts';
+import type { User } from '../access/users.ts';
+import { writePackage } from '../evidencePackage/writer.ts';
+import { renderReadme } from '../evidencePackage/readme.ts';
+import { PATHS } from '../evidencePackage/format.ts';
+import { sha256Bytes } from '../evidencePackage/hashing.ts';
+import { ingestOf } from '../ingest/service.ts';
+import { renderNote, type NoteRecording } from './printables.ts';
+import type { BurnDisc, BurnJob, JobStore } from './jobStore.ts';
+import { onMediumBytes } from './profiles.ts';
+
+export const NOTE_PATH = 'NOTE.html';
+export const VERIFY_HTML_PATH = 'verify.html';
+
+export type StagedDisc = {
+  dir: string;
+  manifestSha256: string;
+  files: { path: string; sha256: string; size: number; recordingId: string }[];
+  /** Everything on the medium, for progress. */
+  totalBytes: number;
+  /** What the package occupies on an ISO 9660 medium, file by file in whole sectors. */
+  onMediumBytes: number;
+};
+
+async function treeSizes(dir: string): Promise<{ bytes: number; onMedium: number }> {
+  let bytes = 0;
+  let onMedium = 0;
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const size = (await stat(join(e.parentPath, e.name))).size;
+    bytes += size;
+    onMedium += onMediumBytes(size);
+  }
+  return { bytes, onMedium };
+}
+
+export async function stageDisc(input: {
+  station: Station;
+  store: JobStore;
+  job: BurnJob;
+  disc: BurnDisc;
+  request: AccessRequest;
+  operator: User;
+  dir: string;
+  signal: AbortSignal;
+  onProgress: (p: { bytes: number; totalBytes: number; file: string }) => void;
+}): Promise<StagedDisc> {
+  const { station, store, job, disc, request: req } = input;
+  const keys = station.requireUnlocked();
+  const recordings: RecordingRef[] = disc.recordings.map((id) => station.requests.recording(id));
+  const approvals = req.decisions.filter((d) => d.decision === 'approved');
+  const agency = { code: station.settings.get('agency.code'), name: station.settings.get('agency.name') };
+  const timeZone = station.settings.get('agency.timeZone');
+  // A retry or a further copy carries the same package id, time and note, so its manifest is the
+  // same bytes and the label's QR code names every copy of that disc alike.
+  const packageId = disc.packageId ?? randomUUID();
+  const createdAt = disc.createdAt ?? station.clock.now().toISOString();
+  const catalogue = ingestOf(station).catalogue;
+  const noteRecordings: NoteRecording[] = recordings.map((r, i) => {
+    const full = catalogue.find(r.id);
+    return {
+      name: disc.names[i]!,
+      originalName: r.originalName,
+      officerBadge: full?.officerBadge ?? r.officer,
+      officerName: full?.officerName ?? null,
+      recordedAt: r.recordedAt,
+      recordedEndAt: full?.recordedEndAt ?? null,
+      recorder: r.recorder,
+      size: r.size,
+      sha256: r.sha256,
+    };
+  });
+  const noteHtml =
+    store.noteHtml(job.id, disc.index) ??
+    renderNote(station.paths.resources, {
+      agencyName: agency.name,
+      agencyCode: agency.code,
+      caseNumber: req.caseId,
+      requestId: req.id,
+      purpose: req.purpose,
+      requester: req.requester,
+      approvers: approvals.map((a) => ({ name: a.approver, at: a.at })),
+      operator: input.operator.displayName ? `${input.operator.displayName}（${input.operator.username}）` : input.operator.username,
+      createdAt,
+      timeZone,
+      place: job.place,
+      remarks: job.remarks,
+      disc: disc.index,
+      discs: job.discCount,
+      volumeId: disc.volumeId,
+      setId: job.setId,
+      recordings: noteRecordings,
+    });
+  const verifyHtml = await readFile(join(station.paths.resources, 'templates', VERIFY_HTML_PATH));
+  const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
+  const approverNames = approvals.map((a) => a.approver);
+  const names = new Map(disc.recordings.map((id, i) => [id, disc.names[i]!]));
+  const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
+  const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
+  const { manifest } = await writePackage({
+    dir: input.dir,
+    manifest: {
+      packageId,
+      kind: 'disc',
+      createdAt,
+      agency,
+      station: { origin: station.origin, verifierKey: station.verifierKey() },
+      request: {
+        id: req.id,
+        kind: req.kind,
+        purpose: req.purpose,
+        requester: req.requester,
+        approvers: approverNames,
+        approvalSeqs: approvals.map((a) => a.ledgerSeq),
+        operator: input.operator.username,
+        caseNumber: req.caseId,
+      },
+      set: {
+        setId: job.setId,
+        index: disc.index,
+        count: job.discCount,
+        contents: job.discs.map((d) => ({ index: d.index, files: d.names.map((n) => `${PATHS.files}/${n}`) })),
+      },
+    },
+    files: recordings.map((r) => ({
+      recordingId: r.id,
+      originalName: r.originalName,
+      sha256: r.sha256,
+      size: r.size,
+      ingestSeq: r.ingestSeq,
+      recordedAt: r.recordedAt,
+      officer: r.officer,
+      recorder: r.recorder,
+      open: () => station.vault.read(r.objectId),
+    })),
+    names,
+    proofBundle: bundle,
+    extras: [
+      { path: NOTE_PATH, content: noteHtml },
+      { path: VERIFY_HTML_PATH, content: verifyHtml },
+    ],
+    readme: renderReadme(station.paths.resources, {
+      agencyName: agency.name,
+      agencyCode: agency.code,
+      requestId: req.id,
+      kind: req.kind,
+      purpose: req.purpose,
+      requester: req.requester,
+      approvers: approverNames.join(', '),
+      operator: input.operator.username,
+      caseNumber: req.caseId ?? '—',
+      createdAt,
+      verifierKey: station.verifierKey(),
+      setLine,
+      setLineEn,
+    }),
+    signer: { key: keys.signingKey, keyName: station.origin },
+    onProgress: input.onProgress,
+    signal: input.signal,
+  });
+  const manifestSha256 = sha256Bytes(await readFile(join(input.dir, PATHS.manifest)));
+  station.write(() => store.setPackage(job.id, disc.index, { packageId, createdAt, manifestSha256, noteHtml }));
+  const sizes = await treeSizes(input.dir);
+  return {
+    dir: input.dir,
+    manifestSha256,
+    files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size, recordingId: f.recordingId })),
+    totalBytes: sizes.bytes,
+    onMediumBytes: sizes.onMedium,
+  };
+}
