@@ -15,6 +15,8 @@ export type CommandContext = {
   session: Session | null;
   /** Sends a progress or status event to the calling client only. */
   emit: (event: string, payload: unknown) => void;
+  /** Sends an event to every signed-in client (dock and ingest progress). */
+  broadcast: (event: string, payload: unknown) => void;
   /** Lets public auth commands start and end this client's session. */
   client: { setSession(user: User | null): Session | null };
   signal: AbortSignal;

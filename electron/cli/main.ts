@@ -86,7 +86,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     if (value === null) throw new StationError('input', 'cli.secret_required', { variable: envName });
     return value;
   };
-  const ctx: CliContext = { client, t, args: args.values, positionals: rest, print, json, secret, env, writeFile: (path, text) => writeFileSync(path, text) };
+  const ctx: CliContext = { server, client, t, args: args.values, positionals: rest, print, json, secret, env, writeFile: (path, text) => writeFileSync(path, text) };
   try {
     const status = await client.invoke('station.status', {});
     if (command.unlock !== 'never' && status.initialized) {

@@ -25,7 +25,20 @@ export type SettingsShape = {
   'ingest.clearRecorderAfterIngest': boolean;
   /** Days an approval to view or copy stays usable (a copy approval is used once anyway). */
   'requests.approvalDays': number;
+  // Cases and retention (electron/core/cases). Presets with citations: calendar/presets.ts.
+  /**
+   * 立卷归档 deadline from the end of the enforcement act: { workingDays: 20 } (002 第二十一条),
+   * { calendarDays: 30 } (003 第二十五条, 004 第十八条), permits { calendarDays: 15 } (004 第十八条).
+   * `byType` overrides `default` for one enforcement type.
+   */
+  'cases.archiveDeadline': { default: CaseDeadlineSpec; byType: Partial<Record<'penalty' | 'permit' | 'coercion' | 'inspection' | 'expropriation', CaseDeadlineSpec>> };
+  /** How long a case file (案卷) is kept unless the case says otherwise; its evidence follows it. */
+  'cases.fileRetention': { years: number } | { permanent: true };
+  /** Recordings used in no case: { years: 2 } (004 第十九条) or { years: 3 } (000 第十二条). */
+  'retention.default': { years: number };
 };
+
+export type CaseDeadlineSpec = { workingDays: number } | { calendarDays: number; extendPastDaysOff?: boolean };
 
 export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name' | 'station.id'> = {
   'agency.timeZone': 'Asia/Shanghai',
@@ -36,6 +49,13 @@ export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name'
   'ingest.maxConcurrentRecorders': 8,
   'ingest.clearRecorderAfterIngest': false,
   'requests.approvalDays': 7,
+  'cases.archiveDeadline': { default: { workingDays: 20 }, byType: {} },
+  // 永久 / 定期30年 / 定期10年 are the terms of 《机关文件材料归档范围和文书档案保管期限规定》
+  // (国家档案局令第8号); the longer fixed term is the default, the agency picks (cases/retention.ts).
+  'cases.fileRetention': { years: 30 },
+  // Of the rules' 2 and 3 years the longer is the default: a recording is never destroyed earlier
+  // than either rule allows until the agency decides which one it follows.
+  'retention.default': { years: 3 },
 };
 
 export class Settings {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
 import { openStationApi, toSerialized, type ApiServer } from '../api/server.ts';
 import { dockStarter } from './dock.ts';
+import { provideDiscPorts } from '../api/discs.ts';
+import { createDiscPorts } from '../../native/discs/index.ts';
 import { notify } from './notify.ts';
 import { guardDownloads } from './downloads.ts';
 import { hardenContents, hardenSession } from './harden.ts';
@@ -93,6 +95,8 @@ async function start(): Promise<void> {
   const refreshTray = () => {
     tray?.refresh().catch((e: unknown) => log.warn('tray refresh failed', e));
   };
+  // Disc writers (xorriso on Linux, IMAPI2 on Windows, drutil on macOS) come from native/.
+  provideDiscPorts(server, createDiscPorts());
   const dock = dockStarter({
     server,
     log,

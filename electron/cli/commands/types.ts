@@ -1,8 +1,10 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { i18n } from 'i18next';
-import type { ApiClient } from '../../api/server.ts';
+import type { ApiClient, ApiServer } from '../../api/server.ts';
 
 export type CliContext = {
+  /** For runtime services that outlive one command (`station watch` starts the dock on it). */
+  server: ApiServer;
   client: ApiClient;
   t: i18n['t'];
   args: Record<string, string | boolean | (string | boolean)[] | undefined>;

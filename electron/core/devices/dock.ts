@@ -3,7 +3,7 @@
 // for the custodian on duty, several at once (setting ingest.maxConcurrentRecorders). Unrecognized
 // storage is reported and ledgered, and waits for a custodian to accept it. Everything it knows is
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
-import { StationError, isStationError } from '../errors.ts';
+import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
@@ -30,6 +30,7 @@ export type DockedVolume = {
   state: DockState;
   /** Why it is waiting, unrecognized, stopped or failed: a translatable code (errors.<code>). */
   reason: string | null;
+  reasonParams: ErrorParams | null;
   recorder: {
     serial: string;
     via: string;
@@ -104,7 +105,7 @@ export class DockService {
       } else if (event.type === 'ingest.session') {
         entry.view.session = event.payload;
         entry.view.sessionId = event.payload.id;
-        if (event.payload.status === 'running') this.update(entry, { state: 'ingesting', reason: null });
+        if (event.payload.status === 'running') this.update(entry, { state: 'ingesting', reason: null, reasonParams: null });
       }
     });
     try {
@@ -188,6 +189,7 @@ export class DockService {
       usb: volume.usb,
       state: 'identifying',
       reason: null,
+      reasonParams: null,
       recorder: null,
       serialsFromNames: [],
       catalogueModel: null,
@@ -201,7 +203,12 @@ export class DockService {
     const entry: Entry = { volume, view, identity: null, sourceKey: null, task: null };
     this.entries.set(volume.mountPoint, entry);
     this.deps.emit('dock.volume', { ...view });
-    entry.task = this.identify(entry).catch((e) => this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' }));
+    entry.task = this.identify(entry).catch((e) => this.fail(entry, e));
+  }
+
+  private fail(entry: Entry, e: unknown): void {
+    if (!this.entries.has(entry.volume.mountPoint)) return;
+    this.update(entry, isStationError(e) ? { state: 'failed', reason: e.code, reasonParams: e.params } : { state: 'failed', reason: 'ingest.failed', reasonParams: { message: e instanceof Error ? e.message : String(e) } });
   }
 
   private unmounted(volume: MountedVolume): void {
@@ -247,7 +254,7 @@ export class DockService {
         },
       }),
     );
-    this.update(entry, { state: 'unrecognized', reason: `dock.${reason}`, catalogueModel, serialsFromNames: serials });
+    this.update(entry, { state: 'unrecognized', reason: `dock.${reason}`, reasonParams: { mountPoint: v.mountPoint }, catalogueModel, serialsFromNames: serials });
   }
 
   /** Starts (or restarts) the ingest of a recognized volume, if a custodian is on duty. */
@@ -255,11 +262,11 @@ export class DockService {
     const identity = entry.identity;
     if (!identity || identity.kind !== 'recorder') return;
     if (!this.dutyUser) {
-      this.update(entry, { state: 'waiting', reason: 'dock.no_custodian_on_duty' });
+      this.update(entry, { state: 'waiting', reason: 'dock.no_custodian_on_duty', reasonParams: null });
       return;
     }
     if (!this.station.unlocked) {
-      this.update(entry, { state: 'waiting', reason: 'station.locked' });
+      this.update(entry, { state: 'waiting', reason: 'station.locked', reasonParams: null });
       return;
     }
     const actor = this.dutyUser;
@@ -297,6 +304,7 @@ export class DockService {
     this.update(entry, {
       state: 'queued',
       reason: null,
+      reasonParams: null,
       mayUndock: false,
       recorder: {
         serial: recorder.serial,
@@ -312,12 +320,9 @@ export class DockService {
       .then(({ session }) => {
         if (!this.entries.has(entry.volume.mountPoint)) return;
         const state: DockState = session.status === 'completed' ? 'done' : session.status === 'stopped' ? 'stopped' : 'interrupted';
-        this.update(entry, { state, reason: session.stopCode, session, sessionId: session.id, mayUndock: session.mayUndock });
+        this.update(entry, { state, reason: session.stopCode, reasonParams: session.stopCode ? { path: session.root } : null, session, sessionId: session.id, mayUndock: session.mayUndock });
       })
-      .catch((e: unknown) => {
-        if (!this.entries.has(entry.volume.mountPoint)) return;
-        this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' });
-      });
+      .catch((e: unknown) => this.fail(entry, e));
   }
 
   /**
@@ -367,7 +372,7 @@ export class DockService {
       throw new StationError('state', 'ingest.already_running', { source: entry.sourceKey ?? mountPoint });
     }
     if (entry.identity?.kind === 'recorder') this.begin(entry);
-    else entry.task = this.identify(entry).catch((e) => this.update(entry, { state: 'failed', reason: isStationError(e) ? e.code : 'ingest.failed' }));
+    else entry.task = this.identify(entry).catch((e) => this.fail(entry, e));
     return { ...entry.view };
   }
 

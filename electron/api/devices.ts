@@ -1,0 +1,177 @@
+// Dock, recorder registry, officers and the recorder catalogue. The custodian docks, registers and
+// assigns (DESIGN.md roles); admins edit the catalogue of recorder models; everyone who works with
+// evidence may read who is who.
+import { z } from 'zod';
+import { StationError } from '../core/errors.ts';
+import { ingestOf } from '../core/ingest/service.ts';
+import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
+import { command, roles } from './command.ts';
+import { dockOf, loadRecorderCatalogue, localCataloguePath } from './dock.ts';
+
+const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const custodian = roles('custodian');
+const badge = z.string().trim().min(1).max(32);
+const serial = z.string().trim().min(1).max(64);
+const text = (max: number) => z.string().trim().max(max);
+const usbDevice = z
+  .object({
+    vendorId: z.number().int().min(0).max(0xffff),
+    productId: z.number().int().min(0).max(0xffff),
+    serialNumber: z.string().max(256).nullable(),
+    manufacturer: z.string().max(256).nullable().default(null),
+    product: z.string().max(256).nullable().default(null),
+    portPath: z.string().max(512).nullable(),
+  })
+  .strict();
+
+function requireDock(station: Parameters<typeof dockOf>[0]) {
+  const dock = dockOf(station);
+  if (!dock) throw new StationError('state', 'dock.not_running', {});
+  return dock;
+}
+
+export const deviceHandlers = {
+  // ---- the dock (running in the desktop app or `station watch`)
+  'dock.status': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => {
+      const dock = dockOf(station);
+      return dock ? { running: true, ...dock.status() } : { running: false, duty: null, volumes: [], activeSessions: 0 };
+    },
+  }),
+  'dock.onDuty': command({
+    input: z.object({}).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }) => {
+      station.requireUnlocked();
+      const dock = requireDock(station);
+      dock.setDuty(actor.username);
+      return dock.status();
+    },
+  }),
+  'dock.offDuty': command({
+    input: z.object({}).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }) => {
+      const dock = requireDock(station);
+      if (dock.duty !== null && dock.duty.toLowerCase() !== actor.username.toLowerCase()) {
+        throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: dock.duty });
+      }
+      dock.setDuty(null);
+      return dock.status();
+    },
+  }),
+  'dock.accept': command({
+    input: z
+      .object({
+        mountPoint: z.string().min(1).max(4096),
+        serial: serial.optional(),
+        vendor: text(100).optional(),
+        model: text(100).optional(),
+        officerBadge: badge.optional(),
+        note: text(500).optional(),
+      })
+      .strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, input) => {
+      station.requireUnlocked();
+      return requireDock(station).accept(actor.username, input.mountPoint, input);
+    },
+  }),
+  'dock.retry': command({
+    input: z.object({ mountPoint: z.string().min(1).max(4096) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station }, { mountPoint }) => requireDock(station).retry(mountPoint),
+  }),
+  'dock.unlock': command({
+    input: z.object({ device: usbDevice, password: z.string().min(1).max(256) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, { device, password }) => requireDock(station).unlock(actor.username, device, password),
+  }),
+
+  // ---- registry
+  'officer.list': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => ingestOf(station).registry.officers(),
+  }),
+  'officer.add': command({
+    input: z.object({ badge, name: text(100).min(1), unitCode: text(64).optional(), unitName: text(200).optional() }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, input) => ingestOf(station).registry.addOfficer(actor.username, input),
+  }),
+  'recorder.list': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => ingestOf(station).registry.recorders(),
+  }),
+  'recorder.add': command({
+    input: z
+      .object({
+        serial,
+        vendor: text(100).optional(),
+        model: text(100).optional(),
+        officerBadge: badge.optional(),
+        usbVendorId: z.number().int().min(0).max(0xffff).optional(),
+        usbProductId: z.number().int().min(0).max(0xffff).optional(),
+        usbSerial: z.string().max(256).optional(),
+        volumeLabel: text(64).optional(),
+        note: text(500).optional(),
+      })
+      .strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, input) => ingestOf(station).registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' }),
+  }),
+  'recorder.assign': command({
+    input: z.object({ serial, officerBadge: badge.nullable(), applyToRecordings: z.boolean().default(true) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, input) => ingestOf(station).registry.assignRecorder(actor.username, input.serial, input.officerBadge, { applyToRecordings: input.applyToRecordings }),
+  }),
+
+  // ---- the recorder catalogue (USB ids → vendor/model), edited by admins
+  'recorderCatalogue.list': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: async ({ station }) => (await loadRecorderCatalogue(station)).entries.map((e) => ({ ...e, vendorId: formatUsbId(e.vendorId), productId: formatUsbId(e.productId) })),
+  }),
+  'recorderCatalogue.put': command({
+    // Validated field by field by catalogue.ts (strict, unknown keys refused).
+    input: z.object({ entry: z.record(z.string(), z.unknown()) }).strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: async ({ station, actor }, { entry }) => {
+      const path = localCataloguePath(station);
+      const next = upsertEntry(await loadCatalogueIfPresent(path), entry);
+      await saveCatalogue(path, next);
+      const saved = next.entries.find((e) => e.id === entry.id)!;
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'recorder_catalogue.saved', subject: `recorder_model:${saved.id}`, details: { entry: { ...saved } } }));
+      return saved;
+    },
+  }),
+  'recorderCatalogue.remove': command({
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: async ({ station, actor }, { id }) => {
+      const path = localCataloguePath(station);
+      const current = await loadCatalogueIfPresent(path);
+      const was = current.entries.find((e) => e.id === id) ?? null;
+      await saveCatalogue(path, removeEntry(current, id));
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'recorder_catalogue.removed', subject: `recorder_model:${id}`, details: { was } }));
+      return { ok: true };
+    },
+  }),
+};

@@ -1,0 +1,382 @@
+// The recordings catalogue (000_f52585dae22cddca.txt 第十条) and the written explanations the
+// rules ask for. Reads are plain queries; every change is one transaction with its ledger entry.
+import type { Statement } from 'better-sqlite3';
+import { StationError } from '../errors.ts';
+import type { Station } from '../station.ts';
+import { queryLedger } from '../ledger/query.ts';
+import type { LedgerEntry } from '../ledger/ledger.ts';
+
+export type ExplanationKind = 'late_handover' | 'interruption';
+
+export type RecordingFlag =
+  | 'late'
+  | 'interruption'
+  | 'unparseable'
+  | 'changed_during_read'
+  | 'unknown_officer'
+  | 'unknown_recorder'
+  | 'duplicate'
+  | 'needs_explanation';
+
+export type Recording = {
+  id: string;
+  number: number;
+  objectId: string;
+  sha256: string;
+  size: number;
+  duplicateOf: string | null;
+  ingestSeq: number;
+  agencyCode: string;
+  agencyName: string;
+  recorderSerial: string | null;
+  recorderSource: 'usb' | 'vendor' | 'name' | 'custodian' | null;
+  recorderRegistered: boolean;
+  officerBadge: string | null;
+  officerName: string | null;
+  officerSource: 'vendor' | 'name' | 'registry' | 'custodian' | null;
+  caseId: string | null;
+  party: string | null;
+  nameCaseNumber: string | null;
+  recordedAt: string | null;
+  recordedAtSource: 'name' | 'metadata' | 'filesystem' | null;
+  recordedEndAt: string | null;
+  storedAt: string;
+  times: { name: string | null; nameRaw: string | null; metadata: string | null; metadataSource: string | null; filesystem: string | null };
+  nameRule: string;
+  nameSequence: number | null;
+  important: boolean;
+  kind: 'video' | 'audio' | 'photo' | 'unknown';
+  format: string;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  parseProblem: { reason: string; detail: string } | null;
+  originalName: string;
+  source: { kind: 'volume' | 'folder'; key: string; root: string; device: string | null; path: string; size: number; mtimeMs: number };
+  sessionId: number;
+  ingestedBy: string;
+  handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean };
+  interruption: { flagged: boolean; after: string | null; gapSeconds: number | null; explained: boolean };
+  changedDuringRead: boolean;
+  sourceDeletedAt: string | null;
+  flags: RecordingFlag[];
+};
+
+export type Explanation = { id: number; recordingId: string; kind: ExplanationKind; text: string; author: string; createdAt: string; ledgerSeq: number };
+
+export type RecordingDetail = {
+  recording: Recording;
+  explanations: Explanation[];
+  /** Every ledger entry whose subject is this recording, oldest first. */
+  history: LedgerEntry[];
+  /** Later recordings of the same content (stored once, linked). */
+  duplicates: string[];
+};
+
+export type RecordingFilter = {
+  officer?: string;
+  recorder?: string;
+  from?: string; // recorded at, ISO, inclusive
+  to?: string; // recorded at, ISO, exclusive
+  storedFrom?: string;
+  storedTo?: string;
+  late?: boolean;
+  important?: boolean;
+  interruption?: boolean;
+  kind?: 'video' | 'audio' | 'photo' | 'unknown';
+  needsExplanation?: boolean;
+  unparseable?: boolean;
+  sessionId?: number;
+  caseId?: string;
+  /** Substring of the original file name or source path. */
+  text?: string;
+  includeDuplicates?: boolean;
+  offset?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+};
+
+type Row = {
+  id: string;
+  number: number;
+  object_id: string;
+  sha256: string;
+  size: number;
+  duplicate_of: string | null;
+  ingest_seq: number;
+  agency_code: string;
+  agency_name: string;
+  recorder_serial: string | null;
+  recorder_source: Recording['recorderSource'];
+  recorder_registered: number;
+  officer_badge: string | null;
+  officer_name: string | null;
+  officer_source: Recording['officerSource'];
+  case_id: string | null;
+  party: string | null;
+  name_case_number: string | null;
+  recorded_at: string | null;
+  recorded_at_source: Recording['recordedAtSource'];
+  recorded_end_at: string | null;
+  stored_at: string;
+  name_time: string | null;
+  name_time_raw: string | null;
+  meta_time: string | null;
+  meta_time_source: string | null;
+  fs_time: string | null;
+  name_rule: string;
+  name_sequence: number | null;
+  important: number;
+  kind: Recording['kind'];
+  format: string;
+  duration_seconds: number | null;
+  width: number | null;
+  height: number | null;
+  video_codec: string | null;
+  audio_codec: string | null;
+  parse_problem: string | null;
+  original_name: string;
+  source_kind: 'volume' | 'folder';
+  source_key: string;
+  source_root: string;
+  source_device: string | null;
+  source_path: string;
+  source_size: number;
+  source_mtime_ms: number;
+  session_id: number;
+  ingested_by: string;
+  handover_rule: string;
+  handover_deadline: string | null;
+  late: number;
+  late_explained: number;
+  interruption: number;
+  interruption_after: string | null;
+  interruption_gap_seconds: number | null;
+  interruption_explained: number;
+  changed_during_read: number;
+  source_deleted_at: string | null;
+};
+
+const SELECT = `
+SELECT r.*, o.name AS officer_name,
+  (rec.serial IS NOT NULL) AS recorder_registered,
+  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
+  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained
+FROM recordings r
+LEFT JOIN officers o ON o.badge = r.officer_badge
+LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
+
+const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
+  OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
+
+function toRecording(r: Row): Recording {
+  const late = r.late === 1;
+  const interruption = r.interruption === 1;
+  const flags: RecordingFlag[] = [];
+  if (late) flags.push('late');
+  if (interruption) flags.push('interruption');
+  if (r.parse_problem) flags.push('unparseable');
+  if (r.changed_during_read === 1) flags.push('changed_during_read');
+  if (!r.officer_badge || r.officer_name === null) flags.push('unknown_officer');
+  if (!r.recorder_serial || r.recorder_registered !== 1) flags.push('unknown_recorder');
+  if (r.duplicate_of) flags.push('duplicate');
+  if ((late && r.late_explained !== 1) || (interruption && r.interruption_explained !== 1)) flags.push('needs_explanation');
+  return {
+    id: r.id,
+    number: r.number,
+    objectId: r.object_id,
+    sha256: r.sha256,
+    size: r.size,
+    duplicateOf: r.duplicate_of,
+    ingestSeq: r.ingest_seq,
+    agencyCode: r.agency_code,
+    agencyName: r.agency_name,
+    recorderSerial: r.recorder_serial,
+    recorderSource: r.recorder_source,
+    recorderRegistered: r.recorder_registered === 1,
+    officerBadge: r.officer_badge,
+    officerName: r.officer_name,
+    officerSource: r.officer_source,
+    caseId: r.case_id,
+    party: r.party,
+    nameCaseNumber: r.name_case_number,
+    recordedAt: r.recorded_at,
+    recordedAtSource: r.recorded_at_source,
+    recordedEndAt: r.recorded_end_at,
+    storedAt: r.stored_at,
+    times: { name: r.name_time, nameRaw: r.name_time_raw, metadata: r.meta_time, metadataSource: r.meta_time_source, filesystem: r.fs_time },
+    nameRule: r.name_rule,
+    nameSequence: r.name_sequence,
+    important: r.important === 1,
+    kind: r.kind,
+    format: r.format,
+    durationSeconds: r.duration_seconds,
+    width: r.width,
+    height: r.height,
+    videoCodec: r.video_codec,
+    audioCodec: r.audio_codec,
+    parseProblem: r.parse_problem ? (JSON.parse(r.parse_problem) as { reason: string; detail: string }) : null,
+    originalName: r.original_name,
+    source: { kind: r.source_kind, key: r.source_key, root: r.source_root, device: r.source_device, path: r.source_path, size: r.source_size, mtimeMs: r.source_mtime_ms },
+    sessionId: r.session_id,
+    ingestedBy: r.ingested_by,
+    handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1 },
+    interruption: { flagged: interruption, after: r.interruption_after, gapSeconds: r.interruption_gap_seconds, explained: r.interruption_explained === 1 },
+    changedDuringRead: r.changed_during_read === 1,
+    sourceDeletedAt: r.source_deleted_at,
+    flags,
+  };
+}
+
+/** Accepts 'RC-000012', 'rc-12' or '12'. */
+export function normalizeRecordingId(input: string): string {
+  const m = /^(?:rc-)?0*([0-9]{1,12})$/i.exec(input.trim());
+  if (!m) throw new StationError('input', 'recording.not_found', { recordingId: input });
+  return recordingIdOf(Number(m[1]));
+}
+
+export function recordingIdOf(number: number): string {
+  return `RC-${String(number).padStart(6, '0')}`;
+}
+
+export class Catalogue {
+  private readonly station: Station;
+  constructor(station: Station) {
+    this.station = station;
+  }
+
+  private get db() {
+    return this.station.db;
+  }
+
+  private findStatement: Statement | null = null;
+
+  find(id: string): Recording | null {
+    this.findStatement ??= this.db.prepare(`${SELECT} WHERE r.id = ?`);
+    const row = this.findStatement.get(id) as Row | undefined;
+    return row ? toRecording(row) : null;
+  }
+
+  require(id: string): Recording {
+    const r = this.find(normalizeRecordingId(id));
+    if (!r) throw new StationError('input', 'recording.not_found', { recordingId: id });
+    return r;
+  }
+
+  list(f: RecordingFilter = {}): { total: number; items: Recording[] } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const eq = (sql: string, v: unknown) => {
+      where.push(sql);
+      args.push(v);
+    };
+    if (f.officer) eq('r.officer_badge = ?', f.officer);
+    if (f.recorder) eq('r.recorder_serial = ?', f.recorder);
+    if (f.from) eq('r.recorded_at >= ?', new Date(f.from).toISOString());
+    if (f.to) eq('r.recorded_at < ?', new Date(f.to).toISOString());
+    if (f.storedFrom) eq('r.stored_at >= ?', new Date(f.storedFrom).toISOString());
+    if (f.storedTo) eq('r.stored_at < ?', new Date(f.storedTo).toISOString());
+    if (f.late !== undefined) eq('r.late = ?', f.late ? 1 : 0);
+    if (f.important !== undefined) eq('r.important = ?', f.important ? 1 : 0);
+    if (f.interruption !== undefined) eq('r.interruption = ?', f.interruption ? 1 : 0);
+    if (f.kind) eq('r.kind = ?', f.kind);
+    if (f.sessionId !== undefined) eq('r.session_id = ?', f.sessionId);
+    if (f.caseId) eq('r.case_id = ?', f.caseId);
+    if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
+    if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
+    if (f.text) {
+      where.push("(instr(r.original_name, ?) > 0 OR instr(r.source_path, ?) > 0)");
+      args.push(f.text, f.text);
+    }
+    if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
+    const order = f.order === 'asc' ? 'ASC' : 'DESC';
+    const rows = this.db
+      .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
+      .all(...args, f.limit ?? 100, f.offset ?? 0) as Row[];
+    return { total, items: rows.map(toRecording) };
+  }
+
+  explanations(recordingId: string): Explanation[] {
+    return (
+      this.db.prepare('SELECT * FROM explanations WHERE recording_id = ? ORDER BY id').all(recordingId) as {
+        id: number;
+        recording_id: string;
+        kind: ExplanationKind;
+        text: string;
+        author: string;
+        created_at: string;
+        ledger_seq: number;
+      }[]
+    ).map((e) => ({ id: e.id, recordingId: e.recording_id, kind: e.kind, text: e.text, author: e.author, createdAt: e.created_at, ledgerSeq: e.ledger_seq }));
+  }
+
+  detail(id: string): RecordingDetail {
+    const recording = this.require(id);
+    const history = queryLedger(this.db, { subject: `recording:${recording.id}`, order: 'asc', limit: 1000 }).entries;
+    const duplicates = (this.db.prepare('SELECT id FROM recordings WHERE duplicate_of = ? ORDER BY number').all(recording.id) as { id: string }[]).map((r) => r.id);
+    return { recording, explanations: this.explanations(recording.id), history, duplicates };
+  }
+
+  /**
+   * 书面说明 of a late hand-over, 中止记录的说明 of an interruption (000 第九条): entered by the
+   * custodian, kept in the catalogue and, word for word, in the ledger.
+   */
+  explain(actor: string, id: string, kind: ExplanationKind | null, text: string): { recording: Recording; explanation: Explanation } {
+    const body = text.trim();
+    if (body.length < 2) throw new StationError('input', 'recording.explanation_empty', {});
+    const recording = this.require(id);
+    const pending: ExplanationKind[] = [];
+    if (recording.handover.late) pending.push('late_handover');
+    if (recording.interruption.flagged) pending.push('interruption');
+    let chosen = kind;
+    if (!chosen) {
+      const open = pending.filter((k) => (k === 'late_handover' ? !recording.handover.explained : !recording.interruption.explained));
+      if (open.length === 1) chosen = open[0]!;
+      else if (pending.length === 1) chosen = pending[0]!;
+      else throw new StationError('input', pending.length === 0 ? 'recording.nothing_to_explain' : 'recording.explanation_kind_required', { recordingId: recording.id });
+    }
+    if (!pending.includes(chosen)) throw new StationError('input', 'recording.nothing_to_explain', { recordingId: recording.id });
+    return this.station.write(() => {
+      const at = this.station.clock.now().toISOString();
+      const entry = this.station.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
+      const info = this.db
+        .prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(recording.id, chosen, body, actor, at, entry.seq);
+      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid))!;
+      return { recording: this.require(recording.id), explanation };
+    });
+  }
+
+  /** The custodian names the officer of recordings whose officer is unknown or wrong; each change ledgered. */
+  assignOfficer(actor: string, ids: string[], badge: string): Recording[] {
+    return this.station.write(() => {
+      const officer = this.db.prepare('SELECT badge FROM officers WHERE badge = ?').get(badge);
+      if (!officer) throw new StationError('input', 'officer.not_found', { badge });
+      return ids.map((raw) => {
+        const r = this.require(raw);
+        if (r.officerBadge === badge && r.officerSource === 'custodian') return r;
+        this.db.prepare("UPDATE recordings SET officer_badge = ?, officer_source = 'custodian' WHERE id = ?").run(badge, r.id);
+        this.station.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${r.id}`, details: { from: r.officerBadge, to: badge } });
+        return this.require(r.id);
+      });
+    });
+  }
+
+  /** The custodian names the recorder of recordings whose recorder is unknown; each change ledgered. */
+  assignRecorder(actor: string, ids: string[], serial: string): Recording[] {
+    return this.station.write(() => {
+      if (!this.db.prepare('SELECT serial FROM recorders WHERE serial = ?').get(serial)) throw new StationError('input', 'recorder.not_found', { serial });
+      return ids.map((raw) => {
+        const r = this.require(raw);
+        if (r.recorderSerial === serial) return r;
+        this.db.prepare("UPDATE recordings SET recorder_serial = ?, recorder_source = 'custodian' WHERE id = ?").run(serial, r.id);
+        this.station.ledger.append({ actor, action: 'recording.recorder_assigned', subject: `recording:${r.id}`, details: { from: r.recorderSerial, to: serial } });
+        return this.require(r.id);
+      });
+    });
+  }
+}

@@ -1,0 +1,149 @@
+// What the catalogue records about a file besides its bytes: what the name says (GA/T 947), what
+// the media headers say, what the file system says. All three times are kept, and which one
+// became "recorded at" (DESIGN.md "Recorders and their files").
+import type { MediaProbe } from '../media/probe.ts';
+import { parseRecorderName, type RecorderName, type RecorderNameRule } from '../media/recorderName.ts';
+import { localTimeToUtc, type LocalDateTime } from '../media/localTime.ts';
+
+export type TimeSource = 'name' | 'metadata' | 'filesystem';
+
+export type FileFacts = {
+  name: RecorderName;
+  nameRule: RecorderNameRule;
+  nameTime: Date | null;
+  nameTimeRaw: string | null;
+  metaTime: Date | null;
+  metaTimeSource: string | null;
+  fsTime: Date;
+  recordedAt: Date;
+  recordedAtSource: TimeSource;
+  /** Start plus duration; for a file-system time, the time itself (mtime is the last write, i.e. the end). */
+  recordedEndAt: Date;
+  kind: 'video' | 'audio' | 'photo' | 'unknown';
+  format: string;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  /** Why the readers could not fully parse the file; null when they could. */
+  problem: { reason: string; detail: string } | null;
+};
+
+function zoned(local: LocalDateTime | null | undefined, timeZone: string): Date | null {
+  if (!local) return null;
+  try {
+    return localTimeToUtc(local, timeZone);
+  } catch {
+    return null;
+  }
+}
+
+/** EXIF OffsetTimeOriginal ('+08:00') beats the agency zone: the camera said what its clock meant. */
+function exifTime(local: LocalDateTime | null, offset: string | null, timeZone: string): Date | null {
+  if (!local) return null;
+  const m = offset ? /^([+-])([0-9]{2}):([0-9]{2})$/.exec(offset) : null;
+  if (m) {
+    const sign = m[1] === '-' ? -1 : 1;
+    const minutes = sign * (Number(m[2]) * 60 + Number(m[3]));
+    const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+    return new Date(wall - minutes * 60_000);
+  }
+  return zoned(local, timeZone);
+}
+
+export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: Date; timeZone: string }): FileFacts {
+  const { probe, timeZone } = input;
+  const name = parseRecorderName(input.fileName);
+  const nameTime = zoned(name.recordedAtLocal, timeZone);
+  let metaTime: Date | null = null;
+  let metaTimeSource: string | null = null;
+  let durationSeconds: number | null = null;
+  let width: number | null = null;
+  let height: number | null = null;
+  let videoCodec: string | null = null;
+  let audioCodec: string | null = null;
+  let problem: FileFacts['problem'] = null;
+  switch (probe.format) {
+    case 'mp4': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        // mvhd is UTC by the standard; recorders that write local time show up as a mismatch with the
+        // name time, which the catalogue keeps side by side rather than "correcting".
+        metaTime = info.creationTime;
+        metaTimeSource = info.creationTime ? 'mvhd' : null;
+        durationSeconds = info.durationSeconds;
+        width = info.width;
+        height = info.height;
+        videoCodec = info.videoCodec;
+        audioCodec = info.audioCodec;
+      }
+      break;
+    }
+    case 'jpeg': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        metaTime = exifTime(info.takenAtLocal, info.offsetTime, timeZone);
+        metaTimeSource = metaTime ? `exif:${info.takenAtSource}` : null;
+        width = info.width || null;
+        height = info.height || null;
+        durationSeconds = 0;
+      }
+      break;
+    }
+    case 'wav':
+    case 'amr': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        durationSeconds = info.durationSeconds;
+        audioCodec = info.format === 'wav' ? info.codec : `amr-${info.variant}`;
+      }
+      break;
+    }
+    case 'unknown':
+      // The probe's detail for an unknown format is a hex dump of the first bytes: content, which
+      // stays in the vault, never in the catalogue or the ledger.
+      problem = { reason: probe.reason, detail: probe.reason === 'unknown_format' ? 'no known format signature' : probe.detail };
+      break;
+  }
+  let recordedAt: Date;
+  let recordedAtSource: TimeSource;
+  if (nameTime) {
+    recordedAt = nameTime;
+    recordedAtSource = 'name';
+  } else if (metaTime) {
+    recordedAt = metaTime;
+    recordedAtSource = 'metadata';
+  } else {
+    recordedAt = input.mtime;
+    recordedAtSource = 'filesystem';
+  }
+  // Without a duration the start is used as the end: an earlier deadline flags a file for the
+  // custodian to look at rather than hiding a late hand-over. A file-system time is the last write,
+  // which for a recording is its end.
+  const known = recordedAtSource !== 'filesystem' && durationSeconds !== null && Number.isFinite(durationSeconds) && durationSeconds >= 0;
+  const recordedEndAt = known ? new Date(recordedAt.getTime() + Math.round((durationSeconds as number) * 1000)) : recordedAt;
+  return {
+    name,
+    nameRule: name.rule,
+    nameTime,
+    nameTimeRaw: name.recordedAtRaw ?? null,
+    metaTime,
+    metaTimeSource,
+    fsTime: input.mtime,
+    recordedAt,
+    recordedAtSource,
+    recordedEndAt,
+    kind: probe.kind,
+    format: probe.format === 'unknown' ? (probe.reason === 'no_reader' ? probe.detail : 'unknown') : probe.format,
+    durationSeconds,
+    width,
+    height,
+    videoCodec,
+    audioCodec,
+    problem,
+  };
+}

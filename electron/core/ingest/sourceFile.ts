@@ -1,0 +1,110 @@
+// Reading one source file: opened once, read-only, never through a symbolic link, and checked to be
+// the very entry the scan listed. The media headers and the bytes for the vault come from this one
+// handle, so a file renamed or replaced meanwhile cannot mix two files.
+import { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { StationError, fromSystemError } from '../errors.ts';
+
+/** An error of the SOURCE (the recorder or folder), as opposed to the vault's disk. */
+export class SourceError extends Error {
+  readonly errno: string;
+  constructor(cause: unknown) {
+    const errno = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
+    super(`source read failed: ${errno}`, { cause });
+    this.name = 'SourceError';
+    this.errno = errno;
+  }
+}
+
+/** The device went away (unplugged, unmounted, FUSE daemon gone) rather than one file failing. */
+export const DEVICE_GONE_ERRNOS: ReadonlySet<string> = new Set(['EIO', 'ENXIO', 'ENODEV', 'ENOTCONN', 'ESTALE', 'ENOENT', 'ESHUTDOWN']);
+
+export type OpenedSource = {
+  handle: FileHandle;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+};
+
+// O_NOATIME keeps even the access time on the recorder unchanged; only the owner (or root) may use it.
+const NOATIME = (constants as Record<string, number>).O_NOATIME ?? 0;
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+export async function openSource(path: Buffer, expect: { dev: number; ino: number }, displayPath: string): Promise<OpenedSource> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | NOFOLLOW | NOATIME);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (NOATIME && (code === 'EPERM' || code === 'EINVAL')) {
+      try {
+        handle = await open(path, constants.O_RDONLY | NOFOLLOW);
+      } catch (e2) {
+        throw classifyOpenError(e2, displayPath);
+      }
+    } else {
+      throw classifyOpenError(e, displayPath);
+    }
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new StationError('input', 'ingest.not_regular_file', { path: displayPath, kind: 'changed' });
+    if (st.dev !== expect.dev || st.ino !== expect.ino) throw new StationError('input', 'ingest.source_replaced', { path: displayPath });
+    return { handle, size: st.size, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino };
+  } catch (e) {
+    await handle.close().catch(() => {});
+    if (e instanceof StationError) throw e;
+    throw new SourceError(e);
+  }
+}
+
+function classifyOpenError(e: unknown, displayPath: string): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  // O_NOFOLLOW on a link: the entry became a symbolic link after the scan.
+  if (code === 'ELOOP') return new StationError('input', 'ingest.symlink_not_followed', { path: displayPath, target: '?' });
+  if (code === 'EACCES' || code === 'EPERM') return fromSystemError(e, displayPath);
+  return new SourceError(e);
+}
+
+export const READ_BLOCK = 4 << 20;
+
+export type ReadOutcome = {
+  /** Bytes actually delivered. */
+  bytes: number;
+  /** Size or modification time differed after the read, or the file ended early. */
+  changed: boolean;
+};
+
+/**
+ * Streams exactly the size seen at open (a file still growing is stored as it was when opened, and
+ * flagged), then looks at the file again. Read errors become SourceError so the caller can tell an
+ * unplugged recorder from a full vault disk.
+ */
+export async function* readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> {
+  let position = 0;
+  while (position < src.size) {
+    const want = Math.min(READ_BLOCK, src.size - position);
+    const buf = Buffer.allocUnsafe(want);
+    let n: number;
+    try {
+      ({ bytesRead: n } = await src.handle.read(buf, 0, want, position));
+    } catch (e) {
+      throw new SourceError(e);
+    }
+    if (n === 0) {
+      outcome.changed = true;
+      break;
+    }
+    position += n;
+    outcome.bytes = position;
+    yield n === want ? buf : buf.subarray(0, n);
+  }
+  try {
+    const after = await src.handle.stat();
+    if (after.size !== src.size || Math.floor(after.mtimeMs) !== src.mtimeMs) outcome.changed = true;
+  } catch (e) {
+    throw new SourceError(e);
+  }
+}

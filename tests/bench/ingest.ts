@@ -1,0 +1,175 @@
+// Ingest benchmark (issue "Dock and ingest"): recordings read from a volume (exFAT on a loop device
+// through FUSE, as a docked recorder) into the vault, against `cp` and `dcfldd hash=sha256` of the
+// same files in the same run; then 4 volumes at once. Ratios are what matter (noisy machines).
+// Target: faster than dcfldd (which only copies and hashes) and within 1.25× of cp.
+// BENCH_FILE_GIB scales the total (default 2 GiB; the 4-volume run splits the same total four ways).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Station } from '../../electron/core/station.ts';
+import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
+import { buildMp4, recorderFileName } from '../fixtures/mediaFixtures.ts';
+import type { BenchReport, BenchRow } from './report.ts';
+
+const MiB = 2 ** 20;
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** A recorder file: a real MP4 header, then the random payload, then the moov at the end. */
+function writeRecording(path: string, bytes: number, index: number): void {
+  const head = buildMp4({ mdatBytes: 0, durationSeconds: 600 });
+  const fd = openSync(path, 'w');
+  const block = Buffer.allocUnsafe(16 * MiB);
+  try {
+    writeSync(fd, head.subarray(0, 32));
+    for (let done = 0; done < bytes; done += block.length) {
+      randomFillSync(block);
+      block.writeUInt32BE(index, 0);
+      writeSync(fd, block, 0, Math.min(block.length, bytes - done));
+    }
+    writeSync(fd, head.subarray(32));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+type Source = { root: string; files: string[]; vol: LoopVolume | null };
+
+async function timeAll(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return seconds(t0);
+}
+
+export async function benchIngest(options: { workDir: string; totalBytes: number }): Promise<BenchReport> {
+  const cap = loopExfatCapability();
+  const have = (c: string) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const rows: BenchRow[] = [];
+  const dir = mkdtempSync(join(options.workDir, 'bench-ingest-'));
+  const vols = cap.ok ? new Volumes() : null;
+  try {
+    const fileBytes = Math.max(MiB, Math.min(512 * MiB, Math.floor(options.totalBytes / 4)));
+    const makeSource = (name: string, total: number): Source => {
+      const count = Math.max(1, Math.round(total / fileBytes));
+      const files = Array.from({ length: count }, (_, i) => recorderFileName({ deviceSerial: '1234567', sequence: i + 1, localTime: new Date(Date.UTC(2025, 2, 1, 8, i * 11, 0)) }));
+      const fill = (root: string) => files.forEach((f, i) => writeRecording(join(root, f), fileBytes, i + 1));
+      if (vols) {
+        const vol = vols.exfat({ sizeMiB: Math.ceil((count * (fileBytes + MiB)) / MiB) + 64, name });
+        vol.prepare(fill);
+        vol.mount();
+        return { root: vol.mountPoint, files, vol };
+      }
+      const root = join(dir, `src-${name}`);
+      mkdirSync(root);
+      fill(root);
+      return { root, files, vol: null };
+    };
+    // Each contender reads through a fresh mount (no FUSE page cache of these files), like a
+    // newly docked recorder.
+    const remount = async (sources: Source[]) => {
+      for (const s of sources) {
+        if (!s.vol) continue;
+        await s.vol.unmount();
+        s.vol.mount();
+      }
+    };
+    const contenders = async (label: string, sources: Source[]) => {
+      const bytes = sources.reduce((n, s) => n + s.files.length * (fileBytes + buildMp4({ mdatBytes: 0, durationSeconds: 600 }).length), 0);
+      const out = (i: number) => join(dir, `out-${i}`);
+      const clean = () => {
+        for (let i = 0; i < sources.length; i++) rmSync(out(i), { recursive: true, force: true });
+      };
+      const times: Record<string, number[]> = { cp: [], 'cp + sync': [], dcfldd: [], ingest: [] };
+      for (let round = 0; round < 2; round++) {
+        await remount(sources);
+        times.cp!.push(await timeAll(() => Promise.all(sources.map((s, i) => run('cp', ['-r', s.root, out(i)])))));
+        clean();
+        await remount(sources);
+        times['cp + sync']!.push(await timeAll(() => Promise.all(sources.map((s, i) => run('sh', ['-c', `cp -r "${s.root}" "${out(i)}" && sync -f "${out(i)}"`])))));
+        clean();
+        if (have('dcfldd')) {
+          await remount(sources);
+          times.dcfldd!.push(
+            await timeAll(() =>
+              Promise.all(
+                sources.map((s, i) =>
+                  run('sh', ['-c', `mkdir -p "${out(i)}" && for f in ${s.files.map((f) => `"${f}"`).join(' ')}; do dcfldd if="${s.root}/$f" of="${out(i)}/$f" hash=sha256 hashlog=/dev/null status=off 2>/dev/null || exit 1; done`]),
+                ),
+              ),
+            ),
+          );
+          clean();
+        }
+        // A fresh station each round, so every file is really ingested.
+        const station = Station.open({ dataDir: join(dir, `station-${label}-${round}`) });
+        await station.init(
+          { agencyCode: 'BENCH', agencyName: 'bench', passphrase: 'benchmark passphrase', admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } },
+        );
+        await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
+        const svc = ingestOf(station);
+        await remount(sources);
+        times.ingest!.push(
+          await timeAll(() =>
+            Promise.all(
+              sources.map((s, i) => {
+                const spec: IngestSourceSpec = { kind: 'volume', root: s.root, sourceKey: `recorder:bench-${i}`, device: null, fsType: null, label: null, recorder: { serial: `bench-${i}`, via: 'custodian' }, vendorInfo: null };
+                return svc.ingest(spec, 'keeper').then((r) => {
+                  if (r.session.counts.ingested !== s.files.length) throw new Error(`bench ingest incomplete: ${JSON.stringify(r.session.counts)}`);
+                });
+              }),
+            ),
+          ),
+        );
+        station.close();
+        rmSync(join(dir, `station-${label}-${round}`), { recursive: true, force: true });
+      }
+      const best = (xs: number[]) => Math.min(...xs);
+      const mbps = (s: number) => bytes / MiB / s;
+      const cp = best(times.cp!);
+      const cpSync = best(times['cp + sync']!);
+      rows.push({ name: `${label}: cp -r`, seconds: cp, mibPerSecond: mbps(cp) });
+      rows.push({ name: `${label}: cp -r + sync`, seconds: cpSync, mibPerSecond: mbps(cpSync) });
+      const dc = times.dcfldd!.length ? best(times.dcfldd!) : null;
+      if (dc !== null) rows.push({ name: `${label}: dcfldd hash=sha256`, seconds: dc, mibPerSecond: mbps(dc) });
+      const ing = best(times.ingest!);
+      rows.push({
+        name: `${label}: station ingest (hash+encrypt, fsync, read-back verify, catalogue+ledger)`,
+        seconds: ing,
+        mibPerSecond: mbps(ing),
+        ratio: { 'vs cp': ing / cp, 'vs cp+sync': ing / cpSync, ...(dc !== null ? { 'vs dcfldd': ing / dc } : {}) },
+        note: `${sources.length} × ${sources[0]!.files.length} files of ${(fileBytes / MiB).toFixed(0)} MiB, ${(bytes / 2 ** 30).toFixed(2)} GiB total; best of 2`,
+      });
+    };
+
+    const one = [makeSource('vol-a', options.totalBytes)];
+    await contenders(vols ? '1 volume (exFAT/FUSE)' : '1 folder (no loop device here)', one);
+    for (const s of one) await s.vol?.unmount();
+    const four = [0, 1, 2, 3].map((i) => makeSource(`vol4-${i}`, options.totalBytes / 4));
+    await contenders(vols ? '4 volumes at once' : '4 folders at once', four);
+    for (const s of four) await s.vol?.unmount();
+    if (!cap.ok) rows.push({ name: 'note', seconds: 0, note: `no loop-mounted exFAT here (${cap.reason}); plain folders instead` });
+    return { title: 'Ingest: recorder volume → vault, vs cp and dcfldd', rows };
+  } finally {
+    vols?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
