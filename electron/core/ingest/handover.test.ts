@@ -52,19 +52,18 @@ describe('hand-over deadline (000 第十一条 24 h; 001 第十七条 2 working 
 });
 
 describe('FallbackCalendar', () => {
-  it('uses the holiday calendar where it covers the year and weekends only where not, saying which', () => {
+  it('uses the holiday calendar and refuses to guess a year it does not cover', () => {
     const cal = new FallbackCalendar(() => new FullCalendar(loadCalendarDir(fileURLToPath(new URL('../../../resources/calendars/', import.meta.url)))));
     expect(cal.addWorkingDays('2025-01-27', 2)).toBe('2025-02-06');
     expect(cal.lastUsed).toBe('cn-holidays');
-    expect(cal.addWorkingDays('2031-01-27', 2)).toBe('2031-01-29');
-    expect(cal.lastUsed).toBe('weekends-only');
+    expect(() => cal.addWorkingDays('2031-01-27', 2)).toThrow(expect.objectContaining({ code: 'calendar.year_not_covered' }));
   });
 
-  it('without a loadable calendar counts weekends only', () => {
+  it('without a loadable calendar says so instead of counting weekends', () => {
     const cal = new FallbackCalendar(() => {
       throw new Error('no resources');
     });
-    expect(cal.addWorkingDays('2025-03-07', 2)).toBe('2025-03-11');
-    expect(cal.lastUsed).toBe('weekends-only');
+    expect(() => cal.addWorkingDays('2025-03-07', 2)).toThrow(expect.objectContaining({ code: 'calendar.unavailable' }));
+    expect(cal.lastUsed).toBe('none');
   });
 });

@@ -610,11 +610,14 @@ export class IngestService {
     const rule = settings.get('handover.deadline') as HandoverRule;
     const timeZone = settings.get('agency.timeZone');
     let deadline: Date | null;
+    let deadlineUnknown: string | null = null;
     try {
       deadline = handoverDeadline(facts.recordedEndAt, rule, timeZone, this.calendar);
-    } catch {
-      // A calendar that does not cover the year refuses to guess; the deadline stays unknown.
+    } catch (e) {
+      // A calendar that does not cover the year refuses to guess; the deadline stays unknown and
+      // the ledger says why, so an admin adds the year's arrangement (calendar.edit).
       deadline = null;
+      deadlineUnknown = isStationError(e) ? e.code : 'calendar.unavailable';
     }
     // A duplicate's hand-over was judged on the first copy; a later copy of the same footage
     // (a vendor-synced folder) is not a new hand-over.
@@ -641,7 +644,7 @@ export class IngestService {
       kind: facts.kind,
       parseProblem: facts.problem,
       source: { key: ctx.source.sourceKey, root: ctx.source.root, device: ctx.source.device, path: entry.path, size: src.size, mtimeMs: src.mtimeMs },
-      handover: { rule, deadline: deadline?.toISOString() ?? null, late, calendar: 'workingDays' in rule ? calendarName(this.calendar) : null },
+      handover: { rule, deadline: deadline?.toISOString() ?? null, late, calendar: 'workingDays' in rule ? calendarName(this.calendar) : null, deadlineUnknown },
       interruption: interruption ? { after: interruption.after, gapSeconds: interruption.gapSeconds } : null,
       changedDuringRead: read.changed,
     };

@@ -1,6 +1,6 @@
-// The hand-over deadline needs "n working days after a day". The full Chinese holiday calendar
-// (electron/core/calendar/) brings 调休 and public holidays; until it is wired in, weekends are the
-// only days off. Both satisfy WorkingDayCalendar, so swapping one for the other is one argument.
+// The hand-over deadline needs "n working days after a day". The station uses the full Chinese
+// holiday calendar (electron/core/calendar/, with 调休 and public holidays); weekendOnlyCalendar is
+// the plain rule for tests and for comparison, never a silent stand-in for a missing year.
 import { StationError } from '../errors.ts';
 import { localTimeToUtc, utcToLocal } from '../media/localTime.ts';
 
@@ -53,16 +53,16 @@ export function endOfLocalDay(date: LocalDate, timeZone: string): Date {
 }
 
 /**
- * The full holiday calendar where it covers the year, the weekend-only count where it does not
- * (it refuses to guess a year the State Council has not announced). `lastUsed` says which answered,
- * so each deadline can say on what calendar it was computed.
+ * The station's holiday calendar, loaded on first use. It never guesses: a year the State Council
+ * has not announced (or a station without its calendar files) throws, and the caller records the
+ * deadline as unknown with the reason, for a custodian to see — not a weekends-only estimate that
+ * make-up working days (调休) could make wrong in either direction.
  */
 export class FallbackCalendar implements WorkingDayCalendar {
   private readonly primary: (() => WorkingDayCalendar | null) | null;
   private loaded: WorkingDayCalendar | null | undefined;
-  lastUsed: 'cn-holidays' | 'weekends-only' = 'weekends-only';
+  lastUsed: 'cn-holidays' | 'none' = 'none';
 
-  /** `primary` is loaded on first use; null or a loader that throws means weekends only. */
   constructor(primary: (() => WorkingDayCalendar | null) | null) {
     this.primary = primary;
   }
@@ -75,16 +75,12 @@ export class FallbackCalendar implements WorkingDayCalendar {
         this.loaded = null;
       }
     }
-    if (this.loaded) {
-      try {
-        const d = this.loaded.addWorkingDays(date, n);
-        this.lastUsed = 'cn-holidays';
-        return d;
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'calendar.year_not_covered') throw e;
-      }
+    if (!this.loaded) {
+      this.lastUsed = 'none';
+      throw new StationError('state', 'calendar.unavailable', {});
     }
-    this.lastUsed = 'weekends-only';
-    return weekendOnlyCalendar.addWorkingDays(date, n);
+    const d = this.loaded.addWorkingDays(date, n);
+    this.lastUsed = 'cn-holidays';
+    return d;
   }
 }
