@@ -65,20 +65,7 @@ export class Station {
     migrate(db);
     const settings = new Settings(db);
     const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery') });
-    const write = <T>(fn: () => T): T => {
-      try {
-        return db
-          .transaction(() => {
-            ledger.syncHead();
-            return fn();
-          })
-          .immediate();
-      } catch (e) {
-        // The running Merkle root may include entries that just rolled back.
-        ledger.reload();
-        throw e;
-      }
-    };
+    const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
     const requests = new Requests({
@@ -131,18 +118,7 @@ export class Station {
 
   /** One transaction for a state change and its ledger entries. */
   write<T>(fn: () => T): T {
-    const { db, ledger } = this.s;
-    try {
-      return db
-        .transaction(() => {
-          ledger.syncHead();
-          return fn();
-        })
-        .immediate();
-    } catch (e) {
-      ledger.reload();
-      throw e;
-    }
+    return writeTransaction(this.s.db, this.s.ledger, fn);
   }
 
   requireUnlocked(): UnlockedKeys {
@@ -284,6 +260,25 @@ export class Station {
     this.ownsLock = false;
     this.services?.db.close();
     this.services = null;
+  }
+}
+
+/**
+ * One IMMEDIATE transaction for a state change and its ledger entries; any throw rolls back both.
+ * The ledger head is re-read first in case another process (the desktop app beside `station
+ * watch`) appended, and the running Merkle root is rebuilt after a rollback.
+ */
+function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T): T {
+  try {
+    return db
+      .transaction(() => {
+        ledger.syncHead();
+        return fn();
+      })
+      .immediate();
+  } catch (e) {
+    ledger.reload();
+    throw e;
   }
 }
 

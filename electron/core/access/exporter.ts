@@ -3,12 +3,28 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StationError, fromSystemError, isStationError } from '../errors.ts';
 import type { Station } from '../station.ts';
-import { writePackage } from '../evidencePackage/writer.ts';
+import { writePackage, type PackageSourceFile } from '../evidencePackage/writer.ts';
 import { verifyPackage } from '../evidencePackage/verifier.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
 import type { User } from './users.ts';
+import type { RecordingRef } from './requests.ts';
 
 export type ExportProgress = { phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
+
+/** A recording as a package file: its catalogue facts, and its original bytes streamed from the vault. */
+export function packageFileOf(station: Station, r: RecordingRef): PackageSourceFile {
+  return {
+    recordingId: r.id,
+    originalName: r.originalName,
+    sha256: r.sha256,
+    size: r.size,
+    ingestSeq: r.ingestSeq,
+    recordedAt: r.recordedAt,
+    officer: r.officer,
+    recorder: r.recorder,
+    open: () => station.vault.read(r.objectId),
+  };
+}
 
 function stamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -59,17 +75,7 @@ export async function exportCopy(
         request: { id: req.id, kind: req.kind, purpose: req.purpose, requester: req.requester, approvers: approverNames, approvalSeqs: approvals.map((a) => a.ledgerSeq), operator: actor.username, caseNumber: req.caseId },
         set: null,
       },
-      files: recordings.map((r) => ({
-        recordingId: r.id,
-        originalName: r.originalName,
-        sha256: r.sha256,
-        size: r.size,
-        ingestSeq: r.ingestSeq,
-        recordedAt: r.recordedAt,
-        officer: r.officer,
-        recorder: r.recorder,
-        open: () => station.vault.read(r.objectId),
-      })),
+      files: recordings.map((r) => packageFileOf(station, r)),
       proofBundle: bundle,
       extras: [],
       readme: renderReadme(station.paths.resources, {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Station } from '../station.ts';
 import type { AccessRequest, RecordingRef } from '../access/requests.ts';
 import type { User } from '../access/users.ts';
+import { packageFileOf } from '../access/exporter.ts';
 import { writePackage } from '../evidencePackage/writer.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
 import { PATHS } from '../evidencePackage/format.ts';
@@ -128,17 +129,7 @@ export async function stageDisc(input: {
         contents: job.discs.map((d) => ({ index: d.index, files: d.names.map((n) => `${PATHS.files}/${n}`) })),
       },
     },
-    files: recordings.map((r) => ({
-      recordingId: r.id,
-      originalName: r.originalName,
-      sha256: r.sha256,
-      size: r.size,
-      ingestSeq: r.ingestSeq,
-      recordedAt: r.recordedAt,
-      officer: r.officer,
-      recorder: r.recorder,
-      open: () => station.vault.read(r.objectId),
-    })),
+    files: recordings.map((r) => packageFileOf(station, r)),
     names,
     proofBundle: bundle,
     extras: [

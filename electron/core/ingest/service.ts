@@ -5,6 +5,7 @@
 // leaves nothing claiming the file, so the next session simply does it again; after it, the
 // source identity (source key, path, size, mtime) says "already ingested" and it is never
 // duplicated.
+import { perStation } from '../perStation.ts';
 import type { Statement } from 'better-sqlite3';
 import { readdir, stat, unlink, lstat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -940,14 +941,5 @@ async function sourceAlive(root: string, rootDev: number): Promise<boolean> {
   }
 }
 
-const services = new WeakMap<Station, IngestService>();
-
 /** The station's one ingest service (sessions, registry, catalogue). */
-export function ingestOf(station: Station): IngestService {
-  let s = services.get(station);
-  if (!s) {
-    s = new IngestService(station);
-    services.set(station, s);
-  }
-  return s;
-}
+export const ingestOf = perStation((station) => new IngestService(station));

@@ -2,8 +2,8 @@
  * Saves text as a file through the browser's download path. In Electron the main process turns
  * the download into a save dialog, so the renderer never needs file-system access.
  */
-export function saveTextFile(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+export function saveTextFile(fileName: string, text: string, type = 'text/plain;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { saveTextFile } from '../ledger/download.ts';
 import { App, Button, DatePicker, Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -17,17 +18,6 @@ const KIND_COLORS: Record<Kind, string> = { view: 'blue', spot_check: 'purple', 
 /** The CSV's columns, in the order electron/core/access/register.ts writes them. */
 const CSV_COLUMNS = ['seq', 'time', 'kind', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'] as const;
 
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /**
  * The viewing and copying register of 004 第二十条 (中阳县市场监督管理局): 调阅人, 复制人, 审批人,
@@ -70,7 +60,7 @@ export function RegisterScreen({ user, status }: { user: User; status: StationSt
         kindLabels: { view: t('ui:register.kinds.view'), spot_check: t('ui:register.kinds.spot_check'), copy: t('ui:register.kinds.copy'), burn: t('ui:register.kinds.burn') },
       });
       const stamp = dayjs().format('YYYYMMDD-HHmmss');
-      download(`register-${status.agency?.code ?? 'station'}-${stamp}.csv`, csv);
+      saveTextFile(`register-${status.agency?.code ?? 'station'}-${stamp}.csv`, csv, 'text/csv;charset=utf-8');
     } catch (e) {
       void message.error(errorText(t, e));
     } finally {
