@@ -11,6 +11,8 @@ import { tx } from './locale.ts';
 import { ADMIN, AGENCY, APPROVER, CLERK, PASSPHRASE, assertClean, assertNoChinese, assertNoRawKeys, buttonName, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
 import { dockScenarios } from './dockScenarios.ts';
 import { accessScenarios } from './accessScenarios.ts';
+import { casesScenarios } from './casesScenarios.ts';
+import { burnScenarios } from './burnScenarios.ts';
 
 const scenarios: Scenario[] = [
   {
@@ -414,7 +416,7 @@ async function main(): Promise<number> {
   let failed = 0;
   let skipped = 0;
   try {
-    for (const s of [...scenarios, ...dockScenarios, ...accessScenarios]) {
+    for (const s of [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios]) {
       // Scenarios build on each other (one station, one story); after a failure the rest would only repeat it.
       if (failed > 0) {
         skipped++;

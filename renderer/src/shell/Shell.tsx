@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { roleColor, sortRoles } from '../roles.ts';
-import { screensFor } from './screens.tsx';
+import { landingScreen, screensFor } from './screens.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 
 export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
@@ -13,7 +13,7 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
   const { message } = App.useApp();
   const { token } = theme.useToken();
   const screens = screensFor(props.user.roles);
-  const [screen, setScreen] = useState<string>(screens[0]?.key ?? 'ledger');
+  const [screen, setScreen] = useState<string>(landingScreen(screens, props.user.roles)?.key ?? 'ledger');
   const [focus, setFocus] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
   const current = screens.find((s) => s.key === screen) ?? screens[0];

@@ -1,0 +1,95 @@
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Button, Flex, Modal, Spin } from 'antd';
+import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { saveTextFile } from '../ledger/download.ts';
+import { parseDocument, printDocument, renderInto } from './printDocument.ts';
+import './reports.css';
+
+/** A station document (HTML from the api), drawn in a shadow root so its styles stay its own. */
+export function HtmlDocumentView({ html, testId }: { html: string; testId?: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    renderInto(el.shadowRoot ?? el.attachShadow({ mode: 'open' }), parseDocument(html));
+  }, [html]);
+  return <div ref={host} className="doc-paper" data-testid={testId ?? 'document-view'} />;
+}
+
+export type PrintableDoc = { html: string; fileName: string };
+
+/**
+ * Preview of a printable document with Print and Save buttons. `load` fetches it from the station
+ * when the dialog opens; `children` go above the page (e.g. the signature check of a certificate).
+ */
+export function DocumentPreview({
+  title,
+  load,
+  onClose,
+  children,
+  testId = 'document-preview',
+}: {
+  title: ReactNode;
+  load: () => Promise<PrintableDoc>;
+  onClose: () => void;
+  children?: (doc: PrintableDoc) => ReactNode;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const [doc, setDoc] = useState<PrintableDoc | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loader] = useState(() => load);
+
+  useEffect(() => {
+    let live = true;
+    loader().then(
+      (d) => live && setDoc(d),
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loader]);
+
+  return (
+    <Modal
+      open
+      title={title}
+      width={980}
+      onCancel={onClose}
+      destroyOnHidden
+      data-testid={testId}
+      styles={{ body: { maxHeight: '72vh', overflow: 'auto' } }}
+      footer={
+        <Flex gap={8} justify="flex-end">
+          <Button icon={<DownloadOutlined />} disabled={!doc} onClick={() => doc && saveTextFile(doc.fileName, doc.html, 'text/html;charset=utf-8')} data-testid="document-save">
+            {t('ui:print.save')}
+          </Button>
+          <Button type="primary" icon={<PrinterOutlined />} disabled={!doc} onClick={() => doc && printDocument(doc.html)} data-testid="document-print">
+            {t('ui:print.print')}
+          </Button>
+          <Button onClick={onClose} data-testid="document-close">
+            {t('ui:common.close')}
+          </Button>
+        </Flex>
+      }
+    >
+      <ErrorAlert error={error} />
+      {!doc && !error ? (
+        <Flex justify="center" style={{ padding: 48 }}>
+          <Spin />
+        </Flex>
+      ) : null}
+      {doc ? (
+        <Flex vertical gap={12}>
+          {children?.(doc)}
+          <div className="doc-frame">
+            <HtmlDocumentView html={doc.html} />
+          </div>
+        </Flex>
+      ) : null}
+    </Modal>
+  );
+}
