@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CASE_ARCHIVE_PRESETS, HANDOVER_PRESETS, RETENTION_PRESETS } from './presets.ts';
 import type { RuleCitation } from './presets.ts';
 
-// The rules live outside the repository (see the brief); the quote check runs where they are present.
-const rulesDir = process.env.STATION_REGULATIONS_DIR ?? '/work/shared/regulations';
+// The rules live outside the repository, in shared/ beside the checkout (CI clones it there too);
+// the quote check runs where they are present.
+const rulesDir = process.env.STATION_REGULATIONS_DIR ?? fileURLToPath(new URL('../../../../shared/regulations/', import.meta.url));
 const all = [...HANDOVER_PRESETS, ...CASE_ARCHIVE_PRESETS, ...RETENTION_PRESETS];
 
 describe('deadline presets', () => {
