@@ -32,9 +32,27 @@ export function findElectronBinary(load: NodeJS.Require = createRequire(import.m
 
 export function binaryMissingMessage(reason: string): string {
   return (
-    `未找到 Electron 可执行文件（${reason}）：本机无法下载，已只完成构建（out/）；请在可正常联网的机器上不设 ELECTRON_SKIP_BINARY_DOWNLOAD 运行 npm install 后再运行 npm start。` +
-    ` Electron binary not found (${reason}): this machine cannot download it, so the app was only built (out/); on a normal machine run \`npm install\` without ELECTRON_SKIP_BINARY_DOWNLOAD, then \`npm start\`.`
+    `未找到 Electron 可执行文件（${reason}），本机也无法下载，已只完成构建（out/）；请在能访问 Electron 下载地址（或设置 ELECTRON_MIRROR 指向可用镜像）的机器上再次运行 npm start，它会自动下载。` +
+    ` Electron binary not found (${reason}) and this machine cannot download it, so the app was only built (out/); run \`npm start\` again on a machine that can reach Electron's downloads (or set ELECTRON_MIRROR to a reachable mirror) and it fetches the binary itself.`
   );
+}
+
+/**
+ * The install step skips Electron's download (ELECTRON_SKIP_BINARY_DOWNLOAD=1 in the README's
+ * command) so that installing works on machines without access to it; `npm start` then fetches
+ * the binary where it can. Returns whether the electron package's own installer succeeded.
+ */
+function fetchElectronBinary(load: NodeJS.Require): boolean {
+  let installer: string;
+  try {
+    installer = join(dirname(load.resolve('electron/package.json')), 'install.js');
+  } catch {
+    return false;
+  }
+  const env = { ...process.env };
+  delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+  const r = spawnSync(process.execPath, [installer], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000 });
+  return r.status === 0;
 }
 
 /**
@@ -61,7 +79,8 @@ function run(args: string[]): void {
     process.exit(1);
   }
 
-  const binary = findElectronBinary();
+  let binary = findElectronBinary();
+  if (binary.path === null && fetchElectronBinary(require)) binary = findElectronBinary(createRequire(import.meta.url));
   if (binary.path === null) {
     console.log(binaryMissingMessage(binary.reason));
     process.exit(0);

@@ -39,7 +39,8 @@ describe('binaryMissingMessage', () => {
     expect(text).not.toContain('\n');
     expect(text).toContain('未找到 Electron 可执行文件');
     expect(text).toContain('Electron binary not found');
-    expect(text).toContain('ELECTRON_SKIP_BINARY_DOWNLOAD');
+    expect(text).toContain('npm start');
+    expect(text).toContain('ELECTRON_MIRROR');
   });
 });
 
