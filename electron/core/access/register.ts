@@ -1,5 +1,6 @@
 import type { ReadableDB } from '../db/database.ts';
 import { rowToEntry, type LedgerRow } from '../ledger/ledger.ts';
+import { ledgerFilter } from '../ledger/query.ts';
 
 /**
  * The viewing and copying register of 004 第二十条: 调阅人, 复制人, 审批人, 时间, 事由. It is derived
@@ -20,21 +21,8 @@ export type RegisterRow = {
 export const REGISTER_ACTIONS = ['view.started', 'view.spot_check', 'export.written', 'disc.burned'] as const;
 
 export function registerRows(db: ReadableDB, q: { from?: string; to?: string; actor?: string } = {}): RegisterRow[] {
-  const where = [`action IN (${REGISTER_ACTIONS.map(() => '?').join(', ')})`];
-  const args: unknown[] = [...REGISTER_ACTIONS];
-  if (q.from) {
-    where.push('time >= ?');
-    args.push(q.from);
-  }
-  if (q.to) {
-    where.push('time < ?');
-    args.push(q.to);
-  }
-  if (q.actor) {
-    where.push('actor = ?');
-    args.push(q.actor);
-  }
-  const rows = db.prepare(`SELECT * FROM ledger WHERE ${where.join(' AND ')} ORDER BY seq`).all(...args) as LedgerRow[];
+  const { clause, args } = ledgerFilter({ ...q, actions: REGISTER_ACTIONS });
+  const rows = db.prepare(`SELECT * FROM ledger ${clause} ORDER BY seq`).all(...args) as LedgerRow[];
   return rows.map((row) => {
     const e = rowToEntry(row);
     const d = e.details as { requestId?: string | null; purpose?: string; approvers?: string[]; recordings?: string[] };

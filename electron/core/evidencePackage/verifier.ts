@@ -5,6 +5,9 @@ import { manifestSignatureValid } from './manifestSignature.ts';
 import { sha256Bytes } from './hashing.ts';
 import { folderSource, type PackageSource } from './source.ts';
 
+/** Files every package carries besides FILES/ and its extras; each must be listed in SHA256SUMS. */
+const FIXED_FILES = [PATHS.manifest, PATHS.manifestSignature, PATHS.checkpoint, PATHS.proofs, PATHS.readme] as const;
+
 export type PackageVerifyResult =
   | {
       ok: true;
@@ -127,7 +130,7 @@ export async function verifyPackage(
     if (got.sha256 !== want.sha256) return fail('hash_mismatch', path);
     if (sums.get(path) !== got.sha256) return fail('sums_mismatch', path);
   }
-  for (const path of [PATHS.manifest, PATHS.manifestSignature, PATHS.checkpoint, PATHS.proofs, PATHS.readme]) {
+  for (const path of FIXED_FILES) {
     const data = await read(path);
     if (!data) return fail('missing', path);
     if (sums.get(path) !== sha256Bytes(data)) return fail('sums_mismatch', path);
@@ -137,7 +140,7 @@ export async function verifyPackage(
     if (!listed.has(path)) return fail('unexpected_file', path);
   }
   for (const path of sums.keys()) {
-    if (!expected.has(path) && ![PATHS.manifest, PATHS.manifestSignature, PATHS.checkpoint, PATHS.proofs, PATHS.readme].includes(path as never)) {
+    if (!expected.has(path) && !(FIXED_FILES as readonly string[]).includes(path)) {
       return fail('unexpected_file', path);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handoverDeadline, isLate, HANDOVER_PRESETS } from './handover.ts';
-import { endOfLocalDay, FallbackCalendar, localDateAt, weekendOnlyCalendar, type WorkingDayCalendar } from './workingDays.ts';
+import { endOfLocalDay, LazyHolidayCalendar, localDateAt, weekendOnlyCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { WorkingDayCalendar as FullCalendar } from '../calendar/workingDays.ts';
 import { loadCalendarDir } from '../calendar/loader.ts';
 import { fileURLToPath } from 'node:url';
@@ -51,16 +51,16 @@ describe('hand-over deadline (000 第十一条 24 h; 001 第十七条 2 working 
   });
 });
 
-describe('FallbackCalendar', () => {
+describe('LazyHolidayCalendar', () => {
   it('uses the holiday calendar and refuses to guess a year it does not cover', () => {
-    const cal = new FallbackCalendar(() => new FullCalendar(loadCalendarDir(fileURLToPath(new URL('../../../resources/calendars/', import.meta.url)))));
+    const cal = new LazyHolidayCalendar(() => new FullCalendar(loadCalendarDir(fileURLToPath(new URL('../../../resources/calendars/', import.meta.url)))));
     expect(cal.addWorkingDays('2025-01-27', 2)).toBe('2025-02-06');
     expect(cal.lastUsed).toBe('cn-holidays');
     expect(() => cal.addWorkingDays('2031-01-27', 2)).toThrow(expect.objectContaining({ code: 'calendar.year_not_covered' }));
   });
 
   it('without a loadable calendar says so instead of counting weekends', () => {
-    const cal = new FallbackCalendar(() => {
+    const cal = new LazyHolidayCalendar(() => {
       throw new Error('no resources');
     });
     expect(() => cal.addWorkingDays('2025-03-07', 2)).toThrow(expect.objectContaining({ code: 'calendar.unavailable' }));

@@ -19,7 +19,7 @@ import { scanSource, entryPath, type ScannedEntry, type EntryType } from './scan
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
-import { FallbackCalendar, type WorkingDayCalendar } from './workingDays.ts';
+import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
 import { Catalogue, recordingIdOf, type RecordingFlag } from './catalogue.ts';
 import { Registry } from './registry.ts';
@@ -218,7 +218,7 @@ export class IngestService {
     this.catalogue = new Catalogue(station);
     this.slots = new Slots(() => this.station.settings.get('ingest.maxConcurrentRecorders'));
     // The station's calendar with the administrator's edits, asked afresh on each use (liveCalendar).
-    this.calendar = new FallbackCalendar(() => liveCalendar(station));
+    this.calendar = new LazyHolidayCalendar(() => liveCalendar(station));
   }
 
   on(listener: IngestListener): () => void {
@@ -920,7 +920,7 @@ function sourceReader(src: OpenedSource): RandomAccessReader {
 }
 
 function calendarName(c: WorkingDayCalendar): string {
-  return c instanceof FallbackCalendar ? c.lastUsed : 'custom';
+  return c instanceof LazyHolidayCalendar ? c.lastUsed : 'custom';
 }
 
 function reasonCode(reason: unknown): string {

@@ -58,7 +58,7 @@ export function endOfLocalDay(date: LocalDate, timeZone: string): Date {
  * deadline as unknown with the reason, for a custodian to see — not a weekends-only estimate that
  * make-up working days (调休) could make wrong in either direction.
  */
-export class FallbackCalendar implements WorkingDayCalendar {
+export class LazyHolidayCalendar implements WorkingDayCalendar {
   private readonly primary: (() => WorkingDayCalendar | null) | null;
   private loaded: WorkingDayCalendar | null | undefined;
   lastUsed: 'cn-holidays' | 'none' = 'none';

@@ -3,6 +3,7 @@ import { rowToEntry, type LedgerEntry, type LedgerRow } from './ledger.ts';
 
 export type LedgerQuery = {
   action?: string; // exact action or a prefix ending in '.', e.g. 'user.'
+  actions?: readonly string[]; // any of these exact actions
   actor?: string;
   subject?: string;
   from?: string; // ISO time, inclusive
@@ -12,7 +13,8 @@ export type LedgerQuery = {
   order?: 'asc' | 'desc';
 };
 
-export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; entries: LedgerEntry[] } {
+/** The WHERE clause of a ledger filter; every reader of the ledger (lists, register, reports) filters through here. */
+export function ledgerFilter(q: Omit<LedgerQuery, 'offset' | 'limit' | 'order'>): { clause: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   if (q.action) {
@@ -23,6 +25,10 @@ export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; en
       where.push('action = ?');
       args.push(q.action);
     }
+  }
+  if (q.actions) {
+    where.push(`action IN (${q.actions.map(() => '?').join(', ') || 'NULL'})`);
+    args.push(...q.actions);
   }
   if (q.actor) {
     where.push('actor = ?');
@@ -40,7 +46,11 @@ export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; en
     where.push('time < ?');
     args.push(q.to);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}
+
+export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; entries: LedgerEntry[] } {
+  const { clause, args } = ledgerFilter(q);
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM ledger ${clause}`).get(...args) as { n: number }).n;
   const order = q.order === 'asc' ? 'ASC' : 'DESC';
   const rows = db
