@@ -87,7 +87,12 @@ export const deviceHandlers = {
     input: z.object({ mountPoint: z.string().min(1).max(4096) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station }, { mountPoint }) => requireDock(station).retry(mountPoint),
+    run: ({ station, actor }, { mountPoint }) => {
+      const volume = requireDock(station).retry(mountPoint);
+      // Who restarted a stopped ingest (after freeing space, say) is part of the custody record.
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'dock.retry_requested', subject: `volume:${mountPoint}` }));
+      return volume;
+    },
   }),
   'dock.unlock': command({
     input: z.object({ device: usbDevice, password: z.string().min(1).max(256) }).strict(),

@@ -79,7 +79,12 @@ export const discHandlers = {
     input: z.object({ jobId: id }).strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor }, { jobId }) => discsOf(station).resume(actor, jobId),
+    run: ({ station, actor }, { jobId }) => {
+      const job = discsOf(station).resume(actor, jobId);
+      // The operator confirmed the medium in the drive: ledgered like every other step of a burn.
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'disc.burn_continued', subject: `burn:${jobId}` }));
+      return job;
+    },
   }),
   'burn.cancel': command({
     input: z.object({ jobId: id }).strict(),
