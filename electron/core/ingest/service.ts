@@ -469,6 +469,8 @@ export class IngestService {
       try {
         await this.station.vault.put(stream, {
           signal: ctx.signal,
+          // readSource allocates each block afresh and forgets it once yielded.
+          sourceGivesUpBuffers: true,
           onProgress: (n) => {
             ctx.progress.fileBytes(seq, n);
             // The first block of a large file is always reported, so the Dock screen names the

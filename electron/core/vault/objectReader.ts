@@ -1,11 +1,11 @@
 // Reads one vault object. Playback decrypts only the chunks a range touches and never writes plaintext to disk
 // (DESIGN.md "The vault"); no byte of a chunk is handed out before that chunk's tag has verified.
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { fromSystemError, StationError } from '../errors.ts';
 import type { ChunkKey } from './chunkCipher.ts';
 import { importChunkKey, openChunk } from './chunkCipher.ts';
+import { OffThreadHash } from './offThreadHash.ts';
 import type { ObjectHeader, ObjectLayout } from './objectFormat.ts';
 import {
   chunkNonce,
@@ -120,14 +120,22 @@ class ObjectReader implements VaultObject {
   }
 
   async verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject> {
-    const hash = createHash('sha256');
+    const hash = new OffThreadHash();
     let done = 0;
-    for await (const { plain } of this.chunks(0, this.chunkCount - 1)) {
-      hash.update(plain);
-      done += plain.length;
-      onProgress?.(done, this.size);
+    let hex: string;
+    try {
+      for await (const { plain } of this.chunks(0, this.chunkCount - 1)) {
+        done += plain.length;
+        // Each chunk's plaintext is a fresh buffer nobody else holds: it moves to the hashing thread uncopied.
+        await hash.update(plain, true);
+        onProgress?.(done, this.size);
+      }
+      hex = await hash.digest();
+    } catch (e) {
+      hash.discard();
+      throw e;
     }
-    return { sha256: hash.digest('hex'), size: done };
+    return { sha256: hex, size: done };
   }
 
   async close(): Promise<void> {

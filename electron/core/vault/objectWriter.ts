@@ -1,12 +1,12 @@
 // Writes one vault object (DESIGN.md "The vault"): the source is read once, hashed and encrypted in the same pass,
 // and lands at its final path only complete and on disk (temp file → fsync → rename → fsync directory).
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fromSystemError, StationError } from '../errors.ts';
 import type { ChunkKey } from './chunkCipher.ts';
 import { importChunkKey, sealChunk } from './chunkCipher.ts';
+import { OffThreadHash } from './offThreadHash.ts';
 import type { ObjectHeader } from './objectFormat.ts';
 import {
   chunkNonce,
@@ -33,6 +33,11 @@ export type WriteObjectOptions = {
   onProgress?: (bytesRead: number) => void;
   /** on abort, the write stops, leaves nothing behind and rejects with `signal.reason` */
   signal?: AbortSignal;
+  /**
+   * The source never touches a buffer again once it has yielded it, so the writer may move it to the hashing thread
+   * (it is empty afterwards) instead of copying it.
+   */
+  sourceGivesUpBuffers?: boolean;
 };
 
 export type WrittenObject = {
@@ -72,7 +77,7 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
     fh = handle;
     sink = new ChunkSink(handle, tmpPath, key, header);
     await sink.start();
-    const written = await pump(opts.source, sink, opts.onProgress, opts.signal);
+    const written = await pump(opts.source, sink, opts);
     await io(tmpPath, () => handle.sync());
     fh = undefined;
     await io(tmpPath, () => handle.close());
@@ -118,12 +123,11 @@ export async function sweepTemp(tmpDir: string): Promise<string[]> {
 async function pump(
   source: AsyncIterable<Buffer | Uint8Array>,
   sink: ChunkSink,
-  onProgress: ((bytesRead: number) => void) | undefined,
-  signal: AbortSignal | undefined,
+  { onProgress, signal, sourceGivesUpBuffers = false }: Pick<WriteObjectOptions, 'onProgress' | 'signal' | 'sourceGivesUpBuffers'>,
 ): Promise<WrittenObject> {
-  const hash = createHash('sha256');
-  let size = 0;
   const iterator = source[Symbol.asyncIterator]();
+  const hash = new OffThreadHash();
+  let size = 0;
   // A source stuck on a dead device would never answer next(), so an abort must not wait for it.
   const aborted = signal ? abortRejection(signal) : undefined;
   let finished = false;
@@ -137,16 +141,19 @@ async function pump(
       if (step.done) break;
       const data = step.value;
       if (data.length === 0) continue;
-      hash.update(data);
       size += data.length;
+      // Sealed first: the sink has copied what it keeps once push() returns, so the buffer may then move on.
       await sink.push(data);
+      await hash.update(data, sourceGivesUpBuffers);
       onProgress?.(size);
     }
     finished = true;
     signal?.throwIfAborted();
     await sink.finish();
-    return { sha256: hash.digest('hex'), size };
+    return { sha256: await hash.digest(), size };
   } finally {
+    // Ends the hash if the write failed anywhere before its digest; after the digest it is already ended.
+    hash.discard();
     aborted?.dispose();
     if (!finished) {
       // Let the source release what it holds (close its stream); but a return() queued behind a hung next() would

@@ -59,6 +59,8 @@ export class Vault {
       alsoInTransaction?: (object: VaultObject) => void;
       onProgress?: (bytes: number) => void;
       signal?: AbortSignal;
+      /** see WriteObjectOptions.sourceGivesUpBuffers */
+      sourceGivesUpBuffers?: boolean;
     } = {},
   ): Promise<VaultObject> {
     const masterKey = this.deps.masterKey();
@@ -66,7 +68,7 @@ export class Vault {
     const key = randomKey();
     const dest = this.objectPath(id);
     await mkdir(this.deps.paths.vaultTmp, { recursive: true });
-    const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal });
+    const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
     try {
       const reader = await openObject(dest, key, id);
       let check: { sha256: string; size: number };
