@@ -81,25 +81,38 @@ export type ReadOutcome = {
  * Streams exactly the size seen at open (a file still growing is stored as it was when opened, and
  * flagged), then looks at the file again. Read errors become SourceError so the caller can tell an
  * unplugged recorder from a full vault disk.
+ *
+ * The next block is already being read while the caller hashes and encrypts this one: a recorder
+ * behind USB or FUSE answers slowly, and waiting for it only after each block is done would leave
+ * the device and the CPU taking turns.
  */
 export async function* readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> {
-  let position = 0;
-  while (position < src.size) {
+  type Block = { ok: true; buf: Buffer; n: number; want: number } | { ok: false; error: unknown };
+  const readAt = (position: number): Promise<Block> => {
     const want = Math.min(READ_BLOCK, src.size - position);
     const buf = Buffer.allocUnsafe(want);
-    let n: number;
-    try {
-      ({ bytesRead: n } = await src.handle.read(buf, 0, want, position));
-    } catch (e) {
-      throw new SourceError(e);
-    }
-    if (n === 0) {
+    // Settled into a value, so a read ahead that fails after the caller stopped is not an unhandled rejection.
+    return src.handle.read(buf, 0, want, position).then(
+      ({ bytesRead }): Block => ({ ok: true, buf, n: bytesRead, want }),
+      (error: unknown): Block => ({ ok: false, error }),
+    );
+  };
+  let position = 0;
+  let ahead: Promise<Block> | null = src.size > 0 ? readAt(0) : null;
+  // A read still running when the caller stops early is not awaited here (a dead device may never answer it);
+  // FileHandle.close() waits for it before the descriptor is released.
+  while (ahead) {
+    const block = await ahead;
+    ahead = null;
+    if (!block.ok) throw new SourceError(block.error);
+    if (block.n === 0) {
       outcome.changed = true;
       break;
     }
-    position += n;
+    position += block.n;
     outcome.bytes = position;
-    yield n === want ? buf : buf.subarray(0, n);
+    if (position < src.size) ahead = readAt(position);
+    yield block.n === block.want ? block.buf : block.buf.subarray(0, block.n);
   }
   try {
     const after = await src.handle.stat();
