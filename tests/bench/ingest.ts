@@ -98,7 +98,11 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       const clean = () => {
         for (let i = 0; i < sources.length; i++) rmSync(out(i), { recursive: true, force: true });
       };
-      const times: Record<string, number[]> = { cp: [], 'cp + sync': [], dcfldd: [], ingest: [] };
+      const times: Record<string, number[]> = { cp: [], 'cp + sync': [], dcfldd: [], floor: [], ingest: [] };
+      // The least any verified ingest must do: read every byte and SHA-256 it (OpenSSL, with the CPU's SHA
+      // instructions), nothing written. Two files at a time per volume, as the station reads them.
+      const hashOnly = (s: Source) =>
+        [0, 1].map((half) => s.files.filter((_, i) => i % 2 === half).map((f) => `"${s.root}/${f}"`)).filter((fs) => fs.length > 0);
       for (let round = 0; round < 2; round++) {
         await remount(sources);
         times.cp!.push(await timeAll(() => Promise.all(sources.map((s, i) => run('cp', ['-r', s.root, out(i)])))));
@@ -119,6 +123,10 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
           );
           clean();
         }
+        await remount(sources);
+        times.floor!.push(
+          await timeAll(() => Promise.all(sources.flatMap((s) => hashOnly(s).map((fs) => run('sh', ['-c', `openssl dgst -sha256 ${fs.join(' ')} >/dev/null`]))))),
+        );
         // A fresh station each round, so every file is really ingested.
         const station = Station.open({ dataDir: join(dir, `station-${label}-${round}`) });
         await station.init(
@@ -150,12 +158,14 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       rows.push({ name: `${label}: cp -r + sync`, seconds: cpSync, mibPerSecond: mbps(cpSync) });
       const dc = times.dcfldd!.length ? best(times.dcfldd!) : null;
       if (dc !== null) rows.push({ name: `${label}: dcfldd hash=sha256`, seconds: dc, mibPerSecond: mbps(dc) });
+      const floor = best(times.floor!);
+      rows.push({ name: `${label}: floor — read + SHA-256 only (openssl dgst), nothing written`, seconds: floor, mibPerSecond: mbps(floor), ratio: { 'vs cp': floor / cp } });
       const ing = best(times.ingest!);
       rows.push({
         name: `${label}: station ingest (hash+encrypt, fsync, read-back verify, catalogue+ledger)`,
         seconds: ing,
         mibPerSecond: mbps(ing),
-        ratio: { 'vs cp': ing / cp, 'vs cp+sync': ing / cpSync, ...(dc !== null ? { 'vs dcfldd': ing / dc } : {}) },
+        ratio: { 'vs cp': ing / cp, 'vs cp+sync': ing / cpSync, ...(dc !== null ? { 'vs dcfldd': ing / dc } : {}), 'vs floor': ing / floor },
         note: `${sources.length} × ${sources[0]!.files.length} files of ${(fileBytes / MiB).toFixed(0)} MiB, ${(bytes / 2 ** 30).toFixed(2)} GiB total; best of 2`,
       });
     };

@@ -13,10 +13,17 @@ const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30
 const ledgerEntries = Number(process.env.BENCH_LEDGER_ENTRIES ?? '1000000');
 const workDir = process.env.BENCH_DIR ?? tmpdir();
 
+// BENCH_ONLY=ingest (or foundation, burn) runs one part while working on it; its results go to their own file so
+// the full run's latest.md stays whole.
+const only = process.env.BENCH_ONLY;
+const parts = {
+  foundation: () => benchFoundation({ workDir, fileBytes, ledgerEntries }),
+  burn: () => benchBurn({ workDir, fileBytes }),
+  ingest: () => benchIngest({ workDir, totalBytes: fileBytes }),
+};
+if (only !== undefined && !(only in parts)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(parts).join(', ')}`);
 const reports: BenchReport[] = [];
-reports.push(await benchFoundation({ workDir, fileBytes, ledgerEntries }));
-reports.push(await benchBurn({ workDir, fileBytes }));
-reports.push(await benchIngest({ workDir, totalBytes: fileBytes }));
+for (const [name, run] of Object.entries(parts)) if (only === undefined || only === name) reports.push(await run());
 
 const meta = {
   date: new Date().toISOString(),
@@ -29,7 +36,8 @@ const meta = {
 };
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
-writeFileSync(`${outDir}latest.json`, `${JSON.stringify({ meta, reports }, null, 2)}\n`);
+const base = only === undefined ? 'latest' : `only-${only}`;
+writeFileSync(`${outDir}${base}.json`, `${JSON.stringify({ meta, reports }, null, 2)}\n`);
 const md = toMarkdown(reports, meta);
-writeFileSync(`${outDir}latest.md`, md);
+writeFileSync(`${outDir}${base}.md`, md);
 process.stdout.write(md);
