@@ -5,12 +5,12 @@
 // BENCH_FILE_GIB scales the total (default 2 GiB; the 4-volume run splits the same total four ways).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
 import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { buildMp4, recorderFileName } from '../fixtures/mediaFixtures.ts';
+import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
 
 const MiB = 2 ** 20;
@@ -19,19 +19,19 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** A recorder file: a real MP4 header, then the random payload, then the moov at the end. */
+/** A recorder file: a valid MP4 whose mdat holds the random payload, moov at the end as recorders write it. */
 function writeRecording(path: string, bytes: number, index: number): void {
-  const head = buildMp4({ mdatBytes: 0, durationSeconds: 600 });
+  const { before, after } = mp4AroundPayload({ mdatBytes: bytes, durationSeconds: 600 });
   const fd = openSync(path, 'w');
   const block = Buffer.allocUnsafe(16 * MiB);
   try {
-    writeSync(fd, head.subarray(0, 32));
+    writeSync(fd, before);
     for (let done = 0; done < bytes; done += block.length) {
       randomFillSync(block);
       block.writeUInt32BE(index, 0);
       writeSync(fd, block, 0, Math.min(block.length, bytes - done));
     }
-    writeSync(fd, head.subarray(32));
+    writeSync(fd, after);
   } finally {
     closeSync(fd);
   }
@@ -84,8 +84,11 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       return { root, files, vol: null };
     };
     // Each contender reads through a fresh mount (no FUSE page cache of these files), like a
-    // newly docked recorder.
+    // newly docked recorder, and starts with nothing of the previous one still waiting to be
+    // written back (cp and dcfldd leave gigabytes dirty that would otherwise be flushed on the
+    // next contender's time).
     const remount = async (sources: Source[]) => {
+      await run('sync', []);
       for (const s of sources) {
         if (!s.vol) continue;
         await s.vol.unmount();
@@ -93,7 +96,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       }
     };
     const contenders = async (label: string, sources: Source[]) => {
-      const bytes = sources.reduce((n, s) => n + s.files.length * (fileBytes + buildMp4({ mdatBytes: 0, durationSeconds: 600 }).length), 0);
+      const bytes = sources.reduce((n, s) => n + s.files.reduce((m, f) => m + statSync(join(s.root, f)).size, 0), 0);
       const out = (i: number) => join(dir, `out-${i}`);
       const clean = () => {
         for (let i = 0; i < sources.length; i++) rmSync(out(i), { recursive: true, force: true });
