@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROLES, conflictingRoles, hasRoleConflict } from './roles.ts';
+import { ALL_ROLES, SETTINGS_EDIT_ROLES, conflictingRoles, hasRoleConflict } from './roles.ts';
 import { screensFor } from './shell/screens.tsx';
 
 describe('roles', () => {
@@ -22,5 +22,12 @@ describe('roles', () => {
     expect(screensFor(['clerk']).map((s) => s.key)).not.toContain('users');
     expect(screensFor(['approver', 'custodian']).map((s) => s.key)).not.toContain('users');
     expect(screensFor(['approver', 'custodian']).map((s) => s.key)).toEqual(expect.arrayContaining(['ledger']));
+  });
+
+  it('offers Station settings to admins (who change them) and auditors (who read them) only', () => {
+    expect(screensFor(['admin']).map((s) => s.key)).toContain('settings');
+    expect(screensFor(['auditor']).map((s) => s.key)).toContain('settings');
+    for (const role of ['custodian', 'approver', 'clerk'] as const) expect(screensFor([role]).map((s) => s.key)).not.toContain('settings');
+    expect(SETTINGS_EDIT_ROLES).toEqual(['admin']);
   });
 });

@@ -44,3 +44,6 @@ export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): bo
 
 /** ledger.checkpoint in electron/api/ledger.ts. */
 export const CHECKPOINT_ROLES: readonly Role[] = ['admin', 'auditor', 'custodian'];
+
+/** ingest.setSettings, retention.setCategory and calendar.edit in electron/api: the Settings screen's changes. */
+export const SETTINGS_EDIT_ROLES: readonly Role[] = ['admin'];

@@ -7,6 +7,7 @@ import {
   FileProtectOutlined,
   FireOutlined,
   FolderOpenOutlined,
+  SettingOutlined,
   SolutionOutlined,
   TeamOutlined,
   UsbOutlined,
@@ -23,6 +24,7 @@ import { RegisterScreen } from '../register/RegisterScreen.tsx';
 import { ReportsScreen } from '../reports/ReportsScreen.tsx';
 import { RequestsScreen } from '../requests/RequestsScreen.tsx';
 import { RetentionScreen } from '../retention/RetentionScreen.tsx';
+import { SettingsScreen } from '../settings/SettingsScreen.tsx';
 import { UsersScreen } from '../users/UsersScreen.tsx';
 
 export type ScreenProps = {
@@ -126,6 +128,16 @@ export const SCREENS: readonly ScreenDef[] = [
     icon: <TeamOutlined />,
     roles: ['admin', 'auditor'],
     render: (p) => <UsersScreen user={p.user} onSelfChanged={p.onUserChange} />,
+  },
+  {
+    // ingest.settings, retention.categories and calendar.show are open to every signed-in user, but
+    // this screen is where the rules are administered: admins change them (ingest.setSettings,
+    // retention.setCategory, calendar.edit), auditors read them; other roles see their effect where
+    // it applies (deadlines, retention dates).
+    key: 'settings',
+    icon: <SettingOutlined />,
+    roles: ['admin', 'auditor'],
+    render: (p) => <SettingsScreen user={p.user} focus={p.focus} />,
   },
 ];
 
