@@ -1,6 +1,7 @@
 // npm run test:e2e — builds the renderer, serves it to Debian's Chromium and drives it against
 // the real station api (see harness.ts). Prints `e2e: N passed, M failed` and exits non-zero on
-// any failure. E2E_SKIP_BUILD=1 reuses out/renderer when iterating on the tests themselves.
+// any failure. E2E_SKIP_BUILD=1 reuses out/renderer when iterating on the tests themselves;
+// E2E_ONLY=<name prefix> runs only the scenarios whose names start with it.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { dockScenarios } from './dockScenarios.ts';
 import { accessScenarios } from './accessScenarios.ts';
 import { casesScenarios } from './casesScenarios.ts';
 import { burnScenarios } from './burnScenarios.ts';
+import { settingsScenarios } from './settingsScenarios.ts';
 
 const scenarios: Scenario[] = [
   {
@@ -416,7 +418,11 @@ async function main(): Promise<number> {
   let failed = 0;
   let skipped = 0;
   try {
-    for (const s of [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios]) {
+    const all = [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios, ...settingsScenarios];
+    // E2E_ONLY=<prefix> runs the scenarios whose names start with it, for iterating on a story that
+    // sets up its own station (e.g. "settings:"); the others build on the ones before them.
+    const only = process.env.E2E_ONLY;
+    for (const s of only ? all.filter((x) => x.name.startsWith(only)) : all) {
       // Scenarios build on each other (one station, one story); after a failure the rest would only repeat it.
       if (failed > 0) {
         skipped++;
