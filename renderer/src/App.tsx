@@ -98,9 +98,23 @@ function Flow() {
   }
 }
 
+/** Follows the system's "reduce motion" setting, which some users need; antd then opens dialogs without animating. */
+function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduce, setReduce] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const onChange = () => setReduce(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, []);
+  return reduce;
+}
+
 export function App() {
   const { t, i18n } = useTranslation();
   const english = i18n.language === 'en';
+  const reduceMotion = usePrefersReducedMotion();
   useEffect(() => {
     document.title = t('ui:app.title');
   }, [t, english]);
@@ -112,6 +126,7 @@ export function App() {
         token: {
           colorPrimary: '#1f4e8c',
           borderRadius: 6,
+          motion: !reduceMotion,
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif",
         },

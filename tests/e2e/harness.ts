@@ -192,12 +192,30 @@ type BridgeGlobals = {
 };
 
 /**
+ * A window with a browser context of its own (own storage, so one person's language choice is not another's), set
+ * to Beijing time so the dates the UI shows are the agency's. Closing the window closes its context.
+ */
+export async function openAgencyWindow(browser: Browser, server: ApiServer, url: string, language?: 'zh-CN' | 'en'): Promise<StationPage> {
+  const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const sp = await openStationPage(browser, server, url, { context, ...(language ? { language } : {}) });
+  return {
+    ...sp,
+    close: async () => {
+      await sp.close();
+      await context.close();
+    },
+  };
+}
+
+/**
  * A browser page wired to `server` the way the preload wires a window to main: its own api client
  * (so its own session), invoke + on over the allow-listed channels and events, nothing else.
  * `language` pre-seeds the renderer's remembered choice; undefined leaves the default (zh-CN).
  */
 export async function openStationPage(browser: Browser, server: ApiServer, url: string, options: { language?: 'zh-CN' | 'en'; context?: BrowserContext } = {}): Promise<StationPage> {
-  const context = options.context ?? (await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true }));
+  // Reduced motion, as the OS setting would ask for: a click into a dialog still opening is otherwise
+  // lost on a loaded machine, which is a flaky test and not a user's experience.
+  const context = options.context ?? (await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true }));
   const page = await context.newPage();
   const client = server.connect();
   const problems: string[] = [];
