@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { App, Button, Flex, Input, Segmented, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
@@ -37,8 +38,6 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
   const [textDraft, setTextDraft] = useState('');
   const [text, setText] = useState('');
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ total: number; items: Case[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [openId, setOpenId] = useState<string | null>(focusCase(focus));
   const [creating, setCreating] = useState(false);
@@ -64,18 +63,8 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
 
   useEffect(() => setPage(1), [queryKey]);
 
-  const load = useCallback(async () => {
-    try {
-      setData(await invoke('case.list', { ...(JSON.parse(queryKey) as ApiInput<'case.list'>), offset: (page - 1) * PAGE, limit: PAGE }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [queryKey, page]);
-
-  useEffect(() => {
-    void load();
-  }, [load, reload]);
+  // `reload` is in the deps so the refresh button and the drawer's changes load the list again.
+  const { value: data, error } = useLoaded(() => invoke('case.list', { ...(JSON.parse(queryKey) as ApiInput<'case.list'>), offset: (page - 1) * PAGE, limit: PAGE }), [queryKey, page, reload]);
 
   const columns: TableColumnsType<Case> = [
     {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Button, Descriptions, Flex, Form, Input, Modal, Progress, Select, Spin, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CheckOutlined, CloseOutlined, DeleteOutlined, FileDoneOutlined, ReloadOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
@@ -25,23 +26,10 @@ export function BatchesTab({ user, focus }: { user: User; focus: string | null }
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [state, setState] = useState<BatchState | undefined>();
-  const [rows, setRows] = useState<DestructionBatch[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [expanded, setExpanded] = useState<readonly string[]>(focus ? [focus] : []);
 
-  const load = useCallback(async () => {
-    try {
-      setRows(await invoke('destroy.list', state ? { state } : {}));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [state]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: rows, error, reload: load } = useLoaded(() => invoke('destroy.list', state ? { state } : {}), [state]);
 
   useEffect(() => {
     if (focus) setExpanded([focus]);

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Button, Flex, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DeleteOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -16,26 +17,16 @@ import { RetentionWhy, basisText, type DestructionBatch, type RetentionStatus } 
 export function DueTab({ user, onProposed }: { user: User; onProposed: (batch: DestructionBatch) => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<RetentionStatus[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [proposing, setProposing] = useState<{ all: boolean } | null>(null);
   const proposer = can(user, 'propose');
 
-  const load = useCallback(async () => {
-    try {
-      const due = await invoke('retention.due', { limit: 5000 });
-      setRows(due);
-      setSelected((s) => s.filter((id) => due.some((d) => d.recordingId === id)));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
+  const { value: rows, error, reload: load } = useLoaded(async () => {
+    const due = await invoke('retention.due', { limit: 5000 });
+    // A selection only ever names recordings still listed.
+    setSelected((s) => s.filter((id) => due.some((d) => d.recordingId === id)));
+    return due;
   }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const columns: TableColumnsType<RetentionStatus> = [
     { key: 'id', title: t('ui:retention.columns.recording'), dataIndex: 'recordingId', width: 130, render: (v: string) => <span className="mono">{v}</span> },

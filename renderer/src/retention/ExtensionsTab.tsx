@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Button, Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -22,24 +23,13 @@ type Row = { request: AccessRequest; terms: Terms };
 export function ExtensionsTab({ user, navigate, canOpen }: { user: User; navigate: (screen: string, focus?: string) => void; canOpen: (screen: string) => boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [applying, setApplying] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const all = (await invoke('request.list', {})).filter((r) => r.kind === 'extend');
-      const withTerms = await Promise.all(all.slice(0, 200).map(async (request) => ({ request, terms: (await invoke('retention.extension', { requestId: request.id })).terms })));
-      setRows(withTerms);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
+  const { value: rows, error, reload: load } = useLoaded(async () => {
+    const all = (await invoke('request.list', {})).filter((r) => r.kind === 'extend');
+    const withTerms = await Promise.all(all.slice(0, 200).map(async (request) => ({ request, terms: (await invoke('retention.extension', { requestId: request.id })).terms })));
+    return withTerms;
   }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const apply = async (r: AccessRequest) => {
     setApplying(r.id);

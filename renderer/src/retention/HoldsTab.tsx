@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { App, Button, Flex, Form, Input, Radio, Segmented, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { LockOutlined, ReloadOutlined, UnlockOutlined } from '@ant-design/icons';
@@ -16,23 +17,10 @@ export function HoldsTab({ user }: { user: User }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [active, setActive] = useState(true);
-  const [rows, setRows] = useState<Hold[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [placing, setPlacing] = useState(false);
   const [releasing, setReleasing] = useState<Hold | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setRows(await invoke('retention.holds', { active }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [active]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: rows, error, reload: load } = useLoaded(() => invoke('retention.holds', { active }), [active]);
 
   const columns: TableColumnsType<Hold> = [
     { key: 'id', title: t('ui:holds.columns.id'), dataIndex: 'id', width: 130, render: (v: string) => <span className="mono">{v}</span> },

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { App, Button, Flex, Input, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { FieldTimeOutlined, LockOutlined, SearchOutlined } from '@ant-design/icons';
@@ -20,8 +21,6 @@ export function LookupTab({ user, focus }: { user: User; focus: string | null })
   const { message } = App.useApp();
   const [draft, setDraft] = useState(focus ?? '');
   const [text, setText] = useState(focus ?? '');
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<{ kind: 'hold'; id: string } | { kind: 'extend'; ids: string[] } | null>(null);
 
@@ -30,21 +29,12 @@ export function LookupTab({ user, focus }: { user: User; focus: string | null })
     return () => clearTimeout(timer);
   }, [draft]);
 
-  const load = useCallback(async () => {
-    try {
-      const items = await findRecordings(text);
-      const statuses = items.length ? await invoke('retention.status', { recordingIds: items.map((r) => r.id) }) : [];
-      const byId = new Map(statuses.map((s) => [s.recordingId, s]));
-      setRows(items.map((recording) => ({ recording, status: byId.get(recording.id) })));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
+  const { value: rows, error, reload: load } = useLoaded(async () => {
+    const items = await findRecordings(text);
+    const statuses = items.length ? await invoke('retention.status', { recordingIds: items.map((r) => r.id) }) : [];
+    const byId = new Map(statuses.map((s) => [s.recordingId, s]));
+    return items.map((recording) => ({ recording, status: byId.get(recording.id) }));
   }, [text]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const columns: TableColumnsType<Row> = [
     { key: 'id', title: t('ui:retention.columns.recording'), width: 120, render: (_: unknown, r) => <span className="mono">{r.recording.id}</span> },

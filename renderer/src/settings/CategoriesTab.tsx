@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { App, Button, Flex, Form, Input, InputNumber, Radio, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -19,22 +20,9 @@ const CODE = /^[a-z0-9_-]{1,32}$/;
 export function CategoriesTab({ canEdit }: { canEdit: boolean }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<Category[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<Category | 'new' | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setRows(await invoke('retention.categories', {}));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: rows, error, reload: load } = useLoaded(() => invoke('retention.categories', {}), []);
 
   const columns: TableColumnsType<Category> = [
     { key: 'code', title: t('ui:settings.categories.columns.code'), dataIndex: 'code', width: 140, render: (v: string) => <span className="mono">{v}</span> },

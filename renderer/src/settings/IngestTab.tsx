@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Button, Card, Descriptions, Flex, Form, InputNumber, Radio, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -55,21 +56,8 @@ function changes(s: IngestSettings, v: Values): Input<'ingest.setSettings'> {
 /** Hand-over deadline, recorder handling and interruption flagging (ingest.settings / ingest.setSettings). */
 export function IngestTab({ canEdit }: { canEdit: boolean }) {
   const { t } = useTranslation();
-  const [settings, setSettings] = useState<IngestSettings | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setSettings(await invoke('ingest.settings', {}));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: settings, error, reload: load } = useLoaded(() => invoke('ingest.settings', {}), []);
 
   if (!settings) return error ? <ErrorAlert error={error} /> : <Spin />;
 

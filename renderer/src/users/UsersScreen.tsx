@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Badge, Button, Flex, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ReloadOutlined, UserAddOutlined } from '@ant-design/icons';
@@ -15,25 +16,12 @@ type Dialog = { kind: 'add' } | { kind: 'roles'; user: User } | { kind: 'passwor
 export function UsersScreen({ user: me, onSelfChanged }: { user: User; onSelfChanged: (user: User) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [enabling, setEnabling] = useState<string | null>(null);
   // Auditors may read the list (user.list allows them) but every change is admin-only.
   const canEdit = me.roles.includes('admin');
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setUsers(await invoke('user.list', {}));
-    } catch (e) {
-      setError(e);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: users, error, reload: load } = useLoaded(() => invoke('user.list', {}), []);
 
   const done = (text: string) => (changed?: User) => {
     setDialog(null);
