@@ -14,7 +14,7 @@ import { provideDiscPorts } from '../../electron/api/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import type { Clock } from '../../electron/core/clock.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';
-import { openStationPage, screenshot, type StationPage } from './harness.ts';
+import { openAgencyWindow, screenshot, type StationPage } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, switchLanguage, type Ctx, type Scenario } from './steps.ts';
@@ -86,20 +86,9 @@ export async function apiOn(user: { username: string; password: string }): Promi
   return client;
 }
 
-/**
- * A window of the case station: its own browser context (own storage, so one person's language
- * choice is not another's), set to Beijing time so the dates the UI shows are the agency's.
- */
-export async function openCasePage(ctx: Ctx, language?: Lang): Promise<StationPage> {
-  const context = await ctx.browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const sp = await openStationPage(ctx.browser, server(), ctx.url, { context, ...(language ? { language } : {}) });
-  return {
-    ...sp,
-    close: async () => {
-      await sp.close();
-      await context.close();
-    },
-  };
+/** A window of the case station, in a context of its own (openAgencyWindow). */
+export function openCasePage(ctx: Ctx, language?: Lang): Promise<StationPage> {
+  return openAgencyWindow(ctx.browser, server(), ctx.url, language);
 }
 
 async function closePages(ctx: Ctx): Promise<void> {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openStationApi, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
-import { openStationPage, repoRoot, screenshot, type StationPage } from './harness.ts';
+import { openAgencyWindow, repoRoot, screenshot, type StationPage } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
@@ -57,16 +57,8 @@ async function apiOn(user: { username: string; password: string }): Promise<ApiC
   return client;
 }
 
-async function openPage(ctx: Ctx, language?: Lang): Promise<StationPage> {
-  const context = await ctx.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const sp = await openStationPage(ctx.browser, server(), ctx.url, { context, ...(language ? { language } : {}) });
-  return {
-    ...sp,
-    close: async () => {
-      await sp.close();
-      await context.close();
-    },
-  };
+function openPage(ctx: Ctx, language?: Lang): Promise<StationPage> {
+  return openAgencyWindow(ctx.browser, server(), ctx.url, language);
 }
 
 async function openTab(page: Page, tab: 'ingest' | 'categories' | 'calendar'): Promise<void> {
