@@ -7,6 +7,7 @@ import { StationError, fromSystemError } from '../core/errors.ts';
 import { ingestOf, type IngestSourceSpec } from '../core/ingest/service.ts';
 import { serialsFromNames } from '../core/devices/identify.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
+import { assertTimeZone } from '../core/settings.ts';
 import type { Station } from '../core/station.ts';
 import { command, roles } from './command.ts';
 import { wireIngestEvents } from './dock.ts';
@@ -101,17 +102,22 @@ export const ingestHandlers = {
           .optional(),
         maxConcurrentRecorders: z.number().int().min(1).max(64).optional(),
         clearRecorderAfterIngest: z.boolean().optional(),
+        timeZone: z.string().min(1).max(64).optional(),
       })
       .strict(),
     access: roles('admin'),
     mutates: true,
     run: ({ station, actor }, input) => {
+      // Checked before the transaction, so a bad zone changes none of the other fields sent with it either.
+      const timeZone = input.timeZone === undefined ? undefined : assertTimeZone(input.timeZone);
       station.write(() => {
         const who = actor.username;
         if (input.handoverDeadline) station.settings.set(station.ledger, who, 'handover.deadline', input.handoverDeadline);
         if (input.interruptionGapSeconds) station.settings.set(station.ledger, who, 'ingest.interruptionGapSeconds', input.interruptionGapSeconds);
         if (input.maxConcurrentRecorders !== undefined) station.settings.set(station.ledger, who, 'ingest.maxConcurrentRecorders', input.maxConcurrentRecorders);
         if (input.clearRecorderAfterIngest !== undefined) station.settings.set(station.ledger, who, 'ingest.clearRecorderAfterIngest', input.clearRecorderAfterIngest);
+        // Future file names and deadlines are read in the new zone; what is already catalogued keeps its times.
+        if (timeZone !== undefined) station.settings.set(station.ledger, who, 'agency.timeZone', timeZone);
       });
       return { ok: true };
     },

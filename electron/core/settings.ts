@@ -58,6 +58,19 @@ export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name'
   'retention.default': { years: 3 },
 };
 
+/**
+ * The agency's time zone must be one the runtime knows (Asia/Shanghai, Asia/Urumqi, …): every local time read from a
+ * file name and every working-day deadline is computed in it, so an unknown one is refused before it is stored.
+ */
+export function assertTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone }).format(0);
+  } catch {
+    throw new StationError('input', 'station.bad_time_zone', { timeZone });
+  }
+  return timeZone;
+}
+
 export class Settings {
   private readonly db: WritableDB;
   constructor(db: WritableDB) {

@@ -54,6 +54,10 @@ describe('station setup and unlock', () => {
       fresh.init({ agencyCode: 'X', agencyName: 'x', passphrase: 'short', admin: { username: 'a', displayName: 'a', password: 'password1' } }),
     ).rejects.toMatchObject({ code: 'station.passphrase_too_short' });
     expect(fresh.initialized).toBe(false);
+    await expect(
+      fresh.init({ agencyCode: 'X', agencyName: 'x', timeZone: 'Mars/Olympus_Mons', passphrase: PASSPHRASE, admin: { username: 'a', displayName: 'a', password: 'password1' } }),
+    ).rejects.toMatchObject({ code: 'station.bad_time_zone', params: { timeZone: 'Mars/Olympus_Mons' } });
+    expect(fresh.initialized).toBe(false);
   });
 
   it('signs a checkpoint every N entries while unlocked and catches up after a locked period', async () => {

@@ -5,7 +5,7 @@ import { StationError } from './errors.ts';
 import { openDatabase, type WritableDB } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { stationPaths, type StationPaths } from './paths.ts';
-import { Settings } from './settings.ts';
+import { assertTimeZone, Settings } from './settings.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { verifierKey } from './ledger/checkpoint.ts';
 import { generateKeys, publicKeyOf, storeKeys, unlockKeys, type UnlockedKeys } from './keys/keyring.ts';
@@ -135,6 +135,7 @@ export class Station {
     if (input.passphrase.length < MIN_PASSPHRASE_LENGTH) throw new StationError('input', 'station.passphrase_too_short', { min: MIN_PASSPHRASE_LENGTH });
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(input.agencyCode)) throw new StationError('input', 'station.bad_agency_code', { code: input.agencyCode });
     if (!input.agencyName.trim()) throw new StationError('input', 'station.bad_agency_name', {});
+    const timeZone = assertTimeZone(input.timeZone ?? 'Asia/Shanghai');
     assertPasswordAcceptable(input.admin.password);
     const kdf = newKdfParams(options.kdf);
     const adminHash = await hashPassword(input.admin.password);
@@ -151,7 +152,7 @@ export class Station {
         const put = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
         put.run('agency.code', JSON.stringify(input.agencyCode));
         put.run('agency.name', JSON.stringify(input.agencyName.trim()));
-        put.run('agency.timeZone', JSON.stringify(input.timeZone ?? 'Asia/Shanghai'));
+        put.run('agency.timeZone', JSON.stringify(timeZone));
         put.run('station.id', JSON.stringify(stationId));
         const admin: Role[] = ['admin'];
         db.prepare('INSERT INTO users (username, display_name, password_hash, roles, created_at) VALUES (?, ?, ?, ?, ?)').run(

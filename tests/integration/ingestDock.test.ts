@@ -224,5 +224,13 @@ describe('ingest and catalogue access', () => {
     // The settings change is in the ledger with its author.
     const changes = await auditor.invoke('ledger.list', { action: 'setting.changed' });
     expect(changes.entries.some((e) => e.actor === 'admin' && e.subject === 'setting:handover.deadline')).toBe(true);
+    // The agency's time zone: only one the runtime knows, and a refused one takes nothing sent with it along.
+    await expect(t.admin.invoke('ingest.setSettings', { timeZone: 'Mars/Olympus_Mons', maxConcurrentRecorders: 3 })).rejects.toMatchObject({ code: 'station.bad_time_zone' });
+    expect(await auditor.invoke('ingest.settings', {})).toMatchObject({ timeZone: 'Asia/Shanghai', maxConcurrentRecorders: 8 });
+    await expect(keeper.invoke('ingest.setSettings', { timeZone: 'Asia/Urumqi' })).rejects.toMatchObject({ code: 'auth.forbidden' });
+    await t.admin.invoke('ingest.setSettings', { timeZone: 'Asia/Urumqi' });
+    expect(await auditor.invoke('ingest.settings', {})).toMatchObject({ timeZone: 'Asia/Urumqi' });
+    const zone = (await auditor.invoke('ledger.list', { action: 'setting.changed' })).entries.find((e) => e.subject === 'setting:agency.timeZone');
+    expect(zone).toMatchObject({ actor: 'admin', details: { from: 'Asia/Shanghai', to: 'Asia/Urumqi' } });
   });
 });
