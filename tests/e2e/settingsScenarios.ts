@@ -73,7 +73,7 @@ async function ledgerOf(client: ApiClient, action: string, actor: string) {
 
 export const settingsScenarios: Scenario[] = [
   {
-    name: 'settings: an admin changes the hand-over deadline to 2 working days; it is saved and ledgered',
+    name: 'settings: an admin changes the hand-over deadline to 2 working days and the time zone; each is saved and ledgered',
     async run(ctx) {
       const dir = join(ctx.scratch, 'settings-station');
       mkdirSync(dir, { recursive: true });
@@ -124,6 +124,17 @@ export const settingsScenarios: Scenario[] = [
       await page.getByTestId('settings-ingest-save').click();
       await page.getByText(tx('zh-CN', 'ui:settings.nothingChanged')).waitFor();
       assert.equal(server().station.ledger.size, before + 1);
+
+      // The agency's time zone, picked by searching the zone list; from then on names are read in it.
+      await page.getByTestId('settings-time-zone-select').click();
+      await page.keyboard.type('Urumqi');
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: 'Asia/Urumqi' }).first().click();
+      await page.getByTestId('settings-ingest-save').click();
+      await page.getByTestId('settings-time-zone').filter({ hasText: 'Asia/Urumqi' }).waitFor();
+      assert.equal(server().station.settings.get('agency.timeZone'), 'Asia/Urumqi');
+      const zone = (await ledgerOf(adminApi, 'setting.changed', ADMIN.username)).find((e) => e.subject === 'setting:agency.timeZone');
+      assert.deepEqual(zone?.details, { from: 'Asia/Shanghai', to: 'Asia/Urumqi' });
+      assert.equal(server().station.ledger.size, before + 2);
       assertClean(world.admin, 'settings ingest');
     },
   },

@@ -21,7 +21,11 @@ type Values = {
   clearRecorderAfterIngest: boolean;
   gapMin: number | null;
   gapMax: number | null;
+  timeZone: string;
 };
+
+// Zone names the browser knows; the station checks the one chosen against its own list again.
+const TIME_ZONES = Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z }));
 
 function presetOf(s: IngestSettings): PresetId | 'custom' {
   const hit = (Object.keys(s.handoverPresets) as PresetId[]).find((id) => sameValue(s.handoverPresets[id], s.handoverDeadline));
@@ -38,6 +42,7 @@ function valuesOf(s: IngestSettings): Values {
     clearRecorderAfterIngest: s.clearRecorderAfterIngest,
     gapMin: s.interruptionGapSeconds.min,
     gapMax: s.interruptionGapSeconds.max,
+    timeZone: s.timeZone,
   };
 }
 
@@ -50,6 +55,7 @@ function changes(s: IngestSettings, v: Values): Input<'ingest.setSettings'> {
   if (v.maxConcurrentRecorders !== s.maxConcurrentRecorders && v.maxConcurrentRecorders !== null) out.maxConcurrentRecorders = v.maxConcurrentRecorders;
   if (v.clearRecorderAfterIngest !== s.clearRecorderAfterIngest) out.clearRecorderAfterIngest = v.clearRecorderAfterIngest;
   if (!sameValue(gap, s.interruptionGapSeconds)) out.interruptionGapSeconds = gap;
+  if (v.timeZone !== s.timeZone) out.timeZone = v.timeZone;
   return out;
 }
 
@@ -208,6 +214,9 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
               rules={[{ required: true, type: 'integer', min: 1, max: 64, message: t('ui:settings.ingest.maxConcurrentRequired') }]}
             >
               <InputNumber min={1} max={64} precision={0} data-testid="settings-max-recorders" />
+            </Form.Item>
+            <Form.Item name="timeZone" label={t('ui:settings.ingest.timeZone')} extra={t('ui:settings.ingest.timeZoneChangeHint')}>
+              <Select<string> showSearch options={TIME_ZONES} style={{ maxWidth: 320 }} data-testid="settings-time-zone-select" />
             </Form.Item>
             <Form.Item name="clearRecorderAfterIngest" label={t('ui:settings.ingest.clearRecorder')} valuePropName="checked">
               <Switch data-testid="settings-clear-recorder" />
