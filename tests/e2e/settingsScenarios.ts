@@ -208,6 +208,14 @@ export const settingsScenarios: Scenario[] = [
       await fileAlert.waitFor();
       assert.ok((await fileAlert.innerText()).includes(tx('zh-CN', 'errors:calendar.data_not_json', { file: 'cn-2026-notes.json' })));
 
+      // Far too large to be a year's arrangement: refused before it is read.
+      const huge = join(ctx.scratch, 'cn-2026-huge.json');
+      writeFileSync(huge, `{"year": 2026, "pad": "${'x'.repeat(300 * 1024)}"}`);
+      await upload(huge);
+      const sizeAlert = page.getByTestId('settings-calendar').locator('[data-testid="error-alert"][data-error-code="calendar.data_too_large"]');
+      await sizeAlert.waitFor();
+      assert.ok((await sizeAlert.innerText()).includes(tx('zh-CN', 'errors:calendar.data_too_large', { file: 'cn-2026-huge.json', maxKiB: 256 })));
+
       // A make-up working day on a Monday: the preview shows it, the station refuses the year whole.
       const year = JSON.parse(readFileSync(calendarFile(2026), 'utf8')) as { periods: { workdays: string[] }[] };
       year.periods[0]!.workdays = ['2026-01-05'];

@@ -9,6 +9,8 @@ import { formatTime } from '../ledger/labels.ts';
 import { FormDialog, ReasonField } from '../cases/FormDialog.tsx';
 import { previewYear, runsText, type YearPreview } from './format.ts';
 
+const MAX_YEAR_FILE_BYTES = 256 * 1024;
+
 type Overview = Output<'calendar.show'>;
 type YearData = NonNullable<Overview['year']>;
 type Origin = YearData['origin'];
@@ -204,6 +206,11 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
 
   const readFile = async (file: File) => {
     setFileError(null);
+    // A year's arrangement is a few kilobytes; a large file is the wrong file, and reading it would stall the window.
+    if (file.size > MAX_YEAR_FILE_BYTES) {
+      setFileError(new StationUiError({ code: 'calendar.data_too_large', kind: 'input', params: { file: file.name, maxKiB: MAX_YEAR_FILE_BYTES / 1024 } }));
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(await file.text());
