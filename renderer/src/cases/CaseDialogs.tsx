@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
-import { FormDialog, ReasonField } from './FormDialog.tsx';
+import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ArchiveDeadlineText, deadlineRuleText, type Case, type DeadlineRule } from './labels.tsx';
 
 type AccessRequest = Output<'case.request'>;

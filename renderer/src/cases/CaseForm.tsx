@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Input as ApiInput } from '../api.ts';
-import { FormDialog } from './FormDialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { ENFORCEMENT_TYPES, periodText, type Case, type EnforcementType, type Period } from './labels.tsx';
 import type { Officer } from '../../../electron/api/index.ts';
 

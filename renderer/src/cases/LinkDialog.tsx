@@ -4,7 +4,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { StationUiError, invoke, type Output } from '../api.ts';
 import { formatTime } from '../ledger/labels.ts';
-import { FormDialog } from './FormDialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { findRecordings } from './findRecordings.ts';
 import type { Case } from './labels.tsx';
 

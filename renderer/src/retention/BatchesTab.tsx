@@ -8,7 +8,7 @@ import { invoke, onEvent, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { can, sameUser } from '../cases/access.ts';
-import { FormDialog, PasswordField, ReasonField } from '../cases/FormDialog.tsx';
+import { FormDialog, PasswordField, ReasonField } from '../components/FormDialog.tsx';
 import { formatDate } from '../cases/labels.tsx';
 import { DocumentPreview } from '../reports/DocumentPreview.tsx';
 import { BATCH_STATES, BatchStateTag, basisText, type BatchItem, type BatchState, type DestructionBatch } from './labels.tsx';

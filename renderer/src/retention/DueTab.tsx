@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { can } from '../cases/access.ts';
-import { FormDialog, ReasonField } from '../cases/FormDialog.tsx';
+import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { RetentionWhy, basisText, type DestructionBatch, type RetentionStatus } from './labels.tsx';
 
 /**

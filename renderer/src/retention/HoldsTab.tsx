@@ -8,7 +8,7 @@ import { invoke, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { can } from '../cases/access.ts';
-import { FormDialog, ReasonField } from '../cases/FormDialog.tsx';
+import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ReleaseDialog } from './RetentionDialogs.tsx';
 import type { Hold } from './labels.tsx';
 

@@ -3,7 +3,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
-import { FormDialog, PasswordField, ReasonField } from '../cases/FormDialog.tsx';
+import { FormDialog, PasswordField, ReasonField } from '../components/FormDialog.tsx';
 import type { Hold } from './labels.tsx';
 
 type ExtensionRequest = Output<'retention.requestExtension'>;

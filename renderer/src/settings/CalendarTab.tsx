@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
-import { FormDialog, ReasonField } from '../cases/FormDialog.tsx';
+import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { previewYear, runsText, type YearPreview } from './format.ts';
 
 const MAX_YEAR_FILE_BYTES = 256 * 1024;

@@ -8,7 +8,7 @@ import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { periodText } from '../cases/labels.tsx';
-import { FormDialog } from '../cases/FormDialog.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 
 type Category = Output<'retention.categories'>[number];
 type Values = { code: string; nameZh: string; nameEn: string; kind: 'years' | 'permanent'; years: number | null; citation?: string };

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Form, Input, Modal, Typography, type ButtonProps, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 /**
  * A modal form that talks to the station: busy while the call runs, the station's refusal shown
