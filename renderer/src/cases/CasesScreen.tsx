@@ -41,7 +41,6 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [openId, setOpenId] = useState<string | null>(focusCase(focus));
   const [creating, setCreating] = useState(false);
-  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     setOpenId(focusCase(focus));
@@ -63,8 +62,7 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
 
   useEffect(() => setPage(1), [queryKey]);
 
-  // `reload` is in the deps so the refresh button and the drawer's changes load the list again.
-  const { value: data, error } = useLoaded(() => invoke('case.list', { ...(JSON.parse(queryKey) as ApiInput<'case.list'>), offset: (page - 1) * PAGE, limit: PAGE }), [queryKey, page, reload]);
+  const { value: data, error, reload } = useLoaded(() => invoke('case.list', { ...(JSON.parse(queryKey) as ApiInput<'case.list'>), offset: (page - 1) * PAGE, limit: PAGE }), [queryKey, page]);
 
   const columns: TableColumnsType<Case> = [
     {
@@ -95,7 +93,7 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
         intro={t('ui:cases.intro')}
         extra={
           <>
-            <Button icon={<ReloadOutlined />} onClick={() => setReload((n) => n + 1)} data-testid="cases-refresh">
+            <Button icon={<ReloadOutlined />} onClick={() => void reload()} data-testid="cases-refresh">
               {t('ui:common.refresh')}
             </Button>
             {can(user, 'caseWrite') ? (
@@ -157,12 +155,12 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
           onDone={(c) => {
             setCreating(false);
             void message.success(t('ui:caseForm.created', { caseNumber: c.caseNumber }));
-            setReload((n) => n + 1);
+            void reload();
             setOpenId(c.id);
           }}
         />
       ) : null}
-      {openId ? <CaseDrawer caseId={openId} user={user} onClose={() => setOpenId(null)} onChanged={() => setReload((n) => n + 1)} navigate={navigate} canOpen={canOpen} /> : null}
+      {openId ? <CaseDrawer caseId={openId} user={user} onClose={() => setOpenId(null)} onChanged={() => void reload()} navigate={navigate} canOpen={canOpen} /> : null}
     </Flex>
   );
 }

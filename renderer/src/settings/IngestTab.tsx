@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useLoaded } from '../components/useLoaded.ts';
 import { Alert, App, Button, Card, Descriptions, Flex, Form, InputNumber, Radio, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { ReloadOutlined, SaveOutlined } from '@ant-design/icons';
@@ -24,8 +24,6 @@ type Values = {
   timeZone: string;
 };
 
-// Zone names the browser knows; the station checks the one chosen against its own list again.
-const TIME_ZONES = Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z }));
 
 function presetOf(s: IngestSettings): PresetId | 'custom' {
   const hit = (Object.keys(s.handoverPresets) as PresetId[]).find((id) => sameValue(s.handoverPresets[id], s.handoverDeadline));
@@ -148,6 +146,8 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
   const unit = Form.useWatch('unit', form);
   const clearOn = Form.useWatch('clearRecorderAfterIngest', form);
   const presetIds = Object.keys(settings.handoverPresets) as PresetId[];
+  // Zone names the browser knows, listed only when the form is shown; the station checks the choice again.
+  const timeZones = useMemo(() => Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z })), []);
 
   const save = async (v: Values) => {
     const patch = changes(settings, v);
@@ -216,7 +216,7 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
               <InputNumber min={1} max={64} precision={0} data-testid="settings-max-recorders" />
             </Form.Item>
             <Form.Item name="timeZone" label={t('ui:settings.ingest.timeZone')} extra={t('ui:settings.ingest.timeZoneChangeHint')}>
-              <Select<string> showSearch options={TIME_ZONES} style={{ maxWidth: 320 }} data-testid="settings-time-zone-select" />
+              <Select<string> showSearch options={timeZones} style={{ maxWidth: 320 }} data-testid="settings-time-zone-select" />
             </Form.Item>
             <Form.Item name="clearRecorderAfterIngest" label={t('ui:settings.ingest.clearRecorder')} valuePropName="checked">
               <Switch data-testid="settings-clear-recorder" />
