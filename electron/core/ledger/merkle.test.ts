@@ -7,6 +7,7 @@ import {
   MerkleAccumulator,
   MerkleTree,
   consistencyProof,
+  consistencyProofFromFrontier,
   inclusionProof,
   leavesFromArray,
   leavesFromBuffer,
@@ -395,11 +396,8 @@ describe('consistency proofs', () => {
   it('handles the trivial cases as RFC 9162 does', () => {
     const a = Buffer.alloc(32, 0xaa);
     const b = Buffer.alloc(32, 0xbb);
-    expect(verifyConsistency(0, 0, [], a, a)).toBe(true);
-    expect(verifyConsistency(0, 0, [], a, b)).toBe(false);
     expect(verifyConsistency(1, 1, [], b, b)).toBe(true);
     expect(verifyConsistency(1, 1, [], a, b)).toBe(false);
-    expect(verifyConsistency(0, 1, [], a, b)).toBe(true);
     expect(verifyConsistency(0, 1, [EMPTY_ROOT], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
     expect(verifyConsistency(1, 1, [EMPTY_ROOT], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
     expect(verifyConsistency(1, 0, [], a, b)).toBe(false);
@@ -410,6 +408,37 @@ describe('consistency proofs', () => {
     expect(consistencyProof(ct, 5, 5)).toEqual([]);
     expect(() => consistencyProof(ct, 6, 5)).toThrow(StationError);
     expect(() => consistencyProof(ct, 1, 9)).toThrow(StationError);
+  });
+
+  it('rejects every proof from the empty tree, as Go sumdb/tlog and the RFC 9162 reference do', () => {
+    // An old size of 0 means "no checkpoint"; were it accepted, a caller that lost its last
+    // checkpoint would take any tree, forged or not, as consistent with its history.
+    const a = Buffer.alloc(32, 0xaa);
+    const b = Buffer.alloc(32, 0xbb);
+    expect(verifyConsistency(0, 0, [], a, a)).toBe(false);
+    expect(verifyConsistency(0, 0, [], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
+    expect(verifyConsistency(0, 1, [], a, b)).toBe(false);
+    expect(verifyConsistency(0, 8, [], EMPTY_ROOT, unhex(CT_ROOTS[8] as string))).toBe(false);
+    expect(verifyConsistency(0, 8, consistencyProof(ct, 1, 8), EMPTY_ROOT, unhex(CT_ROOTS[8] as string))).toBe(false);
+  });
+
+  it('builds the same proofs from the old tree\'s perfect subtrees and the new leaves alone', () => {
+    const leaves = randomLeaves(70, 'frontier');
+    const src = leavesFromArray(leaves);
+    for (let m = 1; m <= 70; m++) {
+      const acc = new MerkleAccumulator();
+      for (const l of leaves.slice(0, m)) acc.append(l);
+      for (let n = m; n <= 70; n++) {
+        const proof = consistencyProofFromFrontier(acc, leavesFromArray(leaves.slice(m, n)));
+        expect(proof.map(hex), `${m}->${n}`).toEqual(consistencyProof(src, m, n).map(hex));
+        if (m < n) expect(verifyConsistency(m, n, proof, acc.root(), merkleRoot(src, n))).toBe(true);
+      }
+    }
+    // A forged old tree (one leaf changed) yields a proof that fails against the signed old root.
+    const forged = new MerkleAccumulator();
+    for (const [i, l] of leaves.slice(0, 37).entries()) forged.append(i === 5 ? Buffer.alloc(32, 7) : l);
+    const proof = consistencyProofFromFrontier(forged, leavesFromArray(leaves.slice(37, 70)));
+    expect(verifyConsistency(37, 70, proof, merkleRoot(src, 37), merkleRoot(src, 70))).toBe(false);
   });
 
   it('round-trips for every pair of sizes up to 70, and rejects every tampering', () => {

@@ -225,9 +225,12 @@ export function verifyConsistency(
   if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize) return false;
   if (!isHash(oldRoot) || !isHash(newRoot) || !Array.isArray(proof)) return false;
   if (!proof.every(isHash)) return false;
+  // A proof from the empty tree proves nothing, and accepting one would let a caller that lost
+  // its old checkpoint (size 0 = "none") pass any new tree as consistent. RFC 9162 §2.1.4.2 is
+  // defined for 0 < first, and Go's sumdb/tlog CheckTree and the transparency-dev verifier
+  // refuse it likewise.
+  if (oldSize === 0) return false;
   if (oldSize === newSize) return proof.length === 0 && sameHash(oldRoot, newRoot);
-  // Every tree extends the empty tree; there is nothing to prove.
-  if (oldSize === 0) return proof.length === 0;
   if (proof.length === 0) return false;
   // When the old tree is a perfect subtree its root is the path's starting node, and the
   // prover leaves it out because the verifier already has it.
@@ -257,6 +260,40 @@ export function verifyConsistency(
     sn = half(sn);
   }
   return sn === 0 && sameHash(fr, oldRoot) && sameHash(sr, newRoot);
+}
+
+/**
+ * Consistency proof from the tree whose perfect-subtree roots are `old` (a MerkleAccumulator of
+ * oldSize leaves) to that tree extended by `tail` (leaves oldSize.. in order). Every node of an
+ * RFC 6962 consistency proof lies either wholly inside the old tree — and then it is one of the
+ * old tree's perfect subtrees — or wholly after it, so the proof costs O(tail) instead of
+ * rehashing the whole log. The ledger uses it to prove, before signing, that the tree it is about
+ * to sign extends the one recorded in its authenticated head.
+ */
+export function consistencyProofFromFrontier(old: MerkleAccumulator, tail: LeafSource): Buffer[] {
+  const m = old.size;
+  const n = m + tail.size;
+  if (m === 0 || tail.size === 0) return [];
+  const frontier = new Map<string, Buffer>();
+  let start = 0;
+  const nodes = old.toJSON().nodes;
+  let top = 1;
+  while (top * 2 <= m) top *= 2;
+  for (let bit = top, i = 0; bit >= 1; bit /= 2) {
+    if (Math.floor(m / bit) % 2 === 1) {
+      frontier.set(`${start}:${start + bit}`, Buffer.from(nodes[i++] as string, 'hex'));
+      start += bit;
+    }
+  }
+  return consistencyPath(m, n, (lo, hi) => {
+    if (hi <= m) {
+      const node = frontier.get(`${lo}:${hi}`);
+      if (!node) throw rangeError({ lo, hi, oldSize: m });
+      return node;
+    }
+    if (lo < m) throw rangeError({ lo, hi, oldSize: m });
+    return rangeRoot({ size: tail.size, leaf: (i) => tail.leaf(i) }, lo - m, hi - m);
+  });
 }
 
 /**
