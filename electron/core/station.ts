@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { systemClock, type Clock } from './clock.ts';
+import { LedgerClock, systemClock, type Clock, type ClockAnomaly } from './clock.ts';
 import { StationError } from './errors.ts';
 import { openDatabase, type WritableDB } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { stationPaths, type StationPaths } from './paths.ts';
 import { assertTimeZone, Settings } from './settings.ts';
-import { Ledger } from './ledger/ledger.ts';
+import { Ledger, type LedgerAlarm } from './ledger/ledger.ts';
 import { verifierKey } from './ledger/checkpoint.ts';
 import { generateKeys, publicKeyOf, storeKeys, unlockKeys, type UnlockedKeys } from './keys/keyring.ts';
 import { MIN_PASSPHRASE_LENGTH, newKdfParams, type KdfParams } from './keys/kdf.ts';
@@ -38,6 +38,10 @@ export type StationStatus = {
   ledgerSize: number;
   publicKey: string | null;
   verifierKey: string | null;
+  /** The database holds less or other than what the station signed or saw: shown to every user. */
+  ledgerAlarm: LedgerAlarm | null;
+  /** The system clock trails the ledger: times are held at the ledger's last time. */
+  clockAnomaly: ClockAnomaly | null;
 };
 
 type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
@@ -45,14 +49,15 @@ type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Use
 /** Composition root: owns the database handle and the unlocked keys, and wires the services. */
 export class Station {
   readonly paths: StationPaths;
-  readonly clock: Clock;
+  /** Never earlier than the ledger's last time (clock.ts); every service gets this one. */
+  readonly clock: LedgerClock;
   private services: Services | null = null;
   private keys: UnlockedKeys | null = null;
   private ownsLock = false;
 
   private constructor(dataDir: string, clock: Clock, resourcesDir?: string) {
     this.paths = stationPaths(dataDir, resourcesDir);
-    this.clock = clock;
+    this.clock = new LedgerClock(clock);
   }
 
   static open(options: { dataDir: string; clock?: Clock; resourcesDir?: string }): Station {
@@ -64,7 +69,7 @@ export class Station {
   private attach(db: WritableDB): void {
     migrate(db);
     const settings = new Settings(db);
-    const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery') });
+    const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery'), headDir: this.paths.dataDir });
     const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
@@ -185,6 +190,7 @@ export class Station {
         this.ledger.append({ actor: 'system', action: 'user.added', subject: `user:${input.admin.username}`, details: { displayName: input.admin.displayName, roles: ['admin'] } });
         this.ledger.checkpoint();
       });
+      this.ledger.guardOnUnlock(keys.unlocked.masterKey, keys.unlocked.publicKey, (fn) => this.write(fn));
       return { publicKey: pub, verifierKey: vkey };
     } catch (e) {
       db.close();
@@ -199,7 +205,8 @@ export class Station {
     const keys = await unlockKeys(this.db, passphrase);
     this.keys = keys;
     this.ledger.setSigner({ key: keys.signingKey, keyName: this.origin, origin: this.origin });
-    this.write(() => this.ledger.catchUpCheckpoint());
+    // The head record outside station.db, the alarm, and checkpoints for what was appended while locked.
+    this.ledger.guardOnUnlock(keys.masterKey, keys.publicKey, (fn) => this.write(fn));
     if (this.acquireOwnerLock()) await this.vault.sweep();
     // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
     await discsOf(this).recover();
@@ -221,7 +228,18 @@ export class Station {
 
   status(): StationStatus {
     if (!this.services) {
-      return { initialized: false, unlocked: false, dataDir: this.paths.dataDir, version: STATION_VERSION, agency: null, ledgerSize: 0, publicKey: null, verifierKey: null };
+      return {
+        initialized: false,
+        unlocked: false,
+        dataDir: this.paths.dataDir,
+        version: STATION_VERSION,
+        agency: null,
+        ledgerSize: 0,
+        publicKey: null,
+        verifierKey: null,
+        ledgerAlarm: null,
+        clockAnomaly: this.clock.anomaly(),
+      };
     }
     return {
       initialized: true,
@@ -232,6 +250,8 @@ export class Station {
       ledgerSize: this.ledger.size,
       publicKey: this.publicKey().toString('base64'),
       verifierKey: this.verifierKey(),
+      ledgerAlarm: this.ledger.lockedAlarm(this.publicKey(), this.origin),
+      clockAnomaly: this.clock.anomaly(),
     };
   }
 
@@ -270,8 +290,9 @@ export class Station {
  * watch`) appended, and the running Merkle root is rebuilt after a rollback.
  */
 function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T): T {
+  let result: T;
   try {
-    return db
+    result = db
       .transaction(() => {
         ledger.syncHead();
         return fn();
@@ -281,6 +302,10 @@ function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T): T {
     ledger.reload();
     throw e;
   }
+  // Committed (unless this was nested in an outer write, which commits later): the ledger's head
+  // record outside the database follows (ledger/README.md).
+  if (!db.inTransaction) ledger.afterCommit();
+  return result;
 }
 
 function processAlive(pid: number): boolean {

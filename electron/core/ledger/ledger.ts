@@ -1,13 +1,23 @@
 import type { Statement } from 'better-sqlite3';
-import type { KeyObject } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import crypto, { type KeyObject } from 'node:crypto';
+import { CLOCK_TOLERANCE_MS, isLedgerClock, type Clock } from '../clock.ts';
 import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { entryBytes, leafHash, type LedgerEntryContent } from './entryHash.ts';
-import { MerkleAccumulator, MerkleTree, inclusionProof, type LeafSource } from './merkle.ts';
+import {
+  MerkleAccumulator,
+  MerkleTree,
+  consistencyProofFromFrontier,
+  inclusionProof,
+  leavesFromArray,
+  merkleRoot,
+  verifyConsistency,
+  type LeafSource,
+} from './merkle.ts';
 import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
+import { headMacKey, newHeadRecord, readHead, writeHead, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
 
@@ -29,6 +39,30 @@ export type AppendInput = { actor: string; action: string; subject: string; deta
 export type CheckpointRecord = { size: number; root: string; note: string; createdAt: string };
 
 export type Signer = { key: KeyObject; keyName: string; origin: string };
+
+/**
+ * Why the station distrusts its own database: it holds less than a checkpoint the station
+ * signed or saw (rolled_back), holds a different history (history_inconsistent), or the head
+ * record that would tell is gone or was not written by this station (head_missing, head_invalid).
+ */
+export type LedgerAlarmKind = 'rolled_back' | 'history_inconsistent' | 'head_missing' | 'head_invalid';
+export type LedgerAlarm = {
+  kind: LedgerAlarmKind;
+  /** Entries in the database. */
+  dbSize: number;
+  /** The largest size the head record or a package/disc vouches for. */
+  headSize: number | null;
+  checkpointSize: number | null;
+  reason: string | null;
+  detectedAt: string;
+};
+
+export const ALARM_ACTIONS: Record<LedgerAlarmKind, string> = {
+  rolled_back: 'ledger.rollback_detected',
+  history_inconsistent: 'ledger.history_inconsistent',
+  head_missing: 'ledger.history_inconsistent',
+  head_invalid: 'ledger.history_inconsistent',
+};
 
 export function rowToEntry(row: LedgerRow): LedgerEntry {
   return {
@@ -70,11 +104,22 @@ export class Ledger {
   private readonly db: WritableDB;
   private readonly clock: Clock;
   readonly checkpointEvery: number;
+  /** Data folder holding the head record; null for a ledger without one (unit tests). */
+  private readonly headDir: string | null;
+  private headKey: Buffer | null = null;
+  /** The authenticated head record the table is known to extend. */
+  private head: HeadRecord | null = null;
+  private headDirty = false;
+  /** Checkpoints signed in the current transaction; they reach the head record after commit. */
+  private pendingSigned: SignedCheckpointRef | null = null;
+  private alarmState: LedgerAlarm | null = null;
+  private lastTime: string | null = null;
 
-  constructor(db: WritableDB, clock: Clock, options: { checkpointEvery?: number } = {}) {
+  constructor(db: WritableDB, clock: Clock, options: { checkpointEvery?: number; headDir?: string } = {}) {
     this.db = db;
     this.clock = clock;
     this.checkpointEvery = options.checkpointEvery ?? 100;
+    this.headDir = options.headDir ?? null;
     this.accumulator = new MerkleAccumulator();
     this.lastLeaf = GENESIS_PREV;
     this.reload();
@@ -95,6 +140,20 @@ export class Ledger {
     // Normally lastSeq === size; they differ only on a tampered table, where appending must still
     // work (so the tampering can be reported) and `verify` names the gap.
     this.lastSeq = lastSeq;
+    this.pendingSigned = null;
+    const t = this.db.prepare('SELECT time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { time: string } | undefined;
+    if (t) this.noteTime(t.time);
+    // Another process appended (or a transaction rolled back): the table must still extend the
+    // head this process trusts.
+    if (this.head && !this.alarmState) {
+      const alarm = this.checkHead(this.head);
+      if (alarm) this.raise(alarm);
+    }
+  }
+
+  private noteTime(time: string): void {
+    if (this.lastTime === null || time > this.lastTime) this.lastTime = time;
+    if (isLedgerClock(this.clock)) this.clock.observe(time);
   }
 
   /**
@@ -109,14 +168,259 @@ export class Ledger {
 
   setSigner(signer: Signer | null): void {
     this.signer = signer;
+    if (!signer) {
+      this.headKey?.fill(0);
+      this.headKey = null;
+      this.head = null;
+    }
   }
 
   /** Entries appended while the station was locked get their signed checkpoint at the next unlock. */
   catchUpCheckpoint(): CheckpointRecord | null {
-    if (!this.signer || this.size === 0) return null;
+    if (!this.signer || this.size === 0 || this.alarmState) return null;
     const latest = this.latestCheckpoint();
     if (latest && latest.size > this.size - this.checkpointEvery) return null;
-    return this.checkpoint();
+    try {
+      return this.checkpoint();
+    } catch (e) {
+      // The alarm is raised and shown; unlocking must still work so people can see it.
+      if (e instanceof StationError && e.code === 'ledger.inconsistent_history') return null;
+      throw e;
+    }
+  }
+
+  // ---- The head record and the alarm (README.md in this folder) ----
+
+  get alarm(): LedgerAlarm | null {
+    return this.alarmState;
+  }
+
+  private raise(alarm: Omit<LedgerAlarm, 'detectedAt' | 'dbSize'> & { dbSize?: number }): LedgerAlarm {
+    this.alarmState ??= { ...alarm, dbSize: alarm.dbSize ?? this.size, detectedAt: this.clock.now().toISOString() };
+    return this.alarmState;
+  }
+
+  private hasAction(action: string): boolean {
+    return this.db.prepare('SELECT 1 FROM ledger WHERE action = ? LIMIT 1').get(action) !== undefined;
+  }
+
+  /** Leaf hashes after position `from` (positions, not seq: a gap in seq shows as a different root). */
+  private leavesAfter(from: number, upTo: number = this.size): Buffer[] {
+    if (upTo <= from) return [];
+    const rows = this.db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq LIMIT ? OFFSET ?').raw().all(upTo - from, from) as [string][];
+    return rows.map(([h]) => Buffer.from(h, 'hex'));
+  }
+
+  private frontierOf(rec: HeadRecord): MerkleAccumulator | null {
+    try {
+      const acc = MerkleAccumulator.fromJSON({ size: rec.size, nodes: rec.frontier });
+      return acc.root().toString('hex') === rec.root ? acc : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Does the table extend the tree in `rec`, and contain every checkpoint it vouches for? */
+  private checkHead(rec: HeadRecord): Omit<LedgerAlarm, 'detectedAt'> | null {
+    const base = { dbSize: this.size, headSize: rec.size, checkpointSize: rec.checkpoint?.size ?? null, reason: null };
+    const largest = Math.max(rec.size, rec.checkpoint?.size ?? 0, rec.seen?.size ?? 0);
+    if (largest > this.size) return { ...base, kind: 'rolled_back', headSize: largest, checkpointSize: Math.max(rec.checkpoint?.size ?? 0, rec.seen?.size ?? 0) || null };
+    const frontier = this.frontierOf(rec);
+    if (!frontier || (rec.checkpoint && rec.checkpoint.size > rec.size)) return { ...base, kind: 'head_invalid', reason: 'frontier' };
+    const tail = this.leavesAfter(rec.size);
+    const ext = frontier.clone();
+    const rootAt = new Map<number, string>();
+    for (const leaf of tail) {
+      ext.append(leaf);
+      if (rec.seen && ext.size === rec.seen.size) rootAt.set(ext.size, ext.root().toString('hex'));
+    }
+    if (!ext.root().equals(this.accumulator.root())) return { ...base, kind: 'history_inconsistent', reason: 'tail' };
+    if (rec.seen) {
+      const seenRoot = rec.seen.size === rec.size ? rec.root : (rootAt.get(rec.seen.size) ?? merkleRoot(loadLeaves(this.db, rec.seen.size)).toString('hex'));
+      if (seenRoot !== rec.seen.root) return { ...base, kind: 'history_inconsistent', headSize: rec.seen.size, checkpointSize: rec.seen.size, reason: 'seen' };
+    }
+    return null;
+  }
+
+  private noteValid(ref: SignedCheckpointRef, publicKey: Buffer, keyName: string): boolean {
+    try {
+      const cp = verifyCheckpoint(ref.note, publicKey, keyName);
+      return cp.size === ref.size && cp.root.toString('hex') === ref.root;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * At unlock (and right after init): authenticate the head record with the key derived from the
+   * master key, and check that the table extends it. Returns whether the head record is to be
+   * created now — true only on a station that never had one (the upgrade, or init).
+   */
+  attachHead(masterKey: Buffer, publicKey: Buffer): { created: boolean } {
+    if (!this.headDir || !this.signer) return { created: false };
+    this.headKey = headMacKey(masterKey);
+    this.head = null;
+    const read = readHead(this.headDir, this.headKey);
+    if (read.state === 'missing') {
+      // A station that ever had a head record ledgered its creation: then a missing one was removed.
+      if (this.hasAction('ledger.head_created')) {
+        this.raise({ kind: 'head_missing', headSize: null, checkpointSize: null, reason: null });
+        return { created: false };
+      }
+      this.headDirty = true;
+      return { created: true };
+    }
+    if (read.state === 'invalid') {
+      this.raise({ kind: 'head_invalid', headSize: null, checkpointSize: null, reason: read.reason });
+      return { created: false };
+    }
+    const rec = read.record;
+    if (rec.publicKey !== publicKey.toString('base64')) {
+      this.raise({ kind: 'head_invalid', headSize: rec.size, checkpointSize: null, reason: 'key' });
+      return { created: false };
+    }
+    for (const ref of [rec.checkpoint, rec.seen]) {
+      if (ref && !this.noteValid(ref, publicKey, this.signer.keyName)) {
+        this.raise({ kind: 'head_invalid', headSize: rec.size, checkpointSize: ref.size, reason: 'signature' });
+        return { created: false };
+      }
+    }
+    if (isLedgerClock(this.clock)) this.clock.observe(rec.lastTime);
+    const alarm = this.checkHead(rec);
+    if (alarm) {
+      this.raise(alarm);
+      return { created: false };
+    }
+    this.head = rec;
+    this.headDirty = rec.size !== this.size;
+    return { created: false };
+  }
+
+  /**
+   * Called inside a write at unlock: ledgers the alarm (once: not again while the latest entry of
+   * its kind names the same sizes), the creation of the head record, and signs what was appended
+   * while locked — unless the alarm forbids signing.
+   */
+  guardOnUnlock(masterKey: Buffer, publicKey: Buffer, write: <T>(fn: () => T) => T): LedgerAlarm | null {
+    const { created } = this.attachHead(masterKey, publicKey);
+    write(() => {
+      this.recordAlarm();
+      if (created) this.append({ actor: 'system', action: 'ledger.head_created', subject: 'ledger', details: { size: this.size + 1 } });
+      this.catchUpCheckpoint();
+    });
+    return this.alarmState;
+  }
+
+  /** Appends the alarm's entry unless the latest entry of that action already reports it. */
+  recordAlarm(): LedgerEntry | null {
+    const a = this.alarmState;
+    if (!a) return null;
+    const action = ALARM_ACTIONS[a.kind];
+    const last = this.db.prepare('SELECT details FROM ledger WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as { details: string } | undefined;
+    if (last) {
+      const d = JSON.parse(last.details) as Partial<LedgerAlarm>;
+      if (d.kind === a.kind && d.headSize === a.headSize && d.checkpointSize === a.checkpointSize) return null;
+    }
+    return this.append({
+      actor: 'system',
+      action,
+      subject: 'ledger',
+      details: { kind: a.kind, dbSize: a.dbSize, headSize: a.headSize, checkpointSize: a.checkpointSize, reason: a.reason },
+    });
+  }
+
+  /** Reads the head record for `verifyLedger`: authenticated when the station is unlocked. */
+  readHeadRecord(): HeadRead | null {
+    return this.headDir ? readHead(this.headDir, this.headKey) : null;
+  }
+
+  /**
+   * Without the master key (station locked) only the signed checkpoints in the head record can be
+   * trusted; this is what `status` shows every user before anyone unlocks.
+   */
+  lockedAlarm(publicKey: Buffer, keyName: string): LedgerAlarm | null {
+    if (this.alarmState || !this.headDir) return this.alarmState;
+    const read = readHead(this.headDir, null);
+    const base = { dbSize: this.size, reason: null, detectedAt: this.clock.now().toISOString() };
+    if (read.state === 'missing') {
+      return this.hasAction('ledger.head_created') ? { ...base, kind: 'head_missing', headSize: null, checkpointSize: null } : null;
+    }
+    if (read.state === 'invalid') return { ...base, kind: 'head_invalid', headSize: null, checkpointSize: null, reason: read.reason };
+    for (const ref of [read.record.checkpoint, read.record.seen]) {
+      if (!ref || !this.noteValid(ref, publicKey, keyName)) continue;
+      if (ref.size > this.size) return { ...base, kind: 'rolled_back', headSize: ref.size, checkpointSize: ref.size };
+      const stored = this.checkpointAt(ref.size);
+      if (stored && stored.root !== ref.root) return { ...base, kind: 'history_inconsistent', headSize: ref.size, checkpointSize: ref.size };
+    }
+    return null;
+  }
+
+  /**
+   * A signed checkpoint of this station found on a package or disc. If the table does not contain
+   * it as a prefix, the database is behind or forked: raise the alarm and keep the checkpoint in
+   * the head record (when unlocked) so the alarm survives the process.
+   */
+  noteSeen(ref: SignedCheckpointRef): 'contained' | 'rolled_back' | 'history_inconsistent' {
+    let verdict: 'contained' | 'rolled_back' | 'history_inconsistent';
+    if (ref.size > this.size) verdict = 'rolled_back';
+    else verdict = merkleRoot(loadLeaves(this.db, ref.size)).toString('hex') === ref.root ? 'contained' : 'history_inconsistent';
+    if (verdict === 'contained') return verdict;
+    this.raise({ kind: verdict, headSize: ref.size, checkpointSize: ref.size, reason: 'seen' });
+    if (this.headDir && this.headKey) {
+      const cur = readHead(this.headDir, this.headKey);
+      if (cur.state === 'ok' && (cur.record.seen?.size ?? -1) < ref.size) writeHead(this.headDir, { ...cur.record, seen: ref, writtenAt: this.clock.now().toISOString() }, this.headKey);
+    }
+    return verdict;
+  }
+
+  /**
+   * After every committed write while unlocked: record the new tree in the head record, so that
+   * deleting entries after the last checkpoint is caught too. Never while the alarm stands (the
+   * head is the evidence), never moving the head backwards past another process's newer one.
+   * Failures (a full disk) leave the head to the next write; the table is already committed.
+   */
+  afterCommit(): void {
+    if (!this.headDir || !this.headKey || !this.signer || this.alarmState) return;
+    if (!this.headDirty && !this.pendingSigned && this.head?.size === this.size) return;
+    try {
+      const cur = readHead(this.headDir, this.headKey);
+      if (cur.state === 'invalid') {
+        this.raise({ kind: 'head_invalid', headSize: null, checkpointSize: null, reason: cur.reason });
+        return;
+      }
+      if (cur.state === 'missing' && this.head) {
+        this.raise({ kind: 'head_missing', headSize: this.head.size, checkpointSize: null, reason: null });
+        return;
+      }
+      let other: HeadRecord | null = null;
+      if (cur.state === 'ok' && cur.record.size !== this.head?.size) {
+        if (cur.record.size > this.size) return;
+        const alarm = this.checkHead(cur.record);
+        if (alarm) {
+          this.raise(alarm);
+          return;
+        }
+        other = cur.record;
+      }
+      const pick = (...refs: (SignedCheckpointRef | null | undefined)[]): SignedCheckpointRef | null =>
+        refs.reduce<SignedCheckpointRef | null>((best, r) => (r && (!best || r.size > best.size) ? r : best), null);
+      const record = newHeadRecord({
+        publicKey: this.head?.publicKey ?? other?.publicKey ?? rawKeyBase64(this.signer.key),
+        size: this.size,
+        root: this.accumulator.root().toString('hex'),
+        frontier: this.accumulator.toJSON().nodes,
+        checkpoint: pick(this.head?.checkpoint, other?.checkpoint, this.pendingSigned),
+        seen: pick(this.head?.seen, other?.seen),
+        lastTime: [this.lastTime, this.head?.lastTime, other?.lastTime].filter((t): t is string => !!t).sort().pop() ?? this.clock.now().toISOString(),
+        writtenAt: this.clock.now().toISOString(),
+      });
+      writeHead(this.headDir, record, this.headKey);
+      this.head = record;
+      this.headDirty = false;
+      this.pendingSigned = null;
+    } catch {
+      this.headDirty = true;
+    }
   }
 
   get size(): number {
@@ -132,6 +436,7 @@ export class Ledger {
    * transaction rolls back, call reload() — Station.write does this for every caller.
    */
   append(input: AppendInput): LedgerEntry {
+    if (input.action !== 'clock.anomaly') this.noteClockAnomaly();
     const content: LedgerEntryContent = {
       seq: this.lastSeq + 1,
       time: this.clock.now().toISOString(),
@@ -148,21 +453,130 @@ export class Ledger {
     this.accumulator.append(Buffer.from(leaf, 'hex'));
     this.lastLeaf = leaf;
     this.lastSeq = content.seq;
-    if (this.signer && content.seq % this.checkpointEvery === 0) this.checkpoint();
+    this.noteTime(content.time);
+    if (this.signer && !this.alarmState && content.seq % this.checkpointEvery === 0) {
+      try {
+        this.checkpoint();
+      } catch (e) {
+        // The alarm is raised; the entry itself must still be recorded.
+        if (!(e instanceof StationError && e.code === 'ledger.inconsistent_history')) throw e;
+      }
+    }
     return { ...content, leafHash: leaf };
   }
 
-  /** Signs the current tree head and stores it. Idempotent for an unchanged size. */
+  /**
+   * The system clock trails the ledger (it was set back): times are held at the ledger's last
+   * time, and the jump is ledgered once — not again while every entry since the last anomaly
+   * entry still carries its time (the same episode) and the clock has not gone further back.
+   */
+  private noteClockAnomaly(): void {
+    if (!isLedgerClock(this.clock)) return;
+    const a = this.clock.anomaly();
+    if (!a) return;
+    const last = this.db.prepare("SELECT time, details FROM ledger WHERE action = 'clock.anomaly' ORDER BY seq DESC LIMIT 1").get() as
+      | { time: string; details: string }
+      | undefined;
+    if (last && last.time === this.lastTime) {
+      const recorded = (JSON.parse(last.details) as { behindMs?: number }).behindMs ?? 0;
+      if (a.behindMs <= recorded + CLOCK_TOLERANCE_MS) return;
+    }
+    this.append({ actor: 'system', action: 'clock.anomaly', subject: 'clock', details: a });
+  }
+
+  /**
+   * Signs the current tree head and stores it. Idempotent for an unchanged size. Never signs a
+   * tree that does not provably extend the last one this station signed: the head record's (or,
+   * without one, the table's latest checkpoint) — an RFC 6962 consistency proof is built from the
+   * table and checked with verifyConsistency first. Also signs every multiple of
+   * checkpointEvery passed since the latest checkpoint (entries appended while locked), so that
+   * an honest ledger has a checkpoint at every multiple up to its newest one (README.md).
+   */
   checkpoint(): CheckpointRecord {
     if (!this.signer) throw new StationError('state', 'station.locked', {});
     const size = this.accumulator.size;
     const existing = this.checkpointAt(size);
     if (existing) return existing;
-    const root = this.accumulator.root();
-    const note = signCheckpoint({ origin: this.signer.origin, size, root }, this.signer.key, this.signer.keyName);
+    if (this.alarmState) throw this.inconsistent();
+    const latest = this.latestCheckpoint();
+    const every = this.checkpointEvery;
+    const sizes: number[] = [];
+    for (let f = (Math.floor((latest?.size ?? 0) / every) + 1) * every; f < size; f += every) sizes.push(f);
+    sizes.push(size);
+    const roots = this.provenRoots(sizes, latest);
+    let record: CheckpointRecord | null = null;
+    for (const n of sizes) record = this.sign(n, roots.get(n) as Buffer);
+    return record as CheckpointRecord;
+  }
+
+  private inconsistent(): StationError {
+    const a = this.alarmState;
+    return new StationError('verify', 'ledger.inconsistent_history', { kind: a?.kind ?? 'history_inconsistent', dbSize: a?.dbSize ?? this.size, headSize: a?.headSize ?? null });
+  }
+
+  private sign(size: number, root: Buffer): CheckpointRecord {
+    const signer = this.signer as Signer;
+    const note = signCheckpoint({ origin: signer.origin, size, root }, signer.key, signer.keyName);
     const record: CheckpointRecord = { size, root: root.toString('hex'), note, createdAt: this.clock.now().toISOString() };
     this.db.prepare('INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)').run(size, record.root, note, record.createdAt);
+    if (!this.pendingSigned || size > this.pendingSigned.size) this.pendingSigned = { size, root: record.root, note };
     return record;
+  }
+
+  /**
+   * Roots of the table's tree at each size, after proving that the current tree extends the
+   * trusted base. Throws ledger.inconsistent_history (and raises the alarm) when it does not.
+   */
+  private provenRoots(sizes: number[], latest: CheckpointRecord | null): Map<number, Buffer> {
+    const size = this.size;
+    const newRoot = this.accumulator.root();
+    const fail = (reason: string, headSize: number | null): never => {
+      this.raise({ kind: 'history_inconsistent', headSize, checkpointSize: latest?.size ?? null, reason });
+      throw this.inconsistent();
+    };
+    let base: { size: number; root: Buffer; frontier: MerkleAccumulator } | null = null;
+    if (this.head) {
+      const frontier = this.frontierOf(this.head);
+      if (!frontier) return fail('frontier', this.head.size);
+      base = { size: this.head.size, root: Buffer.from(this.head.root, 'hex'), frontier };
+    } else if (latest) {
+      // No head record yet (the upgrade, or a ledger without a data folder): the table's own
+      // latest checkpoint is the base, its root recomputed from the table.
+      const acc = new MerkleAccumulator();
+      for (const leaf of this.leavesAfter(0, latest.size)) acc.append(leaf);
+      if (acc.size !== latest.size || acc.root().toString('hex') !== latest.root) return fail('latest_checkpoint', latest.size);
+      base = { size: latest.size, root: acc.root(), frontier: acc };
+    }
+    const roots = new Map<number, Buffer>();
+    if (!base) {
+      const tree = new MerkleTree(loadLeaves(this.db, size), size);
+      if (!tree.root().equals(newRoot)) return fail('table', null);
+      for (const n of sizes) roots.set(n, tree.root(n));
+      return roots;
+    }
+    if (base.size > size) return fail('behind', base.size);
+    const tail = this.leavesAfter(base.size, size);
+    if (tail.length !== size - base.size) return fail('tail', base.size);
+    const proof = consistencyProofFromFrontier(base.frontier, leavesFromArray(tail));
+    const consistent = base.size === size ? base.root.equals(newRoot) : verifyConsistency(base.size, size, proof, base.root, newRoot);
+    if (!consistent) return fail('consistency_proof', base.size);
+    // Roots at the requested sizes, and the table's latest checkpoint if it lies past the base.
+    const want = new Set(sizes);
+    if (latest && latest.size > base.size) want.add(latest.size);
+    const ext = base.frontier.clone();
+    const below = [...want].filter((n) => n < base.size);
+    for (const leaf of tail) {
+      ext.append(leaf);
+      if (want.has(ext.size)) roots.set(ext.size, ext.root());
+    }
+    if (want.has(base.size)) roots.set(base.size, base.root);
+    if (below.length > 0) {
+      const tree = new MerkleTree(loadLeaves(this.db, size), size);
+      for (const n of below) roots.set(n, tree.root(n));
+    }
+    if (latest && latest.size > base.size && roots.get(latest.size)?.toString('hex') !== latest.root) return fail('latest_checkpoint', latest.size);
+    if (latest && latest.size === base.size && base.root.toString('hex') !== latest.root) return fail('latest_checkpoint', latest.size);
+    return roots;
   }
 
   checkpointAt(size: number): CheckpointRecord | null {
@@ -208,21 +622,47 @@ export class Ledger {
   }
 }
 
+function rawKeyBase64(key: KeyObject): string {
+  const { x } = crypto.createPublicKey(key).export({ format: 'jwk' });
+  return Buffer.from(x as string, 'base64url').toString('base64');
+}
+
 export type VerifyProgress = (done: number, total: number) => void;
 
 export type LedgerVerifyResult =
-  | { ok: true; size: number; checkpoints: number; root: string }
+  | { ok: true; size: number; checkpoints: number; root: string; head: 'authenticated' | 'signatures_only' | 'none' }
   | { ok: false; size: number; firstBadSeq: number; reason: string };
+
+export type LedgerVerifyOptions = {
+  /** The ledger.checkpointEvery setting: coverage is checked when given. */
+  checkpointEvery?: number;
+  /** The head record as read from the data folder (authenticated when the station is unlocked). */
+  head?: HeadRead | null;
+};
 
 /**
  * Recomputes every leaf hash and the hash chain from the stored rows, then every stored
  * checkpoint's root and signature. Reports the first sequence number that does not hold.
+ * Beyond the table itself (README.md in this folder):
+ * - times never run backwards by more than the clock tolerance;
+ * - coverage: from the entry that created the head record on, every multiple of checkpointEvery
+ *   up to the newest checkpoint has a checkpoint of exactly that size;
+ * - the head record: the table contains every tree it vouches for (its signed checkpoints
+ *   always; its unsigned tail only when authenticated), and is not missing once it existed.
  */
-export function verifyLedger(db: ReadableDB, publicKey: Buffer, keyName: string, onProgress?: VerifyProgress): LedgerVerifyResult {
+export function verifyLedger(
+  db: ReadableDB,
+  publicKey: Buffer,
+  keyName: string,
+  onProgress?: VerifyProgress,
+  options: LedgerVerifyOptions = {},
+): LedgerVerifyResult {
   const total = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
   const leaves = Buffer.allocUnsafe(total * 32);
   let expectedSeq = 1;
   let prev = GENESIS_PREV;
+  let latestMs = Number.NEGATIVE_INFINITY;
+  let headCreatedSeq: number | null = null;
   const fail = (firstBadSeq: number, reason: string): LedgerVerifyResult => ({ ok: false, size: total, firstBadSeq, reason });
   for (const row of db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as Iterable<LedgerRow>) {
     if (row.seq !== expectedSeq) return fail(expectedSeq, row.seq > expectedSeq ? 'missing' : 'out_of_order');
@@ -239,6 +679,13 @@ export function verifyLedger(db: ReadableDB, publicKey: Buffer, keyName: string,
     if (leaf.toString('hex') !== row.leaf_hash) return fail(row.seq, 'hash_mismatch');
     leaf.copy(leaves, (row.seq - 1) * 32);
     prev = row.leaf_hash;
+    const ms = Date.parse(row.time);
+    if (!Number.isFinite(ms)) return fail(row.seq, 'unreadable');
+    // The station's clock never goes below the ledger's last time; an earlier time means the
+    // clock was trusted blindly when the entry was written (or the entry was forged).
+    if (ms < latestMs - CLOCK_TOLERANCE_MS) return fail(row.seq, 'time_backwards');
+    if (ms > latestMs) latestMs = ms;
+    if (headCreatedSeq === null && row.action === 'ledger.head_created') headCreatedSeq = row.seq;
     if (onProgress && row.seq % 10_000 === 0) onProgress(row.seq, total);
     expectedSeq++;
   }
@@ -264,6 +711,48 @@ export function verifyLedger(db: ReadableDB, publicKey: Buffer, keyName: string,
     lastGoodSize = cp.size;
   }
   while (acc.size < total) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+
+  const every = options.checkpointEvery;
+  if (every && headCreatedSeq !== null && checkpoints.length > 0) {
+    const have = new Set(checkpoints.map((c) => c.size));
+    const newest = (checkpoints[checkpoints.length - 1] as { size: number }).size;
+    for (let f = Math.ceil(headCreatedSeq / every) * every; f <= newest; f += every) {
+      if (!have.has(f)) return fail(f, 'checkpoint_coverage');
+    }
+  }
+
+  let head: 'authenticated' | 'signatures_only' | 'none' = 'none';
+  const h = options.head;
+  if (h?.state === 'missing' && headCreatedSeq !== null) return fail(total + 1, 'head_missing');
+  if (h?.state === 'invalid') return fail(total + 1, 'head_invalid');
+  if (h?.state === 'ok') {
+    const r = h.record;
+    if (r.publicKey !== publicKey.toString('base64')) return fail(total + 1, 'head_invalid');
+    const claims: { size: number; root: string }[] = [];
+    for (const ref of [r.checkpoint, r.seen]) {
+      if (!ref) continue;
+      try {
+        const cp = verifyCheckpoint(ref.note, publicKey, keyName);
+        if (cp.size !== ref.size || cp.root.toString('hex') !== ref.root) return fail(total + 1, 'head_invalid');
+      } catch {
+        return fail(total + 1, 'head_invalid');
+      }
+      claims.push(ref);
+    }
+    if (h.authenticated) claims.push({ size: r.size, root: r.root });
+    claims.sort((a, b) => a.size - b.size);
+    const again = new MerkleAccumulator();
+    for (const c of claims) {
+      // The station signed (or wrote) a tree this large: the database was put back behind it.
+      if (c.size > total) return fail(total + 1, 'rolled_back');
+      while (again.size < c.size) again.append(leaves.subarray(again.size * 32, again.size * 32 + 32));
+      if (again.root().toString('hex') !== c.root) {
+        const below = checkpoints.filter((cp) => cp.size < c.size).pop();
+        return fail((below?.size ?? 0) + 1, 'history_inconsistent');
+      }
+    }
+    head = h.authenticated ? 'authenticated' : 'signatures_only';
+  }
   onProgress?.(total, total);
-  return { ok: true, size: total, checkpoints: checkpoints.length, root: acc.root().toString('hex') };
+  return { ok: true, size: total, checkpoints: checkpoints.length, root: acc.root().toString('hex'), head };
 }
