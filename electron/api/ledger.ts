@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { verifyLedger } from '../core/ledger/ledger.ts';
+import { loadLeaves, verifyLedger, type LedgerVerifyResult } from '../core/ledger/ledger.ts';
+import { MerkleTree } from '../core/ledger/merkle.ts';
+import { readPackageCheckpoint, verifyAgainst } from '../core/ledger/against.ts';
 import { ledgerActions, queryLedger } from '../core/ledger/query.ts';
 import { command, roles } from './command.ts';
 
@@ -52,8 +54,49 @@ export const ledgerHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station, emit }) =>
-      verifyLedger(station.db, station.publicKey(), station.origin, (done, total) => emit('ledger.verify.progress', { done, total })),
+    run: ({ station, emit }): LedgerVerifyResult => {
+      const result = verifyLedger(station.db, station.publicKey(), station.origin, (done, total) => emit('ledger.verify.progress', { done, total }), {
+        checkpointEvery: station.ledger.checkpointEvery,
+        head: station.ledger.readHeadRecord(),
+      });
+      // An alarm raised at unlock (or by a package) stands even where the table alone looks whole.
+      const alarm = station.ledger.alarm;
+      if (result.ok && alarm) return { ok: false, size: result.size, firstBadSeq: alarm.kind === 'rolled_back' ? result.size + 1 : 1, reason: alarm.kind };
+      return result;
+    },
+  }),
+  'ledger.consistency': command({
+    input: z.object({ oldSize: seq, newSize: seq }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, { oldSize, newSize }) => {
+      // From size 0 there is nothing to prove (merkle.ts verifyConsistency refuses it).
+      if (oldSize > newSize || newSize > station.ledger.size) {
+        throw new StationError('input', 'ledger.range_invalid', { oldSize, newSize, size: station.ledger.size });
+      }
+      const tree = new MerkleTree(loadLeaves(station.db, newSize), newSize);
+      return {
+        oldSize,
+        newSize,
+        oldRoot: tree.root(oldSize).toString('hex'),
+        newRoot: tree.root(newSize).toString('hex'),
+        proof: tree.consistencyProof(oldSize, newSize).map((b) => b.toString('base64')),
+        oldCheckpoint: station.ledger.checkpointAt(oldSize)?.note ?? null,
+        newCheckpoint: station.ledger.checkpointAt(newSize)?.note ?? null,
+      };
+    },
+  }),
+  'ledger.verifyAgainst': command({
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }, { path }) => {
+      const note = readPackageCheckpoint(path);
+      const result = verifyAgainst(station.db, station.ledger, note, station.publicKey(), station.origin);
+      // A package the ledger does not contain is the alarm itself: ledgered by the system.
+      if (!result.ok && result.reason !== 'signature_invalid') station.write(() => station.ledger.recordAlarm());
+      return result;
+    },
   }),
   'ledger.checkpoint': command({
     input: z.object({}).strict(),

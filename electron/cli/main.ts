@@ -6,6 +6,7 @@ import type { SerializedError } from '../api/index.ts';
 import { createCliI18n, pickLang } from './i18n.ts';
 import { readSecret } from './secrets.ts';
 import { cliCommands, type CliCommand, type CliContext } from './commands/index.ts';
+import { alarmLines } from './commands/foundation.ts';
 
 const GLOBAL_OPTIONS = {
   data: { type: 'string' },
@@ -99,7 +100,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const password = await secret('STATION_PASSWORD', 'prompt.password');
       await client.invoke('auth.login', { username, password });
     }
-    return (await command.run(ctx)) ?? EXIT.ok;
+    const code = (await command.run(ctx)) ?? EXIT.ok;
+    // Every user sees a ledger alarm or a clock anomaly, whatever they ran (ledger/README.md).
+    if (command.words[0] !== 'status' && status.initialized) {
+      for (const line of alarmLines(await client.invoke('station.status', {}), t)) io.err.write(`${t('warning_prefix')}${line}\n`);
+    }
+    return code;
   } catch (e) {
     return fail(toSerialized(e));
   } finally {

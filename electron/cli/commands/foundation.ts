@@ -1,6 +1,17 @@
-import type { Role } from '../../api/index.ts';
+import type { Role, StationStatus } from '../../api/index.ts';
+import { StationError } from '../../api/server.ts';
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
+
+/** The ledger alarm and the clock anomaly, for every user who looks at the station (ledger/README.md). */
+export function alarmLines(s: StationStatus, t: (key: string, params?: Record<string, unknown>) => string): string[] {
+  const lines: string[] = [];
+  const a = s.ledgerAlarm;
+  if (a) lines.push(t(`status.ledger_alarm.${a.kind}`, { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' }));
+  const c = s.clockAnomaly;
+  if (c) lines.push(t('status.clock_anomaly', { systemTime: c.systemTime, ledgerTime: c.ledgerTime, minutes: Math.round(c.behindMs / 60_000) }));
+  return lines;
+}
 
 function parseRoles(value: unknown): Role[] {
   const list = (str(value) ?? '').split(',').map((r) => r.trim()).filter(Boolean);
@@ -48,7 +59,7 @@ export const foundationCommands: CliCommand[] = [
       const human = s.initialized
         ? t('status.initialized', { dataDir: s.dataDir, code: s.agency?.code, name: s.agency?.name, size: s.ledgerSize, publicKey: s.publicKey, verifierKey: s.verifierKey, version: s.version })
         : t('status.not_initialized', { dataDir: s.dataDir });
-      print(human, s);
+      print([human, ...alarmLines(s, t)].join('\n'), s);
     },
   },
   {
@@ -176,19 +187,52 @@ export const foundationCommands: CliCommand[] = [
   },
   {
     words: ['ledger', 'verify'],
-    synopsis: '',
+    synopsis: '[--against PACKAGE_OR_DISC]',
     positionals: [],
-    options: {},
+    options: { against: { type: 'string' } },
     login: true,
-    unlock: 'never',
-    async run({ client, t, print }) {
+    // Unlocked when the passphrase is at hand, so the head record outside station.db is
+    // authenticated too (electron/core/ledger/README.md); without it only its signatures count.
+    unlock: 'if-available',
+    async run({ client, args, t, print }) {
+      const against = str(args.against);
+      if (against) {
+        const r = await client.invoke('ledger.verifyAgainst', { path: against });
+        if (r.ok) {
+          print(t('ledger.against_ok', { path: against, size: r.size, ledgerSize: r.ledgerSize, toSize: r.toSize }), r);
+          return 0;
+        }
+        print(t(`ledger.against_failed.${r.reason}`, { path: against, size: r.size ?? '-', ledgerSize: r.ledgerSize }), r);
+        return 1;
+      }
       const result = await client.invoke('ledger.verify', {});
       if (result.ok) {
         print(t('ledger.verify_ok', { size: result.size, checkpoints: result.checkpoints, root: result.root }), result);
         return 0;
       }
-      print(t('ledger.verify_failed', { seq: result.firstBadSeq, reason: t(`ledger.reason.${result.reason}`, { defaultValue: result.reason }) }), result);
+      const reason = t(`ledger.reason.${result.reason}`, { defaultValue: t(`ledger.trust_reason.${result.reason}`, { defaultValue: result.reason }) });
+      print(t('ledger.verify_failed', { seq: result.firstBadSeq, reason }), result);
       return 1;
+    },
+  },
+  {
+    words: ['ledger', 'consistency'],
+    synopsis: 'OLD NEW',
+    positionals: ['OLD', 'NEW'],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, positionals, print }) {
+      const [oldSize, newSize] = positionals.map((p) => (/^[0-9]+$/.test(p) ? Number(p) : Number.NaN));
+      if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || (oldSize as number) < 1 || (newSize as number) < 1) {
+        throw new StationError('input', 'ledger.range_invalid', { oldSize: positionals[0] ?? '', newSize: positionals[1] ?? '' });
+      }
+      const r = await client.invoke('ledger.consistency', { oldSize: oldSize as number, newSize: newSize as number });
+      // The body of a C2SP tlog-witness add-checkpoint request: "old N", the proof lines in
+      // base64, then (when NEW was signed) a blank line and the signed checkpoint.
+      const lines = [`old ${r.oldSize}`, ...r.proof];
+      if (r.newCheckpoint) lines.push('', r.newCheckpoint.trimEnd());
+      print(lines.join('\n'), r);
     },
   },
   {

@@ -259,7 +259,7 @@ function VerifyBanner({ verify, onOpen, onClose }: { verify: Verify; onOpen: (se
           title={t('ui:ledger.verifyFailed')}
           description={t('ui:ledger.verifyFailedDetail', {
             seq: r.firstBadSeq,
-            reason: t(`ui:ledger.verifyReasons.${r.reason}`, { defaultValue: r.reason }),
+            reason: t(`ui:ledger.verifyReasons.${r.reason}`, { defaultValue: t(`ui:ledgerTrust.verifyReasons.${r.reason}`, { defaultValue: r.reason }) }),
           })}
           action={
             r.firstBadSeq <= r.size ? (

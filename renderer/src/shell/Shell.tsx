@@ -7,6 +7,7 @@ import { errorText } from '../i18n.ts';
 import { roleColor, sortRoles } from '../roles.ts';
 import { landingScreen, screensFor } from './screens.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { LedgerAlarmBanner } from './LedgerAlarmBanner.tsx';
 
 export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
   const { t } = useTranslation();
@@ -81,6 +82,7 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
           />
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, overflow: 'auto', background: token.colorBgLayout }}>
+          <LedgerAlarmBanner status={props.status} />
           {current?.render({ user: props.user, status: props.status, onUserChange: props.onUserChange, navigate, focus })}
         </Layout.Content>
       </Layout>

@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+import { Alert, Flex } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { invoke, type StationStatus } from '../api.ts';
+
+const REFRESH_MS = 60_000;
+
+/**
+ * The ledger alarm (a database behind or beside what the station signed) and the clock anomaly,
+ * shown to every signed-in user on every screen (electron/core/ledger/README.md). Re-read each
+ * minute, since another process on the station (a `station watch`) may raise either.
+ */
+export function LedgerAlarmBanner({ status }: { status: StationStatus }) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState(status);
+  useEffect(() => setCurrent(status), [status]);
+  useEffect(() => {
+    let live = true;
+    const refresh = () =>
+      void invoke('station.status', {})
+        .then((s) => live && setCurrent(s))
+        .catch(() => undefined);
+    const timer = setInterval(refresh, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, []);
+  const a = current.ledgerAlarm;
+  const c = current.clockAnomaly;
+  if (!a && !c) return null;
+  return (
+    <Flex vertical gap={8} style={{ marginBottom: 16 }} data-testid="ledger-alarm-banner">
+      {a ? (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="ledger-alarm"
+          message={t(`ui:ledgerTrust.alarm.${a.kind}`, { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' })}
+        />
+      ) : null}
+      {c ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="clock-anomaly"
+          message={t('ui:ledgerTrust.clockAnomaly', { systemTime: c.systemTime, ledgerTime: c.ledgerTime, minutes: Math.round(c.behindMs / 60_000) })}
+        />
+      ) : null}
+    </Flex>
+  );
+}
