@@ -744,7 +744,8 @@ export function verifyLedger(
     const again = new MerkleAccumulator();
     for (const c of claims) {
       // The station signed (or wrote) a tree this large: the database was put back behind it.
-      if (c.size > total) return fail(total + 1, 'rolled_back');
+      // Entries after the newest checkpoint that still holds are the ones in doubt.
+      if (c.size > total) return fail(lastGoodSize + 1, 'rolled_back');
       while (again.size < c.size) again.append(leaves.subarray(again.size * 32, again.size * 32 + 32));
       if (again.root().toString('hex') !== c.root) {
         const below = checkpoints.filter((cp) => cp.size < c.size).pop();
