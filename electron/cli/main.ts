@@ -97,7 +97,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const username = (args.values.user as string | undefined) ?? env.STATION_USER;
       if (!username) throw new StationError('input', 'cli.user_required', {});
       const password = await secret('STATION_PASSWORD', 'prompt.password');
-      await client.invoke('auth.login', { username, password });
+      const { user } = await client.invoke('auth.login', { username, password });
+      // The server refuses every other command anyway; saying what to run is kinder than a bare refusal.
+      if (user.mustChangePassword && command.words.join(' ') !== 'password') throw new StationError('denied', 'cli.password_change_first', { username: user.username });
     }
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (e) {
