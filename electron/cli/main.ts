@@ -15,6 +15,9 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
+/** What an account whose password an administrator chose may run (`user passwd` only for oneself). */
+const PASSWORD_COMMANDS = new Set(['password', 'user passwd']);
+
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: SerializedError): number {
@@ -99,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const password = await secret('STATION_PASSWORD', 'prompt.password');
       const { user } = await client.invoke('auth.login', { username, password });
       // The server refuses every other command anyway; saying what to run is kinder than a bare refusal.
-      if (user.mustChangePassword && command.words.join(' ') !== 'password') throw new StationError('denied', 'cli.password_change_first', { username: user.username });
+      if (user.mustChangePassword && !PASSWORD_COMMANDS.has(command.words.join(' '))) throw new StationError('denied', 'cli.password_change_first', { username: user.username });
     }
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (e) {

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
-import { createTestStation, firstPassword, type TestStation } from '../support/testStation.ts';
+import { ADMIN_PASSWORD, PASSPHRASE as PASSPHRASE_TS, createTestStation, firstPassword, type TestStation } from '../support/testStation.ts';
+import { deriveKey, type KdfParams } from '../../electron/core/keys/kdf.ts';
+import { wrapKey } from '../../electron/core/vault/keyWrap.ts';
 import { handlers } from '../../electron/api/index.ts';
-import { REQUESTER_ROLES } from '../../renderer/src/roles.ts';
-import { ACCESS } from '../../renderer/src/cases/access.ts';
 
 const haveSqlite = hasCommand('sqlite3');
 const PASSPHRASE = 'evidence room passphrase';
@@ -151,14 +151,13 @@ describe('the auditor reads everything and changes nothing', () => {
   // Spot-checks are the auditor's one action, ledgered; verifying and signing a checkpoint change no record.
   const AUDITOR_MAY = new Set(['auth.logout', 'auth.changePassword', 'playback.open', 'playback.close', 'ledger.checkpoint', 'ledger.prove', 'vault.verify']);
 
-  it('defect 13: no mutating command admits the auditor except spot-checks, and the UI offers none', async () => {
+  it('defect 13: no mutating command admits the auditor except spot-checks', async () => {
     const open = Object.entries(handlers)
       .filter(([, h]) => h.mutates && h.access.kind === 'session' && (h.access.roles === 'any' || h.access.roles.includes('auditor')))
       .map(([name]) => name)
       .filter((name) => !AUDITOR_MAY.has(name));
     expect(open).toEqual([]);
-    expect(REQUESTER_ROLES).not.toContain('auditor');
-    expect(ACCESS.request).not.toContain('auditor');
+    // The renderer's side: renderer/src/roles.test.ts.
 
     const t = await createTestStation();
     stations.push(t);
@@ -222,4 +221,36 @@ describe('the station passphrase and its key header', () => {
     edit(kdf);
     expect(station(['vault', 'verify'], s.admin).code).toBe(0);
   }, 60_000);
+});
+
+describe('stations set up before these checks', () => {
+  it('defects 9 and 18 on an upgraded station: the first unlock baselines old users and re-wraps the master key, ledgered', async () => {
+    const t = await createTestStation();
+    stations.push(t);
+    // What the old code left: a user whose `user.added` carries no fingerprint, and a v1 wrap.
+    const oldHash = await hash('old-user-password', { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    t.station.write(() => {
+      t.station.db.prepare(`INSERT INTO users (username, display_name, password_hash, roles, created_at) VALUES ('old', 'old', ?, '["clerk"]', ?)`).run(oldHash, new Date().toISOString());
+      t.station.ledger.append({ actor: 'admin', action: 'user.added', subject: 'user:old', details: { displayName: 'old', roles: ['clerk'] } });
+      t.station.ledger.append({ actor: 'old', action: 'user.password_changed', subject: 'user:old' });
+    });
+    const row = t.station.db.prepare('SELECT kdf FROM station_keys').get() as { kdf: string };
+    const { binding: _b, ...v1 } = JSON.parse(row.kdf) as KdfParams;
+    const kek = await deriveKey(PASSPHRASE_TS, v1);
+    const v1Wrap = wrapKey(kek, t.station.requireUnlocked().masterKey, Buffer.from('evidence-station/master-key/v1'));
+    t.station.db.prepare('UPDATE station_keys SET kdf = ?, wrapped_master_key = ?').run(JSON.stringify(v1), v1Wrap);
+
+    await t.reopen();
+    const actions = (t.station.db.prepare("SELECT action, subject, details FROM ledger WHERE actor = 'system' ORDER BY seq").all() as { action: string; subject: string; details: string }[]).map((r) => [r.action, r.subject]);
+    expect(actions).toContainEqual(['user.baseline', 'user:old']);
+    expect(actions).toContainEqual(['station.key_wrap_upgraded', 'station']);
+    expect(actions.filter(([a]) => a === 'user.baseline')).toHaveLength(1); // only the user without a fingerprint
+    expect((JSON.parse((t.station.db.prepare('SELECT kdf FROM station_keys').get() as { kdf: string }).kdf) as KdfParams).binding).toBe('params-v2');
+    await t.reopen(); // the re-made wrap opens, and nothing is baselined twice
+    expect(t.station.db.prepare("SELECT COUNT(*) AS n FROM ledger WHERE action IN ('user.baseline', 'station.key_wrap_upgraded')").get()).toEqual({ n: 2 });
+    await expect(t.login('old', 'old-user-password')).resolves.toBeTruthy();
+    // From the baseline on, a swapped hash is refused.
+    expect(sqlite(join(t.dir, 'station.db'), `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'admin') WHERE username = 'old'`).code).toBe(0);
+    await expect(t.login('old', ADMIN_PASSWORD)).rejects.toMatchObject({ code: 'auth.authority_mismatch' });
+  });
 });
