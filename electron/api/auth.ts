@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StationError } from '../core/errors.ts';
 import { anyone, command, signedIn } from './command.ts';
 
 export const authHandlers = {
@@ -35,8 +36,10 @@ export const authHandlers = {
     mutates: true,
     run: async ({ station, actor }, { oldPassword, newPassword }) => {
       await station.users.authenticate(actor.username, oldPassword, 'confirm');
+      // Keeping the password an administrator chose would keep the administrator able to act as this user.
+      if (newPassword.normalize('NFC') === oldPassword.normalize('NFC')) throw new StationError('input', 'auth.password_unchanged', {});
       await station.users.setPassword(actor.username, actor.username, newPassword, 'changed');
-      return { ok: true };
+      return { ok: true, user: station.users.get(actor.username) };
     },
   }),
 };

@@ -117,7 +117,7 @@ export const caseHandlers = {
   /** A view/copy/burn request over every recording linked to the case now (extensions: retention.requestExtension with caseId). */
   'case.request': command({
     input: z.object({ id: caseId, kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']), purpose: z.string().trim().min(2).max(1000) }).strict(),
-    access: roles('clerk', 'custodian', 'approver', 'auditor'),
+    access: roles('clerk', 'custodian', 'approver'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).cases.createRequest(actor, input.id, input),
   }),

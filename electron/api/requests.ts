@@ -8,7 +8,8 @@ import { anyone, command, roles } from './command.ts';
 const id = z.string().trim().min(1).max(100);
 const password = z.string().min(1).max(1024);
 const isoTime = z.iso.datetime({ offset: true });
-const requesters = roles('clerk', 'custodian', 'approver', 'auditor');
+// Not the auditor: they read everything and change nothing (spot-checks, which are ledgered, stay).
+const requesters = roles('clerk', 'custodian', 'approver');
 
 export const requestHandlers = {
   'request.create': command({

@@ -7,6 +7,9 @@ import type { User } from '../core/access/users.ts';
 import type { Command, CommandContext, Session } from './command.ts';
 import { channels, handlers, type Channel, type Input, type Output } from './index.ts';
 
+/** What a user whose password an administrator chose may still do: set their own, or leave. */
+const FIRST_LOGIN_CHANNELS = new Set(['auth.changePassword', 'auth.logout', 'auth.whoami']);
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
 type Listener = (event: string, payload: unknown) => void;
@@ -183,14 +186,22 @@ export class ApiServer {
     }
     let user: User;
     try {
-      user = this.station.users.get(session.user.username);
-    } catch {
+      // Not the row alone: what the ledger backs (roles, disabled, password), so a sqlite3 edit
+      // that makes a clerk an approver is refused here and alarmed, not obeyed.
+      user = this.station.users.backed(session.user.username, 'command');
+    } catch (e) {
       client.replaceSession(null);
+      if (isStationError(e) && e.kind === 'denied') throw e;
       throw new StationError('denied', 'auth.required', {});
     }
     if (user.disabled) {
       client.replaceSession(null);
       throw new StationError('denied', 'auth.disabled', {});
+    }
+    if (user.mustChangePassword && !FIRST_LOGIN_CHANNELS.has(channel)) {
+      // The password was chosen by an administrator: until the user replaces it, whoever knows it
+      // (the admin) could act as them.
+      throw new StationError('denied', 'auth.password_change_required', {});
     }
     if (allowed !== 'any' && !user.roles.some((r) => allowed.includes(r))) {
       // Attempts beyond one's role are what an auditor most wants to see.

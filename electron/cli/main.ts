@@ -16,6 +16,9 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
+/** What an account whose password an administrator chose may run (`user passwd` only for oneself). */
+const PASSWORD_COMMANDS = new Set(['password', 'user passwd']);
+
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: SerializedError): number {
@@ -98,7 +101,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const username = (args.values.user as string | undefined) ?? env.STATION_USER;
       if (!username) throw new StationError('input', 'cli.user_required', {});
       const password = await secret('STATION_PASSWORD', 'prompt.password');
-      await client.invoke('auth.login', { username, password });
+      const { user } = await client.invoke('auth.login', { username, password });
+      // The server refuses every other command anyway; saying what to run is kinder than a bare refusal.
+      if (user.mustChangePassword && !PASSWORD_COMMANDS.has(command.words.join(' '))) throw new StationError('denied', 'cli.password_change_first', { username: user.username });
     }
     const code = (await command.run(ctx)) ?? EXIT.ok;
     // Every user sees a ledger alarm or a clock anomaly, whatever they ran (ledger/README.md).

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from './station.ts';
 import { verifyCheckpoint } from './ledger/checkpoint.ts';
@@ -20,17 +19,19 @@ describe('station setup and unlock', () => {
     expect(verifyLedger(t.station.db, publicKey, t.station.origin).ok).toBe(true);
   });
 
-  it('a wrong passphrase is refused with a clear error and writes nothing', async () => {
+  it('a wrong passphrase is refused with a clear error, changes nothing and is itself recorded', async () => {
     t = await createTestStation();
     const size = t.station.ledger.size;
+    const keysBefore = t.station.db.prepare('SELECT * FROM station_keys').get();
     t.station.close();
-    const before = readFileSync(t.station.paths.database);
     const reopened = Station.open({ dataDir: t.dir });
     await expect(reopened.unlock('not the passphrase')).rejects.toMatchObject({ code: 'station.wrong_passphrase', kind: 'denied' });
     expect(reopened.unlocked).toBe(false);
-    expect(reopened.ledger.size).toBe(size);
+    // The one write is the ledger entry of the failure (issue 10, defect 17): anonymous, counted.
+    expect(reopened.ledger.size).toBe(size + 1);
+    expect(reopened.ledger.entry(size + 1)).toMatchObject({ actor: 'anonymous', action: 'station.unlock_failed', details: { failures: 1, delaySeconds: 0 } });
+    expect(reopened.db.prepare('SELECT * FROM station_keys').get()).toEqual(keysBefore);
     reopened.close();
-    expect(readFileSync(t.station.paths.database).equals(before)).toBe(true);
     t.station = Station.open({ dataDir: t.dir });
   });
 

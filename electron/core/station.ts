@@ -8,7 +8,9 @@ import { stationPaths, type StationPaths } from './paths.ts';
 import { assertTimeZone, Settings } from './settings.ts';
 import { Ledger, type LedgerAlarm } from './ledger/ledger.ts';
 import { verifierKey } from './ledger/checkpoint.ts';
-import { generateKeys, publicKeyOf, storeKeys, unlockKeys, type UnlockedKeys } from './keys/keyring.ts';
+import { generateKeys, publicKeyOf, storeKeys, type UnlockedKeys } from './keys/keyring.ts';
+import { unlockWithGuard } from './keys/unlockGuard.ts';
+import { passwordFingerprint } from './access/authority.ts';
 import { MIN_PASSPHRASE_LENGTH, newKdfParams, type KdfParams } from './keys/kdf.ts';
 import { Users } from './access/users.ts';
 import type { Role } from './access/roles.ts';
@@ -187,7 +189,7 @@ export class Station {
             version: STATION_VERSION,
           },
         });
-        this.ledger.append({ actor: 'system', action: 'user.added', subject: `user:${input.admin.username}`, details: { displayName: input.admin.displayName, roles: ['admin'] } });
+        this.ledger.append({ actor: 'system', action: 'user.added', subject: `user:${input.admin.username}`, details: { displayName: input.admin.displayName, roles: ['admin'], passwordFingerprint: passwordFingerprint(adminHash) } });
         this.ledger.checkpoint();
       });
       this.ledger.guardOnUnlock(keys.unlocked.masterKey, keys.unlocked.publicKey, (fn) => this.write(fn));
@@ -202,11 +204,12 @@ export class Station {
   }
 
   async unlock(passphrase: string): Promise<void> {
-    const keys = await unlockKeys(this.db, passphrase);
+    const keys = await unlockWithGuard({ db: this.db, ledger: this.ledger, clock: this.clock, write: (fn) => this.write(fn) }, passphrase);
     this.keys = keys;
     this.ledger.setSigner({ key: keys.signingKey, keyName: this.origin, origin: this.origin });
     // The head record outside station.db, the alarm, and checkpoints for what was appended while locked.
     this.ledger.guardOnUnlock(keys.masterKey, keys.publicKey, (fn) => this.write(fn));
+    this.users.recordBaselines('unlock');
     if (this.acquireOwnerLock()) await this.vault.sweep();
     // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
     await discsOf(this).recover();

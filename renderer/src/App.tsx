@@ -9,6 +9,7 @@ import { SetupWizard } from './screens/SetupWizard.tsx';
 import { UnlockScreen } from './screens/UnlockScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
 import { Shell } from './shell/Shell.tsx';
+import { FirstPasswordScreen } from './account/ChangePassword.tsx';
 
 type Phase =
   | { kind: 'loading' }
@@ -16,7 +17,13 @@ type Phase =
   | { kind: 'setup' }
   | { kind: 'unlock'; status: StationStatus }
   | { kind: 'login'; status: StationStatus; notice: string | null }
+  | { kind: 'password'; status: StationStatus; user: User }
   | { kind: 'shell'; status: StationStatus; user: User };
+
+/** An account whose password an administrator chose sets its own before anything else. */
+function signedIn(status: StationStatus, user: User): Phase {
+  return user.mustChangePassword ? { kind: 'password', status, user } : { kind: 'shell', status, user };
+}
 
 const NO_SESSION = new Set(['auth.required', 'auth.session_expired']);
 
@@ -32,7 +39,7 @@ function Flow() {
       if (!status.unlocked) return setPhase({ kind: 'unlock', status });
       try {
         const { user } = await invoke('auth.whoami', {});
-        setPhase({ kind: 'shell', status, user });
+        setPhase(signedIn(status, user));
       } catch (e) {
         if (!NO_SESSION.has(toUiError(e).code)) throw e;
         setPhase({ kind: 'login', status, notice: null });
@@ -49,7 +56,7 @@ function Flow() {
   // Idle timeout, an admin disabling this user, …: back to the login screen with the reason.
   useEffect(() => {
     const toLogin = (code: string) =>
-      setPhase((p) => (p.kind === 'shell' ? { kind: 'login', status: p.status, notice: errorText(t, new StationUiError({ code, kind: 'denied', params: {} })) } : p));
+      setPhase((p) => (p.kind === 'shell' || p.kind === 'password' ? { kind: 'login', status: p.status, notice: errorText(t, new StationUiError({ code, kind: 'denied', params: {} })) } : p));
     onSessionLost(toLogin);
     const off = onEvent('session.ended', () => toLogin('auth.session_expired'));
     return () => {
@@ -85,7 +92,16 @@ function Flow() {
     case 'unlock':
       return <UnlockScreen status={phase.status} onUnlocked={() => void refresh()} />;
     case 'login':
-      return <LoginScreen status={phase.status} notice={phase.notice} onLogin={(user) => setPhase({ kind: 'shell', status: phase.status, user })} />;
+      return <LoginScreen status={phase.status} notice={phase.notice} onLogin={(user) => setPhase(signedIn(phase.status, user))} />;
+    case 'password':
+      return (
+        <FirstPasswordScreen
+          status={phase.status}
+          user={phase.user}
+          onDone={(user) => setPhase(signedIn(phase.status, user))}
+          onLoggedOut={() => setPhase({ kind: 'login', status: phase.status, notice: null })}
+        />
+      );
     case 'shell':
       return (
         <Shell

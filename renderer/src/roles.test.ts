@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROLES, SETTINGS_EDIT_ROLES, conflictingRoles, hasRoleConflict } from './roles.ts';
+import { ALL_ROLES, REQUESTER_ROLES, SETTINGS_EDIT_ROLES, conflictingRoles, hasRoleConflict } from './roles.ts';
+import { ACCESS } from './cases/access.ts';
 import { screensFor } from './shell/screens.tsx';
 
 describe('roles', () => {
@@ -29,5 +30,11 @@ describe('roles', () => {
     expect(screensFor(['auditor']).map((s) => s.key)).toContain('settings');
     for (const role of ['custodian', 'approver', 'clerk'] as const) expect(screensFor([role]).map((s) => s.key)).not.toContain('settings');
     expect(SETTINGS_EDIT_ROLES).toEqual(['admin']);
+  });
+
+  it('defect 13: offers the auditor no request, withdrawal or extension (read-only; spot-checks stay)', () => {
+    expect(REQUESTER_ROLES).not.toContain('auditor');
+    expect(ACCESS.request).not.toContain('auditor');
+    expect([...REQUESTER_ROLES].sort()).toEqual(['approver', 'clerk', 'custodian']);
   });
 });

@@ -47,3 +47,9 @@ export const CHECKPOINT_ROLES: readonly Role[] = ['admin', 'auditor', 'custodian
 
 /** ingest.setSettings, retention.setCategory and calendar.edit in electron/api: the Settings screen's changes. */
 export const SETTINGS_EDIT_ROLES: readonly Role[] = ['admin'];
+
+/**
+ * request.create / withdraw, case.request, retention.requestExtension / applyExtension in
+ * electron/api. Not the auditor: they read everything and change nothing (spot-checks stay).
+ */
+export const REQUESTER_ROLES: readonly Role[] = ['clerk', 'custodian', 'approver'];

@@ -17,7 +17,7 @@ import { ingestFixtures } from '../support/caseFixtures.ts';
 import { openAgencyWindow, screenshot, type StationPage } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
-import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, switchLanguage, type Ctx, type Scenario } from './steps.ts';
+import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
 /** Real time, shifted: timestamps keep moving (sessions, ordering) while the date is the one the story needs. */
 export class ShiftedClock implements Clock {
@@ -167,9 +167,9 @@ export const casesScenarios: Scenario[] = [
       provideDiscPorts(server(), createDiscPorts());
       await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN });
       const admin = await apiOn(ADMIN);
-      await admin.invoke('user.add', { ...CLERK, roles: ['clerk'] });
-      await admin.invoke('user.add', { ...CUSTODIAN, roles: ['custodian'] });
-      await admin.invoke('user.add', { ...APPROVER, roles: ['approver'] });
+      await addReadyUser(server(), admin, CLERK, ['clerk']);
+      await addReadyUser(server(), admin, CUSTODIAN, ['custodian']);
+      await addReadyUser(server(), admin, APPROVER, ['approver']);
       const custodianApi = await apiOn(CUSTODIAN);
       for (const o of OFFICERS) await custodianApi.invoke('officer.add', o);
       const ids = await ingestFixtures(custodianApi, [

@@ -13,7 +13,7 @@ import type { ApiClient } from '../../electron/api/server.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { fakeDevices, openStationPage, screenshot, screenshotDir } from './harness.ts';
 import { tx } from './locale.ts';
-import { ADMIN, AUDITOR, CUSTODIAN, PASSPHRASE, USER_DATA, assertClean, assertNoRawKeys, buttonName, dialog, pickSelectOption, type Ctx, type Scenario } from './steps.ts';
+import { ADMIN, AUDITOR, CUSTODIAN, PASSPHRASE, USER_DATA, assertClean, assertNoRawKeys, buttonName, dialog, pickSelectOption, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
 export const OFFICER = { badge: '010203', name: '张伟' };
 export const SERIAL = '7654321';
@@ -81,8 +81,8 @@ export const dockScenarios: Scenario[] = [
       const anon = ctx.server.connect();
       await anon.invoke('station.unlock', { passphrase: PASSPHRASE });
       const admin = await apiAs(ctx, ADMIN);
-      await admin.invoke('user.add', { ...CUSTODIAN, roles: ['custodian'] });
-      await admin.invoke('user.add', { ...AUDITOR, roles: ['auditor'] });
+      await addReadyUser(ctx.server, admin, CUSTODIAN, ['custodian']);
+      await addReadyUser(ctx.server, admin, AUDITOR, ['auditor']);
       const custodianApi = await apiAs(ctx, CUSTODIAN);
       await custodianApi.invoke('officer.add', { badge: OFFICER.badge, name: OFFICER.name });
 

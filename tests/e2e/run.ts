@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStationApi } from '../../electron/api/server.ts';
 import { CHROMIUM, buildRenderer, launchChromium, openStationPage, rendererDir, screenshot, screenshotDir, serveMedia, serveStatic } from './harness.ts';
 import { tx } from './locale.ts';
-import { ADMIN, AGENCY, APPROVER, CLERK, PASSPHRASE, assertClean, assertNoChinese, assertNoRawKeys, buttonName, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
+import { ADMIN, AGENCY, APPROVER, CLERK, PASSPHRASE, assertClean, assertNoChinese, assertNoRawKeys, buttonName, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario, firstPassword, setOwnPassword } from './steps.ts';
 import { dockScenarios } from './dockScenarios.ts';
 import { accessScenarios } from './accessScenarios.ts';
 import { casesScenarios } from './casesScenarios.ts';
@@ -127,8 +127,8 @@ const scenarios: Scenario[] = [
         await page.getByTestId('add-user-username').fill(u.username);
         await page.getByTestId('add-user-display-name').fill(u.displayName);
         await page.getByTestId(`role-${role}`).check();
-        await page.getByTestId('add-user-password').fill(u.password);
-        await page.getByTestId('add-user-password-confirm').fill(u.password);
+        await page.getByTestId('add-user-password').fill(firstPassword(u.password));
+        await page.getByTestId('add-user-password-confirm').fill(firstPassword(u.password));
         await d.getByRole('button', { name: buttonName('zh-CN', 'ui:users.addSubmit') }).click();
         await page.getByTestId(`user-row-${u.username}`).waitFor();
         await d.waitFor({ state: 'hidden' });
@@ -147,6 +147,8 @@ const scenarios: Scenario[] = [
 
       await addUser(CLERK, 'clerk');
       await addUser(APPROVER, 'approver');
+      // The approver's first login is not this story's: done over the api (the clerk's, below, is through the screen).
+      await setOwnPassword(ctx.server, APPROVER);
 
       // The station's own refusal, through the same bridge the form uses.
       const refused = (await page.evaluate(() =>
@@ -344,9 +346,18 @@ const scenarios: Scenario[] = [
       await assertNoChinese(page, 'login');
       await screenshot(page, 'en-login');
 
-      // A clerk sees the ledger but not the user list (and starts on the Recordings screen).
-      await page.getByTestId('login-password').fill(CLERK.password);
+      // The clerk's first login: the password the admin chose opens only the "set your own" screen.
+      await page.getByTestId('login-password').fill(firstPassword(CLERK.password));
       await page.getByTestId('login-submit').click();
+      await page.getByTestId('first-password-screen').waitFor();
+      assert.equal(await page.getByTestId('nav-ledger').count(), 0);
+      await assertNoChinese(page, 'first password');
+      await assertNoRawKeys(page, 'first password');
+      await page.getByTestId('account-current-password').fill(firstPassword(CLERK.password));
+      await page.getByTestId('account-new-password').fill(CLERK.password);
+      await page.getByTestId('account-confirm-password').fill(CLERK.password);
+      await page.getByTestId('account-submit').click();
+      // A clerk sees the ledger but not the user list (and starts on the Recordings screen).
       await page.getByTestId('recordings-screen').waitFor();
       await page.getByTestId('nav-ledger').click();
       await page.getByTestId('ledger-screen').waitFor();

@@ -13,7 +13,7 @@ import { openAgencyWindow, repoRoot, screenshot, type StationPage } from './harn
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
-import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, buttonName, switchLanguage, type Ctx, type Scenario } from './steps.ts';
+import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, buttonName, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
 const AGENCY = { code: 'SY-MZ-0001', name: '示例县民族宗教事务局' };
 const PASSPHRASE = 'Settings-Room-North-2026!';
@@ -80,8 +80,8 @@ export const settingsScenarios: Scenario[] = [
       world.server = openStationApi({ dataDir: dir });
       await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN });
       const adminApi = await apiOn(ADMIN);
-      await adminApi.invoke('user.add', { ...AUDITOR, roles: ['auditor'] });
-      await adminApi.invoke('user.add', { ...CUSTODIAN, roles: ['custodian'] });
+      await addReadyUser(server(), adminApi, AUDITOR, ['auditor']);
+      await addReadyUser(server(), adminApi, CUSTODIAN, ['custodian']);
 
       world.admin = await openPage(ctx);
       const page = world.admin.page;

@@ -2,7 +2,8 @@
 // scenario uses (language switching, translated button names, assertions on visible text).
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { ApiServer } from '../../electron/api/server.ts';
+import type { ApiClient, ApiServer } from '../../electron/api/server.ts';
+import type { Role } from '../../electron/api/index.ts';
 import type { DockHandle } from '../../electron/api/dock.ts';
 import { CJK, visibleText, type StationPage, type fakeDevices } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
@@ -80,4 +81,23 @@ export function buttonName(lang: Lang, key: string): RegExp {
 
 export function dialog(page: Page, testId: string) {
   return page.locator('.ant-modal').filter({ has: page.getByTestId(testId) });
+}
+
+/** The password an administrator gives a new account; its user replaces it at first login (issue 10, defect 11). */
+export function firstPassword(password: string): string {
+  return `${password}-from-admin`;
+}
+
+/** The user's first login over the api: they replace the admin's password with their own (`u.password`). */
+export async function setOwnPassword(server: ApiServer, u: { username: string; password: string }): Promise<void> {
+  const client = server.connect();
+  await client.invoke('auth.login', { username: u.username, password: firstPassword(u.password) });
+  await client.invoke('auth.changePassword', { oldPassword: firstPassword(u.password), newPassword: u.password });
+  await client.invoke('auth.logout', {});
+}
+
+/** An account added by the admin and already past its first login, for scenarios about something else. */
+export async function addReadyUser(server: ApiServer, admin: ApiClient, u: { username: string; displayName: string; password: string }, roles: Role[]): Promise<void> {
+  await admin.invoke('user.add', { ...u, password: firstPassword(u.password), roles });
+  await setOwnPassword(server, u);
 }

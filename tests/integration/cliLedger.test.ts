@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasCommand, sqlite, station } from '../support/cli.ts';
+import { addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
 import { verifyCheckpoint, parseVerifierKey } from '../../electron/core/ledger/checkpoint.ts';
 import { verifyProofBundle } from '../../electron/core/ledger/proofBundle.ts';
 
@@ -15,7 +15,7 @@ function freshStation(): void {
   const init = station(['init', '--agency-code', 'ZY01', '--agency-name', '中阳县市场监督管理局', '--admin', 'admin', '--admin-name', '张三'], env());
   expect(init.code, init.stderr).toBe(0);
   for (const [name, role] of [['li', 'clerk'], ['wang', 'approver'], ['zhao', 'auditor']] as const) {
-    const r = station(['user', 'add', name, '--role', role], { ...env(), STATION_NEW_PASSWORD: `${name}-password` });
+    const r = addCliUser(env(), name, role, `${name}-password`);
     expect(r.code, r.stderr).toBe(0);
   }
 }
@@ -64,8 +64,10 @@ describe('station CLI: foundation commands', () => {
     expect(station(['ledger', 'show'], { ...env(), STATION_USER: 'li', STATION_PASSWORD: 'li-password' }).code).toBe(1);
     expect(station(['user', 'enable', 'li'], env()).code).toBe(0);
     expect(station(['user', 'passwd', 'li'], { ...env(), STATION_NEW_PASSWORD: 'new-li-password' }).code).toBe(0);
-    expect(station(['ledger', 'show'], { ...env(), STATION_USER: 'li', STATION_PASSWORD: 'new-li-password' }).code).toBe(0);
+    // The admin chose that password: li must replace it before anything else.
+    expect(station(['ledger', 'show'], { ...env(), STATION_USER: 'li', STATION_PASSWORD: 'new-li-password' }).code).toBe(1);
     expect(station(['user', 'passwd', 'li'], { ...env(), STATION_USER: 'li', STATION_PASSWORD: 'new-li-password', STATION_NEW_PASSWORD: 'li-password' }).code).toBe(0);
+    expect(station(['ledger', 'show'], { ...env(), STATION_USER: 'li', STATION_PASSWORD: 'li-password' }).code).toBe(0);
   });
 
   it('checkpoint and proof verify with nothing but the public key; modified ones do not', () => {

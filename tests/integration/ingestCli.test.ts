@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { station } from '../support/cli.ts';
+import { addCliUser, station } from '../support/cli.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 
 let dir: string;
@@ -15,7 +15,7 @@ describe('station CLI: dock and ingest commands', () => {
     dir = mkdtempSync(join(tmpdir(), 'station-cli-ingest-'));
     const admin = { ...env(), STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
     expect(station(['init', '--agency-code', 'SY01', '--agency-name', '山阴县民族宗教事务局', '--admin', 'admin'], admin).code).toBe(0);
-    expect(station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' }).code).toBe(0);
+    expect(addCliUser(admin, 'keeper', 'custodian', 'keeper-password').code).toBe(0);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

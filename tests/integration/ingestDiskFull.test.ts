@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { hasCommand, sqlite, station } from '../support/cli.ts';
+import { addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
 import { sha256 } from '../support/recorderFiles.ts';
 
 const cap = loopExfatCapability();
@@ -30,7 +30,7 @@ describe.skipIf(!ok)('vault disk full', () => {
     const admin = { ...env(), STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
     let r = station(['init', '--agency-code', 'PJ01', '--agency-name', '盘锦市自然资源局', '--admin', 'admin'], admin);
     expect(r.code, r.stderr).toBe(0);
-    r = station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' });
+    r = addCliUser(admin, 'keeper', 'custodian', 'keeper-password');
     expect(r.code, r.stderr).toBe(0);
   });
 

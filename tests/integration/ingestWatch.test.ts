@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { STATION_BIN, hasCommand, sqlite, station } from '../support/cli.ts';
+import { addCliUser, hasCommand, sqlite, station, STATION_BIN } from '../support/cli.ts';
 import { nameAt, randomMp4, sha256, shanghaiNow } from '../support/recorderFiles.ts';
 
 const cap = loopExfatCapability();
@@ -62,7 +62,7 @@ describe.skipIf(!cap.ok || !haveSqlite)('station watch: kill -9 mid-ingest, rest
       const r = station(args, admin);
       expect(r.code, r.stderr).toBe(0);
     }
-    const r = station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' });
+    const r = addCliUser(admin, 'keeper', 'custodian', 'keeper-password');
     expect(r.code, r.stderr).toBe(0);
     for (const args of [
       ['officers', 'add', '020304', '--name', '李四'],

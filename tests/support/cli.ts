@@ -24,3 +24,15 @@ export function sqlite(dbPath: string, sql: string): CliResult {
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
+
+/**
+ * Adds a user with the real CLI the way a station does it: the admin sets a first password, the
+ * user replaces it with `station password` (defect 11), ending with `password` known to them.
+ * `adminEnv` carries STATION_DATA, STATION_USER/STATION_PASSWORD of an admin (and any passphrase).
+ */
+export function addCliUser(adminEnv: Record<string, string | undefined>, username: string, roles: string, password: string): CliResult {
+  const initial = `${password}-from-admin`;
+  const added = station(['user', 'add', username, '--role', roles], { ...adminEnv, STATION_NEW_PASSWORD: initial });
+  if (added.code !== 0) return added;
+  return station(['password'], { ...adminEnv, STATION_USER: username, STATION_PASSWORD: initial, STATION_NEW_PASSWORD: password });
+}

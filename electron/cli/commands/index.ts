@@ -6,7 +6,8 @@ import { requestCommands } from './requests.ts';
 import { ingestCommands } from './ingest.ts';
 import { caseCommands } from './cases.ts';
 import { discCommands } from './discs.ts';
+import { accountCommands } from './account.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

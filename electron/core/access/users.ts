@@ -3,7 +3,8 @@ import { StationError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { assertRoleSet, isRole, type Role } from './roles.ts';
-import { checkPassword, dummyPasswordHash, hashPassword } from './passwords.ts';
+import { checkPassword, dummyPasswordHash, hashPassword, passwordHashProblem } from './passwords.ts';
+import { AuthorityIndex, compareAuthority, passwordFingerprint, type LedgeredAuthority } from './authority.ts';
 
 export type User = {
   id: number;
@@ -12,6 +13,8 @@ export type User = {
   roles: Role[];
   disabled: boolean;
   createdAt: string;
+  /** The password was chosen by an administrator: until the user sets their own, they may do nothing else. */
+  mustChangePassword: boolean;
 };
 
 export type Actor = { username: string; roles: Role[] };
@@ -40,7 +43,7 @@ export function backoffSeconds(failures: number): number {
 
 const USERNAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u;
 
-function toUser(row: UserRow): User {
+function toUser(row: UserRow, ledgered: LedgeredAuthority | null): User {
   return {
     id: row.id,
     username: row.username,
@@ -48,6 +51,8 @@ function toUser(row: UserRow): User {
     roles: (JSON.parse(row.roles) as string[]).filter(isRole),
     disabled: row.disabled === 1,
     createdAt: row.created_at,
+    // Unbacked rows are refused at use anyway; for display, no ledger means nothing was ever chosen by the user.
+    mustChangePassword: ledgered?.mustChangePassword ?? true,
   };
 }
 
@@ -56,12 +61,18 @@ export class Users {
   private readonly ledger: Ledger;
   private readonly clock: Clock;
   private readonly write: <T>(fn: () => T) => T;
+  private readonly authority: AuthorityIndex;
 
   constructor(deps: { db: WritableDB; ledger: Ledger; clock: Clock; write: <T>(fn: () => T) => T }) {
     this.db = deps.db;
     this.ledger = deps.ledger;
     this.clock = deps.clock;
     this.write = deps.write;
+    this.authority = new AuthorityIndex(deps.db);
+  }
+
+  private toUser(row: UserRow): User {
+    return toUser(row, this.authority.of(row.username));
   }
 
   private row(username: string): UserRow | undefined {
@@ -75,11 +86,71 @@ export class Users {
   }
 
   list(): User[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map((r) => this.toUser(r));
   }
 
   get(username: string): User {
-    return toUser(this.existing(username));
+    return this.toUser(this.existing(username));
+  }
+
+  /**
+   * The user as the ledger backs them, for a session about to act. A row whose roles, disabled
+   * flag or password hash the ledger does not back (an edit with sqlite3) is refused, and the
+   * refusal is ledgered as an alarm for the auditor.
+   */
+  backed(username: string, at: 'login' | 'command'): User {
+    const row = this.existing(username);
+    this.assertBacked(row, at);
+    return this.toUser(row);
+  }
+
+  private assertBacked(row: UserRow, at: 'login' | 'command'): void {
+    const problem = passwordHashProblem(row.password_hash);
+    if (problem) {
+      this.alarm(row.username, { field: 'password_hash_floor', ...problem, at });
+      throw new StationError('denied', 'auth.password_hash_weak', { username: row.username });
+    }
+    const ledgered = this.authority.of(row.username);
+    const roles = (JSON.parse(row.roles) as string[]).filter((r) => typeof r === 'string');
+    const mismatch = compareAuthority({ roles, disabled: row.disabled !== 0, passwordHash: row.password_hash }, ledgered);
+    if (mismatch) {
+      this.alarm(row.username, { ...mismatch, at });
+      throw new StationError('denied', 'auth.authority_mismatch', { username: row.username, field: mismatch.field });
+    }
+  }
+
+  private alarm(username: string, details: Record<string, unknown>): void {
+    this.write(() => this.ledger.append({ actor: 'system', action: 'user.authority_mismatch', subject: `user:${username}`, details }));
+  }
+
+  /**
+   * Stations set up before password fingerprints were ledgered have users whose ledger entries
+   * carry none. The first unlock (or login) after the upgrade records each such user's current hash
+   * once, as `user.baseline` by 'system': from then on a changed hash is refused. What was planted
+   * before that moment cannot be told apart, and the entry says when the baseline was taken.
+   */
+  recordBaselines(trigger: 'unlock' | 'login', only?: string): number {
+    const pending = (): UserRow[] =>
+      (this.db.prepare('SELECT * FROM users ORDER BY id').all() as UserRow[]).filter((row) => {
+        if (only && row.username.toLowerCase() !== only.toLowerCase()) return false;
+        const ledgered = this.authority.of(row.username);
+        // A weak hash is refused at use and never baselined.
+        return ledgered !== null && ledgered.passwordFingerprint === null && !passwordHashProblem(row.password_hash);
+      });
+    if (pending().length === 0) return 0; // the usual case: no write transaction at all
+    return this.write(() => {
+      let n = 0;
+      for (const row of pending()) {
+        this.ledger.append({
+          actor: 'system',
+          action: 'user.baseline',
+          subject: `user:${row.username}`,
+          details: { passwordFingerprint: passwordFingerprint(row.password_hash), trigger },
+        });
+        n++;
+      }
+      return n;
+    });
   }
 
   count(): number {
@@ -102,7 +173,7 @@ export class Users {
         actor,
         action: 'user.added',
         subject: `user:${input.username}`,
-        details: { displayName: input.displayName, roles },
+        details: { displayName: input.displayName, roles, passwordFingerprint: passwordFingerprint(passwordHash) },
       });
       return this.get(input.username);
     });
@@ -142,7 +213,12 @@ export class Users {
     this.write(() => {
       const row = this.existing(username);
       this.db.prepare('UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(passwordHash, row.id);
-      this.ledger.append({ actor, action: how === 'reset' ? 'user.password_reset' : 'user.password_changed', subject: `user:${row.username}` });
+      this.ledger.append({
+        actor,
+        action: how === 'reset' ? 'user.password_reset' : 'user.password_changed',
+        subject: `user:${row.username}`,
+        details: { passwordFingerprint: passwordFingerprint(passwordHash) },
+      });
     });
   }
 
@@ -164,6 +240,9 @@ export class Users {
       );
       throw new StationError('denied', 'auth.throttled', { seconds: retryAfterSeconds });
     }
+    if (this.authority.of(row.username)?.passwordFingerprint === null) this.recordBaselines('login', row.username);
+    // Before the hash is verified: a planted hash is not to be tried at all.
+    this.assertBacked(row, 'login');
     const ok = await checkPassword(row.password_hash, password);
     if (!ok) {
       const failures = row.failed_logins + 1;
@@ -189,7 +268,7 @@ export class Users {
     if (row.failed_logins > 0) {
       this.write(() => this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(row.id));
     }
-    return toUser(row);
+    return this.toUser(row);
   }
 
   /** The station must never lose its last active administrator: nobody could manage users then. */

@@ -142,7 +142,7 @@ export class DockService {
   setDuty(username: string | null): void {
     const previous = this.dutyUser;
     if (username !== null) {
-      const user = this.station.users.get(username);
+      const user = this.station.users.backed(username, 'command');
       if (user.disabled || !user.roles.includes('custodian')) throw new StationError('denied', 'ingest.not_custodian', { username });
     }
     this.dutyUser = username;

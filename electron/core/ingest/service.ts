@@ -272,7 +272,7 @@ export class IngestService {
   private assertCustodian(username: string): void {
     let user;
     try {
-      user = this.station.users.get(username);
+      user = this.station.users.backed(username, 'command');
     } catch {
       throw new StationError('denied', 'ingest.not_custodian', { username });
     }

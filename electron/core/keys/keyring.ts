@@ -2,12 +2,20 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { randomKey, unwrapKey, wrapKey } from '../vault/keyWrap.ts';
-import { deriveKey, type KdfParams } from './kdf.ts';
+import { deriveKey, KDF_BINDING, kdfBindingBytes, type KdfParams } from './kdf.ts';
 
 // Associated data ties each wrapped blob to its purpose, so a master-key blob cannot be passed
 // off as a signing-key blob or vice versa.
 const MASTER_AAD = Buffer.from('evidence-station/master-key/v1');
 const SIGNING_AAD = Buffer.from('evidence-station/signing-key/v1');
+
+/**
+ * v2 also binds the KDF parameters: an edited header (raised memory, another salt) then fails
+ * authentication instead of being silently obeyed. v1 wraps are upgraded at the next unlock.
+ */
+function masterAad(kdf: KdfParams): Buffer {
+  return kdf.binding === KDF_BINDING ? Buffer.concat([Buffer.from('evidence-station/master-key/v2\n'), kdfBindingBytes(kdf)]) : MASTER_AAD;
+}
 
 export type UnlockedKeys = { masterKey: Buffer; signingKey: KeyObject; publicKey: Buffer };
 
@@ -31,7 +39,8 @@ export type KeyMaterial = {
 };
 
 /** Derives and wraps fresh key material without touching the database (argon2 is async, transactions are not). */
-export async function generateKeys(passphrase: string, kdf: KdfParams): Promise<{ material: KeyMaterial; unlocked: UnlockedKeys }> {
+export async function generateKeys(passphrase: string, requested: KdfParams): Promise<{ material: KeyMaterial; unlocked: UnlockedKeys }> {
+  const kdf: KdfParams = { ...requested, binding: KDF_BINDING };
   const kek = await deriveKey(passphrase, kdf);
   const masterKey = randomKey();
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -39,7 +48,7 @@ export async function generateKeys(passphrase: string, kdf: KdfParams): Promise<
   const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
   const material: KeyMaterial = {
     kdf,
-    wrappedMasterKey: wrapKey(kek, masterKey, MASTER_AAD),
+    wrappedMasterKey: wrapKey(kek, masterKey, masterAad(kdf)),
     publicKey,
     wrappedSigningKey: wrapKey(masterKey, pkcs8, SIGNING_AAD),
   };
@@ -67,13 +76,21 @@ export function publicKeyOf(db: ReadableDB): Buffer {
   return keyRow(db).signing_public_key;
 }
 
-export async function unlockKeys(db: ReadableDB, passphrase: string): Promise<UnlockedKeys> {
+/** A v1 wrap re-made with the parameters bound; the caller stores it (and ledgers it) in a transaction. */
+export type Rewrap = { kdf: KdfParams; wrappedMasterKey: Buffer; previous: Buffer };
+
+export async function unlockKeys(db: ReadableDB, passphrase: string): Promise<UnlockedKeys & { rewrap: Rewrap | null }> {
   const row = keyRow(db);
   const kdf = JSON.parse(row.kdf) as KdfParams;
   const kek = await deriveKey(passphrase, kdf);
   let masterKey: Buffer;
+  let rewrap: Rewrap | null = null;
   try {
-    masterKey = unwrapKey(kek, row.wrapped_master_key, MASTER_AAD);
+    masterKey = unwrapKey(kek, row.wrapped_master_key, masterAad(kdf));
+    if (kdf.binding !== KDF_BINDING) {
+      const bound: KdfParams = { ...kdf, binding: KDF_BINDING };
+      rewrap = { kdf: bound, wrappedMasterKey: wrapKey(kek, masterKey, masterAad(bound)), previous: row.wrapped_master_key };
+    }
   } catch {
     throw new StationError('denied', 'station.wrong_passphrase', {});
   } finally {
@@ -83,5 +100,5 @@ export async function unlockKeys(db: ReadableDB, passphrase: string): Promise<Un
   if (!rawPublicKey(signingKey).equals(row.signing_public_key)) {
     throw new StationError('verify', 'station.key_mismatch', {});
   }
-  return { masterKey, signingKey, publicKey: row.signing_public_key };
+  return { masterKey, signingKey, publicKey: row.signing_public_key, rewrap };
 }

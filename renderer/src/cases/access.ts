@@ -2,6 +2,7 @@
 // electron/api/{cases,retention,reports,discs}.ts. The station checks again on every call; the UI
 // only avoids offering what would be refused.
 import type { Role, User } from '../api.ts';
+import { REQUESTER_ROLES } from '../roles.ts';
 
 const ALL: readonly Role[] = ['admin', 'auditor', 'custodian', 'approver', 'clerk'];
 
@@ -11,7 +12,7 @@ export const ACCESS = {
   /** case.create / update / link / unlink / close / archive */
   caseWrite: ['clerk', 'custodian'],
   /** case.request, retention.requestExtension / applyExtension */
-  request: ['clerk', 'custodian', 'approver', 'auditor'],
+  request: REQUESTER_ROLES,
   /** retention.hold */
   hold: ['custodian', 'clerk', 'approver'],
   /** retention.release (password re-entered) */

@@ -14,8 +14,9 @@ import { useRecordingPages, type RecordingFilters } from './useRecordingPages.ts
 import type { Recording } from './labels.tsx';
 import type { Officer, Recorder } from '../../../electron/api/index.ts';
 import './recordings.css';
+import { REQUESTER_ROLES } from '../roles.ts';
 
-const REQUESTERS = ['clerk', 'custodian', 'approver', 'auditor'];
+const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 
 /** Text typed into a filter applies after a short pause, not on every key. */

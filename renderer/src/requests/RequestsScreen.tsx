@@ -13,11 +13,12 @@ import { DecisionDialog } from './DecisionDialog.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
+import { REQUESTER_ROLES } from '../roles.ts';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
 type Dialog = { kind: 'approve' | 'deny'; request: AccessRequest } | { kind: 'export'; request: AccessRequest } | null;
 
-const REQUESTERS = ['clerk', 'custodian', 'approver', 'auditor'];
+const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 const SUPERVISORS = ['custodian', 'approver', 'auditor', 'admin'];
 const POLL_MS = 15_000;
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { App, Button, Divider, Flex, Layout, Menu, Tag, Tooltip, Typography, theme } from 'antd';
-import { LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
@@ -8,6 +8,7 @@ import { roleColor, sortRoles } from '../roles.ts';
 import { landingScreen, screensFor } from './screens.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { LedgerAlarmBanner } from './LedgerAlarmBanner.tsx';
+import { ChangePasswordDialog } from '../account/ChangePassword.tsx';
 
 export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
   const { t } = useTranslation();
@@ -17,6 +18,7 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
   const [screen, setScreen] = useState<string>(landingScreen(screens, props.user.roles)?.key ?? 'ledger');
   const [focus, setFocus] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
+  const [changing, setChanging] = useState(false);
   const current = screens.find((s) => s.key === screen) ?? screens[0];
   const navigate = (key: string, target?: string) => {
     setFocus(target ?? null);
@@ -66,6 +68,9 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
             ))}
           </Flex>
           <LanguageSwitch variant="borderless" />
+          <Button icon={<KeyOutlined />} onClick={() => setChanging(true)} data-testid="change-password">
+            {t('ui:account.changeButton')}
+          </Button>
           <Button icon={<LogoutOutlined />} onClick={() => void logout()} loading={leaving} data-testid="logout">
             {t('ui:shell.logout')}
           </Button>
@@ -86,6 +91,16 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
           {current?.render({ user: props.user, status: props.status, onUserChange: props.onUserChange, navigate, focus })}
         </Layout.Content>
       </Layout>
+      {changing ? (
+        <ChangePasswordDialog
+          onCancel={() => setChanging(false)}
+          onDone={(user) => {
+            setChanging(false);
+            void message.success(t('ui:account.changed'));
+            props.onUserChange(user);
+          }}
+        />
+      ) : null}
     </Layout>
   );
 }

@@ -76,7 +76,13 @@ export function UsersScreen({ user: me, onSelfChanged }: { user: User; onSelfCha
       title: t('ui:users.status'),
       dataIndex: 'disabled',
       width: 110,
-      render: (_: unknown, u) => <Badge status={u.disabled ? 'default' : 'success'} text={u.disabled ? t('ui:users.statusDisabled') : t('ui:users.statusActive')} />,
+      render: (_: unknown, u) => (
+        <Space size={4} wrap>
+          <Badge status={u.disabled ? 'default' : 'success'} text={u.disabled ? t('ui:users.statusDisabled') : t('ui:users.statusActive')} />
+          {/* The admin chose this password; the user can do nothing until they set their own. */}
+          {u.mustChangePassword && !u.disabled ? <Tag color="orange" data-testid={`must-set-password-${u.username}`}>{t('ui:account.mustSetTag')}</Tag> : null}
+        </Space>
+      ),
     },
     { key: 'createdAt', title: t('ui:users.createdAt'), dataIndex: 'createdAt', width: 180, render: (v: string) => formatTime(v) },
   ];
