@@ -16,7 +16,7 @@ import type { AccessRequest } from '../access/requests.ts';
 import { safePackageName } from '../evidencePackage/format.ts';
 import { MEDIA_PROFILES, MEDIA_IDS, type MediaId } from './profiles.ts';
 import { cleanVolumeLabel, planDiscs, usableBytes, volumeIdFor } from './plan.ts';
-import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, OpticalDrive, WrittenMedium } from './ports.ts';
+import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, MediumReader, OpticalDrive, WrittenMedium } from './ports.ts';
 import { JobStore, targetValue, type BurnDisc, type BurnJob, type BurnMedium, type Verification } from './jobStore.ts';
 import { createStagingDir, removeStagingDir, sweepStaging } from './staging.ts';
 import { stageDisc, type StagedDisc } from './stage.ts';
@@ -183,6 +183,22 @@ export class DiscService {
     const drives = this.ports?.drives;
     if (!drives) return { available: false, exercised: false, drives: [] };
     return { available: true, exercised: drives.exercised, drives: await drives.list() };
+  }
+
+  /**
+   * A disc image opened for checking (`station disc verify image.iso`), read in place by the
+   * platform's image reader. Any failure to read it is the image's, said as such.
+   */
+  async openImage(path: string): Promise<MediumReader> {
+    const target: BurnTarget = { kind: 'iso', path };
+    const writer = this.ports?.writers.find((w) => w.supports(target));
+    if (!writer) throw new StationError('state', 'package.image_reader_missing', { path });
+    try {
+      return await writer.openMedium({ writer: writer.id, target, volumeId: '', createdAt: '' });
+    } catch (e) {
+      const detail = isStationError(e) ? String(e.params.detail ?? e.code) : e instanceof Error ? e.message : String(e);
+      throw new StationError('verify', 'package.image_unreadable', { path, detail });
+    }
   }
 
   job(id: string): BurnJob {
