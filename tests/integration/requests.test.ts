@@ -68,17 +68,17 @@ describe('access requests and approvals', () => {
     const approved = await people.head.invoke('request.approve', { id: req.id, password: 'head-pass' });
     expect(approved.state).toBe('approved');
     const session = await people.clerk.invoke('playback.open', { recordingId: recordings[0]!, requestId: req.id });
-    const full = t.station.playback.serve(session.token, null);
+    const full = await t.station.playback.serve(session.token, null);
     expect(full.status).toBe(200);
     const whole = await collect(full.body);
     expect(whole.length).toBe(session.size);
-    const part = t.station.playback.serve(session.token, 'bytes=100-199');
+    const part = await t.station.playback.serve(session.token, 'bytes=100-199');
     expect(part.status).toBe(206);
     expect(part.headers['Content-Range']).toBe(`bytes 100-199/${session.size}`);
     expect((await collect(part.body)).equals(whole.subarray(100, 200))).toBe(true);
-    expect(t.station.playback.serve(session.token, `bytes=${session.size}-`).status).toBe(416);
+    expect((await t.station.playback.serve(session.token, `bytes=${session.size}-`)).status).toBe(416);
     await people.clerk.invoke('playback.close', { token: session.token, watchedSeconds: 3 });
-    expect(t.station.playback.serve(session.token, null).status).toBe(416);
+    expect(await t.station.playback.serve(session.token, null)).toMatchObject({ status: 403, body: null, error: { code: 'playback.session_closed' } });
     expect(ledger('view.started')).toEqual([expect.objectContaining({ actor: 'clerk1', details: expect.objectContaining({ requestId: req.id, approvers: ['head'], purpose: '查看现场情况' }) })]);
     expect(ledger('view.ended')).toHaveLength(1);
     // Another user cannot ride on the clerk's approval.
