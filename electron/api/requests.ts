@@ -93,6 +93,12 @@ export const requestHandlers = {
       return { ...session, url: mediaUrl(session.token) };
     },
   }),
+  'playback.status': command({
+    input: z.object({ token: z.string().min(8).max(200) }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor'),
+    mutates: false,
+    run: ({ station, actor }, input) => station.playback.status(actor, input.token),
+  }),
   'playback.close': command({
     input: z.object({ token: z.string().min(8).max(200), watchedSeconds: z.number().min(0).optional() }).strict(),
     access: roles('clerk', 'custodian', 'approver', 'auditor'),

@@ -54,8 +54,9 @@ describe('playback re-checks its grounds on every range', () => {
     expect(late).toMatchObject({ status: 403, code: 'playback.token_expired' });
     expect(late.text).toContain('播放链接已过期');
     expect(ledger(fx, 'view.revoked')).toEqual([expect.objectContaining({ actor: 'system', details: expect.objectContaining({ viewer: 'clerk1', code: 'playback.token_expired' }) })]);
-    // Once revoked, the session is closed for good.
-    expect(await get(media.url(token))).toMatchObject({ status: 403, code: 'playback.session_closed' });
+    // Once revoked, the session is closed for good, and keeps saying why (once in the ledger).
+    expect(await get(media.url(token))).toMatchObject({ status: 403, code: 'playback.token_expired' });
+    expect(ledger(fx, 'view.revoked')).toHaveLength(1);
 
     // Sign everyone in again after the jump (their api sessions expired too).
     const relogin = async () => {
@@ -73,6 +74,10 @@ describe('playback re-checks its grounds on every range', () => {
     expect((await get(media.url(t2))).status).toBe(206);
     await fx.clerk.invoke('request.withdraw', { id: withdrawn.id });
     expect(await get(media.url(t2))).toMatchObject({ status: 403, code: 'playback.approval_ended', bytes: expect.any(Number) });
+    // What the player asks when its media element fails (it never sees an error response's text).
+    expect(await fx.clerk.invoke('playback.status', { token: t2 })).toEqual({ ok: false, error: { code: 'playback.approval_ended', params: { requestId: withdrawn.id, state: 'withdrawn' } } });
+    // Closing a session the station already ended is no error.
+    expect(await fx.clerk.invoke('playback.close', { token: t2, watchedSeconds: 1 })).toEqual({ ok: true });
 
     // The approval's own expiry inside the token's life.
     const days = fx.t.station.settings.get('requests.approvalDays');

@@ -72,6 +72,8 @@ export class Playback {
   private readonly deps: { db: WritableDB; ledger: Ledger; clock: Clock; vault: Vault; requests: Requests; users: Users; write: <T>(fn: () => T) => T };
   /** Sessions whose damaged object is already in the ledger: a player retrying a range must not flood it. */
   private readonly damageReported = new Set<string>();
+  /** Why a session stopped being served (revoked, damaged), for the player to say (playback.status). */
+  private readonly stopped = new Map<string, { code: string; params: ErrorParams }>();
   constructor(deps: Playback['deps']) {
     this.deps = deps;
   }
@@ -111,15 +113,12 @@ export class Playback {
     });
   }
 
-  private session(token: string): SessionRow {
-    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
-    if (!row || row.ended_at) throw new StationError('denied', 'playback.session_closed', {});
-    return row;
-  }
-
   close(actor: User, token: string, watchedSeconds?: number): void {
-    const row = this.session(token);
+    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
+    if (!row) throw new StationError('denied', 'playback.session_closed', {});
     if (row.viewer.toLowerCase() !== actor.username.toLowerCase()) throw new StationError('denied', 'playback.not_yours', {});
+    // Already ended by the station (its grounds lapsed, view.revoked): nothing is left to close.
+    if (row.ended_at) return;
     this.deps.write(() => {
       const now = this.deps.clock.now();
       this.deps.db.prepare('UPDATE playback_sessions SET ended_at = ? WHERE token = ?').run(now.toISOString(), token);
@@ -162,8 +161,28 @@ export class Playback {
     return null;
   }
 
+  /**
+   * Whether the viewer's open session is still served, and if not why: the player asks when its
+   * media element fails, since a media element never shows an error response's text.
+   */
+  status(actor: User, token: string): { ok: true } | { ok: false; error: { code: string; params: ErrorParams } } {
+    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
+    if (!row) return { ok: false, error: { code: 'playback.session_closed', params: {} } };
+    if (row.viewer.toLowerCase() !== actor.username.toLowerCase()) throw new StationError('denied', 'playback.not_yours', {});
+    const known = this.stopped.get(token);
+    if (known) return { ok: false, error: known };
+    if (row.ended_at) return { ok: false, error: { code: 'playback.session_closed', params: {} } };
+    const why = this.refusal(row);
+    if (why) {
+      this.revoke(row, why);
+      return { ok: false, error: why };
+    }
+    return { ok: true };
+  }
+
   /** Ends a viewing that lost its grounds, once, in the ledger; later requests find it closed. */
   private revoke(row: SessionRow, why: { code: string; params: ErrorParams }): void {
+    this.stopped.set(row.token, why);
     this.deps.write(() => {
       const ended = this.deps.db.prepare('UPDATE playback_sessions SET ended_at = ? WHERE token = ? AND ended_at IS NULL').run(this.deps.clock.now().toISOString(), row.token);
       if (ended.changes !== 1) return;
@@ -178,6 +197,7 @@ export class Playback {
 
   /** A damaged vault object found while serving it: in the ledger with the recording it holds. */
   private reportDamage(row: SessionRow, recording: RecordingRef, e: unknown, range: { start: number; end: number }, when: 'before_headers' | 'mid_stream'): void {
+    this.stopped.set(row.token, { code: 'playback.object_damaged', params: { recording: recording.originalName, recordingId: recording.id } });
     if (this.damageReported.has(row.token)) return;
     this.damageReported.add(row.token);
     this.deps.write(() =>
@@ -208,7 +228,10 @@ export class Playback {
    */
   async serve(token: string, rangeHeader: string | null | undefined): Promise<RangeResponse> {
     const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
-    if (!row || row.ended_at) return { status: 403, headers: { 'Cache-Control': 'no-store' }, body: null, error: { code: 'playback.session_closed', params: {} } };
+    if (!row || row.ended_at) {
+      const error = (row && this.stopped.get(row.token)) ?? { code: 'playback.session_closed', params: {} };
+      return { status: 403, headers: { 'Cache-Control': 'no-store' }, body: null, error };
+    }
     const why = this.refusal(row);
     if (why) {
       this.revoke(row, why);
