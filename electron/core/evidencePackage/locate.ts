@@ -39,7 +39,8 @@ export async function packageKind(input: string): Promise<{ kind: 'folder' | 'im
       if (!names.some((n) => PACKAGE_NAMES.includes(n))) throw new StationError('input', 'package.not_a_package', { path });
       return { kind: 'folder', path };
     }
-    if (st.isFile() && (await isIsoImage(path))) return { kind: 'image', path };
+    // A disc in a drive given by its device (/dev/sr0) is an image too, read the same way.
+    if ((st.isFile() || st.isBlockDevice()) && (await isIsoImage(path))) return { kind: 'image', path };
   } catch (e) {
     throw e instanceof StationError ? e : fromSystemError(e, path);
   }
