@@ -3,6 +3,8 @@ import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
 import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerRows } from '../core/access/register.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
+import { packageKind } from '../core/evidencePackage/locate.ts';
+import { discsOf } from '../core/discs/service.ts';
 import { anyone, command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
@@ -92,6 +94,12 @@ export const requestHandlers = {
       return { ...session, url: mediaUrl(session.token) };
     },
   }),
+  'playback.status': command({
+    input: z.object({ token: z.string().min(8).max(200) }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor'),
+    mutates: false,
+    run: ({ station, actor }, input) => station.playback.status(actor, input.token),
+  }),
   'playback.close': command({
     input: z.object({ token: z.string().min(8).max(200), watchedSeconds: z.number().min(0).optional() }).strict(),
     access: roles('clerk', 'custodian', 'approver', 'auditor'),
@@ -132,10 +140,20 @@ export const requestHandlers = {
     // Anyone, even with no station at all: a court clerk checks a disc with nothing but this.
     access: anyone,
     mutates: false,
-    run: ({ emit }, input) =>
-      verifyPackage(input.path, {
+    run: async ({ station, emit }, input) => {
+      const options = {
         ...(input.verifierKey ? { trustedVerifierKey: input.verifierKey } : {}),
-        onProgress: (p) => emit('package.verify.progress', p),
-      }),
+        onProgress: (p: { bytes: number; totalBytes: number; path: string }) => emit('package.verify.progress', p),
+      };
+      const what = await packageKind(input.path);
+      if (what.kind === 'folder') return verifyPackage(what.path, options);
+      // An image is read where it lies, through the platform's disc reader: no mount, no copy.
+      const reader = await discsOf(station).openImage(what.path);
+      try {
+        return await verifyPackage(reader, options);
+      } finally {
+        await reader.close();
+      }
+    },
   }),
 };

@@ -4,6 +4,8 @@ import type { i18n } from 'i18next';
 import { openStationApi, defaultDataDir, StationError, toSerialized, type ApiClient } from '../api/server.ts';
 import type { SerializedError } from '../api/index.ts';
 import { createCliI18n, pickLang } from './i18n.ts';
+import { provideDiscPorts } from '../api/discs.ts';
+import { createDiscPorts } from '../../native/discs/index.ts';
 import { readSecret } from './secrets.ts';
 import { cliCommands, type CliCommand, type CliContext } from './commands/index.ts';
 import { alarmLines } from './commands/foundation.ts';
@@ -72,7 +74,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     return fail({ code: 'cli.bad_usage', kind: 'input', params: { detail: (e as Error).message, usage: `station ${command.words.join(' ')} ${command.synopsis}` } });
   }
   const rest = args.positionals.slice(command.words.length);
-  if (rest.length !== command.positionals.length) {
+  // '[NAME]' marks an optional positional (`station burn --retry JOB` needs no REQUEST).
+  const required = command.positionals.filter((p) => !p.startsWith('[')).length;
+  if (rest.length < required || rest.length > command.positionals.length) {
     return fail({ code: 'cli.bad_usage', kind: 'input', params: { detail: t('wrong_arguments'), usage: `station ${command.words.join(' ')} ${command.synopsis}` } });
   }
   const dataDir = (args.values.data as string | undefined) ?? env.STATION_DATA ?? defaultDataDir(env);
@@ -94,6 +98,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   try {
     const status = await client.invoke('station.status', {});
     if (command.unlock !== 'never' && status.initialized) {
+      // Before unlocking: recovery after a crashed burn reads back a finished image with these.
+      provideDiscPorts(server, createDiscPorts());
       const passphrase = env.STATION_PASSPHRASE || (command.unlock === 'required' ? await secret('STATION_PASSPHRASE', 'prompt.passphrase') : null);
       if (passphrase) await client.invoke('station.unlock', { passphrase });
     }

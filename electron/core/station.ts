@@ -84,7 +84,7 @@ export class Station {
       write,
       approvalDays: () => settings.get('requests.approvalDays'),
     });
-    const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, write });
+    const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, users, write });
     this.services = { db, settings, ledger, users, vault, requests, playback };
   }
 

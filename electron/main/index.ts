@@ -113,7 +113,7 @@ async function start(): Promise<void> {
       dock.ensure();
     },
   });
-  const stopPlayback = handlePlayback(protocol, server);
+  const stopPlayback = handlePlayback(protocol, server, (code, params) => t(`errors:${code}`, { ...params, defaultValue: code }));
   refreshTray();
 
   Menu.setApplicationMenu(

@@ -23,18 +23,21 @@ describe('station-media protocol', () => {
       seen.push([token, range]);
       return { status: 206, headers: { 'Content-Range': 'bytes 2-5/10', 'Content-Length': '4', 'Content-Type': 'video/mp4' }, body: chunks('ab', 'cd') };
     };
-    const res = playbackResponse(serve, request('station-media://play/tok_en-123456', 'bytes=2-5'));
+    const res = await playbackResponse(serve, request('station-media://play/tok_en-123456', 'bytes=2-5'));
     expect(seen).toEqual([['tok_en-123456', 'bytes=2-5']]);
     expect(res.status).toBe(206);
     expect(res.headers.get('content-range')).toBe('bytes 2-5/10');
     expect(await res.text()).toBe('abcd');
   });
 
-  it('answers a closed session (416 without body), a bad URL (404) and other methods (405)', async () => {
-    const serve: ServeFn = () => ({ status: 416, headers: {}, body: null });
-    expect(playbackResponse(serve, request('station-media://play/tok_en-123456')).status).toBe(416);
-    expect(playbackResponse(serve, request('station-media://play/x')).status).toBe(404);
-    expect(playbackResponse(serve, request('station-media://play/tok_en-123456', null, 'POST')).status).toBe(405);
+  it('answers a closed session (403 with its reason, translated), a bad URL (404) and other methods (405)', async () => {
+    const serve: ServeFn = async () => ({ status: 403, headers: {}, body: null, error: { code: 'playback.session_closed', params: {} } });
+    const refused = await playbackResponse(serve, request('station-media://play/tok_en-123456'), (code) => `translated ${code}`);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-station-error')).toBe('playback.session_closed');
+    expect(await refused.text()).toBe('translated playback.session_closed');
+    expect((await playbackResponse(serve, request('station-media://play/x'))).status).toBe(404);
+    expect((await playbackResponse(serve, request('station-media://play/tok_en-123456', null, 'POST'))).status).toBe(405);
   });
 
   it('stops reading the vault when the player cancels the stream', async () => {
@@ -48,7 +51,7 @@ describe('station-media protocol', () => {
         },
       }),
     };
-    const res = playbackResponse(() => ({ status: 200, headers: {}, body }), request('station-media://play/tok_en-123456'));
+    const res = await playbackResponse(() => ({ status: 200, headers: {}, body }), request('station-media://play/tok_en-123456'));
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();

@@ -17,8 +17,9 @@ export const PLAYBACK_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
 } as const;
 
-type Served = { status: number; headers: Record<string, string>; body: AsyncIterable<Buffer> | null };
-export type ServeFn = (token: string, range: string | null) => Served;
+type Served = { status: number; headers: Record<string, string>; body: AsyncIterable<Buffer> | null; error?: { code: string; params: Record<string, unknown> } };
+export type ServeFn = (token: string, range: string | null) => Served | Promise<Served>;
+export type TranslateError = (code: string, params: Record<string, unknown>) => string;
 
 const TOKEN = /^[A-Za-z0-9_-]{8,200}$/;
 
@@ -54,12 +55,24 @@ export function toWebStream(body: AsyncIterable<Buffer>): ReadableStream<Uint8Ar
   });
 }
 
-/** One protocol request → one Response (GET/HEAD only; 404 for a malformed URL). */
-export function playbackResponse(serve: ServeFn, request: { url: string; method: string; headers: { get(name: string): string | null } }): Response {
+/**
+ * One protocol request → one Response (GET/HEAD only; 404 for a malformed URL). A refusal (403) or
+ * a damaged recording (500) carries its reason as translated text and its code in X-Station-Error;
+ * damage found mid-stream errors the stream, so the connection breaks instead of ending short.
+ */
+export async function playbackResponse(
+  serve: ServeFn,
+  request: { url: string; method: string; headers: { get(name: string): string | null } },
+  translate: TranslateError = (code) => code,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD' } });
   const token = playbackToken(request.url);
   if (!token) return new Response(null, { status: 404 });
-  const served = serve(token, request.headers.get('range'));
+  const served = await serve(token, request.headers.get('range'));
+  if (served.error) {
+    const text = request.method === 'HEAD' ? null : translate(served.error.code, served.error.params);
+    return new Response(text, { status: served.status, headers: { ...served.headers, 'Content-Type': 'text/plain; charset=utf-8', 'X-Station-Error': served.error.code } });
+  }
   const body = request.method === 'HEAD' || !served.body ? null : toWebStream(served.body);
   return new Response(body, { status: served.status, headers: served.headers });
 }
@@ -70,7 +83,7 @@ export function registerPlaybackScheme(protocol: Pick<Protocol, 'registerSchemes
 }
 
 /** After app ready, once the station is open. Returns the function that unregisters it. */
-export function handlePlayback(protocol: Pick<Protocol, 'handle' | 'unhandle'>, server: ApiServer): () => void {
-  protocol.handle(PLAYBACK_SCHEME, (request) => playbackResponse((token, range) => servePlayback(server, token, range), request));
+export function handlePlayback(protocol: Pick<Protocol, 'handle' | 'unhandle'>, server: ApiServer, translate?: TranslateError): () => void {
+  protocol.handle(PLAYBACK_SCHEME, (request) => playbackResponse((token, range) => servePlayback(server, token, range), request, translate));
   return () => protocol.unhandle(PLAYBACK_SCHEME);
 }

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { channels, events } from '../../electron/api/index.ts';
 import { servePlayback, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
 import type { MountedVolume, PlatformDevices } from '../../electron/core/devices/ports.ts';
+import { createCliI18n } from '../../electron/cli/i18n.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const rendererDir = join(repoRoot, 'out', 'renderer');
@@ -95,6 +96,7 @@ export async function serveStatic(dir: string, options: { mediaOrigin?: string }
  * `current` returns the api server in use (the suite reopens the station between scenarios).
  */
 export async function serveMedia(current: () => ApiServer): Promise<{ origin: string; url: (token: string) => string; close: () => Promise<void> }> {
+  let errorsI18n: ReturnType<typeof createCliI18n> | undefined;
   const server: Server = createServer((req, res) => {
     void (async () => {
       const m = /^\/media\/([A-Za-z0-9_-]{8,200})$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -102,7 +104,15 @@ export async function serveMedia(current: () => ApiServer): Promise<{ origin: st
         res.writeHead(404).end();
         return;
       }
-      const out = servePlayback(current(), m[1]!, req.headers.range ?? null);
+      const out = await servePlayback(current(), m[1]!, req.headers.range ?? null);
+      if (out.error) {
+        // Refused (403) or damaged (500): the reason in words and its code, never a byte of footage.
+        const errors = await (errorsI18n ??= createCliI18n('zh-CN'));
+        const text = errors.t(`errors:${out.error.code}`, { ...out.error.params, defaultValue: out.error.code });
+        res.writeHead(out.status, { ...out.headers, 'Content-Type': 'text/plain; charset=utf-8', 'X-Station-Error': out.error.code });
+        res.end(req.method === 'HEAD' ? undefined : text);
+        return;
+      }
       res.writeHead(out.status, out.headers);
       if (!out.body || req.method === 'HEAD') {
         res.end();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,18 @@ import { queryLedger } from '../../electron/core/ledger/query.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 
 let t: TestStation;
-afterEach(() => t?.cleanup());
+const outputs: string[] = [];
+afterEach(() => {
+  t?.cleanup();
+  for (const d of outputs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp output folder removed after the test, also when it fails. */
+function outDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  outputs.push(d);
+  return d;
+}
 
 type People = { custodian: ApiClient; clerk: ApiClient; head: ApiClient; deputy: ApiClient; auditor: ApiClient };
 
@@ -56,7 +67,7 @@ describe('access requests and approvals', () => {
     const { people, recordings } = await setup();
     await expect(people.clerk.invoke('playback.open', { recordingId: recordings[0]! })).rejects.toMatchObject({ code: 'playback.approval_required' });
     const copy = await people.clerk.invoke('request.create', { kind: 'copy', recordingIds: [recordings[0]!], purpose: '移送法院' });
-    const out = mkdtempSync(join(tmpdir(), 'export-'));
+    const out = outDir('export-');
     await expect(people.clerk.invoke('export.run', { requestId: copy.id, to: out })).rejects.toMatchObject({ code: 'request.not_approved' });
     expect(ledger('view.refused')).toHaveLength(1);
     expect(ledger('request.refused').map((e) => e.details.code)).toEqual(['request.not_approved']);
@@ -68,17 +79,17 @@ describe('access requests and approvals', () => {
     const approved = await people.head.invoke('request.approve', { id: req.id, password: 'head-pass' });
     expect(approved.state).toBe('approved');
     const session = await people.clerk.invoke('playback.open', { recordingId: recordings[0]!, requestId: req.id });
-    const full = t.station.playback.serve(session.token, null);
+    const full = await t.station.playback.serve(session.token, null);
     expect(full.status).toBe(200);
     const whole = await collect(full.body);
     expect(whole.length).toBe(session.size);
-    const part = t.station.playback.serve(session.token, 'bytes=100-199');
+    const part = await t.station.playback.serve(session.token, 'bytes=100-199');
     expect(part.status).toBe(206);
     expect(part.headers['Content-Range']).toBe(`bytes 100-199/${session.size}`);
     expect((await collect(part.body)).equals(whole.subarray(100, 200))).toBe(true);
-    expect(t.station.playback.serve(session.token, `bytes=${session.size}-`).status).toBe(416);
+    expect((await t.station.playback.serve(session.token, `bytes=${session.size}-`)).status).toBe(416);
     await people.clerk.invoke('playback.close', { token: session.token, watchedSeconds: 3 });
-    expect(t.station.playback.serve(session.token, null).status).toBe(416);
+    expect(await t.station.playback.serve(session.token, null)).toMatchObject({ status: 403, body: null, error: { code: 'playback.session_closed' } });
     expect(ledger('view.started')).toEqual([expect.objectContaining({ actor: 'clerk1', details: expect.objectContaining({ requestId: req.id, approvers: ['head'], purpose: '查看现场情况' }) })]);
     expect(ledger('view.ended')).toHaveLength(1);
     // Another user cannot ride on the clerk's approval.
@@ -138,7 +149,7 @@ describe('export of an approved copy', () => {
     const { people, recordings } = await setup();
     const req = await people.clerk.invoke('request.create', { kind: 'copy', recordingIds: recordings, purpose: '移送人民法院' });
     await people.head.invoke('request.approve', { id: req.id, password: 'head-pass' });
-    const out = mkdtempSync(join(tmpdir(), 'export-'));
+    const out = outDir('export-');
     const progress: unknown[] = [];
     people.clerk.on((event, p) => event === 'export.progress' && progress.push(p));
     const result = await people.clerk.invoke('export.run', { requestId: req.id, to: out });
@@ -187,7 +198,7 @@ describe('export of an approved copy', () => {
     expect(own.code).toBe(1);
     const approve = cli(['request', 'approve', id], { ...base, STATION_USER: 'head', STATION_PASSWORD: 'head-pass' });
     expect(approve.code, approve.stderr).toBe(0);
-    const out = mkdtempSync(join(tmpdir(), 'export-cli-'));
+    const out = outDir('export-cli-');
     const exp = cli(['export', id, '--to', out, '--json'], { ...base, STATION_USER: 'clerk1', STATION_PASSWORD: 'clerk-pass' });
     expect(exp.code, exp.stderr).toBe(0);
     const path = (JSON.parse(exp.stdout) as { path: string }).path;

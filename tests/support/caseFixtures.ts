@@ -1,6 +1,6 @@
 // Recordings for the case, retention and report tests, made the real way: fixture files in a folder,
 // ingested through the api by a custodian, exactly as a synced recorder folder would be.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMp4, recorderFileName } from '../fixtures/mediaFixtures.ts';
@@ -33,7 +33,8 @@ export async function ingestFixtures(custodian: ApiClient, recordings: FixtureRe
     writeFileSync(join(root, name), bytes);
     names.push(name);
   }
-  const result = await custodian.invoke('ingest.run', { path: dir });
+  // The originals are in the vault now; the plaintext fixture folder must not outlive the test.
+  const result = await custodian.invoke('ingest.run', { path: dir }).finally(() => rmSync(dir, { recursive: true, force: true }));
   return names.map((n) => {
     const f = result.files.find((x) => x.path.endsWith(n));
     if (!f?.recordingId) throw new Error(`fixture ${n} was not ingested: ${JSON.stringify(f)}`);

@@ -80,18 +80,29 @@ async function runBurn(ctx: CliContext): Promise<number> {
       void waitForEnter(`\n${msg} `).then(() => client.invoke('burn.continue', { jobId: p.jobId }).catch(() => undefined));
     }
   });
+  const retry = str(args.retry);
+  // Exactly one of: a request to start burning, or a job to continue.
+  if ((retry === undefined) === (positionals[0] === undefined)) throw new StationError('input', 'cli.burn_request_or_retry', {});
   try {
-    const started = await client.invoke('burn.start', {
-      requestId: positionals[0] ?? '',
-      target: parseTarget(str(args.target)),
-      ...(media ? { media: media as MediaId } : {}),
-      copies,
-      ...(str(args.label) ? { volumeLabel: str(args.label) } : {}),
-      ...(str(args.place) ? { place: str(args.place) } : {}),
-      ...(str(args.remarks) ? { remarks: str(args.remarks) } : {}),
-    });
+    const started = retry
+      ? // Continues that job: only the copies it still lacks, never more than its approval.
+        await client.invoke('burn.retry', { jobId: retry, ...(str(args.target) ? { target: parseTarget(str(args.target)) } : {}) })
+      : await client.invoke('burn.start', {
+          requestId: positionals[0] ?? '',
+          target: parseTarget(str(args.target)),
+          ...(media ? { media: media as MediaId } : {}),
+          copies,
+          ...(str(args.label) ? { volumeLabel: str(args.label) } : {}),
+          ...(str(args.place) ? { place: str(args.place) } : {}),
+          ...(str(args.remarks) ? { remarks: str(args.remarks) } : {}),
+        });
     jobId = started.id;
-    if (!json) process.stderr.write(`${t('burn.started', { job: started.id, discs: started.discCount, copies: started.copies, media: started.media })}\n`);
+    if (!json) {
+      const missing = started.discs.reduce((n, d) => n + started.copies - new Set(d.media.filter((m) => m.state === 'verified').map((m) => m.copy)).size, 0);
+      process.stderr.write(
+        `${retry ? t('burn.retrying', { job: started.id, missing, planned: started.discCount * started.copies }) : t('burn.started', { job: started.id, discs: started.discCount, copies: started.copies, media: started.media })}\n`,
+      );
+    }
     const job = await client.invoke('burn.wait', { jobId: started.id });
     if (shown) process.stderr.write('\n');
     if (job.state === 'completed') {
@@ -119,9 +130,9 @@ function driveRows(t: T, drives: OpticalDrive[]): string {
 export const discCommands: CliCommand[] = [
   {
     words: ['burn'],
-    synopsis: 'REQUEST --target iso:FILE|drive:DEV|dir:PATH [--media cd|dvd|dvd-dl|bd25|bd50|usb] [--copies N] [--label TEXT] [--place TEXT] [--remarks TEXT]',
-    positionals: ['REQUEST'],
-    options: { target: { type: 'string' }, media: { type: 'string' }, copies: { type: 'string' }, label: { type: 'string' }, place: { type: 'string' }, remarks: { type: 'string' } },
+    synopsis: 'REQUEST --target iso:FILE|drive:DEV|dir:PATH [--media cd|dvd|dvd-dl|bd25|bd50|usb] [--copies N] [--label TEXT] [--place TEXT] [--remarks TEXT] | --retry JOB [--target …]',
+    positionals: ['[REQUEST]'],
+    options: { target: { type: 'string' }, media: { type: 'string' }, copies: { type: 'string' }, label: { type: 'string' }, place: { type: 'string' }, remarks: { type: 'string' }, retry: { type: 'string' } },
     login: true,
     unlock: 'required',
     run: runBurn,

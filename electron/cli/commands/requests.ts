@@ -1,3 +1,5 @@
+import { provideDiscPorts } from '../../api/discs.ts';
+import { createDiscPorts } from '../../../native/discs/index.ts';
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 
@@ -134,7 +136,9 @@ export const requestCommands: CliCommand[] = [
     options: { key: { type: 'string' } },
     login: false,
     unlock: 'never',
-    async run({ client, positionals, args, t, print }) {
+    async run({ server, client, positionals, args, t, print }) {
+      // An ISO image is read through the platform's disc reader (xorriso), handed in like a burn's.
+      provideDiscPorts(server, createDiscPorts());
       const key = str(args.key);
       const r = await client.invoke('package.verify', { path: positionals[0] ?? '', ...(key ? { verifierKey: key } : {}) });
       if (r.ok) {

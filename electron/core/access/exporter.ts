@@ -26,6 +26,15 @@ export function packageFileOf(station: Station, r: RecordingRef): PackageSourceF
   };
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function stamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 }
@@ -33,8 +42,11 @@ function stamp(iso: string): string {
 /**
  * Writes an approved copy to a folder or removable drive: the originals streamed from the vault,
  * the signed manifest, SHA256SUMS, the checkpoint with proofs of each item's ingest entry and of
- * the approval, a zh/en README. It is written under a `.partial` name, read back and verified in
- * full, and only then renamed, ledgered and the approval marked used (a copy approval is used once).
+ * the approval, a zh/en README. It is written under a hidden name of its own, read back and
+ * verified in full; then one transaction consumes the approval (a copy approval is used once,
+ * 000_f52585dae22cddca.txt 第三十七条) and ledgers the copy, and only after that commit is it
+ * renamed into place. Two exports of one approval at once (two processes, two clients) race for
+ * that transaction: the loser's copy never becomes visible and is removed.
  */
 export async function exportCopy(
   station: Station,
@@ -55,11 +67,12 @@ export async function exportCopy(
   const agencyCode = station.settings.get('agency.code');
   const createdAt = station.clock.now().toISOString();
   const name = `${agencyCode}-${req.id}-${stamp(createdAt)}`;
-  const finalDir = join(target, name);
-  const partialDir = join(target, `.${name}.partial`);
-  const approvals = req.decisions.filter((d) => d.decision === 'approved');
   const packageId = randomUUID();
-  await rm(partialDir, { recursive: true, force: true });
+  // Its own hidden name: a concurrent export of the same request in the same second must not share it.
+  const partialDir = join(target, `.${name}.${packageId.slice(0, 8)}.partial`);
+  const approvals = req.decisions.filter((d) => d.decision === 'approved');
+  let finalDir = join(target, name);
+  let committed = false;
   try {
     await mkdir(partialDir, { recursive: false, mode: 0o700 });
     const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
@@ -101,7 +114,7 @@ export async function exportCopy(
       onProgress: (p) => onProgress?.({ phase: 'verifying', bytes: p.bytes, totalBytes: p.totalBytes, file: p.path }),
     });
     if (!check.ok) throw new StationError('verify', 'export.verify_failed', { path: check.path, reason: check.reason });
-    await rename(partialDir, finalDir);
+    if (await exists(finalDir)) finalDir = join(target, `${name}-${packageId.slice(0, 8)}`);
     station.write(() => {
       station.ledger.append({
         actor: actor.username,
@@ -118,13 +131,24 @@ export async function exportCopy(
           checkpointSize: check.checkpointSize,
         },
       });
-      station.requests.markFulfilled(actor.username, req.id, { packageId, destination: finalDir });
+      // A used, expired or withdrawn approval throws here and rolls the entry above back.
+      station.requests.consumeApproval(actor.username, req.id, 'copy', { packageId, destination: finalDir });
     });
+    committed = true;
+    await rename(partialDir, finalDir);
     return { path: finalDir, packageId, files: manifest.files.length, bytes };
   } catch (e) {
     await rm(partialDir, { recursive: true, force: true }).catch(() => undefined);
     const err = isStationError(e) ? e : fromSystemError(e, target);
-    station.write(() => station.ledger.append({ actor: actor.username, action: 'export.failed', subject: `request:${req.id}`, details: { code: err.code, params: err.params } }));
+    station.write(() =>
+      station.ledger.append({
+        actor: actor.username,
+        // Committed but not renamed into place: the approval is spent, and the ledger must say the copy is not where it says.
+        action: committed ? 'export.not_placed' : 'export.failed',
+        subject: `request:${req.id}`,
+        details: { code: err.code, params: err.params, ...(committed ? { packageId, destination: finalDir } : {}) },
+      }),
+    );
     throw err;
   }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { StationError } from '../errors.ts';
+import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { User } from './users.ts';
+import type { User, Users } from './users.ts';
+import type { Role } from './roles.ts';
 import type { Requests, RecordingRef } from './requests.ts';
 
 export type PlaybackSession = { token: string; recordingId: string; viewer: string; requestId: string | null; reason: string; startedAt: string; mimeType: string; size: number };
@@ -26,10 +27,21 @@ export function mimeTypeFor(name: string): string {
 }
 
 export type RangeResponse = {
-  status: 200 | 206 | 416;
+  status: 200 | 206 | 403 | 416 | 500;
   headers: Record<string, string>;
   body: AsyncIterable<Buffer> | null;
+  /** Why nothing is served (403, 500); the front end translates it for the viewer. */
+  error?: { code: string; params: ErrorParams };
 };
+
+/**
+ * A playback token is a capability to decrypted footage: it lives two hours at most, however long
+ * the approval runs; watching longer opens a new viewing (and a new ledger entry).
+ */
+export const PLAYBACK_TOKEN_MS = 2 * 60 * 60 * 1000;
+
+/** Roles that may view with an approval (the api's playback.open access); a spot-check needs auditor. */
+export const VIEWER_ROLES: readonly Role[] = ['clerk', 'custodian', 'approver', 'auditor'];
 
 /** Parses a single `bytes=` range (the only form media elements send). */
 export function parseRange(header: string | null | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
@@ -57,7 +69,11 @@ export function parseRange(header: string | null | undefined, size: number): { s
  * straight from the vault — nothing is ever written to disk in the clear.
  */
 export class Playback {
-  private readonly deps: { db: WritableDB; ledger: Ledger; clock: Clock; vault: Vault; requests: Requests; write: <T>(fn: () => T) => T };
+  private readonly deps: { db: WritableDB; ledger: Ledger; clock: Clock; vault: Vault; requests: Requests; users: Users; write: <T>(fn: () => T) => T };
+  /** Sessions whose damaged object is already in the ledger: a player retrying a range must not flood it. */
+  private readonly damageReported = new Set<string>();
+  /** Why a session stopped being served (revoked, damaged), for the player to say (playback.status). */
+  private readonly stopped = new Map<string, { code: string; params: ErrorParams }>();
   constructor(deps: Playback['deps']) {
     this.deps = deps;
   }
@@ -97,15 +113,12 @@ export class Playback {
     });
   }
 
-  private session(token: string): SessionRow {
-    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
-    if (!row || row.ended_at) throw new StationError('denied', 'playback.session_closed', {});
-    return row;
-  }
-
   close(actor: User, token: string, watchedSeconds?: number): void {
-    const row = this.session(token);
+    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
+    if (!row) throw new StationError('denied', 'playback.session_closed', {});
     if (row.viewer.toLowerCase() !== actor.username.toLowerCase()) throw new StationError('denied', 'playback.not_yours', {});
+    // Already ended by the station (its grounds lapsed, view.revoked): nothing is left to close.
+    if (row.ended_at) return;
     this.deps.write(() => {
       const now = this.deps.clock.now();
       this.deps.db.prepare('UPDATE playback_sessions SET ended_at = ? WHERE token = ?').run(now.toISOString(), token);
@@ -118,13 +131,111 @@ export class Playback {
     });
   }
 
-  /** Serves one HTTP-style range request for an open session (custom protocol in Electron, HTTP in e2e). */
-  serve(token: string, rangeHeader: string | null | undefined): RangeResponse {
-    let row: SessionRow;
+  /**
+   * Why this session may no longer be served, checked on every range request: a token is not a
+   * licence to outlive what granted it (000_f52585dae22cddca.txt 第三十七条, 002_79771f0fef6d4575.txt
+   * 第二十四条). Null while the viewing is still allowed.
+   */
+  private refusal(row: SessionRow): { code: string; params: ErrorParams } | null {
+    const now = this.deps.clock.now().getTime();
+    if (now >= new Date(row.started_at).getTime() + PLAYBACK_TOKEN_MS) return { code: 'playback.token_expired', params: { hours: PLAYBACK_TOKEN_MS / 3_600_000 } };
+    let viewer: User;
     try {
-      row = this.session(token);
+      viewer = this.deps.users.get(row.viewer);
     } catch {
-      return { status: 416, headers: {}, body: null };
+      return { code: 'playback.viewer_disabled', params: { viewer: row.viewer } };
+    }
+    if (viewer.disabled) return { code: 'playback.viewer_disabled', params: { viewer: row.viewer } };
+    const mayView = row.request_id ? viewer.roles.some((r) => VIEWER_ROLES.includes(r)) : viewer.roles.includes('auditor');
+    if (!mayView) return { code: 'playback.viewer_role_removed', params: { viewer: row.viewer } };
+    if (row.request_id) {
+      const req = this.deps.requests.get(row.request_id);
+      const expired = req.expiresAt !== null && new Date(req.expiresAt).getTime() <= now;
+      if (req.state !== 'approved' || expired) return { code: 'playback.approval_ended', params: { requestId: req.id, state: expired ? 'expired' : req.state } };
+    }
+    try {
+      this.deps.requests.recording(row.recording_id);
+    } catch (e) {
+      return isStationError(e) ? { code: e.code, params: e.params } : { code: 'recording.not_found', params: { recordingId: row.recording_id } };
+    }
+    return null;
+  }
+
+  /**
+   * Whether the viewer's open session is still served, and if not why: the player asks when its
+   * media element fails, since a media element never shows an error response's text.
+   */
+  status(actor: User, token: string): { ok: true } | { ok: false; error: { code: string; params: ErrorParams } } {
+    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
+    if (!row) return { ok: false, error: { code: 'playback.session_closed', params: {} } };
+    if (row.viewer.toLowerCase() !== actor.username.toLowerCase()) throw new StationError('denied', 'playback.not_yours', {});
+    const known = this.stopped.get(token);
+    if (known) return { ok: false, error: known };
+    if (row.ended_at) return { ok: false, error: { code: 'playback.session_closed', params: {} } };
+    const why = this.refusal(row);
+    if (why) {
+      this.revoke(row, why);
+      return { ok: false, error: why };
+    }
+    return { ok: true };
+  }
+
+  /** Ends a viewing that lost its grounds, once, in the ledger; later requests find it closed. */
+  private revoke(row: SessionRow, why: { code: string; params: ErrorParams }): void {
+    this.stopped.set(row.token, why);
+    this.deps.write(() => {
+      const ended = this.deps.db.prepare('UPDATE playback_sessions SET ended_at = ? WHERE token = ? AND ended_at IS NULL').run(this.deps.clock.now().toISOString(), row.token);
+      if (ended.changes !== 1) return;
+      this.deps.ledger.append({
+        actor: 'system',
+        action: 'view.revoked',
+        subject: `recording:${row.recording_id}`,
+        details: { viewer: row.viewer, requestId: row.request_id, startedAt: row.started_at, code: why.code, params: why.params },
+      });
+    });
+  }
+
+  /** A damaged vault object found while serving it: in the ledger with the recording it holds. */
+  private reportDamage(row: SessionRow, recording: RecordingRef, e: unknown, range: { start: number; end: number }, when: 'before_headers' | 'mid_stream'): void {
+    this.stopped.set(row.token, { code: 'playback.object_damaged', params: { recording: recording.originalName, recordingId: recording.id } });
+    if (this.damageReported.has(row.token)) return;
+    this.damageReported.add(row.token);
+    this.deps.write(() =>
+      this.deps.ledger.append({
+        actor: 'system',
+        action: 'vault.object_damaged',
+        subject: `recording:${recording.id}`,
+        details: {
+          recordingId: recording.id,
+          recording: recording.originalName,
+          objectId: recording.objectId,
+          sha256: recording.sha256,
+          viewer: row.viewer,
+          found: when,
+          range,
+          code: isStationError(e) ? e.code : 'vault.object_corrupt',
+          params: isStationError(e) ? e.params : {},
+        },
+      }),
+    );
+  }
+
+  /**
+   * Serves one HTTP-style range request for an open session (custom protocol in Electron, HTTP in
+   * e2e). Every request re-checks the viewing's grounds (refusal: 403, nothing served), and the
+   * first chunk of the range is decrypted and authenticated before any header goes out, so a
+   * damaged object is an error status naming the recording, not a 200 that breaks off.
+   */
+  async serve(token: string, rangeHeader: string | null | undefined): Promise<RangeResponse> {
+    const row = this.deps.db.prepare('SELECT * FROM playback_sessions WHERE token = ?').get(token) as SessionRow | undefined;
+    if (!row || row.ended_at) {
+      const error = (row && this.stopped.get(row.token)) ?? { code: 'playback.session_closed', params: {} };
+      return { status: 403, headers: { 'Cache-Control': 'no-store' }, body: null, error };
+    }
+    const why = this.refusal(row);
+    if (why) {
+      this.revoke(row, why);
+      return { status: 403, headers: { 'Cache-Control': 'no-store' }, body: null, error: why };
     }
     const recording = this.deps.requests.recording(row.recording_id);
     const size = recording.size;
@@ -137,8 +248,40 @@ export class Playback {
     if (range === 'unsatisfiable') return { status: 416, headers: { ...base, 'Content-Range': `bytes */${size}` }, body: null };
     if (size === 0) return { status: 200, headers: { ...base, 'Content-Length': '0' }, body: null };
     const { start, end } = range ?? { start: 0, end: size - 1 };
-    const body = this.deps.vault.read(recording.objectId, { start, end });
+    const it = this.deps.vault.read(recording.objectId, { start, end })[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await it.next();
+    } catch (e) {
+      const damaged = isStationError(e) ? e.kind === 'verify' : (e as NodeJS.ErrnoException).code === 'ENOENT';
+      if (damaged) this.reportDamage(row, recording, e, { start, end }, 'before_headers');
+      const error = damaged
+        ? { code: 'playback.object_damaged', params: { recording: recording.originalName, recordingId: recording.id } }
+        : isStationError(e)
+          ? { code: e.code, params: e.params }
+          : { code: 'playback.read_failed', params: { recording: recording.originalName, detail: e instanceof Error ? e.message : String(e) } };
+      return { status: 500, headers: { 'Cache-Control': 'no-store' }, body: null, error };
+    }
+    const body = this.rest(row, recording, { start, end }, first, it);
     if (!range) return { status: 200, headers: { ...base, 'Content-Length': String(size) }, body };
     return { status: 206, headers: { ...base, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${size}` }, body };
+  }
+
+  /** The already-authenticated first chunk, then the rest; damage found later is ledgered and breaks the stream. */
+  private async *rest(row: SessionRow, recording: RecordingRef, range: { start: number; end: number }, first: IteratorResult<Buffer>, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+    try {
+      if (first.done) return;
+      yield first.value;
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } catch (e) {
+      this.reportDamage(row, recording, e, range, 'mid_stream');
+      throw e;
+    } finally {
+      await it.return?.(undefined);
+    }
   }
 }

@@ -34,7 +34,8 @@ export function registerRows(db: ReadableDB, q: { from?: string; to?: string; ac
       time: e.time,
       kind,
       viewer: viewing ? e.actor : null,
-      copier: viewing ? null : e.actor,
+      // A disc recorded on recovery after a crash is the system's entry on behalf of the job's operator.
+      copier: viewing ? null : e.actor === 'system' && typeof (e.details as { operator?: unknown }).operator === 'string' ? (e.details as { operator: string }).operator : e.actor,
       approvers: d.approvers ?? [],
       purpose: d.purpose ?? '',
       requestId: d.requestId ?? null,

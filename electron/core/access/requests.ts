@@ -298,6 +298,26 @@ export class Requests {
     return req;
   }
 
+  /**
+   * Consumes a copy or burn approval inside the caller's transaction, the one that records the
+   * copy: the approval must still be approved, of this kind and unexpired at this moment. Of two
+   * exports racing for one approval only one gets here first; the other's transaction rolls back.
+   */
+  consumeApproval(actor: string, id: string, kind: RequestKind, details: Record<string, unknown>): void {
+    const now = this.now();
+    const changed = this.d.db
+      .prepare("UPDATE requests SET state = 'fulfilled', closed_at = ? WHERE id = ? AND kind = ? AND state = 'approved' AND (expires_at IS NULL OR expires_at > ?)")
+      .run(now, id, kind, now);
+    if (changed.changes !== 1) {
+      const row = this.d.db.prepare('SELECT state, expires_at FROM requests WHERE id = ?').get(id) as { state: RequestState; expires_at: string | null } | undefined;
+      if (!row) throw new StationError('input', 'request.not_found', { requestId: id });
+      if (row.state === 'fulfilled') throw new StationError('denied', 'request.already_used', { requestId: id });
+      if (row.state === 'expired' || (row.state === 'approved' && row.expires_at !== null && row.expires_at <= now)) throw new StationError('denied', 'request.expired', { requestId: id });
+      throw new StationError('denied', 'request.not_approved', { requestId: id, state: row.state });
+    }
+    this.d.ledger.append({ actor, action: 'request.fulfilled', subject: `request:${id}`, details });
+  }
+
   /** Marks a copy/burn approval used, in the caller's transaction, after the copy was verified. */
   markFulfilled(actor: string, id: string, details: Record<string, unknown>): void {
     const changed = this.d.db.prepare("UPDATE requests SET state = 'fulfilled', closed_at = ? WHERE id = ? AND state = 'approved'").run(this.now(), id);

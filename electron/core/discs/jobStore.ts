@@ -234,6 +234,24 @@ export class JobStore {
   }
 
   /** Media left mid-write by a process that is gone. */
+  /**
+   * The job (other than `exceptJob`) that already holds verified media of this request, with how
+   * many: a burn approval's copies are reserved by the first job that burns one, across retries.
+   */
+  jobHoldingCopies(requestId: string, exceptJob: string | null): { jobId: string; burned: number; planned: number } | null {
+    const row = this.reader
+      .prepare(
+        `SELECT j.id AS job_id, COUNT(*) AS burned, j.copies * j.disc_count AS planned FROM burn_media m JOIN burn_jobs j ON j.id = m.job_id
+         WHERE j.request_id = ? AND m.state = 'verified' AND j.id != ? GROUP BY j.id ORDER BY j.number LIMIT 1`,
+      )
+      .get(requestId, exceptJob ?? '') as { job_id: string; burned: number; planned: number } | undefined;
+    return row ? { jobId: row.job_id, burned: row.burned, planned: row.planned } : null;
+  }
+
+  isVerified(jobId: string, disc: number, copy: number): boolean {
+    return this.reader.prepare("SELECT 1 FROM burn_media WHERE job_id = ? AND disc_index = ? AND copy = ? AND state = 'verified'").get(jobId, disc, copy) !== undefined;
+  }
+
   unfinishedMedia(jobId: string): BurnMedium[] {
     return (this.reader.prepare("SELECT * FROM burn_media WHERE job_id = ? AND state IN ('writing', 'verifying')").all(jobId) as MediumRow[]).map(toMedium);
   }

@@ -76,4 +76,33 @@ describe('printables', () => {
     expect(html.match(/<svg /g)).toHaveLength(2);
     for (const s of ['AJ-2025-017', '第 2 / 3 张', 'Disc 2 of 3', '2025-03-03', 'clerk1', sha, 'V_2OF3/2025030308000000', 'FILES/0001_a.MP4']) expect(html).toContain(s);
   });
+  it('defect 16: {{key}} typed into user data (a file name, the place) is printed as typed, never substituted', () => {
+    const html = renderNote(resources, {
+      agencyName: '测试执法局',
+      agencyCode: 'TEST01',
+      caseNumber: '{{agencyName}}',
+      requestId: 'RQ-000001',
+      purpose: '{{{rows}}} {{volumeId}}',
+      requester: 'clerk1',
+      approvers: [{ name: 'head1', at: '2025-03-02T01:00:00Z' }],
+      operator: 'clerk1',
+      createdAt: '2025-03-03T08:00:00Z',
+      timeZone: 'Asia/Shanghai',
+      place: '{{setId}}路口',
+      remarks: '{{requester}}',
+      disc: 1,
+      discs: 1,
+      volumeId: 'TEST01_RQ_000001',
+      setId: 'set-secret-1',
+      recordings: [
+        { name: '0001_{{agencyCode}}.MP4', originalName: '{{operator}}{{{place}}}.MP4', officerBadge: null, officerName: null, recordedAt: null, recordedEndAt: null, recorder: '{{requestId}}', size: 10, sha256: 'ab'.repeat(32) },
+      ],
+    });
+    for (const typed of ['0001_{{agencyCode}}.MP4', '{{operator}}{{{place}}}.MP4', '{{requestId}}', '{{setId}}路口', '{{agencyName}}', '{{{rows}}} {{volumeId}}', '{{requester}}']) expect(html).toContain(typed);
+    expect(html).not.toContain('0001_TEST01.MP4');
+    expect(html).not.toContain('set-secret-1路口');
+    // The station's own fields are still filled in.
+    expect(html).toContain('测试执法局（TEST01）');
+    expect(renderTemplate('{{{b}}}{{a}}', { a: '{{b}}', b: '{{a}}' })).toBe('{{a}}{{b}}');
+  });
 });

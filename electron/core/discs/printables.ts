@@ -11,11 +11,15 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** {{key}} is escaped, {{{key}}} is inserted as is (rows and SVG this file built itself). */
+/**
+ * {{key}} is escaped, {{{key}}} is inserted as is (rows and SVG this file built itself). One pass
+ * over the template only: an inserted value is never scanned again, so `{{key}}` inside a file
+ * name or a place the user typed is printed as typed (the note is evidence, 002 第二十三条).
+ */
 export function renderTemplate(template: string, values: Record<string, string>): string {
-  return template
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_, k: string) => values[k] ?? '')
-    .replace(/\{\{(\w+)\}\}/g, (_, k: string) => escapeHtml(values[k] ?? '—'));
+  return template.replace(/\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g, (_, raw: string | undefined, escaped: string | undefined) =>
+    raw !== undefined ? (values[raw] ?? '') : escapeHtml(values[escaped!] ?? '—'),
+  );
 }
 
 function template(resourcesDir: string, name: string): string {

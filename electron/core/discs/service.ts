@@ -13,11 +13,11 @@ import { StationError, fromSystemError, isStationError, type ErrorParams } from 
 import type { Station } from '../station.ts';
 import type { User } from '../access/users.ts';
 import type { AccessRequest } from '../access/requests.ts';
-import { safePackageName } from '../evidencePackage/format.ts';
 import { MEDIA_PROFILES, MEDIA_IDS, type MediaId } from './profiles.ts';
 import { cleanVolumeLabel, planDiscs, usableBytes, volumeIdFor } from './plan.ts';
-import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, OpticalDrive, WrittenMedium } from './ports.ts';
+import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, MediumReader, OpticalDrive, WrittenMedium } from './ports.ts';
 import { JobStore, targetValue, type BurnDisc, type BurnJob, type BurnMedium, type Verification } from './jobStore.ts';
+import { PATHS, safePackageName, type PackageManifest } from '../evidencePackage/format.ts';
 import { createStagingDir, removeStagingDir, sweepStaging } from './staging.ts';
 import { stageDisc, type StagedDisc } from './stage.ts';
 import { readBack } from './readBack.ts';
@@ -185,6 +185,22 @@ export class DiscService {
     return { available: true, exercised: drives.exercised, drives: await drives.list() };
   }
 
+  /**
+   * A disc image opened for checking (`station disc verify image.iso`), read in place by the
+   * platform's image reader. Any failure to read it is the image's, said as such.
+   */
+  async openImage(path: string): Promise<MediumReader> {
+    const target: BurnTarget = { kind: 'iso', path };
+    const writer = this.ports?.writers.find((w) => w.supports(target));
+    if (!writer) throw new StationError('state', 'package.image_reader_missing', { path });
+    try {
+      return await writer.openMedium({ writer: writer.id, target, volumeId: '', createdAt: '' });
+    } catch (e) {
+      const detail = isStationError(e) ? String(e.params.detail ?? e.code) : e instanceof Error ? e.message : String(e);
+      throw new StationError('verify', 'package.image_unreadable', { path, detail });
+    }
+  }
+
   job(id: string): BurnJob {
     const job = this.store.get(id);
     if (!job) throw new StationError('input', 'disc.job_not_found', { jobId: id });
@@ -280,6 +296,16 @@ export class DiscService {
     };
   }
 
+  /**
+   * A burn approval's copies belong to the first job that burns one: another job (a new start
+   * after a crash, a second retry) would burn more than were approved. That job is continued
+   * with a retry instead, which burns only the copies it still lacks.
+   */
+  private assertCopiesFree(requestId: string, jobId: string | null): void {
+    const holder = this.store.jobHoldingCopies(requestId, jobId);
+    if (holder) throw new StationError('state', 'disc.copies_reserved', { requestId, jobId: holder.jobId, burned: holder.burned, planned: holder.planned });
+  }
+
   private assertNotRunning(requestId: string): void {
     for (const j of this.store.list({ requestId, states: ACTIVE })) {
       if (this.runs.has(j.id) || (j.ownerPid !== process.pid && pidAlive(j.ownerPid))) {
@@ -297,6 +323,7 @@ export class DiscService {
     this.station.requireUnlocked();
     const req = this.station.requests.requireApproval(actor, input.requestId, 'burn');
     this.assertNotRunning(req.id);
+    this.assertCopiesFree(req.id, null);
     const target = await this.checkTarget(input.target);
     const writer = this.writerFor(target);
     const media = input.media ?? this.defaultMedia(target);
@@ -313,6 +340,9 @@ export class DiscService {
     }
     const store = this.store;
     const jobId = this.station.write(() => {
+      // Again inside the write lock: two starts at once (two processes) must not both get a job.
+      this.assertNotRunning(req.id);
+      this.assertCopiesFree(req.id, null);
       const number = store.nextNumber();
       const id = `BJ-${String(number).padStart(6, '0')}`;
       const setId = randomUUID();
@@ -374,6 +404,7 @@ export class DiscService {
     if (newTarget.kind !== job.target.kind) throw new StationError('input', 'disc.media_target_mismatch', { media: job.media, target: newTarget.kind });
     this.writerFor(newTarget);
     this.station.write(() => {
+      this.assertCopiesFree(job.requestId, jobId);
       this.store.setState(jobId, 'running', { error: null, ended: null, ownerPid: process.pid, target: newTarget });
       this.station.ledger.append({
         actor: actor.username,
@@ -529,7 +560,7 @@ export class DiscService {
             await rename(loc.partial, loc.final);
             current.renamedTo = loc.final;
           }
-          this.recordBurned(jobId, actor, disc, copy, mediumId, loc.final, writer, staged, checked);
+          this.recordBurned(jobId, { actor: actor.username, recovered: false }, disc, copy, mediumId, loc.final, writer.id, { sha256: staged.manifestSha256, files: staged.files }, checked);
           current = null;
           if (j.target.kind === 'drive') await this.ports?.drives?.eject?.(j.target.device).catch(() => undefined);
         }
@@ -592,23 +623,32 @@ export class DiscService {
     return out;
   }
 
+  /**
+   * Records one verified medium as burned (the 004 第二十条 register). The copy count is checked in
+   * the same transaction: never a second record of one copy, never copies of another job's approval.
+   * A medium found finished after a crash is recorded by the system on its operator's behalf.
+   */
   private recordBurned(
     jobId: string,
-    actor: User,
+    by: { actor: string; recovered: boolean },
     disc: BurnDisc,
     copy: number,
     mediumId: number,
     location: string,
-    writer: DiscWriter,
-    staged: StagedDisc,
+    writerId: string,
+    manifest: { sha256: string; files: { path: string; sha256: string; size: number }[] },
     checked: { verification: Verification; mediaId: string },
   ): void {
     const job = this.job(jobId);
     const req = this.station.requests.get(job.requestId);
     const approvers = req.decisions.filter((d) => d.decision === 'approved').map((d) => d.approver);
     this.station.write(() => {
+      this.assertCopiesFree(job.requestId, jobId);
+      if (copy > job.copies || this.store.isVerified(jobId, disc.index, copy)) {
+        throw new StationError('state', 'disc.copy_already_burned', { jobId, disc: disc.index, copy, copies: job.copies });
+      }
       const entry = this.station.ledger.append({
-        actor: actor.username,
+        actor: by.actor,
         action: 'disc.burned',
         subject: `request:${req.id}`,
         // requestId, purpose, approvers, recordings: what the 004 第二十条 register shows.
@@ -627,12 +667,14 @@ export class DiscService {
           media: job.media,
           mediaId: checked.mediaId,
           volumeId: disc.volumeId,
-          writer: writer.id,
+          writer: writerId,
           target: job.target.kind,
           location,
+          operator: job.operator,
+          ...(by.recovered ? { recovered: true } : {}),
           packageId: disc.packageId,
-          manifestSha256: staged.manifestSha256,
-          files: staged.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+          manifestSha256: manifest.sha256,
+          files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
           verification: {
             md5: checked.verification.md5?.checked ? { files: checked.verification.md5.files } : null,
             sha256: checked.verification.sha256?.ok ? { files: checked.verification.sha256.files, bytes: checked.verification.sha256.bytes } : null,
@@ -734,7 +776,10 @@ export class DiscService {
   /**
    * After a crash: staging folders of dead processes are removed, half-written images and folders
    * (plaintext evidence outside the vault) deleted, and their jobs marked interrupted in the
-   * ledger. Nothing was recorded as burned for them; the request stays approved for a retry.
+   * ledger. A medium that was finished — renamed to its final name — but not yet recorded is read
+   * back like any burn: if it verifies it is recorded as burned (by the system, for the job's
+   * operator), otherwise it is removed; either way the ledger says so. No evidence copy is left
+   * that no record knows about. The request stays approved for a retry of what is still missing.
    */
   async recover(): Promise<void> {
     await sweepStaging(this.station.paths.staging);
@@ -742,24 +787,93 @@ export class DiscService {
     for (const job of store.list({ states: ACTIVE, limit: 10_000 })) {
       if (this.runs.has(job.id) || pidAlive(job.ownerPid)) continue;
       const unfinished = store.unfinishedMedia(job.id);
+      const settled = new Set<number>();
       for (const m of unfinished) {
         const disc = job.discs.find((d) => d.index === m.disc);
-        const partial = disc ? mediumLocation(job, disc, m.copy).partial : null;
-        if (partial) await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+        if (!disc) continue;
+        const loc = mediumLocation(job, disc, m.copy);
+        if (loc.partial) await rm(loc.partial, { recursive: true, force: true }).catch(() => undefined);
+        if (job.target.kind !== 'drive' && loc.final === m.location && (await exists(loc.final))) {
+          await this.recoverFinished(job, disc, m, loc.final);
+          settled.add(m.id);
+        }
       }
+      const left = unfinished.filter((m) => !settled.has(m.id));
+      const now = this.job(job.id);
+      const complete = now.discs.every((d) => this.missingCopies(now, d.index).length === 0);
       this.station.write(() => {
         const at = this.station.clock.now().toISOString();
         const error = { code: 'disc.interrupted', params: { jobId: job.id } as ErrorParams };
-        for (const m of unfinished) store.updateMedium(m.id, { state: 'failed', error, ended: at });
+        for (const m of left) store.updateMedium(m.id, { state: 'failed', error, ended: at });
+        if (complete) {
+          // Every copy was on its medium and is now recorded: the job is done and the approval used.
+          store.setState(job.id, 'completed', { error: null, ended: at });
+          if (this.station.requests.get(job.requestId).state !== 'approved') return;
+          this.station.requests.markFulfilled('system', job.requestId, {
+            jobId: job.id,
+            recovered: true,
+            media: now.discs.flatMap((d) => d.media.filter((x) => x.state === 'verified').map((x) => ({ disc: d.index, copy: x.copy, mediaId: x.mediaId, location: x.location }))),
+          });
+          return;
+        }
         store.setState(job.id, 'interrupted', { error, ended: at });
         this.station.ledger.append({
           actor: 'system',
           action: 'disc.burn_interrupted',
           subject: `request:${job.requestId}`,
-          details: { requestId: job.requestId, jobId: job.id, ownerPid: job.ownerPid, media: unfinished.map((m) => ({ disc: m.disc, copy: m.copy, location: m.location })) },
+          details: { requestId: job.requestId, jobId: job.id, operator: job.operator, ownerPid: job.ownerPid, media: left.map((m) => ({ disc: m.disc, copy: m.copy, location: m.location })) },
         });
       });
     }
+  }
+
+  /** A finished, unrecorded medium of a crashed burn: verified and recorded, or removed — ledgered either way. */
+  private async recoverFinished(job: BurnJob, disc: BurnDisc, m: BurnMedium, location: string): Promise<void> {
+    const target: BurnTarget = job.target.kind === 'iso' ? { kind: 'iso', path: location } : { kind: 'dir', path: location };
+    const writer = this.ports?.writers.find((w) => w.supports(target) && w.id === m.writer) ?? this.ports?.writers.find((w) => w.supports(target)) ?? null;
+    let failure: { code: string; params: ErrorParams };
+    if (!writer || !disc.manifestSha256) {
+      failure = { code: 'disc.recovery_unreadable', params: { location } };
+    } else {
+      try {
+        const reader = await writer.openMedium({ writer: writer.id, target, volumeId: disc.volumeId, createdAt: m.startedAt });
+        let checked: { verification: Verification; mediaId: string };
+        let manifest: PackageManifest;
+        try {
+          checked = await readBack(
+            reader,
+            {
+              volumeId: disc.volumeId,
+              manifestSha256: disc.manifestSha256,
+              verifierKey: this.station.verifierKey(),
+              catalogue: new Map(disc.recordings.map((id) => [id, this.station.requests.recording(id).sha256])),
+              totalBytes: disc.bytes,
+            },
+            () => undefined,
+            new AbortController().signal,
+          );
+          manifest = JSON.parse((await reader.read(PATHS.manifest))!.toString('utf8')) as PackageManifest;
+        } finally {
+          await reader.close();
+        }
+        this.recordBurned(job.id, { actor: 'system', recovered: true }, disc, m.copy, m.id, location, writer.id, { sha256: disc.manifestSha256, files: manifest.files }, checked);
+        return;
+      } catch (e) {
+        const err = isStationError(e) ? e : fromSystemError(e, location);
+        failure = { code: err.code, params: err.params };
+      }
+    }
+    await rm(location, { recursive: true, force: true });
+    this.station.write(() => {
+      const at = this.station.clock.now().toISOString();
+      this.store.updateMedium(m.id, { state: 'failed', error: failure, ended: at });
+      this.station.ledger.append({
+        actor: 'system',
+        action: 'disc.unrecorded_removed',
+        subject: `request:${job.requestId}`,
+        details: { requestId: job.requestId, jobId: job.id, operator: job.operator, disc: disc.index, copy: m.copy, location, code: failure.code, params: failure.params },
+      });
+    });
   }
 }
 

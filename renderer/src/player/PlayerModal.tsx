@@ -3,7 +3,7 @@ import { Alert, App, Button, Descriptions, Flex, Modal, Spin, Tag, Typography } 
 import { EyeOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { invoke, type Output, type User } from '../api.ts';
+import { invoke, StationUiError, type Output, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
@@ -50,7 +50,8 @@ export function PlayerModal({ user, target, onClose }: { user: User; target: Pla
   const { message } = App.useApp();
   const [session, setSession] = useState<Session | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [mediaError, setMediaError] = useState(false);
+  // The media element only says that it failed; the station says why (approval ended, user disabled, damaged recording).
+  const [mediaError, setMediaError] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
   const media = useRef<MediaEl | null>(null);
   const clock = useRef(new WatchClock());
@@ -117,7 +118,17 @@ export function PlayerModal({ user, target, onClose }: { user: User; target: Pla
     },
     onSeeked: (e: SyntheticEvent<MediaEl>) => clock.current.mark(e.currentTarget.currentTime),
     onPause: () => clock.current.mark(null),
-    onError: () => setMediaError(true),
+    onError: () => {
+      setMediaError(t('ui:player.mediaError', { type: session?.mimeType ?? '' }));
+      const token = open.current;
+      if (!token) return;
+      invoke('playback.status', { token }).then(
+        (s) => {
+          if (!s.ok) setMediaError(errorText(t, new StationUiError({ code: s.error.code, kind: 'denied', params: s.error.params })));
+        },
+        () => undefined,
+      );
+    },
   };
 
   const kind = session?.mimeType.split('/')[0];
@@ -163,7 +174,7 @@ export function PlayerModal({ user, target, onClose }: { user: User; target: Pla
             {kind !== 'video' && kind !== 'audio' && kind !== 'image' ? <Alert type="warning" showIcon title={t('ui:player.unsupported', { type: session.mimeType })} /> : null}
             <Watermark user={user} recordingId={session.recordingId} />
           </div>
-          {mediaError ? <Alert type="error" showIcon style={{ marginTop: 12 }} title={t('ui:player.mediaError', { type: session.mimeType })} data-testid="player-media-error" /> : null}
+          {mediaError ? <Alert type="error" showIcon style={{ marginTop: 12 }} title={mediaError} data-testid="player-media-error" /> : null}
           <Descriptions
             size="small"
             column={2}
