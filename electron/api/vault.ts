@@ -21,4 +21,16 @@ export const vaultHandlers = {
       return result;
     },
   }),
+  /**
+   * Object files the crash sweep found without a catalogue row and set aside. They cannot be re-adopted:
+   * their per-object key was only ever in the memory of the process that wrote them, so no one can decrypt
+   * them. They are kept, listed and ledgered so that a missing row (a database put back to an older copy,
+   * a writer that died before its commit) is seen, never silently destroyed.
+   */
+  'vault.quarantine': command({
+    input: z.object({}).strict(),
+    access: roles('admin', 'auditor'),
+    mutates: false,
+    run: ({ station }) => station.vault.quarantined(),
+  }),
 };

@@ -2,7 +2,7 @@
 // Entry of the `station` command. The station needs Node >= 22 (better-sqlite3 13, native
 // TypeScript type stripping); machines may have an older system Node, so re-run on the Node 22
 // the project ships as a devDependency when needed.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,27 @@ if (major < 22) {
     process.stderr.write(`station: 需要 Node.js 22 或更高版本 / Node.js 22 or newer is required (found ${process.version}); run npm ci first.\n`);
     process.exit(2);
   }
-  const child = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(child.status ?? 1);
+  // The PID a custodian or a service manager knows is this wrapper's: a signal sent to it must reach the
+  // station itself (a `station watch` left running would keep ingesting as a custodian gone off duty),
+  // and the wrapper ends only when the station has, with its status.
+  const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => forward(signal));
+  child.on('error', (e) => {
+    process.stderr.write(`station: ${e.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // End the same way, so a shell or service manager sees "killed by SIGTERM", not a plain exit.
+      for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
 } else {
   const { main } = await import('./main.ts');
   process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createTestStation, PASSPHRASE, type TestStation } from '../support/testStation.ts';
 
 let t: TestStation;
@@ -21,7 +21,12 @@ describe('crash during a vault put', () => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && resolve());
       child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
     });
-    expect(listFiles(`${t.dir}/vault/tmp`).length).toBe(1);
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
+    // the temp file and the lease that announces its live writer (electron/core/vault/README.md)
+    expect(listFiles(`${t.dir}/vault/tmp`).filter((f) => f.endsWith('.partial')).length).toBe(1);
+    expect(listFiles(`${t.dir}/vault/tmp`).filter((f) => f.endsWith('.lease')).length).toBe(1);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 

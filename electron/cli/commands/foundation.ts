@@ -296,4 +296,26 @@ export const foundationCommands: CliCommand[] = [
       }
     },
   },
+  {
+    words: ['vault', 'quarantine'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'required',
+    async run({ client, t, print }) {
+      const items = await client.invoke('vault.quarantine', {});
+      if (items.length === 0) {
+        print(t('vault.quarantine_empty'), items);
+        return 0;
+      }
+      const lines = items.map((q) =>
+        q.ledgerSeq === null
+          ? t('vault.quarantine_line_unledgered', { id: q.objectId, bytes: q.bytes })
+          : t('vault.quarantine_line', { id: q.objectId, bytes: q.bytes, seq: q.ledgerSeq, at: q.quarantinedAt }),
+      );
+      print([t('vault.quarantine_title', { count: items.length }), ...lines, t('vault.quarantine_note')].join('\n'), items);
+      return 0;
+    },
+  },
 ];

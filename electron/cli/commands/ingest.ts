@@ -145,6 +145,7 @@ async function watch(ctx: CliContext): Promise<number> {
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGHUP', () => resolve('SIGHUP'));
   });
   out(t('dock.stopping', { signal }));
   await dock.stop();

@@ -156,6 +156,19 @@ export async function scanSource(root: string, options: { signal?: AbortSignal; 
   return { entries, rootDev };
 }
 
+/**
+ * The identity of an entry within its source: its raw name bytes, '/'-joined, as lowercase hex. Unlike the
+ * display path, two different names never share it (issue 10 defect 7).
+ */
+export function rawPathHex(segments: readonly Buffer[]): string {
+  const parts: Buffer[] = [];
+  segments.forEach((s, i) => {
+    if (i > 0) parts.push(SLASH);
+    parts.push(s);
+  });
+  return Buffer.concat(parts).toString('hex');
+}
+
 function displayPath(segments: readonly Buffer[]): string {
   return segments.map(displayName).join('/');
 }

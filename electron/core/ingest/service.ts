@@ -15,7 +15,7 @@ import type { VaultObject } from '../vault/vault.ts';
 import { probeReader } from '../media/probe.ts';
 import { fileHandleReader, type RandomAccessReader } from '../media/fileReader.ts';
 import type { RecorderInfo } from '../devices/ports.ts';
-import { scanSource, entryPath, type ScannedEntry, type EntryType } from './scan.ts';
+import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } from './scan.ts';
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
@@ -336,7 +336,7 @@ export class IngestService {
       entries.forEach((e, i) => {
         // Files this source already gave (same path, size and time) are settled here at once, not
         // one transaction each: a re-dock of a full recorder costs one commit, not thousands.
-        const done = e.type === 'file' && !e.skip && !clearAfter ? this.findSameSource(source.sourceKey, e.path, e.size ?? -1, e.mtimeMs ?? -1) : null;
+        const done = e.type === 'file' && !e.skip && !clearAfter ? this.findSameSource(source.sourceKey, e.segments, e.size ?? -1, e.mtimeMs ?? -1) : null;
         if (done) already.add(i + 1);
         insert.run(id, i + 1, e.path, e.type, e.size, e.mtimeMs, done ? 'already_ingested' : 'pending', done, at);
       });
@@ -443,7 +443,7 @@ export class IngestService {
     if (entry.skip) return { result: this.record(ctx, seq, entry, 'skipped', entry.skip.reason, { path: entry.path, ...entry.skip.params }) };
     if (entry.type !== 'file') return { result: this.record(ctx, seq, entry, 'skipped', 'ingest.not_regular_file', { path: entry.path, kind: entry.type }) };
 
-    const already = this.findSameSource(ctx.source.sourceKey, entry.path, entry.size ?? -1, entry.mtimeMs ?? -1);
+    const already = this.findSameSource(ctx.source.sourceKey, entry.segments, entry.size ?? -1, entry.mtimeMs ?? -1);
     if (already && !ctx.clearAfter) return { result: this.record(ctx, seq, entry, 'already_ingested', null, null, already) };
 
     let opened: OpenedSource | null = null;
@@ -500,10 +500,11 @@ export class IngestService {
     }
   }
 
-  private findSameSource(sourceKey: string, path: string, size: number, mtimeMs: number): string | null {
-    const row = this.station.db
-      .prepare('SELECT id FROM recordings WHERE source_key = ? AND source_path = ? AND source_size = ? AND source_mtime_ms = ?')
-      .get(sourceKey, path, size, mtimeMs) as { id: string } | undefined;
+  /** The same file of the same source: same raw name bytes (never the display text), size and time. */
+  private findSameSource(sourceKey: string, segments: readonly Buffer[], size: number, mtimeMs: number): string | null {
+    const row = this.q('SELECT id FROM recordings WHERE source_key = ? AND source_path_hex = ? AND source_size = ? AND source_mtime_ms = ?').get(sourceKey, rawPathHex(segments), size, mtimeMs) as
+      | { id: string }
+      | undefined;
     return row?.id ?? null;
   }
 
@@ -646,7 +647,7 @@ export class IngestService {
       important: facts.name.important,
       kind: facts.kind,
       parseProblem: facts.problem,
-      source: { key: ctx.source.sourceKey, root: ctx.source.root, device: ctx.source.device, path: entry.path, size: src.size, mtimeMs: src.mtimeMs },
+      source: { key: ctx.source.sourceKey, root: ctx.source.root, device: ctx.source.device, path: entry.path, pathHex: rawPathHex(entry.segments), size: src.size, mtimeMs: src.mtimeMs },
       handover: { rule, deadline: deadline?.toISOString() ?? null, late, calendar: 'workingDays' in rule ? calendarName(this.calendar) : null, deadlineUnknown },
       interruption: interruption ? { after: interruption.after, gapSeconds: interruption.gapSeconds } : null,
       changedDuringRead: read.changed,
@@ -657,9 +658,9 @@ export class IngestService {
          recorder_serial, recorder_source, officer_badge, officer_source, name_case_number,
          recorded_at, recorded_at_source, recorded_end_at, stored_at, name_time, name_time_raw, meta_time, meta_time_source, fs_time,
          name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
-         original_name, source_kind, source_key, source_root, source_device, source_path, source_size, source_mtime_ms,
+         original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
          session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       number,
@@ -701,6 +702,7 @@ export class IngestService {
       ctx.source.root,
       ctx.source.device,
       entry.path,
+      rawPathHex(entry.segments),
       src.size,
       src.mtimeMs,
       ctx.sessionId,
@@ -726,7 +728,7 @@ export class IngestService {
 
   /** Same content already in the vault: a new catalogue row for this copy, linked to the stored object. */
   private linkDuplicate(ctx: Ctx, seq: number, entry: ScannedEntry, src: OpenedSource, read: ReadOutcome, facts: FileFacts, dup: DuplicateContent): Committed {
-    const same = this.q('SELECT id FROM recordings WHERE source_key = ? AND source_path = ? AND sha256 = ? ORDER BY number LIMIT 1').get(ctx.source.sourceKey, entry.path, dup.object.sha256) as
+    const same = this.q('SELECT id FROM recordings WHERE source_key = ? AND source_path_hex = ? AND sha256 = ? ORDER BY number LIMIT 1').get(ctx.source.sourceKey, rawPathHex(entry.segments), dup.object.sha256) as
       | { id: string }
       | undefined;
     if (same) {

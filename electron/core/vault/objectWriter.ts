@@ -100,8 +100,12 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
   }
 }
 
-/** Deletes temp files left by writes that never finished (a crash, a power cut); returns their names. */
-export async function sweepTemp(tmpDir: string): Promise<string[]> {
+/**
+ * Deletes temp files left by writes that never finished (a crash, a power cut); returns their names.
+ * `writerAlive(objectId)` says whether some process (this one or another) still writes that object:
+ * its temp file is not a leftover and stays (see writeLease.ts).
+ */
+export async function sweepTemp(tmpDir: string, writerAlive: (objectId: string) => boolean = () => false): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(tmpDir);
@@ -113,7 +117,7 @@ export async function sweepTemp(tmpDir: string): Promise<string[]> {
   for (const name of names.sort()) {
     if (!name.endsWith(TEMP_SUFFIX)) continue;
     const path = resolve(tmpDir, name);
-    if (activeTemps.has(path)) continue;
+    if (activeTemps.has(path) || writerAlive(name.slice(0, -TEMP_SUFFIX.length))) continue;
     await io(path, () => rm(path, { force: true }));
     removed.push(name);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { StationError, isStationError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { AppendInput, Ledger } from '../ledger/ledger.ts';
@@ -8,6 +9,7 @@ import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
 import { writeObject, sweepTemp } from './objectWriter.ts';
 import { openObject } from './objectReader.ts';
+import { LEASE_SUFFIX, takeLease, writerState } from './writeLease.ts';
 
 export type VaultObject = { id: string; sha256: string; size: number; createdAt: string; shredded: boolean };
 
@@ -19,6 +21,19 @@ export type VaultVerifyResult = {
   bytes: number;
   failures: { objectId: string; code: string }[];
 };
+
+/** An object file that was found without a catalogue row and set aside (never deleted). */
+export type QuarantinedObject = {
+  objectId: string;
+  /** ciphertext bytes on disk */
+  bytes: number;
+  /** the ledger entry that set it aside; null when this database does not know it (restored from a copy) */
+  ledgerSeq: number | null;
+  quarantinedAt: string | null;
+  reason: string | null;
+};
+
+export type SweepResult = { temp: string[]; quarantined: string[]; inUse: string[] };
 
 export type VaultDeps = {
   db: WritableDB;
@@ -68,8 +83,13 @@ export class Vault {
     const key = randomKey();
     const dest = this.objectPath(id);
     await mkdir(this.deps.paths.vaultTmp, { recursive: true });
-    const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
+    // Every process sweeping this vault sees the lease and leaves this write's files alone until it is released.
+    const lease = await takeLease(this.deps.paths.vaultTmp, id).catch((e: unknown) => {
+      key.fill(0);
+      throw e;
+    });
     try {
+      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
       const reader = await openObject(dest, key, id);
       let check: { sha256: string; size: number };
       try {
@@ -82,6 +102,8 @@ export class Vault {
       }
       const object: VaultObject = { id, sha256: written.sha256, size: written.size, createdAt: this.deps.now().toISOString(), shredded: false };
       this.deps.write(() => {
+        // A row must never claim a file that is not there (whatever removed or moved it).
+        if (!existsSync(dest)) throw new StationError('state', 'vault.object_vanished', { objectId: id });
         this.deps.db
           .prepare('INSERT INTO vault_objects (id, sha256, size, wrapped_key, chunk_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
           .run(id, object.sha256, object.size, wrapKey(masterKey, key, objectAad(id)), 1 << 20, object.createdAt);
@@ -90,10 +112,12 @@ export class Vault {
       });
       return object;
     } catch (e) {
+      // Only this write's own uncommitted file: no row was committed for it.
       await rm(dest, { force: true });
       throw e;
     } finally {
       key.fill(0);
+      await lease.release();
     }
   }
 
@@ -202,32 +226,124 @@ export class Vault {
     await rm(this.objectPath(id), { force: true });
   }
 
+  private get quarantineDir(): string {
+    return join(dirname(this.deps.paths.objects), 'quarantine');
+  }
+
   /**
-   * After a crash: temp files of interrupted writes, and object files that were renamed into
-   * place but never got their catalogue row (their key died with the process), are removed.
+   * After a crash: temp files of writers that are provably dead are removed (they are ciphertext of a write
+   * that never committed; the source still has the bytes). An object file without a catalogue row is never
+   * removed: its writer may be alive in another process (reading it back before its commit), or the
+   * database may have been put back to an older copy. If no live writer holds its lease, it is moved to
+   * vault/quarantine and the move is ledgered; an admin sees it with `vault.quarantine`.
    */
-  async sweep(): Promise<{ temp: string[]; orphans: string[] }> {
-    await mkdir(this.deps.paths.vaultTmp, { recursive: true });
-    const temp = await sweepTemp(this.deps.paths.vaultTmp);
-    const orphans: string[] = [];
-    let shards: string[];
+  async sweep(): Promise<SweepResult> {
+    const tmpDir = this.deps.paths.vaultTmp;
+    await mkdir(tmpDir, { recursive: true });
+    const alive = (id: string) => writerState(tmpDir, id).state === 'alive';
+    const quarantined: string[] = [];
+    const inUse: string[] = [];
+    let shards: string[] = [];
     try {
       shards = await readdir(this.deps.paths.objects);
     } catch {
-      return { temp, orphans };
+      // no object written yet
     }
     const known = this.deps.db.prepare('SELECT 1 FROM vault_objects WHERE id = ?');
     for (const shard of shards) {
       const dir = join(this.deps.paths.objects, shard);
       if (!(await stat(dir)).isDirectory()) continue;
       for (const file of await readdir(dir)) {
-        const id = file.replace(/\.evo$/, '');
-        if (file.endsWith('.evo') && !known.get(id)) {
-          await rm(join(dir, file), { force: true });
-          orphans.push(id);
+        if (!file.endsWith('.evo')) continue;
+        const id = file.slice(0, -'.evo'.length);
+        // The lease before the row: a writer commits its row before it releases its lease, so a lease seen
+        // gone here means the row, if any, is visible below.
+        if (alive(id)) {
+          if (!known.get(id)) inUse.push(id);
+          continue;
         }
+        if (known.get(id)) continue;
+        if (this.quarantine(join(dir, file), id)) quarantined.push(id);
       }
     }
-    return { temp, orphans };
+    const temp = await sweepTemp(tmpDir, alive);
+    // Leases of dead writers: their files are dealt with above.
+    for (const name of await readdir(tmpDir)) {
+      if (!name.endsWith(LEASE_SUFFIX) || name.startsWith('.')) continue;
+      const id = name.slice(0, -LEASE_SUFFIX.length);
+      if (writerState(tmpDir, id).state === 'dead') await rm(join(tmpDir, name), { force: true });
+    }
+    if (quarantined.length > 0) await this.syncQuarantine();
+    return { temp, quarantined, inUse };
+  }
+
+  /** Moves one row-less object file aside, in the same transaction as its ledger entry. */
+  private quarantine(path: string, id: string): boolean {
+    const target = join(this.quarantineDir, `${id}.evo`);
+    mkdirSync(this.quarantineDir, { recursive: true, mode: 0o700 });
+    return this.deps.write(() => {
+      // Checked again under the write lock: a writer's commit and this move never interleave.
+      if (this.deps.db.prepare('SELECT 1 FROM vault_objects WHERE id = ?').get(id)) return false;
+      if (writerState(this.deps.paths.vaultTmp, id).state === 'alive') return false;
+      let bytes: number;
+      try {
+        bytes = statSync(path).size;
+      } catch {
+        return false;
+      }
+      if (existsSync(target)) throw new StationError('state', 'vault.quarantine_exists', { objectId: id });
+      renameSync(path, target);
+      try {
+        this.deps.ledger.append({
+          actor: 'system',
+          action: 'vault.object_quarantined',
+          subject: `object:${id}`,
+          details: {
+            reason: 'no_catalogue_row',
+            bytes,
+            from: relative(this.deps.paths.dataDir, path),
+            to: relative(this.deps.paths.dataDir, target),
+          },
+        });
+      } catch (e) {
+        renameSync(target, path);
+        throw e;
+      }
+      return true;
+    });
+  }
+
+  /** Object files set aside by the sweep, with the ledger entry that did it where this database has one. */
+  async quarantined(): Promise<QuarantinedObject[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.quarantineDir);
+    } catch {
+      return [];
+    }
+    const entry = this.deps.db.prepare("SELECT seq, time, details FROM ledger WHERE action = 'vault.object_quarantined' AND subject = ? ORDER BY seq DESC LIMIT 1");
+    const out: QuarantinedObject[] = [];
+    for (const name of names.sort()) {
+      if (!name.endsWith('.evo')) continue;
+      const objectId = name.slice(0, -'.evo'.length);
+      const bytes = (await stat(join(this.quarantineDir, name))).size;
+      const e = entry.get(`object:${objectId}`) as { seq: number; time: string; details: string } | undefined;
+      out.push({
+        objectId,
+        bytes,
+        ledgerSeq: e?.seq ?? null,
+        quarantinedAt: e?.time ?? null,
+        reason: e ? ((JSON.parse(e.details) as { reason?: string }).reason ?? null) : null,
+      });
+    }
+    return out;
+  }
+
+  /** The moves reach the disk (best effort: some filesystems cannot fsync a folder). */
+  private async syncQuarantine(): Promise<void> {
+    if (process.platform === 'win32') return;
+    const fh = await open(this.quarantineDir, 'r').catch(() => null);
+    await fh?.sync().catch(() => {});
+    await fh?.close();
   }
 }
