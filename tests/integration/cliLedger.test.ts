@@ -8,10 +8,16 @@ import { verifyProofBundle } from '../../electron/core/ledger/proofBundle.ts';
 
 const haveSqlite = hasCommand('sqlite3');
 let dir: string;
+// Every station a test made, not only the last: the tampering cases each start a fresh one.
+const made: string[] = [];
+const removeAll = () => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+};
 const env = () => ({ STATION_DATA: dir, STATION_PASSPHRASE: 'evidence room passphrase', STATION_PASSWORD: 'admin-password', STATION_USER: 'admin' });
 
 function freshStation(): void {
   dir = mkdtempSync(join(tmpdir(), 'station-cli-'));
+  made.push(dir);
   const init = station(['init', '--agency-code', 'ZY01', '--agency-name', '中阳县市场监督管理局', '--admin', 'admin', '--admin-name', '张三'], env());
   expect(init.code, init.stderr).toBe(0);
   for (const [name, role] of [['li', 'clerk'], ['wang', 'approver'], ['zhao', 'auditor']] as const) {
@@ -22,7 +28,7 @@ function freshStation(): void {
 
 describe('station CLI: foundation commands', () => {
   beforeAll(freshStation);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(removeAll);
 
   it('prints status as text and JSON without logging in', () => {
     const r = station(['status', '--json'], { STATION_DATA: dir });
@@ -94,7 +100,7 @@ describe('station CLI: foundation commands', () => {
 
 describe.skipIf(!haveSqlite)('ledger tampering through the sqlite3 shell', () => {
   beforeAll(freshStation);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(removeAll);
   const db = () => join(dir, 'station.db');
 
   it('UPDATE and DELETE are aborted by the triggers', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { ReadableDB } from '../db/database.ts';
 import { isRole, type Role } from './roles.ts';
 
@@ -43,11 +44,15 @@ type Cached = { seq: number; leaf: string; state: LedgeredAuthority | null };
  * so checking at every command stays cheap however long the ledger grows.
  */
 export class AuthorityIndex {
-  private readonly db: ReadableDB;
   private readonly cache = new Map<string, Cached>();
+  private readonly leafAt: Statement;
+  private readonly entriesAfter: Statement;
 
   constructor(db: ReadableDB) {
-    this.db = db;
+    this.leafAt = db.prepare('SELECT leaf_hash FROM ledger WHERE seq = ?');
+    this.entriesAfter = db.prepare(
+      `SELECT seq, actor, action, details, leaf_hash FROM ledger WHERE subject = ? AND seq > ? AND action IN (${AUTHORITY_ACTIONS.map(() => '?').join(',')}) ORDER BY seq`,
+    );
   }
 
   of(username: string): LedgeredAuthority | null {
@@ -55,14 +60,10 @@ export class AuthorityIndex {
     // The entry last folded must still be there unchanged: a rolled-back transaction or a restored
     // database may reuse its seq for something else, and then everything is folded again.
     if (cached.seq > 0) {
-      const still = this.db.prepare('SELECT leaf_hash FROM ledger WHERE seq = ?').get(cached.seq) as { leaf_hash: string } | undefined;
+      const still = this.leafAt.get(cached.seq) as { leaf_hash: string } | undefined;
       if (still?.leaf_hash !== cached.leaf) cached = { seq: 0, leaf: '', state: null };
     }
-    const rows = this.db
-      .prepare(
-        `SELECT seq, actor, action, details, leaf_hash FROM ledger WHERE subject = ? AND seq > ? AND action IN (${AUTHORITY_ACTIONS.map(() => '?').join(',')}) ORDER BY seq`,
-      )
-      .all(`user:${username}`, cached.seq, ...AUTHORITY_ACTIONS) as Row[];
+    const rows = this.entriesAfter.all(`user:${username}`, cached.seq, ...AUTHORITY_ACTIONS) as Row[];
     let state = cached.state;
     for (const row of rows) state = fold(state, row);
     const last = rows.at(-1);
