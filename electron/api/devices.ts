@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { ingestOf } from '../core/ingest/service.ts';
+import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
 import { command, roles } from './command.ts';
 import { dockOf, loadRecorderCatalogue, localCataloguePath } from './dock.ts';
@@ -57,12 +58,38 @@ export const deviceHandlers = {
     access: custodian,
     mutates: true,
     run: ({ station, actor }) => {
-      const dock = requireDock(station);
-      if (dock.duty !== null && dock.duty.toLowerCase() !== actor.username.toLowerCase()) {
-        throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: dock.duty });
+      const dock = dockOf(station);
+      const duty = new DutyRegister(station).current();
+      if (duty && duty.username.toLowerCase() !== actor.username.toLowerCase()) {
+        throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: duty.username });
       }
-      dock.setDuty(null);
-      return dock.status();
+      if (dock) {
+        dock.setDuty(null);
+        return dock.status();
+      }
+      // The dock runs in another process (a `station watch`): the record is what says who is on duty.
+      new DutyRegister(station).release(actor.username, 'off_duty');
+      return { duty: null, volumes: [], activeSessions: 0 };
+    },
+  }),
+  'dock.duty': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => new DutyRegister(station).current(),
+  }),
+  /** The custodian on duty hands over to another custodian (ledgered: from whom to whom). */
+  'dock.handOver': command({
+    input: z.object({ to: z.string().trim().min(1).max(64) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, actor }, { to }) => {
+      station.requireUnlocked();
+      const register = new DutyRegister(station);
+      register.handOver(actor.username, to);
+      const dock = dockOf(station);
+      if (dock && dock.duty?.toLowerCase() === actor.username.toLowerCase()) dock.handedOver(register.current()!.username);
+      return register.current();
     },
   }),
   'dock.accept': command({

@@ -64,8 +64,9 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
     catalogue: () => loadRecorderCatalogue(station),
   });
   docks.set(station, service);
-  if (options.duty) service.setDuty(options.duty);
   try {
+    // Refused (dock.duty_taken) while another custodian is on duty anywhere on this station.
+    if (options.duty) service.setDuty(options.duty);
     await service.start();
   } catch (e) {
     docks.delete(station);

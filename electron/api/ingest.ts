@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { StationError, fromSystemError } from '../core/errors.ts';
 import { ingestOf, type IngestSourceSpec } from '../core/ingest/service.ts';
 import { serialsFromNames } from '../core/devices/identify.ts';
+import { volumeUuid } from '../core/devices/volumeIdentity.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
 import type { Station } from '../core/station.ts';
@@ -42,7 +43,10 @@ async function sourceForPath(station: Station, path: string, recorderSerial: str
     if (serials.length === 1 && registry.recorder(serials[0]!)) {
       return { ...base, kind: 'volume', sourceKey: `recorder:${serials[0]}`, recorder: { serial: serials[0]!, via: 'name' } };
     }
-    return { ...base, kind: 'volume', sourceKey: `volume:${root}`, recorder: null };
+    // An unregistered recorder is known by its file system's UUID, so docking it at another mount point
+    // resumes the same source instead of cataloguing it again; the path only where no UUID can be read.
+    const uuid = await volumeUuid(root);
+    return { ...base, kind: 'volume', sourceKey: uuid ? `volume-uuid:${uuid}` : `volume:${root}`, recorder: null };
   }
   return { ...base, kind: 'folder', sourceKey: `folder:${root}`, recorder: null };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { StationError, isStationError, type SerializedError } from '../core/errors.ts';
 import { Station } from '../core/station.ts';
+import { storageError } from '../core/storageErrors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { User } from '../core/access/users.ts';
 import type { Command, CommandContext, Session } from './command.ts';
@@ -169,7 +170,11 @@ export class ApiServer {
       broadcast: (event, data) => this.broadcast(event, data),
       mediaUrl: this.mediaUrl,
     };
-    return cmd.run(ctx, parsed.data);
+    try {
+      return await cmd.run(ctx, parsed.data);
+    } catch (e) {
+      throw storageError(e, this.station.paths.dataDir) ?? e;
+    }
   }
 
   /**
@@ -221,7 +226,13 @@ export class ApiServer {
  * (main, CLI, e2e bridge) call this instead of reaching into core.
  */
 export function openStationApi(options: { dataDir: string; clock?: Clock; resourcesDir?: string; mediaUrl?: (token: string) => string }): ApiServer {
-  return new ApiServer(Station.open(options), options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
+  let station: Station;
+  try {
+    station = Station.open(options);
+  } catch (e) {
+    throw storageError(e, options.dataDir) ?? e;
+  }
+  return new ApiServer(station, options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
 }
 
 /** Serves a playback token's byte range (Electron's custom protocol handler and the e2e HTTP bridge call this). */

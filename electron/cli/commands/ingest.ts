@@ -194,6 +194,31 @@ export const ingestCommands: CliCommand[] = [
     run: watch,
   },
   {
+    words: ['dock', 'handover'],
+    synopsis: 'USER',
+    positionals: ['USER'],
+    options: {},
+    login: true,
+    unlock: 'required',
+    async run({ client, positionals, t, print }) {
+      const from = client.user?.username ?? '';
+      const duty = await client.invoke('dock.handOver', { to: positionals[0]! });
+      print(t('duty.handed_over', { from, to: duty?.username ?? positionals[0] }), duty);
+    },
+  },
+  {
+    words: ['dock', 'duty'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'if-available',
+    async run({ client, t, print }) {
+      const duty = await client.invoke('dock.duty', {});
+      print(duty ? t('duty.on_duty', { username: duty.username, since: duty.since }) : t('duty.nobody_on_duty'), duty);
+    },
+  },
+  {
     words: ['recordings', 'list'],
     synopsis: '[--officer BADGE] [--recorder SERIAL] [--from ISO] [--to ISO] [--late] [--important] [--interruption] [--needs-explanation] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
     positionals: [],

@@ -7,6 +7,7 @@ import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
+import { DutyRegister } from './duty.ts';
 import type { MountedVolume, PlatformDevices, RecorderInfo, UsbDeviceInfo } from './ports.ts';
 
 export type DockState =
@@ -136,20 +137,47 @@ export class DockService {
     for (const stop of this.stops.splice(0)) await stop().catch(() => {});
     this.offIngest?.();
     this.offIngest = null;
+    if (this.dutyUser) {
+      try {
+        this.register.release(this.dutyUser, 'dock_stopped');
+      } catch {
+        // A locked or full station cannot record it; the next taker sees that this process has ended.
+      }
+    }
   }
 
-  /** The custodian on duty: the one who docks and whose name every ingest carries. */
+  /**
+   * The custodian on duty: the one who docks and whose name every ingest carries. Recorded in the database
+   * (DutyRegister), so a second custodian elsewhere is refused until the first hands over.
+   */
   setDuty(username: string | null): void {
-    const previous = this.dutyUser;
     if (username !== null) {
-      const user = this.station.users.backed(username, 'command');
-      if (user.disabled || !user.roles.includes('custodian')) throw new StationError('denied', 'ingest.not_custodian', { username });
+      this.register.take(username);
+      this.dutyUser = username;
+      for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
+      return;
     }
-    this.dutyUser = username;
-    this.station.write(() =>
-      this.station.ledger.append({ actor: username ?? previous ?? 'system', action: username ? 'dock.duty_started' : 'dock.duty_ended', subject: 'dock', details: { previous } }),
-    );
-    if (username) for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
+    const previous = this.dutyUser;
+    this.dutyUser = null;
+    if (previous) this.register.release(previous, 'off_duty');
+  }
+
+  /** The duty was handed over (DutyRegister.handOver, ledgered there): this dock now works for `to`. */
+  handedOver(to: string): void {
+    this.dutyUser = to;
+    for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
+  }
+
+  private get register(): DutyRegister {
+    return new DutyRegister(this.station);
+  }
+
+  /** This dock's custodian, if the station's record still has them on duty; otherwise who does. */
+  private dutyCheck(): { ok: true; actor: string } | { ok: false; duty: string | null } {
+    if (!this.dutyUser) return { ok: false, duty: null };
+    const duty = this.register.current();
+    if (duty && duty.username.toLowerCase() === this.dutyUser.toLowerCase()) return { ok: true, actor: this.dutyUser };
+    return { ok: false, duty: duty?.username ?? null };
   }
 
   status(): { duty: string | null; volumes: DockedVolume[]; activeSessions: number } {
@@ -269,7 +297,13 @@ export class DockService {
       this.update(entry, { state: 'waiting', reason: 'station.locked', reasonParams: null });
       return;
     }
-    const actor = this.dutyUser;
+    const check = this.dutyCheck();
+    if (!check.ok) {
+      // Handed over, or taken after this process's duty lapsed: this dock no longer opens sessions.
+      this.update(entry, { state: 'waiting', reason: 'dock.duty_elsewhere', reasonParams: { duty: check.duty } });
+      return;
+    }
+    const actor = check.actor;
     const registry = this.deps.ingest.registry;
     if (identity.register && !registry.recorder(identity.serial)) {
       const usb = entry.volume.usb;
@@ -360,8 +394,10 @@ export class DockService {
       });
     });
     entry.identity = { kind: 'recorder', serial, via: 'custodian', register: null, entry: null, serialsFromNames: names };
-    if (!this.dutyUser) this.dutyUser = actor;
-    this.run(entry, { serial, via: 'custodian' }, this.dutyUser);
+    if (!this.dutyUser) this.setDuty(actor);
+    const check = this.dutyCheck();
+    if (!check.ok) throw new StationError('state', 'dock.duty_taken', { duty: check.duty, since: null, username: actor });
+    this.run(entry, { serial, via: 'custodian' }, check.actor);
     return { ...entry.view };
   }
 

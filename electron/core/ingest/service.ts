@@ -31,7 +31,7 @@ export type RecorderIdentity = { serial: string; via: 'usb' | 'vendor' | 'name' 
 export type IngestSourceSpec = {
   kind: 'volume' | 'folder';
   root: string;
-  /** Stable identity across docks: 'recorder:<serial>', 'volume:<label>', 'folder:<path>'. */
+  /** Stable identity across docks: 'recorder:<serial>', 'volume-uuid:<file system UUID>', 'folder:<path>' ('volume:<path>' only where no UUID can be read). */
   sourceKey: string;
   device: string | null;
   fsType: string | null;

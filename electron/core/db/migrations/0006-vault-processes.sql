@@ -10,3 +10,13 @@ CREATE UNIQUE INDEX recordings_source ON recordings(source_key, source_path_hex,
 CREATE TRIGGER recordings_source_path_hex_immutable
 BEFORE UPDATE OF source_path_hex ON recordings WHEN OLD.source_path_hex != ''
 BEGIN SELECT RAISE(ABORT, 'recording facts are immutable'); END;
+
+-- Issue 10 defect 21: one custodian on duty per station at a time, across every process (the desktop app
+-- and any number of `station watch`). The row names who is on duty and the process whose dock took it, so
+-- a duty left by a process that died can be taken (ledgered) instead of blocking the station for good.
+CREATE TABLE dock_duty (
+  station   INTEGER PRIMARY KEY CHECK (station = 1),
+  username  TEXT NOT NULL,
+  since     TEXT NOT NULL,
+  holder    TEXT NOT NULL -- JSON: pid, start time, boot id and host of the process (vault/writeLease.ts)
+) STRICT;
