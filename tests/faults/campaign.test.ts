@@ -1,6 +1,7 @@
 // The short fault campaign that runs with every test run: the same scenarios, checks and CLI as
 // `npm run faults`, with smaller files and kill points aimed at the windows where a crash did harm
-// (ISSUE10 defects 1, 5 and 6). Every run must survive every check.
+// (ISSUE10 defects 1, 5 and 6). Every run must survive every check. Each test prints the failing
+// runs, one line each, with their kill points.
 import { describe, expect, it } from 'vitest';
 import { hasCommand } from '../support/cli.ts';
 import { failureLines, runCampaign } from './campaign.ts';
@@ -18,6 +19,18 @@ describe('fault campaign (short)', () => {
     });
     expect(failureLines(r)).toEqual([]);
     expect(r.scenarios[0]!.killed).toBe(2);
+  }, 90_000);
+
+  it('ingest beside a process killed with kill -9, while another command recovers: the live ingest keeps its temp file and its renamed object', async () => {
+    const r = await runCampaign({
+      seed,
+      runs: 1,
+      size: 'short',
+      scenarios: ['ingest-beside'],
+      points: { 'ingest-beside': [{ kind: 'event', event: 'b-object', nth: 1, jitterMs: 0 }] },
+    });
+    expect(failureLines(r)).toEqual([]);
+    expect(r.scenarios[0]!.killed).toBe(1);
   }, 90_000);
 
   it.skipIf(!hasCommand('xorriso'))('2-copy burn killed with kill -9 as copy 1 lands before its record, and after copy 1 is recorded, then continued: every check holds', async () => {

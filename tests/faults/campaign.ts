@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rng, runSeed } from './prng.ts';
-import { burnScenario, ingestScenario, type KillPoint, type RunOutcome, type Scenario } from './scenarios.ts';
+import { burnScenario, ingestBesideScenario, ingestScenario, type KillPoint, type RunOutcome, type Scenario, type ScenarioName } from './scenarios.ts';
 
 export type RunResult = RunOutcome & { scenario: string; index: number; seed: number; survived: boolean; error?: string };
 export type ScenarioSummary = { scenario: string; baselineMs: number; runs: number; killed: number; survived: number };
@@ -25,11 +25,11 @@ export type CampaignResult = {
 export type CampaignOptions = {
   seed: number;
   runs: number;
-  scenarios?: ('ingest' | 'burn')[];
+  scenarios?: ScenarioName[];
   /** Sizes: the CI version uses fewer, smaller files. */
   size?: 'full' | 'short';
   /** Kill points given outright instead of drawn (the CI version aims at the known windows). */
-  points?: Partial<Record<'ingest' | 'burn', KillPoint[]>>;
+  points?: Partial<Record<ScenarioName, KillPoint[]>>;
   /** A failing run's folder is moved here instead of deleted, for a post-mortem. */
   keepFailedIn?: string;
   log?: (line: string) => void;
@@ -41,8 +41,8 @@ export function describeKillPoint(p: KillPoint): string {
 
 function scenariosFor(size: 'full' | 'short'): Scenario[] {
   return size === 'full'
-    ? [ingestScenario({ files: 4, mib: 6 }), burnScenario({ files: 3, mib: 8 })]
-    : [ingestScenario({ files: 2, mib: 3 }), burnScenario({ files: 2, mib: 2 })];
+    ? [ingestScenario({ files: 4, mib: 6 }), ingestBesideScenario({ files: 3, mib: 24 }), burnScenario({ files: 3, mib: 8 })]
+    : [ingestScenario({ files: 2, mib: 3 }), ingestBesideScenario({ files: 1, mib: 24 }), burnScenario({ files: 2, mib: 2 })];
 }
 
 /** Live work folders, removed on Ctrl-C too: the campaign leaves nothing in /tmp. */

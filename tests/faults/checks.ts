@@ -65,7 +65,7 @@ export async function checkCatalogue(data: string, reader: Login, sources: Map<s
 async function verifyCommand(data: string, name: 'vault-verify' | 'ledger-verify', reader: Login): Promise<Check> {
   const args = name === 'vault-verify' ? ['vault', 'verify', '--json'] : ['ledger', 'verify', '--json'];
   const r = await run(args, cliEnv(data, reader));
-  let ok = false;
+  let ok: boolean;
   try {
     ok = r.code === 0 && (JSON.parse(r.stdout) as { ok?: boolean }).ok === true;
   } catch {

@@ -1,11 +1,12 @@
 // `npm run faults`: the full fault campaign. FAULTS_RUNS (default 20) runs per scenario,
-// FAULTS_SEED (default: random, printed) for the kill points, FAULTS_SCENARIOS=ingest,burn to pick,
+// FAULTS_SEED (default: random, printed) for the kill points, FAULTS_SCENARIOS=ingest,ingest-beside,burn to pick,
 // FAULTS_KEEP=DIR to keep a failing run's folders. Results in tests/faults/results/latest.{md,json};
 // exit code 1 if any run failed a check.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { markdown, removeLiveWork, runCampaign } from './campaign.ts';
+import type { ScenarioName } from './scenarios.ts';
 
 const seed = process.env.FAULTS_SEED ? Number(process.env.FAULTS_SEED) : randomInt(1, 2 ** 31);
 const runs = Number(process.env.FAULTS_RUNS ?? 20);
@@ -13,7 +14,7 @@ if (!Number.isInteger(seed) || seed < 0 || !Number.isInteger(runs) || runs < 1) 
   console.error('FAULTS_SEED must be a non-negative integer and FAULTS_RUNS a positive one');
   process.exit(2);
 }
-const scenarios = process.env.FAULTS_SCENARIOS?.split(',').map((s) => s.trim()) as ('ingest' | 'burn')[] | undefined;
+const scenarios = process.env.FAULTS_SCENARIOS?.split(',').map((s) => s.trim()) as ScenarioName[] | undefined;
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

@@ -23,8 +23,10 @@ export type RunOutcome = {
   checks: Check[];
 };
 
+export type ScenarioName = 'ingest' | 'ingest-beside' | 'burn';
+
 export type Scenario = {
-  name: 'ingest' | 'burn';
+  name: ScenarioName;
   /** Builds the template station every run starts from a copy of. */
   prepare(work: string): Promise<void>;
   /** One run: `dir` is empty and the run's own. */
@@ -57,12 +59,19 @@ function watchDir(dir: string, onChange: (file: string) => void): () => void {
  * before its record; a poll every millisecond backs it up for what inotify cannot see (a folder
  * created after the watch began).
  */
-async function killAt(s: Started, point: KillPoint, seen: (event: string) => number, watcher: Watch): Promise<number | null> {
+async function killAt(
+  s: Started,
+  point: KillPoint,
+  seen: (event: string) => number,
+  watcher: Watch,
+  over: () => boolean = s.ended,
+  act: () => void = () => s.kill(),
+): Promise<number | null> {
   const t0 = Date.now();
   let killedAt: number | null = null;
   const kill = () => {
     if (killedAt !== null || s.ended()) return;
-    s.kill();
+    act();
     killedAt = Date.now() - t0;
   };
   if (point.kind === 'delay') {
@@ -84,15 +93,21 @@ async function killAt(s: Started, point: KillPoint, seen: (event: string) => num
     if (files.size >= point.nth) trigger();
   });
   try {
-    while (!s.ended() && !triggered) {
+    while (!over() && !triggered) {
       if (seen(point.event) >= point.nth) trigger();
       else await sleep(1);
     }
-    while (!s.ended() && killedAt === null) await sleep(1);
+    if (triggered) await sleep(point.jitterMs + 1);
   } finally {
     stop();
   }
   return killedAt;
+}
+
+/** The error codes in a command's --json output and its error line, for a one-line report. */
+function errorCodes(r: CliRun): string {
+  const codes = [...r.stdout.matchAll(/"(?:outcome|reason|stopCode)":\s*"([^"]+)"/g)].map((m) => m[1]).filter((c) => c !== 'ingested');
+  return [...new Set(codes)].join(', ') + (r.stderr.trim() ? ` / ${r.stderr.trim().slice(0, 200)}` : '');
 }
 
 const outcomeOf = (r: CliRun) => ({ code: r.code, signal: r.signal, ms: r.ms });
@@ -101,26 +116,29 @@ const outcomeOf = (r: CliRun) => ({ code: r.code, signal: r.signal, ms: r.ms });
 // Ingest: a recorder's folder of MP4, WAV and JPEG files, several MiB each, so that hashing,
 // encryption and the read-back of each object take long enough to be hit.
 
+/** A recorder's folder: MP4s of `mib` MiB of random payload, a WAV and a JPEG; name → SHA-256. */
+function writeSources(dir: string, options: { files: number; mib: number; serial?: string; mp4Only?: boolean }): Map<string, string> {
+  mkdirSync(dir, { recursive: true });
+  const sources = new Map<string, string>();
+  const put = (name: string, data: Buffer) => {
+    writeFileSync(join(dir, name), data);
+    sources.set(name, sha256(data));
+  };
+  const serial = options.serial ?? '1234567';
+  for (let i = 0; i < options.files; i++) {
+    put(nameAt(shanghaiNow(-(i + 1) * 60_000), { sequence: i + 1, deviceSerial: serial }), randomMp4({ mdatBytes: options.mib * 1024 * 1024 }));
+  }
+  if (options.mp4Only) return sources;
+  put(nameAt(shanghaiNow(-3_600_000), { sequence: options.files + 1, extension: 'WAV', deviceSerial: serial }), randomWav(8));
+  // The JPEG's pixels vary with the serial, so two recorders' photos are not one file.
+  put(nameAt(shanghaiNow(-3_660_000), { sequence: options.files + 2, extension: 'JPG', deviceSerial: serial }), buildJpeg({ width: 320, height: 240, make: `ZFY-${serial}` }));
+  return sources;
+}
+
 export function ingestScenario(options: { files: number; mib: number }): Scenario {
   let template = '';
   let keeper: Login = ADMIN;
   const events = ['vault-tmp-file', 'vault-object'] as const;
-
-  function writeSources(dir: string): Map<string, string> {
-    mkdirSync(dir, { recursive: true });
-    const sources = new Map<string, string>();
-    const put = (name: string, data: Buffer) => {
-      writeFileSync(join(dir, name), data);
-      sources.set(name, sha256(data));
-    };
-    for (let i = 0; i < options.files; i++) {
-      const at = nameAt(shanghaiNow(-(i + 1) * 60_000), { sequence: i + 1, extension: 'MP4' });
-      put(at, randomMp4({ mdatBytes: options.mib * 1024 * 1024 }));
-    }
-    put(nameAt(shanghaiNow(-3_600_000), { sequence: options.files + 1, extension: 'WAV' }), randomWav(8));
-    put(nameAt(shanghaiNow(-3_660_000), { sequence: options.files + 2, extension: 'JPG' }), buildJpeg({ width: 320, height: 240 }));
-    return sources;
-  }
 
   return {
     name: 'ingest',
@@ -138,7 +156,7 @@ export function ingestScenario(options: { files: number; mib: number }): Scenari
       const data = join(dir, 'data');
       cpSync(template, data, { recursive: true });
       const source = join(dir, 'recorder');
-      const sources = writeSources(source);
+      const sources = writeSources(source, options);
       const env = cliEnv(data, keeper);
       const seenTmp = new Set<string>();
       const seenObjects = new Set<string>();
@@ -168,6 +186,105 @@ export function ingestScenario(options: { files: number; mib: number }): Scenari
       checks.push(await checkLedger(data));
       checks.push(checkNoTemp(data));
       return { killPoint: point ?? { kind: 'delay', ms: -1 }, killedAtMs, firstRun: outcomeOf(first), rerun: { command: 'station ingest PATH', code: rerun.code, ms: rerun.ms }, checks };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingest beside a killed process: a first ingest (A) holds station.lock and hangs (SIGSTOP, as a
+// process stuck on a slow card would); a second (B) starts and so does not own the lock. At a
+// point of B's progress, B is held still (SIGSTOP: what reading back a 4 GiB object does to the
+// timing, without writing 4 GiB), A is killed with kill -9, and another command (`station vault
+// verify`) starts, finds the lock's owner dead and recovers; then B goes on. B must finish
+// unharmed: a crash sweep may remove only what dead writers left, never B's live temp file or the
+// object B has renamed into place and not yet catalogued (ISSUE10 defect 1).
+
+export function ingestBesideScenario(options: { files: number; mib: number }): Scenario {
+  let template = '';
+  let keeper: Login = ADMIN;
+  const events = ['b-tmp-file', 'b-object'] as const;
+  return {
+    name: 'ingest-beside',
+    async prepare(work) {
+      template = join(work, 'ingest-beside-template');
+      await initStation(template);
+      keeper = await addUser(template, 'keeper', ['custodian']);
+    },
+    choose(r, baselineMs) {
+      // Only once B has unlocked (its first temp file) is A's lock the only thing between B and a
+      // sweep; before that, B itself would find A dead and take the lock. So every kill point is
+      // an event of B's, or a random time after B's first temp file.
+      if (r.next() < 0.4) return { kind: 'event', event: 'b-tmp-file', nth: 1, jitterMs: r.int(0, Math.round(baselineMs * 0.6)) };
+      return { kind: 'event', event: r.pick(events), nth: r.int(1, options.files), jitterMs: r.pick([0, 0, 2, 10, 50]) };
+    },
+    async run(dir, point) {
+      const data = join(dir, 'data');
+      cpSync(template, data, { recursive: true });
+      // With one file, A's one temp file tells A's from B's.
+      const sourcesA = writeSources(join(dir, 'recorder-a'), { files: 1, mib: options.mib, serial: '7654321', mp4Only: true });
+      const sourcesB = writeSources(join(dir, 'recorder-b'), options);
+      const env = cliEnv(data, keeper);
+      const tmp = join(data, 'vault', 'tmp');
+      const tmpNames = () => names(tmp).filter((n) => n.endsWith('.partial'));
+
+      // A first, until it is writing (so it holds the lock) — then it hangs; then B.
+      const a = start(['ingest', join(dir, 'recorder-a'), '--json'], env);
+      while (!a.ended() && tmpNames().length === 0) await sleep(1);
+      a.freeze();
+      const ofA = new Set(tmpNames());
+      const seenB = new Set<string>();
+      const objectsB = new Set<string>();
+      const watcher: Watch = (fire) =>
+        watchDir(tmp, (file) => {
+          if (!file.endsWith('.partial') || ofA.has(file)) return;
+          if (existsSync(join(tmp, file))) fire('b-tmp-file', file);
+          else fire('b-object', file);
+        });
+      const seen = (event: string) => {
+        for (const n of tmpNames()) if (!ofA.has(n)) seenB.add(n);
+        // A temp file of B's seen before and gone now has been renamed into vault/objects.
+        if (event === 'b-object') for (const n of seenB) if (!existsSync(join(tmp, n))) objectsB.add(n);
+        return event === 'b-object' ? objectsB.size : seenB.size;
+      };
+      const b = start(['ingest', join(dir, 'recorder-b'), '--json'], env);
+      // The baseline lets A go on instead: it finishes and releases the lock as it closes, and the
+      // bystander takes the lock just the same (as when a `station watch` is stopped).
+      const killedAtMs = point
+        ? await killAt(a, point, seen, watcher, b.ended, () => {
+            b.freeze();
+            a.kill();
+          })
+        : null;
+      if (!point) {
+        while (!b.ended() && seen('b-tmp-file') < 1) await sleep(1);
+        a.thaw();
+        await a.done;
+      }
+      // The bystander: any unlocking command, here the one an auditor runs most.
+      const verify = await run(['vault', 'verify', '--json'], cliEnv(data, ADMIN));
+      b.thaw();
+      const [firstA, firstB] = await Promise.all([a.done, b.done]);
+      const rerunA = await run(['ingest', join(dir, 'recorder-a'), '--json'], env);
+      const rerunB = await run(['ingest', join(dir, 'recorder-b'), '--json'], env);
+      const checks: Check[] = [
+        {
+          name: 'rerun',
+          ok: firstB.code === 0 && rerunA.code === 0 && rerunB.code === 0,
+          detail: `A ${killedAtMs === null ? `ended (${firstA.code})` : 'killed'}; B (not killed) exited ${firstB.code ?? firstB.signal} after ${firstB.ms} ms; the bystander's vault verify exited ${verify.code} after ${verify.ms} ms${verify.code ? ` (${verify.stdout.replace(/\s+/g, ' ').slice(0, 200)})` : ''}; re-runs exited A ${rerunA.code}, B ${rerunB.code}${firstB.code ? `; B said: ${errorCodes(firstB)}` : ''}`,
+        },
+      ];
+      checks.push(await checkCatalogue(data, keeper, new Map([...sourcesA, ...sourcesB])));
+      checks.push(await checkVault(data));
+      checks.push(await checkLedger(data));
+      checks.push(checkNoTemp(data));
+      return {
+        killPoint: point ?? { kind: 'delay', ms: -1 },
+        killedAtMs,
+        // B's duration is what the kill points of later runs are drawn within.
+        firstRun: outcomeOf(firstB),
+        rerun: { command: 'station ingest A; station ingest B', code: rerunA.code || rerunB.code, ms: rerunA.ms + rerunB.ms },
+        checks,
+      };
     },
   };
 }

@@ -26,6 +26,9 @@ export type Started = {
   done: Promise<CliRun>;
   /** kill -9 of the process group: the station and whatever it started (xorriso), as a power cut. */
   kill(): void;
+  /** SIGSTOP of the group: a process that hangs, alive and holding whatever it holds. */
+  freeze(): void;
+  thaw(): void;
   ended(): boolean;
 };
 
@@ -44,6 +47,13 @@ export function start(args: string[], env: NodeJS.ProcessEnv): Started {
       resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
     }),
   );
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // Already gone.
+    }
+  };
   return {
     child,
     done,
@@ -55,6 +65,8 @@ export function start(args: string[], env: NodeJS.ProcessEnv): Started {
         // Already gone: the group ended between the check and the kill.
       }
     },
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
   };
 }
 
