@@ -87,7 +87,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
           mkdirSync(o.keepFailedIn, { recursive: true });
           renameSync(dir, join(o.keepFailedIn, `${scenario.name}-${index}-seed${o.seed}`));
         } else rmSync(dir, { recursive: true, force: true });
-        const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+        const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail.replace(/\s+/g, ' ')}`);
         log(`${scenario.name} #${index} ${describeKillPoint(r.killPoint)}${r.killedAtMs === null ? (point ? ' (ended before the kill)' : '') : ` → killed at ${r.killedAtMs} ms`}: ${r.survived ? 'survived' : `FAILED ${r.error ?? failed.join(' | ')}`}`);
         return r;
       };
@@ -122,7 +122,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
 /** One line per failed run: what the CI test shows when it fails. */
 export function failureLines(r: CampaignResult): string[] {
-  return r.failures.map((f) => `${f.scenario} #${f.index} (${describeKillPoint(f.killPoint)}, seed ${r.seed}): ${f.error ?? f.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join(' | ')}`);
+  return r.failures.map((f) => `${f.scenario} #${f.index} (${describeKillPoint(f.killPoint)}, seed ${r.seed}): ${f.error ?? f.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail.replace(/\s+/g, ' ')}`).join(' | ')}`);
 }
 
 export function markdown(r: CampaignResult): string {
