@@ -3,7 +3,8 @@ import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
 import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerRows } from '../core/access/register.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
-import { packageKind } from '../core/evidencePackage/locate.ts';
+import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
+import { StationError } from '../core/errors.ts';
 import { discsOf } from '../core/discs/service.ts';
 import { anyone, command, roles } from './command.ts';
 
@@ -150,6 +151,8 @@ export const requestHandlers = {
       // An image is read where it lies, through the platform's disc reader: no mount, no copy.
       const reader = await discsOf(station).openImage(what.path);
       try {
+        // Some other disc (an installer, a video DVD) is not evidence that failed its check.
+        if (!looksLikePackage(await reader.list())) throw new StationError('input', 'package.not_a_package', { path: what.path });
         return await verifyPackage(reader, options);
       } finally {
         await reader.close();

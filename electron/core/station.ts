@@ -20,6 +20,7 @@ import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 import { discsOf } from './discs/service.ts';
+import { recoverExports } from './access/exporter.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -213,6 +214,8 @@ export class Station {
     if (this.acquireOwnerLock()) await this.vault.sweep();
     // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
     await discsOf(this).recover();
+    // Likewise a crashed export's hidden half-written copy, or its committed copy not yet in place.
+    await recoverExports(this);
   }
 
   lock(): void {

@@ -3,6 +3,7 @@
 // something that is not a package says what to give — none of these may read as "tampered".
 import { mkdirSync, readFileSync, writeFileSync, openSync, readSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasCommand, station as cli } from '../support/cli.ts';
 import { burnFixture, type BurnFixture } from './burnSupport.ts';
@@ -56,6 +57,16 @@ describe.skipIf(!hasCommand('xorriso'))('station disc verify on images and wrong
     const emptyDir = cli(['disc', 'verify', empty, '--lang', 'en'], env);
     expect(emptyDir.code).toBe(2);
     expect(emptyDir.stdout + emptyDir.stderr).not.toContain('FAILED');
+
+    // Some other disc image (not a package at all) is not "tampered evidence" either.
+    const other = join(f.work, 'other.iso');
+    mkdirSync(join(f.work, 'other'));
+    writeFileSync(join(f.work, 'other', 'setup.txt'), 'an installer\n');
+    const made = spawnSync('xorriso', ['-outdev', `stdio:${other}`, '-map', join(f.work, 'other'), '/'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const otherDisc = cli(['disc', 'verify', other, '--lang', 'en'], env);
+    expect(otherDisc.code).toBe(2);
+    expect(otherDisc.stderr).toContain('is not an evidence package');
 
     // Real damage in the image is still a failed verification, naming the file.
     const content = readFileSync(iso);

@@ -2,7 +2,7 @@
 // processes or two clients of one process. A copy approval is used once (000_f52585dae22cddca.txt
 // 第三十七条, 004_5e30f22f36db076d.txt 第二十条): the approval is consumed in the same transaction
 // that ledgers the copy, before the copy appears at its destination, and the loser leaves nothing.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
@@ -10,7 +10,7 @@ import { queryLedger } from '../../electron/core/ledger/query.ts';
 import { Station } from '../../electron/core/station.ts';
 import { station as cli } from '../support/cli.ts';
 import { startStation } from '../support/cliProcess.ts';
-import { PASSPHRASE } from '../support/testStation.ts';
+import { ADMIN_PASSWORD, PASSPHRASE } from '../support/testStation.ts';
 import { burnFixture, type BurnFixture } from './burnSupport.ts';
 
 let f: BurnFixture | null = null;
@@ -80,4 +80,44 @@ describe('one copy approval, one copy', () => {
     expect(queryLedger(f.t.station.db, { action: 'export.written', limit: 10, order: 'asc' }).entries).toHaveLength(1);
     expect(f.t.station.requests.get(requestId).state).toBe('fulfilled');
   }, 120_000);
+  it('kill -9 while an export is written: the hidden half-written copy is removed at the next start, ledgered; the approval is still unused', async () => {
+    f = await burnFixture({ files: [0, 1].map((i) => ({ name: `big${i}.MP4`, bytes: 60 << 20, sparse: true })), clock: new ManualClock(new Date()) });
+    const requestId = await copyApproval(f);
+    const out = join(f.work, 'usb');
+    mkdirSync(out);
+    f.t.station.close();
+    const env = { STATION_DATA: f.t.dir, STATION_PASSPHRASE: PASSPHRASE, STATION_USER: 'clerk1', STATION_PASSWORD: 'clerk1-password' };
+    const run = startStation(['export', requestId, '--to', out, '--lang', 'en'], env, { detached: true });
+    let ended = false;
+    void run.done.then(() => (ended = true));
+    const writing = () => {
+      const hidden = everything(out).find((n) => n.endsWith('.partial'));
+      const files = hidden ? join(out, hidden, 'FILES') : null;
+      return files !== null && existsSync(files) && readdirSync(files).some((n) => statSync(join(files, n)).size > 1 << 20);
+    };
+    const deadline = Date.now() + 120_000;
+    while (!ended && !writing() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 3));
+    expect(ended, run.output()).toBe(false);
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.done;
+    // Plaintext evidence in a hidden folder on the drive, known to no record.
+    expect(everything(out)).toEqual([expect.stringMatching(/^\..*\.partial$/)]);
+
+    // The next unlocking command removes it and says so.
+    cli(['vault', 'verify', '--lang', 'en'], { STATION_DATA: f.t.dir, STATION_PASSPHRASE: PASSPHRASE, STATION_USER: 'admin', STATION_PASSWORD: ADMIN_PASSWORD });
+    expect(everything(out)).toEqual([]);
+    f.t.station = Station.open({ dataDir: f.t.dir, clock: f.t.clock });
+    expect(queryLedger(f.t.station.db, { action: 'export.interrupted', limit: 10, order: 'asc' }).entries).toEqual([
+      expect.objectContaining({ actor: 'system', subject: `request:${requestId}`, details: expect.objectContaining({ operator: 'clerk1', requestId }) }),
+    ]);
+    expect(f.t.station.requests.get(requestId).state).toBe('approved');
+    f.t.station.close();
+
+    // The approval makes its one copy.
+    const again = cli(['export', requestId, '--to', out, '--json'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(everything(out)).toHaveLength(1);
+    f.t.station = Station.open({ dataDir: f.t.dir, clock: f.t.clock });
+    expect(f.t.station.db.prepare('SELECT COUNT(*) AS n FROM export_jobs').get()).toEqual({ n: 0 });
+  }, 300_000);
 });

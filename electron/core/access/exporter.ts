@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { StationError, fromSystemError, isStationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import { writePackage, type PackageSourceFile } from '../evidencePackage/writer.ts';
@@ -73,6 +73,12 @@ export async function exportCopy(
   const approvals = req.decisions.filter((d) => d.decision === 'approved');
   let finalDir = join(target, name);
   let committed = false;
+  // Announced before anything is written: a crash leaves a row that recovery acts on (recoverExports).
+  station.write(() =>
+    station.db
+      .prepare("INSERT INTO export_jobs (package_id, request_id, operator, partial, destination, owner_pid, state, started_at) VALUES (?, ?, ?, ?, ?, ?, 'writing', ?)")
+      .run(packageId, req.id, actor.username, partialDir, finalDir, process.pid, createdAt),
+  );
   try {
     await mkdir(partialDir, { recursive: false, mode: 0o700 });
     const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
@@ -133,22 +139,70 @@ export async function exportCopy(
       });
       // A used, expired or withdrawn approval throws here and rolls the entry above back.
       station.requests.consumeApproval(actor.username, req.id, 'copy', { packageId, destination: finalDir });
+      station.db.prepare("UPDATE export_jobs SET state = 'committed', destination = ? WHERE package_id = ?").run(finalDir, packageId);
     });
     committed = true;
     await rename(partialDir, finalDir);
+    station.write(() => station.db.prepare('DELETE FROM export_jobs WHERE package_id = ?').run(packageId));
     return { path: finalDir, packageId, files: manifest.files.length, bytes };
   } catch (e) {
     await rm(partialDir, { recursive: true, force: true }).catch(() => undefined);
     const err = isStationError(e) ? e : fromSystemError(e, target);
-    station.write(() =>
+    station.write(() => {
+      station.db.prepare('DELETE FROM export_jobs WHERE package_id = ?').run(packageId);
       station.ledger.append({
         actor: actor.username,
         // Committed but not renamed into place: the approval is spent, and the ledger must say the copy is not where it says.
         action: committed ? 'export.not_placed' : 'export.failed',
         subject: `request:${req.id}`,
         details: { code: err.code, params: err.params, ...(committed ? { packageId, destination: finalDir } : {}) },
-      }),
-    );
+      });
+    });
     throw err;
+  }
+}
+
+type ExportJobRow = { package_id: string; request_id: string; operator: string; partial: string; destination: string; owner_pid: number; state: 'writing' | 'committed' };
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * After a crash (at unlock): an export killed while writing leaves a hidden, half-written copy of
+ * evidence in plaintext — removed, and its approval still unused; one killed after its approval was
+ * consumed and ledgered, but before the rename, is put in place. Either way in the ledger (actor
+ * system, with the operator). A destination that is not here now (a removable drive taken away)
+ * waits for a later unlock; a live exporter's rows are left alone.
+ */
+export async function recoverExports(station: Station): Promise<void> {
+  const rows = station.db.prepare('SELECT * FROM export_jobs ORDER BY started_at').all() as ExportJobRow[];
+  for (const r of rows) {
+    if (pidAlive(r.owner_pid)) continue;
+    if (!(await exists(dirname(r.partial)))) continue;
+    const base = { requestId: r.request_id, operator: r.operator, packageId: r.package_id, destination: r.destination };
+    let action: string | null;
+    if (r.state === 'writing') {
+      await rm(r.partial, { recursive: true, force: true });
+      action = 'export.interrupted';
+    } else if (await exists(r.destination)) {
+      await rm(r.partial, { recursive: true, force: true });
+      action = null;
+    } else if (await exists(r.partial)) {
+      await rename(r.partial, r.destination);
+      action = 'export.placed_on_recovery';
+    } else {
+      action = 'export.not_placed';
+    }
+    station.write(() => {
+      station.db.prepare('DELETE FROM export_jobs WHERE package_id = ?').run(r.package_id);
+      if (action) station.ledger.append({ actor: 'system', action, subject: `request:${r.request_id}`, details: base });
+    });
   }
 }

@@ -6,6 +6,11 @@ import { PATHS } from './format.ts';
 /** Names only a package folder has: with none of them a folder is not a package, and never "tampered". */
 const PACKAGE_NAMES: string[] = [PATHS.manifest, PATHS.manifestSignature, PATHS.sums, PATHS.files, 'LEDGER'];
 
+/** Whether a listing (top-level names, or '/'-separated paths) has anything of a package at all. */
+export function looksLikePackage(paths: string[]): boolean {
+  return paths.some((p) => PACKAGE_NAMES.includes(p.replace(/^\/+/, '').split('/')[0]!));
+}
+
 /** ISO 9660: the primary volume descriptor at sector 16 starts with type 1 and "CD001". */
 async function isIsoImage(path: string): Promise<boolean> {
   const h = await open(path, 'r');
@@ -36,7 +41,7 @@ export async function packageKind(input: string): Promise<{ kind: 'folder' | 'im
   try {
     if (st.isDirectory()) {
       const names = await readdir(path);
-      if (!names.some((n) => PACKAGE_NAMES.includes(n))) throw new StationError('input', 'package.not_a_package', { path });
+      if (!looksLikePackage(names)) throw new StationError('input', 'package.not_a_package', { path });
       return { kind: 'folder', path };
     }
     // A disc in a drive given by its device (/dev/sr0) is an image too, read the same way.
