@@ -141,8 +141,10 @@ export class Playback {
     if (now >= new Date(row.started_at).getTime() + PLAYBACK_TOKEN_MS) return { code: 'playback.token_expired', params: { hours: PLAYBACK_TOKEN_MS / 3_600_000 } };
     let viewer: User;
     try {
-      viewer = this.deps.users.get(row.viewer);
-    } catch {
+      // As the ledger backs the viewer: a role written into the users row with sqlite3 plays nothing.
+      viewer = this.deps.users.backed(row.viewer, 'command');
+    } catch (e) {
+      if (isStationError(e) && e.code !== 'user.not_found') return { code: e.code, params: e.params };
       return { code: 'playback.viewer_disabled', params: { viewer: row.viewer } };
     }
     if (viewer.disabled) return { code: 'playback.viewer_disabled', params: { viewer: row.viewer } };
