@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { LedgerClock, systemClock, type Clock, type ClockAnomaly } from './clock.ts';
 import { StationError } from './errors.ts';
+import { assertRoomToWrite } from './storageErrors.ts';
 import { openDatabase, type WritableDB } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { stationPaths, type StationPaths } from './paths.ts';
@@ -73,7 +74,7 @@ export class Station {
     migrate(db);
     const settings = new Settings(db);
     const ledger = new Ledger(db, this.clock, { checkpointEvery: settings.get('ledger.checkpointEvery'), headDir: this.paths.dataDir });
-    const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn);
+    const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn, this.paths.dataDir);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
     const requests = new Requests({
@@ -126,7 +127,7 @@ export class Station {
 
   /** One transaction for a state change and its ledger entries. */
   write<T>(fn: () => T): T {
-    return writeTransaction(this.s.db, this.s.ledger, fn);
+    return writeTransaction(this.s.db, this.s.ledger, fn, this.paths.dataDir);
   }
 
   requireUnlocked(): UnlockedKeys {
@@ -295,7 +296,9 @@ export class Station {
  * The ledger head is re-read first in case another process (the desktop app beside `station
  * watch`) appended, and the running Merkle root is rebuilt after a rollback.
  */
-function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T): T {
+function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T, dataDir: string): T {
+  // A commit on a disk with no room left is refused before SQLite starts it (see storageErrors.ts).
+  assertRoomToWrite(dataDir);
   let result: T;
   try {
     result = db

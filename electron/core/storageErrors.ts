@@ -35,3 +35,18 @@ export function storageError(e: unknown, dataDir: string): StationError | null {
   }
   return null;
 }
+
+// What a commit may need beyond the data itself: WAL frames (a page each, plus header) and a new 32 KiB
+// region of the -shm index.
+const ROOM_FOR_A_COMMIT = 512 * 1024;
+
+/**
+ * Refuses a write transaction when the data disk has no room for it. SQLite keeps its WAL index (-shm) in a
+ * memory-mapped file; on a file system whose blocks are smaller than a memory page that file may be sparse,
+ * and a store into an unallocated block of a full disk is a SIGBUS that kills the process instead of an
+ * error. Failing early with io.disk_full keeps SQLite away from that edge.
+ */
+export function assertRoomToWrite(dataDir: string): void {
+  const free = freeBytes(dataDir);
+  if (free !== null && free < ROOM_FOR_A_COMMIT) throw new StationError('io', 'io.disk_full', { path: dataDir });
+}

@@ -3,9 +3,10 @@
 // "Internal error", none dies of a signal (SIGBUS from a memory-mapped file on a full disk).
 import { readdirSync, rmSync, statfsSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { hasCommand, station, type CliResult } from '../support/cli.ts';
+import { hasCommand, STATION_BIN, station, type CliResult } from '../support/cli.ts';
+import { spawn } from 'node:child_process';
 
 const cap = loopExfatCapability();
 const ok = cap.ok && hasCommand('mkfs.ext4');
@@ -63,6 +64,7 @@ describe.skipIf(!ok)('data disk full: every command', () => {
 
   it('defect 12: almost full and completely full give the translated disk-full error, never an internal error or a crash', () => {
     const ballast = join(fs.mountPoint, 'ballast.bin');
+    onTestFinished(() => rmSync(ballast, { force: true }));
     for (const leave of [2048, 0]) {
       fillUp(ballast, leave);
       for (const args of [['ledger', 'verify'], ['recordings', 'list'], ['vault', 'verify'], ['status']]) {
@@ -78,5 +80,34 @@ describe.skipIf(!ok)('data disk full: every command', () => {
     const after = station(['ledger', 'verify'], env('admin'));
     expect(after.code, after.stderr).toBe(0);
     expect(readdirSync(dataDir)).toContain('station.db');
+  }, 300_000);
+
+  it('defect 12: with `station watch` holding the database open, a full disk still gives the translated error, and the watcher survives', async () => {
+    const mounts = join(fs.mountPoint, 'mounts');
+    const watch = spawn(process.execPath, [STATION_BIN, 'watch', '--mount-root', mounts], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    watch.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => watch.once('exit', (code, signal) => r({ code, signal })));
+    try {
+      const end = Date.now() + 60_000;
+      while (!out.includes('Watching')) {
+        if (Date.now() > end || watch.exitCode !== null) throw new Error(`watch did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const ballast = join(fs.mountPoint, 'ballast.bin');
+      fillUp(ballast, 0);
+      for (const args of [['ledger', 'verify'], ['recordings', 'list'], ['status']]) {
+        const r = station(args, env(args[0] === 'ledger' ? 'admin' : 'keeper'));
+        noCrash(r, `${args.join(' ')} beside a running watch`);
+        if (r.code !== 0) expect(r.stderr, args.join(' ')).toMatch(/disk is full/i);
+      }
+      expect(watch.exitCode, out).toBeNull();
+      rmSync(ballast);
+    } finally {
+      watch.kill('SIGTERM');
+    }
+    const end = await exited;
+    expect(end.signal, out).toBeNull();
   }, 300_000);
 });

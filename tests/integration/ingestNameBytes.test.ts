@@ -1,8 +1,9 @@
 // Issue 10 defect 7: a source file's identity is its raw name bytes. Two names that render alike — the
 // bytes FF FE (not UTF-8, shown as "\xff\xfe") and a name that literally is the text "\xff\xfe" — are two
 // files; both must be stored, and "already ingested" must only ever mean the same bytes of the same name.
-// Linux (ext4 here) allows any bytes but '/' and NUL in a name; exFAT stores UTF-16 names and cannot hold
-// FF FE, so a recorder's own card cannot produce the pair, a vendor-synced folder can.
+// Linux (ext4 here) allows any bytes but '/' and NUL in a name. exFAT cannot hold either name (checked with
+// exfat-fuse on a loop device: FF FE is refused with EILSEQ, a backslash is not a legal exFAT character), so
+// a recorder's own card cannot produce the pair; a folder a vendor tool synced to the station's disk can.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

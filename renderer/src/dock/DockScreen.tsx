@@ -30,6 +30,7 @@ export function DockScreen({ user, navigate }: { user: User; navigate: (screen: 
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [dutyBusy, setDutyBusy] = useState(false);
+  const [handTo, setHandTo] = useState('');
   const [accepting, setAccepting] = useState<DockedVolume | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
 
@@ -104,6 +105,22 @@ export function DockScreen({ user, navigate }: { user: User; navigate: (screen: 
     }
   };
 
+  // One custodian on duty per station: the next one takes over through a ledgered hand-over.
+  const handOver = async () => {
+    const to = handTo.trim();
+    setDutyBusy(true);
+    try {
+      const duty = await invoke('dock.handOver', { to });
+      setDock((d) => (d ? { ...d, duty: duty?.username ?? to } : d));
+      setHandTo('');
+      void message.success(t('ui:dock.handedOver', { from: user.username, to: duty?.username ?? to }));
+    } catch (e) {
+      void message.error(errorText(t, e));
+    } finally {
+      setDutyBusy(false);
+    }
+  };
+
   const retry = async (v: DockedVolume) => {
     setRetrying(v.mountPoint);
     try {
@@ -151,9 +168,22 @@ export function DockScreen({ user, navigate }: { user: User; navigate: (screen: 
             action={
               custodian ? (
                 meOnDuty ? (
-                  <Button onClick={() => void setDuty(false)} loading={dutyBusy} data-testid="dock-off-duty">
-                    {t('ui:dock.goOffDuty')}
-                  </Button>
+                  <Flex gap={8} wrap>
+                    <Input
+                      value={handTo}
+                      onChange={(e) => setHandTo(e.target.value)}
+                      placeholder={t('ui:dock.handOverTo')}
+                      maxLength={64}
+                      style={{ width: 160 }}
+                      data-testid="dock-handover-to"
+                    />
+                    <Button onClick={() => void handOver()} disabled={!handTo.trim()} loading={dutyBusy} data-testid="dock-handover">
+                      {t('ui:dock.handOver')}
+                    </Button>
+                    <Button onClick={() => void setDuty(false)} loading={dutyBusy} data-testid="dock-off-duty">
+                      {t('ui:dock.goOffDuty')}
+                    </Button>
+                  </Flex>
                 ) : (
                   <Button type="primary" onClick={() => void setDuty(true)} loading={dutyBusy} data-testid="dock-on-duty">
                     {onDuty ? t('ui:dock.takeOver') : t('ui:dock.goOnDuty')}
