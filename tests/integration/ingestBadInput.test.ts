@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStation, PASSPHRASE, type TestStation } from '../support/testStation.ts';
+import { ManualClock } from '../../electron/core/clock.ts';
 import { allFiles, randomMp4, sha256 } from '../support/recorderFiles.ts';
 import { buildMp4, buildTruncatedMp4 } from '../fixtures/mediaFixtures.ts';
 import { station as cli, hasCommand } from '../support/cli.ts';
@@ -36,7 +37,9 @@ describe('bad input from a plain folder', () => {
   let src: string;
 
   beforeAll(async () => {
-    t = await createTestStation();
+    // The real `station` CLI below writes to the same ledger on the system clock, and the station's
+    // clock never runs behind its ledger: start the in-process clock at the real time too.
+    t = await createTestStation({ clock: new ManualClock(new Date()) });
     custodian = await t.addUser('custodian1', ['custodian']);
     parent = mkdtempSync(join(tmpdir(), 'station-bad-'));
     src = join(parent, 'src');
@@ -119,10 +122,10 @@ describe('bad input from a plain folder', () => {
     // The source is untouched, and nothing appeared next to it ('..\\..' names wrote nothing).
     expect(treeHashes(src)).toEqual(before);
     expect(readdirSync(parent).sort()).toEqual(['src']);
-    // In the data folder: the database, the vault's object files, nothing else.
+    // In the data folder: the database, the ledger's head record, the vault's object files, nothing else.
     const stray = allFiles(t.dir)
       .map((f) => f.slice(t.dir.length + 1))
-      .filter((f) => !/^station\.db(-wal|-shm)?$/.test(f) && f !== 'station.lock' && !/^vault\/objects\/[0-9a-f]{2}\/[0-9a-f-]{36}\.evo$/.test(f));
+      .filter((f) => !/^station\.db(-wal|-shm)?$/.test(f) && f !== 'station.lock' && f !== 'ledger-head.json' && !/^vault\/objects\/[0-9a-f]{2}\/[0-9a-f-]{36}\.evo$/.test(f));
     expect(stray).toEqual([]);
 
     // The CLI never sends a recorder's control characters to the terminal.

@@ -18,6 +18,7 @@ import { HEAD_FILE } from '../../electron/core/ledger/head.ts';
 
 const haveSqlite = hasCommand('sqlite3');
 const haveFaketime = hasCommand('faketime');
+const haveXorriso = hasCommand('xorriso');
 let dir = '';
 const data = () => join(dir, 'data');
 const dbPath = () => join(data(), 'station.db');
@@ -76,6 +77,13 @@ describe.skipIf(!haveSqlite)('ledger trust through the real CLI', () => {
     mkdirSync(out);
     const exported = JSON.parse(ok(station(['export', req.id, '--to', out, '--json'], as('li'))).stdout) as { path: string };
     ok(station(['ledger', 'verify', '--against', exported.path], as('admin')));
+    // The same package as a disc image, read straight from the ISO.
+    const iso = join(dir, 'disc.iso');
+    if (haveXorriso) {
+      const mk = spawnSync('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '-R', '-o', iso, exported.path], { encoding: 'utf8' });
+      expect(mk.status, mk.stderr).toBe(0);
+      ok(station(['ledger', 'verify', '--against', iso], as('admin')));
+    }
     const sizeBefore = count('SELECT COUNT(*) AS n FROM ledger');
     expect(sizeBefore).toBeGreaterThan(sizeAtCopy);
 
@@ -98,6 +106,11 @@ describe.skipIf(!haveSqlite)('ledger trust through the real CLI', () => {
     const against = station(['ledger', 'verify', '--against', exported.path], as('admin'));
     expect(against.code).toBe(1);
     expect(against.stdout).toContain('数据库已被还原为旧副本');
+    if (haveXorriso) {
+      const disc = station(['ledger', 'verify', '--against', iso, '--json'], as('admin'));
+      expect(disc.code).toBe(1);
+      expect(JSON.parse(disc.stdout)).toMatchObject({ ok: false, reason: 'rolled_back' });
+    }
 
     // The alarm is in the ledger (once), and nothing is signed over the rolled-back tree.
     const alarms = rows("SELECT details FROM ledger WHERE action = 'ledger.rollback_detected'");
