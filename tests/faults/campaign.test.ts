@@ -2,11 +2,18 @@
 // `npm run faults`, with smaller files and kill points aimed at the windows where a crash did harm
 // (ISSUE10 defects 1, 5 and 6). Every run must survive every check. Each test prints the failing
 // runs, one line each, with their kill points.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hasCommand } from '../support/cli.ts';
-import { failureLines, runCampaign } from './campaign.ts';
+import { failureLines, removeLiveWork, runCampaign } from './campaign.ts';
+import { killAll } from './stationCli.ts';
 
 const seed = Number(process.env.FAULTS_SEED ?? 20261207);
+
+// A test that times out leaves its station processes and work folder: both go here.
+afterEach(() => {
+  killAll();
+  removeLiveWork();
+});
 
 describe('fault campaign (short)', () => {
   it('ingest killed with kill -9 as an object is renamed into place (before its row) and as a temp file is written, then re-run: every check holds', async () => {
