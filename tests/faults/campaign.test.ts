@@ -26,7 +26,7 @@ describe('fault campaign (short)', () => {
     });
     expect(failureLines(r)).toEqual([]);
     expect(r.scenarios[0]!.killed).toBe(2);
-  }, 90_000);
+  }, 150_000);
 
   it('ingest beside a process killed with kill -9, while another command recovers: the live ingest keeps its temp file and its renamed object', async () => {
     const r = await runCampaign({
@@ -38,7 +38,7 @@ describe('fault campaign (short)', () => {
     });
     expect(failureLines(r)).toEqual([]);
     expect(r.scenarios[0]!.killed).toBe(1);
-  }, 90_000);
+  }, 150_000);
 
   it.skipIf(!hasCommand('xorriso'))('2-copy burn killed with kill -9 as copy 1 lands before its record, and after copy 1 is recorded, then continued: every check holds', async () => {
     const r = await runCampaign({
@@ -50,5 +50,5 @@ describe('fault campaign (short)', () => {
     });
     expect(failureLines(r)).toEqual([]);
     expect(r.scenarios[0]!.killed).toBe(2);
-  }, 90_000);
+  }, 150_000);
 });
