@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { markdown, removeLiveWork, runCampaign } from './campaign.ts';
 import type { ScenarioName } from './scenarios.ts';
+import { killAll } from './stationCli.ts';
 
 const seed = process.env.FAULTS_SEED ? Number(process.env.FAULTS_SEED) : randomInt(1, 2 ** 31);
 const runs = Number(process.env.FAULTS_RUNS ?? 20);
@@ -18,6 +19,7 @@ const scenarios = process.env.FAULTS_SCENARIOS?.split(',').map((s) => s.trim()) 
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
+    killAll();
     removeLiveWork();
     process.exit(130);
   });

@@ -257,6 +257,9 @@ export function ingestBesideScenario(options: { files: number; mib: number }): S
         : null;
       if (!point) {
         while (!b.ended() && seen('b-tmp-file') < 1) await sleep(1);
+      }
+      // No kill (the baseline, or B ended before its kill point): A goes on to its end.
+      if (killedAtMs === null) {
         a.thaw();
         await a.done;
       }

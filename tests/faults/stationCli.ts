@@ -32,6 +32,12 @@ export type Started = {
   ended(): boolean;
 };
 
+/** Every process group started and not yet ended, so that Ctrl-C leaves no frozen station behind. */
+const running = new Set<Started>();
+export function killAll(): void {
+  for (const s of running) s.kill();
+}
+
 /** Starts `station ARGS` in its own process group, so that kill -9 takes its children down too. */
 export function start(args: string[], env: NodeJS.ProcessEnv): Started {
   const t0 = Date.now();
@@ -51,23 +57,20 @@ export function start(args: string[], env: NodeJS.ProcessEnv): Started {
     try {
       process.kill(-child.pid!, sig);
     } catch {
-      // Already gone.
+      // Already gone: the group ended between the check and the signal.
     }
   };
-  return {
+  const started: Started = {
     child,
     done,
     ended: () => over,
-    kill() {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone: the group ended between the check and the kill.
-      }
-    },
+    kill: () => signal('SIGKILL'),
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
   };
+  running.add(started);
+  void done.then(() => running.delete(started));
+  return started;
 }
 
 /** Runs a command to its end; a command that hangs past `timeoutMs` is killed and reported as such. */
