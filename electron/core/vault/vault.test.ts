@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 
@@ -95,6 +97,20 @@ describe('vault inside the station', () => {
     const row = t.station.db.prepare('SELECT wrapped_key FROM vault_objects WHERE id = ?').get(obj.id) as { wrapped_key: Buffer | null };
     expect(row.wrapped_key).toBeNull();
     expect((await t.admin.invoke('ledger.verify', {})).ok).toBe(true);
+  });
+
+  it('the sweep removes a lease a killed writer never renamed into place, and keeps one whose process lives', async () => {
+    t = await createTestStation();
+    const tmp = t.station.paths.vaultTmp;
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = join(tmp, `.0b7d8f5e-1111-4222-8333-944445555666.lease.${deadPid}`);
+    const live = join(tmp, `.0b7d8f5e-1111-4222-8333-944445555667.lease.${process.pid}`);
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(dead, '{}');
+    writeFileSync(live, '{}');
+    await t.station.vault.sweep();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it('refuses puts while locked', async () => {

@@ -9,7 +9,7 @@ import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
 import { writeObject, sweepTemp } from './objectWriter.ts';
 import { openObject } from './objectReader.ts';
-import { LEASE_SUFFIX, takeLease, writerState } from './writeLease.ts';
+import { LEASE_SUFFIX, currentProcess, ownerAlive, stagedLeasePid, takeLease, writerState } from './writeLease.ts';
 
 export type VaultObject = { id: string; sha256: string; size: number; createdAt: string; shredded: boolean };
 
@@ -269,6 +269,13 @@ export class Vault {
     const temp = await sweepTemp(tmpDir, alive);
     // Leases of dead writers: their files are dealt with above.
     for (const name of await readdir(tmpDir)) {
+      const staged = stagedLeasePid(name);
+      if (staged !== null) {
+        // A writer killed between writing its lease and renaming it into place: it never began its object.
+        // Only the pid is in the name, so any live process with that pid keeps the file (the safe side).
+        if (!ownerAlive({ pid: staged, startTicks: null, bootId: null, host: currentProcess().host })) await rm(join(tmpDir, name), { force: true });
+        continue;
+      }
       if (!name.endsWith(LEASE_SUFFIX) || name.startsWith('.')) continue;
       const id = name.slice(0, -LEASE_SUFFIX.length);
       if (writerState(tmpDir, id).state === 'dead') await rm(join(tmpDir, name), { force: true });

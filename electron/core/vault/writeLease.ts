@@ -100,6 +100,12 @@ export function writerState(tmpDir: string, objectId: string): { state: WriterSt
   return { state: ownerAlive(owner) ? 'alive' : 'dead', owner };
 }
 
+/** The pid in the name of a lease still being written (`.<objectId>.lease.<pid>`), else null. */
+export function stagedLeasePid(name: string): number | null {
+  const m = /^\.[0-9a-f-]+\.lease\.(\d+)$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
 export type Lease = { release(): Promise<void> };
 
 /**
@@ -109,6 +115,7 @@ export type Lease = { release(): Promise<void> };
 export async function takeLease(tmpDir: string, objectId: string): Promise<Lease> {
   const path = leasePath(tmpDir, objectId);
   // Written beside and renamed into place, so no process ever reads a half-written lease.
+  // The name carries the pid so that a sweep can tell a dead writer's staged lease (stagedLeasePid).
   const staged = join(tmpDir, `.${objectId}${LEASE_SUFFIX}.${process.pid}`);
   let fh;
   try {
