@@ -123,8 +123,10 @@ describe.skipIf(!haveSqlite)('ledger trust through the real CLI', () => {
     expect(sign.code).toBe(1);
     expect(sign.stderr).toContain('拒绝签发检查点');
     expect(count('SELECT COUNT(*) AS n FROM checkpoints')).toBe(checkpointsBefore);
-    // Any other command warns its user too.
+    // vault verify is no pass either, and every other command warns its user.
     const vault = station(['vault', 'verify'], as('keeper'));
+    expect(vault.code).toBe(1);
+    expect(vault.stdout).toContain('不能视为校验通过');
     expect(vault.stderr).toContain('警告：【警报】数据库已被还原为旧副本');
 
     // Removing the head record as well does not make it a pass: once created, its absence is an alarm.

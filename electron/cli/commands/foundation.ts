@@ -285,6 +285,13 @@ export const foundationCommands: CliCommand[] = [
       try {
         const result = await client.invoke('vault.verify', {});
         if (lastShown >= 0) process.stderr.write('\n');
+        // Objects checked against a catalogue the ledger alarm says was put back or rewritten prove
+        // nothing about what is missing: not a pass (electron/core/ledger/README.md).
+        const { ledgerAlarm } = await client.invoke('station.status', {});
+        if (result.ok && ledgerAlarm) {
+          print(t('vault.verify_ledger_alarm', { count: result.checked, bytes: result.bytes }), { ...result, ok: false, ledgerAlarm });
+          return 1;
+        }
         if (result.ok) {
           print(t('vault.verify_ok', { count: result.checked, bytes: result.bytes }), result);
           return 0;
