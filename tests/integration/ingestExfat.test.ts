@@ -18,6 +18,20 @@ import type { PlatformDevices } from '../../electron/core/devices/ports.ts';
 import { station as cli } from '../support/cli.ts';
 import { PASSPHRASE } from '../support/testStation.ts';
 
+// The real `station` CLI below writes to the same ledger on the system clock, and the station's clock
+// never runs behind its ledger: the in-process clock starts at the real time (whole seconds, since
+// recorder names carry seconds). The scenario was written for "now" = 2025-03-02 09:00 in Shanghai;
+// every recording time keeps its distance from that "now", so late / within 24 h / gaps mean the same.
+const START = new Date(Math.floor(Date.now() / 1000) * 1000);
+const SHIFT_MS = START.getTime() - Date.parse('2025-03-02T01:00:00Z');
+/** A Shanghai wall-clock time of the original scenario, moved by SHIFT_MS, for nameAt. */
+function at(y: number, mo: number, d: number, h: number, mi: number, s: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s) + SHIFT_MS);
+  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
+}
+/** An instant of the original scenario (ISO, UTC), moved by SHIFT_MS. */
+const shifted = (iso: string): string => new Date(Date.parse(iso) + SHIFT_MS).toISOString();
+
 const cap = loopExfatCapability();
 if (!cap.ok) console.warn(`[ingestExfat] SKIPPED: ${cap.reason}`);
 
@@ -53,8 +67,8 @@ describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device 
 
   beforeAll(async () => {
     vols = new Volumes();
-    // 2025-03-02 09:00 in Shanghai: a recording that ended on the morning of 1 March is within 24 h.
-    t = await createTestStation({ clock: new ManualClock('2025-03-02T01:00:00Z') });
+    // "2025-03-02 09:00 in Shanghai" (moved to now): a recording that ended on the morning of 1 March is within 24 h.
+    t = await createTestStation({ clock: new ManualClock(START) });
     custodian = await t.addUser('custodian1', ['custodian']);
     custodian.on((event, payload) => events.push({ event, payload }));
     await custodian.invoke('officer.add', { badge: '010203', name: '张三', unitName: '执法一队' });
@@ -76,12 +90,12 @@ describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device 
     const vol = vols.exfat({ sizeMiB: 64, name: 'rec1', label: 'ZFY1' });
     const files: Record<string, Buffer> = {
       // Two segments of one recording, 6 s apart: a possible interruption (000 第九条).
-      [`DCIM/${nameAt({ y: 2025, mo: 3, d: 1, h: 10, mi: 3, s: 4 }, { sequence: 1 })}`]: randomMp4({ durationSeconds: 10, mdatBytes: 300_000 }),
-      [`DCIM/${nameAt({ y: 2025, mo: 3, d: 1, h: 10, mi: 3, s: 20 }, { sequence: 2, important: true })}`]: randomMp4({ durationSeconds: 10, mdatBytes: 300_000 }),
+      [`DCIM/${nameAt(at(2025, 3, 1, 10, 3, 4), { sequence: 1 })}`]: randomMp4({ durationSeconds: 10, mdatBytes: 300_000 }),
+      [`DCIM/${nameAt(at(2025, 3, 1, 10, 3, 20), { sequence: 2, important: true })}`]: randomMp4({ durationSeconds: 10, mdatBytes: 300_000 }),
       // Recorded four days ago: handed over late.
-      [`DCIM/${nameAt({ y: 2025, mo: 2, d: 26, h: 15, mi: 0, s: 0 }, { sequence: 3 })}`]: randomMp4({ durationSeconds: 30, mdatBytes: 200_000 }),
-      [`DCIM/${nameAt({ y: 2025, mo: 3, d: 1, h: 11, mi: 0, s: 0 }, { sequence: 4, extension: 'JPG' })}`]: buildJpeg(),
-      [`DCIM/${nameAt({ y: 2025, mo: 3, d: 1, h: 11, mi: 5, s: 0 }, { sequence: 5, extension: 'WAV' })}`]: randomWav(2),
+      [`DCIM/${nameAt(at(2025, 2, 26, 15, 0, 0), { sequence: 3 })}`]: randomMp4({ durationSeconds: 30, mdatBytes: 200_000 }),
+      [`DCIM/${nameAt(at(2025, 3, 1, 11, 0, 0), { sequence: 4, extension: 'JPG' })}`]: buildJpeg(),
+      [`DCIM/${nameAt(at(2025, 3, 1, 11, 5, 0), { sequence: 5, extension: 'WAV' })}`]: randomWav(2),
     };
     vol.prepare((root) => {
       mkdirSync(join(root, 'DCIM'));
@@ -114,7 +128,7 @@ describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device 
     expect(byName('_0002_IMP').important).toBe(true);
     expect(byName('_0001').important).toBe(false);
     expect(byName('_0002_IMP').interruption).toMatchObject({ flagged: true, after: byName('_0001').id, gapSeconds: 6 });
-    expect(byName('_0001')).toMatchObject({ kind: 'video', durationSeconds: 10, width: 1920, height: 1080, videoCodec: 'avc1', recordedAtSource: 'name', recordedAt: '2025-03-01T02:03:04.000Z' });
+    expect(byName('_0001')).toMatchObject({ kind: 'video', durationSeconds: 10, width: 1920, height: 1080, videoCodec: 'avc1', recordedAtSource: 'name', recordedAt: shifted('2025-03-01T02:03:04.000Z') });
     expect(byName('.JPG')).toMatchObject({ kind: 'photo', format: 'jpeg' });
     expect(byName('.WAV')).toMatchObject({ kind: 'audio', format: 'wav', durationSeconds: 2 });
 
@@ -147,8 +161,8 @@ describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device 
   it('an unplug in the middle of a large file: nothing marked ingested for it, the ledger says aborted, the re-dock completes it', async () => {
     const vol = vols.exfat({ sizeMiB: 160, name: 'rec2' });
     const big = randomMp4({ durationSeconds: 600, mdatBytes: 96 * 2 ** 20 });
-    const bigName = nameAt({ y: 2025, mo: 3, d: 1, h: 9, mi: 0, s: 0 }, { sequence: 1 });
-    const smallName = nameAt({ y: 2025, mo: 3, d: 1, h: 9, mi: 30, s: 0 }, { sequence: 2 });
+    const bigName = nameAt(at(2025, 3, 1, 9, 0, 0), { sequence: 1 });
+    const smallName = nameAt(at(2025, 3, 1, 9, 30, 0), { sequence: 2 });
     const small = randomMp4({ durationSeconds: 5 });
     vol.prepare((root) => {
       writeFileSync(join(root, bigName), big);
@@ -217,9 +231,9 @@ describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device 
     // exFAT refuses '/', '\\' and control characters in names (ENOENT/EINVAL from the driver);
     // those names are tested on a plain folder (ingestBadInput.test.ts).
     const names = {
-      empty: nameAt({ y: 2025, mo: 3, d: 1, h: 8, mi: 0, s: 0 }, { sequence: 11 }),
-      truncated: nameAt({ y: 2025, mo: 3, d: 1, h: 8, mi: 10, s: 0 }, { sequence: 12 }),
-      noMoov: nameAt({ y: 2025, mo: 3, d: 1, h: 8, mi: 20, s: 0 }, { sequence: 13 }),
+      empty: nameAt(at(2025, 3, 1, 8, 0, 0), { sequence: 11 }),
+      truncated: nameAt(at(2025, 3, 1, 8, 10, 0), { sequence: 12 }),
+      noMoov: nameAt(at(2025, 3, 1, 8, 20, 0), { sequence: 13 }),
       dots: '..evil...MP4',
     };
     vol.prepare((root) => {
