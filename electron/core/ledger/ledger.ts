@@ -266,6 +266,10 @@ export class Ledger {
     this.headKey = headMacKey(masterKey);
     this.head = null;
     const read = readHead(this.headDir, this.headKey);
+    // Another process (`station watch` beside the app) may have appended since this one opened the
+    // table. It writes its head record only after its commit, so the table read after the record
+    // is at least as long as the record says.
+    this.syncHead();
     if (read.state === 'missing') {
       // A station that ever had a head record ledgered its creation: then a missing one was removed.
       if (this.hasAction('ledger.head_created')) {
@@ -346,6 +350,8 @@ export class Ledger {
   lockedAlarm(publicKey: Buffer, keyName: string): LedgerAlarm | null {
     if (this.alarmState || !this.headDir) return this.alarmState;
     const read = readHead(this.headDir, null);
+    // Read after the record, as in attachHead: a process that appended meanwhile is no rollback.
+    this.syncHead();
     const base = { dbSize: this.size, reason: null, detectedAt: this.clock.now().toISOString() };
     if (read.state === 'missing') {
       return this.hasAction('ledger.head_created') ? { ...base, kind: 'head_missing', headSize: null, checkpointSize: null } : null;

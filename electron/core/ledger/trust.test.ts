@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LedgerClock, ManualClock } from '../clock.ts';
+import { Station } from '../station.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { rawPublicKey } from './checkpoint.ts';
@@ -137,5 +138,24 @@ describe('the head record outside station.db', () => {
     for (let f = every; f <= sizes[sizes.length - 1]!; f += every) expect(sizes).toContain(f);
     expect(verifyLedger(t.station.db, t.station.publicKey(), t.station.origin, undefined, { checkpointEvery: every, head: t.station.ledger.readHeadRecord() })).toMatchObject({ ok: true, head: 'authenticated' });
     expect(t.station.ledger.alarm).toBeNull();
+  });
+});
+
+describe('two processes on one data folder', () => {
+  it('a process that opened the table before another appended and wrote its head record sees no rollback at unlock or in status', async () => {
+    t = await createTestStation();
+    // The second "process": opened now, unlocked only after the first has moved on.
+    const late = Station.open({ dataDir: t.dir });
+    try {
+      fill(t, 5);
+
+      t.station.write(() => t!.station.ledger.checkpoint());
+      expect(late.status().ledgerAlarm).toBeNull();
+      await late.unlock(PASSPHRASE);
+      expect(late.status().ledgerAlarm).toBeNull();
+      expect(late.ledger.size).toBe(t.station.ledger.size);
+    } finally {
+      late.close();
+    }
   });
 });
