@@ -5,7 +5,7 @@ import { readdirSync, rmSync, statfsSync, writeFileSync, openSync, writeSync, cl
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { hasCommand, STATION_BIN, station, type CliResult } from '../support/cli.ts';
+import { addCliUser, hasCommand, STATION_BIN, station, type CliResult } from '../support/cli.ts';
 import { spawn } from 'node:child_process';
 
 const cap = loopExfatCapability();
@@ -53,7 +53,7 @@ describe.skipIf(!ok)('data disk full: every command', () => {
     const admin = env('admin');
     let r = station(['init', '--agency-code', 'PJ01', '--agency-name', '盘锦市自然资源局', '--admin', 'admin'], admin);
     expect(r.code, r.stderr).toBe(0);
-    r = station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' });
+    r = addCliUser(admin, 'keeper', 'custodian', 'keeper-password');
     expect(r.code, r.stderr).toBe(0);
   });
 

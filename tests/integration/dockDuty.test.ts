@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STATION_BIN, sqlite, station } from '../support/cli.ts';
+import { STATION_BIN, addCliUser, sqlite, station } from '../support/cli.ts';
 
 let dir: string | undefined;
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -31,7 +31,7 @@ describe('one custodian on duty per station', () => {
     const base = { STATION_DATA: join(dir, 'data'), STATION_PASSPHRASE: 'evidence room passphrase', STATION_LANG: 'en' };
     const as = (user: string) => ({ ...base, STATION_USER: user, STATION_PASSWORD: `${user}-password` });
     expect(station(['init', '--agency-code', 'SX01', '--agency-name', '测试局', '--admin', 'admin'], as('admin')).code).toBe(0);
-    for (const u of ['alice', 'bob']) expect(station(['user', 'add', u, '--role', 'custodian'], { ...as('admin'), STATION_NEW_PASSWORD: `${u}-password` }).code).toBe(0);
+    for (const u of ['alice', 'bob']) expect(addCliUser(as('admin'), u, 'custodian', `${u}-password`).code).toBe(0);
 
     const watch = (user: string): Watch => {
       const child = spawn(process.execPath, [STATION_BIN, 'watch', '--mount-root', mounts], { env: { ...process.env, ...as(user) }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqlite, station } from '../support/cli.ts';
+import { addCliUser, sqlite, station } from '../support/cli.ts';
 import { randomMp4, sha256 } from '../support/recorderFiles.ts';
 
 let dir: string | undefined;
@@ -23,7 +23,7 @@ describe('source names are raw bytes', () => {
     const env = { STATION_DATA: join(dir, 'data'), STATION_PASSPHRASE: 'evidence room passphrase', STATION_LANG: 'en', STATION_USER: 'keeper', STATION_PASSWORD: 'keeper-password' };
     const admin = { ...env, STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
     expect(station(['init', '--agency-code', 'SX01', '--agency-name', '测试局', '--admin', 'admin'], admin).code).toBe(0);
-    expect(station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' }).code).toBe(0);
+    expect(addCliUser(admin, 'keeper', 'custodian', 'keeper-password').code).toBe(0);
 
     const src = join(dir, 'sync');
     mkdirSync(src);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
-import { hasCommand, sqlite, station } from '../support/cli.ts';
+import { addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
 
 const cap = loopExfatCapability();
@@ -24,7 +24,7 @@ describe.skipIf(!ok)('recorder identity is not the mount point', () => {
     dir = mkdtempSync(join(tmpdir(), 'station-volid-'));
     const admin = { ...env(), STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
     expect(station(['init', '--agency-code', 'SX01', '--agency-name', '测试局', '--admin', 'admin'], admin).code).toBe(0);
-    expect(station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' }).code).toBe(0);
+    expect(addCliUser(admin, 'keeper', 'custodian', 'keeper-password').code).toBe(0);
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STATION_BIN, station } from '../support/cli.ts';
+import { addCliUser, STATION_BIN, station } from '../support/cli.ts';
 
 // A system Node older than 22, as on the stations that need the re-exec.
 const oldNode = (spawnSync('sh', ['-c', 'which -a node'], { encoding: 'utf8' }).stdout ?? '')
@@ -47,7 +47,7 @@ describe.skipIf(!oldNode)('station on an older system Node', () => {
     const env = { STATION_DATA: join(dir, 'data'), STATION_PASSPHRASE: 'evidence room passphrase', STATION_LANG: 'en' };
     const admin = { ...env, STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
     expect(station(['init', '--agency-code', 'SX01', '--agency-name', '测试局', '--admin', 'admin'], admin).code).toBe(0);
-    expect(station(['user', 'add', 'keeper', '--role', 'custodian'], { ...admin, STATION_NEW_PASSWORD: 'keeper-password' }).code).toBe(0);
+    expect(addCliUser(admin, 'keeper', 'custodian', 'keeper-password').code).toBe(0);
 
     const wrapper = spawn(oldNode!, [STATION_BIN, 'watch', '--mount-root', mounts], {
       env: { ...process.env, ...env, STATION_USER: 'keeper', STATION_PASSWORD: 'keeper-password' },
