@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STATION_BIN, hasCommand, sqlite, station, type CliResult } from '../support/cli.ts';
+import { STATION_BIN, addCliUser, hasCommand, sqlite, station, type CliResult } from '../support/cli.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { entryBytes, leafHash } from '../../electron/core/ledger/entryHash.ts';
 import { parseVerifierKey, verifyCheckpoint } from '../../electron/core/ledger/checkpoint.ts';
@@ -40,7 +40,7 @@ function freshStation(): void {
   dir = mkdtempSync(join(tmpdir(), 'station-trust-'));
   ok(station(['init', '--agency-code', 'ZY01', '--agency-name', '中阳县市场监督管理局', '--admin', 'admin'], as('admin')));
   for (const [name, role] of [['keeper', 'custodian'], ['wang', 'approver'], ['li', 'clerk']] as const) {
-    ok(station(['user', 'add', name, '--role', role], { ...as('admin'), STATION_NEW_PASSWORD: `${name}-password` }));
+    ok(addCliUser(as('admin'), name, role, `${name}-password`));
   }
 }
 
