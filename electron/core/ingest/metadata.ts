@@ -65,7 +65,8 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
   let audioCodec: string | null = null;
   let problem: FileFacts['problem'] = null;
   switch (probe.format) {
-    case 'mp4': {
+    case 'mp4':
+    case 'mov': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
       if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
@@ -100,6 +101,36 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
       if (info) {
         durationSeconds = info.durationSeconds;
         audioCodec = info.format === 'wav' ? info.codec : `amr-${info.variant}`;
+      }
+      break;
+    }
+    case 'avi':
+    case 'mpeg-ts':
+    case 'mpeg-ps': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        // AVI IDIT is the recorder's wall clock, like a name time; TS/PS carry no creation time.
+        if (info.format === 'avi' && info.createdAtLocal) {
+          metaTime = zoned(info.createdAtLocal, timeZone);
+          metaTimeSource = metaTime ? 'avi:IDIT' : null;
+        }
+        durationSeconds = info.durationSeconds;
+        width = info.width;
+        height = info.height;
+        videoCodec = info.videoCodec;
+        audioCodec = info.audioCodec;
+      }
+      break;
+    }
+    case 'mp3': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        metaTime = zoned(info.recordedAtLocal, timeZone);
+        metaTimeSource = metaTime ? `id3v2.${info.id3v2 ?? 0}` : null;
+        durationSeconds = info.durationSeconds;
+        audioCodec = info.codec;
       }
       break;
     }
