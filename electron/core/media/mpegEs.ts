@@ -222,17 +222,28 @@ export const STREAM_TYPES: Record<number, { kind: 'video' | 'audio'; codec: stri
   0x91: { kind: 'audio', codec: 'pcm_mulaw' },
 };
 
-/** Per-stream PTS bookkeeping: smallest at the head, largest at the tail, shortest step at the tail. */
+/**
+ * Per-stream PTS bookkeeping: smallest at the head, largest at the tail, shortest step at the tail.
+ * PTS are unwrapped against the first one seen: a value more than 2^32 below it came after the 33-bit
+ * counter wrapped (every 26.5 hours of clock, so any recording can cross it).
+ */
 export class PtsSpan {
   first: number | null = null;
   last: number | null = null;
+  private anchor: number | null = null;
   private tailPts: number[] = [];
+  private unwrap(pts: number): number {
+    this.anchor ??= pts;
+    return pts < this.anchor - 2 ** 32 ? pts + PTS_WRAP : pts;
+  }
   head(pts: number): void {
-    if (this.first === null || pts < this.first) this.first = pts;
+    const p = this.unwrap(pts);
+    if (this.first === null || p < this.first) this.first = p;
   }
   tail(pts: number): void {
-    this.tailPts.push(pts);
-    if (this.last === null || pts > this.last) this.last = pts;
+    const p = this.unwrap(pts);
+    this.tailPts.push(p);
+    if (this.last === null || p > this.last) this.last = p;
   }
   /** The last PTS plus one frame (the shortest step between distinct PTS seen at the tail). */
   end(): number | null {
