@@ -5,8 +5,9 @@ import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
+import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 
-export type ExplanationKind = 'late_handover' | 'interruption';
+export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
 export type RecordingFlag =
   | 'late'
@@ -16,7 +17,12 @@ export type RecordingFlag =
   | 'unknown_officer'
   | 'unknown_recorder'
   | 'duplicate'
-  | 'needs_explanation';
+  | 'needs_explanation'
+  // Issue 15: doubtful times. They ask the custodian to look, not for a 书面说明 the rules require,
+  // so they do not count as needs_explanation.
+  | 'time_in_future'
+  | 'time_mismatch'
+  | 'deadline_unknown';
 
 export type Recording = {
   id: string;
@@ -57,7 +63,9 @@ export type Recording = {
   source: { kind: 'volume' | 'folder'; key: string; root: string; device: string | null; path: string; size: number; mtimeMs: number };
   sessionId: number;
   ingestedBy: string;
-  handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean };
+  handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean; deadlineUnknown: boolean };
+  /** How "recorded at" was chosen and what the station doubts about the times (issue 15). */
+  timeChecks: { recordedAtReason: RecordedAtReason | null; inFuture: FutureTime[]; mismatch: TimeMismatch[]; explained: boolean };
   interruption: { flagged: boolean; after: string | null; gapSeconds: number | null; explained: boolean };
   changedDuringRead: boolean;
   sourceDeletedAt: string | null;
@@ -88,6 +96,10 @@ export type RecordingFilter = {
   kind?: 'video' | 'audio' | 'photo' | 'unknown';
   needsExplanation?: boolean;
   unparseable?: boolean;
+  /** Recordings whose hand-over deadline the calendar could not yet give. */
+  deadlineUnknown?: boolean;
+  /** Recordings with a time in the future or times that disagree. */
+  doubtfulTime?: boolean;
   sessionId?: number;
   caseId?: string;
   /** Substring of the original file name or source path. */
@@ -157,13 +169,19 @@ type Row = {
   interruption_explained: number;
   changed_during_read: number;
   source_deleted_at: string | null;
+  recorded_at_reason: string | null;
+  time_in_future: string | null;
+  time_mismatch: string | null;
+  deadline_unknown: number;
+  time_explained: number;
 };
 
 const SELECT = `
 SELECT r.*, o.name AS officer_name,
   (rec.serial IS NOT NULL) AS recorder_registered,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
-  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained
+  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained,
+  EXISTS (SELECT 1 FROM time_explanations t WHERE t.recording_id = r.id) AS time_explained
 FROM recordings r
 LEFT JOIN officers o ON o.badge = r.officer_badge
 LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
@@ -183,6 +201,9 @@ function toRecording(r: Row): Recording {
   if (!r.recorder_serial || r.recorder_registered !== 1) flags.push('unknown_recorder');
   if (r.duplicate_of) flags.push('duplicate');
   if ((late && r.late_explained !== 1) || (interruption && r.interruption_explained !== 1)) flags.push('needs_explanation');
+  if (r.time_in_future) flags.push('time_in_future');
+  if (r.time_mismatch) flags.push('time_mismatch');
+  if (r.deadline_unknown === 1) flags.push('deadline_unknown');
   return {
     id: r.id,
     number: r.number,
@@ -222,7 +243,13 @@ function toRecording(r: Row): Recording {
     source: { kind: r.source_kind, key: r.source_key, root: r.source_root, device: r.source_device, path: r.source_path, size: r.source_size, mtimeMs: r.source_mtime_ms },
     sessionId: r.session_id,
     ingestedBy: r.ingested_by,
-    handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1 },
+    handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1, deadlineUnknown: r.deadline_unknown === 1 },
+    timeChecks: {
+      recordedAtReason: r.recorded_at_reason ? (JSON.parse(r.recorded_at_reason) as RecordedAtReason) : null,
+      inFuture: r.time_in_future ? (JSON.parse(r.time_in_future) as FutureTime[]) : [],
+      mismatch: r.time_mismatch ? (JSON.parse(r.time_mismatch) as TimeMismatch[]) : [],
+      explained: r.time_explained === 1,
+    },
     interruption: { flagged: interruption, after: r.interruption_after, gapSeconds: r.interruption_gap_seconds, explained: r.interruption_explained === 1 },
     changedDuringRead: r.changed_during_read === 1,
     sourceDeletedAt: r.source_deleted_at,
@@ -285,6 +312,8 @@ export class Catalogue {
     if (f.sessionId !== undefined) eq('r.session_id = ?', f.sessionId);
     if (f.caseId) eq('r.case_id = ?', f.caseId);
     if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
+    if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
+    if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
     if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
     if (f.text) {
       where.push("(instr(r.original_name, ?) > 0 OR instr(r.source_path, ?) > 0)");
@@ -302,7 +331,13 @@ export class Catalogue {
 
   explanations(recordingId: string): Explanation[] {
     return (
-      this.db.prepare('SELECT * FROM explanations WHERE recording_id = ? ORDER BY id').all(recordingId) as {
+      this.db
+        .prepare(
+          `SELECT id, recording_id, kind, text, author, created_at, ledger_seq FROM explanations WHERE recording_id = ?
+           UNION ALL SELECT id, recording_id, 'time_mismatch' AS kind, text, author, created_at, ledger_seq FROM time_explanations WHERE recording_id = ?
+           ORDER BY ledger_seq`,
+        )
+        .all(recordingId, recordingId) as {
         id: number;
         recording_id: string;
         kind: ExplanationKind;
@@ -332,6 +367,9 @@ export class Catalogue {
     const pending: ExplanationKind[] = [];
     if (recording.handover.late) pending.push('late_handover');
     if (recording.interruption.flagged) pending.push('interruption');
+    // A doubtful time may be explained (a recorder clock set wrong, a file renamed late) but only
+    // when named: it is not one of the explanations the rules require.
+    if (kind === 'time_mismatch' && (recording.timeChecks.mismatch.length > 0 || recording.timeChecks.inFuture.length > 0)) pending.push('time_mismatch');
     let chosen = kind;
     if (!chosen) {
       const open = pending.filter((k) => (k === 'late_handover' ? !recording.handover.explained : !recording.interruption.explained));
@@ -343,10 +381,11 @@ export class Catalogue {
     return this.station.write(() => {
       const at = this.station.clock.now().toISOString();
       const entry = this.station.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
-      const info = this.db
-        .prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(recording.id, chosen, body, actor, at, entry.seq);
-      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid))!;
+      const info =
+        chosen === 'time_mismatch'
+          ? this.db.prepare('INSERT INTO time_explanations (recording_id, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?)').run(recording.id, body, actor, at, entry.seq)
+          : this.db.prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(recording.id, chosen, body, actor, at, entry.seq);
+      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid) && (e.kind === 'time_mismatch') === (chosen === 'time_mismatch'))!;
       return { recording: this.require(recording.id), explanation };
     });
   }

@@ -461,6 +461,8 @@ export class IngestService {
         probe: await probeReader(sourceReader(opened)),
         mtime: new Date(opened.mtimeMs),
         timeZone: this.station.settings.get('agency.timeZone'),
+        now: this.station.clock.now(),
+        tolerance: this.station.settings.get('time.toleranceSeconds'),
       });
       const src = opened;
       const stream = readSource(src, read);
@@ -642,6 +644,9 @@ export class IngestService {
       officerSource: who.officerSource,
       recordedAt: facts.recordedAt.toISOString(),
       recordedAtSource: facts.recordedAtSource,
+      recordedAtReason: facts.recordedAtReason,
+      timeInFuture: facts.timeInFuture,
+      timeMismatch: facts.timeMismatch,
       times: { name: facts.nameTime?.toISOString() ?? null, metadata: facts.metaTime?.toISOString() ?? null, filesystem: facts.fsTime.toISOString() },
       nameRule: facts.nameRule,
       important: facts.name.important,
@@ -659,8 +664,9 @@ export class IngestService {
          recorded_at, recorded_at_source, recorded_end_at, stored_at, name_time, name_time_raw, meta_time, meta_time_source, fs_time,
          name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
          original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
-         session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read,
+         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       number,
@@ -714,6 +720,10 @@ export class IngestService {
       interruption?.after ?? null,
       interruption?.gapSeconds ?? null,
       read.changed ? 1 : 0,
+      JSON.stringify(facts.recordedAtReason),
+      facts.timeInFuture.length > 0 ? JSON.stringify(facts.timeInFuture) : null,
+      facts.timeMismatch.length > 0 ? JSON.stringify(facts.timeMismatch) : null,
+      duplicateOf === null && deadline === null && deadlineUnknown !== null ? 1 : 0,
     );
     if (duplicateOf === null) this.flagNextSegment(ctx.actor, id, who.recorderSerial, who.officerBadge, facts);
     this.q("UPDATE ingest_files SET outcome = ?, reason = NULL, reason_params = NULL, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(

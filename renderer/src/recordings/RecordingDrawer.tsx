@@ -275,6 +275,30 @@ export function RecordingDrawer({
             ]}
           />
 
+          {r.timeChecks.recordedAtReason ? (
+            <Typography.Paragraph data-testid="recording-recorded-at-reason" style={{ marginTop: 8 }}>
+              {t(`ui:media.recordedAtReason.${r.timeChecks.recordedAtReason.code}`, {
+                source: r.recordedAtSource ? t(`ui:recording.timeSources.${r.recordedAtSource}`) : '—',
+                passed: r.timeChecks.recordedAtReason.passedOver.map((s) => t(`ui:recording.timeSources.${s}`)).join('、'),
+              })}
+            </Typography.Paragraph>
+          ) : null}
+          {r.timeChecks.inFuture.map((f) => (
+            <Typography.Paragraph key={`future-${f.source}`} type="warning" data-testid="recording-time-in-future">
+              {t('ui:media.timeInFuture', { source: t(`ui:recording.timeSources.${f.source}`), time: formatTime(f.time), hours: (f.aheadSeconds / 3600).toFixed(1) })}
+            </Typography.Paragraph>
+          ))}
+          {r.timeChecks.mismatch.map((m) => (
+            <Typography.Paragraph key={`mismatch-${m.a}-${m.b}`} type="warning" data-testid="recording-time-mismatch">
+              {t('ui:media.timeMismatch', { a: t(`ui:recording.timeSources.${m.a}`), b: t(`ui:recording.timeSources.${m.b}`), minutes: Math.round(m.seconds / 60) })}
+            </Typography.Paragraph>
+          ))}
+          {r.handover.deadlineUnknown ? (
+            <Typography.Paragraph type="warning" data-testid="recording-deadline-unknown">
+              {t('ui:media.flagHints.deadline_unknown')}
+            </Typography.Paragraph>
+          ) : null}
+
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('ui:recording.rules')}
           </Typography.Title>
