@@ -22,7 +22,9 @@ export type RecordingFlag =
   // so they do not count as needs_explanation.
   | 'time_in_future'
   | 'time_mismatch'
-  | 'deadline_unknown';
+  | 'deadline_unknown'
+  // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
+  | 'name_unrecognized';
 
 export type Recording = {
   id: string;
@@ -49,6 +51,8 @@ export type Recording = {
   storedAt: string;
   times: { name: string | null; nameRaw: string | null; metadata: string | null; metadataSource: string | null; filesystem: string | null };
   nameRule: string;
+  /** Every naming rule that matched the name (null for recordings from before issue 15). */
+  nameRulesMatched: { rule: string; models: string[] }[] | null;
   nameSequence: number | null;
   important: boolean;
   kind: 'video' | 'audio' | 'photo' | 'unknown';
@@ -174,6 +178,7 @@ type Row = {
   time_mismatch: string | null;
   deadline_unknown: number;
   time_explained: number;
+  name_rules_matched: string | null;
 };
 
 const SELECT = `
@@ -204,6 +209,7 @@ function toRecording(r: Row): Recording {
   if (r.time_in_future) flags.push('time_in_future');
   if (r.time_mismatch) flags.push('time_mismatch');
   if (r.deadline_unknown === 1) flags.push('deadline_unknown');
+  if (r.name_rule === 'none') flags.push('name_unrecognized');
   return {
     id: r.id,
     number: r.number,
@@ -229,6 +235,7 @@ function toRecording(r: Row): Recording {
     storedAt: r.stored_at,
     times: { name: r.name_time, nameRaw: r.name_time_raw, metadata: r.meta_time, metadataSource: r.meta_time_source, filesystem: r.fs_time },
     nameRule: r.name_rule,
+    nameRulesMatched: r.name_rules_matched ? (JSON.parse(r.name_rules_matched) as { rule: string; models: string[] }[]) : null,
     nameSequence: r.name_sequence,
     important: r.important === 1,
     kind: r.kind,

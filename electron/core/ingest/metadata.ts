@@ -2,7 +2,7 @@
 // the media headers say, what the file system says. All three times are kept, and which one
 // became "recorded at" (DESIGN.md "Recorders and their files").
 import type { MediaProbe } from '../media/probe.ts';
-import { parseRecorderName, type RecorderName, type RecorderNameRule } from '../media/recorderName.ts';
+import { matchRecorderName, shippedNamingRules, type NameMatch, type NamingRule, type ParsedName } from '../media/namingRules.ts';
 import { localTimeToUtc, type LocalDateTime } from '../media/localTime.ts';
 
 export type TimeSource = 'name' | 'metadata' | 'filesystem';
@@ -75,8 +75,11 @@ export function judgeTimes(input: {
 }
 
 export type FileFacts = {
-  name: RecorderName;
-  nameRule: RecorderNameRule;
+  name: ParsedName;
+  /** The naming rule used; 'none' when no rule of the catalogue matched (said so on the recording). */
+  nameRule: string;
+  /** Every rule that matched the name, in the order they were tried. */
+  nameRulesMatched: NameMatch['matched'];
   nameTime: Date | null;
   nameTimeRaw: string | null;
   metaTime: Date | null;
@@ -133,9 +136,14 @@ export function fileFacts(input: {
   /** The station's clock at ingest; without it no time is judged to be in the future. */
   now?: Date;
   tolerance?: TimeTolerance;
+  /** The station's naming rules (ingest/nameRules.ts); the shipped ones when not given. */
+  nameRules?: NamingRule[];
+  /** Catalogue model of the docked recorder, whose own rules are tried first. */
+  model?: string | null;
 }): FileFacts {
   const { probe, timeZone } = input;
-  const name = parseRecorderName(input.fileName);
+  const match = matchRecorderName(input.fileName, input.nameRules ?? shippedNamingRules(), input.model ?? null);
+  const name = match.name;
   const nameTime = zoned(name.recordedAtLocal, timeZone);
   let metaTime: Date | null = null;
   let metaTimeSource: string | null = null;
@@ -232,6 +240,7 @@ export function fileFacts(input: {
   return {
     name,
     nameRule: name.rule,
+    nameRulesMatched: match.matched,
     nameTime,
     nameTimeRaw: name.recordedAtRaw ?? null,
     metaTime,

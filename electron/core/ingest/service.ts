@@ -18,6 +18,7 @@ import type { RecorderInfo } from '../devices/ports.ts';
 import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } from './scan.ts';
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
+import { namingRulesOf } from './nameRules.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
@@ -463,6 +464,7 @@ export class IngestService {
         timeZone: this.station.settings.get('agency.timeZone'),
         now: this.station.clock.now(),
         tolerance: this.station.settings.get('time.toleranceSeconds'),
+        nameRules: namingRulesOf(this.station),
       });
       const src = opened;
       const stream = readSource(src, read);
@@ -649,6 +651,7 @@ export class IngestService {
       timeMismatch: facts.timeMismatch,
       times: { name: facts.nameTime?.toISOString() ?? null, metadata: facts.metaTime?.toISOString() ?? null, filesystem: facts.fsTime.toISOString() },
       nameRule: facts.nameRule,
+      nameRulesMatched: facts.nameRulesMatched.map((m) => m.rule),
       important: facts.name.important,
       kind: facts.kind,
       parseProblem: facts.problem,
@@ -665,8 +668,8 @@ export class IngestService {
          name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
          original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
          session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read,
-         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown, name_rules_matched)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       number,
@@ -724,6 +727,7 @@ export class IngestService {
       facts.timeInFuture.length > 0 ? JSON.stringify(facts.timeInFuture) : null,
       facts.timeMismatch.length > 0 ? JSON.stringify(facts.timeMismatch) : null,
       duplicateOf === null && deadline === null && deadlineUnknown !== null ? 1 : 0,
+      JSON.stringify(facts.nameRulesMatched),
     );
     if (duplicateOf === null) this.flagNextSegment(ctx.actor, id, who.recorderSerial, who.officerBadge, facts);
     this.q("UPDATE ingest_files SET outcome = ?, reason = NULL, reason_params = NULL, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(

@@ -227,7 +227,16 @@ export function RecordingDrawer({
               { key: 'dimensions', label: t('ui:recording.dimensions'), children: r.width && r.height ? `${r.width} × ${r.height}` : '—' },
               { key: 'codecs', label: t('ui:recording.codecs'), children: [r.videoCodec, r.audioCodec].filter(Boolean).join(' / ') || '—' },
               { key: 'size', label: t('ui:recording.size'), children: `${formatBytes(r.size)} (${r.size.toLocaleString(i18n.language)})` },
-              { key: 'nameRule', label: t('ui:recording.nameRule'), children: <span className="mono">{r.nameRule}</span> },
+              {
+                key: 'nameRule',
+                label: t('ui:recording.nameRule'),
+                children: (
+                  <span className="mono" title={r.nameRulesMatched ? t('ui:media.nameRulesMatched', { rules: r.nameRulesMatched.map((m) => m.rule).join(', ') || '—' }) : undefined}>
+                    {r.nameRule}
+                    {r.nameRulesMatched && r.nameRulesMatched.length > 1 ? ` (+${r.nameRulesMatched.slice(1).map((m) => m.rule).join(', ')})` : ''}
+                  </span>
+                ),
+              },
               { key: 'sequence', label: t('ui:recording.sequence'), children: r.nameSequence ?? '—' },
               { key: 'sha256', label: t('ui:recording.sha256'), span: 2, children: <HashText value={r.sha256} testId="recording-sha256" /> },
               { key: 'object', label: t('ui:recording.object'), span: 2, children: <span className="mono">{r.objectId}</span> },

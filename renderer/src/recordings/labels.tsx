@@ -20,10 +20,11 @@ const FLAG_COLORS: Record<RecordingFlag, string> = {
   time_in_future: 'purple',
   time_mismatch: 'geekblue',
   deadline_unknown: 'gold',
+  name_unrecognized: 'default',
 };
 
 /** Issue 15's flags keep their texts in ui.media.json (locale groups merge one level deep only). */
-const MEDIA_FLAGS: ReadonlySet<RecordingFlag> = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown']);
+const MEDIA_FLAGS: ReadonlySet<RecordingFlag> = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized']);
 
 /** Flags worth a tag in a list row: the identity gaps are shown in the detail only. */
 const ROW_FLAGS: readonly RecordingFlag[] = ['needs_explanation', 'late', 'deadline_unknown', 'time_in_future', 'time_mismatch', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
