@@ -24,7 +24,9 @@ export type RecordingFlag =
   | 'time_mismatch'
   | 'deadline_unknown'
   // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
-  | 'name_unrecognized';
+  | 'name_unrecognized'
+  // The recorder's clock was ahead of the station's at dock by more than the setting.
+  | 'clock_drift';
 
 export type Recording = {
   id: string;
@@ -69,6 +71,8 @@ export type Recording = {
   ingestedBy: string;
   handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean; deadlineUnknown: boolean };
   /** How "recorded at" was chosen and what the station doubts about the times (issue 15). */
+  /** The recorder's clock minus the station's at dock (seconds), and how it was measured. */
+  clockDrift: { seconds: number; source: string } | null;
   timeChecks: { recordedAtReason: RecordedAtReason | null; inFuture: FutureTime[]; mismatch: TimeMismatch[]; explained: boolean };
   interruption: { flagged: boolean; after: string | null; gapSeconds: number | null; explained: boolean };
   changedDuringRead: boolean;
@@ -179,6 +183,8 @@ type Row = {
   deadline_unknown: number;
   time_explained: number;
   name_rules_matched: string | null;
+  clock_drift_seconds: number | null;
+  clock_drift_source: string | null;
 };
 
 const SELECT = `
@@ -194,7 +200,7 @@ LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
 const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
   OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
 
-function toRecording(r: Row): Recording {
+function toRecording(r: Row, driftTolerance: number): Recording {
   const late = r.late === 1;
   const interruption = r.interruption === 1;
   const flags: RecordingFlag[] = [];
@@ -210,6 +216,7 @@ function toRecording(r: Row): Recording {
   if (r.time_mismatch) flags.push('time_mismatch');
   if (r.deadline_unknown === 1) flags.push('deadline_unknown');
   if (r.name_rule === 'none') flags.push('name_unrecognized');
+  if (r.clock_drift_seconds !== null && r.clock_drift_seconds > driftTolerance) flags.push('clock_drift');
   return {
     id: r.id,
     number: r.number,
@@ -251,6 +258,7 @@ function toRecording(r: Row): Recording {
     sessionId: r.session_id,
     ingestedBy: r.ingested_by,
     handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1, deadlineUnknown: r.deadline_unknown === 1 },
+    clockDrift: r.clock_drift_seconds !== null && r.clock_drift_source ? { seconds: r.clock_drift_seconds, source: r.clock_drift_source } : null,
     timeChecks: {
       recordedAtReason: r.recorded_at_reason ? (JSON.parse(r.recorded_at_reason) as RecordedAtReason) : null,
       inFuture: r.time_in_future ? (JSON.parse(r.time_in_future) as FutureTime[]) : [],
@@ -290,7 +298,7 @@ export class Catalogue {
   find(id: string): Recording | null {
     this.findStatement ??= this.db.prepare(`${SELECT} WHERE r.id = ?`);
     const row = this.findStatement.get(id) as Row | undefined;
-    return row ? toRecording(row) : null;
+    return row ? toRecording(row, this.station.settings.get('recorder.clockDriftToleranceSeconds')) : null;
   }
 
   require(id: string): Recording {
@@ -333,7 +341,8 @@ export class Catalogue {
     const rows = this.db
       .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
       .all(...args, f.limit ?? 100, f.offset ?? 0) as Row[];
-    return { total, items: rows.map(toRecording) };
+    const drift = this.station.settings.get('recorder.clockDriftToleranceSeconds');
+    return { total, items: rows.map((r) => toRecording(r, drift)) };
   }
 
   explanations(recordingId: string): Explanation[] {

@@ -19,6 +19,7 @@ import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } 
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
 import { namingRulesOf } from './nameRules.ts';
+import { estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
@@ -77,6 +78,8 @@ export type SessionSummary = {
   endedAt: string | null;
   counts: Record<FileOutcome | 'pending', number>;
   flagged: { late: number; interruption: number; unparseable: number; changedDuringRead: number; needsExplanation: number };
+  /** The recorder's clock minus the station's at dock, and how it was measured (issue 15); null when unknown. */
+  clockDrift: { seconds: number; source: string; beyondTolerance: boolean } | null;
   /** Every file has its final outcome: the recorder may be undocked. */
   mayUndock: boolean;
 };
@@ -107,6 +110,8 @@ type SessionRow = {
   bytes_total: number;
   started_at: string;
   ended_at: string | null;
+  clock_drift_seconds: number | null;
+  clock_drift_source: string | null;
 };
 
 type FileRow = {
@@ -147,6 +152,7 @@ type Ctx = {
   emitProgress: (force?: boolean) => void;
   clearAfter: boolean;
   rootDev: number;
+  clockDrift: ClockDrift | null;
 };
 
 function processAlive(pid: number): boolean {
@@ -326,11 +332,33 @@ export class IngestService {
     const bytesTotal = files.reduce((s, e) => s + (e.size ?? 0), 0);
     const clearAfter = source.kind === 'volume' && this.station.settings.get('ingest.clearRecorderAfterIngest');
     const already = new Set<number>();
+    const clockDrift = estimateClockDrift(
+      files.filter((e) => !e.skip).map((e) => ({ path: e.path, mtimeMs: e.mtimeMs ?? null })),
+      this.station.clock.now(),
+      namingRulesOf(this.station),
+      this.station.settings.get('agency.timeZone'),
+    );
     const sessionId = this.station.write(() => {
       const info = this.q(
-          `INSERT INTO ingest_sessions (source_kind, source_key, root, device, fs_type, label, recorder_serial, custodian, owner_pid, status, files_total, bytes_total, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-        ).run(source.kind, source.sourceKey, source.root, source.device, source.fsType, source.label, source.recorder?.serial ?? null, actor, process.pid, entries.length, bytesTotal, this.now());
+          `INSERT INTO ingest_sessions (source_kind, source_key, root, device, fs_type, label, recorder_serial, custodian, owner_pid, status, files_total, bytes_total, started_at,
+             clock_drift_seconds, clock_drift_source)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+        ).run(
+          source.kind,
+          source.sourceKey,
+          source.root,
+          source.device,
+          source.fsType,
+          source.label,
+          source.recorder?.serial ?? null,
+          actor,
+          process.pid,
+          entries.length,
+          bytesTotal,
+          this.now(),
+          clockDrift?.seconds ?? null,
+          clockDrift?.source ?? null,
+        );
       const id = Number(info.lastInsertRowid);
       const insert = this.q('INSERT INTO ingest_files (session_id, seq, path, entry_type, size, mtime_ms, outcome, recording_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const at = this.now();
@@ -357,6 +385,7 @@ export class IngestService {
           entries: entries.length,
           files: files.length,
           bytes: bytesTotal,
+          clockDrift,
         },
       });
       return id;
@@ -376,6 +405,7 @@ export class IngestService {
       emitProgress,
       clearAfter,
       rootDev,
+      clockDrift,
     };
     this.emit({ type: 'ingest.session', payload: this.summary(sessionId) });
     emitProgress(true);
@@ -659,6 +689,7 @@ export class IngestService {
       handover: { rule, deadline: deadline?.toISOString() ?? null, late, calendar: 'workingDays' in rule ? calendarName(this.calendar) : null, deadlineUnknown },
       interruption: interruption ? { after: interruption.after, gapSeconds: interruption.gapSeconds } : null,
       changedDuringRead: read.changed,
+      clockDrift: ctx.clockDrift ? { seconds: ctx.clockDrift.seconds, source: ctx.clockDrift.source } : null,
     };
     const ledgerEntry = this.station.ledger.append({ actor: ctx.actor, action: 'recording.ingested', subject: `recording:${id}`, details });
     this.q(
@@ -668,8 +699,8 @@ export class IngestService {
          name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
          original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
          session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read,
-         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown, name_rules_matched)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown, name_rules_matched, clock_drift_seconds, clock_drift_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       number,
@@ -728,6 +759,8 @@ export class IngestService {
       facts.timeMismatch.length > 0 ? JSON.stringify(facts.timeMismatch) : null,
       duplicateOf === null && deadline === null && deadlineUnknown !== null ? 1 : 0,
       JSON.stringify(facts.nameRulesMatched),
+      ctx.clockDrift?.seconds ?? null,
+      ctx.clockDrift?.source ?? null,
     );
     if (duplicateOf === null) this.flagNextSegment(ctx.actor, id, who.recorderSerial, who.officerBadge, facts);
     this.q("UPDATE ingest_files SET outcome = ?, reason = NULL, reason_params = NULL, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(
@@ -908,6 +941,10 @@ export class IngestService {
       endedAt: s.ended_at,
       counts,
       flagged: { late: f.late, interruption: f.interruption, unparseable: f.unparseable, changedDuringRead: f.changed, needsExplanation: f.needs },
+      clockDrift:
+        s.clock_drift_seconds !== null && s.clock_drift_source
+          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: s.clock_drift_seconds > this.station.settings.get('recorder.clockDriftToleranceSeconds') }
+          : null,
       mayUndock: s.status === 'completed' && counts.pending === 0 && counts.aborted === 0,
     };
   }

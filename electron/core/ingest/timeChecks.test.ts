@@ -159,3 +159,32 @@ describe('deadline_unknown', () => {
     expect(() => s.station.db.prepare("UPDATE recordings SET deadline_unknown = 1, handover_deadline = NULL WHERE id = ?").run(rec.id)).toThrow(/immutable/);
   });
 });
+
+describe('recorder clock drift at dock', () => {
+  it('issue 15: a recorder clock an hour ahead is estimated from the newest file, recorded on the session and its recordings, and flagged', async () => {
+    const s = await stationAt('2025-03-01T03:00:00Z');
+    // Station: 11:00 Beijing. Newest file named 12:00 Beijing: the recorder is at least an hour ahead.
+    const dir = mkdtempSync(join(tmpdir(), 'time-src-'));
+    dirs.push(dir);
+    const older = nameAt({ y: 2025, mo: 3, d: 1, h: 9, mi: 0, s: 0 }, { sequence: 1 });
+    const newest = nameAt({ y: 2025, mo: 3, d: 1, h: 12, mi: 0, s: 0 }, { sequence: 2 });
+    writeFileSync(join(dir, older), randomMp4({ creationTime: new Date('2025-03-01T01:00:00Z') }));
+    writeFileSync(join(dir, newest), randomMp4({ creationTime: new Date('2025-03-01T04:00:00Z') }));
+    utimesSync(join(dir, older), new Date('2025-03-01T01:00:10Z'), new Date('2025-03-01T01:00:10Z'));
+    utimesSync(join(dir, newest), new Date('2025-03-01T04:00:10Z'), new Date('2025-03-01T04:00:10Z'));
+    const svc = ingestOf(s.station);
+    const { session, files } = await svc.ingest(spec(dir), 'keeper');
+    expect(session.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name', beyondTolerance: true });
+    for (const f of files) {
+      const rec = svc.catalogue.require(f.recordingId!);
+      expect(rec.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name' });
+      expect(rec.flags).toContain('clock_drift');
+    }
+    const started = queryLedger(s.station.db, { action: 'ingest.session_started', limit: 1 }).entries[0]!;
+    expect(started.details).toMatchObject({ clockDrift: { seconds: 3600, source: 'estimate:newest_file_name', file: newest } });
+
+    // Within the setting it is recorded but not flagged.
+    await s.admin.invoke('ingest.setSettings', { clockDriftToleranceSeconds: 7200 });
+    expect(svc.catalogue.require(files[0]!.recordingId!).flags).not.toContain('clock_drift');
+  });
+});

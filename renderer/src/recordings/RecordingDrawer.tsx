@@ -302,6 +302,11 @@ export function RecordingDrawer({
               {t('ui:media.timeMismatch', { a: t(`ui:recording.timeSources.${m.a}`), b: t(`ui:recording.timeSources.${m.b}`), minutes: Math.round(m.seconds / 60) })}
             </Typography.Paragraph>
           ))}
+          {r.clockDrift ? (
+            <Typography.Paragraph type={r.flags.includes('clock_drift') ? 'warning' : 'secondary'} data-testid="recording-clock-drift">
+              {t(r.clockDrift.source.startsWith('estimate:') ? 'ui:media.clockDriftEstimate' : 'ui:media.clockDrift', { seconds: r.clockDrift.seconds, minutes: Math.round(r.clockDrift.seconds / 60) })}
+            </Typography.Paragraph>
+          ) : null}
           {r.handover.deadlineUnknown ? (
             <Typography.Paragraph type="warning" data-testid="recording-deadline-unknown">
               {t('ui:media.flagHints.deadline_unknown')}
