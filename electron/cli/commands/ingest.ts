@@ -22,8 +22,11 @@ function mib(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
 }
 
+// Issue 15's flags keep their words in cli.media.json (locale groups merge one level deep only).
+const MEDIA_FLAGS = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized', 'clock_drift']);
+
 function flagList(t: T, flags: readonly string[]): string {
-  return flags.map((f) => t(`ingest.flag.${f}`)).join('、');
+  return flags.map((f) => t(MEDIA_FLAGS.has(f) ? `media.flag.${f}` : `ingest.flag.${f}`)).join('、');
 }
 
 function fileLine(t: T, f: FileResult): string {
