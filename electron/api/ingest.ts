@@ -91,6 +91,8 @@ export const ingestHandlers = {
       handoverPresets: HANDOVER_PRESETS,
       interruptionGapSeconds: station.settings.get('ingest.interruptionGapSeconds'),
       maxConcurrentRecorders: station.settings.get('ingest.maxConcurrentRecorders'),
+      timeToleranceSeconds: station.settings.get('time.toleranceSeconds'),
+      clockDriftToleranceSeconds: station.settings.get('recorder.clockDriftToleranceSeconds'),
       clearRecorderAfterIngest: station.settings.get('ingest.clearRecorderAfterIngest'),
       timeZone: station.settings.get('agency.timeZone'),
     }),
@@ -105,6 +107,8 @@ export const ingestHandlers = {
           .refine((g) => g.min <= g.max)
           .optional(),
         maxConcurrentRecorders: z.number().int().min(1).max(64).optional(),
+        timeToleranceSeconds: z.object({ future: z.number().min(0).max(31_536_000), mismatch: z.number().min(0).max(31_536_000) }).strict().optional(),
+        clockDriftToleranceSeconds: z.number().min(0).max(31_536_000).optional(),
         clearRecorderAfterIngest: z.boolean().optional(),
         timeZone: z.string().min(1).max(64).optional(),
       })
@@ -119,6 +123,8 @@ export const ingestHandlers = {
         if (input.handoverDeadline) station.settings.set(station.ledger, who, 'handover.deadline', input.handoverDeadline);
         if (input.interruptionGapSeconds) station.settings.set(station.ledger, who, 'ingest.interruptionGapSeconds', input.interruptionGapSeconds);
         if (input.maxConcurrentRecorders !== undefined) station.settings.set(station.ledger, who, 'ingest.maxConcurrentRecorders', input.maxConcurrentRecorders);
+        if (input.timeToleranceSeconds) station.settings.set(station.ledger, who, 'time.toleranceSeconds', input.timeToleranceSeconds);
+        if (input.clockDriftToleranceSeconds !== undefined) station.settings.set(station.ledger, who, 'recorder.clockDriftToleranceSeconds', input.clockDriftToleranceSeconds);
         if (input.clearRecorderAfterIngest !== undefined) station.settings.set(station.ledger, who, 'ingest.clearRecorderAfterIngest', input.clearRecorderAfterIngest);
         // Future file names and deadlines are read in the new zone; what is already catalogued keeps its times.
         if (timeZone !== undefined) station.settings.set(station.ledger, who, 'agency.timeZone', timeZone);

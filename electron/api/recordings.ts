@@ -25,6 +25,8 @@ export const recordingHandlers = {
         kind: z.enum(['video', 'audio', 'photo', 'unknown']).optional(),
         needsExplanation: z.boolean().optional(),
         unparseable: z.boolean().optional(),
+        deadlineUnknown: z.boolean().optional(),
+        doubtfulTime: z.boolean().optional(),
         sessionId: z.number().int().min(1).optional(),
         caseId: z.string().max(64).optional(),
         text: z.string().max(200).optional(),
@@ -45,7 +47,7 @@ export const recordingHandlers = {
     run: ({ station }, { id }) => ingestOf(station).catalogue.detail(id),
   }),
   'recording.explain': command({
-    input: z.object({ id: recordingId, kind: z.enum(['late_handover', 'interruption']).optional(), text: z.string().trim().min(1).max(4000) }).strict(),
+    input: z.object({ id: recordingId, kind: z.enum(['late_handover', 'interruption', 'time_mismatch']).optional(), text: z.string().trim().min(1).max(4000) }).strict(),
     access: roles('custodian'),
     mutates: true,
     run: ({ station, actor }, input) => ingestOf(station).catalogue.explain(actor.username, input.id, input.kind ?? null, input.text),

@@ -252,7 +252,8 @@ export const retentionHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };
-      return editCalendar(station, actor.username, edit, input.reason).record;
+      const { record, deadlinesJudged } = editCalendar(station, actor.username, edit, input.reason);
+      return { ...record, deadlinesJudged };
     },
   }),
   'calendar.day': command({

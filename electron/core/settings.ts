@@ -21,6 +21,19 @@ export type SettingsShape = {
   /** A gap between two segments of one recorder inside [min, max] seconds may be an interruption (000 第九条). */
   'ingest.interruptionGapSeconds': { min: number; max: number };
   'ingest.maxConcurrentRecorders': number;
+  /**
+   * Doubtful times (issue 15): a time more than `future` seconds after its storage is flagged
+   * time_in_future and passed over for "recorded at"; name, metadata and file-system times further
+   * apart than `mismatch` seconds are flagged time_mismatch (a recorder writing local time as UTC
+   * is 8 hours off).
+   */
+  'time.toleranceSeconds': { future: number; mismatch: number };
+  /**
+   * A recorder whose clock is ahead of the station's by more than this at dock is flagged
+   * clock_drift on its recordings (issue 15). Without a vendor clock interface the drift is an
+   * estimate from the newest file, which can show a clock ahead but not one behind.
+   */
+  'recorder.clockDriftToleranceSeconds': number;
   /** Delete each file from the recorder after its verified ingest. Off unless the agency decides otherwise. */
   'ingest.clearRecorderAfterIngest': boolean;
   /** Days an approval to view or copy stays usable (a copy approval is used once anyway). */
@@ -47,6 +60,8 @@ export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name'
   'handover.deadline': { hours: 24 },
   'ingest.interruptionGapSeconds': { min: 2, max: 600 },
   'ingest.maxConcurrentRecorders': 8,
+  'time.toleranceSeconds': { future: 300, mismatch: 300 },
+  'recorder.clockDriftToleranceSeconds': 300,
   'ingest.clearRecorderAfterIngest': false,
   'requests.approvalDays': 7,
   'cases.archiveDeadline': { default: { workingDays: 20 }, byType: {} },

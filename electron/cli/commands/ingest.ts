@@ -22,8 +22,11 @@ function mib(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
 }
 
+// Issue 15's flags keep their words in cli.media.json (locale groups merge one level deep only).
+const MEDIA_FLAGS = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized', 'clock_drift']);
+
 function flagList(t: T, flags: readonly string[]): string {
-  return flags.map((f) => t(`ingest.flag.${f}`)).join('、');
+  return flags.map((f) => t(MEDIA_FLAGS.has(f) ? `media.flag.${f}` : `ingest.flag.${f}`)).join('、');
 }
 
 function fileLine(t: T, f: FileResult): string {
@@ -220,7 +223,7 @@ export const ingestCommands: CliCommand[] = [
   },
   {
     words: ['recordings', 'list'],
-    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from ISO] [--to ISO] [--late] [--important] [--interruption] [--needs-explanation] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
+    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from ISO] [--to ISO] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
     positionals: [],
     options: {
       officer: { type: 'string' },
@@ -231,6 +234,8 @@ export const ingestCommands: CliCommand[] = [
       important: { type: 'boolean' },
       interruption: { type: 'boolean' },
       'needs-explanation': { type: 'boolean' },
+      'deadline-unknown': { type: 'boolean' },
+      'doubtful-time': { type: 'boolean' },
       kind: { type: 'string' },
       limit: { type: 'string' },
       offset: { type: 'string' },
@@ -248,6 +253,8 @@ export const ingestCommands: CliCommand[] = [
         ...(bool(args.important) ? { important: true } : {}),
         ...(bool(args.interruption) ? { interruption: true } : {}),
         ...(bool(args['needs-explanation']) ? { needsExplanation: true } : {}),
+        ...(bool(args['deadline-unknown']) ? { deadlineUnknown: true } : {}),
+        ...(bool(args['doubtful-time']) ? { doubtfulTime: true } : {}),
         ...(kind ? { kind } : {}),
         limit: str(args.limit) ? Number(args.limit) : 100,
         offset: str(args.offset) ? Number(args.offset) : 0,
@@ -390,7 +397,7 @@ export const ingestCommands: CliCommand[] = [
   },
   {
     words: ['explain'],
-    synopsis: 'RECORDING --text TEXT [--kind late|interruption]',
+    synopsis: 'RECORDING --text TEXT [--kind late|interruption|time]',
     positionals: ['RECORDING'],
     options: { text: { type: 'string' }, kind: { type: 'string' } },
     login: true,
@@ -398,9 +405,11 @@ export const ingestCommands: CliCommand[] = [
     async run({ client, args, positionals, t, print }) {
       const kindArg = str(args.kind);
       // Anything else is passed on as given, so the api refuses it by name instead of guessing.
-      const kind = (kindArg === 'late' ? 'late_handover' : kindArg) as 'late_handover' | 'interruption' | undefined;
+      const kind = (kindArg === 'late' ? 'late_handover' : kindArg === 'time' ? 'time_mismatch' : kindArg) as 'late_handover' | 'interruption' | 'time_mismatch' | undefined;
       const res = await client.invoke('recording.explain', { id: positionals[0] ?? '', text: str(args.text) ?? '', ...(kind ? { kind } : {}) });
-      print(t('recordings.explained', { id: res.recording.id, kind: t(`recordings.explanation_kind.${res.explanation.kind}`) }), res);
+      // The time explanation's wording lives in cli.media.json (locale groups merge one level deep).
+      const kindText = res.explanation.kind === 'time_mismatch' ? t('media.explanation_kind_time') : t(`recordings.explanation_kind.${res.explanation.kind}`);
+      print(t('recordings.explained', { id: res.recording.id, kind: kindText }), res);
     },
   },
 ];

@@ -8,6 +8,8 @@ import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import { applyCalendarEdit, getCalendarYear, validateCalendarYear } from './calendarData.ts';
 import type { CalendarData, CalendarEdit, CalendarYear } from './calendarData.ts';
+import { judgeUnknownDeadlines } from '../ingest/deadlines.ts';
+import type { DeadlineJudgement } from '../ingest/deadlines.ts';
 import { loadCalendarDir } from './loader.ts';
 import { WorkingDayCalendar } from './workingDays.ts';
 
@@ -91,13 +93,19 @@ export function yearOrigin(station: Station, year: number): 'shipped' | 'edited'
  * Applies and records one edit: validated as strictly as the shipped files (a bad year changes
  * nothing), stored, ledgered with before and after in the same transaction.
  */
-export function editCalendar(station: Station, actor: string, edit: CalendarEdit, reason: string): { calendar: WorkingDayCalendar; record: CalendarEditRecord } {
+export function editCalendar(
+  station: Station,
+  actor: string,
+  edit: CalendarEdit,
+  reason: string,
+): { calendar: WorkingDayCalendar; record: CalendarEditRecord; deadlinesJudged: DeadlineJudgement[] } {
   const why = reason.trim();
   if (why.length < 2) throw new StationError('input', 'calendar.edit_reason_required', {});
   const current = calendarOf(station);
   const normalized: CalendarEdit = edit.kind === 'put_year' ? { kind: 'put_year', year: validateCalendarYear(edit.year) } : edit;
   const next = new WorkingDayCalendar(applyCalendarEdit(current.data, normalized));
   const year = normalized.kind === 'put_year' ? normalized.year.year : normalized.year;
+  let deadlinesJudged: DeadlineJudgement[] = [];
   const record = station.write(() => {
     const before = getCalendarYear(current.data, year);
     const after = getCalendarYear(next.data, year);
@@ -110,8 +118,10 @@ export function editCalendar(station: Station, actor: string, edit: CalendarEdit
     const info = station.db
       .prepare('INSERT INTO calendar_edits (kind, year, data, reason, edited_by, edited_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(normalized.kind, year, normalized.kind === 'put_year' ? JSON.stringify(normalized.year) : null, why, actor, entry.time, entry.seq);
+    // Recordings whose hand-over deadline waited for this year are judged now, in this transaction.
+    if (normalized.kind === 'put_year') deadlinesJudged = judgeUnknownDeadlines(station, actor, next, { calendarYear: year, calendarEditSeq: entry.seq });
     return { id: Number(info.lastInsertRowid), kind: normalized.kind, year, reason: why, editedBy: actor, editedAt: entry.time, ledgerSeq: entry.seq };
   });
   cache.set(station, { lastEdit: record.id, calendar: next });
-  return { calendar: next, record };
+  return { calendar: next, record, deadlinesJudged };
 }

@@ -65,6 +65,25 @@ export function safePackageName(index: number, originalName: string): string {
     .trim();
   const dot = cleaned.lastIndexOf('.');
   const ext = dot > 0 && cleaned.length - dot <= 6 ? cleaned.slice(dot) : '';
-  const stem = (ext ? cleaned.slice(0, dot) : cleaned).slice(0, 48) || 'file';
+  const stem = shortenStem(ext ? cleaned.slice(0, dot) : cleaned, 48) || 'file';
   return `${String(index).padStart(4, '0')}_${stem}${ext}`;
+}
+
+// The part of a recorder name that identifies the file: _serial_officer_time_seq[_IMP], or the
+// serial/officer with the date and time split (DCAM_…_20260804_100000_IMP).
+const IDENTIFYING_TAIL = /(?:_[A-Za-z0-9]{1,32}_[A-Za-z0-9]{1,32}_[0-9]{14}_[0-9]{4}|_[A-Za-z0-9]{1,32}_[A-Za-z0-9]{1,32}_[0-9]{8}_[0-9]{6})(?:_IMP)?$/i;
+
+/**
+ * Fits a stem into `max` characters. A long name is shortened in its descriptive part and keeps
+ * its identifying tail (issue 15: dropping the tail left names that said nothing about the file);
+ * '~' marks where text was left out. MANIFEST.json keeps the original name in full.
+ */
+export function shortenStem(stem: string, max: number): string {
+  const chars = [...stem];
+  if (chars.length <= max) return stem;
+  const tail = IDENTIFYING_TAIL.exec(stem)?.[0];
+  if (tail === undefined || tail.length + 2 > max) return chars.slice(0, max).join('');
+  const head = chars.slice(0, chars.length - tail.length).join('');
+  const keep = [...head].slice(0, max - tail.length - 1).join('').replace(/[_\s-]+$/, '');
+  return `${keep}~${tail}`;
 }

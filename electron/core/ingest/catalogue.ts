@@ -5,8 +5,9 @@ import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
+import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 
-export type ExplanationKind = 'late_handover' | 'interruption';
+export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
 export type RecordingFlag =
   | 'late'
@@ -16,7 +17,16 @@ export type RecordingFlag =
   | 'unknown_officer'
   | 'unknown_recorder'
   | 'duplicate'
-  | 'needs_explanation';
+  | 'needs_explanation'
+  // Issue 15: doubtful times. They ask the custodian to look, not for a 书面说明 the rules require,
+  // so they do not count as needs_explanation.
+  | 'time_in_future'
+  | 'time_mismatch'
+  | 'deadline_unknown'
+  // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
+  | 'name_unrecognized'
+  // The recorder's clock was ahead of the station's at dock by more than the setting.
+  | 'clock_drift';
 
 export type Recording = {
   id: string;
@@ -43,6 +53,8 @@ export type Recording = {
   storedAt: string;
   times: { name: string | null; nameRaw: string | null; metadata: string | null; metadataSource: string | null; filesystem: string | null };
   nameRule: string;
+  /** Every naming rule that matched the name (null for recordings from before issue 15). */
+  nameRulesMatched: { rule: string; models: string[] }[] | null;
   nameSequence: number | null;
   important: boolean;
   kind: 'video' | 'audio' | 'photo' | 'unknown';
@@ -57,7 +69,11 @@ export type Recording = {
   source: { kind: 'volume' | 'folder'; key: string; root: string; device: string | null; path: string; size: number; mtimeMs: number };
   sessionId: number;
   ingestedBy: string;
-  handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean };
+  handover: { rule: unknown; deadline: string | null; late: boolean; explained: boolean; deadlineUnknown: boolean };
+  /** How "recorded at" was chosen and what the station doubts about the times (issue 15). */
+  /** The recorder's clock minus the station's at dock (seconds), and how it was measured. */
+  clockDrift: { seconds: number; source: string } | null;
+  timeChecks: { recordedAtReason: RecordedAtReason | null; inFuture: FutureTime[]; mismatch: TimeMismatch[]; explained: boolean };
   interruption: { flagged: boolean; after: string | null; gapSeconds: number | null; explained: boolean };
   changedDuringRead: boolean;
   sourceDeletedAt: string | null;
@@ -88,6 +104,10 @@ export type RecordingFilter = {
   kind?: 'video' | 'audio' | 'photo' | 'unknown';
   needsExplanation?: boolean;
   unparseable?: boolean;
+  /** Recordings whose hand-over deadline the calendar could not yet give. */
+  deadlineUnknown?: boolean;
+  /** Recordings with a time in the future or times that disagree. */
+  doubtfulTime?: boolean;
   sessionId?: number;
   caseId?: string;
   /** Substring of the original file name or source path. */
@@ -157,13 +177,22 @@ type Row = {
   interruption_explained: number;
   changed_during_read: number;
   source_deleted_at: string | null;
+  recorded_at_reason: string | null;
+  time_in_future: string | null;
+  time_mismatch: string | null;
+  deadline_unknown: number;
+  time_explained: number;
+  name_rules_matched: string | null;
+  clock_drift_seconds: number | null;
+  clock_drift_source: string | null;
 };
 
 const SELECT = `
 SELECT r.*, o.name AS officer_name,
   (rec.serial IS NOT NULL) AS recorder_registered,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
-  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained
+  EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained,
+  EXISTS (SELECT 1 FROM time_explanations t WHERE t.recording_id = r.id) AS time_explained
 FROM recordings r
 LEFT JOIN officers o ON o.badge = r.officer_badge
 LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
@@ -171,7 +200,7 @@ LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
 const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
   OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
 
-function toRecording(r: Row): Recording {
+function toRecording(r: Row, driftTolerance: number): Recording {
   const late = r.late === 1;
   const interruption = r.interruption === 1;
   const flags: RecordingFlag[] = [];
@@ -183,6 +212,11 @@ function toRecording(r: Row): Recording {
   if (!r.recorder_serial || r.recorder_registered !== 1) flags.push('unknown_recorder');
   if (r.duplicate_of) flags.push('duplicate');
   if ((late && r.late_explained !== 1) || (interruption && r.interruption_explained !== 1)) flags.push('needs_explanation');
+  if (r.time_in_future) flags.push('time_in_future');
+  if (r.time_mismatch) flags.push('time_mismatch');
+  if (r.deadline_unknown === 1) flags.push('deadline_unknown');
+  if (r.name_rule === 'none') flags.push('name_unrecognized');
+  if (r.clock_drift_seconds !== null && r.clock_drift_seconds > driftTolerance) flags.push('clock_drift');
   return {
     id: r.id,
     number: r.number,
@@ -208,6 +242,7 @@ function toRecording(r: Row): Recording {
     storedAt: r.stored_at,
     times: { name: r.name_time, nameRaw: r.name_time_raw, metadata: r.meta_time, metadataSource: r.meta_time_source, filesystem: r.fs_time },
     nameRule: r.name_rule,
+    nameRulesMatched: r.name_rules_matched ? (JSON.parse(r.name_rules_matched) as { rule: string; models: string[] }[]) : null,
     nameSequence: r.name_sequence,
     important: r.important === 1,
     kind: r.kind,
@@ -222,7 +257,14 @@ function toRecording(r: Row): Recording {
     source: { kind: r.source_kind, key: r.source_key, root: r.source_root, device: r.source_device, path: r.source_path, size: r.source_size, mtimeMs: r.source_mtime_ms },
     sessionId: r.session_id,
     ingestedBy: r.ingested_by,
-    handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1 },
+    handover: { rule: JSON.parse(r.handover_rule) as unknown, deadline: r.handover_deadline, late, explained: r.late_explained === 1, deadlineUnknown: r.deadline_unknown === 1 },
+    clockDrift: r.clock_drift_seconds !== null && r.clock_drift_source ? { seconds: r.clock_drift_seconds, source: r.clock_drift_source } : null,
+    timeChecks: {
+      recordedAtReason: r.recorded_at_reason ? (JSON.parse(r.recorded_at_reason) as RecordedAtReason) : null,
+      inFuture: r.time_in_future ? (JSON.parse(r.time_in_future) as FutureTime[]) : [],
+      mismatch: r.time_mismatch ? (JSON.parse(r.time_mismatch) as TimeMismatch[]) : [],
+      explained: r.time_explained === 1,
+    },
     interruption: { flagged: interruption, after: r.interruption_after, gapSeconds: r.interruption_gap_seconds, explained: r.interruption_explained === 1 },
     changedDuringRead: r.changed_during_read === 1,
     sourceDeletedAt: r.source_deleted_at,
@@ -256,7 +298,7 @@ export class Catalogue {
   find(id: string): Recording | null {
     this.findStatement ??= this.db.prepare(`${SELECT} WHERE r.id = ?`);
     const row = this.findStatement.get(id) as Row | undefined;
-    return row ? toRecording(row) : null;
+    return row ? toRecording(row, this.station.settings.get('recorder.clockDriftToleranceSeconds')) : null;
   }
 
   require(id: string): Recording {
@@ -285,6 +327,8 @@ export class Catalogue {
     if (f.sessionId !== undefined) eq('r.session_id = ?', f.sessionId);
     if (f.caseId) eq('r.case_id = ?', f.caseId);
     if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
+    if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
+    if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
     if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
     if (f.text) {
       where.push("(instr(r.original_name, ?) > 0 OR instr(r.source_path, ?) > 0)");
@@ -297,12 +341,19 @@ export class Catalogue {
     const rows = this.db
       .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
       .all(...args, f.limit ?? 100, f.offset ?? 0) as Row[];
-    return { total, items: rows.map(toRecording) };
+    const drift = this.station.settings.get('recorder.clockDriftToleranceSeconds');
+    return { total, items: rows.map((r) => toRecording(r, drift)) };
   }
 
   explanations(recordingId: string): Explanation[] {
     return (
-      this.db.prepare('SELECT * FROM explanations WHERE recording_id = ? ORDER BY id').all(recordingId) as {
+      this.db
+        .prepare(
+          `SELECT id, recording_id, kind, text, author, created_at, ledger_seq FROM explanations WHERE recording_id = ?
+           UNION ALL SELECT id, recording_id, 'time_mismatch' AS kind, text, author, created_at, ledger_seq FROM time_explanations WHERE recording_id = ?
+           ORDER BY ledger_seq`,
+        )
+        .all(recordingId, recordingId) as {
         id: number;
         recording_id: string;
         kind: ExplanationKind;
@@ -332,6 +383,9 @@ export class Catalogue {
     const pending: ExplanationKind[] = [];
     if (recording.handover.late) pending.push('late_handover');
     if (recording.interruption.flagged) pending.push('interruption');
+    // A doubtful time may be explained (a recorder clock set wrong, a file renamed late) but only
+    // when named: it is not one of the explanations the rules require.
+    if (kind === 'time_mismatch' && (recording.timeChecks.mismatch.length > 0 || recording.timeChecks.inFuture.length > 0)) pending.push('time_mismatch');
     let chosen = kind;
     if (!chosen) {
       const open = pending.filter((k) => (k === 'late_handover' ? !recording.handover.explained : !recording.interruption.explained));
@@ -343,10 +397,11 @@ export class Catalogue {
     return this.station.write(() => {
       const at = this.station.clock.now().toISOString();
       const entry = this.station.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
-      const info = this.db
-        .prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(recording.id, chosen, body, actor, at, entry.seq);
-      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid))!;
+      const info =
+        chosen === 'time_mismatch'
+          ? this.db.prepare('INSERT INTO time_explanations (recording_id, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?)').run(recording.id, body, actor, at, entry.seq)
+          : this.db.prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(recording.id, chosen, body, actor, at, entry.seq);
+      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid) && (e.kind === 'time_mismatch') === (chosen === 'time_mismatch'))!;
       return { recording: this.require(recording.id), explanation };
     });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeBuffer } from '../media/probe.ts';
 import { fileFacts } from './metadata.ts';
-import { buildJpeg, buildMp4 } from '../../../tests/fixtures/mediaFixtures.ts';
+import { buildAvi, buildJpeg, buildMp3, buildMp4, buildTs, id3TextFrame } from '../../../tests/fixtures/mediaFixtures.ts';
 
 const TZ = 'Asia/Shanghai';
 const mtime = new Date('2025-03-05T00:00:00Z');
@@ -37,5 +37,19 @@ describe('fileFacts', () => {
     expect(JSON.stringify(f)).not.toContain(Buffer.from('TOP SECRET').toString('hex'));
     const empty = fileFacts({ fileName: 'e.mp4', probe: await probeBuffer(Buffer.alloc(0)), mtime, timeZone: TZ });
     expect(empty.problem?.reason).toBe('empty');
+  });
+
+  it('issue 15: AVI, MPEG-TS and MP3 files get duration, codecs and times instead of "unparseable"', async () => {
+    const avi = fileFacts({ fileName: 'REC0001.AVI', probe: await probeBuffer(buildAvi()), mtime, timeZone: TZ });
+    expect(avi).toMatchObject({ kind: 'video', format: 'avi', durationSeconds: 3, width: 320, height: 240, videoCodec: 'mjpeg', audioCodec: 'pcm_s16le', problem: null, metaTimeSource: 'avi:IDIT' });
+    // IDIT 10:00 is the recorder's wall clock, read in the agency zone.
+    expect(avi.metaTime?.toISOString()).toBe('2026-08-04T02:00:00.000Z');
+    const ts = fileFacts({ fileName: 'a.ts', probe: await probeBuffer(buildTs()), mtime, timeZone: TZ });
+    expect(ts).toMatchObject({ kind: 'video', format: 'mpeg-ts', durationSeconds: 4, width: 1280, height: 720, videoCodec: 'h264', problem: null });
+    const plain = fileFacts({ fileName: 'VOICE001.MP3', probe: await probeBuffer(buildMp3()), mtime, timeZone: TZ });
+    expect(plain).toMatchObject({ kind: 'audio', format: 'mp3', audioCodec: 'mp3', problem: null, metaTime: null, recordedAtSource: 'filesystem' });
+    const tagged = fileFacts({ fileName: 'VOICE002.MP3', probe: await probeBuffer(buildMp3({ id3Frames: [id3TextFrame('TDRC', '2026-08-04T10:00:00')] })), mtime, timeZone: TZ });
+    expect(tagged).toMatchObject({ metaTimeSource: 'id3v2.4', recordedAtSource: 'metadata' });
+    expect(tagged.recordedAt.toISOString()).toBe('2026-08-04T02:00:00.000Z');
   });
 });

@@ -2,14 +2,84 @@
 // the media headers say, what the file system says. All three times are kept, and which one
 // became "recorded at" (DESIGN.md "Recorders and their files").
 import type { MediaProbe } from '../media/probe.ts';
-import { parseRecorderName, type RecorderName, type RecorderNameRule } from '../media/recorderName.ts';
+import { matchRecorderName, shippedNamingRules, type NameMatch, type NamingRule, type ParsedName } from '../media/namingRules.ts';
 import { localTimeToUtc, type LocalDateTime } from '../media/localTime.ts';
 
 export type TimeSource = 'name' | 'metadata' | 'filesystem';
 
+export type TimeTolerance = { future: number; mismatch: number };
+
+/**
+ * The "recorded at" rule. The name (GA/T 947) is the recorder's word for this very file and wins;
+ * then the container's own time; then the file system's last write. A time in the future is passed
+ * over (a recorder whose clock jumped ahead must not push deadlines and retention out); when every
+ * time is in the future the first in that order is kept and flagged, because the copy time is not a
+ * recording time either.
+ */
+export type RecordedAtReason = {
+  code: 'name_time' | 'no_name_time' | 'no_name_or_metadata_time' | 'earlier_in_future' | 'all_in_future';
+  passedOver: TimeSource[];
+};
+export type FutureTime = { source: TimeSource; time: string; aheadSeconds: number };
+export type TimeMismatch = { a: TimeSource; b: TimeSource; seconds: number };
+
+/**
+ * Judges the three times. The file-system time is the last write, so it is compared with the END
+ * of the recording (start + duration) the other sources imply; without a duration it is not
+ * compared at all, since a long recording would always look "off".
+ */
+export function judgeTimes(input: {
+  nameTime: Date | null;
+  metaTime: Date | null;
+  fsTime: Date;
+  durationSeconds: number | null;
+  now?: Date | undefined;
+  tolerance?: TimeTolerance | undefined;
+}): { recordedAt: Date; recordedAtSource: TimeSource; reason: RecordedAtReason; inFuture: FutureTime[]; mismatch: TimeMismatch[] } {
+  const candidates: { source: TimeSource; time: Date }[] = [];
+  if (input.nameTime) candidates.push({ source: 'name', time: input.nameTime });
+  if (input.metaTime) candidates.push({ source: 'metadata', time: input.metaTime });
+  candidates.push({ source: 'filesystem', time: input.fsTime });
+  const inFuture: FutureTime[] = [];
+  if (input.now && input.tolerance) {
+    for (const c of candidates) {
+      const ahead = (c.time.getTime() - input.now.getTime()) / 1000;
+      if (ahead > input.tolerance.future) inFuture.push({ source: c.source, time: c.time.toISOString(), aheadSeconds: Math.round(ahead) });
+    }
+  }
+  const future = new Set(inFuture.map((f) => f.source));
+  const usable = candidates.find((c) => !future.has(c.source));
+  const chosen = usable ?? (candidates[0] as { source: TimeSource; time: Date });
+  const passedOver = candidates.slice(0, candidates.indexOf(chosen)).map((c) => c.source);
+  let code: RecordedAtReason['code'];
+  if (!usable) code = 'all_in_future';
+  else if (passedOver.length > 0) code = 'earlier_in_future';
+  else code = chosen.source === 'name' ? 'name_time' : chosen.source === 'metadata' ? 'no_name_time' : 'no_name_or_metadata_time';
+  const mismatch: TimeMismatch[] = [];
+  if (input.tolerance) {
+    const tol = input.tolerance.mismatch;
+    const dur = input.durationSeconds !== null && Number.isFinite(input.durationSeconds) && input.durationSeconds >= 0 ? input.durationSeconds : null;
+    const diff = (a: Date, b: Date): number => Math.round(Math.abs(a.getTime() - b.getTime()) / 1000);
+    if (input.nameTime && input.metaTime && diff(input.nameTime, input.metaTime) > tol) {
+      mismatch.push({ a: 'name', b: 'metadata', seconds: diff(input.nameTime, input.metaTime) });
+    }
+    if (dur !== null) {
+      for (const [source, t] of [['name', input.nameTime], ['metadata', input.metaTime]] as const) {
+        if (!t) continue;
+        const end = new Date(t.getTime() + Math.round(dur * 1000));
+        if (diff(end, input.fsTime) > tol) mismatch.push({ a: source, b: 'filesystem', seconds: diff(end, input.fsTime) });
+      }
+    }
+  }
+  return { recordedAt: chosen.time, recordedAtSource: chosen.source, reason: { code, passedOver }, inFuture, mismatch };
+}
+
 export type FileFacts = {
-  name: RecorderName;
-  nameRule: RecorderNameRule;
+  name: ParsedName;
+  /** The naming rule used; 'none' when no rule of the catalogue matched (said so on the recording). */
+  nameRule: string;
+  /** Every rule that matched the name, in the order they were tried. */
+  nameRulesMatched: NameMatch['matched'];
   nameTime: Date | null;
   nameTimeRaw: string | null;
   metaTime: Date | null;
@@ -17,6 +87,12 @@ export type FileFacts = {
   fsTime: Date;
   recordedAt: Date;
   recordedAtSource: TimeSource;
+  /** Why that source won (the "recorded at" rule), and which sources it passed over. */
+  recordedAtReason: RecordedAtReason;
+  /** Times later than the storage by more than the tolerance; empty when none. */
+  timeInFuture: FutureTime[];
+  /** Pairs of times further apart than the tolerance; empty when they agree. */
+  timeMismatch: TimeMismatch[];
   /** Start plus duration; for a file-system time, the time itself (mtime is the last write, i.e. the end). */
   recordedEndAt: Date;
   kind: 'video' | 'audio' | 'photo' | 'unknown';
@@ -52,9 +128,22 @@ function exifTime(local: LocalDateTime | null, offset: string | null, timeZone: 
   return zoned(local, timeZone);
 }
 
-export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: Date; timeZone: string }): FileFacts {
+export function fileFacts(input: {
+  fileName: string;
+  probe: MediaProbe;
+  mtime: Date;
+  timeZone: string;
+  /** The station's clock at ingest; without it no time is judged to be in the future. */
+  now?: Date;
+  tolerance?: TimeTolerance;
+  /** The station's naming rules (ingest/nameRules.ts); the shipped ones when not given. */
+  nameRules?: NamingRule[];
+  /** Catalogue model of the docked recorder, whose own rules are tried first. */
+  model?: string | null;
+}): FileFacts {
   const { probe, timeZone } = input;
-  const name = parseRecorderName(input.fileName);
+  const match = matchRecorderName(input.fileName, input.nameRules ?? shippedNamingRules(), input.model ?? null);
+  const name = match.name;
   const nameTime = zoned(name.recordedAtLocal, timeZone);
   let metaTime: Date | null = null;
   let metaTimeSource: string | null = null;
@@ -65,7 +154,8 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
   let audioCodec: string | null = null;
   let problem: FileFacts['problem'] = null;
   switch (probe.format) {
-    case 'mp4': {
+    case 'mp4':
+    case 'mov': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
       if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
@@ -103,24 +193,45 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
       }
       break;
     }
+    case 'avi':
+    case 'mpeg-ts':
+    case 'mpeg-ps': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        // AVI IDIT is the recorder's wall clock, like a name time; TS/PS carry no creation time.
+        if (info.format === 'avi' && info.createdAtLocal) {
+          metaTime = zoned(info.createdAtLocal, timeZone);
+          metaTimeSource = metaTime ? 'avi:IDIT' : null;
+        }
+        durationSeconds = info.durationSeconds;
+        width = info.width;
+        height = info.height;
+        videoCodec = info.videoCodec;
+        audioCodec = info.audioCodec;
+      }
+      break;
+    }
+    case 'mp3': {
+      const info = probe.result.ok ? probe.result.info : probe.result.partial;
+      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
+      if (info) {
+        metaTime = zoned(info.recordedAtLocal, timeZone);
+        metaTimeSource = metaTime ? `id3v2.${info.id3v2 ?? 0}` : null;
+        durationSeconds = info.durationSeconds;
+        audioCodec = info.codec;
+      }
+      break;
+    }
     case 'unknown':
       // The probe's detail for an unknown format is a hex dump of the first bytes: content, which
       // stays in the vault, never in the catalogue or the ledger.
       problem = { reason: probe.reason, detail: probe.reason === 'unknown_format' ? 'no known format signature' : probe.detail };
       break;
   }
-  let recordedAt: Date;
-  let recordedAtSource: TimeSource;
-  if (nameTime) {
-    recordedAt = nameTime;
-    recordedAtSource = 'name';
-  } else if (metaTime) {
-    recordedAt = metaTime;
-    recordedAtSource = 'metadata';
-  } else {
-    recordedAt = input.mtime;
-    recordedAtSource = 'filesystem';
-  }
+  const checks = judgeTimes({ nameTime, metaTime, fsTime: input.mtime, durationSeconds, now: input.now, tolerance: input.tolerance });
+  const recordedAt = checks.recordedAt;
+  const recordedAtSource = checks.recordedAtSource;
   // Without a duration the start is used as the end: an earlier deadline flags a file for the
   // custodian to look at rather than hiding a late hand-over. A file-system time is the last write,
   // which for a recording is its end.
@@ -129,6 +240,7 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
   return {
     name,
     nameRule: name.rule,
+    nameRulesMatched: match.matched,
     nameTime,
     nameTimeRaw: name.recordedAtRaw ?? null,
     metaTime,
@@ -136,6 +248,9 @@ export function fileFacts(input: { fileName: string; probe: MediaProbe; mtime: D
     fsTime: input.mtime,
     recordedAt,
     recordedAtSource,
+    recordedAtReason: checks.reason,
+    timeInFuture: checks.inFuture,
+    timeMismatch: checks.mismatch,
     recordedEndAt,
     kind: probe.kind,
     format: probe.format === 'unknown' ? (probe.reason === 'no_reader' ? probe.detail : 'unknown') : probe.format,

@@ -18,6 +18,8 @@ import type { RecorderInfo } from '../devices/ports.ts';
 import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } from './scan.ts';
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
+import { namingRulesOf } from './nameRules.ts';
+import { estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
@@ -76,6 +78,8 @@ export type SessionSummary = {
   endedAt: string | null;
   counts: Record<FileOutcome | 'pending', number>;
   flagged: { late: number; interruption: number; unparseable: number; changedDuringRead: number; needsExplanation: number };
+  /** The recorder's clock minus the station's at dock, and how it was measured (issue 15); null when unknown. */
+  clockDrift: { seconds: number; source: string; beyondTolerance: boolean } | null;
   /** Every file has its final outcome: the recorder may be undocked. */
   mayUndock: boolean;
 };
@@ -106,6 +110,8 @@ type SessionRow = {
   bytes_total: number;
   started_at: string;
   ended_at: string | null;
+  clock_drift_seconds: number | null;
+  clock_drift_source: string | null;
 };
 
 type FileRow = {
@@ -146,6 +152,7 @@ type Ctx = {
   emitProgress: (force?: boolean) => void;
   clearAfter: boolean;
   rootDev: number;
+  clockDrift: ClockDrift | null;
 };
 
 function processAlive(pid: number): boolean {
@@ -325,11 +332,33 @@ export class IngestService {
     const bytesTotal = files.reduce((s, e) => s + (e.size ?? 0), 0);
     const clearAfter = source.kind === 'volume' && this.station.settings.get('ingest.clearRecorderAfterIngest');
     const already = new Set<number>();
+    const clockDrift = estimateClockDrift(
+      files.filter((e) => !e.skip).map((e) => ({ path: e.path, mtimeMs: e.mtimeMs ?? null })),
+      this.station.clock.now(),
+      namingRulesOf(this.station),
+      this.station.settings.get('agency.timeZone'),
+    );
     const sessionId = this.station.write(() => {
       const info = this.q(
-          `INSERT INTO ingest_sessions (source_kind, source_key, root, device, fs_type, label, recorder_serial, custodian, owner_pid, status, files_total, bytes_total, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-        ).run(source.kind, source.sourceKey, source.root, source.device, source.fsType, source.label, source.recorder?.serial ?? null, actor, process.pid, entries.length, bytesTotal, this.now());
+          `INSERT INTO ingest_sessions (source_kind, source_key, root, device, fs_type, label, recorder_serial, custodian, owner_pid, status, files_total, bytes_total, started_at,
+             clock_drift_seconds, clock_drift_source)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+        ).run(
+          source.kind,
+          source.sourceKey,
+          source.root,
+          source.device,
+          source.fsType,
+          source.label,
+          source.recorder?.serial ?? null,
+          actor,
+          process.pid,
+          entries.length,
+          bytesTotal,
+          this.now(),
+          clockDrift?.seconds ?? null,
+          clockDrift?.source ?? null,
+        );
       const id = Number(info.lastInsertRowid);
       const insert = this.q('INSERT INTO ingest_files (session_id, seq, path, entry_type, size, mtime_ms, outcome, recording_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const at = this.now();
@@ -356,6 +385,7 @@ export class IngestService {
           entries: entries.length,
           files: files.length,
           bytes: bytesTotal,
+          clockDrift,
         },
       });
       return id;
@@ -375,6 +405,7 @@ export class IngestService {
       emitProgress,
       clearAfter,
       rootDev,
+      clockDrift,
     };
     this.emit({ type: 'ingest.session', payload: this.summary(sessionId) });
     emitProgress(true);
@@ -461,6 +492,9 @@ export class IngestService {
         probe: await probeReader(sourceReader(opened)),
         mtime: new Date(opened.mtimeMs),
         timeZone: this.station.settings.get('agency.timeZone'),
+        now: this.station.clock.now(),
+        tolerance: this.station.settings.get('time.toleranceSeconds'),
+        nameRules: namingRulesOf(this.station),
       });
       const src = opened;
       const stream = readSource(src, read);
@@ -642,8 +676,12 @@ export class IngestService {
       officerSource: who.officerSource,
       recordedAt: facts.recordedAt.toISOString(),
       recordedAtSource: facts.recordedAtSource,
+      recordedAtReason: facts.recordedAtReason,
+      timeInFuture: facts.timeInFuture,
+      timeMismatch: facts.timeMismatch,
       times: { name: facts.nameTime?.toISOString() ?? null, metadata: facts.metaTime?.toISOString() ?? null, filesystem: facts.fsTime.toISOString() },
       nameRule: facts.nameRule,
+      nameRulesMatched: facts.nameRulesMatched.map((m) => m.rule),
       important: facts.name.important,
       kind: facts.kind,
       parseProblem: facts.problem,
@@ -651,6 +689,7 @@ export class IngestService {
       handover: { rule, deadline: deadline?.toISOString() ?? null, late, calendar: 'workingDays' in rule ? calendarName(this.calendar) : null, deadlineUnknown },
       interruption: interruption ? { after: interruption.after, gapSeconds: interruption.gapSeconds } : null,
       changedDuringRead: read.changed,
+      clockDrift: ctx.clockDrift ? { seconds: ctx.clockDrift.seconds, source: ctx.clockDrift.source } : null,
     };
     const ledgerEntry = this.station.ledger.append({ actor: ctx.actor, action: 'recording.ingested', subject: `recording:${id}`, details });
     this.q(
@@ -659,8 +698,9 @@ export class IngestService {
          recorded_at, recorded_at_source, recorded_end_at, stored_at, name_time, name_time_raw, meta_time, meta_time_source, fs_time,
          name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
          original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
-         session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read,
+         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown, name_rules_matched, clock_drift_seconds, clock_drift_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       number,
@@ -714,6 +754,13 @@ export class IngestService {
       interruption?.after ?? null,
       interruption?.gapSeconds ?? null,
       read.changed ? 1 : 0,
+      JSON.stringify(facts.recordedAtReason),
+      facts.timeInFuture.length > 0 ? JSON.stringify(facts.timeInFuture) : null,
+      facts.timeMismatch.length > 0 ? JSON.stringify(facts.timeMismatch) : null,
+      duplicateOf === null && deadline === null && deadlineUnknown !== null ? 1 : 0,
+      JSON.stringify(facts.nameRulesMatched),
+      ctx.clockDrift?.seconds ?? null,
+      ctx.clockDrift?.source ?? null,
     );
     if (duplicateOf === null) this.flagNextSegment(ctx.actor, id, who.recorderSerial, who.officerBadge, facts);
     this.q("UPDATE ingest_files SET outcome = ?, reason = NULL, reason_params = NULL, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(
@@ -894,6 +941,10 @@ export class IngestService {
       endedAt: s.ended_at,
       counts,
       flagged: { late: f.late, interruption: f.interruption, unparseable: f.unparseable, changedDuringRead: f.changed, needsExplanation: f.needs },
+      clockDrift:
+        s.clock_drift_seconds !== null && s.clock_drift_source
+          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: s.clock_drift_seconds > this.station.settings.get('recorder.clockDriftToleranceSeconds') }
+          : null,
       mayUndock: s.status === 'completed' && counts.pending === 0 && counts.aborted === 0,
     };
   }

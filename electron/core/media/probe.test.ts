@@ -62,18 +62,27 @@ describe('probeMedia', () => {
   });
 
   it('names formats it recognizes but cannot read', async () => {
-    const avi = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI LIST')]);
-    expect(await probeBuffer(avi)).toMatchObject({ kind: 'video', reason: 'no_reader', detail: 'avi' });
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     expect(await probeBuffer(png)).toMatchObject({ kind: 'photo', reason: 'no_reader', detail: 'png' });
     const heic = Buffer.concat([Buffer.from('00000018', 'hex'), Buffer.from('ftypheic'), Buffer.alloc(12)]);
     expect(await probeBuffer(heic)).toMatchObject({ kind: 'photo', reason: 'no_reader', detail: 'heif' });
+    expect(await probeBuffer(Buffer.from('0000000167640028', 'hex'))).toMatchObject({ kind: 'video', detail: 'h26x-raw' });
+  });
+
+  it('issue 15: AVI, MPEG-TS, MPEG-PS and MP3 go to their readers, which flag a file that is only a header', async () => {
+    const avi = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI LIST')]);
+    expect(await probeBuffer(avi)).toMatchObject({ format: 'avi', kind: 'video', result: { ok: false, reason: 'malformed' } });
     const ts = Buffer.alloc(188 * 3);
     for (let i = 0; i < 3; i += 1) ts[i * 188] = 0x47;
-    expect(await probeBuffer(ts)).toMatchObject({ kind: 'video', reason: 'no_reader', detail: 'mpeg-ts' });
-    expect(await probeBuffer(Buffer.from('ID3\x04\0\0\0\0\0\0'))).toMatchObject({ kind: 'audio', detail: 'mp3' });
-    expect(await probeBuffer(Buffer.from('000001ba44000400', 'hex'))).toMatchObject({ kind: 'video', detail: 'mpeg-ps' });
-    expect(await probeBuffer(Buffer.from('0000000167640028', 'hex'))).toMatchObject({ kind: 'video', detail: 'h26x-raw' });
+    expect(await probeBuffer(ts)).toMatchObject({ format: 'mpeg-ts', kind: 'video', result: { ok: false, reason: 'malformed' } });
+    expect(await probeBuffer(Buffer.from('ID3\x04\0\0\0\0\0\0'))).toMatchObject({ format: 'mp3', kind: 'audio', result: { ok: false } });
+    expect(await probeBuffer(Buffer.from('000001ba44000400', 'hex'))).toMatchObject({ format: 'mpeg-ps', kind: 'video', result: { ok: false } });
+  });
+
+  it('issue 15: a QuickTime file is named mov, an ISO file mp4', async () => {
+    expect(await probeBuffer(buildMp4({ brand: 'qt  ' }))).toMatchObject({ format: 'mov', kind: 'video', result: { ok: true } });
+    expect(await probeBuffer(buildMp4({ brand: null }))).toMatchObject({ format: 'mov', result: { ok: true } });
+    expect(await probeBuffer(buildMp4({ brand: 'isom' }))).toMatchObject({ format: 'mp4', result: { ok: true } });
   });
 
   it('does not mistake a short text starting with G for a transport stream', () => {

@@ -2,12 +2,20 @@
 // files, and a .MP4 that is really something else must be read as what it is (and flagged).
 import { amrVariant, readAmr } from './amr.ts';
 import type { AmrResult } from './amr.ts';
+import { readAvi } from './avi.ts';
+import type { AviResult } from './avi.ts';
 import { bufferReader, withFileReader } from './fileReader.ts';
 import type { RandomAccessReader } from './fileReader.ts';
 import { readJpeg } from './jpeg.ts';
 import type { JpegResult } from './jpeg.ts';
 import { MP4_LEADING_BOX_TYPES, readMp4 } from './mp4.ts';
 import type { Mp4Result } from './mp4.ts';
+import { looksLikeMp3, readMp3 } from './mp3.ts';
+import type { Mp3Result } from './mp3.ts';
+import { readMpegPs } from './mpegPs.ts';
+import type { MpegPsResult } from './mpegPs.ts';
+import { readMpegTs } from './mpegTs.ts';
+import type { MpegTsResult } from './mpegTs.ts';
 import { fourcc } from './result.ts';
 import { readWav } from './wav.ts';
 import type { WavResult } from './wav.ts';
@@ -16,10 +24,16 @@ import { fromSystemError } from '../errors.ts';
 export type MediaKind = 'video' | 'audio' | 'photo' | 'unknown';
 
 /** Formats recognized by their magic bytes for which the station has no reader (yet). */
-export type UnreadFormat = 'avi' | 'mpeg-ts' | 'mpeg-ps' | 'png' | 'heif' | 'mp3' | 'h26x-raw';
+export type UnreadFormat = 'png' | 'heif' | 'h26x-raw';
 
 export type MediaProbe =
-  | { format: 'mp4'; kind: 'video' | 'audio'; size: number; result: Mp4Result }
+  // QuickTime files share the ISO BMFF reader but are named as what they are: 'mov' when the ftyp brand
+  // is 'qt  ' or there is no ftyp at all (QuickTime before ISO BMFF existed).
+  | { format: 'mp4' | 'mov'; kind: 'video' | 'audio'; size: number; result: Mp4Result }
+  | { format: 'avi'; kind: 'video' | 'audio'; size: number; result: AviResult }
+  | { format: 'mpeg-ts'; kind: 'video' | 'audio'; size: number; result: MpegTsResult }
+  | { format: 'mpeg-ps'; kind: 'video' | 'audio'; size: number; result: MpegPsResult }
+  | { format: 'mp3'; kind: 'audio'; size: number; result: Mp3Result }
   | { format: 'jpeg'; kind: 'photo'; size: number; result: JpegResult }
   | { format: 'wav'; kind: 'audio'; size: number; result: WavResult }
   | { format: 'amr'; kind: 'audio'; size: number; result: AmrResult }
@@ -34,7 +48,7 @@ export type MediaProbe =
     };
 
 export type Sniffed =
-  | { format: 'mp4' | 'jpeg' | 'wav' | 'amr' }
+  | { format: 'mp4' | 'jpeg' | 'wav' | 'amr' | 'avi' | 'mpeg-ts' | 'mpeg-ps' | 'mp3' }
   | { format: 'other'; kind: MediaKind; name: UnreadFormat }
   | { format: 'unknown' };
 
@@ -50,29 +64,34 @@ export function sniffFormat(head: Buffer): Sniffed {
   }
   if (head.length >= 12 && (ascii(0, 4) === 'RIFF' || ascii(0, 4) === 'RF64')) {
     if (ascii(8, 12) === 'WAVE') return { format: 'wav' };
-    if (ascii(8, 12) === 'AVI ') return { format: 'other', kind: 'video', name: 'avi' };
+    if (ascii(8, 12) === 'AVI ') return { format: 'avi' };
   }
   if (amrVariant(head) !== null) return { format: 'amr' };
   if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     return { format: 'other', kind: 'photo', name: 'png' };
   }
-  if (ascii(0, 3) === 'ID3') return { format: 'other', kind: 'audio', name: 'mp3' };
-  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] === 1 && head[3] === 0xba) {
-    return { format: 'other', kind: 'video', name: 'mpeg-ps' };
-  }
+  // An MP3 without an ID3 tag starts straight with a frame; two frames in a row make it one.
+  if (looksLikeMp3(head)) return { format: 'mp3' };
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] === 1 && head[3] === 0xba) return { format: 'mpeg-ps' };
   if (head.length >= 5 && head[0] === 0 && head[1] === 0 && ((head[2] === 0 && head[3] === 1) || head[2] === 1)) {
     return { format: 'other', kind: 'video', name: 'h26x-raw' };
   }
   // Transport streams: 188-byte packets (or 192 with a timecode prefix, M2TS) each opening with 0x47.
   for (const [start, step] of [[0, 188], [4, 192]] as const) {
     if (head.length > start + 2 * step && [0, 1, 2].every((i) => head[start + i * step] === 0x47)) {
-      return { format: 'other', kind: 'video', name: 'mpeg-ts' };
+      return { format: 'mpeg-ts' };
     }
   }
   return { format: 'unknown' };
 }
 
-const SNIFF_BYTES = 512;
+// 4 KiB: enough for two MP3 frames at 320 kbps (an MP3 without ID3 is recognized by two frames in a row).
+const SNIFF_BYTES = 4096;
+
+/** A container with no video stream found is filed as audio (an MPEG-TS from an audio recorder). */
+function avKind(info: { videoCodec: string | null; audioCodec: string | null } | undefined): 'video' | 'audio' {
+  return info !== undefined && info.videoCodec === null && info.audioCodec !== null ? 'audio' : 'video';
+}
 
 /** Probes already-open input; reader I/O errors propagate. */
 export async function probeReader(reader: RandomAccessReader): Promise<MediaProbe> {
@@ -85,9 +104,23 @@ export async function probeReader(reader: RandomAccessReader): Promise<MediaProb
       const result = await readMp4(reader);
       const info = result.ok ? result.info : result.partial;
       // Without a readable moov the file is still most likely what recorders make: video.
-      const audioOnly = info !== undefined && info.videoCodec === null && info.audioCodec !== null;
-      return { format: 'mp4', kind: audioOnly ? 'audio' : 'video', size, result };
+      const mov = head.toString('latin1', 4, 8) === 'ftyp' ? head.toString('latin1', 8, 12) === 'qt  ' : true;
+      return { format: mov ? 'mov' : 'mp4', kind: avKind(info), size, result };
     }
+    case 'avi': {
+      const result = await readAvi(reader);
+      return { format: 'avi', kind: avKind(result.ok ? result.info : result.partial), size, result };
+    }
+    case 'mpeg-ts': {
+      const result = await readMpegTs(reader);
+      return { format: 'mpeg-ts', kind: avKind(result.ok ? result.info : result.partial), size, result };
+    }
+    case 'mpeg-ps': {
+      const result = await readMpegPs(reader);
+      return { format: 'mpeg-ps', kind: avKind(result.ok ? result.info : result.partial), size, result };
+    }
+    case 'mp3':
+      return { format: 'mp3', kind: 'audio', size, result: await readMp3(reader) };
     case 'jpeg':
       return { format: 'jpeg', kind: 'photo', size, result: await readJpeg(reader) };
     case 'wav':

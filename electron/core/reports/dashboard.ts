@@ -14,6 +14,8 @@ export type Dashboard = {
     casesArchiveOverdue: number;
     lateHandoversUnexplained: number;
     interruptionsUnexplained: number;
+    /** Hand-overs the calendar could not judge yet: judged when the year is added (issue 15). */
+    deadlinesUnknown: number;
     requestsWaiting: number;
     extensionsToApply: number;
     destructionsDue: number;
@@ -25,6 +27,7 @@ export type Dashboard = {
   /** Recording ids, oldest first (at most `limit` each). */
   lateHandoversUnexplained: string[];
   interruptionsUnexplained: string[];
+  deadlinesUnknown: string[];
   requestsWaiting: { id: string; kind: string; requester: string; createdAt: string }[];
   destructionsDue: { recordingId: string; until: string }[];
 };
@@ -50,6 +53,11 @@ export function dashboard(station: Station, options: { limit?: number } = {}): D
     ).map((r) => r.id);
   const late = unexplained('late', 'late_handover');
   const interrupted = unexplained('interruption', 'interruption');
+  const deadlinesUnknown = (
+    db
+      .prepare('SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id) ORDER BY r.number')
+      .all() as { id: string }[]
+  ).map((r) => r.id);
   const waiting = station.requests.list({ state: 'requested', limit: 100_000 }).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const extensionsToApply = (
     db.prepare("SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x JOIN requests q ON q.id = x.request_id WHERE x.state = 'requested' AND q.state = 'approved'").get() as { n: number }
@@ -64,6 +72,7 @@ export function dashboard(station: Station, options: { limit?: number } = {}): D
       casesArchiveOverdue: toArchive.filter((c) => c.overdue).length,
       lateHandoversUnexplained: late.length,
       interruptionsUnexplained: interrupted.length,
+      deadlinesUnknown: deadlinesUnknown.length,
       requestsWaiting: waiting.length,
       extensionsToApply,
       destructionsDue: due.length,
@@ -73,6 +82,7 @@ export function dashboard(station: Station, options: { limit?: number } = {}): D
     casesToArchive: toArchive.slice(0, limit),
     lateHandoversUnexplained: late.slice(0, limit),
     interruptionsUnexplained: interrupted.slice(0, limit),
+    deadlinesUnknown: deadlinesUnknown.slice(0, limit),
     requestsWaiting: waiting.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, requester: r.requester, createdAt: r.createdAt })),
     destructionsDue: due.slice(0, limit).map((s) => ({ recordingId: s.recordingId, until: s.until! })),
   };

@@ -156,6 +156,12 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
         if (d.interruption) count('interruptions', [recording]);
         break;
       }
+      case 'recording.deadline_judged':
+        // A deadline the calendar could not give at ingest is judged when the year is added
+        // (issue 15): the ingest month keeps it as unknown (that was so then); the month of the
+        // judgement counts it late or on time, so no month's report changes afterwards.
+        if (recording) count(d.late === true ? 'late' : 'onTime', [recording]);
+        break;
       case 'recording.explained':
         if (recording) count(d.kind === 'interruption' ? 'interruptionExplanations' : 'lateExplanations', [recording]);
         break;

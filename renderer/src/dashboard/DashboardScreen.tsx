@@ -268,6 +268,12 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
             </Typography.Paragraph>
             {recordingLinks(data.interruptionsUnexplained, data.counts.interruptionsUnexplained, 'dashboard-interruptions')}
           </Card>
+          <Card size="small" title={t('ui:media.dashboard.deadlinesUnknown', { n: data.counts.deadlinesUnknown })}>
+            <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+              {t('ui:media.dashboard.deadlinesUnknownHint')}
+            </Typography.Paragraph>
+            {recordingLinks(data.deadlinesUnknown, data.counts.deadlinesUnknown, 'dashboard-deadlines-unknown')}
+          </Card>
         </div>
       ) : null}
     </Flex>

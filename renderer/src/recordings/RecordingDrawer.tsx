@@ -227,7 +227,16 @@ export function RecordingDrawer({
               { key: 'dimensions', label: t('ui:recording.dimensions'), children: r.width && r.height ? `${r.width} × ${r.height}` : '—' },
               { key: 'codecs', label: t('ui:recording.codecs'), children: [r.videoCodec, r.audioCodec].filter(Boolean).join(' / ') || '—' },
               { key: 'size', label: t('ui:recording.size'), children: `${formatBytes(r.size)} (${r.size.toLocaleString(i18n.language)})` },
-              { key: 'nameRule', label: t('ui:recording.nameRule'), children: <span className="mono">{r.nameRule}</span> },
+              {
+                key: 'nameRule',
+                label: t('ui:recording.nameRule'),
+                children: (
+                  <span className="mono" title={r.nameRulesMatched ? t('ui:media.nameRulesMatched', { rules: r.nameRulesMatched.map((m) => m.rule).join(', ') || '—' }) : undefined}>
+                    {r.nameRule}
+                    {r.nameRulesMatched && r.nameRulesMatched.length > 1 ? ` (+${r.nameRulesMatched.slice(1).map((m) => m.rule).join(', ')})` : ''}
+                  </span>
+                ),
+              },
               { key: 'sequence', label: t('ui:recording.sequence'), children: r.nameSequence ?? '—' },
               { key: 'sha256', label: t('ui:recording.sha256'), span: 2, children: <HashText value={r.sha256} testId="recording-sha256" /> },
               { key: 'object', label: t('ui:recording.object'), span: 2, children: <span className="mono">{r.objectId}</span> },
@@ -274,6 +283,35 @@ export function RecordingDrawer({
               { key: 'used', title: t('ui:recording.timeUsed'), width: 110, render: (_: unknown, row) => (row.used ? <Tag color="blue">{t('ui:recording.timeUsedTag')}</Tag> : null) },
             ]}
           />
+
+          {r.timeChecks.recordedAtReason ? (
+            <Typography.Paragraph data-testid="recording-recorded-at-reason" style={{ marginTop: 8 }}>
+              {t(`ui:media.recordedAtReason.${r.timeChecks.recordedAtReason.code}`, {
+                source: r.recordedAtSource ? t(`ui:recording.timeSources.${r.recordedAtSource}`) : '—',
+                passed: r.timeChecks.recordedAtReason.passedOver.map((s) => t(`ui:recording.timeSources.${s}`)).join('、'),
+              })}
+            </Typography.Paragraph>
+          ) : null}
+          {r.timeChecks.inFuture.map((f) => (
+            <Typography.Paragraph key={`future-${f.source}`} type="warning" data-testid="recording-time-in-future">
+              {t('ui:media.timeInFuture', { source: t(`ui:recording.timeSources.${f.source}`), time: formatTime(f.time), hours: (f.aheadSeconds / 3600).toFixed(1) })}
+            </Typography.Paragraph>
+          ))}
+          {r.timeChecks.mismatch.map((m) => (
+            <Typography.Paragraph key={`mismatch-${m.a}-${m.b}`} type="warning" data-testid="recording-time-mismatch">
+              {t('ui:media.timeMismatch', { a: t(`ui:recording.timeSources.${m.a}`), b: t(`ui:recording.timeSources.${m.b}`), minutes: Math.round(m.seconds / 60) })}
+            </Typography.Paragraph>
+          ))}
+          {r.clockDrift ? (
+            <Typography.Paragraph type={r.flags.includes('clock_drift') ? 'warning' : 'secondary'} data-testid="recording-clock-drift">
+              {t(r.clockDrift.source.startsWith('estimate:') ? 'ui:media.clockDriftEstimate' : 'ui:media.clockDrift', { seconds: r.clockDrift.seconds, minutes: Math.round(r.clockDrift.seconds / 60) })}
+            </Typography.Paragraph>
+          ) : null}
+          {r.handover.deadlineUnknown ? (
+            <Typography.Paragraph type="warning" data-testid="recording-deadline-unknown">
+              {t('ui:media.flagHints.deadline_unknown')}
+            </Typography.Paragraph>
+          ) : null}
 
           <Typography.Title level={5} style={{ marginTop: 24 }}>
             {t('ui:recording.rules')}

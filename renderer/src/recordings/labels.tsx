@@ -17,10 +17,18 @@ const FLAG_COLORS: Record<RecordingFlag, string> = {
   unknown_officer: 'default',
   unknown_recorder: 'default',
   duplicate: 'cyan',
+  time_in_future: 'purple',
+  time_mismatch: 'geekblue',
+  deadline_unknown: 'gold',
+  name_unrecognized: 'default',
+  clock_drift: 'purple',
 };
 
+/** Issue 15's flags keep their texts in ui.media.json (locale groups merge one level deep only). */
+const MEDIA_FLAGS: ReadonlySet<RecordingFlag> = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized', 'clock_drift']);
+
 /** Flags worth a tag in a list row: the identity gaps are shown in the detail only. */
-const ROW_FLAGS: readonly RecordingFlag[] = ['needs_explanation', 'late', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
+const ROW_FLAGS: readonly RecordingFlag[] = ['needs_explanation', 'late', 'deadline_unknown', 'time_in_future', 'time_mismatch', 'clock_drift', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
 
 export function FlagTags({ recording, all = false }: { recording: Pick<Recording, 'flags' | 'important'>; all?: boolean }) {
   const { t } = useTranslation();
@@ -33,9 +41,9 @@ export function FlagTags({ recording, all = false }: { recording: Pick<Recording
         </Tag>
       ) : null}
       {flags.map((f) => (
-        <Tooltip key={f} title={t(`ui:recordings.flagHints.${f}`)}>
+        <Tooltip key={f} title={t(`ui:${MEDIA_FLAGS.has(f) ? 'media' : 'recordings'}.flagHints.${f}`)}>
           <Tag color={FLAG_COLORS[f]} data-flag={f}>
-            {t(`ui:recordings.flags.${f}`)}
+            {t(`ui:${MEDIA_FLAGS.has(f) ? 'media' : 'recordings'}.flags.${f}`)}
           </Tag>
         </Tooltip>
       ))}

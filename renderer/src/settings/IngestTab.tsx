@@ -22,6 +22,9 @@ type Values = {
   gapMin: number | null;
   gapMax: number | null;
   timeZone: string;
+  futureTolerance: number | null;
+  mismatchTolerance: number | null;
+  clockDriftTolerance: number | null;
 };
 
 
@@ -41,6 +44,9 @@ function valuesOf(s: IngestSettings): Values {
     gapMin: s.interruptionGapSeconds.min,
     gapMax: s.interruptionGapSeconds.max,
     timeZone: s.timeZone,
+    futureTolerance: s.timeToleranceSeconds.future,
+    mismatchTolerance: s.timeToleranceSeconds.mismatch,
+    clockDriftTolerance: s.clockDriftToleranceSeconds,
   };
 }
 
@@ -54,6 +60,9 @@ function changes(s: IngestSettings, v: Values): Input<'ingest.setSettings'> {
   if (v.clearRecorderAfterIngest !== s.clearRecorderAfterIngest) out.clearRecorderAfterIngest = v.clearRecorderAfterIngest;
   if (!sameValue(gap, s.interruptionGapSeconds)) out.interruptionGapSeconds = gap;
   if (v.timeZone !== s.timeZone) out.timeZone = v.timeZone;
+  const tolerance = { future: v.futureTolerance ?? 0, mismatch: v.mismatchTolerance ?? 0 };
+  if (!sameValue(tolerance, s.timeToleranceSeconds)) out.timeToleranceSeconds = tolerance;
+  if (v.clockDriftTolerance !== null && v.clockDriftTolerance !== s.clockDriftToleranceSeconds) out.clockDriftToleranceSeconds = v.clockDriftTolerance;
   return out;
 }
 
@@ -246,6 +255,19 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
                   ]}
                 >
                   <InputNumber min={0} max={86_400} data-testid="settings-gap-max" />
+                </Form.Item>
+              </Flex>
+            </Form.Item>
+            <Form.Item label={t('ui:media.settings.timeTolerance')} extra={t('ui:media.settings.timeToleranceHint')} style={{ marginBottom: 8 }}>
+              <Flex gap={16} wrap>
+                <Form.Item name="futureTolerance" label={t('ui:media.settings.future')} rules={[{ required: true, type: 'number', min: 0, max: 31_536_000, message: t('ui:media.settings.secondsRequired') }]}>
+                  <InputNumber min={0} max={31_536_000} data-testid="settings-tolerance-future" />
+                </Form.Item>
+                <Form.Item name="mismatchTolerance" label={t('ui:media.settings.mismatch')} rules={[{ required: true, type: 'number', min: 0, max: 31_536_000, message: t('ui:media.settings.secondsRequired') }]}>
+                  <InputNumber min={0} max={31_536_000} data-testid="settings-tolerance-mismatch" />
+                </Form.Item>
+                <Form.Item name="clockDriftTolerance" label={t('ui:media.settings.clockDrift')} rules={[{ required: true, type: 'number', min: 0, max: 31_536_000, message: t('ui:media.settings.secondsRequired') }]}>
+                  <InputNumber min={0} max={31_536_000} data-testid="settings-tolerance-clock" />
                 </Form.Item>
               </Flex>
             </Form.Item>
