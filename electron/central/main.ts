@@ -5,6 +5,7 @@ import { createCliI18n, pickLang } from '../cli/i18n.ts';
 import { createWitnessKey, openWitnessKey } from './keyFile.ts';
 import { CentralService } from './service.ts';
 import { startServer } from './server.ts';
+import { centralReport, centralReportCsv, centralReportRows, CENTRAL_REPORT_COLUMNS } from './report.ts';
 
 // `station central …`: the witness and mirror service (README.md in this folder). It runs on
 // a server of the platform, not on a station, and never opens a station's database.
@@ -30,25 +31,30 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
       'station-key': { type: 'string' },
       by: { type: 'string' },
       lang: { type: 'string' },
+      month: { type: 'string' },
+      'time-zone': { type: 'string' },
+      'silent-hours': { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
     },
   });
   const i18n = await createCliI18n(pickLang(typeof values.lang === 'string' ? values.lang : undefined, env));
   const t = i18n.t.bind(i18n);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
-    const dir = need(values.dir ?? env.CENTRAL_DIR, '--dir');
+    const dir = (): string => need(values.dir ?? env.CENTRAL_DIR, '--dir');
     const db = () => need(values.db ?? env.CENTRAL_DATABASE_URL, '--db');
     const passphrase = () => need(env.CENTRAL_PASSPHRASE, 'CENTRAL_PASSPHRASE');
     switch (positionals[0]) {
       case 'init': {
-        mkdirSync(dir, { recursive: true });
-        const { vkey } = await createWitnessKey(dir, need(values.name, '--name'), passphrase());
+        mkdirSync(dir(), { recursive: true });
+        const { vkey } = await createWitnessKey(dir(), need(values.name, '--name'), passphrase());
         if (typeof values.db === 'string' || env.CENTRAL_DATABASE_URL) await CentralService.migrate(db());
         out(t('central.init_done', { vkey }));
         return 0;
       }
       case 'enrol': {
-        const key = await openWitnessKey(dir, passphrase());
+        const key = await openWitnessKey(dir(), passphrase());
         await CentralService.migrate(db());
         const service = new CentralService(db(), key);
         try {
@@ -60,7 +66,7 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
         return 0;
       }
       case 'serve': {
-        const key = await openWitnessKey(dir, passphrase());
+        const key = await openWitnessKey(dir(), passphrase());
         await CentralService.migrate(db());
         const service = new CentralService(db(), key);
         const [host, port] = (typeof values.listen === 'string' ? values.listen : '127.0.0.1:0').split(':');
@@ -72,6 +78,19 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
           process.once('SIGINT', stop);
         });
         await service.close();
+        return 0;
+      }
+      case 'report': {
+        const month = need(values.month, '--month');
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new StationError('input', 'central.option_required', { option: '--month YYYY-MM' });
+        const silentHours = Number(values['silent-hours'] ?? 24);
+        const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : 'Asia/Shanghai';
+        // Reading needs no witness key: the report is built from what PostgreSQL holds.
+        const r = await centralReport(db(), { month, timeZone, silentHours: Number.isFinite(silentHours) && silentHours > 0 ? silentHours : 24, now: new Date() });
+        const headers = CENTRAL_REPORT_COLUMNS.map((c) => t(`central.col.${c}`));
+        if (values.json === true) out(JSON.stringify(r, null, 2));
+        else if (values.csv === true) process.stdout.write(centralReportCsv(r, headers));
+        else out([t('central.report_title', { month, timeZone, silentHours: r.silentHours }), headers.join('\t'), ...centralReportRows(r).map((row) => row.join('\t'))].join('\n'));
         return 0;
       }
       default:

@@ -183,9 +183,13 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
   it('cosign: the checkpoint comes back cosigned, verifiable, stored, and the mirror holds every entry', async () => {
     for (const s of Object.values(stations)) {
       const size = checkpointNow(s);
+      // The command that signed the checkpoint handed it to the witness by itself, entries included.
+      expect(status(s).witness).toMatchObject({ lastCosigned: { size }, pendingSize: null });
+      expect((await q<{ n: string }>('SELECT COUNT(*) AS n FROM central_entries WHERE origin = $1', [s.origin]))[0]?.n).toBe(String(size));
+      // Submitting the same checkpoint again is answered (same size, same root), nothing left to mirror.
       const { code, result } = sync(s);
       expect(code).toBe(0);
-      expect(result).toMatchObject({ state: 'cosigned', size, mirrored: size });
+      expect(result).toMatchObject({ state: 'cosigned', size, mirrored: 0 });
       const { note, line } = receipt(s);
       expect(verifyCheckpoint(note, parseVerifierKey(s.vkey).publicKey, s.origin).size).toBe(size);
       const parts = splitNote(note) as { body: string };
@@ -250,8 +254,8 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
 
   it('409: a station that lost its receipts resyncs from the size the witness knows', () => {
     const s = stations.a;
-    ok(sqlite(join(s.dir, 'station.db'), 'DELETE FROM witness_cosignatures'));
     const size = checkpointNow(s);
+    ok(sqlite(join(s.dir, 'station.db'), 'DELETE FROM witness_cosignatures'));
     const { result } = sync(s);
     expect(result).toMatchObject({ state: 'cosigned', size, resynced: true });
   });
@@ -286,12 +290,14 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     restore(s, old);
     // Another history, longer than the one the witness saw, signed with the station's own key.
     for (let i = 0; i < 6; i++) ok(station(['user', 'list'], env(s)));
+    // Signing it hands it to the witness at once: refused, alarm ledgered; an explicit sync again.
     expect(checkpointNow(s)).toBeGreaterThan(cosigned);
+    expect(sqlite(join(s.dir, 'station.db'), "SELECT COUNT(*) FROM ledger WHERE action = 'witness.alarm'").stdout.trim()).toBe('1');
     const r = sync(s);
     expect(r.result).toMatchObject({ state: 'alarm', kind: 'witness_refused', witnessSize: cosigned });
     expect(status(s).witness?.alarm).toMatchObject({ kind: 'witness_refused' });
     const refusals = await q<{ status: number; reason: string }>('SELECT status, reason FROM central_refusals WHERE origin = $1 AND status = 422', [s.origin]);
-    expect(refusals.length).toBe(1);
+    expect(refusals.length).toBeGreaterThanOrEqual(1);
     // The witness still holds what it cosigned.
     const [state] = await q<{ size: string }>('SELECT size FROM central_log_state WHERE origin = $1', [s.origin]);
     expect(Number(state?.size)).toBe(cosigned);

@@ -101,7 +101,7 @@ export type SyncResult =
 
 type Fetch = typeof fetch;
 
-const TIMEOUT_MS = 15_000;
+const TIMEOUT_MS = 10_000;
 
 async function post(fetchImpl: Fetch, url: string, body: string, type: string): Promise<{ status: number; type: string; text: string }> {
   const res = await fetchImpl(url, { method: 'POST', body, headers: { 'content-type': type }, signal: AbortSignal.timeout(TIMEOUT_MS) });
