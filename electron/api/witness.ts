@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { enrolWitness, syncWitness, witnessStatus } from '../core/witness/client.ts';
-import { command, roles, signedIn } from './command.ts';
+import { enrolWitness, entryTlogProof, recordingIngestSeq, syncWitness, witnessStatus } from '../core/witness/client.ts';
+import { parsePolicy, verifyTlogProof } from '../core/witness/proof.ts';
+import { anyone, command, roles, signedIn } from './command.ts';
 
 // The central witness (core/witness/README.md). Enrolment names the witness the station reports
 // to and is an admin's act, ledgered; submitting is something any signed-in session may trigger,
@@ -24,6 +25,19 @@ export const witnessHandlers = {
     access: signedIn,
     mutates: true,
     run: ({ station }) => syncWitness(station),
+  }),
+  'witness.proof': command({
+    input: z.union([z.object({ recording: z.string().min(1).max(100) }).strict(), z.object({ seq: z.number().int().min(1) }).strict()]),
+    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    mutates: false,
+    run: ({ station }, input) => entryTlogProof(station, 'seq' in input ? input.seq : recordingIngestSeq(station.db, input.recording)),
+  }),
+  // Checking a proof file needs nothing from this station: anyone, even before setup.
+  'witness.verifyProof': command({
+    input: z.object({ proof: z.string().max(1 << 20), policy: z.string().max(1 << 16) }).strict(),
+    access: anyone,
+    mutates: false,
+    run: (_ctx, { proof, policy }) => verifyTlogProof(proof, parsePolicy(policy)),
   }),
   'witness.status': command({
     input: z.object({}).strict(),

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATION_BIN, hasCommand, sqlite, station } from '../support/cli.ts';
+import { STATION_BIN, addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
+import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { parseVerifierKey, rawPublicKey, signCheckpoint, verifierKey, verifyCheckpoint } from '../../electron/core/ledger/checkpoint.ts';
 import { leafHash } from '../../electron/core/ledger/entryHash.ts';
@@ -203,6 +204,35 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     const human = station(['status', '--lang', 'en'], { STATION_DATA: stations.a.dir }).stdout;
     expect(human).toMatch(/last cosigned: size \d+, 0 minutes ago/);
   });
+
+  it('supervision report: the central figures per station equal the station\'s own monthly report', () => {
+    const s = stations.b;
+    ok(addCliUser(env(s), 'keeper', 'custodian', 'keeper-password'));
+    const keeper = { ...env(s), STATION_USER: 'keeper', STATION_PASSWORD: 'keeper-password' };
+    ok(station(['officers', 'add', '010203', '--name', '张三'], keeper));
+    ok(station(['recorders', 'add', '1234567'], keeper));
+    ok(station(['officers', 'assign', '010203', '--recorder', '1234567'], keeper));
+    const src = join(root, 'b-sync');
+    spawnSync('mkdir', ['-p', src]);
+    // One recent, one four days old (late under the 24 h default).
+    writeFileSync(join(src, nameAt(shanghaiNow(-3_600_000), { sequence: 1 })), randomMp4());
+    writeFileSync(join(src, nameAt(shanghaiNow(-4 * 86_400_000), { sequence: 2 })), randomMp4());
+    ok(station(['ingest', src], keeper));
+    const size = checkpointNow(s);
+    expect(status(s).witness?.lastCosigned?.size).toBe(size);
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const own = JSON.parse(ok(station(['report', 'monthly', '--month', month, '--json'], env(s)))) as { rows: Record<string, unknown>[] };
+    const centre = JSON.parse(ok(central(['report', '--month', month, '--json']))) as { stations: { origin: string; silent: boolean; mirrorSize: number; total: Record<string, unknown> }[] };
+    const row = centre.stations.find((x) => x.origin === s.origin);
+    const total = own.rows.find((r) => r.group === 'total') as Record<string, unknown>;
+    expect(total.recordings).toBe(2);
+    expect(total.late).toBe(1);
+    expect(row?.total).toEqual(total);
+    expect(row).toMatchObject({ silent: false, mirrorSize: size });
+    expect(centre.stations.map((x) => x.origin)).toEqual(expect.arrayContaining([stations.a.origin, s.origin]));
+    const csv = central(['report', '--month', month, '--csv']).stdout;
+    expect(csv.split('\r\n')[0]).toContain('Last cosigned size');
+  }, 180_000);
 
   it("independent check: Go's golang.org/x/mod/sumdb/note opens the cosigned checkpoint", () => {
     if (!hasCommand('go') || !existsSync('/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go')) {

@@ -43,7 +43,8 @@ function run(bin: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `fsync: false` (the default) suits tests; a benchmark that reports commit latency passes true. */
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<TestPostgres> {
   const bin = postgresBinDir() as string;
   const dir = mkdtempSync(join(tmpdir(), 'station-pg-'));
   if (process.getuid?.() === 0) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()));
@@ -53,7 +54,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   const pg: TestPostgres = {
     url: `postgres://central@127.0.0.1:${port}/postgres`,
     dir,
-    start: () => run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, 'start']),
+    start: () => run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=${options.fsync === true ? 'on' : 'off'}`, 'start']),
     stop: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']),
     remove: () => {
       try {

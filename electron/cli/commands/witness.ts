@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CliCommand } from './types.ts';
 import { str } from './format.ts';
 import { witnessLines } from './foundation.ts';
@@ -36,6 +37,38 @@ export const witnessCommands: CliCommand[] = [
               : t(`witness_cli.${r.state}`);
       print(human, r);
       return r.state === 'alarm' || r.state === 'offline' ? 1 : 0;
+    },
+  },
+  {
+    words: ['witness', 'proof'],
+    synopsis: 'RECORDING --out FILE',
+    positionals: ['RECORDING'],
+    options: { out: { type: 'string' } },
+    login: true,
+    unlock: 'never',
+    async run({ client, t, positionals, args, print, writeFile }) {
+      const r = await client.invoke('witness.proof', { recording: positionals[0] ?? '' });
+      const out = str(args.out);
+      if (out) writeFile(out, r.proof);
+      print(out ? t('witness_cli.proof_written', { file: out, seq: r.seq, size: r.size }) : r.proof.trimEnd(), r);
+    },
+  },
+  {
+    words: ['proof', 'verify'],
+    synopsis: 'FILE --policy POLICY',
+    positionals: ['FILE'],
+    options: { policy: { type: 'string' } },
+    login: false,
+    unlock: 'never',
+    async run({ client, t, positionals, args, print }) {
+      const read = (path: string) => readFileSync(path, 'utf8');
+      const v = await client.invoke('witness.verifyProof', { proof: read(positionals[0] ?? ''), policy: read(str(args.policy) ?? '') });
+      const what = v.entry ? `${String(v.entry.action)} ${String(v.entry.subject)} (${String(v.entry.time)})` : '';
+      print(
+        [t('witness_cli.proof_ok', { origin: v.origin, index: v.index, size: v.size, what }), v.cosigners.length ? t('witness_cli.proof_cosigners', { names: v.cosigners.join(', ') }) : t('witness_cli.proof_no_cosigners'), t(v.quorumMet ? 'witness_cli.quorum_met' : 'witness_cli.quorum_not_met')].join('\n'),
+        v,
+      );
+      return v.quorumMet ? 0 : 1;
     },
   },
   {

@@ -4,6 +4,8 @@ import { StationError } from '../errors.ts';
 import { loadLeaves, rowToEntry, type LedgerRow } from '../ledger/ledger.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
 import { findCosignature, formatAddCheckpoint, parseCosignerVerifierKey, splitNote } from './cosignature.ts';
+import { formatTlogProof } from './proof.ts';
+import { entryBytes } from '../ledger/entryHash.ts';
 
 // The station's side of the central witness (README.md in this folder): enrolment, submitting
 // each checkpoint with a consistency proof from the last size the witness cosigned, storing the
@@ -194,4 +196,30 @@ async function pushEntries(station: Station, baseUrl: string, cosignedSize: numb
     have = end;
   }
   return pushed;
+}
+
+/**
+ * A c2sp.org/tlog-proof for one ledger entry (the ingest of a recording, typically), against the
+ * newest checkpoint this station's witness cosigned that covers it. The entry's canonical JSON
+ * rides in `extra`, so the file alone shows what was recorded and proves it, offline.
+ */
+export function entryTlogProof(station: Station, seq: number): { proof: string; seq: number; size: number; witness: string } {
+  const cfg = witnessConfig(station.db);
+  if (!cfg) throw new StationError('state', 'witness.not_enrolled', {});
+  const receipt = station.db
+    .prepare('SELECT size, note, cosignature FROM witness_cosignatures WHERE witness_vkey = ? AND size >= ? ORDER BY size DESC LIMIT 1')
+    .get(cfg.vkey, seq) as { size: number; note: string; cosignature: string } | undefined;
+  if (!receipt) throw new StationError('state', 'witness.not_cosigned_yet', { seq });
+  const entry = station.ledger.entry(seq);
+  if (!entry) throw new StationError('input', 'ledger.no_such_entry', { seq });
+  const { leafHash: _leaf, ...content } = entry;
+  const proof = formatTlogProof({ extra: entryBytes(content), index: seq - 1, inclusion: station.ledger.prove(seq, receipt.size), checkpoint: `${receipt.note}${receipt.cosignature}` });
+  return { proof, seq, size: receipt.size, witness: cfg.vkey };
+}
+
+/** The ledger entry that recorded the ingest of a recording. */
+export function recordingIngestSeq(db: ReadableDB, recordingId: string): number {
+  const row = db.prepare("SELECT seq FROM ledger WHERE action = 'recording.ingested' AND subject = ? ORDER BY seq LIMIT 1").get(`recording:${recordingId}`) as { seq: number } | undefined;
+  if (!row) throw new StationError('input', 'witness.no_such_recording', { id: recordingId });
+  return row.seq;
 }
