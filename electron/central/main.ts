@@ -5,6 +5,7 @@ import { createCliI18n, pickLang } from '../cli/i18n.ts';
 import { createWitnessKey, openWitnessKey } from './keyFile.ts';
 import { CentralService } from './service.ts';
 import { startServer } from './server.ts';
+import { SupervisionPage, addCentralUser, type CentralRole } from './page.ts';
 import { centralReport, centralReportCsv, centralReportRows, CENTRAL_REPORT_COLUMNS } from './report.ts';
 
 // `station central …`: the witness and mirror service (README.md in this folder). It runs on
@@ -30,6 +31,7 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
       origin: { type: 'string' },
       'station-key': { type: 'string' },
       by: { type: 'string' },
+      role: { type: 'string' },
       lang: { type: 'string' },
       month: { type: 'string' },
       'time-zone': { type: 'string' },
@@ -70,7 +72,7 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
         await CentralService.migrate(db());
         const service = new CentralService(db(), key);
         const [host, port] = (typeof values.listen === 'string' ? values.listen : '127.0.0.1:0').split(':');
-        const { server, url } = await startServer(service, host || '127.0.0.1', Number(port ?? 0));
+        const { server, url } = await startServer(service, host || '127.0.0.1', Number(port ?? 0), new SupervisionPage(service.pool, db(), t));
         out(t('central.serving', { url, vkey: key.vkey }));
         await new Promise<void>((resolve) => {
           const stop = () => server.close(() => resolve());
@@ -78,6 +80,14 @@ export async function centralMain(argv: string[], env: NodeJS.ProcessEnv = proce
           process.once('SIGINT', stop);
         });
         await service.close();
+        return 0;
+      }
+      case 'user': {
+        // `station central user add NAME --role auditor|admin`, password from CENTRAL_NEW_PASSWORD.
+        if (positionals[1] !== 'add' || !positionals[2]) throw new StationError('input', 'central.option_required', { option: 'user add NAME' });
+        await CentralService.migrate(db());
+        await addCentralUser(db(), positionals[2], need(values.role, '--role') as CentralRole, need(env.CENTRAL_NEW_PASSWORD, 'CENTRAL_NEW_PASSWORD'), typeof values.by === 'string' ? values.by : 'operator');
+        out(t('central.user_added', { username: positionals[2], role: values.role }));
         return 0;
       }
       case 'report': {

@@ -62,6 +62,20 @@ CREATE TABLE IF NOT EXISTS central_events (
   details jsonb NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS central_users (
+  username text PRIMARY KEY,
+  password_hash text NOT NULL,
+  role text NOT NULL CHECK (role IN ('auditor', 'admin')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  created_by text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS central_logins (
+  id bigserial PRIMARY KEY,
+  username text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  ok boolean NOT NULL
+);
+
 CREATE OR REPLACE FUNCTION central_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'central: % on % is not allowed (append-only history)', TG_OP, TG_TABLE_NAME;
@@ -70,7 +84,7 @@ END $$;
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['central_logs', 'central_cosigned', 'central_refusals', 'central_entries', 'central_events'] LOOP
+  FOREACH t IN ARRAY ARRAY['central_logs', 'central_cosigned', 'central_refusals', 'central_entries', 'central_events', 'central_users', 'central_logins'] LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = t || '_append_only') THEN
       EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION central_refuse_change()', t || '_append_only', t);
       EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION central_refuse_change()', t || '_no_truncate', t);
@@ -81,8 +95,8 @@ BEGIN
   END IF;
 END $$;
 
-REVOKE ALL ON central_logs, central_log_state, central_cosigned, central_refusals, central_entries, central_events FROM ${APP_ROLE};
-GRANT SELECT, INSERT ON central_logs, central_cosigned, central_refusals, central_entries, central_events TO ${APP_ROLE};
+REVOKE ALL ON central_logs, central_log_state, central_cosigned, central_refusals, central_entries, central_events, central_users, central_logins FROM ${APP_ROLE};
+GRANT SELECT, INSERT ON central_logs, central_cosigned, central_refusals, central_entries, central_events, central_users, central_logins TO ${APP_ROLE};
 GRANT SELECT, INSERT, UPDATE ON central_log_state TO ${APP_ROLE};
-GRANT USAGE ON SEQUENCE central_refusals_id_seq, central_events_id_seq TO ${APP_ROLE};
+GRANT USAGE ON SEQUENCE central_refusals_id_seq, central_events_id_seq, central_logins_id_seq TO ${APP_ROLE};
 `;

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CentralService, Reply } from './service.ts';
+import type { SupervisionPage } from './page.ts';
 
 /** Bodies larger than these are refused with 413 before they are read in full. */
-export const LIMITS = { addCheckpoint: 64 * 1024, addEntries: 8 * 1024 * 1024 } as const;
+export const LIMITS = { addCheckpoint: 64 * 1024, addEntries: 8 * 1024 * 1024, login: 4 * 1024 } as const;
 
 class TooLarge extends Error {}
 
@@ -36,7 +37,14 @@ function isDatabaseError(e: unknown): boolean {
   return typeof err?.code === 'string' || /connect|terminat|timeout|Connection/i.test(String(err?.message ?? ''));
 }
 
-async function route(service: CentralService, req: http.IncomingMessage, url: URL): Promise<Reply> {
+async function route(service: CentralService, page: SupervisionPage | null, req: http.IncomingMessage, url: URL): Promise<Reply> {
+  if (page) {
+    const cookie = req.headers.cookie;
+    if (req.method === 'GET' && url.pathname === '/') return page.loginForm();
+    if (req.method === 'POST' && url.pathname === '/login') return page.login(await readBody(req, LIMITS.login));
+    if (req.method === 'POST' && url.pathname === '/logout') return page.logout(cookie);
+    if (req.method === 'GET' && url.pathname === '/stations') return page.stations(cookie, url);
+  }
   if (req.method === 'POST' && url.pathname === '/add-checkpoint') return service.addCheckpoint(await readBody(req, LIMITS.addCheckpoint));
   if (req.method === 'POST' && url.pathname === '/mirror/add-entries') return service.addEntries(await readBody(req, LIMITS.addEntries));
   if (req.method === 'GET' && url.pathname === '/mirror/size') return service.mirrorSize(url.searchParams.get('origin') ?? '');
@@ -48,12 +56,12 @@ async function route(service: CentralService, req: http.IncomingMessage, url: UR
  * front (README.md). PostgreSQL down means 503 and nothing cosigned, never a cosignature that was
  * not persisted.
  */
-export function startServer(service: CentralService, host: string, port: number): Promise<{ server: http.Server; url: string }> {
+export function startServer(service: CentralService, host: string, port: number, page: SupervisionPage | null = null): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://witness.invalid');
-    route(service, req, url)
+    route(service, page, req, url)
       .then((reply) => {
-        res.writeHead(reply.status, { 'content-type': reply.type, 'cache-control': 'no-store' });
+        res.writeHead(reply.status, { 'content-type': reply.type, 'cache-control': 'no-store', ...(reply.headers ?? {}) });
         res.end(reply.body);
       })
       .catch((e: unknown) => {

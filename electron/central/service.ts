@@ -8,7 +8,7 @@ import { APP_ROLE, SCHEMA_SQL } from './schema.ts';
 import type { WitnessKey } from './keyFile.ts';
 
 /** An HTTP answer the server writes as is (status, content type, body). */
-export type Reply = { status: number; type: string; body: string };
+export type Reply = { status: number; type: string; body: string; headers?: Record<string, string> };
 
 const text = (status: number, body: string, type = 'text/plain; charset=utf-8'): Reply => ({ status, type, body });
 const json = (status: number, value: unknown): Reply => ({ status, type: 'application/json', body: `${JSON.stringify(value)}\n` });
@@ -27,10 +27,12 @@ type StateRow = { size: string; root: Buffer | null; mirror_size: string; mirror
 export class CentralService {
   readonly pool: pg.Pool;
   readonly key: WitnessKey;
+  readonly connectionString: string;
   private readonly now: () => Date;
 
   constructor(connectionString: string, key: WitnessKey, options: { now?: () => Date; max?: number } = {}) {
     this.key = key;
+    this.connectionString = connectionString;
     this.now = options.now ?? (() => new Date());
     this.pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 3000 });
     // A pool error (the server went away) must not crash the service: requests answer 503 instead.

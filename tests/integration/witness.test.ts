@@ -5,7 +5,7 @@
 // alarm), the mirror complete, and the bad inputs of the witness protocol.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,7 +16,7 @@ import { postgresUnavailable, startPostgres, type TestPostgres } from '../suppor
 import { parseVerifierKey, rawPublicKey, signCheckpoint, verifierKey, verifyCheckpoint } from '../../electron/core/ledger/checkpoint.ts';
 import { leafHash } from '../../electron/core/ledger/entryHash.ts';
 import { MerkleTree, leavesFromArray } from '../../electron/core/ledger/merkle.ts';
-import { findCosignature, formatAddCheckpoint, parseCosignerVerifierKey, splitNote } from '../../electron/core/witness/cosignature.ts';
+import { cosignerVerifierKey, findCosignature, formatAddCheckpoint, parseCosignerVerifierKey, splitNote } from '../../electron/core/witness/cosignature.ts';
 
 const unavailable = postgresUnavailable() ?? (hasCommand('sqlite3') ? null : 'sqlite3 missing: skipping the witness tests');
 if (unavailable) console.warn(unavailable);
@@ -39,8 +39,8 @@ function ok(r: { code: number; stdout: string; stderr: string }): string {
   return r.stdout;
 }
 
-function central(args: string[]) {
-  return station(['central', ...args, '--dir', centralDir, '--db', pgServer?.url ?? '', '--lang', 'en'], { CENTRAL_PASSPHRASE: PASS });
+function central(args: string[], extraEnv: Record<string, string> = {}) {
+  return station(['central', ...args, '--dir', centralDir, '--db', pgServer?.url ?? '', '--lang', 'en'], { CENTRAL_PASSPHRASE: PASS, ...extraEnv });
 }
 
 async function startCentral(): Promise<void> {
@@ -232,7 +232,48 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     expect(centre.stations.map((x) => x.origin)).toEqual(expect.arrayContaining([stations.a.origin, s.origin]));
     const csv = central(['report', '--month', month, '--csv']).stdout;
     expect(csv.split('\r\n')[0]).toContain('Last cosigned size');
+
+    // A tlog-proof per recording that names the witness, checked against a tlog-policy.
+    const id = sqlite(join(s.dir, 'station.db'), "SELECT substr(subject, 11) FROM ledger WHERE action = 'recording.ingested' ORDER BY seq LIMIT 1").stdout.trim();
+    const proofFile = join(root, 'b.tlog-proof');
+    ok(station(['witness', 'proof', id, '--out', proofFile], keeper));
+    const policy = join(root, 'policy.txt');
+    writeFileSync(policy, `# station and central witness\nlog ${s.vkey}\nwitness central ${witnessVkey}\nquorum central\n`);
+    const verified = station(['proof', 'verify', proofFile, '--policy', policy, '--json'], { STATION_DATA: s.dir });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ origin: s.origin, cosigners: ['central'], quorumMet: true, entry: { action: 'recording.ingested', subject: `recording:${id}` } });
+    // A policy that also wants a second witness is not met; a proof about another entry does not hold.
+    const other = crypto.generateKeyPairSync('ed25519').privateKey;
+    writeFileSync(policy, `log ${s.vkey}\nwitness central ${witnessVkey}\nwitness other ${cosignerVerifierKey('other.example/w', rawPublicKey(other))}\ngroup both all central other\nquorum both\n`);
+    expect(station(['proof', 'verify', proofFile, '--policy', policy], { STATION_DATA: s.dir }).code).toBe(1);
+    writeFileSync(proofFile, readFileSync(proofFile, 'utf8').replace(/^index (\d+)$/m, (_, n: string) => `index ${Number(n) + 1}`));
+    const refused = station(['proof', 'verify', proofFile, '--policy', policy, '--lang', 'en'], { STATION_DATA: s.dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The proof does not hold');
   }, 180_000);
+
+  it('read-only supervision page: auditor login with argon2id and the station backoff; stations listed', async () => {
+    ok(central(['user', 'add', 'shen', '--role', 'auditor'], { CENTRAL_NEW_PASSWORD: 'auditor-password' }));
+    expect(central(['user', 'add', 'shen', '--role', 'auditor'], { CENTRAL_NEW_PASSWORD: 'auditor-password' }).code).toBe(2);
+    const login = (password: string) => fetch(`${witnessUrl}/login`, { method: 'POST', body: new URLSearchParams({ username: 'shen', password }), redirect: 'manual' });
+    expect((await fetch(`${witnessUrl}/stations`, { redirect: 'manual' })).headers.get('location')).toBe('/');
+    for (let i = 0; i < 3; i++) expect((await login('wrong-password')).status).toBe(401);
+    // After three failures the next attempt waits (2 s), even with the right password.
+    const early = await login('auditor-password');
+    expect(early.status).toBe(429);
+    expect(Number(early.headers.get('retry-after'))).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2100));
+    const good = await login('auditor-password');
+    expect(good.status).toBe(303);
+    const cookie = (good.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const page = await fetch(`${witnessUrl}/stations`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    for (const st of Object.values(stations)) expect(text).toContain(st.origin);
+    expect(text).not.toMatch(/<form[^>]*action="\/(?!logout)/);
+    const rows = await q<{ ok: boolean }>("SELECT ok FROM central_logins WHERE username = 'shen' ORDER BY id");
+    expect(rows.map((r) => r.ok)).toEqual([false, false, false, true]);
+  }, 60_000);
 
   it("independent check: Go's golang.org/x/mod/sumdb/note opens the cosigned checkpoint", () => {
     if (!hasCommand('go') || !existsSync('/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go')) {
