@@ -14,7 +14,7 @@ import { STATION_BIN, addCliUser, hasCommand, sqlite, station } from '../support
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { parseVerifierKey, rawPublicKey, signCheckpoint, verifierKey, verifyCheckpoint } from '../../electron/core/ledger/checkpoint.ts';
-import { leafHash } from '../../electron/core/ledger/entryHash.ts';
+import { entryLeafHash, leafHash, type LedgerEntryContent } from '../../electron/core/ledger/entryHash.ts';
 import { MerkleTree, leavesFromArray } from '../../electron/core/ledger/merkle.ts';
 import { cosignerVerifierKey, findCosignature, formatAddCheckpoint, parseCosignerVerifierKey, splitNote } from '../../electron/core/witness/cosignature.ts';
 
@@ -173,13 +173,13 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     const entry = sqlite(join(stations.a.dir, 'station.db'), "SELECT actor, details FROM ledger WHERE action = 'witness.enrolled'").stdout;
     expect(entry).toContain('admin|');
     expect(entry).toContain(witnessVkey);
-  });
+  }, 180_000);
 
   it('a second station claiming an enrolled origin is refused', () => {
     const r = central(['enrol', '--origin', stations.a.origin, '--station-key', verifierKey(stations.a.origin, rawPublicKey(crypto.generateKeyPairSync('ed25519').privateKey))]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('already enrolled with another key');
-  });
+  }, 180_000);
 
   it('cosign: the checkpoint comes back cosigned, verifiable, stored, and the mirror holds every entry', async () => {
     for (const s of Object.values(stations)) {
@@ -203,7 +203,7 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     }
     const human = station(['status', '--lang', 'en'], { STATION_DATA: stations.a.dir }).stdout;
     expect(human).toMatch(/last cosigned: size \d+, 0 minutes ago/);
-  });
+  }, 180_000);
 
   it('supervision report: the central figures per station equal the station\'s own monthly report', () => {
     const s = stations.b;
@@ -321,7 +321,7 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     const back = sync(s);
     expect(back.result).toMatchObject({ state: 'cosigned', size, resynced: false });
     expect(status(s).witness).toMatchObject({ lastCosigned: { size }, pendingSize: null });
-  }, 120_000);
+  }, 180_000);
 
   it('409: a station that lost its receipts resyncs from the size the witness knows', () => {
     const s = stations.a;
@@ -329,7 +329,7 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     ok(sqlite(join(s.dir, 'station.db'), 'DELETE FROM witness_cosignatures'));
     const { result } = sync(s);
     expect(result).toMatchObject({ state: 'cosigned', size, resynced: true });
-  });
+  }, 180_000);
 
   it('rollback refused: station.db (and its head record) replaced by an older copy → 409 from the witness, alarm ledgered and shown', async () => {
     const s = stations.b;
@@ -349,7 +349,7 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     expect(sqlite(join(s.dir, 'station.db'), "SELECT COUNT(*) FROM ledger WHERE action = 'witness.alarm'").stdout.trim()).toBe('1');
     const refusals = await q<{ status: number }>('SELECT status FROM central_refusals WHERE origin = $1', [s.origin]);
     expect(refusals.map((x) => x.status)).toContain(409);
-  }, 120_000);
+  }, 180_000);
 
   it('fork refused: a ledger rewritten from an older copy and re-signed past the witness size → 422, alarm', async () => {
     const s = stations.a;
@@ -372,7 +372,7 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     // The witness still holds what it cosigned.
     const [state] = await q<{ size: string }>('SELECT size FROM central_log_state WHERE origin = $1', [s.origin]);
     expect(Number(state?.size)).toBe(cosigned);
-  }, 120_000);
+  }, 180_000);
 
   describe('bad input to add-checkpoint', () => {
     beforeAll(() => ok(central(['enrol', '--origin', testLog.origin, '--station-key', testLog.vkey])));
@@ -413,6 +413,40 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
       expect(Number(state?.size)).toBe(10);
       // And the honest next step is cosigned.
       expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 10, proof, note: testLog.note(20) }))).status).toBe(200);
+    });
+
+    it('the mirror stores only entries that continue it and provably belong to the cosigned tree', async () => {
+      const key = crypto.generateKeyPairSync('ed25519').privateKey;
+      const origin = 'test.example/mirror-log';
+      ok(central(['enrol', '--origin', origin, '--station-key', verifierKey(origin, rawPublicKey(key))]));
+      const entries: LedgerEntryContent[] = [];
+      for (let seq = 1, prev = '0'.repeat(64); seq <= 12; seq++) {
+        const e = { seq, time: `2026-12-01T00:00:${String(seq).padStart(2, '0')}.000Z`, actor: 'keeper', action: 'recording.ingested', subject: `recording:RC-${seq}`, details: { n: seq }, prev };
+        entries.push(e);
+        prev = entryLeafHash(e).toString('hex');
+      }
+      const tree = new MerkleTree(leavesFromArray(entries.map(entryLeafHash)));
+      expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 0, proof: [], note: signCheckpoint({ origin, size: 12, root: tree.root() }, key, origin) }))).status).toBe(200);
+      const push = async (batch: unknown[], proof: Buffer[]) => {
+        const res = await fetch(`${witnessUrl}/mirror/add-entries`, { method: 'POST', body: JSON.stringify({ origin, entries: batch, proof: proof.map((b) => b.toString('base64')) }) });
+        return { status: res.status, text: await res.text() };
+      };
+      // Not starting where the mirror ends → 409 with its size.
+      expect(await push(entries.slice(1, 5), tree.consistencyProof(5, 12))).toEqual({ status: 409, text: '0\n' });
+      // An edited entry (the chain and the proof no longer hold) → 422.
+      expect((await push([{ ...entries[0], actor: 'someone-else' }, ...entries.slice(1, 5)], tree.consistencyProof(5, 12))).status).toBe(422);
+      // The right entries with a proof for other sizes → 422; no proof → 422; garbage → 400.
+      expect((await push(entries.slice(0, 5), tree.consistencyProof(4, 12))).status).toBe(422);
+      expect((await push(entries.slice(0, 5), [])).status).toBe(422);
+      expect((await push([{ seq: 'one' }], [])).status).toBe(400);
+      // Beyond the cosigned size → 422.
+      expect((await push([...entries, { ...entries[11], seq: 13, prev: entryLeafHash(entries[11] as LedgerEntryContent).toString('hex') }], [])).status).toBe(422);
+      expect((await q('SELECT 1 FROM central_entries WHERE origin = $1', [origin])).length).toBe(0);
+      // Honest batches, interrupted and resumed: 5, then the remaining 7.
+      expect((await push(entries.slice(0, 5), tree.consistencyProof(5, 12))).status).toBe(200);
+      expect((await push(entries.slice(5), [])).status).toBe(200);
+      const stored = await q<{ leaf: Buffer }>('SELECT leaf FROM central_entries WHERE origin = $1 ORDER BY seq', [origin]);
+      expect(stored.map((r) => r.leaf.toString('hex'))).toEqual(entries.map((e) => entryLeafHash(e).toString('hex')));
     });
 
     it('concurrent submissions from one log serialize: exactly one of two racing requests is cosigned', async () => {
