@@ -145,9 +145,13 @@ export async function syncWitness(station: Station, fetchImpl: Fetch = fetch): P
       if (res.status === 200) {
         const found = findCosignature(parts.body, res.text, key);
         if (!found) throw new StationError('verify', 'witness.cosignature_invalid', { reason: 'missing' });
-        station.db
-          .prepare('INSERT OR REPLACE INTO witness_cosignatures (witness_vkey, size, root, note, cosignature, cosigned_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(cfg.vkey, latest.size, latest.root, latest.note, found.line, new Date(found.timestamp * 1000).toISOString(), station.clock.now().toISOString());
+        // A receipt, not a change of the station's state: it verifies on its own, so it is stored without a ledger entry
+        // (one per receipt would leave every checkpoint a receipt behind).
+        station.write(() =>
+          station.db
+            .prepare('INSERT OR REPLACE INTO witness_cosignatures (witness_vkey, size, root, note, cosignature, cosigned_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(cfg.vkey, latest.size, latest.root, latest.note, found.line, new Date(found.timestamp * 1000).toISOString(), station.clock.now().toISOString()),
+        );
         cosigned = { size: latest.size };
       } else if (res.status === 409) {
         const known = /^(0|[1-9][0-9]*)\n$/.exec(res.text);
