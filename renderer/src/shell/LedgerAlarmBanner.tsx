@@ -18,8 +18,18 @@ export function LedgerAlarmBanner({ status }: { status: StationStatus }) {
     let live = true;
     const refresh = () =>
       void invoke('station.status', {})
-        .then((s) => live && setCurrent(s))
+        .then(async (s) => {
+          if (live) setCurrent(s);
+          // The desktop app's witness queue: a checkpoint not yet cosigned goes to the witness at start
+          // and is retried each minute while offline (electron/core/witness/README.md).
+          if (s.witness?.pendingSize != null) {
+            await invoke('witness.sync', {}).catch(() => undefined);
+            const after = await invoke('station.status', {});
+            if (live) setCurrent(after);
+          }
+        })
         .catch(() => undefined);
+    refresh();
     const timer = setInterval(refresh, REFRESH_MS);
     return () => {
       live = false;
