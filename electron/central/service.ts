@@ -135,6 +135,8 @@ export class CentralService {
       if (known > 0 && knownRoot) {
         if (req.oldSize === cp.size) {
           if (!knownRoot.equals(cp.root)) return { refused: text(409, `${known}\n`, 'text/x.tlog.size'), reason: 'fork_same_size' };
+          // Between equal trees the only consistency proof is the empty one (RFC 9162 §2.1.4.2).
+          if (req.proof.length > 0) return { refused: text(422, 'consistency proof\n'), reason: 'proof' };
         } else if (!verifyConsistency(known, cp.size, req.proof, knownRoot, cp.root)) {
           return { refused: text(422, 'consistency proof\n'), reason: 'proof' };
         }

@@ -392,6 +392,8 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
       expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 10, proof: testLog.tree.consistencyProof(9, 20), note: testLog.note(20) }))).status).toBe(422);
       // A fork at the same size → 409.
       expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 10, proof: [], note: testLog.note(10, Buffer.alloc(32, 7)) }))).status).toBe(409);
+      // The same tree again with a non-empty "proof" → 422 (only the empty proof links equal trees).
+      expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 10, proof: [Buffer.alloc(32)], note: testLog.note(10) }))).status).toBe(422);
       // More than 63 proof lines, a bad base64 line, no blank line, garbage → 400.
       expect((await addCheckpoint(formatAddCheckpoint({ oldSize: 10, proof: Array.from({ length: 64 }, () => Buffer.alloc(32)), note: testLog.note(20) }))).status).toBe(400);
       expect((await addCheckpoint(`old 10\nnot base64!\n\n${testLog.note(20)}`)).status).toBe(400);
