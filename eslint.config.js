@@ -27,8 +27,15 @@ export default tseslint.config(
   {
     files: ['electron/core/**/*.ts'],
     rules: restrict(
-      ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs, ...edgePkgs],
+      ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/central/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs, ...edgePkgs],
       'electron/core imports only core and Node (DESIGN.md layer rule).',
+    ),
+  },
+  {
+    files: ['electron/central/**/*.ts'],
+    rules: restrict(
+      ['**/api/**', '**/main/**', '**/preload/**', '**/native/**', '**/renderer/**', '**/cli/commands/**', '**/cli/main*', ...electronPkgs, ...rendererPkgs],
+      'electron/central is a server program: core, Node, pg and the CLI message loader only (electron/central/README.md).',
     ),
   },
   {

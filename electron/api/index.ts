@@ -14,6 +14,7 @@ import { discHandlers } from './discs.ts';
 import { caseHandlers } from './cases.ts';
 import { retentionHandlers } from './retention.ts';
 import { reportHandlers } from './reports.ts';
+import { witnessHandlers } from './witness.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -29,6 +30,7 @@ export const handlers = {
   ...caseHandlers,
   ...retentionHandlers,
   ...reportHandlers,
+  ...witnessHandlers,
 };
 
 export type Handlers = typeof handlers;

@@ -1,3 +1,4 @@
+import { witnessStatus } from '../core/witness/client.ts';
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
 
@@ -6,7 +7,8 @@ export const stationHandlers = {
     input: z.object({}).strict(),
     access: anyone,
     mutates: false,
-    run: ({ station }) => station.status(),
+    // The witness line is part of the status everyone sees ("last cosigned: size N, M minutes ago").
+    run: ({ station }) => ({ ...station.status(), witness: station.initialized ? witnessStatus(station) : null }),
   }),
   'station.init': command({
     input: z

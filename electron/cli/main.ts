@@ -112,6 +112,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       if (user.mustChangePassword && !PASSWORD_COMMANDS.has(command.words.join(' '))) throw new StationError('denied', 'cli.password_change_first', { username: user.username });
     }
     const code = (await command.run(ctx)) ?? EXIT.ok;
+    // A checkpoint the witness has not cosigned goes to it now (core/witness/README.md); offline is
+    // normal and stays queued, a refusal raises the alarm printed below.
+    if (command.login && status.initialized && command.words[0] !== 'witness') {
+      const after = await client.invoke('station.status', {});
+      if (after.witness?.pendingSize != null) await client.invoke('witness.sync', {}).catch(() => undefined);
+    }
     // Every user sees a ledger alarm or a clock anomaly, whatever they ran (ledger/README.md).
     if (command.words[0] !== 'status' && status.initialized) {
       for (const line of alarmLines(await client.invoke('station.status', {}), t)) io.err.write(`${t('warning_prefix')}${line}\n`);

@@ -37,6 +37,10 @@ if (major < 22) {
     }
     process.exit(code ?? 1);
   });
+} else if (process.argv[2] === 'central') {
+  // The central witness service (electron/central) shares the command name but not the station.
+  const { centralMain } = await import('../central/main.ts');
+  process.exitCode = await centralMain(process.argv.slice(3));
 } else {
   const { main } = await import('./main.ts');
   process.exitCode = await main(process.argv.slice(2));

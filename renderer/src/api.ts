@@ -5,6 +5,7 @@ import type { Channel, EventName, Input, Output, SerializedError } from '../../e
 
 export type { Channel, Input, Output };
 export type { LedgerEntry, CheckpointRecord, LedgerVerifyResult, Role, StationStatus, User } from '../../electron/api/index.ts';
+export type { WitnessStatus } from '../../electron/api/witness.ts';
 
 export type ErrorParams = SerializedError['params'];
 export type BridgeResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchFoundation } from './foundation.ts';
 import { benchBurn } from './burn.ts';
 import { benchIngest } from './ingest.ts';
+import { benchWitness } from './witness.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
 
 const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30);
@@ -20,6 +21,7 @@ const parts = {
   foundation: () => benchFoundation({ workDir, fileBytes, ledgerEntries }),
   burn: () => benchBurn({ workDir, fileBytes }),
   ingest: () => benchIngest({ workDir, totalBytes: fileBytes }),
+  witness: () => benchWitness({ workDir }),
 };
 if (only !== undefined && !(only in parts)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(parts).join(', ')}`);
 const reports: BenchReport[] = [];

@@ -24,6 +24,9 @@ describe('layer rule', () => {
     ['renderer/src/x.ts', "import { handlers } from '../../electron/api/index.ts';\nexport const a = handlers;"],
     ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
     ['native/x.ts', "import { main } from '../electron/cli/main.ts';\nexport const a = main;"],
+    ['electron/central/x.ts', "import { handlers } from '../api/index.ts';\nexport const a = handlers;"],
+    ['electron/central/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['electron/core/x.ts', "import { CentralService } from '../central/service.ts';\nexport const a = CentralService;"],
   ])('%s may not: %s', async (file, code) => {
     expect(await layerErrors(file, code)).not.toEqual([]);
   });
@@ -33,6 +36,7 @@ describe('layer rule', () => {
     ['electron/cli/x.ts', "import { openStationApi } from '../api/server.ts';\nexport const a = openStationApi;"],
     ['renderer/src/x.ts', "import type { Channel } from '../../electron/api/index.ts';\nexport type A = Channel;"],
     ['electron/core/x.ts', "import { createHash } from 'node:crypto';\nexport const a = createHash;"],
+    ['electron/central/x.ts', "import { verifyConsistency } from '../core/ledger/merkle.ts';\nexport const a = verifyConsistency;"],
   ])('%s may: %s', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

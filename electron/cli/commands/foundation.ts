@@ -1,15 +1,28 @@
 import type { Role, StationStatus } from '../../api/index.ts';
+import type { WitnessStatus } from '../../api/witness.ts';
 import { StationError } from '../../api/server.ts';
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 
 /** The ledger alarm and the clock anomaly, for every user who looks at the station (ledger/README.md). */
-export function alarmLines(s: StationStatus, t: (key: string, params?: Record<string, unknown>) => string): string[] {
+export function alarmLines(s: StationStatus & { witness?: WitnessStatus | null }, t: (key: string, params?: Record<string, unknown>) => string): string[] {
   const lines: string[] = [];
   const a = s.ledgerAlarm;
-  if (a) lines.push(t(`status.ledger_alarm.${a.kind}`, { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' }));
+  const w = s.witness?.alarm;
+  const alarmKey = (kind: string) => (kind.startsWith('witness_') ? `witness_status.alarm.${kind}` : `status.ledger_alarm.${kind}`);
+  if (a) lines.push(t(alarmKey(a.kind), { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' }));
+  // A witness refusal stays shown from its ledger entry until the witness cosigns again (core/witness/README.md).
+  if (w && a?.kind !== w.kind) lines.push(t(alarmKey(w.kind), { dbSize: s.ledgerSize, headSize: w.witnessSize ?? '-', checkpointSize: '-' }));
   const c = s.clockAnomaly;
   if (c) lines.push(t('status.clock_anomaly', { systemTime: c.systemTime, ledgerTime: c.ledgerTime, minutes: Math.round(c.behindMs / 60_000) }));
+  return lines;
+}
+
+/** "Last cosigned: size N, M minutes ago" and what waits, when a witness is enrolled. */
+export function witnessLines(w: WitnessStatus | null | undefined, t: (key: string, params?: Record<string, unknown>) => string): string[] {
+  if (!w) return [];
+  const lines = [w.lastCosigned ? t('witness_status.last_cosigned', { size: w.lastCosigned.size, minutes: w.minutesAgo, url: w.url }) : t('witness_status.never_cosigned', { url: w.url })];
+  if (w.pendingSize !== null) lines.push(t('witness_status.pending', { size: w.pendingSize }));
   return lines;
 }
 
@@ -59,7 +72,7 @@ export const foundationCommands: CliCommand[] = [
       const human = s.initialized
         ? t('status.initialized', { dataDir: s.dataDir, code: s.agency?.code, name: s.agency?.name, size: s.ledgerSize, publicKey: s.publicKey, verifierKey: s.verifierKey, version: s.version })
         : t('status.not_initialized', { dataDir: s.dataDir });
-      print([human, ...alarmLines(s, t)].join('\n'), s);
+      print([human, ...witnessLines(s.witness, t), ...alarmLines(s, t)].join('\n'), s);
     },
   },
   {

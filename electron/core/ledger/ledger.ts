@@ -46,7 +46,13 @@ export type Signer = { key: KeyObject; keyName: string; origin: string };
  * signed or saw (rolled_back), holds a different history (history_inconsistent), or the head
  * record that would tell is gone or was not written by this station (head_missing, head_invalid).
  */
-export type LedgerAlarmKind = 'rolled_back' | 'history_inconsistent' | 'head_missing' | 'head_invalid';
+export type LedgerAlarmKind = 'rolled_back' | 'history_inconsistent' | 'head_missing' | 'head_invalid' | WitnessAlarmKind;
+/**
+ * Raised from outside by the central witness (core/witness/client.ts): it refused our tree as
+ * inconsistent with one it cosigned (witness_refused, a 422), or it cosigned a larger tree or a
+ * different root at our size (witness_ahead: this database is older than what we showed it).
+ */
+export type WitnessAlarmKind = 'witness_refused' | 'witness_ahead';
 export type LedgerAlarm = {
   kind: LedgerAlarmKind;
   /** Entries in the database. */
@@ -63,6 +69,8 @@ export const ALARM_ACTIONS: Record<LedgerAlarmKind, string> = {
   history_inconsistent: 'ledger.history_inconsistent',
   head_missing: 'ledger.history_inconsistent',
   head_invalid: 'ledger.history_inconsistent',
+  witness_refused: 'witness.alarm',
+  witness_ahead: 'witness.alarm',
 };
 
 export function rowToEntry(row: LedgerRow): LedgerEntry {
@@ -203,6 +211,15 @@ export class Ledger {
   private raise(alarm: Omit<LedgerAlarm, 'detectedAt' | 'dbSize'> & { dbSize?: number }): LedgerAlarm {
     this.alarmState ??= { ...alarm, dbSize: alarm.dbSize ?? this.size, detectedAt: this.clock.now().toISOString() };
     return this.alarmState;
+  }
+
+  /**
+   * The witness refused this ledger's tree (core/witness/client.ts). Like every alarm it stops
+   * signing: a station must not sign on from a history an outside party holds to be inconsistent.
+   * The caller ledgers it with recordAlarm inside a write.
+   */
+  raiseWitnessAlarm(kind: WitnessAlarmKind, witnessSize: number | null, reason: string): LedgerAlarm {
+    return this.raise({ kind, headSize: witnessSize, checkpointSize: this.latestCheckpoint()?.size ?? null, reason });
   }
 
   private hasAction(action: string): boolean {

@@ -14,7 +14,7 @@ import {
   SafetyOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { invoke } from '../api.ts';
+import { invoke, type WitnessStatus } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { ArchiveDeadlineText, PageHeader, formatDate } from '../cases/labels.tsx';
@@ -55,11 +55,14 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
   const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
+  const [witness, setWitness] = useState<WitnessStatus | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
       setData(await invoke('dashboard.summary', { limit: LIMIT }));
+      // "Last cosigned: size N, M minutes ago" (electron/core/witness/README.md).
+      setWitness((await invoke('station.status', {})).witness);
       setError(null);
     } catch (e) {
       setError(e);
@@ -156,6 +159,12 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
         }
       />
       <ErrorAlert error={error} />
+      {witness ? (
+        <Typography.Text type={witness.alarm ? 'danger' : 'secondary'} data-testid="dashboard-witness">
+          {witness.lastCosigned ? t('ui:witness.lastCosigned', { size: witness.lastCosigned.size, minutes: witness.minutesAgo }) : t('ui:witness.never')}
+          {witness.pendingSize !== null ? ` · ${t('ui:witness.pending', { size: witness.pendingSize })}` : ''}
+        </Typography.Text>
+      ) : null}
       {counts ? (
         <div className="dashboard-tiles" data-testid="dashboard-counts">
           {TILES.map((tile) => {

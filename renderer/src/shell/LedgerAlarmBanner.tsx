@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { invoke, type StationStatus } from '../api.ts';
+import { invoke, type StationStatus, type WitnessStatus } from '../api.ts';
 
 const REFRESH_MS = 60_000;
 
@@ -18,8 +18,18 @@ export function LedgerAlarmBanner({ status }: { status: StationStatus }) {
     let live = true;
     const refresh = () =>
       void invoke('station.status', {})
-        .then((s) => live && setCurrent(s))
+        .then(async (s) => {
+          if (live) setCurrent(s);
+          // The desktop app's witness queue: a checkpoint not yet cosigned goes to the witness at start
+          // and is retried each minute while offline (electron/core/witness/README.md).
+          if (s.witness?.pendingSize != null) {
+            await invoke('witness.sync', {}).catch(() => undefined);
+            const after = await invoke('station.status', {});
+            if (live) setCurrent(after);
+          }
+        })
         .catch(() => undefined);
+    refresh();
     const timer = setInterval(refresh, REFRESH_MS);
     return () => {
       live = false;
@@ -28,7 +38,10 @@ export function LedgerAlarmBanner({ status }: { status: StationStatus }) {
   }, []);
   const a = current.ledgerAlarm;
   const c = current.clockAnomaly;
-  if (!a && !c) return null;
+  // A refusal by the central witness stays shown from its ledger entry until the witness cosigns again.
+  const w = (current as StationStatus & { witness?: WitnessStatus | null }).witness?.alarm ?? null;
+  const alarmKey = (kind: string) => (kind.startsWith('witness_') ? `ui:witness.alarm.${kind}` : `ui:ledgerTrust.alarm.${kind}`);
+  if (!a && !c && !w) return null;
   return (
     <Flex vertical gap={8} style={{ marginBottom: 16 }} data-testid="ledger-alarm-banner">
       {a ? (
@@ -36,8 +49,11 @@ export function LedgerAlarmBanner({ status }: { status: StationStatus }) {
           type="error"
           showIcon
           data-testid="ledger-alarm"
-          message={t(`ui:ledgerTrust.alarm.${a.kind}`, { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' })}
+          message={t(alarmKey(a.kind), { dbSize: a.dbSize, headSize: a.headSize ?? '-', checkpointSize: a.checkpointSize ?? '-' })}
         />
+      ) : null}
+      {w && a?.kind !== w.kind ? (
+        <Alert type="error" showIcon data-testid="witness-alarm" message={t(alarmKey(w.kind), { dbSize: current.ledgerSize, headSize: w.witnessSize ?? '-', checkpointSize: '-' })} />
       ) : null}
       {c ? (
         <Alert
