@@ -1,4 +1,4 @@
-// Layer rule of DESIGN.md, enforced here rather than by goodwill:
+// Layer rule (README.md, Architecture: Layers), enforced here rather than by goodwill:
 // core imports only core and Node; api imports core; main/cli import api and native;
 // native implements ports declared in core; renderer imports only *types* from api.
 import js from '@eslint/js';
@@ -28,7 +28,7 @@ export default tseslint.config(
     files: ['electron/core/**/*.ts'],
     rules: restrict(
       ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/central/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs, ...edgePkgs],
-      'electron/core imports only core and Node (DESIGN.md layer rule).',
+      'electron/core imports only core and Node (README.md, Architecture: Layers).',
     ),
   },
   {
@@ -42,14 +42,14 @@ export default tseslint.config(
     files: ['electron/api/**/*.ts'],
     rules: restrict(
       ['**/main/**', '**/preload/**', '**/cli/**', '**/native/**', '**/renderer/**', ...electronPkgs, ...rendererPkgs, ...edgePkgs],
-      'electron/api imports only core (DESIGN.md layer rule).',
+      'electron/api imports only core (README.md, Architecture: Layers).',
     ),
   },
   {
     files: ['native/**/*.ts'],
     rules: restrict(
       ['**/api/**', '**/main/**', '**/preload/**', '**/cli/**', '**/renderer/**', ...rendererPkgs],
-      'native implements ports declared in electron/core and imports nothing above it (DESIGN.md layer rule).',
+      'native implements ports declared in electron/core and imports nothing above it (README.md, Architecture: Layers).',
     ),
   },
   {
@@ -64,7 +64,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/renderer/**', ...rendererPkgs], message: 'front ends reach the station through electron/api only.' },
-            { group: ['**/core/**'], message: 'main and cli go through electron/api, never core directly (DESIGN.md layer rule).' },
+            { group: ['**/core/**'], message: 'main and cli go through electron/api, never core directly (README.md, Architecture: Layers).' },
           ],
         },
       ],
@@ -77,8 +77,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/core/**', '**/main/**', '**/cli/**', '**/native/**', '**/preload/**', ...electronPkgs, 'node:*'], message: 'renderer imports only types from electron/api (DESIGN.md layer rule).' },
-            { group: ['**/electron/api/**'], allowTypeImports: true, message: 'renderer imports only *types* from electron/api (DESIGN.md layer rule).' },
+            { group: ['**/core/**', '**/main/**', '**/cli/**', '**/native/**', '**/preload/**', ...electronPkgs, 'node:*'], message: 'renderer imports only types from electron/api (README.md, Architecture: Layers).' },
+            { group: ['**/electron/api/**'], allowTypeImports: true, message: 'renderer imports only *types* from electron/api (README.md, Architecture: Layers).' },
           ],
         },
       ],

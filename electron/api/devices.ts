@@ -1,5 +1,5 @@
 // Dock, recorder registry, officers and the recorder catalogue. The custodian docks, registers and
-// assigns (DESIGN.md roles); admins edit the catalogue of recorder models; everyone who works with
+// assigns (README.md, Architecture: Roles); admins edit the catalogue of recorder models; everyone who works with
 // evidence may read who is who.
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';

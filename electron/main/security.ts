@@ -18,7 +18,7 @@ export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   // station-media: for photos in the in-app player (the same playback protocol as below).
   'img-src': ["'self'", 'data:', 'blob:', 'station-media:'],
   // station-media: is the playback protocol that decrypts vault ranges on the fly, so plaintext
-  // footage never touches disk (DESIGN.md, the vault).
+  // footage never touches disk (README.md Architecture, the vault).
   'media-src': ["'self'", 'blob:', 'station-media:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],

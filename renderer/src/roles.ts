@@ -20,7 +20,7 @@ export function sortRoles(roles: readonly Role[]): Role[] {
 }
 
 /**
- * Separation of duties (DESIGN.md, core/access/roles.ts): whoever administers users must never
+ * Separation of duties (README.md Architecture, core/access/roles.ts): whoever administers users must never
  * also approve access to footage. The station refuses it; the form disables it up front.
  */
 const EXCLUSIVE: readonly [Role, Role][] = [['admin', 'approver']];

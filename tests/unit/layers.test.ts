@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The layer rule of DESIGN.md is enforced by lint; this proves the lint rule bites, by linting
+// The layer rule (README.md, Architecture: Layers) is enforced by lint; this proves the lint rule bites, by linting
 // small forbidden (and allowed) files placed as if they lived in each layer.
 const cwd = fileURLToPath(new URL('../../', import.meta.url));
 const eslint = new ESLint({ cwd });

@@ -228,7 +228,7 @@ export class Requests {
   }
 
   async decide(approverName: string, id: string, decision: 'approved' | 'denied', password: string, reason: string): Promise<AccessRequest> {
-    // Re-entering the password for every decision (DESIGN.md): a walked-away session cannot approve.
+    // Re-entering the password for every decision (README.md, Architecture): a walked-away session cannot approve.
     const approver = await this.d.users.authenticate(approverName, password, 'confirm');
     this.expireDue();
     const req = this.get(id);

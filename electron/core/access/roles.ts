@@ -8,7 +8,7 @@ export function isRole(value: string): value is Role {
 }
 
 /**
- * Separation of duties (DESIGN.md): whoever administers users and settings must never also
+ * Separation of duties (README.md, Architecture): whoever administers users and settings must never also
  * approve access to footage, or one person could grant themselves anything.
  */
 export function assertRoleSet(roles: readonly Role[]): void {

@@ -16,7 +16,7 @@ export function openDatabase(path: string, options: { create: boolean }): Writab
     throw new StationError('state', 'station.database_unreadable', { path }, { cause: e });
   }
   db.pragma('journal_mode = WAL');
-  // better-sqlite3 leaves WAL at NORMAL; an evidence ledger must survive power loss (DESIGN.md).
+  // better-sqlite3 leaves WAL at NORMAL; an evidence ledger must survive power loss (README.md, Architecture).
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // Shredded keys must not linger in free pages.

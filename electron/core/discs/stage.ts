@@ -1,4 +1,4 @@
-// Stages one disc of a set: the evidence package (DESIGN.md "Discs and removable media") written
+// Stages one disc of a set: the evidence package (README.md, Architecture: "Discs and removable media") written
 // into the private staging folder, from which every copy of that disc is burned.
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';

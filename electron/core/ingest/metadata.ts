@@ -1,6 +1,6 @@
 // What the catalogue records about a file besides its bytes: what the name says (GA/T 947), what
 // the media headers say, what the file system says. All three times are kept, and which one
-// became "recorded at" (DESIGN.md "Recorders and their files").
+// became "recorded at" (README.md, Architecture: "Recorders and their files").
 import type { MediaProbe } from '../media/probe.ts';
 import { matchRecorderName, shippedNamingRules, type NameMatch, type NamingRule, type ParsedName } from '../media/namingRules.ts';
 import { localTimeToUtc, type LocalDateTime } from '../media/localTime.ts';

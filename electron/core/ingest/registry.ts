@@ -1,5 +1,5 @@
 // The registry of officers (警号 → name, unit) and recorders (产品序号 → model, assigned officer).
-// Identity is never guessed (DESIGN.md, issue "Dock and ingest" item 3): what the station does not
+// Identity is never guessed (README.md Architecture, issue "Dock and ingest" item 3): what the station does not
 // know, a custodian states, and each statement is ledgered with its author.
 import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';

@@ -581,7 +581,7 @@ export class IngestService {
       this.station.db
         .prepare('UPDATE ingest_files SET outcome = ?, reason = ?, reason_params = ?, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?')
         .run(outcome, reason, params ? JSON.stringify(params) : null, recordingId, this.now(), ctx.sessionId, seq);
-      // Nothing on a recorder is left behind without a visible reason (DESIGN.md): skipped, failed
+      // Nothing on a recorder is left behind without a visible reason (README.md, Architecture): skipped, failed
       // and aborted files are in the ledger, not only in a log.
       if (outcome === 'skipped' || outcome === 'failed' || outcome === 'aborted') {
         this.station.ledger.append({

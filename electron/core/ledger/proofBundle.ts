@@ -7,7 +7,7 @@ import { verifyInclusion } from './merkle.ts';
 
 // A proof bundle travels on a disc next to the evidence it describes: everything needed to show,
 // offline and years later, that these ledger entries are in the log the station signed. It is
-// plain JSON so that it can be checked without this program (see DESIGN.md "The ledger").
+// plain JSON so that it can be checked without this program (see README.md, Architecture: "The ledger").
 
 export type ProofBundleEntry = {
   seq: number;

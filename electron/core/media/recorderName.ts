@@ -1,6 +1,6 @@
 // File names written by body-worn recorders (GA/T 947). The name is the recorder's own statement of
 // who recorded what and when, so it is parsed tolerantly and the rule that matched is recorded next
-// to the result: the catalogue keeps name time, mvhd time and file time side by side (DESIGN.md
+// to the result: the catalogue keeps name time, mvhd time and file time side by side (README.md, Architecture
 // "Recorders and their files") rather than trusting any one of them.
 import { parseCompactLocal } from './localTime.ts';
 import type { LocalDateTime } from './localTime.ts';

@@ -1,4 +1,4 @@
-// A file a reader cannot parse is still evidence (DESIGN.md "Recorders and their files"): it is
+// A file a reader cannot parse is still evidence (README.md, Architecture: "Recorders and their files"): it is
 // ingested byte-for-byte and flagged. Readers therefore report problems as values the ingest can
 // record and show, never as exceptions that would abort the ingest of everything else.
 

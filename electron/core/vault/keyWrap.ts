@@ -1,4 +1,4 @@
-// Object keys and the vault master key are stored wrapped (DESIGN.md "The vault"): destroying the wrapped key in the
+// Object keys and the vault master key are stored wrapped (README.md, Architecture: "The vault"): destroying the wrapped key in the
 // database crypto-shreds the object even if a copy of its file survives somewhere.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { StationError } from '../errors.ts';

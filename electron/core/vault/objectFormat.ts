@@ -1,4 +1,4 @@
-// The on-disk layout of one vault object (DESIGN.md "The vault"):
+// The on-disk layout of one vault object (README.md, Architecture: "The vault"):
 //
 //   header (HEADER_LENGTH bytes)
 //     0  magic        8  "EVSTOBJ\0"

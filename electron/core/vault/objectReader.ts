@@ -1,5 +1,5 @@
 // Reads one vault object. Playback decrypts only the chunks a range touches and never writes plaintext to disk
-// (DESIGN.md "The vault"); no byte of a chunk is handed out before that chunk's tag has verified.
+// (README.md, Architecture: "The vault"); no byte of a chunk is handed out before that chunk's tag has verified.
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { fromSystemError, StationError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Writes one vault object (DESIGN.md "The vault"): the source is read once, hashed and encrypted in the same pass,
+// Writes one vault object (README.md, Architecture: "The vault"): the source is read once, hashed and encrypted in the same pass,
 // and lands at its final path only complete and on disk (temp file → fsync → rename → fsync directory).
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';

@@ -111,7 +111,7 @@ export function ReasonField({
   );
 }
 
-/** The approver's password, re-entered for each decision (DESIGN.md: approvals). */
+/** The approver's password, re-entered for each decision (README.md, Architecture: approvals). */
 export function PasswordField({ testId }: { testId: string }) {
   const { t } = useTranslation();
   return (

@@ -87,7 +87,7 @@ function OutcomeCounts({ summary }: { summary: SessionSummary }) {
   );
 }
 
-/** Files that did not make it, each with its reason: nothing is left behind without one (DESIGN.md). */
+/** Files that did not make it, each with its reason: nothing is left behind without one (README.md, Architecture). */
 function ProblemFiles({ live }: { live: LiveSession }) {
   const { t } = useTranslation();
   const { summary } = live;

@@ -9,7 +9,7 @@ import { KindTag, approvalsOf, type AccessRequest } from './labels.tsx';
 type Values = { password: string; text?: string };
 
 /**
- * An approver's decision. The password is re-entered for every decision (DESIGN.md), so a session
+ * An approver's decision. The password is re-entered for every decision (README.md, Architecture), so a session
  * left open at an unattended desk cannot approve anything; a denial needs its reason.
  */
 export function DecisionDialog({ request, mode, onCancel, onDone }: { request: AccessRequest; mode: 'approve' | 'deny'; onCancel: () => void; onDone: (r: AccessRequest) => void }) {

@@ -62,7 +62,7 @@ export const SCREENS: readonly ScreenDef[] = [
     render: (p) => <DashboardScreen navigate={p.navigate} canOpen={opens(p.user.roles)} />,
   },
   {
-    // ingest.run / dock.* are custodian commands; auditors read everything (DESIGN.md roles).
+    // ingest.run / dock.* are custodian commands; auditors read everything (README.md, Architecture: Roles).
     key: 'dock',
     icon: <UsbOutlined />,
     roles: ['custodian', 'auditor'],
