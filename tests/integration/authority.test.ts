@@ -148,8 +148,9 @@ describe('every user decides with a password only they know', () => {
 });
 
 describe('the auditor reads everything and changes nothing', () => {
-  // Spot-checks are the auditor's one action, ledgered; verifying and signing a checkpoint change no record.
-  const AUDITOR_MAY = new Set(['auth.logout', 'auth.changePassword', 'playback.open', 'playback.close', 'ledger.checkpoint', 'ledger.prove', 'vault.verify']);
+  // Spot-checks are the auditor's one action, ledgered; verifying and signing a checkpoint change no record,
+  // and neither does asking the witness to cosign what the station has already signed (witness.sync).
+  const AUDITOR_MAY = new Set(['auth.logout', 'auth.changePassword', 'playback.open', 'playback.close', 'ledger.checkpoint', 'ledger.prove', 'vault.verify', 'witness.sync']);
 
   it('defect 13: no mutating command admits the auditor except spot-checks', async () => {
     const open = Object.entries(handlers)

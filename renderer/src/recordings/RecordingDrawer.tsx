@@ -288,7 +288,7 @@ export function RecordingDrawer({
             <Typography.Paragraph data-testid="recording-recorded-at-reason" style={{ marginTop: 8 }}>
               {t(`ui:media.recordedAtReason.${r.timeChecks.recordedAtReason.code}`, {
                 source: r.recordedAtSource ? t(`ui:recording.timeSources.${r.recordedAtSource}`) : '—',
-                passed: r.timeChecks.recordedAtReason.passedOver.map((s) => t(`ui:recording.timeSources.${s}`)).join('、'),
+                passed: r.timeChecks.recordedAtReason.passedOver.map((s) => t(`ui:recording.timeSources.${s}`)).join(t('ui:dock.listSeparator')),
               })}
             </Typography.Paragraph>
           ) : null}
