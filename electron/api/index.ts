@@ -14,6 +14,7 @@ import { discHandlers } from './discs.ts';
 import { caseHandlers } from './cases.ts';
 import { retentionHandlers } from './retention.ts';
 import { reportHandlers } from './reports.ts';
+import { replicaHandlers } from './replica.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -29,6 +30,7 @@ export const handlers = {
   ...caseHandlers,
   ...retentionHandlers,
   ...reportHandlers,
+  ...replicaHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -62,4 +64,6 @@ export type { DestructionBatch, BatchItem } from '../core/cases/destruction.ts';
 export type { DestructionCertificate } from '../core/cases/certificate.ts';
 export type { MonthlyReport, ReportRow } from '../core/reports/monthly.ts';
 export type { Dashboard } from '../core/reports/dashboard.ts';
+export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult } from '../core/replica/service.ts';
+export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';

@@ -7,7 +7,8 @@ import { ingestCommands } from './ingest.ts';
 import { caseCommands } from './cases.ts';
 import { discCommands } from './discs.ts';
 import { accountCommands } from './account.ts';
+import { replicaCommands } from './replica.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...replicaCommands];
 
 export type { CliCommand, CliContext } from './types.ts';
