@@ -73,7 +73,7 @@ export class CephCluster {
     } catch (e) {
       const log = cluster.logTail();
       await cluster.stop();
-      throw new Error(`${(e as Error).message}\n${log}`);
+      throw new Error(`${(e as Error).message}\n${log}`, { cause: e });
     }
   }
 
