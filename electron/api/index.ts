@@ -41,7 +41,7 @@ export type Output<C extends Channel> = Awaited<ReturnType<Handlers[C]['run']>>;
 export const channels = Object.keys(handlers) as Channel[];
 
 /** Events a client may subscribe to (progress of long operations). */
-export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert'] as const;
+export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert', 'replica.run'] as const;
 export type EventName = (typeof events)[number];
 
 export type { SerializedError } from '../core/errors.ts';
