@@ -2,15 +2,21 @@
 // self-test, the persistent queue with its per-part journal, and locking each stored version.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import { perStation } from '../perStation.ts';
 import type { Station } from '../station.ts';
 import { unwrapKey, wrapKey } from '../vault/keyWrap.ts';
+import Database from 'better-sqlite3';
 import { casesOf } from '../cases/index.ts';
+import { loadLeaves } from '../ledger/ledger.ts';
+import type { ReadableDB } from '../db/database.ts';
+import { MerkleTree } from '../ledger/merkle.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { runWormTest, type WormResult } from './worm.ts';
+import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
@@ -59,7 +65,7 @@ export type ReplicaStatus = {
   pending: ReplicaItem[];
 };
 
-export type RunResult = { stored: number; extended: number; waiting: number; failed: number; error: { code: string; params: ErrorParams } | null };
+export type RunResult = { stored: number; extended: number; waiting: number; failed: number; error: { code: string; params: ErrorParams } | null; snapshot: { ledgerSize: number; versionId: string | null } | null };
 
 export type ConfigureInput = { endpoint: string; bucket: string; region?: string; accessKeyId: string; secret: string; partSizeMiB?: number; bandwidthMiBps?: number | null };
 
@@ -386,7 +392,7 @@ export class ReplicaService {
    * (an operator asked for it). A store-wide failure stops the run; the item keeps its place.
    */
   async run(options: { actor: string; ignoreBackoff?: boolean; signal?: AbortSignal; onItem?: (item: ReplicaItem) => void }): Promise<RunResult> {
-    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null };
+    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null };
     this.station.requireUnlocked();
     if (!this.row()) throw new StationError('state', 'replica.not_configured', {});
     const release = this.takeRunLock();
@@ -405,6 +411,8 @@ export class ReplicaService {
             await this.transfer(store, next, cfg, options.signal);
             result.stored++;
           } catch (e) {
+            // The store no longer knows the upload (404): the next attempt starts a new one.
+            if (isStationError(e) && e.code === 'replica.store_error' && e.params.status === 404) this.forgetUpload(next.object_id);
             if (options.signal?.aborted) break;
             const err = isStationError(e) ? e : new StationError('io', 'replica.store_error', { code: String((e as Error)?.name ?? 'Error'), status: 0, endpoint: cfg.endpoint, bucket: cfg.bucket });
             const retry = RETRYABLE.has(err.code);
@@ -419,7 +427,10 @@ export class ReplicaService {
           const row = this.db.prepare('SELECT q.*, o.size FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id WHERE q.object_id = ?').get(next.object_id) as QueueRow & { size: number };
           options.onItem?.(this.item(row, row.size, 0, this.lockFor(next.object_id).recordingIds));
         }
-        if (!result.error && !options.signal?.aborted) result.extended = await this.extendGrown(store, options.actor);
+        if (!result.error && !options.signal?.aborted) {
+          result.extended = await this.extendGrown(store, options.actor);
+          result.snapshot = await this.replicateCatalogue(store, cfg);
+        }
       } finally {
         store.close();
       }
@@ -436,10 +447,17 @@ export class ReplicaService {
         .prepare(
           `SELECT * FROM replica_queue WHERE state IN ('queued', 'uploading', 'waiting-retry')
              AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
-           ORDER BY priority DESC, (state = 'uploading') DESC, queued_at LIMIT 1`,
+           ORDER BY priority DESC, (state = 'uploading') DESC, queued_at, rowid LIMIT 1`,
         )
         .get(ignoreBackoff ? 1 : 0, now) as QueueRow | undefined) ?? null
     );
+  }
+
+  private forgetUpload(objectId: string): void {
+    this.station.write(() => {
+      this.db.prepare('DELETE FROM replica_parts WHERE object_id = ?').run(objectId);
+      this.db.prepare('UPDATE replica_queue SET upload_id = NULL WHERE object_id = ?').run(objectId);
+    });
   }
 
   private markFailure(item: QueueRow, err: StationError, retry: boolean, actor: string): void {
@@ -609,6 +627,70 @@ export class ReplicaService {
     }
     if (lock.legalHold && !(await store.legalHold(key, versionId))) throw new StationError('verify', 'replica.legal_hold_not_applied', { key });
     return { retainUntil: back.retainUntil?.toISOString() ?? null, legalHold: lock.legalHold };
+  }
+
+  /**
+   * Puts an encrypted snapshot of this database (catalogue, ledger and its signed checkpoints) and
+   * the manifest that opens it on the store, when the ledger moved since the last one. Both are
+   * locked for SNAPSHOT_LOCK_DAYS only (see README: destroyed recordings).
+   */
+  private async replicateCatalogue(store: ReplicaStore, cfg: ReplicaConfigView): Promise<{ ledgerSize: number; versionId: string | null } | null> {
+    const last = this.db.prepare('SELECT ledger_size FROM replica_snapshots ORDER BY id DESC LIMIT 1').get() as { ledger_size: number } | undefined;
+    const ledger = this.station.ledger;
+    // Its own ledger entry is the one thing that always follows a snapshot.
+    if (last && ledger.size <= last.ledger_size + 1) return null;
+    const tmp = join(this.station.paths.dataDir, `replica-snapshot-${process.pid}.tmp`);
+    await rm(tmp, { force: true });
+    let plain: Buffer;
+    let ledgerSize: number;
+    let root: string;
+    try {
+      // One consistent copy of the whole database; its ledger size and root are read from the copy.
+      this.db.prepare('VACUUM INTO ?').run(tmp);
+      const copy = new Database(tmp, { readonly: true, fileMustExist: true });
+      try {
+        ledgerSize = (copy.prepare('SELECT count(*) AS n FROM ledger').get() as { n: number }).n;
+        root = new MerkleTree(loadLeaves(copy as unknown as ReadableDB, ledgerSize), ledgerSize).root(ledgerSize).toString('hex');
+      } finally {
+        copy.close();
+      }
+      plain = await readFile(tmp);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    const stationId = this.station.settings.get('station.id');
+    const sealed = sealSnapshot(this.station.requireUnlocked().masterKey, plain, stationId, ledgerSize);
+    plain.fill(0);
+    const retainUntil = new Date(Math.ceil((this.now().getTime() + SNAPSHOT_LOCK_DAYS * 86_400_000) / 1000) * 1000);
+    const key = `${this.prefix()}/${SNAPSHOT_NAME}`;
+    const sha256 = createHash('sha256').update(sealed).digest('hex');
+    const put = await store.putSmall(key, sealed, createHash('md5').update(sealed).digest('base64'), { retainUntil });
+    const versionId = put.versionId ?? (await store.latestVersion(key));
+    const keys = this.db.prepare('SELECT kdf, wrapped_master_key, signing_public_key, wrapped_signing_key FROM station_keys WHERE id = 1').get() as {
+      kdf: string;
+      wrapped_master_key: Buffer;
+      signing_public_key: Buffer;
+      wrapped_signing_key: Buffer;
+    };
+    const cp = ledger.latestCheckpoint();
+    const manifest: ReplicaManifest = {
+      format: MANIFEST_FORMAT,
+      stationId,
+      agencyCode: this.station.settings.get('agency.code'),
+      keys: { kdf: keys.kdf, wrappedMasterKey: keys.wrapped_master_key.toString('base64'), publicKey: keys.signing_public_key.toString('base64'), wrappedSigningKey: keys.wrapped_signing_key.toString('base64') },
+      snapshot: { key, versionId, sha256, ledgerSize, root },
+      checkpoint: cp && cp.size <= ledgerSize ? { size: cp.size, root: cp.root, note: cp.note } : null,
+      takenAt: this.now().toISOString(),
+    };
+    const body = Buffer.from(JSON.stringify(manifest, null, 2));
+    await store.putSmall(`${this.prefix()}/${MANIFEST_NAME}`, body, createHash('md5').update(body).digest('base64'), { retainUntil });
+    this.station.write(() => {
+      this.db
+        .prepare('INSERT INTO replica_snapshots (ledger_size, remote_key, version_id, sha256, retain_until, taken_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(ledgerSize, key, versionId, sha256, retainUntil.toISOString(), this.now().toISOString());
+      this.station.ledger.append({ actor: 'system', action: 'replica.snapshot', subject: `replica:${cfg.bucket}`, details: { key, versionId, ledgerSize, root, sha256, retainUntil: retainUntil.toISOString() } });
+    });
+    return { ledgerSize, versionId };
   }
 
   /** Retention that grew since upload (an extension, a case, a hold) is carried to the replica. */

@@ -12,6 +12,7 @@ import {
   GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   PutObjectLegalHoldCommand,
@@ -145,6 +146,22 @@ export class ReplicaStore {
     });
   }
 
+  /** Keys under a prefix (first 1000: enough to find the station manifests in a bucket). */
+  async listKeys(prefix: string): Promise<string[]> {
+    return this.call(async () => {
+      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      return (r.Contents ?? []).map((c) => c.Key ?? '').filter(Boolean);
+    });
+  }
+
+  /** Streams one version into a file. */
+  async download(key: string, versionId: string | null, write: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    await this.call(async () => {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      for await (const chunk of r.Body as AsyncIterable<Uint8Array>) await write(chunk);
+    });
+  }
+
   async createUpload(key: string, lock: { retainUntil: Date | null; legalHold: boolean }): Promise<string> {
     const r = await this.call(() =>
       this.client.send(
@@ -181,7 +198,8 @@ export class ReplicaStore {
         marker = r.NextPartNumberMarker;
       }
     } catch (e) {
-      if (e instanceof S3ServiceException && e.name === 'NoSuchUpload') return null;
+      // RGW answers NoSuchKey (404) rather than NoSuchUpload when a gateway restart lost the upload's meta.
+      if (e instanceof S3ServiceException && (e.name === 'NoSuchUpload' || e.$metadata?.httpStatusCode === 404)) return null;
       throw storeError(e, this.config);
     }
   }

@@ -55,3 +55,14 @@ CREATE TABLE replica_parts (
   sent_at      TEXT NOT NULL,
   PRIMARY KEY (object_id, upload_id, part_number)
 ) STRICT;
+
+-- Encrypted snapshots of this database put on the store (for station restore --from-replica).
+CREATE TABLE replica_snapshots (
+  id           INTEGER PRIMARY KEY,
+  ledger_size  INTEGER NOT NULL,
+  remote_key   TEXT NOT NULL,
+  version_id   TEXT,
+  sha256       TEXT NOT NULL,   -- of the encrypted snapshot as stored
+  retain_until TEXT NOT NULL,
+  taken_at     TEXT NOT NULL
+) STRICT;
