@@ -1,7 +1,9 @@
 // The replica of the vault on an S3 Object Lock store (electron/core/replica/README.md).
 import { z } from 'zod';
-import { command, roles } from './command.ts';
+import { anyone, command, roles } from './command.ts';
 import { replicaOf } from '../core/replica/service.ts';
+import { restoreFromReplica } from '../core/replica/restore.ts';
+import { StationError } from '../core/errors.ts';
 
 export const replicaHandlers = {
   /** Sets the target store; the WORM self-test runs first. The secret is stored wrapped and never ledgered. */
@@ -53,5 +55,33 @@ export const replicaHandlers = {
     access: roles('admin', 'custodian', 'clerk'),
     mutates: true,
     run: ({ station, actor }, { recordingId }) => replicaOf(station).prioritize(actor.username, recordingId),
+  }),
+  /**
+   * Rebuilds a lost station from its replica into this (empty) data folder, before any station
+   * exists here: public like station.init. Everything is verified before it is put in place.
+   */
+  'replica.restore': command({
+    input: z
+      .object({
+        endpoint: z.string().trim().min(1).max(500),
+        bucket: z.string().trim().min(1).max(63),
+        region: z.string().trim().min(1).max(64).optional(),
+        accessKeyId: z.string().trim().min(1).max(128),
+        secret: z.string().min(1).max(1024),
+        passphrase: z.string().min(1).max(1024),
+        stationId: z.string().trim().min(1).max(64).optional(),
+      })
+      .strict(),
+    access: anyone,
+    mutates: true,
+    run: async ({ station }, input) => {
+      if (station.initialized) throw new StationError('state', 'replica.restore_target_not_empty', { dataDir: station.paths.dataDir });
+      return restoreFromReplica({
+        dataDir: station.paths.dataDir,
+        passphrase: input.passphrase,
+        ...(input.stationId ? { stationId: input.stationId } : {}),
+        store: { endpoint: input.endpoint, bucket: input.bucket, region: input.region ?? 'us-east-1', accessKeyId: input.accessKeyId, secretAccessKey: input.secret },
+      });
+    },
   }),
 };

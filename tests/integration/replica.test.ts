@@ -4,7 +4,7 @@
 // without re-sending finished parts, and the store stopped mid-queue then started again.
 // One Ceph bootstrap for the whole file (~20–35 s): CI time is shared.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -265,4 +265,43 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     expect(status().onlyHere).toBe(0);
     expect(storedEntry(objectOf(id!)).retainUntil).toBeTruthy();
   }, 120_000);
+
+  it('restore --from-replica rebuilds the station into an empty data dir; a wrong passphrase refuses and writes nothing', () => {
+    // The last run leaves a snapshot of the catalogue and ledger with its manifest.
+    expect(station(['replica', 'run'], keeper()).code).toBe(0);
+    const snap = ledger('replica.snapshot').at(-1)!.details as { ledgerSize: number; root: string };
+    const src = join(dataDir(), 'station.db');
+    const srcObjects = sqlite(src, 'SELECT id, sha256, size FROM vault_objects WHERE shredded_at IS NULL ORDER BY id').stdout;
+    const srcLeaves = sqlite(src, `SELECT seq, leaf_hash FROM ledger WHERE seq <= ${snap.ledgerSize} ORDER BY seq`).stdout;
+    const target = join(dir, 'restored');
+    const restoreArgs = ['restore', '--from-replica', '--endpoint', ceph.endpoint, '--bucket', BUCKET, '--access-key-id', TEST_ACCESS_KEY];
+    const restoreEnv = (passphrase: string) => ({ STATION_DATA: target, STATION_PASSPHRASE: passphrase, STATION_S3_SECRET: TEST_SECRET_KEY });
+
+    let r = station(restoreArgs, restoreEnv('not the passphrase at all'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('无法用此口令打开');
+    expect(readdirSync(dir).filter((f) => f === 'restored' || f.includes('restoring'))).toEqual([]);
+
+    r = station(restoreArgs, restoreEnv('evidence room passphrase'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('已从副本恢复工作站');
+    const restored = join(target, 'station.db');
+    // Every object and every ledger entry up to the snapshot: hash for hash the source's.
+    expect(sqlite(restored, 'SELECT id, sha256, size FROM vault_objects WHERE shredded_at IS NULL ORDER BY id').stdout).toBe(srcObjects);
+    expect(sqlite(restored, `SELECT seq, leaf_hash FROM ledger WHERE seq <= ${snap.ledgerSize} ORDER BY seq`).stdout).toBe(srcLeaves);
+    for (const line of srcObjects.trim().split('\n')) {
+      const id = line.split('|')[0]!;
+      expect(sha(readFileSync(join(target, 'vault', 'objects', id.slice(0, 2), `${id}.evo`)))).toBe(sha(readFileSync(vaultFile(id))));
+    }
+    const restoredEnv = { ...env(), STATION_DATA: target };
+    r = station(['ledger', 'verify'], restoredEnv);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    r = station(['vault', 'verify'], restoredEnv);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(sqlite(restored, "SELECT count(*) FROM ledger WHERE action = 'station.restored'").stdout.trim()).toBe('1');
+
+    // Never over an existing station.
+    r = station(restoreArgs, restoreEnv('evidence room passphrase'));
+    expect(r.code).toBe(2);
+  }, 180_000);
 });

@@ -123,4 +123,31 @@ export const replicaCommands: CliCommand[] = [
       print(t('replica.prioritized', { recordingId }), { recordingId });
     },
   },
+  {
+    words: ['restore'],
+    synopsis: '--from-replica --endpoint URL --bucket BUCKET --access-key-id ID [--region R] [--station ID]',
+    positionals: [],
+    options: {
+      'from-replica': { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
+      bucket: { type: 'string' },
+      'access-key-id': { type: 'string' },
+      region: { type: 'string' },
+      station: { type: 'string' },
+    },
+    login: false,
+    unlock: 'never',
+    async run({ client, args, t, print, secret }) {
+      const endpoint = str(args.endpoint);
+      const bucket = str(args.bucket);
+      const accessKeyId = str(args['access-key-id']);
+      if (args['from-replica'] !== true || !endpoint || !bucket || !accessKeyId) throw new StationError('input', 'replica.restore_usage', {});
+      const s3secret = await secret('STATION_S3_SECRET', 'prompt.s3_secret');
+      const passphrase = await secret('STATION_PASSPHRASE', 'prompt.passphrase');
+      const region = str(args.region);
+      const stationId = str(args.station);
+      const r = await client.invoke('replica.restore', { endpoint, bucket, accessKeyId, secret: s3secret, passphrase, ...(region ? { region } : {}), ...(stationId ? { stationId } : {}) });
+      print(t('replica.restored', { stationId: r.stationId, agency: r.agencyCode, size: r.ledgerSize, objects: r.objects, mib: (r.bytes / 1048576).toFixed(1) }), r);
+    },
+  },
 ];
