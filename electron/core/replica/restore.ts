@@ -10,6 +10,8 @@ import { StationError, isStationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { unlockKeys } from '../keys/keyring.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
+import { headMacKey, newHeadRecord, writeHead } from '../ledger/head.ts';
+import { MerkleAccumulator } from '../ledger/merkle.ts';
 import { Station } from '../station.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, openSnapshot, type ReplicaManifest } from './snapshot.ts';
@@ -42,6 +44,39 @@ async function masterKeyFrom(manifest: ReplicaManifest, passphrase: string): Pro
     return keys.masterKey;
   } finally {
     mem.close();
+  }
+}
+
+function writeRestoredHead(dir: string, manifest: ReplicaManifest, masterKey: Buffer): void {
+  const db = new Database(join(dir, 'station.db'), { readonly: true });
+  try {
+    const acc = new MerkleAccumulator();
+    let lastTime = '';
+    for (const row of db.prepare('SELECT seq, leaf_hash, time FROM ledger ORDER BY seq').iterate() as Iterable<{ seq: number; leaf_hash: string; time: string }>) {
+      acc.append(Buffer.from(row.leaf_hash, 'hex'));
+      if (row.time > lastTime) lastTime = row.time;
+    }
+    if (acc.size !== manifest.snapshot.ledgerSize || acc.root().toString('hex') !== manifest.snapshot.root) {
+      throw new StationError('verify', 'replica.restore_inconsistent', { reason: 'snapshot root' });
+    }
+    const cp = db.prepare('SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1').get() as { size: number; root: string; note: string } | undefined;
+    const now = new Date().toISOString();
+    writeHead(
+      dir,
+      newHeadRecord({
+        publicKey: manifest.keys.publicKey,
+        size: acc.size,
+        root: acc.root().toString('hex'),
+        frontier: acc.toJSON().nodes,
+        checkpoint: cp ? { size: cp.size, root: cp.root, note: cp.note } : null,
+        seen: null,
+        lastTime: lastTime || now,
+        writtenAt: now,
+      }),
+      headMacKey(masterKey),
+    );
+  } finally {
+    db.close();
   }
 }
 
@@ -79,12 +114,19 @@ export async function restoreFromReplica(input: RestoreInput): Promise<RestoreRe
     const sealed = await store.getSmall(manifest.snapshot.key, manifest.snapshot.versionId ?? undefined);
     if (createHash('sha256').update(sealed).digest('hex') !== manifest.snapshot.sha256) throw new StationError('verify', 'replica.snapshot_corrupt', {});
     const plain = openSnapshot(masterKey, sealed, manifest.stationId, manifest.snapshot.ledgerSize);
-    masterKey.fill(0);
 
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true, mode: 0o700 });
     await writeFile(join(staging, 'station.db'), plain);
     plain.fill(0);
+    // The head record (ledger/README.md) lives outside station.db and was lost with the PC. The
+    // holder of the passphrase vouches for the snapshot's tree, as the station itself would; a
+    // later unlock then checks the table against it as always.
+    try {
+      writeRestoredHead(staging, manifest, masterKey);
+    } finally {
+      masterKey.fill(0);
+    }
 
     // The objects the snapshot's catalogue holds, each fetched as the version the replica locked.
     const db = new Database(join(staging, 'station.db'), { readonly: true });

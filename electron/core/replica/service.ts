@@ -690,7 +690,29 @@ export class ReplicaService {
         .run(ledgerSize, key, versionId, sha256, retainUntil.toISOString(), this.now().toISOString());
       this.station.ledger.append({ actor: 'system', action: 'replica.snapshot', subject: `replica:${cfg.bucket}`, details: { key, versionId, ledgerSize, root, sha256, retainUntil: retainUntil.toISOString() } });
     });
+    await this.pruneSnapshots(store, [key, `${this.prefix()}/${MANIFEST_NAME}`]);
     return { ledgerSize, versionId };
+  }
+
+  /**
+   * Old snapshot and manifest versions go once their lock has ended: a snapshot holds wrapped keys,
+   * and a destroyed object's key must not outlive its destruction on the store (README). Only these
+   * two keys are ever deleted; the store refuses any version still locked, which is then kept.
+   */
+  private async pruneSnapshots(store: ReplicaStore, keys: string[]): Promise<void> {
+    const cutoff = this.now().getTime() - SNAPSHOT_LOCK_DAYS * 86_400_000;
+    for (const key of keys) {
+      let versions;
+      try {
+        versions = await store.versions(key);
+      } catch {
+        return;
+      }
+      for (const v of versions) {
+        if (v.isLatest || !v.lastModified || v.lastModified.getTime() >= cutoff) continue;
+        await store.deleteVersion(key, v.versionId, false);
+      }
+    }
   }
 
   /** Retention that grew since upload (an extension, a case, a hold) is carried to the replica. */

@@ -232,6 +232,14 @@ export class ReplicaStore {
     }
   }
 
+  /** Every version of exactly this key. */
+  async versions(key: string): Promise<{ versionId: string; isLatest: boolean; lastModified: Date | null }[]> {
+    return this.call(async () => {
+      const r = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 1000 }));
+      return (r.Versions ?? []).filter((v) => v.Key === key && v.VersionId).map((v) => ({ versionId: v.VersionId!, isLatest: v.IsLatest === true, lastModified: v.LastModified ?? null }));
+    });
+  }
+
   async latestVersion(key: string): Promise<string | null> {
     return this.call(async () => {
       const r = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 50 }));
