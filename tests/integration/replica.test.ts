@@ -224,31 +224,35 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
   }, 180_000);
 
   it('the store stopped mid-queue: waiting to retry with the reason, nothing counted safe; started again: stored', async () => {
-    const ids = ingest([randomMp4({ mdatBytes: 24 * 1024 * 1024 }), randomMp4()]);
-    const big = objectOf(ids[0]!);
+    const ids = ingest([randomMp4({ mdatBytes: 48 * 1024 * 1024 }), randomMp4()]);
+    const sizeOf = (objectId: string) => Number(sqlite(join(dataDir(), 'station.db'), `SELECT size FROM vault_objects WHERE id = '${objectId}'`).stdout.trim());
+    const [big] = ids.map(objectOf).sort((a, b) => sizeOf(b) - sizeOf(a));
     const run = startStation(['replica', 'run'], keeper());
-    await waitFor(() => journaledParts(big) >= 1, 60_000);
-    await ceph.stopRgw();
-    const stopped = await run.done;
-    expect(stopped.code).toBe(1);
-    expect(stopped.stdout + stopped.stderr).toContain('无法连接存储');
-    let s = status();
-    // The large one certainly (it was mid-upload); the small one unless it went first.
-    expect(s.onlyHere).toBeGreaterThanOrEqual(1);
-    expect(s.counts.stored).toBeLessThan(6);
-    expect(s.pending.find((p) => p.objectId === big)).toMatchObject({ state: 'waiting-retry', reason: 'replica.unreachable' });
-    expect(station(['replica', 'status'], keeper()).stdout).toContain('等待重试');
-
-    await ceph.startRgw();
+    await waitFor(() => journaledParts(big!) >= 1, 60_000);
+    // The gateway dies mid-transfer (a graceful stop would let the part in flight finish).
+    await ceph.stopRgw({ kill: true });
+    try {
+      const stopped = await run.done;
+      expect(stopped.code).toBe(1);
+      expect(stopped.stdout + stopped.stderr).toContain('无法连接存储');
+      const s = status();
+      // The large one certainly (it was mid-upload); the small one unless it went first.
+      expect(s.onlyHere).toBeGreaterThanOrEqual(1);
+      expect(s.counts.stored).toBeLessThan(6);
+      expect(s.pending.find((p) => p.objectId === big!)).toMatchObject({ state: 'waiting-retry', reason: 'replica.unreachable' });
+      expect(station(['replica', 'status'], keeper()).stdout).toContain('等待重试');
+    } finally {
+      await ceph.startRgw();
+    }
     const r = station(['replica', 'run'], keeper());
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    s = status();
+    const s = status();
     expect(s.onlyHere).toBe(0);
     // Three (one ingested in the first case), the large one, these two.
     expect(s.counts.stored).toBe(6);
     // RGW 16.2 may lose an unfinished upload when the gateway restarts (ListParts answers 404):
     // then the station starts a new upload rather than trusting parts it cannot list.
-    const d = storedEntry(big);
+    const d = storedEntry(big!);
     expect((d.partsSent as number) + (d.partsResumed as number)).toBe(d.parts);
   }, 240_000);
 

@@ -169,9 +169,9 @@ export class CephCluster {
     await this.waitFor(async () => (await fetch(this.endpoint)).status > 0, 90_000, 'radosgw');
   }
 
-  /** Stops the gateway (the store becomes unreachable; the cluster keeps its data). */
-  async stopRgw(): Promise<void> {
-    await this.stopDaemon('client.rgw.a');
+  /** Stops the gateway (the store becomes unreachable; the cluster keeps its data); `kill` = SIGKILL, as a crash. */
+  async stopRgw(options: { kill?: boolean } = {}): Promise<void> {
+    await this.stopDaemon('client.rgw.a', options.kill ? 'SIGKILL' : 'SIGTERM');
   }
 
   private pidOf(name: string): number | null {
@@ -181,11 +181,11 @@ export class CephCluster {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   }
 
-  private async stopDaemon(name: string): Promise<void> {
+  private async stopDaemon(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const pid = this.pidOf(name);
     if (pid === null) return;
     try {
-      process.kill(pid, 'SIGTERM');
+      process.kill(pid, signal);
     } catch {
       return;
     }
