@@ -64,6 +64,6 @@ export type { DestructionBatch, BatchItem } from '../core/cases/destruction.ts';
 export type { DestructionCertificate } from '../core/cases/certificate.ts';
 export type { MonthlyReport, ReportRow } from '../core/reports/monthly.ts';
 export type { Dashboard } from '../core/reports/dashboard.ts';
-export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult } from '../core/replica/service.ts';
+export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult, AuditResult } from '../core/replica/service.ts';
 export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';

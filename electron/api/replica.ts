@@ -49,6 +49,13 @@ export const replicaHandlers = {
     mutates: true,
     run: async ({ station, actor, signal }) => replicaOf(station).run({ actor: actor.username, ignoreBackoff: true, signal }),
   }),
+  /** HEADs every stored copy, reads its lock back, samples whole copies; problems are re-queued and ledgered. */
+  'replica.audit': command({
+    input: z.object({ sample: z.number().int().min(0).max(10_000).optional() }).strict(),
+    access: roles('admin', 'custodian'),
+    mutates: true,
+    run: async ({ station, actor }, { sample }) => replicaOf(station).audit(actor.username, sample === undefined ? {} : { sample }),
+  }),
   /** A clerk who needs a recording safe first moves it to the head of the queue. */
   'replica.prioritize': command({
     input: z.object({ recordingId: z.string().trim().min(1).max(64) }).strict(),

@@ -14,6 +14,7 @@ import {
   GetObjectLegalHoldCommand,
   GetObjectRetentionCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -288,6 +289,25 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     const d = storedEntry(objectId);
     const hold = await s3.send(new GetObjectLegalHoldCommand({ Bucket: BUCKET, Key: d.key as string, VersionId: d.versionId as string }));
     expect(hold.LegalHold?.Status).toBe('ON');
+  }, 120_000);
+
+  it('replica audit finds a version put over a copy behind the station\'s back, and the copy is sent again', async () => {
+    let r = station(['replica', 'audit', '--sample', '100'], keeper());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('发现 0 个问题');
+    const objectId = objectOf(recordingIds()[1]!);
+    const d = storedEntry(objectId);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: d.key as string, Body: Buffer.from('not the recording') }));
+    r = station(['replica', 'audit'], keeper());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('绕过工作站');
+    expect(status().pending.find((p) => p.objectId === objectId)).toMatchObject({ state: 'queued', reason: 'replica.audit_replaced' });
+    expect(status().onlyHere).toBe(1);
+    r = station(['replica', 'run'], keeper());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    r = station(['replica', 'audit'], keeper());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(status().onlyHere).toBe(0);
   }, 120_000);
 
   it('restore --from-replica rebuilds the station into an empty data dir; a wrong passphrase refuses and writes nothing', () => {

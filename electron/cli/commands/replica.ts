@@ -111,6 +111,22 @@ export const replicaCommands: CliCommand[] = [
     },
   },
   {
+    words: ['replica', 'audit'],
+    synopsis: '[--sample N]',
+    positionals: [],
+    options: { sample: { type: 'string' } },
+    login: true,
+    unlock: 'required',
+    async run({ client, args, t, print }) {
+      const sample = num(args.sample, '--sample');
+      const r = await client.invoke('replica.audit', sample === undefined ? {} : { sample: Math.floor(sample) });
+      const lines = [t('replica.audit_done', { checked: r.checked, sampled: r.sampled, problems: r.problems.length })];
+      for (const p of r.problems) lines.push(`  ${p.objectId}  ${t(`errors:${p.code}`, { objectId: p.objectId })}`);
+      print(lines.join('\n'), r);
+      return r.problems.length ? 1 : 0;
+    },
+  },
+  {
     words: ['replica', 'prioritize'],
     synopsis: 'RECORDING',
     positionals: ['RECORDING'],
