@@ -281,16 +281,20 @@ export class ReplicaService {
     });
   }
 
+  /**
+   * A read: nothing is written (auditors call it). Objects the queue has not taken up yet count as
+   * queued, so "only on this PC" is true before the first run too.
+   */
   status(): ReplicaStatus {
-    this.enqueueMissingIfConfigured();
     const counts: Record<ReplicaState, number> = { queued: 0, uploading: 0, 'waiting-retry': 0, stored: 0, failed: 0 };
-    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM replica_queue GROUP BY state').all() as { state: ReplicaState; n: number }[]) counts[r.state] = r.n;
-    const pendingRows = this.db
-      .prepare(
-        `SELECT q.*, o.size, (SELECT count(*) FROM replica_parts p WHERE p.object_id = q.object_id AND p.upload_id = q.upload_id) AS parts
-         FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id WHERE q.state != 'stored' ORDER BY q.priority DESC, q.queued_at`,
-      )
-      .all() as (QueueRow & { size: number; parts: number })[];
+    const VIEW = `SELECT o.id AS object_id, COALESCE(q.state, 'queued') AS state, COALESCE(q.priority, 0) AS priority, COALESCE(q.remote_key, '') AS remote_key,
+                    q.upload_id, COALESCE(q.attempts, 0) AS attempts, q.next_attempt_at, q.reason, q.reason_params, q.remote_version, q.etag, q.retain_until,
+                    COALESCE(q.legal_hold, 0) AS legal_hold, COALESCE(q.queued_at, o.created_at) AS queued_at, q.stored_at, o.size,
+                    (SELECT count(*) FROM replica_parts p WHERE p.object_id = q.object_id AND p.upload_id = q.upload_id) AS parts
+                  FROM vault_objects o LEFT JOIN replica_queue q ON q.object_id = o.id WHERE o.shredded_at IS NULL`;
+    const rows = this.db.prepare(`${VIEW} ORDER BY priority DESC, queued_at`).all() as (QueueRow & { size: number; parts: number })[];
+    for (const r of rows) counts[r.state]++;
+    const pendingRows = rows.filter((r) => r.state !== 'stored');
     const recs = this.recordingsByObject();
     const onlyHere = (
       this.db
@@ -305,7 +309,7 @@ export class ReplicaService {
       counts,
       onlyHere,
       bytesPending: pendingRows.reduce((s, r) => s + r.size, 0),
-      pending: pendingRows.map((r) => this.item(r, r.size, r.parts, recs.get(r.object_id) ?? [])),
+      pending: pendingRows.map((r) => this.item({ ...r, remote_key: r.remote_key || this.remoteKey(r.object_id) }, r.size, r.parts, recs.get(r.object_id) ?? [])),
     };
   }
 
@@ -348,10 +352,6 @@ export class ReplicaService {
       out.set(r.object_id, list);
     }
     return out;
-  }
-
-  private enqueueMissingIfConfigured(): void {
-    if (this.row()) this.enqueueMissing();
   }
 
   /**
