@@ -19,7 +19,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCliUser, sqlite, station } from '../support/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { STATION_BIN, addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
 import { startStation } from '../support/cliProcess.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
 import { Station } from '../../electron/core/station.ts';
@@ -348,4 +349,22 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     r = station(restoreArgs, restoreEnv('evidence room passphrase'));
     expect(r.code).toBe(2);
   }, 180_000);
+
+  it.skipIf(!hasCommand('faketime'))('a station clock 2 hours behind the store is refused by it (RequestTimeTooSkewed) with a clear message; nothing is marked safe', () => {
+    ingest([randomMp4()]);
+    const before = status();
+    const r = spawnSync('faketime', ['-f', '-2h', process.execPath, STATION_BIN, 'replica', 'run'], {
+      encoding: 'utf8',
+      env: { ...process.env, STATION_LANG: undefined, STATION_NEW_PASSWORD: undefined, ...keeper() },
+      input: '',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('本机时钟与其相差过大');
+    const after = status();
+    expect(after.counts.stored).toBe(before.counts.stored);
+    expect(after.onlyHere).toBe(1);
+    expect(station(['replica', 'run'], keeper()).code).toBe(0);
+    expect(status().onlyHere).toBe(0);
+  }, 120_000);
 });
