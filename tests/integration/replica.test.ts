@@ -367,4 +367,23 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     expect(station(['replica', 'run'], keeper()).code).toBe(0);
     expect(status().onlyHere).toBe(0);
   }, 120_000);
+
+  it('restore from another station\'s bucket with this station\'s passphrase refuses and writes nothing', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'other-station', ObjectLockEnabledForBucket: true }));
+    const other = { STATION_DATA: join(dir, 'other'), STATION_PASSPHRASE: 'another station passphrase', STATION_USER: 'admin', STATION_PASSWORD: 'admin-password' };
+    expect(station(['init', '--agency-code', 'SY02', '--agency-name', '另一执法局', '--admin', 'admin'], other).code).toBe(0);
+    const set = station(setArgs('other-station'), { ...other, STATION_S3_SECRET: TEST_SECRET_KEY });
+    expect(set.code, set.stdout + set.stderr).toBe(0);
+    const run = station(['replica', 'run'], other);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const target = join(dir, 'restored-other');
+    const r = station(['restore', '--from-replica', '--endpoint', ceph.endpoint, '--bucket', 'other-station', '--access-key-id', TEST_ACCESS_KEY], {
+      STATION_DATA: target,
+      STATION_PASSPHRASE: 'evidence room passphrase',
+      STATION_S3_SECRET: TEST_SECRET_KEY,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('无法用此口令打开');
+    expect(readdirSync(dir).filter((f) => f.startsWith('restored-other') || f.includes('restoring'))).toEqual([]);
+  }, 120_000);
 });
