@@ -8,9 +8,12 @@ import { classifyDevice, loadCatalogueIfPresent, mergeCatalogues, shippedCatalog
 import type { PlatformDevices, UsbDeviceInfo } from '../core/devices/ports.ts';
 import { ingestOf } from '../core/ingest/service.ts';
 import type { ApiServer } from './server.ts';
+import { ReplicaRunner } from '../core/replica/runner.ts';
 
 const docks = new WeakMap<Station, DockService>();
 const wired = new WeakMap<Station, () => void>();
+// Whoever keeps the dock also keeps the replica queue moving (electron/core/replica/README.md).
+const replicaRunners = new WeakMap<Station, ReplicaRunner>();
 
 /** The running dock service of this station, if a front end started one. */
 export function dockOf(station: Station): DockService | null {
@@ -72,10 +75,15 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
     docks.delete(station);
     throw e;
   }
+  const runner = new ReplicaRunner(station, { onEvent: (e) => server.broadcast('replica.run', e) });
+  replicaRunners.set(station, runner);
+  runner.start();
   return { service, stop: () => stopDock(station, service) };
 }
 
 async function stopDock(station: Station, service: DockService): Promise<void> {
+  await replicaRunners.get(station)?.stop();
+  replicaRunners.delete(station);
   await service.stop();
   if (docks.get(station) === service) docks.delete(station);
 }

@@ -15,6 +15,7 @@ import { caseHandlers } from './cases.ts';
 import { retentionHandlers } from './retention.ts';
 import { reportHandlers } from './reports.ts';
 import { witnessHandlers } from './witness.ts';
+import { replicaHandlers } from './replica.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -31,6 +32,7 @@ export const handlers = {
   ...retentionHandlers,
   ...reportHandlers,
   ...witnessHandlers,
+  ...replicaHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -41,7 +43,7 @@ export type Output<C extends Channel> = Awaited<ReturnType<Handlers[C]['run']>>;
 export const channels = Object.keys(handlers) as Channel[];
 
 /** Events a client may subscribe to (progress of long operations). */
-export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert'] as const;
+export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert', 'replica.run'] as const;
 export type EventName = (typeof events)[number];
 
 export type { SerializedError } from '../core/errors.ts';
@@ -64,4 +66,6 @@ export type { DestructionBatch, BatchItem } from '../core/cases/destruction.ts';
 export type { DestructionCertificate } from '../core/cases/certificate.ts';
 export type { MonthlyReport, ReportRow } from '../core/reports/monthly.ts';
 export type { Dashboard } from '../core/reports/dashboard.ts';
+export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult, AuditResult } from '../core/replica/service.ts';
+export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';

@@ -8,7 +8,8 @@ import { caseCommands } from './cases.ts';
 import { discCommands } from './discs.ts';
 import { accountCommands } from './account.ts';
 import { witnessCommands } from './witness.ts';
+import { replicaCommands } from './replica.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

@@ -4,6 +4,7 @@ import type { TableColumnsType } from 'antd';
 import {
   AuditOutlined,
   ClockCircleOutlined,
+  CloudSyncOutlined,
   DeleteOutlined,
   ExclamationCircleOutlined,
   FieldTimeOutlined,
@@ -56,6 +57,9 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [witness, setWitness] = useState<WitnessStatus | null>(null);
+  // Recordings that exist only on this PC (not yet stored and locked on the replica); null when this role cannot see the replica.
+  const [onlyHere, setOnlyHere] = useState<number | null>(null);
+  const seesReplica = canOpen('replica');
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -69,7 +73,14 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
     } finally {
       setLoading(false);
     }
-  }, []);
+    if (seesReplica) {
+      try {
+        setOnlyHere((await invoke('replica.status', {})).onlyHere);
+      } catch {
+        setOnlyHere(null);
+      }
+    }
+  }, [seesReplica]);
 
   useEffect(() => {
     void load();
@@ -203,6 +214,29 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
               </Card>
             );
           })}
+          {onlyHere !== null ? (
+            <Card
+              size="small"
+              hoverable
+              onClick={() => navigate('replica')}
+              className={`dashboard-tile${onlyHere > 0 ? ' has-items' : ''}`}
+              data-testid="dashboard-count-onlyHere"
+              data-count={onlyHere}
+              style={onlyHere > 0 ? { borderColor: token.colorWarningBorder } : undefined}
+            >
+              <Flex gap={12} align="center">
+                <span className="dashboard-tile-icon" style={{ color: onlyHere === 0 ? token.colorTextQuaternary : token.colorWarning }}>
+                  <CloudSyncOutlined />
+                </span>
+                <div style={{ minWidth: 0 }}>
+                  <div className="dashboard-tile-value num">{onlyHere}</div>
+                  <Typography.Text type="secondary" className="dashboard-tile-label">
+                    {t('ui:replica.dashboardTile')}
+                  </Typography.Text>
+                </div>
+              </Flex>
+            </Card>
+          ) : null}
         </div>
       ) : null}
       {nothingDue ? <Result status="success" title={t('ui:dashboard.allClear')} subTitle={t('ui:dashboard.allClearHint')} data-testid="dashboard-all-clear" /> : null}

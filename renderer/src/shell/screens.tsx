@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   AuditOutlined,
+  CloudSyncOutlined,
   BarChartOutlined,
   DashboardOutlined,
   FieldTimeOutlined,
@@ -24,6 +25,7 @@ import { RegisterScreen } from '../register/RegisterScreen.tsx';
 import { ReportsScreen } from '../reports/ReportsScreen.tsx';
 import { RequestsScreen } from '../requests/RequestsScreen.tsx';
 import { RetentionScreen } from '../retention/RetentionScreen.tsx';
+import { ReplicationScreen } from '../replica/ReplicationScreen.tsx';
 import { SettingsScreen } from '../settings/SettingsScreen.tsx';
 import { UsersScreen } from '../users/UsersScreen.tsx';
 
@@ -116,6 +118,13 @@ export const SCREENS: readonly ScreenDef[] = [
     icon: <BarChartOutlined />,
     roles: ['auditor', 'approver', 'custodian', 'admin'],
     render: (p) => <ReportsScreen status={p.status} />,
+  },
+  {
+    // replica.status in electron/api/replica.ts; admins set the store, custodians run the queue.
+    key: 'replica',
+    icon: <CloudSyncOutlined />,
+    roles: ['admin', 'auditor', 'custodian', 'clerk'],
+    render: (p) => <ReplicationScreen user={p.user} />,
   },
   {
     key: 'ledger',

@@ -1,0 +1,94 @@
+// The replica of the vault on an S3 Object Lock store (electron/core/replica/README.md).
+import { z } from 'zod';
+import { anyone, command, roles } from './command.ts';
+import { replicaOf } from '../core/replica/service.ts';
+import { restoreFromReplica } from '../core/replica/restore.ts';
+import { StationError } from '../core/errors.ts';
+
+export const replicaHandlers = {
+  /** Sets the target store; the WORM self-test runs first. The secret is stored wrapped and never ledgered. */
+  'replica.set': command({
+    input: z
+      .object({
+        endpoint: z.string().trim().min(1).max(500),
+        bucket: z.string().trim().min(1).max(63),
+        region: z.string().trim().min(1).max(64).optional(),
+        accessKeyId: z.string().trim().min(1).max(128),
+        secret: z.string().min(1).max(1024),
+        partSizeMiB: z.number().positive().max(512).optional(),
+        bandwidthMiBps: z.number().positive().max(100_000).nullable().optional(),
+      })
+      .strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: async ({ station, actor }, input) => replicaOf(station).configure(actor.username, input),
+  }),
+  'replica.selftest': command({
+    input: z.object({}).strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: async ({ station, actor }) => replicaOf(station).selfTest(actor.username),
+  }),
+  /** Queue, counts, what exists only on this PC and why, the last WORM self-test. */
+  'replica.status': command({
+    input: z.object({}).strict(),
+    access: roles('admin', 'auditor', 'custodian', 'clerk'),
+    mutates: false,
+    run: ({ station }) => replicaOf(station).status(),
+  }),
+  'replica.items': command({
+    input: z.object({}).strict(),
+    access: roles('admin', 'auditor', 'custodian'),
+    mutates: false,
+    run: ({ station }) => replicaOf(station).items(),
+  }),
+  /** Works through the queue now (an operator asked: the retry backoff is not waited for). */
+  'replica.run': command({
+    input: z.object({}).strict(),
+    access: roles('admin', 'custodian'),
+    mutates: true,
+    run: async ({ station, actor, signal }) => replicaOf(station).run({ actor: actor.username, ignoreBackoff: true, signal }),
+  }),
+  /** HEADs every stored copy, reads its lock back, samples whole copies; problems are re-queued and ledgered. */
+  'replica.audit': command({
+    input: z.object({ sample: z.number().int().min(0).max(10_000).optional() }).strict(),
+    access: roles('admin', 'custodian'),
+    mutates: true,
+    run: async ({ station, actor }, { sample }) => replicaOf(station).audit(actor.username, sample === undefined ? {} : { sample }),
+  }),
+  /** A clerk who needs a recording safe first moves it to the head of the queue. */
+  'replica.prioritize': command({
+    input: z.object({ recordingId: z.string().trim().min(1).max(64) }).strict(),
+    access: roles('admin', 'custodian', 'clerk'),
+    mutates: true,
+    run: ({ station, actor }, { recordingId }) => replicaOf(station).prioritize(actor.username, recordingId),
+  }),
+  /**
+   * Rebuilds a lost station from its replica into this (empty) data folder, before any station
+   * exists here: public like station.init. Everything is verified before it is put in place.
+   */
+  'replica.restore': command({
+    input: z
+      .object({
+        endpoint: z.string().trim().min(1).max(500),
+        bucket: z.string().trim().min(1).max(63),
+        region: z.string().trim().min(1).max(64).optional(),
+        accessKeyId: z.string().trim().min(1).max(128),
+        secret: z.string().min(1).max(1024),
+        passphrase: z.string().min(1).max(1024),
+        stationId: z.string().trim().min(1).max(64).optional(),
+      })
+      .strict(),
+    access: anyone,
+    mutates: true,
+    run: async ({ station }, input) => {
+      if (station.initialized) throw new StationError('state', 'replica.restore_target_not_empty', { dataDir: station.paths.dataDir });
+      return restoreFromReplica({
+        dataDir: station.paths.dataDir,
+        passphrase: input.passphrase,
+        ...(input.stationId ? { stationId: input.stationId } : {}),
+        store: { endpoint: input.endpoint, bucket: input.bucket, region: input.region ?? 'us-east-1', accessKeyId: input.accessKeyId, secretAccessKey: input.secret },
+      });
+    },
+  }),
+};

@@ -1,0 +1,161 @@
+// Replica benchmark (issue 12) against a real single-node Ceph RGW started here
+// (tests/support/ceph.ts): the station's replication (multipart with Content-MD5, per-part journal,
+// HeadObject check, retention applied and read back, ledger) against a plain multipart upload of
+// the same bytes to the same RGW in the same run — the path the AWS CLI takes (8 MiB parts), once
+// one part at a time as the station sends them and once 4 at a time as the CLI does by default.
+// Then ingest with replication running beside it vs ingest alone. Targets: ≥ 0.8 and ≥ 0.9.
+import { createHash, randomFillSync } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Station } from '../../electron/core/station.ts';
+import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import { replicaOf } from '../../electron/core/replica/service.ts';
+import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
+import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
+import type { BenchReport, BenchRow } from './report.ts';
+
+const MiB = 2 ** 20;
+const PART = 8 * MiB;
+
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+
+function writeRecording(path: string, bytes: number, index: number): void {
+  const { before, after } = mp4AroundPayload({ mdatBytes: bytes, durationSeconds: 600 });
+  const fd = openSync(path, 'w');
+  const block = Buffer.allocUnsafe(16 * MiB);
+  try {
+    writeSync(fd, before);
+    for (let done = 0; done < bytes; done += block.length) {
+      randomFillSync(block);
+      block.writeUInt32BE(index, 0);
+      writeSync(fd, block, 0, Math.min(block.length, bytes - done));
+    }
+    writeSync(fd, after);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A plain multipart upload of a file, `parallel` parts in flight, Content-MD5 per part as the CLI sends. */
+async function plainUpload(s3: S3Client, bucket: string, key: string, path: string, parallel: number): Promise<void> {
+  const size = statSync(path).size;
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  const count = Math.ceil(size / PART);
+  const etags: string[] = new Array(count);
+  const fd = openSync(path, 'r');
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const n = next++;
+        const len = Math.min(PART, size - n * PART);
+        const buf = Buffer.allocUnsafe(len);
+        readSync(fd, buf, 0, len, n * PART);
+        const r = await s3.send(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n + 1, Body: buf, ContentLength: len, ContentMD5: createHash('md5').update(buf).digest('base64') }),
+        );
+        etags[n] = r.ETag!;
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+  } finally {
+    closeSync(fd);
+  }
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
+}
+
+export async function benchReplica(options: { workDir: string; fileBytes: number }): Promise<BenchReport> {
+  const title = 'Replica: vault → Ceph RGW (S3 Object Lock), vs a plain multipart upload of the same bytes';
+  const why = cephUnavailable();
+  if (why) return { title, rows: [{ name: 'skipped', seconds: 0, note: why }] };
+  const rows: BenchRow[] = [];
+  const dir = mkdtempSync(join(options.workDir, 'bench-replica-'));
+  const bytes = Math.max(16 * MiB, Math.min(options.fileBytes, 2 * 1024 * MiB));
+  let ceph: CephCluster | null = null;
+  let s3: S3Client | null = null;
+  let station: Station | null = null;
+  try {
+    ceph = await CephCluster.start();
+    s3 = new S3Client({
+      endpoint: ceph.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench', ObjectLockEnabledForBucket: true }));
+    await s3.send(new PutObjectLockConfigurationCommand({ Bucket: 'bench', ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'plain' }));
+
+    station = Station.open({ dataDir: join(dir, 'station') });
+    await station.init({ agencyCode: 'BENCH', agencyName: 'bench', passphrase: 'benchmark passphrase', admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } });
+    await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
+    const ingest = ingestOf(station);
+    let batch = 0;
+    const ingestFolder = async (count: number, each: number) => {
+      const root = join(dir, `src-${++batch}`);
+      mkdirSync(root);
+      for (let i = 0; i < count; i++) writeRecording(join(root, recorderFileName({ deviceSerial: '1234567', sequence: batch * 100 + i, localTime: new Date(Date.UTC(2026, 10, 1, 8, batch, i)) })), each, batch * 100 + i);
+      const spec: IngestSourceSpec = { kind: 'volume', root, sourceKey: `recorder:bench-${batch}`, device: null, fsType: null, label: null, recorder: { serial: `bench-${batch}`, via: 'custodian' }, vendorInfo: null };
+      const t0 = process.hrtime.bigint();
+      const r = await ingest.ingest(spec, 'keeper');
+      const s = seconds(t0);
+      if (r.session.counts.ingested !== count) throw new Error(`bench ingest incomplete: ${JSON.stringify(r.session.counts)}`);
+      rmSync(root, { recursive: true, force: true });
+      return s;
+    };
+
+    // 1. One recording of `bytes`, replicated; then the same ciphertext uploaded plainly.
+    await ingestFolder(1, bytes);
+    const replica = replicaOf(station);
+    await replica.configure('admin', { endpoint: ceph.endpoint, bucket: 'bench', accessKeyId: TEST_ACCESS_KEY, secret: TEST_SECRET_KEY, partSizeMiB: 8 });
+    let t0 = process.hrtime.bigint();
+    const run = await replica.run({ actor: 'admin', ignoreBackoff: true });
+    const rep = seconds(t0);
+    if (run.stored !== 1) throw new Error(`bench replication incomplete: ${JSON.stringify(run)}`);
+    const objectId = (station.db.prepare('SELECT object_id FROM replica_queue LIMIT 1').get() as { object_id: string }).object_id;
+    const path = station.vault.objectPath(objectId);
+    const size = statSync(path).size;
+    t0 = process.hrtime.bigint();
+    await plainUpload(s3, 'plain', 'seq', path, 1);
+    const seq = seconds(t0);
+    t0 = process.hrtime.bigint();
+    await plainUpload(s3, 'plain', 'par', path, 4);
+    const par = seconds(t0);
+    const mbps = (s: number) => size / MiB / s;
+    rows.push({ name: 'plain multipart upload, 8 MiB parts, 1 at a time', seconds: seq, mibPerSecond: mbps(seq) });
+    rows.push({ name: 'plain multipart upload, 8 MiB parts, 4 at a time (AWS CLI default-like)', seconds: par, mibPerSecond: mbps(par) });
+    rows.push({
+      name: 'station replica run (Content-MD5 parts, journal, HeadObject, retention applied + read back, ledger, catalogue snapshot)',
+      seconds: rep,
+      mibPerSecond: mbps(rep),
+      ratio: { 'of plain 1-at-a-time': seq / rep, 'of plain 4-at-a-time': par / rep },
+      note: `${(size / MiB).toFixed(0)} MiB; target ≥ 0.8`,
+    });
+
+    // 2. Ingest alone, then ingest while the replica sends a recording of the same size beside it.
+    const each = Math.max(8 * MiB, Math.floor(bytes / 4));
+    const alone = await ingestFolder(4, each);
+    await ingestFolder(1, bytes);
+    const background = replica.run({ actor: 'admin', ignoreBackoff: true });
+    const beside = await ingestFolder(4, each);
+    await background;
+    rows.push({ name: 'ingest alone', seconds: alone, mibPerSecond: (4 * each) / MiB / alone });
+    rows.push({ name: 'ingest while replicating', seconds: beside, mibPerSecond: (4 * each) / MiB / beside, ratio: { 'of ingest alone': alone / beside }, note: 'target ≥ 0.9' });
+    return { title, rows };
+  } finally {
+    station?.close();
+    s3?.destroy();
+    await ceph?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
