@@ -86,7 +86,8 @@ describe.skipIf(skipReason !== null)(`built main bundle${skipReason ? ` (skipped
       expect(report.remoteRequest).toEqual({ cancel: true });
       expect(report.privilegedSchemes).toEqual([{ scheme: 'station-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
       expect(report.protocolHandlers).toEqual(['station-media']);
-      expect(report.unknownTokenStatus).toBe(416);
+      // An unknown or ended playback session is refused outright (playback re-checks its grounds on every range).
+      expect(report.unknownTokenStatus).toBe(403);
       expect(report.protocolHandlersAfterQuit).toEqual([]);
       expect(report.headers).toEqual({ responseHeaders: { 'Content-Security-Policy': [CSP] } });
       expect(report.windowOpen).toEqual({ action: 'deny' });
