@@ -241,6 +241,19 @@ describe.skipIf(unavailable !== null)('proofs that name the witness, on exports 
     expect(r.stdout).toContain(proofPath);
   });
 
+  it.skipIf(!hasCommand('xorriso'))('a disc burned to an ISO (stdio: pseudo-drive) carries them too; disc verify --policy reads them from the image', () => {
+    const list = JSON.parse(ok(station(['recordings', 'list', '--json'], as('keeper')))) as { items: { id: string }[] };
+    const id = list.items.map((i) => i.id).sort()[0] as string;
+    const req = JSON.parse(ok(station(['request', 'create', '--kind', 'burn', '--recordings', id, '--purpose', '刻录光盘附卷', '--case', 'AJ-2026-001', '--json'], as('li')))) as { id: string };
+    ok(station(['request', 'approve', req.id, '--note', '同意刻录'], as('wang')));
+    const iso = join(root, 'disc.iso');
+    ok(station(['burn', req.id, '--target', `iso:${iso}`, '--media', 'cd', '--json'], as('li')));
+    const r = verify(iso, policyFile('disc.policy', `log ${stationVkey}\nwitness central ${witnessVkey}\nquorum central\n`));
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('1 tlog-proof files valid');
+    expect(r.stdout).toContain('Witnesses of the policy that vouched: central');
+  }, 120_000);
+
   it('witness unreachable: the copy is still written, without cosignature, and its README and MANIFEST say so', async () => {
     await stopCentral();
     const offline = approvedExport();
