@@ -14,7 +14,9 @@ import { verifyTlogProof, type TrustPolicy } from './proof.ts';
 export const WITNESS_PATHS = { checkpoint: 'LEDGER/checkpoint.cosigned.txt', proofsDir: 'PROOFS' } as const;
 
 export type ManifestWitness =
-  | { witnessKey: string; cosigned: true; size: number; checkpoint: string; proofs: { recordingId: string; path: string }[] }
+  // No size here: a disc restaged for a retry keeps the same manifest bytes (stage.ts) even when the
+  // witness has cosigned a larger checkpoint since; the size is in the checkpoint file itself.
+  | { witnessKey: string; cosigned: true; checkpoint: string; proofs: { recordingId: string; path: string }[] }
   | { witnessKey: string; cosigned: false };
 
 export type PackageWitness = { manifest: ManifestWitness; files: { path: string; content: string }[] };
@@ -57,7 +59,7 @@ export async function packageWitness(
     proofs.push({ recordingId: r.recordingId, path });
   }
   files.push({ path: WITNESS_PATHS.checkpoint, content: checkpoint });
-  return { manifest: { witnessKey: cfg.vkey, cosigned: true, size: last.size, checkpoint: WITNESS_PATHS.checkpoint, proofs }, files };
+  return { manifest: { witnessKey: cfg.vkey, cosigned: true, checkpoint: WITNESS_PATHS.checkpoint, proofs }, files };
 }
 
 export type Cosigner = { name: string; keyId: string };
@@ -123,6 +125,7 @@ export async function checkPackageWitness(
   const checkpoint = cpBytes.toString('utf8');
   const logOnly: TrustPolicy = { logs: [stationKey], names: new Map(), quorum: 'none' };
   let verdict: { vouched: string[]; quorumMet: boolean } | null = null;
+  let size = 0;
   const byRecording = new Map(manifest.files.map((f) => [f.recordingId, f]));
   if (w.proofs.length !== manifest.files.length) return fail('witness_proof', 'MANIFEST.json', 'proof_count');
   for (const p of w.proofs) {
@@ -134,7 +137,8 @@ export async function checkPackageWitness(
     if (!entry) return fail('witness_proof', p.path, 'not_in_ledger');
     try {
       const v = verifyTlogProof(text, policy ?? logOnly, leafHash(entryBytes(entry)));
-      if (v.index !== file.ingestSeq - 1 || v.size < checkpointSize || v.size !== w.size) return fail('witness_proof', p.path, 'size');
+      if (v.index !== file.ingestSeq - 1 || v.size < checkpointSize) return fail('witness_proof', p.path, 'size');
+      size = v.size;
       if (text.slice(text.indexOf('\n\n') + 2) !== checkpoint) return fail('witness_proof', p.path, 'checkpoint differs');
       if (policy) verdict = { vouched: v.cosigners, quorumMet: v.quorumMet };
     } catch (e) {
@@ -144,7 +148,7 @@ export async function checkPackageWitness(
   }
   const cosigners = cosignersOf(checkpoint, stationKey);
   if (verdict && !verdict.quorumMet) return fail('witness_quorum', w.checkpoint, verdict.vouched.join(', ') || '—');
-  return { ok: true, check: { state: 'cosigned', witnessKey: w.witnessKey, size: w.size, proofs: w.proofs.length, cosigners, policy: verdict } };
+  return { ok: true, check: { state: 'cosigned', witnessKey: w.witnessKey, size, proofs: w.proofs.length, cosigners, policy: verdict } };
 }
 
 /** The package README's lines about the witness (the README is bilingual, like the whole package). */
@@ -157,7 +161,7 @@ export function witnessReadmeLines(w: PackageWitness | null): { witnessLine: str
     };
   }
   return {
-    witnessLine: `PROOFS/ 与 ${WITNESS_PATHS.checkpoint}：中心见证服务（${w.manifest.witnessKey}）联署的检查点（规模 ${w.manifest.size}）及每个文件入库记录的 C2SP tlog-proof 证明。核对由哪些见证方担保：station disc verify <本目录> --policy <信任策略文件>。`,
-    witnessLineEn: `PROOFS/ and ${WITNESS_PATHS.checkpoint}: the checkpoint (size ${w.manifest.size}) cosigned by the central witness (${w.manifest.witnessKey}) and a C2SP tlog-proof of each file's ingest entry. To check which witnesses vouch: station disc verify <this folder> --policy <trust policy file>.`,
+    witnessLine: `PROOFS/ 与 ${WITNESS_PATHS.checkpoint}：中心见证服务（${w.manifest.witnessKey}）联署的检查点及每个文件入库记录的 C2SP tlog-proof 证明。核对由哪些见证方担保：station disc verify <本目录> --policy <信任策略文件>。`,
+    witnessLineEn: `PROOFS/ and ${WITNESS_PATHS.checkpoint}: the checkpoint cosigned by the central witness (${w.manifest.witnessKey}) and a C2SP tlog-proof of each file's ingest entry. To check which witnesses vouch: station disc verify <this folder> --policy <trust policy file>.`,
   };
 }
