@@ -3,6 +3,7 @@ import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
 import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerRows } from '../core/access/register.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
+import { parsePolicy } from '../core/witness/proof.ts';
 import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
 import { StationError } from '../core/errors.ts';
 import { discsOf } from '../core/discs/service.ts';
@@ -137,13 +138,15 @@ export const requestHandlers = {
     run: ({ station }, q) => ({ csv: registerCsv(registerRows(station.db, q), q.headers, (k) => q.kindLabels[k]) }),
   }),
   'package.verify': command({
-    input: z.object({ path: z.string().min(1).max(4096), verifierKey: z.string().max(500).optional() }).strict(),
+    // policy: a c2sp.org/tlog-policy text; the package's witness proofs are then checked against it.
+    input: z.object({ path: z.string().min(1).max(4096), verifierKey: z.string().max(500).optional(), policy: z.string().max(1 << 16).optional() }).strict(),
     // Anyone, even with no station at all: a court clerk checks a disc with nothing but this.
     access: anyone,
     mutates: false,
     run: async ({ station, emit }, input) => {
       const options = {
         ...(input.verifierKey ? { trustedVerifierKey: input.verifierKey } : {}),
+        ...(input.policy !== undefined ? { policy: parsePolicy(input.policy) } : {}),
         onProgress: (p: { bytes: number; totalBytes: number; path: string }) => emit('package.verify.progress', p),
       };
       const what = await packageKind(input.path);
@@ -160,3 +163,4 @@ export const requestHandlers = {
     },
   }),
 };
+export type { PackageVerifyResult } from '../core/evidencePackage/verifier.ts';

@@ -1,7 +1,9 @@
 import { provideDiscPorts } from '../../api/discs.ts';
 import { createDiscPorts } from '../../../native/discs/index.ts';
 import type { CliCommand } from './types.ts';
+import { readFileSync } from 'node:fs';
 import { str, table } from './format.ts';
+import { packageWitnessLines } from './witnessPackage.ts';
 
 type Kind = 'view' | 'copy' | 'burn' | 'extend';
 
@@ -131,21 +133,25 @@ export const requestCommands: CliCommand[] = [
   },
   {
     words: ['disc', 'verify'],
-    synopsis: 'PATH [--key VERIFIER_KEY]',
+    synopsis: 'PATH [--key VERIFIER_KEY] [--policy POLICY]',
     positionals: ['PATH'],
-    options: { key: { type: 'string' } },
+    options: { key: { type: 'string' }, policy: { type: 'string' } },
     login: false,
     unlock: 'never',
     async run({ server, client, positionals, args, t, print }) {
       // An ISO image is read through the platform's disc reader (xorriso), handed in like a burn's.
       provideDiscPorts(server, createDiscPorts());
       const key = str(args.key);
-      const r = await client.invoke('package.verify', { path: positionals[0] ?? '', ...(key ? { verifierKey: key } : {}) });
+      const policyFile = str(args.policy);
+      const policy = policyFile === undefined ? undefined : readFileSync(policyFile, 'utf8');
+      const r = await client.invoke('package.verify', { path: positionals[0] ?? '', ...(key ? { verifierKey: key } : {}), ...(policy !== undefined ? { policy } : {}) });
       if (r.ok) {
-        print(t(r.keyTrusted ? 'package.ok_trusted' : 'package.ok_untrusted', { files: r.files, bytes: r.bytes, key: r.verifierKey, size: r.checkpointSize }), r);
+        const head = t(r.keyTrusted ? 'package.ok_trusted' : 'package.ok_untrusted', { files: r.files, bytes: r.bytes, key: r.verifierKey, size: r.checkpointSize });
+        print([head, ...packageWitnessLines(r.witness, t)].join('\n'), r);
         return 0;
       }
-      print(t('package.failed', { path: r.path, reason: t(`package.reason.${r.reason}`), detail: r.detail ?? '' }), r);
+      const reason = t(`package.reason.${r.reason}`, { defaultValue: t(`witness_package.reason.${r.reason}`) });
+      print(t('package.failed', { path: r.path, reason, detail: r.detail ?? '' }), r);
       return 1;
     },
   },

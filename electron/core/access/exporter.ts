@@ -6,6 +6,8 @@ import type { Station } from '../station.ts';
 import { writePackage, type PackageSourceFile } from '../evidencePackage/writer.ts';
 import { verifyPackage } from '../evidencePackage/verifier.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
+import { PATHS, safePackageName } from '../evidencePackage/format.ts';
+import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import type { User } from './users.ts';
 import type { RecordingRef } from './requests.ts';
 
@@ -83,6 +85,11 @@ export async function exportCopy(
     await mkdir(partialDir, { recursive: false, mode: 0o700 });
     const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
     const approverNames = approvals.map((a) => a.approver);
+    const witness = await packageWitness(
+      station,
+      bundle.size,
+      recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${safePackageName(i + 1, r.originalName)}` })),
+    );
     const { manifest, bytes } = await writePackage({
       dir: partialDir,
       manifest: {
@@ -93,10 +100,12 @@ export async function exportCopy(
         station: { origin: station.origin, verifierKey: station.verifierKey() },
         request: { id: req.id, kind: req.kind, purpose: req.purpose, requester: req.requester, approvers: approverNames, approvalSeqs: approvals.map((a) => a.ledgerSeq), operator: actor.username, caseNumber: req.caseId },
         set: null,
+        ...(witness ? { witness: witness.manifest } : {}),
       },
       files: recordings.map((r) => packageFileOf(station, r)),
       proofBundle: bundle,
       extras: [],
+      witnessFiles: witness?.files ?? [],
       readme: renderReadme(station.paths.resources, {
         agencyName: station.settings.get('agency.name'),
         agencyCode,
@@ -111,6 +120,7 @@ export async function exportCopy(
         verifierKey: station.verifierKey(),
         setLine: '',
         setLineEn: '',
+        ...witnessReadmeLines(witness),
       }),
       signer: { key: keys.signingKey, keyName: station.origin },
       onProgress: (p) => onProgress?.({ phase: 'writing', ...p }),

@@ -12,6 +12,7 @@ import { renderReadme } from '../evidencePackage/readme.ts';
 import { PATHS } from '../evidencePackage/format.ts';
 import { sha256Bytes } from '../evidencePackage/hashing.ts';
 import { ingestOf } from '../ingest/service.ts';
+import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
 import type { BurnDisc, BurnJob, JobStore } from './jobStore.ts';
 import { onMediumBytes } from './profiles.ts';
@@ -104,6 +105,11 @@ export async function stageDisc(input: {
   const names = new Map(disc.recordings.map((id, i) => [id, disc.names[i]!]));
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
+  const witness = await packageWitness(
+    station,
+    bundle.size,
+    recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${disc.names[i]!}` })),
+  );
   const { manifest } = await writePackage({
     dir: input.dir,
     manifest: {
@@ -128,10 +134,12 @@ export async function stageDisc(input: {
         count: job.discCount,
         contents: job.discs.map((d) => ({ index: d.index, files: d.names.map((n) => `${PATHS.files}/${n}`) })),
       },
+      ...(witness ? { witness: witness.manifest } : {}),
     },
     files: recordings.map((r) => packageFileOf(station, r)),
     names,
     proofBundle: bundle,
+    witnessFiles: witness?.files ?? [],
     extras: [
       { path: NOTE_PATH, content: noteHtml },
       { path: VERIFY_HTML_PATH, content: verifyHtml },
@@ -150,6 +158,7 @@ export async function stageDisc(input: {
       verifierKey: station.verifierKey(),
       setLine,
       setLineEn,
+      ...witnessReadmeLines(witness),
     }),
     signer: { key: keys.signingKey, keyName: station.origin },
     onProgress: input.onProgress,

@@ -3,6 +3,8 @@
 // manifest's signature and the ledger proofs with only the station's public key
 // (`station disc verify PATH`), or verify.html in a browser.
 
+import type { ManifestWitness } from '../witness/packageProofs.ts';
+
 export const PACKAGE_FORMAT = 'evidence-station-package/1';
 
 export const PATHS = {
@@ -52,6 +54,12 @@ export type PackageManifest = {
   files: PackageFile[];
   /** Other files the package carries besides FILES/ and the fixed ones (notes, verify.html). */
   extras: { path: string; sha256: string; size: number }[];
+  /**
+   * The central witness (core/witness/packageProofs.ts): absent when the station is not enrolled;
+   * else the cosigned checkpoint and one tlog-proof per file, or `cosigned: false` when the
+   * witness could not cosign in time. Its files are listed in SHA256SUMS like the fixed ones.
+   */
+  witness?: ManifestWitness;
 };
 
 /** Names on discs must survive ISO 9660/Joliet (Windows) and Rock Ridge (Linux) alike. */

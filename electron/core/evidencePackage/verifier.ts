@@ -4,6 +4,8 @@ import { PACKAGE_FORMAT, PATHS, type PackageManifest } from './format.ts';
 import { manifestSignatureValid } from './manifestSignature.ts';
 import { sha256Bytes } from './hashing.ts';
 import { folderSource, type PackageSource } from './source.ts';
+import { checkPackageWitness, type WitnessCheck } from '../witness/packageProofs.ts';
+import type { TrustPolicy } from '../witness/proof.ts';
 
 /** Files every package carries besides FILES/ and its extras; each must be listed in SHA256SUMS. */
 const FIXED_FILES = [PATHS.manifest, PATHS.manifestSignature, PATHS.checkpoint, PATHS.proofs, PATHS.readme] as const;
@@ -18,6 +20,8 @@ export type PackageVerifyResult =
       /** True when checked against a key the caller supplied, not only the one the package carries. */
       keyTrusted: boolean;
       checkpointSize: number;
+      /** What the package carries of the central witness, and with a policy who vouched. */
+      witness: WitnessCheck;
     }
   | { ok: false; reason: PackageFailure; path: string; detail?: string };
 
@@ -33,7 +37,10 @@ export type PackageFailure =
   | 'hash_mismatch'
   | 'size_mismatch'
   | 'sums_mismatch'
-  | 'unexpected_file';
+  | 'unexpected_file'
+  | 'witness_proof'
+  | 'witness_quorum'
+  | 'not_witnessed';
 
 /**
  * Checks a package (an export folder or a mounted/extracted disc) with nothing but what it
@@ -44,7 +51,7 @@ export type PackageFailure =
  */
 export async function verifyPackage(
   root: string | PackageSource,
-  options: { trustedVerifierKey?: string; onProgress?: (p: { bytes: number; totalBytes: number; path: string }) => void } = {},
+  options: { trustedVerifierKey?: string; policy?: TrustPolicy; onProgress?: (p: { bytes: number; totalBytes: number; path: string }) => void } = {},
 ): Promise<PackageVerifyResult> {
   const fail = (reason: PackageFailure, path: string, detail?: string): PackageVerifyResult =>
     detail === undefined ? { ok: false, reason, path } : { ok: false, reason, path, detail };
@@ -105,6 +112,10 @@ export async function verifyPackage(
     const entry = proven.get(f.ingestSeq);
     if (!entry || entry.details.sha256 !== f.sha256) return fail('not_in_ledger', f.path, `ingest #${f.ingestSeq}`);
   }
+  const witness = await checkPackageWitness(manifest, checkpointSize, read, (seq) => proven.get(seq), options.policy ?? null);
+  if (!witness.ok) return fail(witness.reason, witness.path, witness.detail);
+  const fixedFiles: string[] = [...FIXED_FILES];
+  if (manifest.witness?.cosigned) fixedFiles.push(manifest.witness.checkpoint, ...manifest.witness.proofs.map((p) => p.path));
 
   const sumsBytes = await read(PATHS.sums);
   if (!sumsBytes) return fail('missing', PATHS.sums);
@@ -130,7 +141,7 @@ export async function verifyPackage(
     if (got.sha256 !== want.sha256) return fail('hash_mismatch', path);
     if (sums.get(path) !== got.sha256) return fail('sums_mismatch', path);
   }
-  for (const path of FIXED_FILES) {
+  for (const path of fixedFiles) {
     const data = await read(path);
     if (!data) return fail('missing', path);
     if (sums.get(path) !== sha256Bytes(data)) return fail('sums_mismatch', path);
@@ -140,9 +151,9 @@ export async function verifyPackage(
     if (!listed.has(path)) return fail('unexpected_file', path);
   }
   for (const path of sums.keys()) {
-    if (!expected.has(path) && !(FIXED_FILES as readonly string[]).includes(path)) {
+    if (!expected.has(path) && !fixedFiles.includes(path)) {
       return fail('unexpected_file', path);
     }
   }
-  return { ok: true, packageId: manifest.packageId, files: manifest.files.length, bytes: totalBytes, verifierKey: manifest.station.verifierKey, keyTrusted: options.trustedVerifierKey !== undefined, checkpointSize };
+  return { ok: true, packageId: manifest.packageId, files: manifest.files.length, bytes: totalBytes, verifierKey: manifest.station.verifierKey, keyTrusted: options.trustedVerifierKey !== undefined, checkpointSize, witness: witness.check };
 }

@@ -20,6 +20,8 @@ export type PackageInput = {
   names?: Map<string, string>;
   proofBundle: ProofBundle;
   extras: { path: string; content: string | Buffer }[];
+  /** The witness's cosigned checkpoint and tlog-proof files (named in manifest.witness). */
+  witnessFiles?: { path: string; content: string }[];
   readme: string;
   signer: { key: KeyObject; keyName: string };
   onProgress?: (p: { bytes: number; totalBytes: number; file: string }) => void;
@@ -75,6 +77,7 @@ export async function writePackage(input: PackageInput): Promise<{ manifest: Pac
       { path: PATHS.checkpoint, content: input.proofBundle.checkpoint },
       { path: PATHS.proofs, content: `${JSON.stringify(input.proofBundle, null, 2)}\n` },
       { path: PATHS.readme, content: input.readme },
+      ...(input.witnessFiles ?? []),
     ];
     const extras: PackageManifest['extras'] = [];
     for (const e of input.extras) {

@@ -103,7 +103,20 @@ export function ExportDialog({ request, verifierKey, onClose }: { request: Acces
       {phase.kind === 'done' ? (
         <div data-testid="export-result">
           {phase.verified.ok ? (
-            <Alert type="success" showIcon data-testid="export-verified" title={t('ui:export.verified')} description={t('ui:export.verifiedDetail', { files: phase.verified.files, bytes: formatBytes(phase.verified.bytes), checkpoint: phase.verified.checkpointSize })} />
+            <>
+              <Alert type="success" showIcon data-testid="export-verified" title={t('ui:export.verified')} description={t('ui:export.verifiedDetail', { files: phase.verified.files, bytes: formatBytes(phase.verified.bytes), checkpoint: phase.verified.checkpointSize })} />
+              {phase.verified.witness.state === 'cosigned' ? (
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginTop: 8 }}
+                  data-testid="export-witness"
+                  title={t('ui:exportWitness.cosigned', { size: phase.verified.witness.size, proofs: phase.verified.witness.proofs, names: phase.verified.witness.cosigners.map((c) => c.name).join(', ') || '—' })}
+                />
+              ) : phase.verified.witness.state === 'not_cosigned' ? (
+                <Alert type="warning" showIcon style={{ marginTop: 8 }} data-testid="export-witness" title={t('ui:exportWitness.not_cosigned')} />
+              ) : null}
+            </>
           ) : (
             <Alert
               type="error"
