@@ -5,6 +5,7 @@
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
+import { namingRulesOf } from '../ingest/nameRules.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
 import { DutyRegister } from './duty.ts';
@@ -254,6 +255,7 @@ export class DockService {
       registry: this.deps.ingest.registry,
       catalogue: await this.deps.catalogue(),
       vendorInfo: entry.view.vendorInfo,
+      rules: namingRulesOf(this.station),
     });
     entry.identity = identity;
     const catalogueModel = identity.entry ? { vendor: identity.entry.vendor, model: identity.entry.model, verified: identity.entry.verified } : null;
