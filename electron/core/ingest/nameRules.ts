@@ -4,7 +4,7 @@
 // the set through `recorder.namingRules.set` (issue 15 item 4): checked the same way before anything
 // is written, written atomically in the same format, and ledgered with the hash of the bytes.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StationError } from '../errors.ts';
 import { exampleFailures, loadNamingRules, parseNamingRules, type ExampleFailure, type NamingRule } from '../media/namingRules.ts';
@@ -92,6 +92,12 @@ export function saveNamingRules(station: Station, actor: string, document: unkno
   } finally {
     closeSync(fd);
   }
+  // If the commit fails after the rename, the previous file is put back: rules no ledger entry
+  // accounts for must not be in force.
+  const keep = join(dir, `.naming-rules-${randomBytes(6).toString('hex')}.prev`);
+  const hadOwn = before.origin === 'station';
+  if (hadOwn) copyFileSync(target, keep);
+  let renamed = false;
   try {
     station.write(() => {
       station.ledger.append({
@@ -101,10 +107,18 @@ export function saveNamingRules(station: Station, actor: string, document: unkno
         details: { sha256: sha256(text), previous, reason, rules: rules.map((r) => ({ id: r.id, models: r.models, layout: r.layout, examples: r.examples.length })) },
       });
       renameSync(tmp, target);
+      renamed = true;
     });
   } catch (e) {
     rmSync(tmp, { force: true });
+    if (renamed) {
+      if (hadOwn) renameSync(keep, target);
+      else rmSync(target, { force: true });
+    }
+    cache.delete(station);
     throw e;
+  } finally {
+    rmSync(keep, { force: true });
   }
   const dfd = openSync(dir, 'r');
   try {

@@ -1,7 +1,7 @@
 // Issue 15 item 4: naming rules "per model, editable by admins, each with examples that are tested".
 // An admin replaces the set through recorder.namingRules.set; a set with one example that does not
 // read as it says is refused whole with an error naming that example, and nothing is written.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -44,6 +44,11 @@ describe('naming rules edited by admins', () => {
     expect(matchRecorderName('PXAB12-9911-20260301080000.mp4', namingRulesOf(t.station), 'acme-x1').name).toMatchObject({ rule: 'patrol-x', deviceSerial: 'AB12' });
     const [entry] = queryLedger(t.station.db, { action: 'recorder.naming_rules_saved', limit: 10, order: 'asc' }).entries;
     expect(entry).toMatchObject({ actor: 'admin', details: { sha256: saved.sha256, reason: '新增某型号记录仪命名格式', previous: { origin: 'shipped', sha256: shipped.sha256 } } });
+    // Replacing the station's own file again: the previous one is named by its hash; no temp files stay.
+    const again = (await t.admin.invoke('recorder.namingRules.set', { document: { ...document, rules: document.rules.slice(1) }, reason: '删除旧格式' })) as View;
+    const second = queryLedger(t.station.db, { action: 'recorder.naming_rules_saved', limit: 10, order: 'asc' }).entries[1];
+    expect(second).toMatchObject({ details: { sha256: again.sha256, previous: { origin: 'station', sha256: saved.sha256 } } });
+    expect(readdirSync(join(t.dir, 'recorders'))).toEqual(['naming-rules.json']);
   });
 
   it('one failing example refuses the whole set with an error naming it; nothing is written or ledgered', async () => {
