@@ -6,6 +6,7 @@ import { StationError } from '../core/errors.ts';
 import { ingestOf } from '../core/ingest/service.ts';
 import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
+import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
 import { command, roles } from './command.ts';
 import { dockOf, loadRecorderCatalogue, localCataloguePath } from './dock.ts';
 
@@ -170,6 +171,22 @@ export const deviceHandlers = {
     access: custodian,
     mutates: true,
     run: ({ station, actor }, input) => ingestOf(station).registry.assignRecorder(actor.username, input.serial, input.officerBadge, { applyToRecordings: input.applyToRecordings }),
+  }),
+
+  // ---- the naming rules (file-name layouts per recorder model, issue 15 item 4), edited by admins
+  'recorder.namingRules.get': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => namingRulesView(station),
+  }),
+  'recorder.namingRules.set': command({
+    // The document is validated field by field by namingRules.ts (strict, unknown keys refused),
+    // then every example of every rule must hold, or nothing is written.
+    input: z.object({ document: z.unknown(), reason: z.string().trim().min(2).max(2000) }).strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: ({ station, actor }, { document, reason }) => saveNamingRules(station, actor.username, document, reason),
   }),
 
   // ---- the recorder catalogue (USB ids → vendor/model), edited by admins

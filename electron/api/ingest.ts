@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { StationError, fromSystemError } from '../core/errors.ts';
 import { ingestOf, type IngestSourceSpec } from '../core/ingest/service.ts';
 import { serialsFromNames } from '../core/devices/identify.ts';
+import { namingRulesOf } from '../core/ingest/nameRules.ts';
 import { volumeUuid } from '../core/devices/volumeIdentity.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
@@ -39,7 +40,7 @@ async function sourceForPath(station: Station, path: string, recorderSerial: str
     return { ...base, kind: isMount ? 'volume' : 'folder', sourceKey: `recorder:${r.serial}`, recorder: { serial: r.serial, via: 'custodian' } };
   }
   if (isMount) {
-    const serials = await serialsFromNames(root);
+    const serials = await serialsFromNames(root, namingRulesOf(station));
     if (serials.length === 1 && registry.recorder(serials[0]!)) {
       return { ...base, kind: 'volume', sourceKey: `recorder:${serials[0]}`, recorder: { serial: serials[0]!, via: 'name' } };
     }
@@ -94,6 +95,7 @@ export const ingestHandlers = {
       timeToleranceSeconds: station.settings.get('time.toleranceSeconds'),
       clockDriftToleranceSeconds: station.settings.get('recorder.clockDriftToleranceSeconds'),
       clearRecorderAfterIngest: station.settings.get('ingest.clearRecorderAfterIngest'),
+      syncRecorderClocks: station.settings.get('recorder.syncClocks'),
       timeZone: station.settings.get('agency.timeZone'),
     }),
   }),
@@ -110,6 +112,7 @@ export const ingestHandlers = {
         timeToleranceSeconds: z.object({ future: z.number().min(0).max(31_536_000), mismatch: z.number().min(0).max(31_536_000) }).strict().optional(),
         clockDriftToleranceSeconds: z.number().min(0).max(31_536_000).optional(),
         clearRecorderAfterIngest: z.boolean().optional(),
+        syncRecorderClocks: z.boolean().optional(),
         timeZone: z.string().min(1).max(64).optional(),
       })
       .strict(),
@@ -126,6 +129,7 @@ export const ingestHandlers = {
         if (input.timeToleranceSeconds) station.settings.set(station.ledger, who, 'time.toleranceSeconds', input.timeToleranceSeconds);
         if (input.clockDriftToleranceSeconds !== undefined) station.settings.set(station.ledger, who, 'recorder.clockDriftToleranceSeconds', input.clockDriftToleranceSeconds);
         if (input.clearRecorderAfterIngest !== undefined) station.settings.set(station.ledger, who, 'ingest.clearRecorderAfterIngest', input.clearRecorderAfterIngest);
+        if (input.syncRecorderClocks !== undefined) station.settings.set(station.ledger, who, 'recorder.syncClocks', input.syncRecorderClocks);
         // Future file names and deadlines are read in the new zone; what is already catalogued keeps its times.
         if (timeZone !== undefined) station.settings.set(station.ledger, who, 'agency.timeZone', timeZone);
       });

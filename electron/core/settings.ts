@@ -31,9 +31,16 @@ export type SettingsShape = {
   /**
    * A recorder whose clock is ahead of the station's by more than this at dock is flagged
    * clock_drift on its recordings (issue 15). Without a vendor clock interface the drift is an
-   * estimate from the newest file, which can show a clock ahead but not one behind.
+   * estimate from the newest file, which can show a clock ahead but not one behind; a drift read
+   * from the recorder's own clock is flagged either way.
    */
   'recorder.clockDriftToleranceSeconds': number;
+  /**
+   * Set each recorder's clock to the station's at dock, where its vendor interface can
+   * (公安部 SyncDevTime), ledgered device.clock_synced. Off until an admin decides: it writes to a
+   * device the station otherwise only reads.
+   */
+  'recorder.syncClocks': boolean;
   /** Delete each file from the recorder after its verified ingest. Off unless the agency decides otherwise. */
   'ingest.clearRecorderAfterIngest': boolean;
   /** Days an approval to view or copy stays usable (a copy approval is used once anyway). */
@@ -62,6 +69,7 @@ export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name'
   'ingest.maxConcurrentRecorders': 8,
   'time.toleranceSeconds': { future: 300, mismatch: 300 },
   'recorder.clockDriftToleranceSeconds': 300,
+  'recorder.syncClocks': false,
   'ingest.clearRecorderAfterIngest': false,
   'requests.approvalDays': 7,
   'cases.archiveDeadline': { default: { workingDays: 20 }, byType: {} },

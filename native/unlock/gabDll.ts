@@ -5,6 +5,11 @@
 //   int GetZFYInfo(ZFY_INFO *info, char *sPwd, int *iRet);   产品序号/警号/姓名/单位编号/单位名称
 //   int SetMSDC(char *sPwd, int *iRet);                switch the recorder to mass-storage mode
 //   void/int UnInit_Device(int *iRet);                 disconnect
+//   int SyncDevTime(char *sPwd, int *iRet);            set the recorder's clock to the PC's
+// Reading the recorder's clock is not in the headers seen; vendors that offer it are configured
+// with `functions.getTime`, read as  int GetDevTime(char *sTime, char *sPwd, int *iRet)  filling
+// sTime with the recorder's wall time as text (YYYYMMDDhhmmss or YYYY-MM-DD hh:mm:ss).
+// Both clock functions are optional: a library without them still unlocks (issue 15 item 3).
 // The return value is 1 on success, 0 on failure; iRet carries an acknowledgement code, commonly
 // CONNECT_SUCCESS=1, CONNECT_FAILED=2, CHECK_PWD_SUCCESS=3, CHECK_PWD_FAILED=4, MSDC_SUCCESS=7,
 // MSDC_FAILED=8. Calls are cdecl with ANSI strings in the headers seen; some vendors differ, and
@@ -35,7 +40,7 @@ export type GabDllConfig = {
   /** Devices (in their pre-unlock identity) this DLL serves, besides those the catalogue assigns. */
   devices: { vendorId: number; productId: number }[];
   callingConvention: 'cdecl' | 'stdcall';
-  functions: { init: string | null; uninit: string | null; getInfo: string; setMsdc: string };
+  functions: { init: string | null; uninit: string | null; getInfo: string; setMsdc: string; getTime: string | null; syncTime: string | null };
   /** Init_Device's IDCode argument (厂商代码/型号代码); empty where the vendor ignores it. */
   initIdCode: string;
   infoLayout: ZfyInfoLayout;
@@ -51,7 +56,7 @@ export type GabDllConfig = {
 
 export const GAB_DLL_DEFAULTS: Omit<GabDllConfig, 'id' | 'dllPath' | 'devices'> = {
   callingConvention: 'cdecl',
-  functions: { init: 'Init_Device', uninit: 'UnInit_Device', getInfo: 'GetZFYInfo', setMsdc: 'SetMSDC' },
+  functions: { init: 'Init_Device', uninit: 'UnInit_Device', getInfo: 'GetZFYInfo', setMsdc: 'SetMSDC', getTime: 'GetDevTime', syncTime: 'SyncDevTime' },
   initIdCode: '',
   infoLayout: ZFY_INFO_TERMINATED,
   textEncoding: 'gbk',
@@ -94,6 +99,8 @@ export function validateGabDllConfig(raw: unknown): GabDllConfig {
     uninit: exportName('uninit', fn.uninit, true),
     getInfo: exportName('getInfo', fn.getInfo, false)!,
     setMsdc: exportName('setMsdc', fn.setMsdc, false)!,
+    getTime: exportName('getTime', fn.getTime, true),
+    syncTime: exportName('syncTime', fn.syncTime, true),
   };
   const initIdCode = r.initIdCode ?? GAB_DLL_DEFAULTS.initIdCode;
   if (typeof initIdCode !== 'string' || !isAsciiPrintable(initIdCode)) bad('initIdCode', 'expected an ASCII string');
@@ -144,7 +151,17 @@ function cString(s: string, field: string): Buffer {
 }
 
 type DllFn = { async: (...args: unknown[]) => void };
-type Loaded = { init: DllFn | null; uninit: DllFn | null; getInfo: DllFn; setMsdc: DllFn; unload(): void };
+type Loaded = { init: DllFn | null; uninit: DllFn | null; getInfo: DllFn; setMsdc: DllFn; getTime: DllFn | null; syncTime: DllFn | null; unload(): void };
+
+/** Room for the recorder's time text; the longest form read is 19 characters. */
+const TIME_TEXT_BYTES = 64;
+
+/** The recorder's time text as 14 digits, or null when it is not a wall time in a known form. */
+export function parseRecorderTimeText(text: string): string | null {
+  const t = text.trim();
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/.exec(t);
+  return m ? m.slice(1).join('') : null;
+}
 
 /** What the adapter needs from koffi; injectable so a missing koffi is a clear error, not a crash. */
 export type KoffiLike = {
@@ -249,6 +266,43 @@ export class GabDllUnlocker implements RecorderUnlocker {
     });
   }
 
+  async readClock(_device: UsbDeviceInfo, adminPassword: string): Promise<string | null> {
+    const pwd = cString(adminPassword, 'adminPassword');
+    return this.#serial(async (dll) => {
+      if (!dll.getTime) return null;
+      await this.#connect(dll);
+      try {
+        const buf = Buffer.alloc(TIME_TEXT_BYTES);
+        const iRet = new Int32Array(1);
+        const result = await callAsync(dll.getTime, [buf, pwd, iRet]);
+        this.#check(this.config.functions.getTime!, result, iRet[0]!);
+        const end = buf.indexOf(0);
+        const text = buf.subarray(0, end < 0 ? buf.length : end).toString('latin1');
+        const digits = parseRecorderTimeText(text);
+        if (!digits) throw new StationError('io', 'recorder.clock_unreadable', { unlocker: this.id, text: text.slice(0, 40) });
+        return digits;
+      } finally {
+        await this.#disconnect(dll);
+      }
+    });
+  }
+
+  async syncClock(_device: UsbDeviceInfo, adminPassword: string): Promise<boolean> {
+    const pwd = cString(adminPassword, 'adminPassword');
+    return this.#serial(async (dll) => {
+      if (!dll.syncTime) return false;
+      await this.#connect(dll);
+      try {
+        const iRet = new Int32Array(1);
+        const result = await callAsync(dll.syncTime, [pwd, iRet]);
+        this.#check(this.config.functions.syncTime!, result, iRet[0]!);
+        return true;
+      } finally {
+        await this.#disconnect(dll);
+      }
+    });
+  }
+
   /** Releases the DLL (station shutdown). */
   async close(): Promise<void> {
     await this.#queue.catch(() => {});
@@ -304,6 +358,13 @@ export class GabDllUnlocker implements RecorderUnlocker {
         throw new StationError('io', 'unlock.symbol_missing', { unlocker: id, symbol: name, reason: errorText(e) }, { cause: e });
       }
     };
+    const optional = (b: () => DllFn): DllFn | null => {
+      try {
+        return b();
+      } catch {
+        return null;
+      }
+    };
     try {
       return {
         init: f.init ? bind(f.init, ['uint8_t *', 'int *']) : null,
@@ -312,6 +373,10 @@ export class GabDllUnlocker implements RecorderUnlocker {
         uninit: f.uninit ? bind(f.uninit, ['int *']) : null,
         getInfo: bind(f.getInfo, ['uint8_t *', 'uint8_t *', 'int *']),
         setMsdc: bind(f.setMsdc, ['uint8_t *', 'int *']),
+        // The clock functions are optional extras of the interface: a library without them is
+        // still an unlocker, it just cannot tell or set the time.
+        getTime: f.getTime ? optional(() => bind(f.getTime!, ['uint8_t *', 'uint8_t *', 'int *'])) : null,
+        syncTime: f.syncTime ? optional(() => bind(f.syncTime!, ['uint8_t *', 'int *'])) : null,
         unload: () => lib.unload(),
       };
     } catch (e) {

@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsbDeviceInfo } from '../../electron/core/devices/ports.ts';
 import { StationError } from '../../electron/core/errors.ts';
 import { MassStorageUnlocker } from './massStorage.ts';
-import { GAB_DLL_DEFAULTS, GabDllUnlocker, validateGabDllConfig } from './gabDll.ts';
+import { GAB_DLL_DEFAULTS, GabDllUnlocker, parseRecorderTimeText, validateGabDllConfig } from './gabDll.ts';
 import type { GabDllConfig } from './gabDll.ts';
 import { decodeZfyInfo, decodeZfyText, validateZfyLayout, ZFY_INFO_PACKED, ZFY_INFO_TERMINATED } from './zfyInfo.ts';
 import type { ClassifyRecorder } from './classify.ts';
+import { buildGabStandIn, type StandInProbe } from '../testing/gabStandIn.ts';
 
 const dev = (vendorId: number, productId: number, serialNumber: string | null = null): UsbDeviceInfo => ({
   vendorId,
@@ -111,7 +111,7 @@ describe('vendor DLL configuration', () => {
       textEncoding: 'utf-8',
       codes: { passwordRejected: [4, 9] },
     });
-    expect(c.functions).toEqual({ init: null, uninit: 'UnInit_Device', getInfo: '_GetZFYInfo@12', setMsdc: 'SetMSDC' });
+    expect(c.functions).toEqual({ init: null, uninit: 'UnInit_Device', getInfo: '_GetZFYInfo@12', setMsdc: 'SetMSDC', getTime: 'GetDevTime', syncTime: 'SyncDevTime' });
     expect(c.codes).toEqual({ success: 1, notConnected: [2], passwordRejected: [4, 9] });
   });
 
@@ -152,62 +152,23 @@ describe('vendor DLL configuration', () => {
   });
 });
 
-// The binding itself, against a stand-in for a vendor DLL: a C library with the 公安部 exports,
-// built here with gcc and loaded through koffi exactly as the adapter loads a DLL on Windows. It
-// proves the calling sequence, the buffers, the codes and the serialisation — not any vendor.
-const STAND_IN = String.raw`
-#include <string.h>
-#include <unistd.h>
-static int connected = 0, msdc = 0, inflight = 0, max_inflight = 0, inits = 0;
-static void enter(void) { if (__sync_add_and_fetch(&inflight, 1) > max_inflight) max_inflight = inflight; usleep(20000); }
-static void leave(void) { __sync_sub_and_fetch(&inflight, 1); }
-int Init_Device(char *IDCode, int *iRet) { enter(); inits++; connected = strcmp(IDCode, "ZFY") == 0; *iRet = connected ? 1 : 2; leave(); return connected; }
-int UnInit_Device(int *iRet) { connected = 0; *iRet = 1; return 1; }
-int GetZFYInfo(unsigned char *info, char *sPwd, int *iRet) {
-  enter();
-  if (!connected) { *iRet = 2; leave(); return 0; }
-  if (strcmp(sPwd, "123456") != 0) { *iRet = 4; leave(); return 0; }
-  memset(info, 0, 94);
-  memcpy(info, "1234567", 7); memcpy(info + 8, "654321", 6);
-  memcpy(info + 15, "\xd5\xc5\xc8\xfd", 4);
-  memcpy(info + 48, "110000000000", 12);
-  memcpy(info + 61, "\xb1\xb1\xbe\xa9\xca\xd0\xb9\xab\xb0\xb2\xbe\xd6", 12);
-  *iRet = 1; leave(); return 1;
-}
-int SetMSDC(char *sPwd, int *iRet) {
-  enter();
-  if (!connected) { *iRet = 2; leave(); return 0; }
-  if (strcmp(sPwd, "123456") != 0) { *iRet = 4; leave(); return 0; }
-  msdc++; *iRet = 7; leave(); return 1;
-}
-int es_msdc(void) { return msdc; }
-int es_max_inflight(void) { return max_inflight; }
-int es_inits(void) { return inits; }
-`;
+// The binding itself, against a stand-in for a vendor DLL (native/testing/gabStandIn.ts).
 
 describe('vendor DLL adapter against a stand-in library (koffi, gcc)', () => {
   let dir: string;
   let lib: string;
   let skip: string | null = null;
-  let probe: { msdc(): number; maxInflight(): number; inits(): number; unload(): void } | null = null;
+  let probe: StandInProbe | null = null;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'es-gabdll-'));
-    const src = join(dir, 'standin.c');
-    lib = join(dir, 'libstandin.so');
-    await writeFile(src, STAND_IN);
-    try {
-      execFileSync('gcc', ['-shared', '-fPIC', '-O1', '-o', lib, src], { stdio: 'pipe' });
-    } catch (e) {
-      skip = `no C compiler to build the stand-in library: ${(e as Error).message.split('\n')[0]}`;
+    const built = await buildGabStandIn(dir);
+    if ('skip' in built) {
+      skip = built.skip;
       return;
     }
-    const koffi = (await import('koffi')).default;
-    const h = koffi.load(lib);
-    const msdc = h.func('int es_msdc(void)');
-    const maxInflight = h.func('int es_max_inflight(void)');
-    const inits = h.func('int es_inits(void)');
-    probe = { msdc: () => msdc(), maxInflight: () => maxInflight(), inits: () => inits(), unload: () => h.unload() };
+    lib = built.lib;
+    probe = built.probe;
   });
   afterAll(async () => {
     probe?.unload();
@@ -275,5 +236,45 @@ describe('vendor DLL adapter against a stand-in library (koffi, gcc)', () => {
     await expect(noSym.exposeStorage(dev(0x2222, 1), '123456')).rejects.toMatchObject({ code: 'unlock.symbol_missing', params: { symbol: 'SetMSDC_v2' } });
     const noLib = make({ dllPath: join(dir, 'absent.so') });
     await expect(noLib.exposeStorage(dev(0x2222, 1), '123456')).rejects.toMatchObject({ code: 'unlock.library_load_failed' });
+  });
+
+  it('issue 15: reads the recorder clock and sets it with SyncDevTime, before the storage is exposed', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const u = make();
+    const d = dev(0x2222, 1, 'T');
+    probe!.setDrift(3600);
+    const expected = (offset: number) => new Date(Date.now() + offset * 1000 + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+    const before = await u.readClock(d, '123456');
+    // Allow the second to tick between the call and the check.
+    expect([expected(3600), expected(3599)]).toContain(before);
+    const syncs = probe!.syncs();
+    expect(await u.syncClock(d, '123456')).toBe(true);
+    expect(probe!.syncs()).toBe(syncs + 1);
+    expect([expected(0), expected(-1)]).toContain(await u.readClock(d, '123456'));
+    await expect(u.syncClock(d, 'wrong')).rejects.toMatchObject({ code: 'recorder.password_rejected' });
+    expect(probe!.syncs()).toBe(syncs + 1);
+    await u.close();
+  });
+
+  it('a library without clock functions still unlocks and says it has no clock', async (ctx) => {
+    if (skip) return ctx.skip(skip);
+    const u = make({ functions: { ...GAB_DLL_DEFAULTS.functions, getTime: 'GetDevTime_absent', syncTime: null } });
+    const d = dev(0x2222, 1, 'U');
+    expect(await u.readClock(d, '123456')).toBeNull();
+    expect(await u.syncClock(d, '123456')).toBe(false);
+    await u.exposeStorage(d, '123456');
+    await u.close();
+  });
+});
+
+describe('recorder time text', () => {
+  it.each([
+    ['2026-08-04 10:00:00', '20260804100000'],
+    ['20260804100000', '20260804100000'],
+    ['2026-08-04T10:00:00', '20260804100000'],
+    ['4 Aug 2026', null],
+    ['', null],
+  ])('%j → %j', (text, digits) => {
+    expect(parseRecorderTimeText(text)).toBe(digits);
   });
 });

@@ -9,7 +9,8 @@ import { discCommands } from './discs.ts';
 import { accountCommands } from './account.ts';
 import { witnessCommands } from './witness.ts';
 import { replicaCommands } from './replica.ts';
+import { recorderRuleCommands } from './recorderRules.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

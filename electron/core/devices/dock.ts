@@ -5,10 +5,12 @@
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
 import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
+import { namingRulesOf } from '../ingest/nameRules.ts';
+import { measureVendorClock, type ClockDrift } from '../ingest/clockDrift.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
 import { DutyRegister } from './duty.ts';
-import type { MountedVolume, PlatformDevices, RecorderInfo, UsbDeviceInfo } from './ports.ts';
+import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo } from './ports.ts';
 
 export type DockState =
   | 'identifying'
@@ -68,6 +70,18 @@ export type DockDeps = {
   catalogue: () => Promise<RecorderCatalogue>;
 };
 
+function usbSubject(d: UsbDeviceInfo): string {
+  return `usb:${d.vendorId.toString(16).padStart(4, '0')}:${d.productId.toString(16).padStart(4, '0')}`;
+}
+
+/** What the unlock learnt of the recorder's clock. */
+export type ClockReport = {
+  drift: ClockDrift | null;
+  synced: { before: ClockDrift; after: ClockDrift | null; by: string } | null;
+  /** An error code when the clock could not be read or set (the unlock went on). */
+  problem: string | null;
+};
+
 function usbKey(d: UsbDeviceInfo): string {
   return `${d.vendorId}:${d.productId}:${d.serialNumber ?? ''}:${d.portPath ?? ''}`;
 }
@@ -76,6 +90,8 @@ export class DockService {
   private readonly deps: DockDeps;
   private readonly entries = new Map<string, Entry>();
   private readonly vendorInfo = new Map<string, RecorderInfo>();
+  /** The recorder clock read at unlock, for the session of the storage it exposes (used once). */
+  private readonly measuredClock = new Map<string, ClockDrift>();
   private readonly stops: (() => Promise<void>)[] = [];
   private offIngest: (() => void) | null = null;
   private dutyUser: string | null = null;
@@ -254,6 +270,7 @@ export class DockService {
       registry: this.deps.ingest.registry,
       catalogue: await this.deps.catalogue(),
       vendorInfo: entry.view.vendorInfo,
+      rules: namingRulesOf(this.station),
     });
     entry.identity = identity;
     const catalogueModel = identity.entry ? { vendor: identity.entry.vendor, model: identity.entry.model, verified: identity.entry.verified } : null;
@@ -333,6 +350,7 @@ export class DockService {
       label: entry.volume.label,
       recorder,
       vendorInfo: entry.view.vendorInfo,
+      clockDrift: this.takeMeasuredClock(entry.volume.usb),
     };
     entry.sourceKey = source.sourceKey;
     this.update(entry, {
@@ -412,22 +430,90 @@ export class DockService {
     return { ...entry.view };
   }
 
-  /** Runs the vendor command that exposes a recorder's storage (公安部 interface SetMSDC). */
-  async unlock(actor: string, device: UsbDeviceInfo, adminPassword: string): Promise<{ unlocker: string; exercised: boolean }> {
+  /**
+   * Runs the vendor command that exposes a recorder's storage (公安部 interface SetMSDC). Where the
+   * interface has a clock, the recorder's clock is read first (a recorder in mass-storage mode no
+   * longer answers) and, with the setting recorder.syncClocks, set to the station's (issue 15 item 3).
+   */
+  async unlock(actor: string, device: UsbDeviceInfo, adminPassword: string): Promise<{ unlocker: string; exercised: boolean; clock: ClockReport | null }> {
     const unlocker = this.deps.ports.unlockers.find((u) => u.handles(device));
     if (!unlocker) throw new StationError('input', 'dock.no_unlocker', { usb: `${device.vendorId.toString(16)}:${device.productId.toString(16)}` });
+    let clock: ClockReport | null = null;
     try {
+      clock = await this.recorderClock(actor, unlocker, device, adminPassword);
       await unlocker.exposeStorage(device, adminPassword);
     } finally {
       this.station.write(() =>
         this.station.ledger.append({
           actor,
           action: 'dock.unlock_requested',
-          subject: `usb:${device.vendorId.toString(16).padStart(4, '0')}:${device.productId.toString(16).padStart(4, '0')}`,
-          details: { unlocker: unlocker.id, exercised: unlocker.exercised, serial: device.serialNumber, portPath: device.portPath },
+          subject: usbSubject(device),
+          details: {
+            unlocker: unlocker.id,
+            exercised: unlocker.exercised,
+            serial: device.serialNumber,
+            portPath: device.portPath,
+            ...(clock ? { clockDrift: clock.drift, clockSynced: clock.synced, clockProblem: clock.problem } : {}),
+          },
         }),
       );
     }
-    return { unlocker: unlocker.id, exercised: unlocker.exercised };
+    return { unlocker: unlocker.id, exercised: unlocker.exercised, clock };
+  }
+
+  private takeMeasuredClock(usb: UsbDeviceInfo | null): ClockDrift | null {
+    if (!usb) return null;
+    const key = usbKey(usb);
+    const drift = this.measuredClock.get(key) ?? null;
+    this.measuredClock.delete(key);
+    return drift;
+  }
+
+  /**
+   * Reads the recorder's clock through its vendor interface and, if the station is set to, sets it.
+   * A wrong password is the unlock's error too and is thrown; any other clock failure costs only the
+   * measurement (the session then estimates, as without an interface) and is said in the ledger.
+   */
+  private async recorderClock(actor: string, unlocker: RecorderUnlocker, device: UsbDeviceInfo, password: string): Promise<ClockReport | null> {
+    if (!unlocker.readClock) return null;
+    const zone = this.station.settings.get('agency.timeZone');
+    const read = async (): Promise<ClockDrift | null> => {
+      const before = this.station.clock.now();
+      const local = await unlocker.readClock!(device, password);
+      const after = this.station.clock.now();
+      return local === null ? null : measureVendorClock(unlocker.id, local, before, after, zone);
+    };
+    const problem = (e: unknown): string => {
+      if (e instanceof StationError && e.code === 'recorder.password_rejected') throw e;
+      return e instanceof StationError ? e.code : 'recorder.vendor_call_failed';
+    };
+    let drift: ClockDrift | null;
+    try {
+      drift = await read();
+    } catch (e) {
+      return { drift: null, synced: null, problem: problem(e) };
+    }
+    if (!drift) return null;
+    this.measuredClock.set(usbKey(device), drift);
+    if (!this.station.settings.get('recorder.syncClocks') || !unlocker.syncClock) return { drift, synced: null, problem: null };
+    let after: ClockDrift | null = null;
+    try {
+      if (!(await unlocker.syncClock(device, password))) return { drift, synced: null, problem: null };
+      after = await read();
+    } catch (e) {
+      return { drift, synced: null, problem: problem(e) };
+    }
+    const synced = { before: drift, after, by: this.dutyUser ?? actor };
+    // The custodian on duty is who the recorder's clock was changed for; the drift the recordings
+    // were made with stays the measured one (before), which is what the session records.
+    this.station.write(() =>
+      this.station.ledger.append({
+        actor: synced.by,
+        action: 'device.clock_synced',
+        subject: usbSubject(device),
+        details: { unlocker: unlocker.id, exercised: unlocker.exercised, driftSeconds: drift.seconds, before: drift, after },
+      }),
+    );
+    return { drift, synced, problem: null };
   }
 }

@@ -3,7 +3,9 @@
 // the 产品序号 in the GA/T 947 file names, when it is a registered recorder. Nothing is guessed
 // (issue "Dock and ingest" item 3): anything else is reported as unrecognized and waits for a
 // custodian, and USB storage that is not a known recorder is never ingested on its own (item 1).
-import { parseRecorderName } from '../media/recorderName.ts';
+// The names are read with the station's naming rules (issue 15 item 4), the same rules ingest uses,
+// so a recorder whose 产品序号 has letters, or whose layout is not GA/T 947, is identified as well.
+import { matchRecorderName, type NamingRule } from '../media/namingRules.ts';
 import { scanSource } from '../ingest/scan.ts';
 import type { Registry } from '../ingest/registry.ts';
 import { lookupRecorder, type CatalogueEntry, type RecorderCatalogue } from './catalogue.ts';
@@ -30,13 +32,17 @@ export type VolumeIdentity =
   | { kind: 'unrecognized'; reason: UnrecognizedReason; entry: CatalogueEntry | null; serialsFromNames: string[] };
 
 /** The 产品序号 the file names on the volume carry, most frequent first. */
-export async function serialsFromNames(root: string, options: { signal?: AbortSignal; limit?: number } = {}): Promise<string[]> {
+export async function serialsFromNames(
+  root: string,
+  rules: NamingRule[],
+  options: { signal?: AbortSignal; limit?: number; model?: string | null } = {},
+): Promise<string[]> {
   const { entries } = await scanSource(root, options);
   const counts = new Map<string, number>();
   let seen = 0;
   for (const e of entries) {
     if (e.type !== 'file') continue;
-    const serial = parseRecorderName(e.path).deviceSerial;
+    const serial = matchRecorderName(e.path, rules, options.model ?? null).name.deviceSerial;
     if (serial) counts.set(serial, (counts.get(serial) ?? 0) + 1);
     if (++seen >= (options.limit ?? 100_000)) break;
   }
@@ -48,13 +54,14 @@ export async function identifyVolume(input: {
   registry: Registry;
   catalogue: RecorderCatalogue;
   vendorInfo: RecorderInfo | null;
+  rules: NamingRule[];
   signal?: AbortSignal;
 }): Promise<VolumeIdentity> {
   const { volume, registry } = input;
-  const serials = await serialsFromNames(volume.mountPoint, { signal: input.signal });
-  const single = serials.length === 1 ? serials[0]! : null;
   const usb = volume.usb;
   const entry = usb ? lookupRecorder(input.catalogue, usb) : null;
+  const serials = await serialsFromNames(volume.mountPoint, input.rules, { signal: input.signal, model: entry?.id ?? null });
+  const single = serials.length === 1 ? serials[0]! : null;
   if (usb) {
     if (usb.serialNumber) {
       const known = registry.recorderByUsb(usb.vendorId, usb.productId, usb.serialNumber);

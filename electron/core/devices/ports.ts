@@ -58,6 +58,18 @@ export interface RecorderUnlocker {
   handles(device: UsbDeviceInfo): boolean;
   readInfo(device: UsbDeviceInfo): Promise<RecorderInfo | null>;
   exposeStorage(device: UsbDeviceInfo, adminPassword: string): Promise<void>;
+  /**
+   * The recorder's own clock as it shows it (wall time, 14 digits YYYYMMDDhhmmss, read in the
+   * agency zone by core). Only adapters with a clock interface have it; null when this recorder's
+   * interface has no clock function. Must be called before exposeStorage: a recorder in
+   * mass-storage mode no longer answers its vendor interface.
+   */
+  readClock?(device: UsbDeviceInfo, adminPassword: string): Promise<string | null>;
+  /**
+   * Sets the recorder's clock to the station PC's clock (公安部 interface `SyncDevTime`, which takes
+   * no time: the vendor library reads the PC's). False when the interface has no such function.
+   */
+  syncClock?(device: UsbDeviceInfo, adminPassword: string): Promise<boolean>;
 }
 
 export type PlatformDevices = {

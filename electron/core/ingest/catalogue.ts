@@ -6,6 +6,7 @@ import type { Station } from '../station.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
+import { driftBeyondTolerance } from './clockDrift.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
@@ -216,7 +217,7 @@ function toRecording(r: Row, driftTolerance: number): Recording {
   if (r.time_mismatch) flags.push('time_mismatch');
   if (r.deadline_unknown === 1) flags.push('deadline_unknown');
   if (r.name_rule === 'none') flags.push('name_unrecognized');
-  if (r.clock_drift_seconds !== null && r.clock_drift_seconds > driftTolerance) flags.push('clock_drift');
+  if (r.clock_drift_seconds !== null && r.clock_drift_source !== null && driftBeyondTolerance(r.clock_drift_seconds, r.clock_drift_source, driftTolerance)) flags.push('clock_drift');
   return {
     id: r.id,
     number: r.number,

@@ -19,7 +19,7 @@ import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } 
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
 import { namingRulesOf } from './nameRules.ts';
-import { estimateClockDrift, type ClockDrift } from './clockDrift.ts';
+import { driftBeyondTolerance, estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
@@ -40,6 +40,8 @@ export type IngestSourceSpec = {
   label: string | null;
   recorder: RecorderIdentity | null;
   vendorInfo: RecorderInfo | null;
+  /** The drift the dock measured on the recorder's own clock (vendor interface); else it is estimated. */
+  clockDrift?: ClockDrift | null;
 };
 
 export type FileOutcome = 'ingested' | 'duplicate' | 'already_ingested' | 'skipped' | 'failed' | 'aborted';
@@ -332,7 +334,7 @@ export class IngestService {
     const bytesTotal = files.reduce((s, e) => s + (e.size ?? 0), 0);
     const clearAfter = source.kind === 'volume' && this.station.settings.get('ingest.clearRecorderAfterIngest');
     const already = new Set<number>();
-    const clockDrift = estimateClockDrift(
+    const clockDrift = source.clockDrift ?? estimateClockDrift(
       files.filter((e) => !e.skip).map((e) => ({ path: e.path, mtimeMs: e.mtimeMs ?? null })),
       this.station.clock.now(),
       namingRulesOf(this.station),
@@ -943,7 +945,7 @@ export class IngestService {
       flagged: { late: f.late, interruption: f.interruption, unparseable: f.unparseable, changedDuringRead: f.changed, needsExplanation: f.needs },
       clockDrift:
         s.clock_drift_seconds !== null && s.clock_drift_source
-          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: s.clock_drift_seconds > this.station.settings.get('recorder.clockDriftToleranceSeconds') }
+          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: driftBeyondTolerance(s.clock_drift_seconds, s.clock_drift_source, this.station.settings.get('recorder.clockDriftToleranceSeconds')) }
           : null,
       mayUndock: s.status === 'completed' && counts.pending === 0 && counts.aborted === 0,
     };

@@ -82,7 +82,9 @@ describe('naming rules', () => {
     expect(code({ ...base, rules: [rule({ typo: 1 })] })).toBe('media.naming_rules_invalid');
     expect(code({ ...base, rules: [rule({}), rule({})] })).toBe('media.naming_rules_invalid');
     const wrong = parseNamingRules({ ...base, rules: [rule({ examples: [{ name: '1234567_20250301100304.mp4', expect: { deviceSerial: '7654321' } }] })] });
-    expect(exampleFailures(wrong)).toEqual([{ rule: 'r', name: '1234567_20250301100304.mp4', problem: 'deviceSerial is "1234567", the example says "7654321"' }]);
+    expect(exampleFailures(wrong)).toEqual([
+      { rule: 'r', name: '1234567_20250301100304.mp4', code: 'field', field: 'deviceSerial', got: '"1234567"', want: '"7654321"', problem: 'deviceSerial is "1234567", the example says "7654321"' },
+    ]);
     expect(() => compileLayout('{date8}_{serial7}')).toThrow();
   });
 });

@@ -216,25 +216,43 @@ export function matchRecorderName(fileName: string, rules: NamingRule[], model: 
   return { name: best ?? none, matched };
 }
 
+/** Why an example does not hold: `code` for a translated message, `problem` for logs and tests. */
+export type ExampleFailure = {
+  rule: string;
+  name: string;
+  code: 'no_match' | 'must_not_match' | 'field';
+  field?: string;
+  got?: string;
+  want?: string;
+  problem: string;
+};
+
 /** The examples of `rules` that the rules do not read as they say; empty when every example holds. */
-export function exampleFailures(rules: NamingRule[]): { rule: string; name: string; problem: string }[] {
-  const failures: { rule: string; name: string; problem: string }[] = [];
+export function exampleFailures(rules: NamingRule[]): ExampleFailure[] {
+  const failures: ExampleFailure[] = [];
   for (const rule of rules) {
+    // A model's own rule is tried as for that model: without it, a rule for one model only would
+    // never be reached and its examples would all "not match".
+    const model = rule.models.includes('*') ? null : rule.models[0]!;
     for (const ex of rule.examples) {
-      const res = matchRecorderName(ex.name, rules);
+      const res = matchRecorderName(ex.name, rules, model);
       const hit = res.matched.some((m) => m.rule === rule.id);
       if (ex.expect === null) {
-        if (hit) failures.push({ rule: rule.id, name: ex.name, problem: 'matched, but the example says it must not' });
+        if (hit) failures.push({ rule: rule.id, name: ex.name, code: 'must_not_match', problem: 'matched, but the example says it must not' });
         continue;
       }
       if (!hit) {
-        failures.push({ rule: rule.id, name: ex.name, problem: 'did not match' });
+        failures.push({ rule: rule.id, name: ex.name, code: 'no_match', problem: 'did not match' });
         continue;
       }
       // The fields as this very rule reads them (another rule may come first for the catalogue).
-      const own = matchRecorderName(ex.name, [rule]).name as Record<string, unknown>;
+      const own = matchRecorderName(ex.name, [rule], model).name as Record<string, unknown>;
       for (const [k, v] of Object.entries(ex.expect)) {
-        if (own[k] !== v) failures.push({ rule: rule.id, name: ex.name, problem: `${k} is ${JSON.stringify(own[k])}, the example says ${JSON.stringify(v)}` });
+        if (own[k] !== v) {
+          const got = JSON.stringify(own[k]) ?? 'undefined';
+          const want = JSON.stringify(v);
+          failures.push({ rule: rule.id, name: ex.name, code: 'field', field: k, got, want, problem: `${k} is ${got}, the example says ${want}` });
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ type Values = {
   futureTolerance: number | null;
   mismatchTolerance: number | null;
   clockDriftTolerance: number | null;
+  syncRecorderClocks: boolean;
 };
 
 
@@ -47,6 +48,7 @@ function valuesOf(s: IngestSettings): Values {
     futureTolerance: s.timeToleranceSeconds.future,
     mismatchTolerance: s.timeToleranceSeconds.mismatch,
     clockDriftTolerance: s.clockDriftToleranceSeconds,
+    syncRecorderClocks: s.syncRecorderClocks,
   };
 }
 
@@ -63,6 +65,7 @@ function changes(s: IngestSettings, v: Values): Input<'ingest.setSettings'> {
   const tolerance = { future: v.futureTolerance ?? 0, mismatch: v.mismatchTolerance ?? 0 };
   if (!sameValue(tolerance, s.timeToleranceSeconds)) out.timeToleranceSeconds = tolerance;
   if (v.clockDriftTolerance !== null && v.clockDriftTolerance !== s.clockDriftToleranceSeconds) out.clockDriftToleranceSeconds = v.clockDriftTolerance;
+  if (v.syncRecorderClocks !== s.syncRecorderClocks) out.syncRecorderClocks = v.syncRecorderClocks;
   return out;
 }
 
@@ -110,6 +113,11 @@ export function IngestTab({ canEdit }: { canEdit: boolean }) {
             },
             { key: 'max', label: t('ui:settings.ingest.maxConcurrentRecorders'), children: <span className="num">{settings.maxConcurrentRecorders}</span> },
             { key: 'clear', label: t('ui:settings.ingest.clearRecorder'), children: onOff(settings.clearRecorderAfterIngest) },
+            {
+              key: 'syncClocks',
+              label: t('ui:recorderRules.syncClocks'),
+              children: <Tag data-testid="settings-sync-clocks-value">{t(settings.syncRecorderClocks ? 'ui:recorderRules.syncOn' : 'ui:recorderRules.syncOff')}</Tag>,
+            },
             {
               key: 'tz',
               label: t('ui:settings.ingest.timeZone'),
@@ -270,6 +278,9 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
                   <InputNumber min={0} max={31_536_000} data-testid="settings-tolerance-clock" />
                 </Form.Item>
               </Flex>
+            </Form.Item>
+            <Form.Item name="syncRecorderClocks" label={t('ui:recorderRules.syncClocks')} extra={t('ui:recorderRules.syncClocksHint')} valuePropName="checked">
+              <Switch data-testid="settings-sync-clocks" />
             </Form.Item>
             <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={saving} style={{ marginTop: 16 }} data-testid="settings-ingest-save">
               {t('ui:common.save')}

@@ -7,10 +7,11 @@ import { hasAnyRole, SETTINGS_EDIT_ROLES } from '../roles.ts';
 import { CalendarTab } from './CalendarTab.tsx';
 import { CategoriesTab } from './CategoriesTab.tsx';
 import { IngestTab } from './IngestTab.tsx';
+import { NamingRulesTab } from './NamingRulesTab.tsx';
 import '../cases/cases.css';
 import './settings.css';
 
-const TABS = ['ingest', 'categories', 'calendar'] as const;
+const TABS = ['ingest', 'categories', 'calendar', 'namingRules'] as const;
 type TabKey = (typeof TABS)[number];
 
 /**
@@ -33,8 +34,9 @@ export function SettingsScreen({ user, focus }: { user: User; focus: string | nu
         destroyOnHidden
         items={TABS.map((k) => ({
           key: k,
-          label: <span data-testid={`settings-tab-${k}`}>{t(`ui:settings.tabs.${k}`)}</span>,
-          children: k === 'ingest' ? <IngestTab canEdit={canEdit} /> : k === 'categories' ? <CategoriesTab canEdit={canEdit} /> : <CalendarTab canEdit={canEdit} />,
+          label: <span data-testid={`settings-tab-${k}`}>{k === 'namingRules' ? t('ui:recorderRules.tab') : t(`ui:settings.tabs.${k}`)}</span>,
+          children:
+            k === 'ingest' ? <IngestTab canEdit={canEdit} /> : k === 'categories' ? <CategoriesTab canEdit={canEdit} /> : k === 'calendar' ? <CalendarTab canEdit={canEdit} /> : <NamingRulesTab canEdit={canEdit} />,
         }))}
       />
     </Flex>
