@@ -141,6 +141,10 @@ describe.skipIf(!hasCommand('xorriso'))('burn copies across crashes', () => {
         expect(fx.t.station.requests.get(fx.requestId).state).toBe('fulfilled');
         const verified = cli(['disc', 'verify', iso, '--key', fx.t.station.verifierKey(), '--lang', 'en'], { STATION_DATA: join(fx.work, 'none') });
         expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+        // The operator's natural next step, a retry, finds the job finished by the recovery: told so, not refused.
+        const retried = cli(['burn', '--retry', 'BJ-000001', '--lang', 'en'], env);
+        expect(retried.code, retried.stdout + retried.stderr).toBe(0);
+        expect(retried.stdout).toContain('BJ-000001');
       } else {
         expect(existsSync(iso)).toBe(false);
         expect(burned(fx)).toEqual([]);

@@ -83,6 +83,15 @@ async function runBurn(ctx: CliContext): Promise<number> {
   const retry = str(args.retry);
   // Exactly one of: a request to start burning, or a job to continue.
   if ((retry === undefined) === (positionals[0] === undefined)) throw new StationError('input', 'cli.burn_request_or_retry', {});
+  if (retry !== undefined) {
+    // A job this start's recovery has just finished (its last image was on disk but unrecorded when the
+    // burn was killed) needs nothing more: say so, as a finished burn would, rather than refuse.
+    const existing = await client.invoke('burn.job', { jobId: retry });
+    if (existing.state === 'completed') {
+      print(`${mediaLines(t, existing)}\n${t('burn.done', { job: existing.id, media: existing.verified })}`, existing);
+      return 0;
+    }
+  }
   try {
     const started = retry
       ? // Continues that job: only the copies it still lacks, never more than its approval.
