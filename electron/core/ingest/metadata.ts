@@ -153,11 +153,12 @@ export function fileFacts(input: {
   let videoCodec: string | null = null;
   let audioCodec: string | null = null;
   let problem: FileFacts['problem'] = null;
+  // A reader that stopped early still hands over what it read (its partial result); why it stopped is the problem.
+  if (probe.format !== 'unknown' && !probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
   switch (probe.format) {
     case 'mp4':
     case 'mov': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
-      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
         // mvhd is UTC by the standard; recorders that write local time show up as a mismatch with the
         // name time, which the catalogue keeps side by side rather than "correcting".
@@ -173,7 +174,6 @@ export function fileFacts(input: {
     }
     case 'jpeg': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
-      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
         metaTime = exifTime(info.takenAtLocal, info.offsetTime, timeZone);
         metaTimeSource = metaTime ? `exif:${info.takenAtSource}` : null;
@@ -186,7 +186,6 @@ export function fileFacts(input: {
     case 'wav':
     case 'amr': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
-      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
         durationSeconds = info.durationSeconds;
         audioCodec = info.format === 'wav' ? info.codec : `amr-${info.variant}`;
@@ -197,7 +196,6 @@ export function fileFacts(input: {
     case 'mpeg-ts':
     case 'mpeg-ps': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
-      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
         // AVI IDIT is the recorder's wall clock, like a name time; TS/PS carry no creation time.
         if (info.format === 'avi' && info.createdAtLocal) {
@@ -214,7 +212,6 @@ export function fileFacts(input: {
     }
     case 'mp3': {
       const info = probe.result.ok ? probe.result.info : probe.result.partial;
-      if (!probe.result.ok) problem = { reason: probe.result.reason, detail: probe.result.detail };
       if (info) {
         metaTime = zoned(info.recordedAtLocal, timeZone);
         metaTimeSource = metaTime ? `id3v2.${info.id3v2 ?? 0}` : null;
