@@ -283,3 +283,33 @@ export function spanSeconds(spans: Iterable<PtsSpan>, videoSpans: Iterable<PtsSp
   if (ticks < 0) ticks += PTS_WRAP;
   return ticks / 90_000;
 }
+
+export type MpegStreamInfo = {
+  format: 'mpeg-ts' | 'mpeg-ps';
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  /** Elementary streams found (PMT/PSM entries, else stream ids that carried PES packets). */
+  streams: { id: number; kind: 'video' | 'audio' | 'other'; codec: string | null }[];
+};
+
+/** What both container readers report; durations to the microsecond, as ffprobe prints them. */
+export function mpegStreamInfo(
+  format: MpegStreamInfo['format'],
+  durationSeconds: number | null,
+  video: { codec: string | null; width: number | null; height: number | null } | null,
+  audioCodec: string | null,
+  streams: MpegStreamInfo['streams'],
+): MpegStreamInfo {
+  return {
+    format,
+    durationSeconds: durationSeconds === null ? null : Math.round(durationSeconds * 1e6) / 1e6,
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    videoCodec: video?.codec ?? null,
+    audioCodec,
+    streams,
+  };
+}

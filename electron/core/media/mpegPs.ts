@@ -3,8 +3,7 @@
 // stream's type), PES packets by stream id. The head and the tail are walked pack by pack from a pack
 // start code; only HEAD_TAIL_BYTES from each end are read.
 import type { RandomAccessReader } from './fileReader.ts';
-import { audioFacts, ES_SAMPLE_BYTES, HEAD_TAIL_BYTES, parsePesHeader, PtsSpan, spanSeconds, STREAM_TYPES, videoFacts } from './mpegEs.ts';
-import type { MpegStreamInfo } from './mpegTs.ts';
+import { audioFacts, ES_SAMPLE_BYTES, HEAD_TAIL_BYTES, mpegStreamInfo, parsePesHeader, PtsSpan, spanSeconds, STREAM_TYPES, videoFacts, type MpegStreamInfo } from './mpegEs.ts';
 import { fail, succeed } from './result.ts';
 import type { ReadResult } from './result.ts';
 
@@ -128,15 +127,7 @@ export async function readMpegPs(reader: RandomAccessReader): Promise<MpegPsResu
     spans.values(),
     streams.filter((s) => s.kind === 'video').flatMap((s) => spans.get(s.id) ?? []),
   );
-  const info: MpegStreamInfo = {
-    format: 'mpeg-ps',
-    durationSeconds: durationSeconds === null ? null : Math.round(durationSeconds * 1e6) / 1e6,
-    width: video?.width ?? null,
-    height: video?.height ?? null,
-    videoCodec: video?.codec ?? null,
-    audioCodec,
-    streams,
-  };
+  const info = mpegStreamInfo('mpeg-ps', durationSeconds, video, audioCodec, streams);
   if (streams.length === 0) return fail('malformed', 'no PES packets in the first bytes', info);
   if (durationSeconds === null) return fail('malformed', 'no presentation timestamps', info);
   if (cutShort) return fail('truncated', 'the last packet runs past the end of the file', info);

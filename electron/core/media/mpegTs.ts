@@ -2,21 +2,11 @@
 // prefix). Streams come from the PAT → PMT of the first program; the duration from the smallest PTS
 // at the head to the largest at the tail. Only HEAD_TAIL_BYTES from each end are read.
 import type { RandomAccessReader } from './fileReader.ts';
-import { audioFacts, ES_SAMPLE_BYTES, HEAD_TAIL_BYTES, parsePesHeader, PtsSpan, spanSeconds, STREAM_TYPES, videoFacts } from './mpegEs.ts';
+import { audioFacts, ES_SAMPLE_BYTES, HEAD_TAIL_BYTES, mpegStreamInfo, parsePesHeader, PtsSpan, spanSeconds, STREAM_TYPES, videoFacts, type MpegStreamInfo } from './mpegEs.ts';
 import { fail, succeed } from './result.ts';
 import type { ReadResult } from './result.ts';
 
-export type MpegStreamInfo = {
-  format: 'mpeg-ts' | 'mpeg-ps';
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  videoCodec: string | null;
-  audioCodec: string | null;
-  /** Elementary streams found (PMT/PSM entries, else stream ids that carried PES packets). */
-  streams: { id: number; kind: 'video' | 'audio' | 'other'; codec: string | null }[];
-};
-
+export type { MpegStreamInfo };
 export type MpegTsResult = ReadResult<MpegStreamInfo>;
 
 /** Where the first packet starts and how long packets are, from the first bytes. */
@@ -169,15 +159,7 @@ export async function readMpegTs(reader: RandomAccessReader): Promise<MpegTsResu
   }
   const spanOf = (kind: string): PtsSpan[] => streams.filter((s) => kind === '' || s.kind === kind).flatMap((s) => spans.get(s.id) ?? []);
   const durationSeconds = spanSeconds(spanOf(''), spanOf('video'));
-  const info: MpegStreamInfo = {
-    format: 'mpeg-ts',
-    durationSeconds: durationSeconds === null ? null : Math.round(durationSeconds * 1e6) / 1e6,
-    width: video?.width ?? null,
-    height: video?.height ?? null,
-    videoCodec: video?.codec ?? null,
-    audioCodec,
-    streams,
-  };
+  const info = mpegStreamInfo('mpeg-ts', durationSeconds, video, audioCodec, streams);
   if (ids.length === 0) return fail('malformed', 'no PMT and no PES packets in the first bytes', info);
   if (durationSeconds === null) return fail('malformed', 'no presentation timestamps', info);
   // A file that does not end on a packet boundary was cut while being written or copied.
