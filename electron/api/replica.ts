@@ -5,16 +5,20 @@ import { replicaOf } from '../core/replica/service.ts';
 import { restoreFromReplica } from '../core/replica/restore.ts';
 import { StationError } from '../core/errors.ts';
 
+/** Where the store is and the credentials it takes: the same for configuring it and restoring from it. */
+const storeAccess = z.object({
+  endpoint: z.string().trim().min(1).max(500),
+  bucket: z.string().trim().min(1).max(63),
+  region: z.string().trim().min(1).max(64).optional(),
+  accessKeyId: z.string().trim().min(1).max(128),
+  secret: z.string().min(1).max(1024),
+});
+
 export const replicaHandlers = {
   /** Sets the target store; the WORM self-test runs first. The secret is stored wrapped and never ledgered. */
   'replica.set': command({
-    input: z
-      .object({
-        endpoint: z.string().trim().min(1).max(500),
-        bucket: z.string().trim().min(1).max(63),
-        region: z.string().trim().min(1).max(64).optional(),
-        accessKeyId: z.string().trim().min(1).max(128),
-        secret: z.string().min(1).max(1024),
+    input: storeAccess
+      .extend({
         partSizeMiB: z.number().positive().max(512).optional(),
         bandwidthMiBps: z.number().positive().max(100_000).nullable().optional(),
       })
@@ -68,13 +72,8 @@ export const replicaHandlers = {
    * exists here: public like station.init. Everything is verified before it is put in place.
    */
   'replica.restore': command({
-    input: z
-      .object({
-        endpoint: z.string().trim().min(1).max(500),
-        bucket: z.string().trim().min(1).max(63),
-        region: z.string().trim().min(1).max(64).optional(),
-        accessKeyId: z.string().trim().min(1).max(128),
-        secret: z.string().min(1).max(1024),
+    input: storeAccess
+      .extend({
         passphrase: z.string().min(1).max(1024),
         stationId: z.string().trim().min(1).max(64).optional(),
       })

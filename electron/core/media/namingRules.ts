@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StationError } from '../errors.ts';
 import { parseCompactLocal } from './localTime.ts';
-import type { LocalDateTime } from './localTime.ts';
-import { MAX_NAME_LENGTH } from './recorderName.ts';
+import { MAX_NAME_LENGTH, type RecorderName } from './recorderName.ts';
 
 export const NAMING_RULES_FORMAT = 'evidence-station/naming-rules';
 
@@ -32,18 +31,10 @@ export type NamingRule = {
   examples: NameExample[];
 };
 
-export type ParsedName = {
+/** A name read by a rule of the data: the fields of RecorderName, with the rule named by its id. */
+export type ParsedName = Omit<RecorderName, 'rule'> & {
   /** The rule used ('none' when no rule matched). */
   rule: string;
-  fieldOrder?: 'device-first' | 'officer-first';
-  deviceSerial?: string;
-  officerId?: string;
-  recordedAtLocal?: LocalDateTime;
-  recordedAtRaw?: string;
-  sequence?: number;
-  important: boolean;
-  caseNumber?: string;
-  extension: string;
 };
 
 export type NameMatch = { name: ParsedName; matched: { rule: string; models: string[] }[] };
