@@ -1,0 +1,108 @@
+// The agency's own rule (issue 14 item 1): a setting, not a constant. The admin picks one of the five
+// shipped rules (resources/rules/catalogue.json) or enters the agency's own (title + the articles that set
+// its figures); every paper, help text and CLI line then cites that rule by its title and 第N条, never by
+// a file name and never another agency's rule.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StationError, fromSystemError } from '../errors.ts';
+import { isRulePurpose, RULE_PURPOSES } from './purposes.ts';
+import type { RulePurpose, RuleView } from './purposes.ts';
+
+export type RuleArticle = { article: string; quote: string };
+
+export type ShippedRule = {
+  id: string;
+  /** The rule's text in shared/regulations; internal, never printed. */
+  file: string;
+  title: string;
+  titleEn?: string;
+  issuer?: string;
+  docNumber?: string;
+  date?: string;
+  effective?: string;
+  articles: Partial<Record<RulePurpose, RuleArticle>>;
+};
+
+export type AgencyRuleSetting =
+  | { kind: 'shipped'; id: string }
+  | { kind: 'custom'; title: string; issuer?: string; docNumber?: string; date?: string; articles: Partial<Record<RulePurpose, string>> };
+
+const catalogues = new Map<string, readonly ShippedRule[]>();
+
+/** The shipped rules, read once per resources folder. */
+export function loadRuleCatalogue(resourcesDir: string): readonly ShippedRule[] {
+  const cached = catalogues.get(resourcesDir);
+  if (cached) return cached;
+  const path = join(resourcesDir, 'rules', 'catalogue.json');
+  let raw: { rules: ShippedRule[] };
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as { rules: ShippedRule[] };
+  } catch (e) {
+    throw fromSystemError(e, path);
+  }
+  for (const rule of raw.rules) {
+    for (const purpose of Object.keys(rule.articles)) {
+      if (!isRulePurpose(purpose)) throw new StationError('state', 'rules.catalogue_invalid', { id: rule.id, purpose });
+      if (!ARTICLE.test(rule.articles[purpose]!.article)) throw new StationError('state', 'rules.catalogue_invalid', { id: rule.id, purpose });
+    }
+  }
+  catalogues.set(resourcesDir, raw.rules);
+  return raw.rules;
+}
+
+/** 第十一条 (the rules' own numbering) or 第11条 as an agency may type it. */
+const ARTICLE = /^第([零一二三四五六七八九十百]+|[0-9]{1,3})条$/;
+
+/** Checks an admin's choice against the catalogue; refuses, changing nothing, what cannot be cited. */
+export function validateRuleSetting(setting: AgencyRuleSetting, catalogue: readonly ShippedRule[]): AgencyRuleSetting {
+  if (setting.kind === 'shipped') {
+    if (!catalogue.some((r) => r.id === setting.id)) throw new StationError('input', 'rules.unknown', { id: setting.id });
+    return { kind: 'shipped', id: setting.id };
+  }
+  const title = stripTitleMarks(setting.title);
+  if (!title) throw new StationError('input', 'rules.title_required', {});
+  const articles: Partial<Record<RulePurpose, string>> = {};
+  for (const [purpose, article] of Object.entries(setting.articles)) {
+    if (!isRulePurpose(purpose)) throw new StationError('input', 'rules.unknown_purpose', { purpose });
+    const text = (article ?? '').replace(/\s+/g, '');
+    if (!text) continue;
+    if (!ARTICLE.test(text)) throw new StationError('input', 'rules.bad_article', { article: text });
+    articles[purpose] = text;
+  }
+  const optional = (v: string | undefined): string | undefined => (v?.trim() ? v.trim() : undefined);
+  return { kind: 'custom', title, issuer: optional(setting.issuer), docNumber: optional(setting.docNumber), date: optional(setting.date), articles };
+}
+
+/** 《…》 is added when citing; an admin who typed it gets it once, not twice. */
+function stripTitleMarks(title: string): string {
+  return title.trim().replace(/^《/, '').replace(/》$/, '').trim();
+}
+
+/** What every front end is told about the agency's rule. */
+export function ruleView(setting: AgencyRuleSetting | null, catalogue: readonly ShippedRule[]): RuleView {
+  if (!setting) return { chosen: false, id: null, title: '', articles: {} };
+  if (setting.kind === 'custom') {
+    return { chosen: true, id: 'custom', title: setting.title, issuer: setting.issuer, docNumber: setting.docNumber, date: setting.date, articles: { ...setting.articles } };
+  }
+  const rule = catalogue.find((r) => r.id === setting.id);
+  if (!rule) return { chosen: false, id: null, title: '', articles: {} };
+  const articles: Partial<Record<RulePurpose, string>> = {};
+  for (const purpose of RULE_PURPOSES) {
+    const a = rule.articles[purpose];
+    if (a) articles[purpose] = a.article;
+  }
+  return { chosen: true, id: rule.id, title: rule.title, titleEn: rule.titleEn, issuer: rule.issuer, docNumber: rule.docNumber, date: rule.date, articles };
+}
+
+/** '《中阳县市场监督管理局行政执法全过程记录实施办法》第十九条', or null when the rule has no article for it. */
+export function citeRule(view: RuleView, purpose: RulePurpose): string | null {
+  const article = view.articles[purpose];
+  if (!view.chosen || !article) return null;
+  return `《${view.title}》${article}`;
+}
+
+/** The rule's file for a shipped rule; used only to pick the presets that rule sets, never printed. */
+export function shippedRuleFile(setting: AgencyRuleSetting | null, catalogue: readonly ShippedRule[]): string | null {
+  if (setting?.kind !== 'shipped') return null;
+  return catalogue.find((r) => r.id === setting.id)?.file ?? null;
+}
