@@ -1,7 +1,7 @@
 // The agency's own rule (issue 14 item 1): the shipped catalogue, the current choice, and the admin's change.
 import { z } from 'zod';
 import { anyone, command, roles, signedIn } from './command.ts';
-import { citeRule, loadRuleCatalogue, ruleView, validateRuleSetting } from '../core/rules/agencyRule.ts';
+import { loadRuleCatalogue, stationRule, validateRuleSetting } from '../core/rules/agencyRule.ts';
 import { RULE_PURPOSES } from '../core/rules/purposes.ts';
 import type { RulePurpose } from '../core/rules/purposes.ts';
 import type { Station } from '../core/station.ts';
@@ -22,14 +22,7 @@ export const ruleSettingSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-export function currentRule(station: Station) {
-  return ruleView(station.settings.get('rules.agencyRule'), loadRuleCatalogue(station.paths.resources));
-}
-
-/** '《title》第N条' of the agency's rule for a purpose, or null when its rule says nothing on it. */
-export function citeAgencyRule(station: Station, purpose: RulePurpose): string | null {
-  return citeRule(currentRule(station), purpose);
-}
+const currentRule = (station: Station) => stationRule(station);
 
 export const ruleHandlers = {
   // Public: the setup wizard lists the shipped rules before anyone can sign in.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { StationError, fromSystemError } from '../errors.ts';
 import { isRulePurpose, RULE_PURPOSES } from './purposes.ts';
 import type { RulePurpose, RuleView } from './purposes.ts';
+import type { Station } from '../station.ts';
 
 export type RuleArticle = { article: string; quote: string };
 
@@ -105,4 +106,14 @@ export function citeRule(view: RuleView, purpose: RulePurpose): string | null {
 export function shippedRuleFile(setting: AgencyRuleSetting | null, catalogue: readonly ShippedRule[]): string | null {
   if (setting?.kind !== 'shipped') return null;
   return catalogue.find((r) => r.id === setting.id)?.file ?? null;
+}
+
+/** The agency's rule of a station, as set by its admin. */
+export function stationRule(station: Pick<Station, 'settings' | 'paths'>): RuleView {
+  return ruleView(station.settings.get('rules.agencyRule'), loadRuleCatalogue(station.paths.resources));
+}
+
+/** '《title》第N条' of the station's rule for a purpose, or null. */
+export function citeStationRule(station: Pick<Station, 'settings' | 'paths'>, purpose: RulePurpose): string | null {
+  return citeRule(stationRule(station), purpose);
 }
