@@ -51,3 +51,6 @@ export function linkNoteOf(db: Db, caseId: string | null | undefined, recordingI
     : (db.prepare('SELECT note FROM case_links WHERE recording_id = ? AND unlinked_at IS NULL ORDER BY id DESC LIMIT 1').get(recordingId) as { note: string } | undefined);
   return row?.note.trim() || null;
 }
+
+export const DECISION_ZH: Record<string, string> = { approved: '批准', denied: '不批准' };
+export const BURN_JOB_STATE_ZH: Record<string, string> = { running: '刻录中', waiting_medium: '等待放入光盘', completed: '已完成', failed: '失败', cancelled: '已取消', interrupted: '已中断' };

@@ -117,3 +117,70 @@ export function stationRule(station: Pick<Station, 'settings' | 'paths'>): RuleV
 export function citeStationRule(station: Pick<Station, 'settings' | 'paths'>, purpose: RulePurpose): string | null {
   return citeRule(stationRule(station), purpose);
 }
+
+/** One article of the agency's rule as papers and screens cite it. */
+export type AgencyCitation = {
+  title: string;
+  titleEn?: string;
+  article: string;
+  /** The rule's own words, verbatim, where the station ships the rule's text; null for a custom rule. */
+  quote: string | null;
+  /** 《title》第N条 */
+  text: string;
+};
+
+/** The articles of the station's rule for these purposes, each article once, in the order asked. */
+export function stationCitations(station: Pick<Station, 'settings' | 'paths'>, purposes: readonly RulePurpose[]): AgencyCitation[] {
+  const setting = station.settings.get('rules.agencyRule');
+  const catalogue = loadRuleCatalogue(station.paths.resources);
+  const view = ruleView(setting, catalogue);
+  if (!view.chosen) return [];
+  const shipped = setting?.kind === 'shipped' ? catalogue.find((r) => r.id === setting.id) : undefined;
+  const out: AgencyCitation[] = [];
+  for (const purpose of purposes) {
+    const article = view.articles[purpose];
+    if (!article) continue;
+    const quote = shipped?.articles[purpose]?.quote ?? null;
+    const same = out.find((c) => c.article === article);
+    if (same) {
+      // Two purposes served by one article: one citation, both of the rule's phrases.
+      if (quote && same.quote && !same.quote.includes(quote)) same.quote = `${same.quote}……${quote}`;
+      continue;
+    }
+    out.push({ title: view.title, ...(view.titleEn ? { titleEn: view.titleEn } : {}), article, quote, text: `《${view.title}》${article}` });
+  }
+  return out;
+}
+
+const CN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 第二十六条 or 第26条 → 26, for the English line of a bilingual paper; null if it is not an article. */
+export function articleNumber(article: string): number | null {
+  const m = ARTICLE.exec(article.trim());
+  if (!m) return null;
+  if (/^[0-9]+$/.test(m[1]!)) return Number(m[1]);
+  let total = 0;
+  let current = 0;
+  for (const ch of m[1]!) {
+    if (ch === '十' || ch === '百') {
+      total += (current || 1) * (ch === '十' ? 10 : 100);
+      current = 0;
+    } else current = CN_DIGITS[ch] ?? 0;
+  }
+  return total + current;
+}
+
+/**
+ * The line a bilingual paper prints under its title: which articles of the agency's rule it serves.
+ * Null when no rule is chosen or the rule has none of these articles.
+ */
+export function ruleBasis(station: Pick<Station, 'settings' | 'paths'>, purposes: readonly RulePurpose[]): { zh: string; en: string } | null {
+  const cites = stationCitations(station, purposes);
+  if (!cites.length) return null;
+  const first = cites[0]!;
+  const numbers = cites.map((c) => articleNumber(c.article) ?? c.article);
+  return {
+    zh: `依据《${first.title}》${cites.map((c) => c.article).join('、')}`,
+    en: `Under ${first.titleEn ?? first.title}, Art. ${numbers.join(', ')}`,
+  };
+}
