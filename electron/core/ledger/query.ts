@@ -40,11 +40,11 @@ export function ledgerFilter(q: Omit<LedgerQuery, 'offset' | 'limit' | 'order'>)
   }
   if (q.from) {
     where.push('time >= ?');
-    args.push(q.from);
+    args.push(new Date(q.from).toISOString());
   }
   if (q.to) {
     where.push('time < ?');
-    args.push(q.to);
+    args.push(new Date(q.to).toISOString());
   }
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
