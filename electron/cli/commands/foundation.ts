@@ -162,7 +162,7 @@ export const foundationCommands: CliCommand[] = [
   },
   {
     words: ['ledger', 'show'],
-    synopsis: '[--seq N] [--action A] [--actor USER] [--from DATE|TIME] [--to DATE|TIME] [--limit N] [--offset N]',
+    synopsis: '[--seq N] [--action A] [--actor USER] [--from DATE|TIME] [--to DATE|TIME] [--include-auth] [--limit N] [--offset N]',
     positionals: [],
     options: {
       seq: { type: 'string' },
@@ -170,6 +170,7 @@ export const foundationCommands: CliCommand[] = [
       actor: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'include-auth': { type: 'boolean' },
       limit: { type: 'string' },
       offset: { type: 'string' },
     },
@@ -193,10 +194,12 @@ export const foundationCommands: CliCommand[] = [
         limit: str(args.limit) ? Number(args.limit) : 50,
         offset: str(args.offset) ? Number(args.offset) : 0,
         order: 'asc',
+        includeSessions: args['include-auth'] === true,
       });
       const rows = [[t('col.seq'), t('col.time'), t('col.actor'), t('col.action'), t('col.subject')]];
       for (const e of res.entries) rows.push([String(e.seq), e.time, e.actor, e.action, e.subject]);
-      print(`${table(rows)}\n${t('ledger.count', { shown: res.entries.length, total: res.total })}`, res);
+      const hidden = res.sessionsHidden ? [t('ledger_sessions.hidden', { count: res.sessionsHidden })] : [];
+      print([`${table(rows)}`, t('ledger.count', { shown: res.entries.length, total: res.total }), ...hidden].join('\n'), res);
     },
   },
   {
