@@ -10,7 +10,7 @@ import { can, sameUser } from '../cases/access.ts';
 import { PageHeader } from '../cases/labels.tsx';
 import { JobPanel, JobStateTag } from './JobPanel.tsx';
 import { onBurnEvent, type BurnJob } from './events.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes } from '../components/formatBytes.ts';
 import type { BurnPlan, MediaId, OpticalDrive } from '../../../electron/api/index.ts';
 import '../cases/cases.css';
 import './burn.css';
