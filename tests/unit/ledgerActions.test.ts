@@ -1,5 +1,6 @@
-// Every ledger action the station writes has a name in both languages, so that no history, ledger
-// list or case view shows a raw code such as `replica.stored` to a zh-CN user (issue 14 item 14).
+// Every ledger action the station writes, and every field of its details, has a name in both
+// languages, so that no history, ledger list or case view shows a raw code such as
+// `replica.stored` or a field such as `changedDuringRead` to a zh-CN user (issue 14 item 14).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,44 @@ export function actionsInSource(): Map<string, string> {
   for (const a of Object.values(ALARM_ACTIONS)) found.set(a, 'electron/core/ledger/ledger.ts');
   return found;
 }
+
+/**
+ * The field names of the details the station writes: every identifier key of an object literal
+ * given as `details: {…}` or `details = {…}`, at any depth (nested groups are shown nested).
+ */
+export function detailKeysInSource(): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const dir of ['electron/core', 'electron/api']) {
+    for (const file of sourceFiles(join(root, dir))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bdetails\s*(?::\s*(?:Record<[^>]*>\s*=\s*)?|=\s*)\{/g)) {
+        const start = m.index + m[0].length - 1;
+        let depth = 0;
+        let end = start;
+        for (; end < text.length; end++) {
+          if (text[end] === '{') depth++;
+          else if (text[end] === '}' && --depth === 0) break;
+        }
+        const body = text.slice(start, end + 1).replace(/'[^']*'|`[^`]*`|"[^"]*"/g, "''");
+        for (const k of body.matchAll(/[{,]\s*([a-zA-Z_]\w*)\s*(?=[:,}])/g)) keys.set(k[1]!, file.slice(root.length));
+      }
+    }
+  }
+  return keys;
+}
+
+describe('ledger detail fields', () => {
+  const keys = detailKeysInSource();
+
+  it('finds the fields the station writes (the scan itself works)', () => {
+    for (const k of ['changedDuringRead', 'clockDrift', 'caseNumber', 'objectsShredded', 'passwordFingerprint']) expect(keys.has(k), k).toBe(true);
+  });
+
+  it.each(['zh-CN', 'en'] as const)('every field has a %s name', (lang) => {
+    const names = loadMerged(lang, 'ui').detailFields as Record<string, unknown>;
+    expect([...keys].filter(([k]) => typeof names[k] !== 'string').map(([k, file]) => `${k} (${file})`)).toEqual([]);
+  });
+});
 
 describe('ledger action names', () => {
   const actions = actionsInSource();
