@@ -355,6 +355,10 @@ export const casesScenarios: Scenario[] = [
       await alert.waitFor();
       assert.equal(await alert.getAttribute('data-error-code'), 'auth.bad_credentials');
       assert.equal((await (await apiOn(APPROVER)).invoke('destroy.show', { id: casesWorld.batchId })).state, 'proposed');
+      // The list of ids is labelled as recordings, not as a quantity.
+      assert.equal(await decide.locator('.ant-descriptions-item-label', { hasText: tx('zh-CN', 'ui:destroy.columns.items') }).count(), 0);
+      const ids = (await decide.getByTestId('destroy-decide-items').innerText()).split(',').length;
+      assert.equal(await decide.locator('.ant-descriptions-item-label', { hasText: tx('zh-CN', 'ui:destroy.itemIds', { n: ids }) }).count(), 1);
       await ap.getByTestId('destroy-decide-text').fill(APPROVAL_NOTE);
       await ap.getByTestId('destroy-decide-password').fill(APPROVER.password);
       await screenshot(ap, 'zh-CN-destroy-approve');
@@ -368,6 +372,9 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId(`destroy-execute-${casesWorld.batchId}`).click();
       await page.getByTestId('destroy-execute-confirm').click();
       await page.getByTestId('destroy-executed').waitFor({ timeout: 60_000 });
+      // Behind the "destroyed" dialog the batch is already shown executed: nothing there offers to execute it again.
+      await page.locator(`[data-testid="batch-row-${casesWorld.batchId}"][data-state="executed"]`).waitFor();
+      assert.equal(await page.getByTestId(`destroy-execute-${casesWorld.batchId}`).count(), 0, 'no execute button behind the destroyed dialog');
       await screenshot(page, 'zh-CN-destroy-executed');
       await page.getByTestId('destroy-execute-certificate').click();
       const check = page.getByTestId('certificate-check');
