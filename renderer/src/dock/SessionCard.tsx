@@ -305,7 +305,14 @@ export function SessionCard({ live, ctx }: { live: LiveSession; ctx: SessionCont
   );
 }
 
-export function NoSessions() {
+/** `shownAbove`: the only sessions are those of the docked recorders, already shown with them. */
+export function NoSessions({ shownAbove }: { shownAbove: boolean }) {
   const { t } = useTranslation();
-  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ui:dock.noSessions')} />;
+  return shownAbove ? (
+    <Typography.Text type="secondary" data-testid="dock-sessions-above">
+      {t('ui:dock.noOtherSessions')}
+    </Typography.Text>
+  ) : (
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ui:dock.noSessions')} data-testid="dock-no-sessions" />
+  );
 }
