@@ -51,5 +51,5 @@ ${dataTable(
 )}
 <p class="meta">002_79771f0fef6d4575.txt 第二十六条 · ${bi('数据来源：本工作站账本', 'Source: the station ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
 `;
-  return htmlPage(`监督月报 ${report.month}`, body);
+  return htmlPage(`监督月报 ${report.month}`, body, { landscape: true });
 }

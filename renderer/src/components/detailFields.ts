@@ -10,14 +10,17 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 const HASH = /^[0-9a-f]{32,}$/i;
 const BYTE_FIELDS: ReadonlySet<string> = new Set(['size', 'bytes', 'partSize']);
 /** Fields whose values are words the UI already translates elsewhere. */
-const VALUE_GROUPS: Record<string, string> = {
-  roles: 'roles',
-  recordedAtSource: 'recording.timeSources',
-  kind: 'explain.kinds',
-  outcome: 'detailValues.outcome',
-  media: 'burn.media',
-  to: 'classification',
-  from: 'classification',
+const VALUE_GROUPS: Record<string, readonly string[]> = {
+  roles: ['roles'],
+  recordedAtSource: ['recording.timeSources'],
+  kind: ['explain.kinds', 'requests.kinds', 'recordings.kinds', 'settings.calendar.kinds'],
+  outcome: ['detailValues.outcome'],
+  media: ['burn.media'],
+  to: ['classification'],
+  from: ['classification'],
+  classification: ['classification'],
+  enforcementType: ['cases.types'],
+  state: ['cases.states', 'requests.states', 'destroy.states', 'burn.states'],
 };
 
 /** The field's name in the user's language; an unknown field keeps its own name. */
@@ -32,8 +35,8 @@ function valueText(t: TFunction, i18n: I18n, key: string, value: unknown): { tex
   const s = String(value);
   if (ISO_TIME.test(s)) return { text: dayjs(s).format('YYYY-MM-DD HH:mm:ss'), mono: false };
   if (HASH.test(s)) return { text: s, mono: true };
-  const group = VALUE_GROUPS[key];
-  if (group && i18n.exists(`${group}.${s}`, { ns: 'ui' })) {
+  for (const group of VALUE_GROUPS[key] ?? []) {
+    if (!i18n.exists(`${group}.${s}`, { ns: 'ui' })) continue;
     const word = t(`ui:${group}.${s}`, { returnObjects: true });
     if (typeof word === 'string') return { text: word, mono: false };
   }
