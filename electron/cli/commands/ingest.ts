@@ -378,7 +378,7 @@ export const ingestCommands: CliCommand[] = [
     unlock: 'never',
     async run({ client, t, print }) {
       const list = await client.invoke('officer.list', {});
-      const rows = [[t('col.badge'), t('col.name'), t('col.unit')]];
+      const rows = [[t('col.badge'), t('col.person_name'), t('col.unit')]];
       for (const o of list) rows.push([o.badge, o.name, [o.unitCode, o.unitName].filter(Boolean).join(' ') || '-']);
       print(table(rows), list);
     },
