@@ -16,6 +16,7 @@ import { retentionHandlers } from './retention.ts';
 import { reportHandlers } from './reports.ts';
 import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
+import { searchHandlers } from './search.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -33,6 +34,7 @@ export const handlers = {
   ...reportHandlers,
   ...witnessHandlers,
   ...replicaHandlers,
+  ...searchHandlers,
 };
 
 export type Handlers = typeof handlers;
