@@ -72,7 +72,7 @@ function volumeLine(t: T, v: DockedVolume): string {
   return `${t(`dock.state.${v.state}`)}  ${safe(v.mountPoint)} (${safe(v.device)}, ${v.fsType})${recorder}${reason}`;
 }
 
-function recordingRows(t: T, items: Recording[]): string[][] {
+export function recordingRows(t: T, items: Recording[]): string[][] {
   const rows = [[t('col.recording'), t('col.recorded_at'), t('col.media_kind'), t('col.recorder'), t('col.officer'), t('col.size'), t('col.flags'), t('col.name')]];
   for (const r of items) {
     rows.push([
