@@ -1,6 +1,7 @@
 import { witnessStatus } from '../core/witness/client.ts';
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
+import { ruleSettingSchema } from './rules.ts';
 
 export const stationHandlers = {
   'station.status': command({
@@ -8,7 +9,12 @@ export const stationHandlers = {
     access: anyone,
     mutates: false,
     // The witness line is part of the status everyone sees ("last cosigned: size N, M minutes ago").
-    run: ({ station }) => ({ ...station.status(), witness: station.initialized ? witnessStatus(station) : null }),
+    run: ({ station }) => ({
+      ...station.status(),
+      // Front ends show and read times in the agency's zone (issue #14 item 10).
+      timeZone: station.initialized ? station.settings.get('agency.timeZone') : null,
+      witness: station.initialized ? witnessStatus(station) : null,
+    }),
   }),
   'station.init': command({
     input: z
@@ -22,6 +28,7 @@ export const stationHandlers = {
           displayName: z.string().trim().min(1).max(100),
           password: z.string().min(1).max(1024),
         }),
+        rule: ruleSettingSchema.optional(),
       })
       .strict(),
     access: anyone,
