@@ -3,7 +3,7 @@ import { Alert, Drawer, Flex, Input, Tabs, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { GLOSSARY_ROLES, GLOSSARY_TERMS, SCREEN_PURPOSES } from './topics.ts';
-import { useAgencyRule, useRuleCitation, type RulePurpose } from './rule.ts';
+import { useAgencyRule, useRuleCitation, type RulePurpose } from '../components/useRuleCitation.ts';
 import './help.css';
 
 /** One point the screen serves, with the article of the agency's rule that sets it. */

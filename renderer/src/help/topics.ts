@@ -2,7 +2,7 @@
 // serves is here, as purposes, so the help panel cites whichever rule the agency has chosen
 // (issue 14 item 18). The purposes and their articles in the five shipped rules are listed in
 // ../shared/regulations/README.md (e.g. handover: 000_f52585dae22cddca.txt 第十一条).
-import type { RulePurpose } from './rule.ts';
+import type { RulePurpose } from '../components/useRuleCitation.ts';
 
 export const SCREEN_PURPOSES: Record<string, readonly RulePurpose[]> = {
   dashboard: ['caseArchive', 'handover', 'interruption', 'supervision'],
