@@ -31,6 +31,8 @@ export const recordingHandlers = {
         caseId: z.string().max(64).optional(),
         text: z.string().max(200).optional(),
         includeDuplicates: z.boolean().optional(),
+        explained: z.enum(['late_handover', 'interruption']).optional(),
+        destroyed: z.boolean().optional(),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(100),
         order: z.enum(['asc', 'desc']).default('desc'),

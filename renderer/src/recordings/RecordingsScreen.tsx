@@ -44,6 +44,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
   const [late, setLate] = useState(false);
   const [important, setImportant] = useState(false);
   const [needsExplanation, setNeedsExplanation] = useState(false);
+  const [destroyed, setDestroyed] = useState<'destroyed' | 'kept' | undefined>();
   const [reload, setReload] = useState(0);
   const [openId, setOpenId] = useState<string | null>(focus);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -79,6 +80,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     ...(late ? { late: true } : {}),
     ...(important ? { important: true } : {}),
     ...(needsExplanation ? { needsExplanation: true } : {}),
+    ...(destroyed ? { destroyed: destroyed === 'destroyed' } : {}),
   };
   const filtered = Object.keys(filters).length > 0;
   const pages = useRecordingPages(filters, reload);
@@ -101,6 +103,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     setLate(false);
     setImportant(false);
     setNeedsExplanation(false);
+    setDestroyed(undefined);
   };
 
   const canRequest = user.roles.some((r) => REQUESTERS.includes(r));
@@ -180,6 +183,18 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
         <Checkbox checked={needsExplanation} onChange={(e) => setNeedsExplanation(e.target.checked)} data-testid="recordings-filter-needs-explanation">
           {t('ui:recordings.filters.needsExplanation')}
         </Checkbox>
+        <Select
+          allowClear
+          value={destroyed}
+          onChange={(v?: 'destroyed' | 'kept') => setDestroyed(v)}
+          placeholder={t('ui:destroyed.filter')}
+          options={[
+            { value: 'kept', label: t('ui:destroyed.kept') },
+            { value: 'destroyed', label: t('ui:destroyed.flags.destroyed') },
+          ]}
+          style={{ width: 140 }}
+          data-testid="recordings-filter-destroyed"
+        />
         <Button onClick={reset} disabled={!filtered}>
           {t('ui:recordings.filters.reset')}
         </Button>
