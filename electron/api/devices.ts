@@ -164,7 +164,12 @@ export const deviceHandlers = {
       .strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' }),
+    run: ({ station, actor }, input) => {
+      const recorder = ingestOf(station).registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' });
+      // Storage already docked and refused as unknown is judged again now (issue #14 item 13).
+      void dockOf(station)?.reevaluate();
+      return recorder;
+    },
   }),
   'recorder.assign': command({
     input: z.object({ serial, officerBadge: badge.nullable(), applyToRecordings: z.boolean().default(true) }).strict(),
@@ -207,6 +212,7 @@ export const deviceHandlers = {
       await saveCatalogue(path, next);
       const saved = next.entries.find((e) => e.id === entry.id)!;
       station.write(() => station.ledger.append({ actor: actor.username, action: 'recorder_catalogue.saved', subject: `recorder_model:${saved.id}`, details: { entry: { ...saved } } }));
+      void dockOf(station)?.reevaluate();
       return saved;
     },
   }),

@@ -53,7 +53,7 @@ export type DockHandle = {
  * Starts detecting and ingesting docked recorders. `duty` names the custodian on duty (the CLI's
  * logged-in user); a desktop window sets it later with the `dock.onDuty` command.
  */
-export async function startDock(server: ApiServer, ports: PlatformDevices, options: { duty?: string | null } = {}): Promise<DockHandle> {
+export async function startDock(server: ApiServer, ports: PlatformDevices, options: { duty?: string | null; recheckMs?: number } = {}): Promise<DockHandle> {
   const station = server.station;
   const existing = docks.get(station);
   if (existing) return { service: existing, stop: () => stopDock(station, existing) };
@@ -65,6 +65,7 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
     ports,
     emit: (event, payload) => server.broadcast(event, payload),
     catalogue: () => loadRecorderCatalogue(station),
+    ...(options.recheckMs ? { recheckMs: options.recheckMs } : {}),
   });
   docks.set(station, service);
   try {

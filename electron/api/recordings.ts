@@ -34,6 +34,8 @@ export const recordingHandlers = {
         caseNumber: z.string().max(100).optional(),
         custodian: z.string().max(64).optional(),
         includeDuplicates: z.boolean().optional(),
+        explained: z.enum(['late_handover', 'interruption']).optional(),
+        destroyed: z.boolean().optional(),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(100),
         order: z.enum(['asc', 'desc']).default('desc'),

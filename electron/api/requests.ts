@@ -19,7 +19,8 @@ export const requestHandlers = {
   'request.create': command({
     input: z
       .object({
-        kind: z.enum(REQUEST_KINDS),
+        // An extension needs its term: the one path is retention.requestExtension (issue #14 item 6).
+        kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']),
         recordingIds: z.array(id).min(1).max(10_000),
         purpose: z.string().trim().min(2).max(1000),
         caseId: id.nullable().optional(),

@@ -1,12 +1,14 @@
-// The monthly supervision report (002 第二十六条) against counts derived here, independently, from
-// the ledger table with plain SQL: by action, by the officer/recorder the ingest entry names, and
-// by month in Beijing time (month bounds written out as UTC instants by hand).
+// The monthly supervision report (002 第二十六条): its recording figures equal the totals of
+// `recordings list` with the filter each column names (issue #14 item 4), and its events (decisions,
+// destructions) counts derived here, independently, from the ledger table with plain SQL; months in
+// Beijing time (month bounds written out as UTC instants by hand).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStation, ADMIN_PASSWORD, type TestStation } from '../support/testStation.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';
 import { station as cli } from '../support/cli.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { ReportRow } from '../../electron/api/index.ts';
+import { COLUMN_FILTERS } from '../../electron/core/reports/monthly.ts';
 
 let t: TestStation;
 let custodian: ApiClient;
@@ -50,9 +52,14 @@ beforeAll(async () => {
     { local: '2026-01-03T09:00:00', officer: '070809', serial: '1234567' }, // late, officer not registered
     { local: '2026-01-03T09:00:00', officer: '070809', serial: '1234567', nameSuffix: '_COPY', fill: 6 }, // duplicate of the previous: not a hand-over
   ]);
+  // A segment handed over later that ends 1 s before ids[1] starts: ids[1] was no interruption after
+  // all, and the station withdraws its flag (recording.unflagged); this one follows ids[0] by 9 s.
+  ids.push(...(await ingestFixtures(custodian, [{ local: '2026-01-05T08:00:19', officer: '010203', serial: '1234567', sequence: 9, fill: 9 }])));
   // Explanations, requests approved and denied, one classified request needing two approvals.
   await custodian.invoke('recording.explain', { id: ids[2]!, kind: 'late_handover', text: '外出执法，次日返回' });
   await custodian.invoke('recording.explain', { id: ids[3]!, kind: 'late_handover', text: '元旦假期' });
+  // A second explanation of the same recording: one recording explained, not two.
+  await custodian.invoke('recording.explain', { id: ids[3]!, kind: 'late_handover', text: '补充：元旦假期后首个工作日移交' });
   await custodian.invoke('recording.classify', { recordingId: ids[4]!, classification: 'privacy', note: '涉及个人隐私' });
   const r1 = await clerk.invoke('request.create', { kind: 'view', recordingIds: [ids[0]!, ids[3]!], purpose: '案件审查' });
   await head.invoke('request.approve', { id: r1.id, password: 'head-password-1' });
@@ -105,28 +112,34 @@ function column(rows: ReportRow[], group: 'officer' | 'recorder', field: keyof R
 }
 
 describe('monthly supervision report', () => {
-  it('January 2026: every figure equals the count derived from the ledger', async () => {
+  it('January 2026: every recording figure is the total of `recordings list` with its filter; decisions equal the ledger', async () => {
     const report = await auditor.invoke('report.monthly', { month: '2026-01' });
     expect(report).toMatchObject({ from: JAN_2026.from, to: JAN_2026.to, timeZone: 'Asia/Shanghai' });
-    const ingested = "AND json_extract(e.details, '$.outcome') = 'ingested'";
+    expect(report.recordingFilter).toEqual({ storedFrom: JAN_2026.from, storedTo: JAN_2026.to, includeDuplicates: false });
+    const listed = async (filter: Record<string, unknown>) => (await auditor.invoke('recording.list', { ...report.recordingFilter, ...filter, limit: 1 } as never)).total;
+    for (const [column, narrower] of Object.entries(COLUMN_FILTERS)) {
+      const field = column as keyof ReportRow;
+      expect(report.rows.find((r) => r.group === 'total')![field], `total ${column}`).toBe(await listed(narrower));
+      for (const row of report.rows.filter((r) => r.group !== 'total' && r.key !== null)) {
+        expect(row[field], `${row.group} ${row.key} ${column}`).toBe(await listed({ ...narrower, [row.group]: row.key }));
+      }
+    }
     for (const g of ['officer', 'recorder'] as const) {
-      expect(column(report.rows, g, 'recordings')).toEqual(fromLedger(g, JAN_2026, 'recording.ingested', ingested));
-      expect(column(report.rows, g, 'late')).toEqual(fromLedger(g, JAN_2026, 'recording.ingested', `${ingested} AND json_extract(e.details, '$.handover.late') = 1`));
-      expect(column(report.rows, g, 'onTime')).toEqual(
-        fromLedger(g, JAN_2026, 'recording.ingested', `${ingested} AND json_extract(e.details, '$.handover.late') = 0 AND json_extract(e.details, '$.handover.deadline') IS NOT NULL`),
-      );
-      expect(column(report.rows, g, 'interruptions')).toEqual(fromLedger(g, JAN_2026, 'recording.ingested', `${ingested} AND json_extract(e.details, '$.interruption') IS NOT NULL`));
-      expect(column(report.rows, g, 'lateExplanations')).toEqual(fromLedger(g, JAN_2026, 'recording.explained', "AND json_extract(e.details, '$.kind') = 'late_handover'"));
       expect(column(report.rows, g, 'requestsApproved')).toEqual(requestsFromLedger(g, JAN_2026, 'request.approved', "AND json_extract(e.details, '$.complete') = 1"));
       expect(column(report.rows, g, 'requestsDenied')).toEqual(requestsFromLedger(g, JAN_2026, 'request.denied'));
       expect(column(report.rows, g, 'destructions')).toEqual(new Map());
     }
-    // The figures the fixtures were built to give, so the comparison is not vacuous.
+    // The figures the fixtures were built to give, so the comparison is not vacuous: the withdrawn
+    // interruption is not counted (the ledger's ingest entries still name two), and the recording
+    // explained twice counts once.
+    const ledgerInterruptions = t.station.db.prepare("SELECT count(*) AS n FROM ledger WHERE action = 'recording.ingested' AND json_extract(details, '$.interruption') IS NOT NULL").get() as { n: number };
+    expect(ledgerInterruptions.n).toBe(2);
     const total = report.rows.find((r) => r.group === 'total')!;
-    expect(total).toMatchObject({ recordings: 6, late: 3, onTime: 3, lateExplanations: 2, requestsApproved: 2, requestsDenied: 1, timelinessRate: 0.5 });
+    expect(total).toMatchObject({ recordings: 7, late: 3, onTime: 4, interruptions: 1, lateExplanations: 2, requestsApproved: 2, requestsDenied: 1 });
+    expect(total.timelinessRate).toBeCloseTo(4 / 7);
     const zhang = report.rows.find((r) => r.group === 'officer' && r.key === '010203')!;
-    expect(zhang).toMatchObject({ name: '张警官', recordings: 3, late: 1, onTime: 2, requestsApproved: 1 });
-    expect(zhang.timelinessRate).toBeCloseTo(2 / 3);
+    expect(zhang).toMatchObject({ name: '张警官', recordings: 4, late: 1, onTime: 3, interruptions: 1, requestsApproved: 1 });
+    expect(zhang.timelinessRate).toBeCloseTo(3 / 4);
     // The unregistered officer has a row under their badge, without a name.
     expect(report.rows.find((r) => r.group === 'officer' && r.key === '070809')).toMatchObject({ name: null, recordings: 1, requestsDenied: 1 });
   });
@@ -140,12 +153,37 @@ describe('monthly supervision report', () => {
     expect(report.rows.find((r) => r.group === 'total')).toMatchObject({ destructions: 3 });
   });
 
+  it('destroyed recordings are marked 已销毁 and can be filtered, in the api and the CLI (issue #14 item 5)', async () => {
+    const destroyedIds = [ids[0]!, ids[3]!, ids[5]!].sort();
+    const gone = await auditor.invoke('recording.list', { destroyed: true, limit: 100 });
+    expect(gone.items.map((r) => r.id).sort()).toEqual(destroyedIds);
+    for (const r of gone.items) {
+      expect(r.flags).toContain('destroyed');
+      expect(r.destroyed).toMatchObject({ by: 'cus' });
+      expect(r.destroyed!.batchId).toMatch(/\S/);
+    }
+    const kept = await auditor.invoke('recording.list', { destroyed: false, limit: 100 });
+    expect(kept.items.some((r) => destroyedIds.includes(r.id))).toBe(false);
+    expect(kept.items.every((r) => r.destroyed === null && !r.flags.includes('destroyed'))).toBe(true);
+    expect(kept.total + gone.total).toBe((await auditor.invoke('recording.list', { limit: 1 })).total);
+    expect((await auditor.invoke('recording.get', { id: ids[3]! })).recording.destroyed).toEqual(gone.items.find((r) => r.id === ids[3])!.destroyed);
+
+    const env = { STATION_DATA: t.dir, STATION_USER: 'admin', STATION_PASSWORD: ADMIN_PASSWORD };
+    const list = cli(['recordings', 'list', '--destroyed'], env);
+    expect(list.code, list.stderr).toBe(0);
+    for (const id of destroyedIds) expect(list.stdout).toContain(id);
+    expect(list.stdout).toContain('已销毁');
+    expect(cli(['recordings', 'list', '--not-destroyed'], env).stdout).not.toContain('已销毁');
+    const show = cli(['recordings', 'show', ids[3]!], env);
+    expect(show.stdout.split('\n')[0]).toMatch(/^【已销毁】/);
+  });
+
   it('exports CSV and printable HTML; bad months are clear errors', async () => {
     const headers = ['组', '编号', '名称', '音像', '按时', '逾期', '未知', '及时率', '逾期说明', '中止', '中止说明', '批准', '驳回', '光盘', '销毁'];
     const { csv } = await auditor.invoke('report.csv', { month: '2026-01', headers, groupLabels: { total: '合计', officer: '执法人员', recorder: '记录设备' } });
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines[0]).toBe(headers.join(','));
-    expect(lines[1]).toMatch(/^合计,,,6,3,3,0,0\.5000,2,/);
+    expect(lines[1]).toMatch(/^合计,,,7,4,3,0,0\.5714,2,/);
     const { html } = await auditor.invoke('report.html', { month: '2026-01' });
     expect(html).toContain('监督月报');
     expect(html).toContain('张警官');
@@ -157,9 +195,9 @@ describe('monthly supervision report', () => {
     const env = { STATION_DATA: t.dir, STATION_USER: 'admin', STATION_PASSWORD: ADMIN_PASSWORD, STATION_LANG: 'en' };
     const json = cli(['report', 'monthly', '--month', '2026-01', '--json'], env);
     expect(json.code, json.stderr).toBe(0);
-    expect((JSON.parse(json.stdout) as { rows: ReportRow[] }).rows[0]).toMatchObject({ group: 'total', recordings: 6 });
+    expect((JSON.parse(json.stdout) as { rows: ReportRow[] }).rows[0]).toMatchObject({ group: 'total', recordings: 7 });
     const csv = cli(['report', 'monthly', '--month', '2026-01', '--csv'], env);
     expect(csv.code, csv.stderr).toBe(0);
-    expect(csv.stdout).toContain('Total,,,6,3,3');
+    expect(csv.stdout).toContain('Total,,,7,4,3');
   });
 });

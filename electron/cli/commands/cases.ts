@@ -223,6 +223,39 @@ export const caseCommands: CliCommand[] = [
     },
   },
   {
+    // 长期保存 (004_5e30f22f36db076d.txt 第十九条): the request carries its term; an approver decides it
+    // (station request approve), then the requester or a custodian applies it (retention apply).
+    words: ['retention', 'extend'],
+    synopsis: '(--recordings RC,… | --case ID) --until YYYY-MM-DD|permanent --purpose TEXT',
+    positionals: [],
+    options: { recordings: { type: 'string' }, case: { type: 'string' }, until: { type: 'string' }, purpose: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, t, print }) {
+      const ids = list(args.recordings);
+      const x = await client.invoke('retention.requestExtension', {
+        ...(ids.length ? { recordingIds: ids } : {}),
+        ...(str(args.case) ? { caseId: str(args.case) } : {}),
+        until: str(args.until) ?? '',
+        purpose: str(args.purpose) ?? '',
+      });
+      const until = x.terms[0]?.permanent ? t('extension.permanent') : (x.terms[0]?.untilDate ?? '-');
+      print(t('extension.requested', { id: x.request.id, count: x.terms.length, until }), x);
+    },
+  },
+  {
+    words: ['retention', 'apply'],
+    synopsis: 'REQUEST',
+    positionals: ['REQUEST'],
+    options: {},
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, t, print }) {
+      const r = await client.invoke('retention.applyExtension', { requestId: positionals[0] ?? '' });
+      print(t('extension.applied', { id: r.request.id, count: r.statuses.length }), r);
+    },
+  },
+  {
     words: ['destroy', 'propose'],
     synopsis: '(--recordings RC,… | --all-due) --reason TEXT',
     positionals: [],

@@ -11,7 +11,8 @@ import { witnessCommands } from './witness.ts';
 import { replicaCommands } from './replica.ts';
 import { recorderRuleCommands } from './recorderRules.ts';
 import { flowCommands } from './flows.ts';
+import { dailyWorkCommands } from './dailyWork.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

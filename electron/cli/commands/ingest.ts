@@ -7,6 +7,7 @@ import { createPlatformDevices } from '../../../native/index.ts';
 import { DEFAULT_LINUX_MOUNT_ROOTS } from '../../../native/linux/volumes.ts';
 import type { CliCommand, CliContext } from './types.ts';
 import { str, table, timeOption } from './format.ts';
+import { StationError } from '../../api/server.ts';
 
 type T = i18n['t'];
 
@@ -26,7 +27,7 @@ function mib(bytes: number): string {
 const MEDIA_FLAGS = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized', 'clock_drift']);
 
 function flagList(t: T, flags: readonly string[]): string {
-  return flags.map((f) => t(MEDIA_FLAGS.has(f) ? `media.flag.${f}` : `ingest.flag.${f}`)).join('、');
+  return flags.map((f) => (f === 'destroyed' ? t('destroyed.flag') : t(MEDIA_FLAGS.has(f) ? `media.flag.${f}` : `ingest.flag.${f}`))).join('、');
 }
 
 function fileLine(t: T, f: FileResult): string {
@@ -87,6 +88,13 @@ export function recordingRows(t: T, items: Recording[]): string[][] {
     ]);
   }
   return rows;
+}
+
+/** `--explained late|interruption`, the words `explain --kind` takes. */
+function explainedKind(v: string): 'late_handover' | 'interruption' {
+  if (v === 'late' || v === 'late_handover') return 'late_handover';
+  if (v === 'interruption') return 'interruption';
+  throw new StationError('input', 'cli.bad_usage', { detail: `--explained ${v}: late|interruption`, usage: '' });
 }
 
 function bool(v: unknown): boolean | undefined {
@@ -223,7 +231,7 @@ export const ingestCommands: CliCommand[] = [
   },
   {
     words: ['recordings', 'list'],
-    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from DATE|TIME] [--to DATE|TIME] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
+    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from DATE|TIME] [--to DATE|TIME] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--stored-from DATE|TIME] [--stored-to DATE|TIME] [--explained late|interruption] [--destroyed|--not-destroyed] [--without-duplicates] [--limit N] [--offset N]',
     positionals: [],
     options: {
       officer: { type: 'string' },
@@ -237,6 +245,12 @@ export const ingestCommands: CliCommand[] = [
       'deadline-unknown': { type: 'boolean' },
       'doubtful-time': { type: 'boolean' },
       kind: { type: 'string' },
+      'stored-from': { type: 'string' },
+      'stored-to': { type: 'string' },
+      explained: { type: 'string' },
+      destroyed: { type: 'boolean' },
+      'not-destroyed': { type: 'boolean' },
+      'without-duplicates': { type: 'boolean' },
       limit: { type: 'string' },
       offset: { type: 'string' },
     },
@@ -256,6 +270,11 @@ export const ingestCommands: CliCommand[] = [
         ...(bool(args['deadline-unknown']) ? { deadlineUnknown: true } : {}),
         ...(bool(args['doubtful-time']) ? { doubtfulTime: true } : {}),
         ...(kind ? { kind } : {}),
+        ...(args['stored-from'] !== undefined ? { storedFrom: timeOption('stored-from', args['stored-from'], 'from') } : {}),
+        ...(args['stored-to'] !== undefined ? { storedTo: timeOption('stored-to', args['stored-to'], 'to') } : {}),
+        ...(str(args.explained) ? { explained: explainedKind(str(args.explained)!) } : {}),
+        ...(bool(args.destroyed) ? { destroyed: true } : bool(args['not-destroyed']) ? { destroyed: false } : {}),
+        ...(bool(args['without-duplicates']) ? { includeDuplicates: false } : {}),
         limit: str(args.limit) ? Number(args.limit) : 100,
         offset: str(args.offset) ? Number(args.offset) : 0,
         order: 'asc',
@@ -301,6 +320,7 @@ export const ingestCommands: CliCommand[] = [
           problem: r.parseProblem ? `${r.parseProblem.reason}: ${r.parseProblem.detail}` : '-',
         }),
       ];
+      if (r.destroyed) lines.unshift(t('destroyed.line', { at: r.destroyed.at, batch: r.destroyed.batchId, by: r.destroyed.by }));
       for (const e of d.explanations) lines.push(t('recordings.explanation', { kind: t(`recordings.explanation_kind.${e.kind}`), author: e.author, at: e.createdAt, text: safe(e.text) }));
       lines.push(t('recordings.history'));
       for (const h of d.history) lines.push(`  #${h.seq}  ${h.time}  ${h.actor}  ${h.action}`);

@@ -11,6 +11,8 @@ import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './
 import type { RecorderCatalogue } from './catalogue.ts';
 import { DutyRegister } from './duty.ts';
 import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo } from './ports.ts';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export type DockState =
   | 'identifying'
@@ -59,6 +61,8 @@ type Entry = {
   identity: VolumeIdentity | null;
   sourceKey: string | null;
   task: Promise<void> | null;
+  /** The volume's files when its last ingest started: a different list later means new files. */
+  files: string | null;
 };
 
 export type DockDeps = {
@@ -68,7 +72,25 @@ export type DockDeps = {
   emit: (event: 'dock.volume', payload: DockedVolume) => void;
   /** The recorder catalogue in force (shipped entries merged with the admin's). */
   catalogue: () => Promise<RecorderCatalogue>;
+  /** How often docked volumes are judged again (new files, a recorder registered elsewhere); default 10 s. */
+  recheckMs?: number;
 };
+
+/**
+ * What is on a volume, cheaply: every file's path, size and modification time. Compared, not
+ * hashed for content: a file that appears, grows or is rewritten changes it.
+ */
+async function fileList(root: string): Promise<string> {
+  const lines: string[] = [];
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    const st = await stat(path).catch(() => null);
+    if (st) lines.push(`${path}\t${st.size}\t${st.mtimeMs}`);
+  }
+  return lines.sort().join('\n');
+}
 
 function usbSubject(d: UsbDeviceInfo): string {
   return `usb:${d.vendorId.toString(16).padStart(4, '0')}:${d.productId.toString(16).padStart(4, '0')}`;
@@ -96,6 +118,8 @@ export class DockService {
   private offIngest: (() => void) | null = null;
   private dutyUser: string | null = null;
   private started = false;
+  private recheckTimer: ReturnType<typeof setInterval> | null = null;
+  private rechecking: Promise<void> | null = null;
 
   constructor(deps: DockDeps) {
     this.deps = deps;
@@ -143,11 +167,49 @@ export class DockService {
     // Volumes docked before the service started (or while it was down after a crash) are handled
     // like new ones; their finished files are "already ingested" and only the rest is read.
     for (const v of await this.deps.ports.volumes.current()) if (!this.entries.has(v.mountPoint)) this.mounted(v);
+    // A volume is not judged once for all (issue #14 item 13): a recorder registered by another
+    // process (`station recorders add` beside `station watch`) or files a recorder or vendor
+    // software writes after mounting are picked up here; in this process registration rechecks at once.
+    this.recheckTimer = setInterval(() => void this.reevaluate(), this.deps.recheckMs ?? 10_000);
+    this.recheckTimer.unref?.();
+  }
+
+  /**
+   * Judges again what was judged before: unrecognized storage is identified again (a recorder may
+   * have been registered since), and a finished volume whose files changed is ingested again (what
+   * is already in the vault is skipped, so only the new files are read).
+   */
+  reevaluate(): Promise<void> {
+    this.rechecking ??= this.recheck().finally(() => {
+      this.rechecking = null;
+    });
+    return this.rechecking;
+  }
+
+  private async recheck(): Promise<void> {
+    for (const entry of [...this.entries.values()]) {
+      if (!this.started || this.entries.get(entry.volume.mountPoint) !== entry) continue;
+      try {
+        if (entry.view.state === 'unrecognized') {
+          entry.task = this.identify(entry);
+          await entry.task;
+        } else if (entry.view.state === 'done' && entry.identity?.kind === 'recorder' && entry.files !== null) {
+          const now = await fileList(entry.volume.mountPoint);
+          if (now !== entry.files && entry.view.state === 'done') this.begin(entry);
+        }
+      } catch (e) {
+        // Unplugged while being looked at: the unmount event says so; anything else is the volume's failure.
+        if (this.entries.get(entry.volume.mountPoint) === entry) this.fail(entry, e);
+      }
+    }
   }
 
   /** Stops watching and ends running sessions cleanly (their current file is not marked ingested). */
   async stop(): Promise<void> {
     this.started = false;
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    this.recheckTimer = null;
+    await this.rechecking?.catch(() => {});
     for (const e of this.entries.values()) if (e.sourceKey) this.deps.ingest.abort(e.sourceKey, 'ingest.stopped');
     await Promise.all([...this.entries.values()].map((e) => e.task?.catch(() => {})));
     for (const stop of this.stops.splice(0)) await stop().catch(() => {});
@@ -244,7 +306,7 @@ export class DockService {
       mayUndock: false,
       detectedAt: this.station.clock.now().toISOString(),
     };
-    const entry: Entry = { volume, view, identity: null, sourceKey: null, task: null };
+    const entry: Entry = { volume, view, identity: null, sourceKey: null, task: null, files: null };
     this.entries.set(volume.mountPoint, entry);
     this.deps.emit('dock.volume', { ...view });
     entry.task = this.identify(entry).catch((e) => this.fail(entry, e));
@@ -284,6 +346,8 @@ export class DockService {
 
   private refuse(entry: Entry, reason: UnrecognizedReason, catalogueModel: DockedVolume['catalogueModel'], serials: string[]): void {
     const v = entry.volume;
+    // Judged again and still refused for the same reason: said and ledgered once already.
+    if (entry.view.state === 'unrecognized' && entry.view.reason === `dock.${reason}` && entry.view.serialsFromNames.join(',') === serials.join(',')) return;
     this.station.write(() =>
       this.station.ledger.append({
         actor: this.dutyUser ?? 'system',
@@ -367,8 +431,14 @@ export class DockService {
         officerName: reg?.officerName ?? null,
       },
     });
-    entry.task = this.deps.ingest
-      .ingest(source, actor)
+    // The file list is taken before the ingest lists the volume, so no file can be in the list and
+    // missed by the ingest; a file in between only causes one more (skipping) pass.
+    entry.task = fileList(entry.volume.mountPoint)
+      .catch(() => null)
+      .then((files) => {
+        entry.files = files;
+        return this.deps.ingest.ingest(source, actor);
+      })
       .then(({ session }) => {
         if (!this.entries.has(entry.volume.mountPoint)) return;
         const state: DockState = session.status === 'completed' ? 'done' : session.status === 'stopped' ? 'stopped' : 'interrupted';

@@ -8,6 +8,7 @@ import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 import { driftBeyondTolerance } from './clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
+import type { ReadableDB } from '../db/database.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
@@ -28,7 +29,9 @@ export type RecordingFlag =
   // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
   | 'name_unrecognized'
   // The recorder's clock was ahead of the station's at dock by more than the setting.
-  | 'clock_drift';
+  | 'clock_drift'
+  // Destroyed by an executed destruction batch: the row stays as a tombstone (000 第十二条).
+  | 'destroyed';
 
 export type Recording = {
   id: string;
@@ -79,6 +82,8 @@ export type Recording = {
   interruption: { flagged: boolean; after: string | null; gapSeconds: number | null; explained: boolean };
   changedDuringRead: boolean;
   sourceDeletedAt: string | null;
+  /** When and in which batch the recording was destroyed; its file and key are gone. */
+  destroyed: { at: string; batchId: string; by: string } | null;
   flags: RecordingFlag[];
 };
 
@@ -112,6 +117,10 @@ export type RecordingFilter = SearchFilter & {
   doubtfulTime?: boolean;
   sessionId?: number;
   caseId?: string;
+  /** Recordings that have a written explanation of this kind. */
+  explained?: 'late_handover' | 'interruption';
+  /** Destroyed (tombstones) or alive. */
+  destroyed?: boolean;
   includeDuplicates?: boolean;
   offset?: number;
   limit?: number;
@@ -185,6 +194,9 @@ type Row = {
   name_rules_matched: string | null;
   clock_drift_seconds: number | null;
   clock_drift_source: string | null;
+  destroyed_at: string | null;
+  destroyed_batch: string | null;
+  destroyed_by: string | null;
 };
 
 const SELECT = `
@@ -192,8 +204,10 @@ SELECT r.*, o.name AS officer_name,
   (rec.serial IS NOT NULL) AS recorder_registered,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained,
-  EXISTS (SELECT 1 FROM time_explanations t WHERE t.recording_id = r.id) AS time_explained
+  EXISTS (SELECT 1 FROM time_explanations t WHERE t.recording_id = r.id) AS time_explained,
+  dr.destroyed_at AS destroyed_at, dr.batch_id AS destroyed_batch, dr.destroyed_by AS destroyed_by
 FROM recordings r
+LEFT JOIN destroyed_recordings dr ON dr.recording_id = r.id
 LEFT JOIN officers o ON o.badge = r.officer_badge
 LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
 
@@ -216,6 +230,7 @@ function toRecording(r: Row, driftTolerance: number): Recording {
   if (r.time_mismatch) flags.push('time_mismatch');
   if (r.deadline_unknown === 1) flags.push('deadline_unknown');
   if (r.name_rule === 'none') flags.push('name_unrecognized');
+  if (r.destroyed_at) flags.push('destroyed');
   if (r.clock_drift_seconds !== null && r.clock_drift_source !== null && driftBeyondTolerance(r.clock_drift_seconds, r.clock_drift_source, driftTolerance)) flags.push('clock_drift');
   return {
     id: r.id,
@@ -268,6 +283,7 @@ function toRecording(r: Row, driftTolerance: number): Recording {
     interruption: { flagged: interruption, after: r.interruption_after, gapSeconds: r.interruption_gap_seconds, explained: r.interruption_explained === 1 },
     changedDuringRead: r.changed_during_read === 1,
     sourceDeletedAt: r.source_deleted_at,
+    destroyed: r.destroyed_at && r.destroyed_batch ? { at: r.destroyed_at, batchId: r.destroyed_batch, by: r.destroyed_by ?? '' } : null,
     flags,
   };
 }
@@ -281,6 +297,43 @@ export function normalizeRecordingId(input: string): string {
 
 export function recordingIdOf(number: number): string {
   return `RC-${String(number).padStart(6, '0')}`;
+}
+
+/**
+ * The WHERE clause of a recordings filter (table alias r). The list, its count and the monthly
+ * report all count through here, so a report's figure is the total of the list with the same
+ * filter (issue #14 item 4).
+ */
+export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const eq = (sql: string, v: unknown) => {
+    where.push(sql);
+    args.push(v);
+  };
+  if (f.officer) eq('r.officer_badge = ?', f.officer);
+  if (f.recorder) eq('r.recorder_serial = ?', f.recorder);
+  if (f.from) eq('r.recorded_at >= ?', new Date(f.from).toISOString());
+  if (f.to) eq('r.recorded_at < ?', new Date(f.to).toISOString());
+  if (f.storedFrom) eq('r.stored_at >= ?', new Date(f.storedFrom).toISOString());
+  if (f.storedTo) eq('r.stored_at < ?', new Date(f.storedTo).toISOString());
+  if (f.late !== undefined) eq('r.late = ?', f.late ? 1 : 0);
+  if (f.important !== undefined) eq('r.important = ?', f.important ? 1 : 0);
+  if (f.interruption !== undefined) eq('r.interruption = ?', f.interruption ? 1 : 0);
+  if (f.kind) eq('r.kind = ?', f.kind);
+  if (f.sessionId !== undefined) eq('r.session_id = ?', f.sessionId);
+  if (f.caseId) eq('r.case_id = ?', f.caseId);
+  if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
+  if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
+  if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
+  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
+  const search = searchClauses(db, f);
+  where.push(...search.where);
+  args.push(...search.args);
+  if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
+  if (f.explained) eq('EXISTS (SELECT 1 FROM explanations x WHERE x.recording_id = r.id AND x.kind = ?)', f.explained);
+  if (f.destroyed !== undefined) where.push(`${f.destroyed ? '' : 'NOT '}EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)`);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
 export class Catalogue {
@@ -308,33 +361,7 @@ export class Catalogue {
   }
 
   list(f: RecordingFilter = {}): { total: number; items: Recording[] } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const eq = (sql: string, v: unknown) => {
-      where.push(sql);
-      args.push(v);
-    };
-    if (f.officer) eq('r.officer_badge = ?', f.officer);
-    if (f.recorder) eq('r.recorder_serial = ?', f.recorder);
-    if (f.from) eq('r.recorded_at >= ?', new Date(f.from).toISOString());
-    if (f.to) eq('r.recorded_at < ?', new Date(f.to).toISOString());
-    if (f.storedFrom) eq('r.stored_at >= ?', new Date(f.storedFrom).toISOString());
-    if (f.storedTo) eq('r.stored_at < ?', new Date(f.storedTo).toISOString());
-    if (f.late !== undefined) eq('r.late = ?', f.late ? 1 : 0);
-    if (f.important !== undefined) eq('r.important = ?', f.important ? 1 : 0);
-    if (f.interruption !== undefined) eq('r.interruption = ?', f.interruption ? 1 : 0);
-    if (f.kind) eq('r.kind = ?', f.kind);
-    if (f.sessionId !== undefined) eq('r.session_id = ?', f.sessionId);
-    if (f.caseId) eq('r.case_id = ?', f.caseId);
-    if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
-    if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
-    if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
-    if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
-    const search = searchClauses(this.db, f);
-    where.push(...search.where);
-    args.push(...search.args);
-    if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, args } = recordingWhere(this.db, f);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
     const order = f.order === 'asc' ? 'ASC' : 'DESC';
     const rows = this.db

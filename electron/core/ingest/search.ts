@@ -1,7 +1,7 @@
 // The search part of the recordings catalogue (issue 14 item 15): 案号, custodian and free text over
 // file names, explanations and case-link notes, each answered from an index (migration 0015), so a
 // search stays fast on a catalogue of hundreds of thousands of recordings.
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB } from '../db/database.ts';
 
 export type SearchFilter = {
   /** Part of a case's 案号, as typed: brackets, spaces and dashes are ignored (〔2026〕118号 = 2026-118); a typed 号 ends the number (11号 is not 118号). */
@@ -23,7 +23,7 @@ export function normalizeCaseNumber(s: string): string {
 }
 
 /** Case ids whose 案号 contains the typed one; the cases table is small next to the catalogue. */
-function casesMatching(db: WritableDB, typed: string): string[] {
+function casesMatching(db: ReadableDB, typed: string): string[] {
   const wanted = normalizeCaseNumber(typed);
   if (!wanted) return [];
   const rows = db.prepare('SELECT id, case_number FROM cases').all() as { id: string; case_number: string }[];
@@ -45,7 +45,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function searchClauses(db: WritableDB, f: SearchFilter): Clauses {
+export function searchClauses(db: ReadableDB, f: SearchFilter): Clauses {
   const where: string[] = [];
   const args: unknown[] = [];
   if (f.custodian) {

@@ -156,11 +156,11 @@ describe('deadline_unknown', () => {
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ subject: `recording:${rec.id}`, actor: 'admin', details: { deadline: '2027-01-04T15:59:59.999Z', late, calendarYear: 2027, calendarEditSeq: edit.ledgerSeq } });
     expect(dashboard(s.station).counts.deadlinesUnknown).toBe(0);
-    // The supervision report counts the judgement in the month it was made.
+    // The supervision report counts the recording as the catalogue holds it now, like `recordings list`
+    // (issue #14 item 4): judged, it is late or on time and no longer unknown.
     const total = (month: string) => monthlyReport(s.station.db, { month, timeZone: 'Asia/Shanghai', now: s.clock.now() }).rows[0]!;
-    const beijingMonth = new Date(new Date(judged[0]!.time).getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
-    // Ingest and judgement fall in the same month here: the ingest counted as unknown, the judgement as late / on time.
-    expect(total(beijingMonth)).toMatchObject({ recordings: 1, deadlineUnknown: 1, late: late ? 1 : 0, onTime: late ? 0 : 1 });
+    const beijingMonth = new Date(new Date(rec.storedAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+    expect(total(beijingMonth)).toMatchObject({ recordings: 1, deadlineUnknown: 0, late: late ? 1 : 0, onTime: late ? 0 : 1 });
     // Judged once: the deadline is a fact again.
     expect(() => s.station.db.prepare("UPDATE recordings SET deadline_unknown = 1, handover_deadline = NULL WHERE id = ?").run(rec.id)).toThrow(/immutable/);
   });

@@ -15,6 +15,7 @@ describe('monthly report helpers', () => {
       to: '',
       timeZone: 'Asia/Shanghai',
       generatedAt: '',
+      recordingFilter: {},
       rows: [
         {
           group: 'officer',

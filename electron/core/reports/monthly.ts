@@ -2,14 +2,18 @@
 // per officer and per recorder — recordings handed over, hand-over timeliness, late and interruption
 // explanations, requests approved and denied, discs burned, recordings destroyed.
 //
-// Every figure is counted from the ledger, the record of what happened, not from working tables
-// that later changes could have moved: a report printed today and again next year agrees. The one
-// exception is attribution: a recording counts for the officer and recorder the ledger says it
-// belongs to NOW (ingest, then any later custodian correction), so fixing an unknown officer fixes
-// the report too. Months are calendar months in the agency's time zone.
+// The recording figures (handed over, on time, late, unknown deadline, interruptions, and the
+// recordings explained) are the recordings handed over (stored) in the month as the catalogue holds
+// them now, each column the total of `recordings list` with the filter COLUMN_FILTERS names (issue
+// #14 item 4: the report counted an interruption the station had withdrawn, and explanation entries
+// instead of recordings explained). So a deadline judged later, an interruption withdrawn or an
+// officer corrected changes the month's figure exactly as it changes the list. Decisions, discs and
+// destructions are events: counted from the ledger in the month they happened. Months are calendar
+// months in the agency's time zone.
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
+import { recordingWhere, type RecordingFilter } from '../ingest/catalogue.ts';
 
 export type ReportGroup = 'total' | 'officer' | 'recorder';
 
@@ -35,7 +39,29 @@ export type ReportRow = {
   destructions: number;
 };
 
-export type MonthlyReport = { month: string; from: string; to: string; timeZone: string; generatedAt: string; rows: ReportRow[] };
+export type MonthlyReport = {
+  month: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  generatedAt: string;
+  /** The recordings every recording column counts: COLUMN_FILTERS narrows it per column. */
+  recordingFilter: RecordingFilter;
+  rows: ReportRow[];
+};
+
+type RecordingColumn = 'recordings' | 'onTime' | 'late' | 'deadlineUnknown' | 'lateExplanations' | 'interruptions' | 'interruptionExplanations';
+
+/** Each recording column as a `recordings list` filter, on top of the month's recordingFilter. */
+export const COLUMN_FILTERS: Record<RecordingColumn, RecordingFilter> = {
+  recordings: {},
+  onTime: { late: false, deadlineUnknown: false },
+  late: { late: true },
+  deadlineUnknown: { deadlineUnknown: true },
+  lateExplanations: { late: true, explained: 'late_handover' },
+  interruptions: { interruption: true },
+  interruptionExplanations: { interruption: true, explained: 'interruption' },
+};
 
 /**
  * Ledger actions of the disc feature that record a verified burn, with the recordings on the disc
@@ -102,19 +128,6 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
   const fromIso = from.toISOString();
   const toIso = to.toISOString();
 
-  // Who each recording belongs to, as the ledger says now.
-  const owner = new Map<string, { officer: string | null; recorder: string | null }>();
-  for (const e of db
-    .prepare("SELECT subject, action, details FROM ledger WHERE action IN ('recording.ingested', 'recording.officer_assigned', 'recording.recorder_assigned') ORDER BY seq")
-    .iterate() as Iterable<Pick<Entry, 'subject' | 'action' | 'details'>>) {
-    const id = e.subject.replace(/^recording:/, '');
-    const d = JSON.parse(e.details) as { officer?: string | null; recorder?: string | null; to?: string };
-    const cur = owner.get(id) ?? { officer: null, recorder: null };
-    if (e.action === 'recording.ingested') owner.set(id, { officer: d.officer ?? null, recorder: d.recorder ?? null });
-    else if (e.action === 'recording.officer_assigned') owner.set(id, { ...cur, officer: d.to ?? null });
-    else owner.set(id, { ...cur, recorder: d.to ?? null });
-  }
-
   const names = {
     officer: new Map((db.prepare('SELECT badge, name FROM officers').all() as { badge: string; name: string }[]).map((o) => [o.badge, o.name])),
     recorder: new Map(
@@ -131,6 +144,26 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
     }
     return r;
   };
+  // Who each recording belongs to now, as the catalogue (and so `recordings list --officer`) says.
+  const owner = new Map<string, { officer: string | null; recorder: string | null }>();
+  for (const r of db.prepare('SELECT id, officer_badge, recorder_serial FROM recordings').iterate() as Iterable<{ id: string; officer_badge: string | null; recorder_serial: string | null }>) {
+    owner.set(r.id, { officer: r.officer_badge, recorder: r.recorder_serial });
+  }
+  const recordingFilter: RecordingFilter = { storedFrom: fromIso, storedTo: toIso, includeDuplicates: false };
+  for (const [field, narrower] of Object.entries(COLUMN_FILTERS) as [RecordingColumn, RecordingFilter][]) {
+    const { clause, args } = recordingWhere(db, { ...recordingFilter, ...narrower });
+    const groups = db.prepare(`SELECT r.officer_badge AS officer, r.recorder_serial AS recorder, COUNT(*) AS n FROM recordings r ${clause} GROUP BY 1, 2`).all(...args) as {
+      officer: string | null;
+      recorder: string | null;
+      n: number;
+    }[];
+    for (const g of groups) {
+      total[field] += g.n;
+      rowOf('officer', g.officer)[field] += g.n;
+      rowOf('recorder', g.recorder)[field] += g.n;
+    }
+  }
+
   /** Counts once per officer and once per recorder among `recordingIds`, and once in the total. */
   const count = (field: Counter, recordingIds: string[]) => {
     total[field] += 1;
@@ -145,26 +178,6 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
     const d = JSON.parse(e.details) as Record<string, unknown>;
     const recording = e.subject.startsWith('recording:') ? e.subject.slice('recording:'.length) : null;
     switch (e.action) {
-      case 'recording.ingested': {
-        // A duplicate is footage already handed over, copied again: not a second hand-over.
-        if (d.outcome !== 'ingested' || !recording) break;
-        count('recordings', [recording]);
-        const h = d.handover as { late?: boolean; deadline?: string | null } | undefined;
-        if (h?.late === true) count('late', [recording]);
-        else if (!h?.deadline) count('deadlineUnknown', [recording]);
-        else count('onTime', [recording]);
-        if (d.interruption) count('interruptions', [recording]);
-        break;
-      }
-      case 'recording.deadline_judged':
-        // A deadline the calendar could not give at ingest is judged when the year is added
-        // (issue 15): the ingest month keeps it as unknown (that was so then); the month of the
-        // judgement counts it late or on time, so no month's report changes afterwards.
-        if (recording) count(d.late === true ? 'late' : 'onTime', [recording]);
-        break;
-      case 'recording.explained':
-        if (recording) count(d.kind === 'interruption' ? 'interruptionExplanations' : 'lateExplanations', [recording]);
-        break;
       case 'request.approved':
         // A classified recording needs two approvals (002 第二十五条): the request counts once, when complete.
         if (d.complete === true) count('requestsApproved', (d.recordings as string[] | undefined) ?? []);
@@ -187,6 +200,7 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
     to: toIso,
     timeZone: options.timeZone,
     generatedAt: options.now.toISOString(),
+    recordingFilter,
     rows: [rate(total), ...sorted(rows.officer), ...sorted(rows.recorder)],
   };
 }

@@ -155,6 +155,15 @@ export function RecordingDrawer({
             ) : null}
           </Flex>
 
+          {r.destroyed ? (
+            <Alert
+              type="error"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title={t('ui:destroyed.detail', { at: formatTime(r.destroyed.at), batch: r.destroyed.batchId, by: r.destroyed.by })}
+              data-testid="recording-destroyed"
+            />
+          ) : null}
           {r.flags.includes('needs_explanation') ? (
             <Alert
               type="warning"

@@ -45,6 +45,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
   const [late, setLate] = useState(false);
   const [important, setImportant] = useState(false);
   const [needsExplanation, setNeedsExplanation] = useState(false);
+  const [destroyed, setDestroyed] = useState<'destroyed' | 'kept' | undefined>();
   const [reload, setReload] = useState(0);
   const [openId, setOpenId] = useState<string | null>(focus);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -82,6 +83,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     ...(important ? { important: true } : {}),
     ...(needsExplanation ? { needsExplanation: true } : {}),
     ...search.filters,
+    ...(destroyed ? { destroyed: destroyed === 'destroyed' } : {}),
   };
   const filtered = Object.keys(filters).length > 0;
   const pages = useRecordingPages(filters, reload);
@@ -105,6 +107,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     setImportant(false);
     setNeedsExplanation(false);
     search.reset();
+    setDestroyed(undefined);
   };
 
   const canRequest = user.roles.some((r) => REQUESTERS.includes(r));
@@ -185,6 +188,18 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
           {t('ui:recordings.filters.needsExplanation')}
         </Checkbox>
         {search.fields}
+        <Select
+          allowClear
+          value={destroyed}
+          onChange={(v?: 'destroyed' | 'kept') => setDestroyed(v)}
+          placeholder={t('ui:destroyed.filter')}
+          options={[
+            { value: 'kept', label: t('ui:destroyed.kept') },
+            { value: 'destroyed', label: t('ui:destroyed.flags.destroyed') },
+          ]}
+          style={{ width: 140 }}
+          data-testid="recordings-filter-destroyed"
+        />
         <Button onClick={reset} disabled={!filtered}>
           {t('ui:recordings.filters.reset')}
         </Button>

@@ -22,13 +22,16 @@ const FLAG_COLORS: Record<RecordingFlag, string> = {
   deadline_unknown: 'gold',
   name_unrecognized: 'default',
   clock_drift: 'purple',
+  destroyed: 'default',
 };
 
 /** Issue 15's flags keep their texts in ui.media.json (locale groups merge one level deep only). */
 const MEDIA_FLAGS: ReadonlySet<RecordingFlag> = new Set(['time_in_future', 'time_mismatch', 'deadline_unknown', 'name_unrecognized', 'clock_drift']);
+/** The locale group of a flag's text: issue 15's in ui.media.json, 已销毁 in ui.destroyed.json. */
+const flagGroup = (f: RecordingFlag) => (MEDIA_FLAGS.has(f) ? 'media' : f === 'destroyed' ? 'destroyed' : 'recordings');
 
 /** Flags worth a tag in a list row: the identity gaps are shown in the detail only. */
-const ROW_FLAGS: readonly RecordingFlag[] = ['needs_explanation', 'late', 'deadline_unknown', 'time_in_future', 'time_mismatch', 'clock_drift', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
+const ROW_FLAGS: readonly RecordingFlag[] = ['destroyed', 'needs_explanation', 'late', 'deadline_unknown', 'time_in_future', 'time_mismatch', 'clock_drift', 'interruption', 'unparseable', 'changed_during_read', 'duplicate'];
 
 export function FlagTags({ recording, all = false }: { recording: Pick<Recording, 'flags' | 'important'>; all?: boolean }) {
   const { t } = useTranslation();
@@ -41,9 +44,9 @@ export function FlagTags({ recording, all = false }: { recording: Pick<Recording
         </Tag>
       ) : null}
       {flags.map((f) => (
-        <Tooltip key={f} title={t(`ui:${MEDIA_FLAGS.has(f) ? 'media' : 'recordings'}.flagHints.${f}`)}>
+        <Tooltip key={f} title={t(`ui:${flagGroup(f)}.flagHints.${f}`)}>
           <Tag color={FLAG_COLORS[f]} data-flag={f}>
-            {t(`ui:${MEDIA_FLAGS.has(f) ? 'media' : 'recordings'}.flags.${f}`)}
+            {t(`ui:${flagGroup(f)}.flags.${f}`)}
           </Tag>
         </Tooltip>
       ))}
