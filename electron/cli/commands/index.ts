@@ -10,7 +10,8 @@ import { accountCommands } from './account.ts';
 import { witnessCommands } from './witness.ts';
 import { replicaCommands } from './replica.ts';
 import { recorderRuleCommands } from './recorderRules.ts';
+import { ruleCommands } from './rules.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...ruleCommands];
 
 export type { CliCommand, CliContext } from './types.ts';
