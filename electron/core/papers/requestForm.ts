@@ -19,15 +19,15 @@ export function requestFormHtml(station: Station, requestId: string): string {
   const basis = ruleBasis(station, ['viewCopyApproval', 'register']);
   const kindZh = REQUEST_KIND_ZH[req.kind] ?? req.kind;
   const rows = req.items.map((id, i) => {
+    // The catalogue keeps a destroyed recording's row: the form of a past request still prints.
     const r = catalogue.find(id);
-    const ref = station.requests.recording(id);
     return [
       String(i + 1),
       id,
-      ref.originalName,
-      officerName(r?.officerName ?? null, r?.officerBadge ?? ref.officer),
-      `${localTimeText(ref.recordedAt, tz)}${r?.recordedEndAt ? ` — ${localTimeText(r.recordedEndAt, tz)}` : ''}`,
-      ref.recorder ?? '—',
+      r?.originalName ?? '—',
+      officerName(r?.officerName ?? null, r?.officerBadge ?? null),
+      `${localTimeText(r?.recordedAt ?? null, tz)}${r?.recordedEndAt ? ` — ${localTimeText(r.recordedEndAt, tz)}` : ''}`,
+      r?.recorderSerial ?? '—',
     ];
   });
   const decisions = req.decisions.map((d) => [who(d.approver), `${DECISION_ZH[d.decision] ?? d.decision} ${DECISION_EN[d.decision] ?? ''}`, localTimeText(d.at, tz), d.reason || '—']);
