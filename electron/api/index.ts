@@ -74,3 +74,4 @@ export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult, AuditRes
 export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';
 export type { RulePurpose, RuleView } from '../core/rules/purposes.ts';
+export { RULE_PURPOSES, isRulePurpose } from '../core/rules/purposes.ts';

@@ -8,6 +8,8 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { MIN_PASSPHRASE_LENGTH, MIN_PASSWORD_LENGTH } from '../passphrase.ts';
+import { useLoaded } from '../components/useLoaded.ts';
+import { RulePicker, type RuleSetting } from '../settings/RulePicker.tsx';
 
 type Values = {
   agencyCode: string;
@@ -18,12 +20,16 @@ type Values = {
   adminDisplayName: string;
   adminPassword: string;
   adminPasswordConfirm: string;
+  rule: RuleSetting | null;
 };
 
 // Which step holds the field a station error is about, so the user lands where the fix is.
 const ERROR_STEP: Record<string, number> = {
   'station.bad_agency_code': 0,
   'station.bad_agency_name': 0,
+  'rules.unknown': 0,
+  'rules.title_required': 0,
+  'rules.bad_article': 0,
   'station.passphrase_too_short': 1,
   'user.password_too_short': 2,
   'user.bad_username': 2,
@@ -42,6 +48,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
   const [result, setResult] = useState<{ keys: Output<'station.init'>; name: string; code: string } | null>(null);
   const [recorded, setRecorded] = useState(false);
   const passphrase = Form.useWatch('passphrase', form) ?? '';
+  const { value: catalogue } = useLoaded(() => invoke('rules.catalogue', {}), []);
 
   // Only the current step's fields are mounted, so antd's submit validates just those; the
   // values of the other steps stay in the form store (Form preserves unmounted fields).
@@ -54,6 +61,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         agencyCode: v.agencyCode.trim(),
         agencyName: v.agencyName.trim(),
         passphrase: v.passphrase,
+        ...(v.rule ? { rule: v.rule } : {}),
         admin: { username: v.adminUsername.trim(), displayName: v.adminDisplayName.trim(), password: v.adminPassword },
       });
       setResult({ keys, name: v.agencyName.trim(), code: v.agencyCode.trim() });
@@ -102,6 +110,9 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
               </Form.Item>
               <Form.Item name="agencyName" label={t('ui:setup.agencyName')} rules={[required('ui:setup.agencyNameRequired')]}>
                 <Input maxLength={200} data-testid="setup-agency-name" />
+              </Form.Item>
+              <Form.Item name="rule" label={t('ui:agencyRule.setupLabel')} extra={t('ui:agencyRule.setupHint')}>
+                <RulePicker value={undefined} onChange={() => undefined} catalogue={catalogue ?? []} allowNone testId="setup-rule" />
               </Form.Item>
             </>
           )}
