@@ -17,6 +17,7 @@ import { reportHandlers } from './reports.ts';
 import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { searchHandlers } from './search.ts';
+import { calendarFormHandlers } from './calendarForm.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -35,6 +36,7 @@ export const handlers = {
   ...witnessHandlers,
   ...replicaHandlers,
   ...searchHandlers,
+  ...calendarFormHandlers,
 };
 
 export type Handlers = typeof handlers;
