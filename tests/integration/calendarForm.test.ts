@@ -58,7 +58,7 @@ describe('calendar year form', () => {
     const reason = '国务院办公厅通知已发布';
     const bad = (change: Partial<typeof FORM_2027>) => t.admin.invoke('calendar.putYear', { ...FORM_2027, ...change, reason });
     await expect(bad({ noticeNumber: '国办发明电〔2025〕9号' })).rejects.toMatchObject({ code: 'calendar.form_notice_number_year' });
-    await expect(bad({ holidays: FORM_2027.holidays.filter((h) => h.holiday !== 'dragonBoat') })).rejects.toMatchObject({ code: 'calendar.form_holiday_missing', params: { holidays: '端午节' } });
+    await expect(bad({ holidays: FORM_2027.holidays.filter((h) => h.holiday !== 'dragonBoat') })).rejects.toMatchObject({ code: 'calendar.form_holiday_missing', params: { holiday: 'dragonBoat' } });
     await expect(bad({ holidays: FORM_2027.holidays.map((h) => (h.holiday === 'labourDay' ? { ...h, workdays: ['2027-04-26'] } : h)) })).rejects.toMatchObject({
       code: 'calendar.data_workday_not_weekend',
     });
@@ -77,7 +77,7 @@ describe('calendar year form', () => {
     const holidayArgs = FORM_2027.holidays.flatMap((h) => ['--holiday', `${names[h.holiday]}:${h.from}..${h.to}${h.workdays.length ? `:${h.workdays.join(',')}` : ''}`]);
     const wrong = cli(['calendar', 'put-year', '2027', '--notice-number', FORM_2027.noticeNumber, '--notice-date', '2026-11-06', ...holidayArgs.slice(2), '--reason', '通知已发布', '--lang', 'en'], env);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("The 2027 arrangement lacks: New Year's Day.");
+    expect(wrong.stderr).toContain('The 2027 arrangement lacks "New Year\'s Day" (1 missing in all).');
     const put = cli(['calendar', 'put-year', '2027', '--notice-number', FORM_2027.noticeNumber, '--notice-date', '2026-11-06', ...holidayArgs, '--reason', '通知已发布'], env);
     expect(put.code, put.stderr).toBe(0);
     expect(put.stdout).toContain('已保存2027年节假日安排：7 个节日，放假 33 天，调休上班 5 天');

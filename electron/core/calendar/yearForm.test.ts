@@ -42,18 +42,18 @@ describe('year form', () => {
     expect(refused((f) => (f.noticeNumber = ' '))).toMatchObject({ code: 'calendar.form_notice_number_required' });
     expect(refused((f) => (f.noticeDate = '2024-11-04'))).toMatchObject({ code: 'calendar.form_notice_date_year' });
     expect(refused((f) => (f.noticeNumber = '国办发明电〔2024〕7号'))).toMatchObject({ code: 'calendar.form_notice_number_year', params: { numbered: 2024 } });
-    expect(refused((f) => f.holidays.splice(2, 1))).toMatchObject({ code: 'calendar.form_holiday_missing', params: { holidays: '清明节' } });
-    expect(refused((f) => f.holidays.push({ ...f.holidays[0]! }))).toMatchObject({ code: 'calendar.form_holiday_twice', params: { holiday: '元旦' } });
+    expect(refused((f) => f.holidays.splice(2, 1))).toMatchObject({ code: 'calendar.form_holiday_missing', params: { holiday: 'qingming', missing: 1 } });
+    expect(refused((f) => f.holidays.push({ ...f.holidays[0]! }))).toMatchObject({ code: 'calendar.form_holiday_twice', params: { holiday: 'newYear' } });
     expect(refused((f) => Object.assign(f.holidays[1]!, { from: '2026-02-23', to: '2026-02-15' }))).toMatchObject({ code: 'calendar.form_range_reversed' });
     // A make-up day typed into the wrong holiday's row: months away from it.
-    expect(refused((f) => f.holidays[0]!.workdays.push('2026-05-09'))).toMatchObject({ code: 'calendar.form_workday_far', params: { holiday: '元旦', date: '2026-05-09' } });
+    expect(refused((f) => f.holidays[0]!.workdays.push('2026-05-09'))).toMatchObject({ code: 'calendar.form_workday_far', params: { holiday: 'newYear', date: '2026-05-09' } });
     // The checks every year gets: a weekday make-up day, a day both off and worked, a date outside the year.
     expect(refused((f) => (f.holidays[1]!.workdays = ['2026-02-24']))).toMatchObject({ code: 'calendar.data_workday_not_weekend' });
     expect(refused((f) => (f.holidays[1]!.workdays = ['2026-02-15']))).toMatchObject({ code: 'calendar.data_conflict' });
     expect(refused((f) => (f.holidays[0]!.from = '2025-12-31'))).toMatchObject({ code: 'calendar.data_wrong_year' });
     expect(refused((f) => Object.assign(f.holidays[2]!, { from: '2026-02-20', to: '2026-02-21' }))).toMatchObject({ code: 'calendar.data_duplicate_date' });
     // Mid-autumn and national day are one item or two, never both ways at once.
-    expect(refused((f) => (f.holidays[5]!.holiday = 'midAutumnNationalDay'))).toMatchObject({ code: 'calendar.form_holiday_twice', params: { holiday: '国庆节、中秋节' } });
+    expect(refused((f) => (f.holidays[5]!.holiday = 'midAutumnNationalDay'))).toMatchObject({ code: 'calendar.form_holiday_twice', params: { holiday: 'midAutumnNationalDay' } });
     expect(refused((f) => f.holidays.splice(5, 2, { holiday: 'midAutumnNationalDay', from: '2026-09-25', to: '2026-10-07', workdays: ['2026-09-20', '2026-10-10'] }))).toBeNull();
   });
 

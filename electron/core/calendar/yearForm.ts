@@ -61,23 +61,24 @@ export function yearFromForm(form: YearForm): CalendarYear {
   const periods: { entry: HolidayEntry; period: HolidayPeriod }[] = [];
   for (const entry of form.holidays) {
     const names = HOLIDAYS[entry.holiday];
-    if (!names) refuse('unknown_holiday', { year, holiday: String(entry.holiday) });
-    if (seen.has(entry.holiday)) refuse('holiday_twice', { year, holiday: names.nameZh, holidayEn: names.nameEn });
+    if (!names) refuse('unknown_holiday', { year, value: String(entry.holiday) });
+    if (seen.has(entry.holiday)) refuse('holiday_twice', { year, holiday: entry.holiday });
     seen.add(entry.holiday);
     for (const d of [entry.from, entry.to, ...entry.workdays]) if (!isLocalDate(d)) refuse('bad_date', { year, value: String(d) });
-    if (dayNumber(entry.from) > dayNumber(entry.to)) refuse('range_reversed', { year, holiday: names.nameZh, holidayEn: names.nameEn, from: entry.from, to: entry.to });
+    if (dayNumber(entry.from) > dayNumber(entry.to)) refuse('range_reversed', { year, holiday: entry.holiday, from: entry.from, to: entry.to });
     const off = datesFrom(entry.from, entry.to);
     for (const w of entry.workdays) {
       const distance = Math.min(Math.abs(dayNumber(w) - dayNumber(entry.from)), Math.abs(dayNumber(w) - dayNumber(entry.to)));
-      if (distance > MAX_WORKDAY_DISTANCE_DAYS) refuse('workday_far', { year, holiday: names.nameZh, holidayEn: names.nameEn, date: w, days: MAX_WORKDAY_DISTANCE_DAYS });
+      if (distance > MAX_WORKDAY_DISTANCE_DAYS) refuse('workday_far', { year, holiday: entry.holiday, date: w, days: MAX_WORKDAY_DISTANCE_DAYS });
     }
     periods.push({ entry, period: { nameZh: names.nameZh, nameEn: names.nameEn, days: off.length, off, workdays: [...entry.workdays].sort() } });
   }
   const combined = seen.has('midAutumnNationalDay');
   const required: HolidayKey[] = ['newYear', 'springFestival', 'qingming', 'labourDay', 'dragonBoat', ...(combined ? (['midAutumnNationalDay'] as const) : (['midAutumn', 'nationalDay'] as const))];
-  if (combined && (seen.has('midAutumn') || seen.has('nationalDay'))) refuse('holiday_twice', { year, holiday: HOLIDAYS.midAutumnNationalDay.nameZh, holidayEn: HOLIDAYS.midAutumnNationalDay.nameEn });
+  if (combined && (seen.has('midAutumn') || seen.has('nationalDay'))) refuse('holiday_twice', { year, holiday: 'midAutumnNationalDay' });
   const missing = required.filter((k) => !seen.has(k));
-  if (missing.length > 0) refuse('holiday_missing', { year, holidays: missing.map((k) => HOLIDAYS[k].nameZh).join('、'), holidaysEn: missing.map((k) => HOLIDAYS[k].nameEn).join(', ') });
+  // The first one missing, named by its key: the front end names it in the user's language.
+  if (missing.length > 0) refuse('holiday_missing', { year, holiday: missing[0]!, missing: missing.length });
 
   periods.sort((a, b) => dayNumber(a.entry.from) - dayNumber(b.entry.from));
   // Everything any year must satisfy (dates in the year, no date twice, make-up days on weekends, …).
