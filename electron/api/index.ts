@@ -18,6 +18,7 @@ import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { searchHandlers } from './search.ts';
 import { calendarFormHandlers } from './calendarForm.ts';
+import { attentionHandlers } from './attention.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -37,6 +38,7 @@ export const handlers = {
   ...replicaHandlers,
   ...searchHandlers,
   ...calendarFormHandlers,
+  ...attentionHandlers,
 };
 
 export type Handlers = typeof handlers;
