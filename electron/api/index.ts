@@ -18,6 +18,8 @@ import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
 import { searchHandlers } from './search.ts';
+import { calendarFormHandlers } from './calendarForm.ts';
+import { attentionHandlers } from './attention.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -37,6 +39,8 @@ export const handlers = {
   ...replicaHandlers,
   ...ruleHandlers,
   ...searchHandlers,
+  ...calendarFormHandlers,
+  ...attentionHandlers,
 };
 
 export type Handlers = typeof handlers;
