@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Steps, Typography, theme } from 'antd';
+import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Segmented, Steps, Typography, theme } from 'antd';
 import { CheckCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, toUiError, type Output } from '../api.ts';
@@ -8,6 +8,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { MIN_PASSPHRASE_LENGTH, MIN_PASSWORD_LENGTH } from '../passphrase.ts';
+import { RestoreFromReplica } from '../replica/RestoreFromReplica.tsx';
 
 type Values = {
   agencyCode: string;
@@ -41,6 +42,8 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{ keys: Output<'station.init'>; name: string; code: string } | null>(null);
   const [recorded, setRecorded] = useState(false);
+  // A new PC replacing a lost station is rebuilt from its replica instead (replica/README.md).
+  const [mode, setMode] = useState<'new' | 'restore'>('new');
   const passphrase = Form.useWatch('passphrase', form) ?? '';
 
   // Only the current step's fields are mounted, so antd's submit validates just those; the
@@ -75,6 +78,22 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
 
   return (
     <AuthLayout title={t('ui:setup.title')} width={680} testId="setup-screen">
+      {step === 0 && !busy ? (
+        <Segmented<'new' | 'restore'>
+          block
+          value={mode}
+          onChange={setMode}
+          style={{ marginBottom: 20 }}
+          data-testid="setup-mode"
+          options={[
+            { value: 'new', label: t('ui:replicaRestore.choiceNew') },
+            { value: 'restore', label: <span data-testid="setup-mode-restore">{t('ui:replicaRestore.choiceRestore')}</span> },
+          ]}
+        />
+      ) : null}
+      {mode === 'restore' ? <RestoreFromReplica onDone={onDone} /> : null}
+      {mode === 'new' ? (
+      <>
       <Steps
         current={step}
         size="small"
@@ -216,6 +235,8 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
             </Button>
           </Flex>
         </div>
+      ) : null}
+      </>
       ) : null}
     </AuthLayout>
   );
