@@ -36,6 +36,7 @@ const unavailable = cephUnavailable();
 if (unavailable) console.warn(`replica tests skipped: ${unavailable}`);
 
 const BUCKET = 'evidence-replica';
+const KILL_TEST_MIB = Number(process.env.REPLICA_KILL_TEST_MIB ?? '64');
 const PLAIN_BUCKET = 'no-object-lock';
 let ceph: CephCluster;
 let s3: S3Client;
@@ -199,11 +200,12 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     }
   }, 180_000);
 
-  it('kill -9 mid-upload of a 64 MiB object, then resume without re-sending finished parts', async () => {
-    // 64 MiB in 8 MiB parts, throttled to 16 MiB/s so the kill lands mid-upload (issue: 300 MiB;
-    // smaller here to keep CI under its budget — the code path is the same for any part count).
+  it(`kill -9 mid-upload of a ${KILL_TEST_MIB} MiB object, then resume without re-sending finished parts`, async () => {
+    // In 8 MiB parts, throttled to 16 MiB/s so the kill lands mid-upload. The issue's 300 MiB
+    // (REPLICA_KILL_TEST_MIB=300) passes too but adds minutes of ingest and upload on CI's two
+    // shared cores (replica/README.md, Measured); the code path is the same for any part count.
     expect(station(setArgs(BUCKET, ['--part-size-mib', '8', '--bandwidth-mibps', '16']), env({ STATION_S3_SECRET: TEST_SECRET_KEY })).code).toBe(0);
-    const [id] = ingest([randomMp4({ mdatBytes: 64 * 1024 * 1024 })]);
+    const [id] = ingest([randomMp4({ mdatBytes: KILL_TEST_MIB * 1024 * 1024 })]);
     const objectId = objectOf(id!);
     const run = startStation(['replica', 'run'], keeper());
     await waitFor(() => journaledParts(objectId) >= 3, 60_000);
@@ -211,7 +213,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     await run.done;
     const before = sqlite(join(dataDir(), 'station.db'), `SELECT part_number || ':' || md5 || ':' || sent_at FROM replica_parts WHERE object_id = '${objectId}' ORDER BY part_number`).stdout.trim().split('\n');
     expect(before.length).toBeGreaterThanOrEqual(3);
-    expect(before.length).toBeLessThan(8);
+    expect(before.length).toBeLessThan(Math.ceil(readFileSync(vaultFile(objectId)).length / (8 * 1024 * 1024)));
     // The parts journaled before the kill are the ones the resumed run did not send again.
     const pending = status().pending.find((p) => p.objectId === objectId)!;
     expect(pending.state).toBe('uploading');
@@ -219,7 +221,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     const r = station(['replica', 'run'], keeper());
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const d = storedEntry(objectId);
-    // The ciphertext is the 64 MiB payload plus the MP4 boxes and the vault's framing.
+    // The ciphertext is the payload plus the MP4 boxes and the vault's framing.
     const parts = Math.ceil(readFileSync(vaultFile(objectId)).length / (8 * 1024 * 1024));
     expect(d.parts).toBe(parts);
     expect(d.partsResumed).toBeGreaterThanOrEqual(before.length);
@@ -554,20 +556,22 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const viaProxy = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
     try {
-      let r = station(['replica', 'set', '--endpoint', viaProxy, '--bucket', BUCKET, '--access-key-id', TEST_ACCESS_KEY], env({ STATION_S3_SECRET: TEST_SECRET_KEY }));
+      // Not spawnSync: the proxy lives in this process's event loop.
+      const cli = async (args: string[], environment: Record<string, string>) => startStation(args, environment).done;
+      let r = await cli(['replica', 'set', '--endpoint', viaProxy, '--bucket', BUCKET, '--access-key-id', TEST_ACCESS_KEY], env({ STATION_S3_SECRET: TEST_SECRET_KEY }));
       expect(r.code, r.stdout + r.stderr).toBe(0);
       const [id] = ingest([randomMp4({ mdatBytes: 20 * 1024 * 1024 })]);
       const objectId = objectOf(id!);
-      r = station(['replica', 'run'], keeper());
+      r = await cli(['replica', 'run'], keeper());
       expect(corrupt).toBe(0);
-      expect(r.stdout).toContain('1 个等待重试');
+      expect(r.stdout, r.stdout + r.stderr).toContain('1 个等待重试');
       const s = status();
       expect(s.onlyHere).toBe(1);
       expect(s.pending.find((p) => p.objectId === objectId)).toMatchObject({ state: 'waiting-retry', reason: 'replica.bad_digest' });
       expect(station(['replica', 'status'], keeper()).stdout).toContain('在传输中损坏');
       expect(ledger('replica.stored').some((e) => e.subject === `object:${objectId}`)).toBe(false);
 
-      r = station(['replica', 'run'], keeper());
+      r = await cli(['replica', 'run'], keeper());
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(status().onlyHere).toBe(0);
       const d = storedEntry(objectId);

@@ -514,6 +514,7 @@ export class ReplicaService {
       this.enqueueMissing();
       this.station.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
       const store = this.openStore();
+      const tried = new Set<string>();
       const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0 };
       try {
         for (;;) {
@@ -522,8 +523,9 @@ export class ReplicaService {
             result.deferred = 'replica.outside_window';
             break;
           }
-          const next = this.nextItem(options.ignoreBackoff === true);
+          const next = this.nextItem(options.ignoreBackoff === true, tried);
           if (!next) break;
+          tried.add(next.object_id);
           try {
             await this.transfer(store, next, cfg, pace);
             result.stored++;
@@ -566,17 +568,21 @@ export class ReplicaService {
     return result;
   }
 
-  private nextItem(ignoreBackoff: boolean): QueueRow | null {
+  /** The next item to send; one that failed in this run is not tried again in it, backoff or not. */
+  private nextItem(ignoreBackoff: boolean, triedThisRun: Set<string>): QueueRow | null {
     const now = this.now().toISOString();
-    return (
-      (this.db
-        .prepare(
-          `SELECT * FROM replica_queue WHERE state IN ('queued', 'uploading', 'waiting-retry')
-             AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
-           ORDER BY priority DESC, (state = 'uploading') DESC, queued_at, rowid LIMIT 1`,
-        )
-        .get(ignoreBackoff ? 1 : 0, now) as QueueRow | undefined) ?? null
-    );
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM replica_queue WHERE state IN ('queued', 'uploading', 'waiting-retry')
+           AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
+         ORDER BY priority DESC, (state = 'uploading') DESC, queued_at, rowid`,
+      )
+      .iterate(ignoreBackoff ? 1 : 0, now) as IterableIterator<QueueRow>;
+    for (const row of rows) {
+      // Leaving the loop closes the statement's iterator.
+      if (!triedThisRun.has(row.object_id)) return row;
+    }
+    return null;
   }
 
   private forgetUpload(objectId: string): void {
