@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Steps, Typography, theme } from 'antd';
+import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Segmented, Steps, Typography, theme } from 'antd';
 import { CheckCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, toUiError, type Output } from '../api.ts';
@@ -10,6 +10,7 @@ import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { MIN_PASSPHRASE_LENGTH, MIN_PASSWORD_LENGTH } from '../passphrase.ts';
 import { useLoaded } from '../components/useLoaded.ts';
 import { RulePicker, type RuleSetting } from '../settings/RulePicker.tsx';
+import { RestoreFromReplica } from '../replica/RestoreFromReplica.tsx';
 
 type Values = {
   agencyCode: string;
@@ -47,6 +48,8 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{ keys: Output<'station.init'>; name: string; code: string } | null>(null);
   const [recorded, setRecorded] = useState(false);
+  // A new PC replacing a lost station is rebuilt from its replica instead (replica/README.md).
+  const [mode, setMode] = useState<'new' | 'restore'>('new');
   const passphrase = Form.useWatch('passphrase', form) ?? '';
   const { value: catalogue } = useLoaded(() => invoke('rules.catalogue', {}), []);
 
@@ -83,6 +86,22 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
 
   return (
     <AuthLayout title={t('ui:setup.title')} width={680} testId="setup-screen">
+      {step === 0 && !busy ? (
+        <Segmented<'new' | 'restore'>
+          block
+          value={mode}
+          onChange={setMode}
+          style={{ marginBottom: 20 }}
+          data-testid="setup-mode"
+          options={[
+            { value: 'new', label: t('ui:replicaRestore.choiceNew') },
+            { value: 'restore', label: <span data-testid="setup-mode-restore">{t('ui:replicaRestore.choiceRestore')}</span> },
+          ]}
+        />
+      ) : null}
+      {mode === 'restore' ? <RestoreFromReplica onDone={onDone} /> : null}
+      {mode === 'new' ? (
+      <>
       <Steps
         current={step}
         size="small"
@@ -227,6 +246,8 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
             </Button>
           </Flex>
         </div>
+      ) : null}
+      </>
       ) : null}
     </AuthLayout>
   );
