@@ -17,6 +17,7 @@ import { reportHandlers } from './reports.ts';
 import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
+import { searchHandlers } from './search.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -35,6 +36,7 @@ export const handlers = {
   ...witnessHandlers,
   ...replicaHandlers,
   ...ruleHandlers,
+  ...searchHandlers,
 };
 
 export type Handlers = typeof handlers;

@@ -113,7 +113,7 @@ export const ingestHandlers = {
         interruptionGapSeconds: z
           .object({ min: z.number().min(0).max(86_400), max: z.number().min(0).max(86_400) })
           .strict()
-          .refine((g) => g.min <= g.max)
+          .refine((g) => g.min <= g.max, { params: { problem: 'gap_order' } })
           .optional(),
         maxConcurrentRecorders: z.number().int().min(1).max(64).optional(),
         timeToleranceSeconds: z.object({ future: z.number().min(0).max(31_536_000), mismatch: z.number().min(0).max(31_536_000) }).strict().optional(),

@@ -3,7 +3,7 @@ import { StationError } from '../core/errors.ts';
 import { loadLeaves, verifyLedger, type LedgerVerifyResult } from '../core/ledger/ledger.ts';
 import { MerkleTree } from '../core/ledger/merkle.ts';
 import { readPackageCheckpoint, verifyAgainst } from '../core/ledger/against.ts';
-import { ledgerActions, queryLedger } from '../core/ledger/query.ts';
+import { ledgerActions, queryLedgerWork } from '../core/ledger/query.ts';
 import { command, roles } from './command.ts';
 
 // Everyone who works with evidence may read the ledger: transparency is the point of it.
@@ -23,11 +23,12 @@ export const ledgerHandlers = {
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(100),
         order: z.enum(['asc', 'desc']).default('desc'),
+        includeSessions: z.boolean().default(false),
       })
       .strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => ({ ...queryLedger(station.db, q), size: station.ledger.size }),
+    run: ({ station }, q) => ({ ...queryLedgerWork(station.db, q), size: station.ledger.size }),
   }),
   'ledger.actions': command({
     input: z.object({}).strict(),

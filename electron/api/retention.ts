@@ -189,7 +189,7 @@ export const retentionHandlers = {
     input: z
       .object({ recordingIds: z.array(recordingId).min(1).max(100_000).optional(), allDue: z.boolean().default(false), reason: z.string().trim().min(2).max(2000) })
       .strict()
-      .refine((v) => v.allDue !== (v.recordingIds !== undefined), { path: ['recordingIds'], message: 'either recordingIds or allDue' }),
+      .refine((v) => v.allDue !== (v.recordingIds !== undefined), { path: ['recordingIds'], message: 'either recordingIds or allDue', params: { problem: 'ids_or_all_due' } }),
     access: roles('custodian'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).destruction.propose(actor.username, input),

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.ts';
 import type { User } from '../core/access/users.ts';
 import type { Command, CommandContext, Session } from './command.ts';
 import { channels, handlers, type Channel, type Input, type Output } from './index.ts';
+import { invalidInput } from './validation.ts';
 
 /** What a user whose password an administrator chose may still do: set their own, or leave. */
 const FIRST_LOGIN_CHANNELS = new Set(['auth.changePassword', 'auth.logout', 'auth.whoami']);
@@ -144,10 +145,7 @@ export class ApiServer {
     if (!this.isChannel(channel)) throw new StationError('input', 'api.unknown_command', { channel });
     const cmd = handlers[channel] as unknown as Command<ZodType, unknown>;
     const parsed = cmd.input.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new StationError('input', 'api.invalid_input', { channel, field: issue?.path.join('.') || '-', problem: issue?.code ?? 'invalid' });
-    }
+    if (!parsed.success) throw invalidInput(channel, parsed.error, payload ?? {});
     let actor: User | null = null;
     const session = client.currentSession();
     if (cmd.access.kind === 'session') {

@@ -9,7 +9,12 @@ export const stationHandlers = {
     access: anyone,
     mutates: false,
     // The witness line is part of the status everyone sees ("last cosigned: size N, M minutes ago").
-    run: ({ station }) => ({ ...station.status(), witness: station.initialized ? witnessStatus(station) : null }),
+    run: ({ station }) => ({
+      ...station.status(),
+      // Front ends show and read times in the agency's zone (issue #14 item 10).
+      timeZone: station.initialized ? station.settings.get('agency.timeZone') : null,
+      witness: station.initialized ? witnessStatus(station) : null,
+    }),
   }),
   'station.init': command({
     input: z

@@ -9,6 +9,7 @@ import { createDiscPorts } from '../../native/discs/index.ts';
 import { readSecret } from './secrets.ts';
 import { cliCommands, type CliCommand, type CliContext } from './commands/index.ts';
 import { alarmLines } from './commands/foundation.ts';
+import { localTimes, useAgencyTimeZone } from './commands/format.ts';
 
 const GLOBAL_OPTIONS = {
   data: { type: 'string' },
@@ -47,7 +48,7 @@ function findCommand(positionals: string[]): { command: CliCommand; rest: string
 }
 
 function usage(t: i18n['t']): string {
-  return [t('usage.title'), '', ...cliCommands.map((c) => `  station ${c.words.join(' ')} ${c.synopsis}`.trimEnd() + `\n      ${t(`help.${c.words.join('_')}`)}`), '', t('usage.globals')].join('\n');
+  return [t('usage.title'), '', ...cliCommands.map((c) => `  station ${c.words.join(' ')} ${c.synopsis}`.trimEnd() + `\n      ${t(`help.${c.words.join('_')}`)}`), '', t('usage.globals'), t('time.usage')].join('\n');
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -57,7 +58,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const i18n = await createCliI18n(lang);
   const t = i18n.t.bind(i18n);
   const fail = (error: SerializedError): number => {
-    io.err.write(`${t('error_prefix')}${t(`errors:${error.code}`, { ...error.params, defaultValue: error.code })}\n`);
+    io.err.write(localTimes(`${t('error_prefix')}${t(`errors:${error.code}`, { ...error.params, defaultValue: error.code })}\n`));
     return exitCodeFor(error);
   };
   const positionalWords = loose.positionals.filter((p) => typeof p === 'string');
@@ -88,7 +89,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
   const client: ApiClient = server.connect();
   const json = args.values.json === true;
-  const print = (human: string, value: unknown) => io.out.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+  const print = (human: string, value: unknown) => io.out.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${localTimes(human)}\n`);
   const secret = async (envName: string, promptKey: string): Promise<string> => {
     const value = await readSecret(envName, t(promptKey), env);
     if (value === null) throw new StationError('input', 'cli.secret_required', { variable: envName });
@@ -97,6 +98,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const ctx: CliContext = { server, client, t, args: args.values, positionals: rest, print, json, secret, env, writeFile: (path, text) => writeFileSync(path, text) };
   try {
     const status = await client.invoke('station.status', {});
+    useAgencyTimeZone(status.timeZone);
     if (command.unlock !== 'never' && status.initialized) {
       // Before unlocking: recovery after a crashed burn reads back a finished image with these.
       provideDiscPorts(server, createDiscPorts());
@@ -120,7 +122,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     // Every user sees a ledger alarm or a clock anomaly, whatever they ran (ledger/README.md).
     if (command.words[0] !== 'status' && status.initialized) {
-      for (const line of alarmLines(await client.invoke('station.status', {}), t)) io.err.write(`${t('warning_prefix')}${line}\n`);
+      for (const line of alarmLines(await client.invoke('station.status', {}), t)) io.err.write(localTimes(`${t('warning_prefix')}${line}\n`));
     }
     return code;
   } catch (e) {

@@ -157,6 +157,9 @@ export const dockScenarios: Scenario[] = [
         `the progress was shown on its way, not only at the end (values seen: ${[...new Set(seen)].join(', ')})`,
       );
       assert.equal(await docked.getAttribute('data-state'), 'done');
+      // The sessions list below does not claim there is no ingest record while this one is shown above.
+      await page.getByTestId('dock-sessions-above').waitFor();
+      assert.equal(await page.getByTestId('dock-no-sessions').count(), 0);
       assert.ok((await docked.getByTestId('volume-recorder').innerText()).includes(SERIAL));
       // The symbolic link is left behind with its reason, shown in place.
       const problems = await docked.getByTestId('session-problems').innerText();
@@ -219,7 +222,13 @@ export const dockScenarios: Scenario[] = [
       const history = detail.locator('[data-testid="history-entry"][data-action="recording.explained"]');
       await history.waitFor();
       assert.ok((await history.innerText()).includes(LATE_TEXT));
-      assert.ok((await detail.locator('[data-testid="history-entry"][data-action="recording.ingested"]').count()) === 1);
+      const ingested = detail.locator('[data-testid="history-entry"][data-action="recording.ingested"]');
+      assert.ok((await ingested.count()) === 1);
+      // The entry reads as a translated action with named fields, not a code and a JSON object.
+      await ingested.getByRole('button', { name: buttonName('zh-CN', 'ui:detailView.all') }).click();
+      const ingestedText = await ingested.innerText();
+      assert.doesNotMatch(ingestedText, /[{}"]|recording\.ingested|sessionId|clockDrift/, ingestedText);
+      for (const key of ['ui:actions.recording.ingested', 'ui:detailFields.sessionId', 'ui:detailFields.sha256', 'ui:detailFields.handover']) assert.ok(ingestedText.includes(tx('zh-CN', key)), `${key} in ${ingestedText}`);
       // Where each time came from: all three kept, the name's one used.
       const times = detail.getByTestId('recording-times');
       for (const source of ['name', 'metadata', 'filesystem']) await times.locator(`tr[data-source="${source}"]`).waitFor();

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openStationApi, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
 import { openAgencyWindow, repoRoot, screenshot, type StationPage } from './harness.ts';
+import { assertNoHorizontalOverflow, assertToastsClearOfTitle } from './layout.ts';
+import { checkHelp } from './help.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
@@ -194,6 +196,12 @@ export const settingsScenarios: Scenario[] = [
       const periods = await detail.getByTestId('calendar-periods').innerText();
       assert.ok(periods.includes('2026-02-15 – 2026-02-23') && periods.includes('2026-02-14, 2026-02-28'), `Spring Festival as a range with its make-up days: ${periods}`);
       await assertNoRawKeys(page, 'settings calendar');
+      // The card's buttons show their whole label: nothing cut, nothing that looks cut ("删除2026年…").
+      for (const id of ['calendar-upload-button', 'calendar-remove']) {
+        const b = page.getByTestId(id);
+        assert.ok(!(await b.innerText()).trim().endsWith('…'), `${id} reads as a whole label`);
+        await assertNoHorizontalOverflow(b, id);
+      }
       await screenshot(page, 'zh-CN-settings-calendar');
 
       const edits = () => server().station.db.prepare('SELECT COUNT(*) AS n FROM calendar_edits').get() as { n: number };
@@ -272,6 +280,8 @@ export const settingsScenarios: Scenario[] = [
         ledgered.map((e) => (e.details as { kind: string; reason: string }).kind + ':' + (e.details as { reason: string }).reason),
         [`put_year:${PUT_REASON}`, `remove_year:${REMOVE_REASON}`],
       );
+      // Removed, then saved again: the second toast replaces the first instead of stacking over the title.
+      await assertToastsClearOfTitle(page);
       await screenshot(page, 'zh-CN-settings-calendar-history');
       assertClean(world.admin!, 'settings calendar');
     },
@@ -313,6 +323,12 @@ export const settingsScenarios: Scenario[] = [
       await sp.close();
       world.admin = null;
 
+      // The agency's rule chosen (here through the api), a new window's help panels cite it by title and article.
+      const adminApi = await apiOn(ADMIN);
+      await adminApi.invoke('rules.set', { rule: { kind: 'shipped', id: '001' } });
+      const rule = await adminApi.invoke('rules.current', {});
+      assert.ok(rule.chosen && rule.articles.handover, 'the chosen rule sets the hand-over deadline');
+
       // An auditor reads every section; nothing offers a change.
       const auditor = await openPage(ctx);
       await login(auditor.page, AUDITOR);
@@ -329,6 +345,13 @@ export const settingsScenarios: Scenario[] = [
       assert.equal(await auditor.page.getByTestId('calendar-upload').count(), 0);
       assert.equal(await auditor.page.getByTestId('calendar-remove').count(), 0);
       await screenshot(auditor.page, 'zh-CN-settings-auditor');
+      await checkHelp(auditor.page, 'zh-CN', 'settings', { ruleTitle: rule.title, shot: true });
+      const cited = auditor.page.getByTestId('help-open');
+      await cited.click();
+      await auditor.page.locator('[data-testid="help-purpose-handover"][data-cited="true"]').waitFor();
+      assert.ok((await auditor.page.getByTestId('help-purpose-handover').innerText()).includes(rule.articles.handover!), 'the hand-over line cites the rule\'s own article');
+      await auditor.page.keyboard.press('Escape');
+      await auditor.page.getByTestId('help-drawer').waitFor({ state: 'hidden' });
       assertClean(auditor, 'auditor settings');
       await auditor.close();
 

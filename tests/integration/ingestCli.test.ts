@@ -28,7 +28,11 @@ describe('station CLI: dock and ingest commands', () => {
     r = station(['officers', 'assign', '010203', '--recorder', '1234567'], env());
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(station(['recorders', 'list', '--json'], env()).stdout)[0]).toMatchObject({ serial: '1234567', officerBadge: '010203', officerName: '张三' });
-    expect(station(['officers', 'list'], env()).stdout).toContain('执法一队');
+    const officers = station(['officers', 'list'], env()).stdout;
+    expect(officers).toContain('执法一队');
+    // The column of names is headed 姓名, not the file-name header of the recordings table.
+    expect(officers.split('\n')[0]).toMatch(/警号\s+姓名\s+单位/);
+    expect(station(['officers', 'list', '--lang', 'en'], env()).stdout.split('\n')[0]).toMatch(/Badge\s+Name\s+Unit/);
 
     const src = join(dir, 'sync');
     mkdirSync(src);
@@ -37,9 +41,9 @@ describe('station CLI: dock and ingest commands', () => {
     writeFileSync(join(src, nameAt(shanghaiNow(-4 * 86_400_000), { sequence: 2, important: true })), randomMp4());
     r = station(['ingest', src], env());
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/已导入 {2}\S+_0001\.MP4 → RC-00000[12]/);
-    expect(r.stdout).toContain('超时移交');
-    expect(r.stdout).toContain('导入已完成：已导入 2');
+    expect(r.stdout).toMatch(/已入库 {2}\S+_0001\.MP4 → RC-00000[12]/);
+    expect(r.stdout).toContain('逾期移交');
+    expect(r.stdout).toContain('入库已完成：已入库 2');
 
     const late = JSON.parse(station(['recordings', 'list', '--late', '--json'], env()).stdout);
     expect(late.total).toBe(1);
@@ -51,7 +55,7 @@ describe('station CLI: dock and ingest commands', () => {
 
     r = station(['explain', lateId.replace('RC-0000', ''), '--text', '异地执法，返回单位后当日移交。'], env());
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('超时移交');
+    expect(r.stdout).toContain('逾期移交');
     expect(JSON.parse(station(['recordings', 'list', '--needs-explanation', '--json'], env()).stdout).total).toBe(0);
 
     r = station(['recordings', 'show', lateId, '--lang', 'en'], env());
@@ -64,7 +68,7 @@ describe('station CLI: dock and ingest commands', () => {
     // Errors are one translated line with the right exit code.
     r = station(['explain', lateId, '--text', '再说明', '--kind', 'interruption'], env());
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^错误：记录 RC-\d+ 既未超时移交/);
+    expect(r.stderr.trim()).toMatch(/^错误：记录 RC-\d+ 既未逾期移交/);
     r = station(['recordings', 'show', 'RC-999999'], env());
     expect(r.code).toBe(2);
     r = station(['ingest', join(dir, 'missing')], env());

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CliCommand, CliContext } from './types.ts';
-import { str, table } from './format.ts';
+import { str, table, timeOption } from './format.ts';
 import { StationError } from '../../api/server.ts';
 import type { RetentionStatus } from '../../api/index.ts';
 
@@ -41,7 +41,7 @@ function periodText(t: CliContext['t'], p: { years: number } | { permanent: true
 export const caseCommands: CliCommand[] = [
   {
     words: ['case', 'create'],
-    synopsis: '--number 案号 --title TEXT --type penalty|permit|coercion|inspection|expropriation --party NAME [--party-kind person|organisation] [--party-id ID] [--officers BADGE,…] [--opened ISO] [--description TEXT]',
+    synopsis: '--number 案号 --title TEXT --type penalty|permit|coercion|inspection|expropriation --party NAME [--party-kind person|organisation] [--party-id ID] [--officers BADGE,…] [--opened DATE|TIME] [--description TEXT]',
     positionals: [],
     options: {
       number: { type: 'string' },
@@ -63,7 +63,7 @@ export const caseCommands: CliCommand[] = [
         enforcementType: pick<EnforcementType>(str(args.type), types, 'type'),
         party: { kind: pick(str(args['party-kind']) ?? 'person', ['person', 'organisation'] as const, 'party-kind'), name: str(args.party) ?? '', idNumber: str(args['party-id']) ?? null },
         officers: list(args.officers).map((badge) => ({ badge })),
-        ...(str(args.opened) ? { openedAt: str(args.opened) } : {}),
+        ...(args.opened !== undefined ? { openedAt: timeOption('opened', args.opened, 'from') } : {}),
         ...(str(args.description) ? { description: str(args.description) } : {}),
       });
       print(t('case.created', { id: c.id, number: c.caseNumber }), c);
@@ -150,13 +150,13 @@ export const caseCommands: CliCommand[] = [
   },
   {
     words: ['case', 'close'],
-    synopsis: 'ID [--concluded ISO] [--note TEXT]',
+    synopsis: 'ID [--concluded DATE|TIME] [--note TEXT]',
     positionals: ['ID'],
     options: { concluded: { type: 'string' }, note: { type: 'string' } },
     login: true,
     unlock: 'if-available',
     async run({ client, positionals, args, t, print }) {
-      const c = await client.invoke('case.close', { id: positionals[0] ?? '', ...(str(args.concluded) ? { concludedAt: str(args.concluded) } : {}), ...(str(args.note) ? { note: str(args.note) } : {}) });
+      const c = await client.invoke('case.close', { id: positionals[0] ?? '', ...(args.concluded !== undefined ? { concludedAt: timeOption('concluded', args.concluded, 'from') } : {}), ...(str(args.note) ? { note: str(args.note) } : {}) });
       print(t('case.closed', { id: c.id, deadline: c.archive?.deadline ?? t('case.deadline_unknown') }), c);
     },
   },

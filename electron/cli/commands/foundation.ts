@@ -3,7 +3,7 @@ import { RULE_OPTIONS, ruleFromArgs } from './rules.ts';
 import type { WitnessStatus } from '../../api/witness.ts';
 import { StationError } from '../../api/server.ts';
 import type { CliCommand } from './types.ts';
-import { str, table } from './format.ts';
+import { str, table, timeOption } from './format.ts';
 
 /** The ledger alarm and the clock anomaly, for every user who looks at the station (ledger/README.md). */
 export function alarmLines(s: StationStatus & { witness?: WitnessStatus | null }, t: (key: string, params?: Record<string, unknown>) => string): string[] {
@@ -77,7 +77,8 @@ export const foundationCommands: CliCommand[] = [
       const human = s.initialized
         ? t('status.initialized', { dataDir: s.dataDir, code: s.agency?.code, name: s.agency?.name, size: s.ledgerSize, publicKey: s.publicKey, verifierKey: s.verifierKey, version: s.version })
         : t('status.not_initialized', { dataDir: s.dataDir });
-      print([human, ...witnessLines(s.witness, t), ...alarmLines(s, t)].join('\n'), s);
+      const zone = s.timeZone ? [t('time.zone', { timeZone: s.timeZone })] : [];
+      print([human, ...zone, ...witnessLines(s.witness, t), ...alarmLines(s, t)].join('\n'), s);
     },
   },
   {
@@ -166,7 +167,7 @@ export const foundationCommands: CliCommand[] = [
   },
   {
     words: ['ledger', 'show'],
-    synopsis: '[--seq N] [--action A] [--actor USER] [--from ISO] [--to ISO] [--limit N] [--offset N]',
+    synopsis: '[--seq N] [--action A] [--actor USER] [--from DATE|TIME] [--to DATE|TIME] [--include-auth] [--limit N] [--offset N]',
     positionals: [],
     options: {
       seq: { type: 'string' },
@@ -174,6 +175,7 @@ export const foundationCommands: CliCommand[] = [
       actor: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'include-auth': { type: 'boolean' },
       limit: { type: 'string' },
       offset: { type: 'string' },
     },
@@ -192,15 +194,17 @@ export const foundationCommands: CliCommand[] = [
       const res = await client.invoke('ledger.list', {
         ...(str(args.action) ? { action: str(args.action) } : {}),
         ...(str(args.actor) ? { actor: str(args.actor) } : {}),
-        ...(str(args.from) ? { from: str(args.from) } : {}),
-        ...(str(args.to) ? { to: str(args.to) } : {}),
+        ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}),
+        ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}),
         limit: str(args.limit) ? Number(args.limit) : 50,
         offset: str(args.offset) ? Number(args.offset) : 0,
         order: 'asc',
+        includeSessions: args['include-auth'] === true,
       });
       const rows = [[t('col.seq'), t('col.time'), t('col.actor'), t('col.action'), t('col.subject')]];
       for (const e of res.entries) rows.push([String(e.seq), e.time, e.actor, e.action, e.subject]);
-      print(`${table(rows)}\n${t('ledger.count', { shown: res.entries.length, total: res.total })}`, res);
+      const hidden = res.sessionsHidden ? [t('ledger_sessions.hidden', { count: res.sessionsHidden })] : [];
+      print([`${table(rows)}`, t('ledger.count', { shown: res.entries.length, total: res.total }), ...hidden].join('\n'), res);
     },
   },
   {

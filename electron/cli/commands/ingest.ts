@@ -6,7 +6,7 @@ import { recorderClassifier, startDock } from '../../api/dock.ts';
 import { createPlatformDevices } from '../../../native/index.ts';
 import { DEFAULT_LINUX_MOUNT_ROOTS } from '../../../native/linux/volumes.ts';
 import type { CliCommand, CliContext } from './types.ts';
-import { str, table } from './format.ts';
+import { str, table, timeOption } from './format.ts';
 
 type T = i18n['t'];
 
@@ -72,7 +72,7 @@ function volumeLine(t: T, v: DockedVolume): string {
   return `${t(`dock.state.${v.state}`)}  ${safe(v.mountPoint)} (${safe(v.device)}, ${v.fsType})${recorder}${reason}`;
 }
 
-function recordingRows(t: T, items: Recording[]): string[][] {
+export function recordingRows(t: T, items: Recording[]): string[][] {
   const rows = [[t('col.recording'), t('col.recorded_at'), t('col.media_kind'), t('col.recorder'), t('col.officer'), t('col.size'), t('col.flags'), t('col.name')]];
   for (const r of items) {
     rows.push([
@@ -223,7 +223,7 @@ export const ingestCommands: CliCommand[] = [
   },
   {
     words: ['recordings', 'list'],
-    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from ISO] [--to ISO] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
+    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from DATE|TIME] [--to DATE|TIME] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
     positionals: [],
     options: {
       officer: { type: 'string' },
@@ -247,8 +247,8 @@ export const ingestCommands: CliCommand[] = [
       const res = await client.invoke('recording.list', {
         ...(str(args.officer) ? { officer: str(args.officer) } : {}),
         ...(str(args.recorder) ? { recorder: str(args.recorder) } : {}),
-        ...(str(args.from) ? { from: str(args.from) } : {}),
-        ...(str(args.to) ? { to: str(args.to) } : {}),
+        ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}),
+        ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}),
         ...(bool(args.late) ? { late: true } : {}),
         ...(bool(args.important) ? { important: true } : {}),
         ...(bool(args.interruption) ? { interruption: true } : {}),
@@ -378,7 +378,7 @@ export const ingestCommands: CliCommand[] = [
     unlock: 'never',
     async run({ client, t, print }) {
       const list = await client.invoke('officer.list', {});
-      const rows = [[t('col.badge'), t('col.name'), t('col.unit')]];
+      const rows = [[t('col.badge'), t('col.person_name'), t('col.unit')]];
       for (const o of list) rows.push([o.badge, o.name, [o.unitCode, o.unitName].filter(Boolean).join(' ') || '-']);
       print(table(rows), list);
     },

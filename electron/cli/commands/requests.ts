@@ -2,7 +2,7 @@ import { provideDiscPorts } from '../../api/discs.ts';
 import { createDiscPorts } from '../../../native/discs/index.ts';
 import type { CliCommand } from './types.ts';
 import { readFileSync } from 'node:fs';
-import { str, table } from './format.ts';
+import { str, table, timeOption } from './format.ts';
 import { packageWitnessLines } from './witnessPackage.ts';
 
 type Kind = 'view' | 'copy' | 'burn' | 'extend';
@@ -173,13 +173,13 @@ export const requestCommands: CliCommand[] = [
   },
   {
     words: ['register'],
-    synopsis: '[--from ISO] [--to ISO] [--csv FILE] [--print FILE]',
+    synopsis: '[--from DATE|TIME] [--to DATE|TIME] [--csv FILE] [--print FILE]',
     positionals: [],
     options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'string' }, print: { type: 'string' } },
     login: true,
     unlock: 'never',
     async run({ client, args, t, print, writeFile }) {
-      const range = { ...(str(args.from) ? { from: str(args.from) } : {}), ...(str(args.to) ? { to: str(args.to) } : {}) };
+      const range = { ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}), ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}) };
       const headers = ['seq', 'time', 'kind_col', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'].map((h) => t(`register.${h}`));
       const kindLabels = { view: t('register.kind.view'), spot_check: t('register.kind.spot_check'), copy: t('register.kind.copy'), burn: t('register.kind.burn') };
       const out = str(args.csv);

@@ -7,6 +7,7 @@ import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 import { driftBeyondTolerance } from './clockDrift.ts';
+import { searchClauses, type SearchFilter } from './search.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
@@ -92,7 +93,7 @@ export type RecordingDetail = {
   duplicates: string[];
 };
 
-export type RecordingFilter = {
+export type RecordingFilter = SearchFilter & {
   officer?: string;
   recorder?: string;
   from?: string; // recorded at, ISO, inclusive
@@ -111,8 +112,6 @@ export type RecordingFilter = {
   doubtfulTime?: boolean;
   sessionId?: number;
   caseId?: string;
-  /** Substring of the original file name or source path. */
-  text?: string;
   includeDuplicates?: boolean;
   offset?: number;
   limit?: number;
@@ -331,10 +330,9 @@ export class Catalogue {
     if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
     if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
     if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
-    if (f.text) {
-      where.push("(instr(r.original_name, ?) > 0 OR instr(r.source_path, ?) > 0)");
-      args.push(f.text, f.text);
-    }
+    const search = searchClauses(this.db, f);
+    where.push(...search.where);
+    args.push(...search.args);
     if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;

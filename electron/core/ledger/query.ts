@@ -4,6 +4,7 @@ import { rowToEntry, type LedgerEntry, type LedgerRow } from './ledger.ts';
 export type LedgerQuery = {
   action?: string; // exact action or a prefix ending in '.', e.g. 'user.'
   actions?: readonly string[]; // any of these exact actions
+  exceptActions?: readonly string[]; // none of these exact actions
   actor?: string;
   subject?: string;
   from?: string; // ISO time, inclusive
@@ -30,6 +31,10 @@ export function ledgerFilter(q: Omit<LedgerQuery, 'offset' | 'limit' | 'order'>)
     where.push(`action IN (${q.actions.map(() => '?').join(', ') || 'NULL'})`);
     args.push(...q.actions);
   }
+  if (q.exceptActions?.length) {
+    where.push(`action NOT IN (${q.exceptActions.map(() => '?').join(', ')})`);
+    args.push(...q.exceptActions);
+  }
   if (q.actor) {
     where.push('actor = ?');
     args.push(q.actor);
@@ -40,11 +45,11 @@ export function ledgerFilter(q: Omit<LedgerQuery, 'offset' | 'limit' | 'order'>)
   }
   if (q.from) {
     where.push('time >= ?');
-    args.push(q.from);
+    args.push(new Date(q.from).toISOString());
   }
   if (q.to) {
     where.push('time < ?');
-    args.push(q.to);
+    args.push(new Date(q.to).toISOString());
   }
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
@@ -57,6 +62,26 @@ export function queryLedger(db: ReadableDB, q: LedgerQuery): { total: number; en
     .prepare(`SELECT * FROM ledger ${clause} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
     .all(...args, q.limit ?? 100, q.offset ?? 0) as LedgerRow[];
   return { total, entries: rows.map(rowToEntry) };
+}
+
+/**
+ * Sessions opening and closing: every CLI command logs in, so these are most of a day's entries
+ * (issue #14 item 11). Lists leave them out unless asked; the ledger keeps them, and failed logins,
+ * refusals and password changes are never among them.
+ */
+export const SESSION_ACTIONS = ['auth.login', 'auth.logout'] as const;
+
+/** A list without session entries, saying how many it left out so that nobody wonders. */
+export function queryLedgerWork(db: ReadableDB, q: LedgerQuery & { includeSessions: boolean }): { total: number; entries: LedgerEntry[]; sessionsHidden: number } {
+  const { includeSessions, ...rest } = q;
+  // Asking for a session action by name is asking to see it.
+  const asked = SESSION_ACTIONS.some((a) => a === rest.action || (rest.action?.endsWith('.') && a.startsWith(rest.action)));
+  const hide = !includeSessions && !asked;
+  if (!hide) return { ...queryLedger(db, rest), sessionsHidden: 0 };
+  const result = queryLedger(db, { ...rest, exceptActions: SESSION_ACTIONS });
+  const { clause, args } = ledgerFilter({ ...rest, actions: SESSION_ACTIONS });
+  const sessionsHidden = (db.prepare(`SELECT COUNT(*) AS n FROM ledger ${clause}`).get(...args) as { n: number }).n;
+  return { ...result, sessionsHidden };
 }
 
 export function ledgerActions(db: ReadableDB): string[] {

@@ -52,5 +52,5 @@ ${dataTable(
 )}
 <p class="meta">${basis ? `${bi(basis.zh, basis.en)} · ` : ''}${bi('数据来源：本工作站账本', 'Source: the station ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
 `;
-  return htmlPage(`监督月报 ${report.month}`, body);
+  return htmlPage(`监督月报 ${report.month}`, body, { landscape: true });
 }

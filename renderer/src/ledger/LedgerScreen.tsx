@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, DatePicker, Descriptions, Flex, Input, Progress, Select, Space, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Flex, Input, Progress, Select, Space, Tooltip, Typography } from 'antd';
 import { ExportOutlined, ReloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +29,8 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
   const [actorDraft, setActorDraft] = useState('');
   const [actor, setActor] = useState('');
   const [range, setRange] = useState<Range>(null);
+  // Sign-ins and sign-outs are most of a day's entries; the list leaves them out unless asked (issue #14 item 11).
+  const [includeSessions, setIncludeSessions] = useState(false);
   const [reload, setReload] = useState(0);
   const [openSeq, setOpenSeq] = useState<number | null>(null);
   const [actions, setActions] = useState<string[]>([]);
@@ -43,8 +45,9 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
     // Whole local days; the station compares UTC ISO strings, so send UTC.
     if (range?.[0]) f.from = range[0].startOf('day').toISOString();
     if (range?.[1]) f.to = range[1].add(1, 'day').startOf('day').toISOString();
+    if (includeSessions) f.includeSessions = true;
     return f;
-  }, [action, actor, range]);
+  }, [action, actor, range, includeSessions]);
 
   const pages = useLedgerPages(filters, reload);
 
@@ -186,13 +189,16 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
           placeholder={[t('ui:ledger.filters.from'), t('ui:ledger.filters.to')]}
           data-testid="ledger-filter-range"
         />
+        <Checkbox checked={includeSessions} onChange={(e) => setIncludeSessions(e.target.checked)} data-testid="ledger-include-sessions">
+          {t('ui:ledgerSessions.include')}
+        </Checkbox>
         <Button onClick={resetFilters} disabled={!filtered}>
           {t('ui:ledger.filters.reset')}
         </Button>
         <Typography.Text type="secondary" style={{ marginInlineStart: 'auto' }} data-testid="ledger-count">
           {pages.total === null
             ? t('ui:common.loading')
-            : filtered
+            : filtered || pages.sessionsHidden
               ? t('ui:ledger.countFiltered', { count: pages.total, size: pages.size ?? pages.total })
               : t('ui:ledger.count', { count: pages.total })}
         </Typography.Text>

@@ -6,7 +6,7 @@ export const PAGE_SIZE = 100;
 export type LedgerFilters = Omit<Input<'ledger.list'>, 'offset' | 'limit' | 'order'>;
 
 // total: entries matching the filters; size: the whole ledger, as of the latest page fetched.
-type State = { total: number | null; size: number | null; pages: ReadonlyMap<number, LedgerEntry[]>; error: unknown };
+type State = { total: number | null; size: number | null; sessionsHidden: number; pages: ReadonlyMap<number, LedgerEntry[]>; error: unknown };
 
 /**
  * Pages of ledger.list fetched on demand as rows scroll into view: a station's ledger grows to
@@ -15,7 +15,7 @@ type State = { total: number | null; size: number | null; pages: ReadonlyMap<num
 export function useLedgerPages(filters: LedgerFilters, reloadToken: number) {
   const key = JSON.stringify(filters);
   const query = useMemo(() => JSON.parse(key) as LedgerFilters, [key]);
-  const [state, setState] = useState<State>({ total: null, size: null, pages: new Map(), error: null });
+  const [state, setState] = useState<State>({ total: null, size: null, sessionsHidden: 0, pages: new Map(), error: null });
   // A generation per query: answers to an older query (filters changed meanwhile) are dropped.
   const generation = useRef(0);
   const requested = useRef(new Set<number>());
@@ -31,7 +31,7 @@ export function useLedgerPages(filters: LedgerFilters, reloadToken: number) {
         setState((s) => {
           const pages = new Map(s.pages);
           pages.set(page, res.entries);
-          return { total: res.total, size: res.size, pages, error: null };
+          return { total: res.total, size: res.size, sessionsHidden: res.sessionsHidden, pages, error: null };
         });
       } catch (e) {
         if (gen !== generation.current) return;
@@ -45,7 +45,7 @@ export function useLedgerPages(filters: LedgerFilters, reloadToken: number) {
   useEffect(() => {
     generation.current++;
     requested.current = new Set();
-    setState({ total: null, size: null, pages: new Map(), error: null });
+    setState({ total: null, size: null, sessionsHidden: 0, pages: new Map(), error: null });
     void load(0);
   }, [load, reloadToken]);
 
@@ -62,5 +62,5 @@ export function useLedgerPages(filters: LedgerFilters, reloadToken: number) {
     [state.pages],
   );
 
-  return { total: state.total, size: state.size, error: state.error, loading: state.total === null && !state.error, entryAt, ensure };
+  return { total: state.total, size: state.size, sessionsHidden: state.sessionsHidden, error: state.error, loading: state.total === null && !state.error, entryAt, ensure };
 }
