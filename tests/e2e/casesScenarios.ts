@@ -45,6 +45,8 @@ const OFFICERS = [
   { badge: '010203', name: '张伟' },
   { badge: '040506', name: '刘强' },
 ];
+/** The rule the cases station picks at setup (004_5e30f22f36db076d.txt). */
+export const RULE_TITLE = '中阳县市场监督管理局行政执法全过程记录实施办法';
 export const CASE = { number: '中市监罚〔2026〕12号', title: '无照经营（占道经营）', party: '某某商贸有限公司' };
 const LINK_NOTE = '取证人员：张伟（010203）；取证时间：2026年3月2日上午；取证地点：某某商贸门店前人行道';
 const CLOSE_NOTE = '已作出行政处罚决定并执行完毕';
@@ -167,7 +169,8 @@ export const casesScenarios: Scenario[] = [
       mkdirSync(dir, { recursive: true });
       casesWorld.server = openStationApi({ dataDir: dir, clock: casesWorld.clock });
       provideDiscPorts(server(), createDiscPorts());
-      await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN });
+      // The agency's rule is picked at setup (issue 14 item 1): every paper of this story cites it by title and article.
+      await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN, rule: { kind: 'shipped', id: '004' } });
       const admin = await apiOn(ADMIN);
       await addReadyUser(server(), admin, CLERK, ['clerk']);
       await addReadyUser(server(), admin, CUSTODIAN, ['custodian']);
@@ -396,6 +399,9 @@ export const casesScenarios: Scenario[] = [
       assert.ok(text.includes(cert.sha256) && text.includes(cert.verifierKey), 'the certificate carries its hash and the verifier key');
       const signatureLine = cert.signature.trim().split('\n').at(-1)!;
       assert.ok(text.includes(signatureLine), 'the signed note (with its signature line) is on the certificate');
+      assert.ok(text.includes(`《${RULE_TITLE}》第十九条`), 'the certificate cites the agency\'s rule by title and article');
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(text), 'no rule is cited by its file name');
+      assert.ok(text.includes(`${CUSTODIAN.displayName}（${CUSTODIAN.username}）`) && text.includes(`${APPROVER.displayName}（${APPROVER.username}）`), 'people by name on the certificate');
       await capturePrints(page);
       await page.getByTestId('certificate-preview').getByTestId('document-print').click();
       const paper = await printed(page);
@@ -449,6 +455,8 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId('report-print').click();
       const doc = await documentText(page, 'report-preview');
       assert.ok(doc.includes('2026-03') && doc.includes('010203'), 'the printed report is this month\'s');
+      assert.ok(doc.includes(`依据《${RULE_TITLE}》`), 'the printed report cites the agency\'s rule by title and articles');
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(doc), 'no rule is cited by its file name');
       // Its fifteen columns fit the (landscape) sheet: the table ends inside the paper, nothing cut at the right edge.
       const fit = await page.getByTestId('report-preview').getByTestId('document-view').evaluate((paper) => {
         const table = paper.shadowRoot!.querySelector('table')!;
