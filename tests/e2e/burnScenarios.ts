@@ -12,10 +12,7 @@ import { tx } from './locale.ts';
 import { assertNoHorizontalOverflow } from './layout.ts';
 import { login } from './dockScenarios.ts';
 import { assertClean, assertNoChinese, assertNoRawKeys, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
-import { APPROVER, BURN_PURPOSE, CASE, CLERK, RULE_TITLE, apiOn, casesWorld, documentText, openCasePage, openDialog, server } from './casesScenarios.ts';
-
-/** Typed by the clerk; ISO 9660 cannot hold it, the papers and the disc's files carry it as typed. */
-const DISC_LABEL = '中市监罚2026-12';
+import { APPROVER, BURN_PURPOSE, CASE, CLERK, DISC_LABEL, RULE_TITLE, apiOn, casesWorld, documentText, openCasePage, openDialog, server } from './casesScenarios.ts';
 
 /** The last scenario of the case station's story closes its windows and the station. */
 async function closeCaseStation(ctx: Ctx): Promise<void> {

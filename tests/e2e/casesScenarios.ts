@@ -53,10 +53,12 @@ const CLOSE_NOTE = '已作出行政处罚决定并执行完毕';
 const DESTROY_REASON = '保存期限届满，按规定集中销毁';
 const APPROVAL_NOTE = '同意销毁';
 export const BURN_PURPOSE = '刻录光盘附纸质案卷归档';
+/** Typed by the clerk as the disc's label; ISO 9660 cannot hold it, the papers and the disc's files carry it as typed. */
+export const DISC_LABEL = '中市监罚2026-12';
 // User data shows as typed in any language. Longest first, and ahead of what other scenarios added:
 // a note that contains an officer's name must be taken out whole, before the name alone is.
 USER_DATA.unshift(
-  ...[AGENCY.name, ADMIN.displayName, CLERK.displayName, CUSTODIAN.displayName, APPROVER.displayName, ...OFFICERS.map((o) => o.name), CASE.number, CASE.title, CASE.party, LINK_NOTE, CLOSE_NOTE, DESTROY_REASON, APPROVAL_NOTE, BURN_PURPOSE].sort(
+  ...[AGENCY.name, ADMIN.displayName, CLERK.displayName, CUSTODIAN.displayName, APPROVER.displayName, ...OFFICERS.map((o) => o.name), CASE.number, CASE.title, CASE.party, LINK_NOTE, CLOSE_NOTE, DESTROY_REASON, APPROVAL_NOTE, BURN_PURPOSE, DISC_LABEL].sort(
     (a, b) => b.length - a.length,
   ),
 );
@@ -466,7 +468,7 @@ export const casesScenarios: Scenario[] = [
       await screenshot(page, 'zh-CN-report-print');
       await page.getByTestId('report-preview').getByTestId('document-close').click();
       await page.getByTestId('report-preview').waitFor({ state: 'hidden' });
-      await checkHelp(page, 'zh-CN', 'reports', { shot: true });
+      await checkHelp(page, 'zh-CN', 'reports', { ruleTitle: RULE_TITLE, shot: true });
       // The month of the destruction counts it.
       await pickMonth(page, '2029-09');
       await page.locator('[data-testid="report-row-officer"]').first().waitFor();
@@ -485,7 +487,7 @@ export const casesScenarios: Scenario[] = [
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'dashboard');
       await screenshot(page, 'en-dashboard');
-      await checkHelp(page, 'en', 'dashboard', { shot: true });
+      await checkHelp(page, 'en', 'dashboard', { ruleTitle: 'Zhongyang County Market Regulation', shot: true });
       await page.getByTestId('nav-cases').click();
       await page.locator(`[data-testid="case-row"][data-id="${casesWorld.caseId}"]`).click();
       const drawer = page.getByTestId('case-drawer');
