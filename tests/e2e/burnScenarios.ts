@@ -12,7 +12,7 @@ import { tx } from './locale.ts';
 import { assertNoHorizontalOverflow } from './layout.ts';
 import { login } from './dockScenarios.ts';
 import { assertClean, assertNoChinese, assertNoRawKeys, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
-import { APPROVER, BURN_PURPOSE, CASE, CLERK, apiOn, casesWorld, documentText, openCasePage, openDialog, server } from './casesScenarios.ts';
+import { APPROVER, BURN_PURPOSE, CASE, CLERK, DISC_LABEL, RULE_TITLE, apiOn, casesWorld, documentText, openCasePage, openDialog, server } from './casesScenarios.ts';
 
 /** The last scenario of the case station's story closes its windows and the station. */
 async function closeCaseStation(ctx: Ctx): Promise<void> {
@@ -79,6 +79,10 @@ export const burnScenarios: Scenario[] = [
       const iso = join(dir, 'case-evidence.iso');
       await page.getByTestId('burn-iso-path').fill(iso);
       await page.getByTestId('burn-place').fill(CASE.party);
+      // A label an ISO volume id cannot hold: the screen says so before anything is burned (issue 14 item 2).
+      await page.getByTestId('burn-volume-label').fill(DISC_LABEL);
+      await page.getByTestId('burn-label-notice').waitFor();
+      assert.ok((await page.getByTestId('burn-label-notice').innerText()).includes(DISC_LABEL));
       const plan = page.getByTestId('burn-plan');
       await plan.waitFor();
       assert.equal(await plan.getAttribute('data-discs'), '1');
@@ -122,13 +126,15 @@ export const burnScenarios: Scenario[] = [
       await page.getByTestId('burn-label-1-1').click();
       const label = await documentText(page, 'burn-label-preview');
       assert.ok(label.includes(done.discs[0]!.volumeId) && label.includes(done.discs[0]!.manifestSha256!), 'the label names the volume and the manifest hash');
+      for (const s of [CASE.number, DISC_LABEL, `${CLERK.displayName}（${CLERK.username}）`, `${APPROVER.displayName}（${APPROVER.username}）`, `《${RULE_TITLE}》第十八条`]) assert.ok(label.includes(s), `the label and cover show ${s}`);
+      assert.ok(!label.includes(casesWorld.caseId), 'the label gives the 案号, not the station\'s case id');
       assert.equal(await page.getByTestId('burn-label-preview').getByTestId('document-view').evaluate((el) => !!el.shadowRoot?.querySelector('svg, img')), true, 'the QR code of the manifest hash is drawn');
       await screenshot(page, 'zh-CN-burn-label');
       await page.getByTestId('burn-label-preview').getByTestId('document-close').click();
       await page.getByTestId('burn-label-preview').waitFor({ state: 'hidden' });
       await page.getByTestId('burn-note-1').click();
       const note = await documentText(page, 'burn-note-preview');
-      assert.ok(note.includes(CASE.party) || note.includes(casesWorld.caseId), 'the written note names the case or where it was taken');
+      for (const s of [CASE.number, CASE.party, DISC_LABEL, `${CLERK.displayName}（${CLERK.username}）`, `${APPROVER.displayName}（${APPROVER.username}）`]) assert.ok(note.includes(s), `the written note shows ${s}`);
       await screenshot(page, 'zh-CN-burn-note');
       await page.getByTestId('burn-note-preview').getByTestId('document-close').click();
       await page.getByTestId('burn-note-preview').waitFor({ state: 'hidden' });

@@ -45,16 +45,20 @@ const OFFICERS = [
   { badge: '010203', name: '张伟' },
   { badge: '040506', name: '刘强' },
 ];
+/** The rule the cases station picks at setup (004_5e30f22f36db076d.txt). */
+export const RULE_TITLE = '中阳县市场监督管理局行政执法全过程记录实施办法';
 export const CASE = { number: '中市监罚〔2026〕12号', title: '无照经营（占道经营）', party: '某某商贸有限公司' };
 const LINK_NOTE = '取证人员：张伟（010203）；取证时间：2026年3月2日上午；取证地点：某某商贸门店前人行道';
 const CLOSE_NOTE = '已作出行政处罚决定并执行完毕';
 const DESTROY_REASON = '保存期限届满，按规定集中销毁';
 const APPROVAL_NOTE = '同意销毁';
 export const BURN_PURPOSE = '刻录光盘附纸质案卷归档';
+/** Typed by the clerk as the disc's label; ISO 9660 cannot hold it, the papers and the disc's files carry it as typed. */
+export const DISC_LABEL = '中市监罚2026-12';
 // User data shows as typed in any language. Longest first, and ahead of what other scenarios added:
 // a note that contains an officer's name must be taken out whole, before the name alone is.
 USER_DATA.unshift(
-  ...[AGENCY.name, ADMIN.displayName, CLERK.displayName, CUSTODIAN.displayName, APPROVER.displayName, ...OFFICERS.map((o) => o.name), CASE.number, CASE.title, CASE.party, LINK_NOTE, CLOSE_NOTE, DESTROY_REASON, APPROVAL_NOTE, BURN_PURPOSE].sort(
+  ...[AGENCY.name, ADMIN.displayName, CLERK.displayName, CUSTODIAN.displayName, APPROVER.displayName, ...OFFICERS.map((o) => o.name), CASE.number, CASE.title, CASE.party, LINK_NOTE, CLOSE_NOTE, DESTROY_REASON, APPROVAL_NOTE, BURN_PURPOSE, DISC_LABEL].sort(
     (a, b) => b.length - a.length,
   ),
 );
@@ -167,7 +171,8 @@ export const casesScenarios: Scenario[] = [
       mkdirSync(dir, { recursive: true });
       casesWorld.server = openStationApi({ dataDir: dir, clock: casesWorld.clock });
       provideDiscPorts(server(), createDiscPorts());
-      await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN });
+      // The agency's rule is picked at setup (issue 14 item 1): every paper of this story cites it by title and article.
+      await server().connect().invoke('station.init', { agencyCode: AGENCY.code, agencyName: AGENCY.name, passphrase: PASSPHRASE, admin: ADMIN, rule: { kind: 'shipped', id: '004' } });
       const admin = await apiOn(ADMIN);
       await addReadyUser(server(), admin, CLERK, ['clerk']);
       await addReadyUser(server(), admin, CUSTODIAN, ['custodian']);
@@ -396,6 +401,9 @@ export const casesScenarios: Scenario[] = [
       assert.ok(text.includes(cert.sha256) && text.includes(cert.verifierKey), 'the certificate carries its hash and the verifier key');
       const signatureLine = cert.signature.trim().split('\n').at(-1)!;
       assert.ok(text.includes(signatureLine), 'the signed note (with its signature line) is on the certificate');
+      assert.ok(text.includes(`《${RULE_TITLE}》第十九条`), 'the certificate cites the agency\'s rule by title and article');
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(text), 'no rule is cited by its file name');
+      assert.ok(text.includes(`${CUSTODIAN.displayName}（${CUSTODIAN.username}）`) && text.includes(`${APPROVER.displayName}（${APPROVER.username}）`), 'people by name on the certificate');
       await capturePrints(page);
       await page.getByTestId('certificate-preview').getByTestId('document-print').click();
       const paper = await printed(page);
@@ -449,6 +457,8 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId('report-print').click();
       const doc = await documentText(page, 'report-preview');
       assert.ok(doc.includes('2026-03') && doc.includes('010203'), 'the printed report is this month\'s');
+      assert.ok(doc.includes(`依据《${RULE_TITLE}》`), 'the printed report cites the agency\'s rule by title and articles');
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(doc), 'no rule is cited by its file name');
       // Its fifteen columns fit the (landscape) sheet: the table ends inside the paper, nothing cut at the right edge.
       const fit = await page.getByTestId('report-preview').getByTestId('document-view').evaluate((paper) => {
         const table = paper.shadowRoot!.querySelector('table')!;
@@ -458,7 +468,7 @@ export const casesScenarios: Scenario[] = [
       await screenshot(page, 'zh-CN-report-print');
       await page.getByTestId('report-preview').getByTestId('document-close').click();
       await page.getByTestId('report-preview').waitFor({ state: 'hidden' });
-      await checkHelp(page, 'zh-CN', 'reports', { shot: true });
+      await checkHelp(page, 'zh-CN', 'reports', { ruleTitle: RULE_TITLE, shot: true });
       // The month of the destruction counts it.
       await pickMonth(page, '2029-09');
       await page.locator('[data-testid="report-row-officer"]').first().waitFor();
@@ -477,7 +487,7 @@ export const casesScenarios: Scenario[] = [
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'dashboard');
       await screenshot(page, 'en-dashboard');
-      await checkHelp(page, 'en', 'dashboard', { shot: true });
+      await checkHelp(page, 'en', 'dashboard', { ruleTitle: 'Zhongyang County Market Regulation', shot: true });
       await page.getByTestId('nav-cases').click();
       await page.locator(`[data-testid="case-row"][data-id="${casesWorld.caseId}"]`).click();
       const drawer = page.getByTestId('case-drawer');

@@ -19,8 +19,8 @@ export async function checkHelp(page: Page, lang: Lang, screen: string, options:
   const text = await drawer.innerText();
   assert.doesNotMatch(text, RULE_FILE, `${screen}: no rule is cited by its file name`);
   if (options.ruleTitle) {
+    // A rule that has no article on this screen's points is cited nowhere here, never replaced by another agency's.
     const cited = help.getByTestId('help-citation');
-    assert.ok((await cited.count()) > 0, `${screen}: the agency's rule is cited`);
     for (const c of await cited.allInnerTexts()) assert.ok(c.includes(options.ruleTitle), `${screen}: cites the agency's own rule: ${c}`);
   } else {
     await help.getByTestId('help-no-rule').waitFor();

@@ -27,6 +27,9 @@ const scenarios: Scenario[] = [
       await assertNoRawKeys(page, 'setup');
       await page.getByTestId('setup-agency-code').fill(AGENCY.code);
       await page.getByTestId('setup-agency-name').fill(AGENCY.name);
+      // The agency's own rule, picked in setup (issue 14 item 1): its articles are shown before it is chosen.
+      await pickSelectOption(page, 'setup-rule-select', tx('zh-CN', 'ui:agencyRule.titleQuoted', { title: '中阳县市场监督管理局行政执法全过程记录实施办法' }));
+      await page.getByTestId('setup-rule-articles').getByText('第十九条').first().waitFor();
       await screenshot(page, 'zh-CN-setup');
       await page.getByTestId('setup-next').click();
 
@@ -53,6 +56,7 @@ const scenarios: Scenario[] = [
       await page.getByTestId('setup-done').waitFor({ timeout: 30_000 });
       const status = ctx.server.station.status();
       assert.equal(status.initialized, true);
+      assert.deepEqual(ctx.server.station.settings.get('rules.agencyRule'), { kind: 'shipped', id: '004' }, 'the rule picked in setup is the station\'s');
       assert.equal((await page.getByTestId('setup-public-key').textContent())?.trim(), status.publicKey);
       assert.equal((await page.getByTestId('setup-verifier-key').textContent())?.trim(), status.verifierKey);
       await screenshot(page, 'zh-CN-setup-done');

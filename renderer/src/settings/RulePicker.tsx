@@ -18,7 +18,7 @@ function articleText(article: string, lang: string, t: (k: string, o?: Record<st
   return lang === 'zh-CN' || n === null ? article : t('ui:agencyRule.articleEn', { n });
 }
 
-export function RulePicker({ value, onChange, catalogue, allowNone, testId = 'rule-picker' }: { value: RuleSetting | null | undefined; onChange: (v: RuleSetting | null) => void; catalogue: ShippedRule[]; allowNone?: boolean; testId?: string }) {
+export function RulePicker({ value, onChange, catalogue, allowNone, disabled, testId = 'rule-picker' }: { value: RuleSetting | null | undefined; onChange: (v: RuleSetting | null) => void; catalogue: ShippedRule[]; allowNone?: boolean; disabled?: boolean; testId?: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const selected = value?.kind === 'custom' ? 'custom' : (value?.id ?? (allowNone ? 'none' : undefined));
@@ -35,6 +35,7 @@ export function RulePicker({ value, onChange, catalogue, allowNone, testId = 'ru
     <Flex vertical gap={12} data-testid={testId}>
       <Select
         value={selected}
+        disabled={disabled}
         placeholder={t('ui:agencyRule.placeholder')}
         options={options}
         onChange={(v: string) => onChange(v === 'none' ? null : v === 'custom' ? { kind: 'custom', title: '', articles: {} } : { kind: 'shipped', id: v })}
@@ -49,7 +50,7 @@ export function RulePicker({ value, onChange, catalogue, allowNone, testId = 'ru
           bordered
           data-testid={`${testId}-articles`}
           items={[
-            { key: 'title', label: t('ui:agencyRule.title'), children: t('ui:agencyRule.titleQuoted', { title: shipped.title }) },
+            { key: 'title', label: t('ui:agencyRule.title'), children: lang === 'zh-CN' ? t('ui:agencyRule.titleQuoted', { title: shipped.title }) : (shipped.titleEn ?? shipped.title) },
             { key: 'issuer', label: t('ui:agencyRule.issuer'), children: shipped.issuer ?? t('ui:agencyRule.notStated') },
             { key: 'doc', label: t('ui:agencyRule.docNumber'), children: shipped.docNumber ?? t('ui:agencyRule.notStated') },
             ...(Object.entries(shipped.articles) as [RulePurpose, string][]).map(([purpose, article]) => ({

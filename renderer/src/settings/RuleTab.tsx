@@ -56,7 +56,7 @@ export function RuleTab({ canEdit }: { canEdit: boolean }) {
             </Flex>
           </>
         ) : (
-          <RulePicker value={inForce} onChange={() => undefined} catalogue={catalogue} testId="settings-rule-picker" />
+          <RulePicker value={inForce} onChange={() => undefined} catalogue={catalogue} disabled testId="settings-rule-picker" />
         )}
       </Flex>
     </Card>
