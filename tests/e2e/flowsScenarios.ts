@@ -260,7 +260,8 @@ export const flowsScenarios: Scenario[] = [
       await page.waitForTimeout(500);
       assert.equal(await page.getByTestId('attention-calendar_next_year').count(), 0, 'the warning is gone once 2027 is entered');
 
-      // The form in English.
+      // The form in English, once the Chinese confirmation toast has gone.
+      await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
       await switchLanguage(page, 'en');
       await page.getByTestId('nav-settings').click();
       await page.getByTestId('settings-tab-calendar').click();
