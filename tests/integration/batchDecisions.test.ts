@@ -159,6 +159,9 @@ describe('batch decisions', () => {
     const decided = cli(['request', 'decide', '--approve', `${view.id},${gone.id}`, '--deny', copy.id, '--reason', '用途与案件无关', '--lang', 'en'], head);
     expect(decided.code).toBe(1);
     expect(decided.stdout).toContain(`Request ${gone.id} not decided:`);
+    const zh = cli(['request', 'decide', '--approve', gone.id], head);
+    expect(zh.code).toBe(1);
+    expect(zh.stdout).toContain(`申请 ${gone.id} 当前状态为“已撤回”`);
     expect(decided.stdout).toContain('2 decided, 1 refused.');
     const json = cli(['request', 'inbox', '--json'], head);
     expect(JSON.parse(json.stdout)).toMatchObject({ total: 0 });

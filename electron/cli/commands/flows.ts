@@ -173,7 +173,11 @@ export const flowCommands: CliCommand[] = [
       const password = await secret('STATION_PASSWORD', 'prompt.confirm_password');
       const result = await client.invoke('request.decideMany', { password, decisions });
       const lines = result.outcomes.map((o) => {
-        if (!o.ok) return t('decide.refused', { id: o.id, reason: t(`errors:${o.error.code}`, { ...o.error.params, defaultValue: o.error.code }) });
+        if (!o.ok) {
+          // The request's state in the reader's words, not the enum value.
+          const state = typeof o.error.params.state === 'string' ? { state: t(`request_state.${o.error.params.state}`) } : {};
+          return t('decide.refused', { id: o.id, reason: t(`errors:${o.error.code}`, { ...o.error.params, ...state, defaultValue: o.error.code }) });
+        }
         const r = o.request;
         if (o.decision === 'denied') return t('request.denied', { id: r.id });
         return r.state === 'approved' ? t('request.approved', { id: r.id, expires: r.expiresAt }) : t('request.approval_recorded', { id: r.id, have: r.decisions.length, need: r.requiredApprovals });

@@ -42,7 +42,7 @@ export function AttentionCard({ navigate, canOpen, refreshToken }: { navigate: (
             showIcon
             data-testid={`attention-${item.kind}`}
             data-key={item.key}
-            title={t(`ui:attention.${item.kind}.title`, item.params)}
+            title={t(`ui:attention.${item.kind}.title`, { count: item.count, ...item.params, state: item.params.state ? t(`ui:attention.states.${String(item.params.state)}`) : '' })}
             description={t(`ui:attention.${item.kind}.body`, { count: item.count, ...item.params, state: item.params.state ? t(`ui:attention.states.${String(item.params.state)}`) : '' })}
             action={
               canOpen(screen) ? (
