@@ -48,6 +48,7 @@ if (major < 22) {
   const bundle = freshBundle(join(here, '..', '..'));
   // V8's compiled code for the bundle, kept beside it (node checks it against the source text before using it).
   if (bundle) nodeModule.enableCompileCache?.(join(here, '..', '..', 'out', 'cli', 'compile-cache'));
-  const { main } = await import(bundle ?? './main.ts');
+  // A build replacing out/cli between the check and the import leaves no bundle to load: the sources then.
+  const { main } = bundle ? await import(bundle).catch(() => import('./main.ts')) : await import('./main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }
