@@ -45,7 +45,15 @@ export const discHandlers = {
     run: ({ station }) => ({ profiles: discsOf(station).profiles(), writers: discsOf(station).writers() }),
   }),
   'burn.plan': command({
-    input: z.object({ requestId: id, media: z.enum(MEDIA_IDS).optional(), target: target.optional(), copies: z.number().int().min(1).max(10).optional() }).strict(),
+    input: z
+      .object({
+        requestId: id,
+        media: z.enum(MEDIA_IDS).optional(),
+        target: target.optional(),
+        copies: z.number().int().min(1).max(10).optional(),
+        volumeLabel: z.string().trim().max(64).nullable().optional(),
+      })
+      .strict(),
     access: burners,
     mutates: false,
     run: ({ station }, input) => discsOf(station).plan(input),

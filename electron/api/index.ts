@@ -16,6 +16,8 @@ import { retentionHandlers } from './retention.ts';
 import { reportHandlers } from './reports.ts';
 import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
+import { ruleHandlers } from './rules.ts';
+import { searchHandlers } from './search.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -33,6 +35,8 @@ export const handlers = {
   ...reportHandlers,
   ...witnessHandlers,
   ...replicaHandlers,
+  ...ruleHandlers,
+  ...searchHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -69,3 +73,4 @@ export type { Dashboard } from '../core/reports/dashboard.ts';
 export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult, AuditResult } from '../core/replica/service.ts';
 export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';
+export type { RulePurpose, RuleView } from '../core/rules/purposes.ts';

@@ -30,6 +30,9 @@ export const recordingHandlers = {
         sessionId: z.number().int().min(1).optional(),
         caseId: z.string().max(64).optional(),
         text: z.string().max(200).optional(),
+        // Search (issue 14 item 15): part of a 案号 as typed, and who ingested (core/ingest/search.ts).
+        caseNumber: z.string().max(100).optional(),
+        custodian: z.string().max(64).optional(),
         includeDuplicates: z.boolean().optional(),
         explained: z.enum(['late_handover', 'interruption']).optional(),
         destroyed: z.boolean().optional(),

@@ -72,6 +72,43 @@ export const requestHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => station.requests.decide(actor.username, input.id, 'denied', input.password, input.reason),
   }),
+  'request.inbox': command({
+    input: z.object({}).strict(),
+    access: roles('approver'),
+    mutates: false,
+    run: ({ station, actor }) => station.requests.inbox(actor.username),
+  }),
+  'request.decideMany': command({
+    // One password entry for several decisions (issue 14 item 16); each is still re-checked, decided and ledgered on its own.
+    input: z
+      .object({
+        password,
+        decisions: z
+          .array(
+            z
+              .object({
+                id,
+                decision: z.enum(['approved', 'denied']),
+                reason: z.string().max(1000).default(''),
+                seen: z.object({ decisions: z.number().int().min(0).max(10) }).strict().optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+    access: roles('approver'),
+    mutates: true,
+    run: async ({ station, actor }, input) => {
+      const outcomes = await station.requests.decideMany(
+        actor.username,
+        input.password,
+        input.decisions.map((d) => ({ id: d.id, decision: d.decision, reason: d.reason, ...(d.seen ? { seen: d.seen } : {}) })),
+      );
+      return { outcomes, decided: outcomes.filter((o) => o.ok).length, refused: outcomes.filter((o) => !o.ok).length };
+    },
+  }),
   'request.withdraw': command({
     input: z.object({ id }).strict(),
     access: requesters,

@@ -1,6 +1,7 @@
 import { witnessStatus } from '../core/witness/client.ts';
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
+import { ruleSettingSchema } from './rules.ts';
 
 export const stationHandlers = {
   'station.status': command({
@@ -27,6 +28,7 @@ export const stationHandlers = {
           displayName: z.string().trim().min(1).max(100),
           password: z.string().min(1).max(1024),
         }),
+        rule: ruleSettingSchema.optional(),
       })
       .strict(),
     access: anyone,

@@ -2,6 +2,7 @@ import { StationError } from './errors.ts';
 import type { WritableDB } from './db/database.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import { canonicalJson } from './ledger/canonicalJson.ts';
+import type { AgencyRuleSetting } from './rules/agencyRule.ts';
 
 /**
  * Per-agency settings. The rules differ between agencies (24 h vs 2 working days, 2 vs 3 years),
@@ -56,6 +57,8 @@ export type SettingsShape = {
   'cases.fileRetention': { years: number } | { permanent: true };
   /** Recordings used in no case: { years: 2 } (004 第十九条) or { years: 3 } (000 第十二条). */
   'retention.default': { years: number };
+  /** The agency's own rule, cited on every paper (core/rules/agencyRule.ts); null until the admin picks one. */
+  'rules.agencyRule': AgencyRuleSetting | null;
 };
 
 export type CaseDeadlineSpec = { workingDays: number } | { calendarDays: number; extendPastDaysOff?: boolean };
@@ -79,6 +82,7 @@ export const DEFAULT_SETTINGS: Omit<SettingsShape, 'agency.code' | 'agency.name'
   // Of the rules' 2 and 3 years the longer is the default: a recording is never destroyed earlier
   // than either rule allows until the agency decides which one it follows.
   'retention.default': { years: 3 },
+  'rules.agencyRule': null,
 };
 
 /**

@@ -22,6 +22,7 @@ import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 import { discsOf } from './discs/service.ts';
 import { recoverExports } from './access/exporter.ts';
+import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -31,6 +32,8 @@ export type InitInput = {
   passphrase: string;
   admin: { username: string; displayName: string; password: string };
   timeZone?: string;
+  /** The agency's own rule, picked in setup; it can also be picked later in Station settings. */
+  rule?: AgencyRuleSetting;
 };
 
 export type StationStatus = {
@@ -145,6 +148,7 @@ export class Station {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(input.agencyCode)) throw new StationError('input', 'station.bad_agency_code', { code: input.agencyCode });
     if (!input.agencyName.trim()) throw new StationError('input', 'station.bad_agency_name', {});
     const timeZone = assertTimeZone(input.timeZone ?? 'Asia/Shanghai');
+    const rule = input.rule ? validateRuleSetting(input.rule, loadRuleCatalogue(this.paths.resources)) : null;
     assertPasswordAcceptable(input.admin.password);
     const kdf = newKdfParams(options.kdf);
     const adminHash = await hashPassword(input.admin.password);
@@ -192,6 +196,8 @@ export class Station {
           },
         });
         this.ledger.append({ actor: 'system', action: 'user.added', subject: `user:${input.admin.username}`, details: { displayName: input.admin.displayName, roles: ['admin'], passwordFingerprint: passwordFingerprint(adminHash) } });
+        // The admin picked it in setup, so the ledger names them, not the system.
+        if (rule) this.settings.set(this.ledger, input.admin.username, 'rules.agencyRule', rule);
         this.ledger.checkpoint();
       });
       this.ledger.guardOnUnlock(keys.unlocked.masterKey, keys.unlocked.publicKey, (fn) => this.write(fn));

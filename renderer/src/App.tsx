@@ -152,7 +152,8 @@ export function App() {
         },
       }}
     >
-      <AntApp>
+      {/* One toast at a time, inside the header band: stacked, they covered the screen's title. */}
+      <AntApp message={{ maxCount: 1 }}>
         {bridgeAvailable() ? (
           <Flow />
         ) : (

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { screenshot } from './harness.ts';
 import { tx } from './locale.ts';
+import { assertNoHorizontalOverflow } from './layout.ts';
 import { login } from './dockScenarios.ts';
 import { assertClean, assertNoChinese, assertNoRawKeys, pickSelectOption, switchLanguage, type Ctx, type Scenario } from './steps.ts';
 import { APPROVER, BURN_PURPOSE, CASE, CLERK, apiOn, casesWorld, documentText, openCasePage, openDialog, server } from './casesScenarios.ts';
@@ -99,6 +100,8 @@ export const burnScenarios: Scenario[] = [
       assert.equal((await job.getByTestId('burn-verified-count').innerText()).replace(/\s/g, ''), '1/1');
       await job.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
       await screenshot(page, 'zh-CN-burn-verified');
+      // The jobs table shows all its columns: nothing cut at the right edge or scrolled out of sight.
+      await assertNoHorizontalOverflow(page.getByTestId('burn-jobs'), 'burn jobs table');
 
       // What the station recorded: the image exists under its final name, nothing partial is left,
       // the job is complete and verified, the approval used, and the burn is in the ledger.
@@ -146,6 +149,7 @@ export const burnScenarios: Scenario[] = [
       await page.locator(`[data-testid="burn-job"][data-job="${jobId}"] [data-testid="burn-result"]`).waitFor();
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'burn');
+      await assertNoHorizontalOverflow(page.getByTestId('burn-jobs'), 'English burn jobs table');
       await screenshot(page, 'en-burn');
       assertClean(clerk, 'English burn');
       // Only after success: a failure leaves the windows open for run.ts's FAILED screenshot.

@@ -16,6 +16,7 @@ import type { Clock } from '../../electron/core/clock.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';
 import { openAgencyWindow, screenshot, type StationPage } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
+import { assertApart, assertTableFits } from './layout.ts';
 import { login } from './dockScenarios.ts';
 import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
@@ -227,6 +228,9 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId('link-dialog-submit').click();
       await link.getByText(tx('zh-CN', 'ui:link.noteRequired')).waitFor();
       await page.getByTestId('link-note').fill(LINK_NOTE);
+      // The note's character count and the hint under it are not drawn over each other.
+      const noteItem = link.locator('.ant-form-item', { has: page.getByTestId('link-note') });
+      await assertApart(noteItem.locator('.ant-input-data-count'), noteItem.locator('.ant-form-item-extra'), 'character count and hint');
       await screenshot(page, 'zh-CN-case-link');
       await page.getByTestId('link-dialog-submit').click();
       await link.waitFor({ state: 'hidden' });
@@ -355,6 +359,10 @@ export const casesScenarios: Scenario[] = [
       await alert.waitFor();
       assert.equal(await alert.getAttribute('data-error-code'), 'auth.bad_credentials');
       assert.equal((await (await apiOn(APPROVER)).invoke('destroy.show', { id: casesWorld.batchId })).state, 'proposed');
+      // The list of ids is labelled as recordings, not as a quantity.
+      assert.equal(await decide.locator('.ant-descriptions-item-label', { hasText: tx('zh-CN', 'ui:destroy.columns.items') }).count(), 0);
+      const ids = (await decide.getByTestId('destroy-decide-items').innerText()).split(',').length;
+      assert.equal(await decide.locator('.ant-descriptions-item-label', { hasText: tx('zh-CN', 'ui:destroy.itemIds', { n: ids }) }).count(), 1);
       await ap.getByTestId('destroy-decide-text').fill(APPROVAL_NOTE);
       await ap.getByTestId('destroy-decide-password').fill(APPROVER.password);
       await screenshot(ap, 'zh-CN-destroy-approve');
@@ -368,6 +376,9 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId(`destroy-execute-${casesWorld.batchId}`).click();
       await page.getByTestId('destroy-execute-confirm').click();
       await page.getByTestId('destroy-executed').waitFor({ timeout: 60_000 });
+      // Behind the "destroyed" dialog the batch is already shown executed: nothing there offers to execute it again.
+      await page.locator(`[data-testid="batch-row-${casesWorld.batchId}"][data-state="executed"]`).waitFor();
+      assert.equal(await page.getByTestId(`destroy-execute-${casesWorld.batchId}`).count(), 0, 'no execute button behind the destroyed dialog');
       await screenshot(page, 'zh-CN-destroy-executed');
       await page.getByTestId('destroy-execute-certificate').click();
       const check = page.getByTestId('certificate-check');
@@ -437,6 +448,12 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId('report-print').click();
       const doc = await documentText(page, 'report-preview');
       assert.ok(doc.includes('2026-03') && doc.includes('010203'), 'the printed report is this month\'s');
+      // Its fifteen columns fit the (landscape) sheet: the table ends inside the paper, nothing cut at the right edge.
+      const fit = await page.getByTestId('report-preview').getByTestId('document-view').evaluate((paper) => {
+        const table = paper.shadowRoot!.querySelector('table')!;
+        return { paper: paper.getBoundingClientRect().right, table: table.getBoundingClientRect().right, scroll: table.scrollWidth, width: table.clientWidth };
+      });
+      assert.ok(fit.table <= fit.paper + 0.5 && fit.scroll <= fit.width + 1, `report table inside the paper: ${JSON.stringify(fit)}`);
       await screenshot(page, 'zh-CN-report-print');
       await page.getByTestId('report-preview').getByTestId('document-close').click();
       await page.getByTestId('report-preview').waitFor({ state: 'hidden' });
@@ -474,6 +491,8 @@ export const casesScenarios: Scenario[] = [
       await drawer.waitFor({ state: 'hidden' });
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'cases');
+      // English labels stay inside their columns and header words are whole ("Evidence", not "Eviden / ce").
+      await assertTableFits(page.getByTestId('cases-table'), 'English cases list');
       await screenshot(page, 'en-cases');
       await page.getByTestId('nav-retention').click();
       await page.getByTestId('retention-tab-batches').click();

@@ -157,6 +157,9 @@ export const dockScenarios: Scenario[] = [
         `the progress was shown on its way, not only at the end (values seen: ${[...new Set(seen)].join(', ')})`,
       );
       assert.equal(await docked.getAttribute('data-state'), 'done');
+      // The sessions list below does not claim there is no ingest record while this one is shown above.
+      await page.getByTestId('dock-sessions-above').waitFor();
+      assert.equal(await page.getByTestId('dock-no-sessions').count(), 0);
       assert.ok((await docked.getByTestId('volume-recorder').innerText()).includes(SERIAL));
       // The symbolic link is left behind with its reason, shown in place.
       const problems = await docked.getByTestId('session-problems').innerText();

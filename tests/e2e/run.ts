@@ -438,8 +438,9 @@ async function main(): Promise<number> {
     const all = [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios, ...settingsScenarios];
     // E2E_ONLY=<prefix> runs the scenarios whose names start with it, for iterating on a story that
     // sets up its own station (e.g. "settings:"); the others build on the ones before them.
-    const only = process.env.E2E_ONLY;
-    for (const s of only ? all.filter((x) => x.name.startsWith(only)) : all) {
+    // Several prefixes, comma-separated, run a story that spans them (e.g. "cases:,retention:,reports:,burn:").
+    const only = process.env.E2E_ONLY?.split(',').filter(Boolean);
+    for (const s of only?.length ? all.filter((x) => only.some((p) => x.name.startsWith(p))) : all) {
       // Scenarios build on each other (one station, one story); after a failure the rest would only repeat it.
       if (failed > 0) {
         skipped++;

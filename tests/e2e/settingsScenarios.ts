@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openStationApi, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
 import { openAgencyWindow, repoRoot, screenshot, type StationPage } from './harness.ts';
+import { assertNoHorizontalOverflow, assertToastsClearOfTitle } from './layout.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
@@ -194,6 +195,12 @@ export const settingsScenarios: Scenario[] = [
       const periods = await detail.getByTestId('calendar-periods').innerText();
       assert.ok(periods.includes('2026-02-15 – 2026-02-23') && periods.includes('2026-02-14, 2026-02-28'), `Spring Festival as a range with its make-up days: ${periods}`);
       await assertNoRawKeys(page, 'settings calendar');
+      // The card's buttons show their whole label: nothing cut, nothing that looks cut ("删除2026年…").
+      for (const id of ['calendar-upload-button', 'calendar-remove']) {
+        const b = page.getByTestId(id);
+        assert.ok(!(await b.innerText()).trim().endsWith('…'), `${id} reads as a whole label`);
+        await assertNoHorizontalOverflow(b, id);
+      }
       await screenshot(page, 'zh-CN-settings-calendar');
 
       const edits = () => server().station.db.prepare('SELECT COUNT(*) AS n FROM calendar_edits').get() as { n: number };
@@ -272,6 +279,8 @@ export const settingsScenarios: Scenario[] = [
         ledgered.map((e) => (e.details as { kind: string; reason: string }).kind + ':' + (e.details as { reason: string }).reason),
         [`put_year:${PUT_REASON}`, `remove_year:${REMOVE_REASON}`],
       );
+      // Removed, then saved again: the second toast replaces the first instead of stacking over the title.
+      await assertToastsClearOfTitle(page);
       await screenshot(page, 'zh-CN-settings-calendar-history');
       assertClean(world.admin!, 'settings calendar');
     },

@@ -136,11 +136,16 @@ describe('retention and destruction', () => {
   it('each recording shows its retention-until date and why', async () => {
     const [s2] = await auditor.invoke('retention.status', { recordingIds: [ids[2]!] });
     expect(s2).toMatchObject({ untilDate: '2029-01-05', due: false, decidedBy: { basis: { kind: 'default', period: { years: 3 } } } });
-    expect(s2!.decidedBy.basis).toMatchObject({ citations: [{ file: '000_f52585dae22cddca.txt', article: '第十二条' }] });
-    // The agency follows 004 第十九条 instead: 2 years.
+    // No rule chosen yet: nothing is cited rather than another agency's rule (issue 14 item 1).
+    expect(s2!.decidedBy.basis).toMatchObject({ citations: [] });
+    await t.admin.invoke('rules.set', { rule: { kind: 'shipped', id: '000' } });
+    const [cited] = await auditor.invoke('retention.status', { recordingIds: [ids[2]!] });
+    expect(cited!.decidedBy.basis).toMatchObject({ citations: [{ text: '《山西省林业和草原局行政执法全过程记录实施办法》第十二条', article: '第十二条' }] });
+    // The agency follows 004_5e30f22f36db076d.txt 第十九条 instead: 2 years, cited by its title.
+    await t.admin.invoke('rules.set', { rule: { kind: 'shipped', id: '004' } });
     await t.admin.invoke('retention.setSettings', { retentionDefault: { years: 2 } });
     const [again] = await auditor.invoke('retention.status', { recordingIds: [ids[2]!] });
-    expect(again).toMatchObject({ untilDate: '2028-01-05', decidedBy: { basis: { kind: 'default', citations: [{ file: '004_5e30f22f36db076d.txt', article: '第十九条' }] } } });
+    expect(again).toMatchObject({ untilDate: '2028-01-05', decidedBy: { basis: { kind: 'default', citations: [{ text: '《中阳县市场监督管理局行政执法全过程记录实施办法》第十九条', article: '第十九条' }] } } });
     expect(ledger('setting.changed').at(-1)).toMatchObject({ actor: 'admin', subject: 'setting:retention.default' });
   });
 

@@ -28,7 +28,11 @@ describe('station CLI: dock and ingest commands', () => {
     r = station(['officers', 'assign', '010203', '--recorder', '1234567'], env());
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(station(['recorders', 'list', '--json'], env()).stdout)[0]).toMatchObject({ serial: '1234567', officerBadge: '010203', officerName: '张三' });
-    expect(station(['officers', 'list'], env()).stdout).toContain('执法一队');
+    const officers = station(['officers', 'list'], env()).stdout;
+    expect(officers).toContain('执法一队');
+    // The column of names is headed 姓名, not the file-name header of the recordings table.
+    expect(officers.split('\n')[0]).toMatch(/警号\s+姓名\s+单位/);
+    expect(station(['officers', 'list', '--lang', 'en'], env()).stdout.split('\n')[0]).toMatch(/Badge\s+Name\s+Unit/);
 
     const src = join(dir, 'sync');
     mkdirSync(src);

@@ -22,7 +22,7 @@ function retentionLine(t: CliContext['t'], s: RetentionStatus): string {
   const b = s.decidedBy.basis;
   const why =
     b.kind === 'default'
-      ? t('retention.why.default', { period: periodText(t, b.period), cite: b.citations.map((c) => `${c.file} ${c.article}`).join('; ') })
+      ? t('retention.why.default', { period: periodText(t, b.period), cite: b.citations.map((c) => c.text).join('；') || t('retention.no_rule') })
       : b.kind === 'category'
         ? t('retention.why.category', { category: b.category, period: periodText(t, b.period) })
         : b.kind === 'case'

@@ -92,6 +92,12 @@ async function runBurn(ctx: CliContext): Promise<number> {
       return 0;
     }
   }
+  const label = str(args.label);
+  if (!retry && label) {
+    // Said before anything is burned: the typed label goes on the papers and into the disc's files as typed, the volume id cannot hold all of it.
+    const plan = await client.invoke('burn.plan', { requestId: positionals[0] ?? '', target: parseTarget(str(args.target)), ...(media ? { media: media as MediaId } : {}), copies, volumeLabel: label });
+    if (!plan.labelFitsVolumeId) process.stderr.write(`${t('papers.label_not_volume_id', { label, volumeIds: plan.discs.map((d) => d.volumeId).join(', ') })}\n`);
+  }
   try {
     const started = retry
       ? // Continues that job: only the copies it still lacks, never more than its approval.

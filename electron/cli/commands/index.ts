@@ -11,7 +11,8 @@ import { witnessCommands } from './witness.ts';
 import { replicaCommands } from './replica.ts';
 import { recorderRuleCommands } from './recorderRules.ts';
 import { dailyWorkCommands } from './dailyWork.ts';
+import { flowCommands } from './flows.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...dailyWorkCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

@@ -73,7 +73,7 @@ function volumeLine(t: T, v: DockedVolume): string {
   return `${t(`dock.state.${v.state}`)}  ${safe(v.mountPoint)} (${safe(v.device)}, ${v.fsType})${recorder}${reason}`;
 }
 
-function recordingRows(t: T, items: Recording[]): string[][] {
+export function recordingRows(t: T, items: Recording[]): string[][] {
   const rows = [[t('col.recording'), t('col.recorded_at'), t('col.media_kind'), t('col.recorder'), t('col.officer'), t('col.size'), t('col.flags'), t('col.name')]];
   for (const r of items) {
     rows.push([
@@ -398,7 +398,7 @@ export const ingestCommands: CliCommand[] = [
     unlock: 'never',
     async run({ client, t, print }) {
       const list = await client.invoke('officer.list', {});
-      const rows = [[t('col.badge'), t('col.name'), t('col.unit')]];
+      const rows = [[t('col.badge'), t('col.person_name'), t('col.unit')]];
       for (const o of list) rows.push([o.badge, o.name, [o.unitCode, o.unitName].filter(Boolean).join(' ') || '-']);
       print(table(rows), list);
     },

@@ -6,6 +6,7 @@ import type { Station } from '../station.ts';
 import { writePackage, type PackageSourceFile } from '../evidencePackage/writer.ts';
 import { verifyPackage } from '../evidencePackage/verifier.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
+import { caseNumberOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
 import { PATHS, safePackageName } from '../evidencePackage/format.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import type { User } from './users.ts';
@@ -90,6 +91,13 @@ export async function exportCopy(
       bundle.size,
       recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${safePackageName(i + 1, r.originalName)}` })),
     );
+    // Papers name the case by its 案号 and people by name (issue 14 item 2); the logins stay beside them for the verifier.
+    const paper = {
+      caseNumber: caseNumberOf(station.db, req.caseId),
+      requester: personName(station.db, req.requester),
+      approvers: approverNames.map((a) => personName(station.db, a)),
+      operator: personName(station.db, actor.username),
+    };
     const { manifest, bytes } = await writePackage({
       dir: partialDir,
       manifest: {
@@ -98,7 +106,20 @@ export async function exportCopy(
         createdAt,
         agency: { code: agencyCode, name: station.settings.get('agency.name') },
         station: { origin: station.origin, verifierKey: station.verifierKey() },
-        request: { id: req.id, kind: req.kind, purpose: req.purpose, requester: req.requester, approvers: approverNames, approvalSeqs: approvals.map((a) => a.ledgerSeq), operator: actor.username, caseNumber: req.caseId },
+        request: {
+          id: req.id,
+          kind: req.kind,
+          purpose: req.purpose,
+          requester: req.requester,
+          approvers: approverNames,
+          approvalSeqs: approvals.map((a) => a.ledgerSeq),
+          operator: actor.username,
+          caseNumber: paper.caseNumber,
+          caseId: req.caseId,
+          requesterName: paper.requester,
+          approverNames: paper.approvers,
+          operatorName: paper.operator,
+        },
         set: null,
         ...(witness ? { witness: witness.manifest } : {}),
       },
@@ -110,12 +131,14 @@ export async function exportCopy(
         agencyName: station.settings.get('agency.name'),
         agencyCode,
         requestId: req.id,
-        kind: req.kind,
+        kind: REQUEST_KIND_ZH[req.kind] ?? req.kind,
+        kindEn: REQUEST_KIND_EN[req.kind] ?? req.kind,
         purpose: req.purpose,
-        requester: req.requester,
-        approvers: approverNames.join(', '),
-        operator: actor.username,
-        caseNumber: req.caseId ?? '—',
+        requester: paper.requester,
+        approvers: paper.approvers.join('，') || '—',
+        operator: paper.operator,
+        caseNumber: paper.caseNumber ?? '—',
+        label: '—',
         createdAt,
         verifierKey: station.verifierKey(),
         setLine: '',

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { StationError } from '../errors.ts';
+import { StationError, type SerializedError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Users, User } from './users.ts';
@@ -60,6 +60,23 @@ type RequestRow = {
   expires_at: string | null;
   closed_at: string | null;
   deny_reason: string | null;
+};
+
+/** What the approver was shown of a request when they chose it: the decisions taken on it by then. */
+export type SeenRequest = { decisions: number };
+export type BatchDecision = { id: string; decision: 'approved' | 'denied'; reason: string; seen?: SeenRequest };
+export type BatchOutcome =
+  | { id: string; decision: 'approved' | 'denied'; ok: true; request: AccessRequest }
+  | { id: string; decision: 'approved' | 'denied'; ok: false; error: SerializedError };
+export type ApproverInbox = {
+  total: number;
+  byKind: Record<RequestKind, number>;
+  /** Classified requests another approver has already approved: one more decision completes them. */
+  secondApproval: number;
+  /** Requests that need two approvers (002 第二十五条). */
+  classified: number;
+  oldestAt: string | null;
+  requests: AccessRequest[];
 };
 
 export type RequestDeps = {
@@ -230,13 +247,61 @@ export class Requests {
   async decide(approverName: string, id: string, decision: 'approved' | 'denied', password: string, reason: string): Promise<AccessRequest> {
     // Re-entering the password for every decision (README.md, Architecture): a walked-away session cannot approve.
     const approver = await this.d.users.authenticate(approverName, password, 'confirm');
+    return this.decideAs(approver, id, decision, reason);
+  }
+
+  /**
+   * Several decisions on one password entry (issue 14 item 16). The password is checked once, but
+   * each request is re-read and re-checked on its own and gets its own decision row and ledger
+   * entry, exactly as `decide` would; one that is no longer pending, already decided by this
+   * approver, the approver's own, or changed since the approver saw it (`seen`) is refused and
+   * ledgered alone while the others go through.
+   */
+  async decideMany(approverName: string, password: string, items: BatchDecision[]): Promise<BatchOutcome[]> {
+    // What is wrong with the batch itself is refused before the password is even checked, and decides nothing.
+    if (items.length === 0) throw new StationError('input', 'request.no_items', {});
+    const twice = items.find((item, i) => items.findIndex((o) => o.id === item.id) !== i);
+    if (twice) throw new StationError('input', 'request.batch_duplicate', { requestId: twice.id });
+    const reasonless = items.find((item) => item.decision === 'denied' && item.reason.trim().length < 2);
+    if (reasonless) throw new StationError('input', 'request.reason_required', { requestId: reasonless.id });
+    const approver = await this.d.users.authenticate(approverName, password, 'confirm');
+    const outcomes: BatchOutcome[] = [];
+    for (const item of items) {
+      try {
+        const request = this.decideAs(approver, item.id, item.decision, item.reason, item.seen);
+        outcomes.push({ id: item.id, decision: item.decision, ok: true, request });
+      } catch (e) {
+        if (!(e instanceof StationError)) throw e;
+        outcomes.push({ id: item.id, decision: item.decision, ok: false, error: e.toJSON() });
+      }
+    }
+    return outcomes;
+  }
+
+  /** An approver's inbox: what waits for them, counted the ways they triage it. */
+  inbox(approver: string): ApproverInbox {
+    const waiting = this.list({ awaitingApprover: approver, limit: 10_000 });
+    const byKind = Object.fromEntries(REQUEST_KINDS.map((k) => [k, waiting.filter((r) => r.kind === k).length])) as Record<RequestKind, number>;
+    return {
+      total: waiting.length,
+      byKind,
+      secondApproval: waiting.filter((r) => r.decisions.some((d) => d.decision === 'approved')).length,
+      classified: waiting.filter((r) => r.requiredApprovals > 1).length,
+      oldestAt: waiting.reduce<string | null>((oldest, r) => (oldest === null || r.createdAt < oldest ? r.createdAt : oldest), null),
+      requests: waiting,
+    };
+  }
+
+  private decideAs(approver: User, id: string, decision: 'approved' | 'denied', reason: string, seen?: SeenRequest): AccessRequest {
     this.expireDue();
     const req = this.get(id);
     if (!approver.roles.includes('approver')) this.refuse(approver.username, id, 'auth.forbidden', { channel: 'request.decide' });
     if (req.requester.toLowerCase() === approver.username.toLowerCase()) this.refuse(approver.username, id, 'request.own_request');
     if (req.state !== 'requested') this.refuse(approver.username, id, 'request.not_pending', { state: req.state });
     if (req.decisions.some((d) => d.approver.toLowerCase() === approver.username.toLowerCase())) this.refuse(approver.username, id, 'request.already_decided');
-    if (decision === 'denied' && reason.trim().length < 2) throw new StationError('input', 'request.reason_required', {});
+    // Another approver decided in between: what this approver saw is no longer what they would sign.
+    if (seen && seen.decisions !== req.decisions.length) this.refuse(approver.username, id, 'request.changed_since_seen', { seen: seen.decisions, now: req.decisions.length });
+    if (decision === 'denied' && reason.trim().length < 2) throw new StationError('input', 'request.reason_required', { requestId: id });
     return this.d.write(() => {
       const at = this.now();
       const approvalsSoFar = req.decisions.filter((d) => d.decision === 'approved').length;

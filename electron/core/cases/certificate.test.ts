@@ -65,4 +65,18 @@ describe('destruction certificate', () => {
     expect(html).toContain(signed.sha256);
     expect(html).toContain('2026-01-05 07:00'); // recorded time in Beijing
   });
+
+  it('issue 14: cites the agency rule by title and article and names people; an older certificate cites the shipped rule by title, never its file', () => {
+    const agency = {
+      ...cert,
+      citations: [{ title: '中阳县市场监督管理局行政执法全过程记录实施办法', article: '第十九条', quote: '到期后按规定集中销毁，不得外泄', text: '《中阳县市场监督管理局行政执法全过程记录实施办法》第十九条' }],
+      rule: { title: '中阳县市场监督管理局行政执法全过程记录实施办法', issuer: '中阳县市场监督管理局' },
+      names: { proposedBy: '王芳（custodian1）', approvedBy: '赵局长（head1）', executedBy: '王芳（custodian1）' },
+    };
+    const html = certificateHtml(agency, { note: signed.note, sha256: signed.sha256, verifierKey: 'vkey' });
+    for (const s of ['《中阳县市场监督管理局行政执法全过程记录实施办法》第十九条：到期后按规定集中销毁', '王芳（custodian1）', '赵局长（head1）']) expect(html).toContain(s);
+    const legacy = certificateHtml(cert, { note: signed.note, sha256: signed.sha256, verifierKey: 'vkey' }, { '004_5e30f22f36db076d.txt': '中阳县市场监督管理局行政执法全过程记录实施办法' });
+    expect(legacy).toContain('《中阳县市场监督管理局行政执法全过程记录实施办法》第十九条');
+    for (const page of [html, legacy]) expect(page).not.toMatch(/[0-9]{3}_[0-9a-f]{16}\.txt/);
+  });
 });

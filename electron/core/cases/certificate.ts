@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
 import { openNote, signNote } from '../ledger/checkpoint.ts';
 import type { RuleCitation } from '../calendar/presets.ts';
+import type { AgencyCitation } from '../rules/agencyRule.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localDateText, localTimeText } from './printable.ts';
 
 export const CERTIFICATE_FORMAT = 'evidence-station/destruction-certificate/v1';
@@ -22,9 +23,11 @@ export type CertificateItem = {
   storedAt: string;
   officer: string | null;
   recorder: string | null;
+  /** The officer by name with the 警号 in brackets, as printed. */
+  officerName?: string;
   retentionUntil: string;
   /** The rule that set the date: 'default' | 'category' | 'case' | 'extension', with its reference. */
-  rule: { kind: string; ref: string | null };
+  rule: { kind: string; ref: string | null; /** The case's 案号 when the case set the date. */ caseNumber?: string | null };
   objectId: string;
   /** False when a surviving recording of the same content still uses the object (see sharedWith). */
   objectShredded: boolean;
@@ -50,8 +53,20 @@ export type DestructionCertificate = {
   items: CertificateItem[];
   /** The signed ledger checkpoint that covers every tombstone entry above. */
   ledger: { size: number; root: string };
-  citations: RuleCitation[];
+  /** The agency's rule (AgencyCitation); certificates issued before issue 14 carry file-named RuleCitations. */
+  citations: (RuleCitation | AgencyCitation)[];
+  /** The agency's rule the certificate is issued under. */
+  rule?: { title: string; issuer?: string; docNumber?: string; date?: string } | null;
+  /** Proposer, approver and executor by real name with the login in brackets, as printed. */
+  names?: { proposedBy: string; approvedBy: string; executedBy: string };
 };
+
+/** How a certificate cites a rule: the agency's rule by title and article; an older one's file by the shipped rule's title. */
+function citationText(c: RuleCitation | AgencyCitation, legacyTitles: Record<string, string>): string {
+  if ('text' in c) return c.text;
+  const title = legacyTitles[c.file];
+  return title ? `《${title}》${c.article}` : c.article;
+}
 
 export function certificateBytes(cert: DestructionCertificate): Buffer {
   return Buffer.from(canonicalJson(cert), 'utf8');
@@ -89,15 +104,16 @@ const RULE_LABEL: Record<string, [string, string]> = {
   extension: ['经批准延长', 'approved extension'],
 };
 
-export function certificateHtml(cert: DestructionCertificate, signature: { note: string; sha256: string; verifierKey: string }): string {
+export function certificateHtml(cert: DestructionCertificate, signature: { note: string; sha256: string; verifierKey: string }, legacyTitles: Record<string, string> = {}): string {
   const tz = cert.timeZone;
+  const names = cert.names ?? { proposedBy: cert.proposedBy, approvedBy: cert.approvedBy, executedBy: cert.executedBy };
   const rows = cert.items.map((i) => [
     i.recordingId,
     i.originalName,
     localTimeText(i.recordedAt, tz),
-    i.officer ?? '—',
+    i.officerName ?? i.officer ?? '—',
     i.recorder ?? '—',
-    `${localDateText(i.retentionUntil, tz)} ${(RULE_LABEL[i.rule.kind] ?? [i.rule.kind, ''])[0]}${i.rule.ref ? ` ${i.rule.ref}` : ''}`,
+    `${localDateText(i.retentionUntil, tz)} ${(RULE_LABEL[i.rule.kind] ?? [i.rule.kind, ''])[0]}${i.rule.caseNumber ? ` ${i.rule.caseNumber}` : i.rule.ref ? ` ${i.rule.ref}` : ''}`,
     i.objectShredded ? '已粉碎 shredded' : `保留（与 ${i.sharedWith.join('、')} 共用）kept, shared`,
     i.sha256,
   ]);
@@ -107,10 +123,11 @@ export function certificateHtml(cert: DestructionCertificate, signature: { note:
 ${fieldTable([
   ['销毁批次', 'Batch', cert.batchId],
   ['销毁事由', 'Reason', cert.reason],
-  ['提出人', 'Proposed by', `${cert.proposedBy}  ${localTimeText(cert.proposedAt, tz)}`],
-  ['批准人', 'Approved by', `${cert.approvedBy}  ${localTimeText(cert.approvedAt, tz)}${cert.approvalNote ? `  ${cert.approvalNote}` : ''}`],
-  ['执行人', 'Executed by', `${cert.executedBy}  ${localTimeText(cert.executedAt, tz)}`],
+  ['提出人', 'Proposed by', `${names.proposedBy}  ${localTimeText(cert.proposedAt, tz)}`],
+  ['批准人', 'Approved by', `${names.approvedBy}  ${localTimeText(cert.approvedAt, tz)}${cert.approvalNote ? `  ${cert.approvalNote}` : ''}`],
+  ['执行人', 'Executed by', `${names.executedBy}  ${localTimeText(cert.executedAt, tz)}`],
   ['数量', 'Items', String(cert.items.length)],
+  ...(cert.rule ? [['依据规定', 'Rule', [`《${cert.rule.title}》`, cert.rule.docNumber, cert.rule.issuer, cert.rule.date].filter(Boolean).join(' ')] as [string, string, string]] : []),
   ['销毁方式', 'Method', '密钥销毁（加密对象的密钥被删除）并删除文件；目录记录作为销毁记录保留 / crypto-shredding (the object key is erased) and deletion of the file; the catalogue row is kept as a tombstone'],
 ])}
 <h2>${bi('销毁清单', 'Items destroyed')}</h2>
@@ -129,7 +146,7 @@ ${dataTable(
   { monoColumns: [7] },
 )}
 <h2>${bi('依据', 'Rules')}</h2>
-<ul>${cert.citations.map((c) => `<li>${escapeHtml(c.file)} ${escapeHtml(c.article)}：${escapeHtml(c.quote)}</li>`).join('')}</ul>
+<ul>${cert.citations.length ? cert.citations.map((c) => `<li>${escapeHtml(citationText(c, legacyTitles))}${c.quote ? `：${escapeHtml(c.quote)}` : ''}</li>`).join('') : `<li>${bi('本机关规定尚未选定', "The agency's rule was not chosen")}</li>`}</ul>
 <h2>${bi('签名与核验', 'Signature and verification')}</h2>
 ${fieldTable([
   ['证明 SHA-256', 'Certificate SHA-256', signature.sha256, { mono: true }],

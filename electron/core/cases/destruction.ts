@@ -9,9 +9,9 @@ import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import type { User } from '../access/users.ts';
 import { normalizeRecordingId } from '../ingest/catalogue.ts';
-import { RETENTION_PRESETS } from '../calendar/presets.ts';
+import { loadRuleCatalogue, stationCitations, stationRule } from '../rules/agencyRule.ts';
+import { caseNumberOf, officerByBadge, personName } from '../papers/names.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
-import { NO_EARLY_DESTRUCTION } from './period.ts';
 import { certificateHtml, certificateSignatureValid, signCertificate, type CertificateItem, type DestructionCertificate, CERTIFICATE_FORMAT } from './certificate.ts';
 import { verifierKey } from '../ledger/checkpoint.ts';
 import { canonicalJson } from '../ledger/canonicalJson.ts';
@@ -345,16 +345,20 @@ export class DestructionService {
         recordedAt: r.recorded_at,
         storedAt: r.stored_at,
         officer: r.officer_badge,
+        officerName: officerByBadge(this.db, r.officer_badge),
         recorder: r.recorder_serial,
         retentionUntil: r.retention_until,
-        rule: { kind: basis.kind, ref: basis.category ?? basis.caseId ?? basis.requestId ?? null },
+        rule: { kind: basis.kind, ref: basis.category ?? basis.caseId ?? basis.requestId ?? null, caseNumber: basis.kind === 'case' ? caseNumberOf(this.db, basis.caseId) : null },
         objectId: r.object_id,
         objectShredded: r.shredded === 1,
         sharedWith: this.survivorsOf(r.object_id),
         ledgerSeq: r.ledger_seq,
       };
     });
-    const citations = [...RETENTION_PRESETS.flatMap((p) => p.citations), NO_EARLY_DESTRUCTION].filter((c, i, all) => all.findIndex((x) => x.file === c.file && x.article === c.article && x.quote === c.quote) === i);
+    // The agency's own rule, by title and article (issue 14 item 1): never a file name, never another agency's rule.
+    const citations = stationCitations(this.station, ['retention', 'caseEvidenceRetention', 'longTermKeeping', 'destruction', 'noEditing']);
+    const rule = stationRule(this.station);
+    const executedBy = b.executed_by ?? executor;
     return {
       format: CERTIFICATE_FORMAT,
       batchId: b.id,
@@ -372,6 +376,8 @@ export class DestructionService {
       items,
       ledger: { size: 0, root: '' },
       citations,
+      rule: rule.chosen ? { title: rule.title, ...(rule.issuer ? { issuer: rule.issuer } : {}), ...(rule.docNumber ? { docNumber: rule.docNumber } : {}), ...(rule.date ? { date: rule.date } : {}) } : null,
+      names: { proposedBy: personName(this.db, b.proposed_by), approvedBy: personName(this.db, b.decided_by), executedBy: personName(this.db, executedBy) },
     };
   }
 
@@ -389,7 +395,11 @@ export class DestructionService {
       signature: b.certificate_note,
       verifierKey: vkey,
       valid: certificateSignatureValid(b.certificate, b.certificate_note, pub, this.station.origin),
-      html: certificateHtml(certificate, { note: b.certificate_note, sha256: b.certificate_sha256, verifierKey: vkey }),
+      html: certificateHtml(
+        certificate,
+        { note: b.certificate_note, sha256: b.certificate_sha256, verifierKey: vkey },
+        Object.fromEntries(loadRuleCatalogue(this.station.paths.resources).map((r) => [r.file, r.title])),
+      ),
     };
   }
 }

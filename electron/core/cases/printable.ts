@@ -55,14 +55,20 @@ const CSS = `
   }
 `;
 
-export function htmlPage(title: string, body: string): string {
+const LANDSCAPE_CSS = `
+  @page { size: A4 landscape; margin: 12mm; }
+  th, td { padding: 3px 4px; font-size: 9pt; }
+`;
+
+/** `landscape`: for wide tables (the monthly report's fifteen columns), which an A4 portrait page cuts at its right edge. */
+export function htmlPage(title: string, body: string, options: { landscape?: boolean } = {}): string {
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${options.landscape ? LANDSCAPE_CSS : ''}</style>
 </head>
 <body>
 ${body}

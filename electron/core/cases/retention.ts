@@ -11,17 +11,18 @@
 import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import type { User } from '../access/users.ts';
-import type { RuleCitation } from '../calendar/presets.ts';
+import { stationCitations, type AgencyCitation } from '../rules/agencyRule.ts';
 import { assertLocalDate, type LocalDate } from '../calendar/localDate.ts';
 import { endOfLocalDay, localDateAt } from '../calendar/workingDays.ts';
-import { CASE_EVIDENCE_CITATIONS, EXTENSION_CITATIONS, assertPeriod, defaultCitations, periodEnd } from './period.ts';
+import { assertPeriod, periodEnd } from './period.ts';
 import type { CaseState, Period } from './types.ts';
 
+// Citations are the agency's own rule (issue 14 item 1): empty until the admin picks one, never another agency's.
 export type RetentionBasis =
-  | { kind: 'default'; period: Period; citations: RuleCitation[] }
+  | { kind: 'default'; period: Period; citations: AgencyCitation[] }
   | { kind: 'category'; category: string; nameZh: string; nameEn: string; period: Period; citation: string }
-  | { kind: 'case'; caseId: string; caseNumber: string; caseState: CaseState; period: Period; archivedAt: string | null; citations: RuleCitation[] }
-  | { kind: 'extension'; requestId: string; untilDate: LocalDate | null; permanent: boolean; citations: RuleCitation[] }
+  | { kind: 'case'; caseId: string; caseNumber: string; caseState: CaseState; period: Period; archivedAt: string | null; citations: AgencyCitation[] }
+  | { kind: 'extension'; requestId: string; untilDate: LocalDate | null; permanent: boolean; citations: AgencyCitation[] }
   | { kind: 'hold'; holdId: string; scope: 'recording' | 'case'; target: string; reason: string };
 
 /** Why a candidate keeps the recording without a date. */
@@ -164,6 +165,11 @@ export class RetentionService {
     const tz = this.timeZone();
     const defaultPeriod = this.station.settings.get('retention.default');
     const now = this.now().getTime();
+    const cites = {
+      default: stationCitations(this.station, ['retention']),
+      case: stationCitations(this.station, ['caseEvidenceRetention']),
+      extension: stationCitations(this.station, ['longTermKeeping']),
+    };
 
     return recs.map((rec) => {
       const recorded = rec.recorded_at ? new Date(rec.recorded_at).getTime() : 0;
@@ -173,7 +179,7 @@ export class RetentionService {
         const end = periodEnd(from, period, tz);
         return end ? { basis, until: end.until, untilDate: end.untilDate, permanent: false, protection: null } : { basis, until: null, untilDate: null, permanent: true, protection: null };
       };
-      candidates.push(dated({ kind: 'default', period: defaultPeriod, citations: defaultCitations(defaultPeriod.years) }, defaultPeriod));
+      candidates.push(dated({ kind: 'default', period: defaultPeriod, citations: cites.default }, defaultPeriod));
       const cat = categories.get(rec.id);
       if (cat) {
         const period = JSON.parse(cat.period) as Period;
@@ -182,7 +188,7 @@ export class RetentionService {
       const caseLinks = links.get(rec.id) ?? [];
       for (const l of caseLinks) {
         const period = JSON.parse(l.file_retention) as Period;
-        const basis: RetentionBasis = { kind: 'case', caseId: l.case_id, caseNumber: l.case_number, caseState: l.state, period, archivedAt: l.archived_at, citations: CASE_EVIDENCE_CITATIONS };
+        const basis: RetentionBasis = { kind: 'case', caseId: l.case_id, caseNumber: l.case_number, caseState: l.state, period, archivedAt: l.archived_at, citations: cites.case };
         if (l.state !== 'archived' || !l.archived_at) {
           candidates.push({ basis, until: null, untilDate: null, permanent: false, protection: l.state === 'open' ? 'case_open' : 'case_not_archived' });
         } else {
@@ -192,7 +198,7 @@ export class RetentionService {
         }
       }
       for (const x of extensions.get(rec.id) ?? []) {
-        const basis: RetentionBasis = { kind: 'extension', requestId: x.request_id, untilDate: x.until_date, permanent: x.permanent === 1, citations: EXTENSION_CITATIONS };
+        const basis: RetentionBasis = { kind: 'extension', requestId: x.request_id, untilDate: x.until_date, permanent: x.permanent === 1, citations: cites.extension };
         if (x.permanent === 1 || !x.until_date) candidates.push({ basis, until: null, untilDate: null, permanent: true, protection: null });
         else candidates.push({ basis, until: endOfLocalDay(x.until_date, tz).toISOString(), untilDate: x.until_date, permanent: false, protection: null });
       }

@@ -1,5 +1,7 @@
 // The case as the UI and the printed summary show it: the case, its evidence with each recording's
 // catalogue facts and retention, the link history, the requests and discs made for it.
+import { ruleBasis } from '../rules/agencyRule.ts';
+import { BURN_JOB_STATE_ZH, DECISION_ZH, personName, REQUEST_STATE_EN, REQUEST_STATE_ZH } from '../papers/names.ts';
 import type { Station } from '../station.ts';
 import type { AccessRequest } from '../access/requests.ts';
 import { Catalogue, type Recording } from '../ingest/catalogue.ts';
@@ -54,6 +56,7 @@ export function caseSummaryHtml(station: Station, view: CaseView): string {
   const tz = station.settings.get('agency.timeZone');
   const c = view.case;
   const agency = station.settings.get('agency.name');
+  const noteBasis = ruleBasis(station, ['evidenceNote']);
   const officers = c.officers.map((o) => `${o.name ?? ''}（${o.badge}）${o.role === 'lead' ? ' 主办 lead' : ' 协办 assist'}`).join('；') || '—';
   const archive = c.archive
     ? c.archive.deadline
@@ -67,12 +70,20 @@ export function caseSummaryHtml(station: Station, view: CaseView): string {
     `${e.recording.officerName ?? ''} ${e.recording.officerBadge ?? '—'}`.trim(),
     e.recording.recorderSerial ?? '—',
     e.link.note,
-    `${e.link.linkedBy} ${localTimeText(e.link.linkedAt, tz)}`,
+    `${personName(station.db, e.link.linkedBy)} ${localTimeText(e.link.linkedAt, tz)}`,
     e.recording.sha256,
   ]);
-  const unlinkedRows = view.unlinked.map((l) => [l.recordingId, `${l.linkedBy} ${localTimeText(l.linkedAt, tz)}`, `${l.unlinkedBy ?? ''} ${localTimeText(l.unlinkedAt, tz)}`, l.unlinkReason ?? '']);
-  const requestRows = view.requests.map((r) => [r.id, REQUEST_KIND[r.kind] ?? r.kind, r.state, r.requester, r.decisions.map((d) => `${d.approver} ${d.decision}`).join('；'), r.purpose]);
-  const discRows = view.discs.map((d) => [d.jobId, d.requestId, `${d.media} × ${d.discCount} × ${d.copies}`, d.volumeLabel ?? '', d.state, String(d.verifiedMedia), `${d.operator} ${localTimeText(d.endedAt ?? d.createdAt, tz)}`]);
+  const who = (username: string | null) => (username ? personName(station.db, username) : '');
+  const unlinkedRows = view.unlinked.map((l) => [l.recordingId, `${who(l.linkedBy)} ${localTimeText(l.linkedAt, tz)}`, `${who(l.unlinkedBy)} ${localTimeText(l.unlinkedAt, tz)}`, l.unlinkReason ?? '']);
+  const requestRows = view.requests.map((r) => [
+    r.id,
+    REQUEST_KIND[r.kind] ?? r.kind,
+    `${REQUEST_STATE_ZH[r.state] ?? r.state} ${REQUEST_STATE_EN[r.state] ?? ''}`.trim(),
+    who(r.requester),
+    r.decisions.map((d) => `${who(d.approver)} ${DECISION_ZH[d.decision] ?? d.decision}`).join('；'),
+    r.purpose,
+  ]);
+  const discRows = view.discs.map((d) => [d.jobId, d.requestId, `${d.media} × ${d.discCount} × ${d.copies}`, d.volumeLabel ?? '', BURN_JOB_STATE_ZH[d.state] ?? d.state, String(d.verifiedMedia), `${who(d.operator)} ${localTimeText(d.endedAt ?? d.createdAt, tz)}`]);
   const body = `
 <h1>${bi('案件音像记录证据摘要', 'Case file: audio-visual evidence summary')}</h1>
 <p class="meta">${escapeHtml(agency)} · ${escapeHtml(c.caseNumber)} · ${escapeHtml(c.id)}</p>
@@ -105,7 +116,7 @@ ${dataTable(
   evidenceRows,
   { monoColumns: [7] },
 )}
-<p class="meta">002_79771f0fef6d4575.txt 第二十三条：注明取证人员、取证时间、取证地点等信息</p>
+${noteBasis ? `<p class="meta">${bi(`${noteBasis.zh}：注明取证人员、取证时间、取证地点等信息`, `${noteBasis.en}: who took the evidence, when and where`)}</p>` : ''}
 ${unlinkedRows.length ? `<h2>${bi('已解除关联', 'Unlinked')}</h2>${dataTable([['编号', 'Recording'], ['关联', 'Linked'], ['解除', 'Unlinked'], ['理由', 'Reason']], unlinkedRows)}` : ''}
 <h2>${bi('调阅、复制与刻录申请', 'Requests')}</h2>
 ${requestRows.length ? dataTable([['申请', 'Request'], ['类别', 'Kind'], ['状态', 'State'], ['申请人', 'Requester'], ['审批', 'Decisions'], ['事由', 'Purpose']], requestRows) : '<p>—</p>'}

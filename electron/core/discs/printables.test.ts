@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, labelQrText, localTime, renderLabel, renderNote, renderTemplate } from './printables.ts';
+import { collectionPlace, escapeHtml, labelQrText, localTime, renderLabel, renderNote, renderTemplate } from './printables.ts';
 
 const resources = fileURLToPath(new URL('../../../resources/', import.meta.url));
 
@@ -34,9 +34,13 @@ describe('printables', () => {
       volumeId: 'TEST01_AJ_2025_017_1OF2',
       setId: 'set-1',
       recordings: [
-        { name: '0001_a.MP4', originalName: 'a.MP4', officerBadge: '000123', officerName: '李四', recordedAt: '2025-03-01T02:03:04Z', recordedEndAt: '2025-03-01T02:13:04Z', recorder: '1234567', size: 10, sha256: 'ab'.repeat(32) },
+        { name: '0001_a.MP4', originalName: 'a.MP4', officerBadge: '000123', officerName: '李四', recordedAt: '2025-03-01T02:03:04Z', recordedEndAt: '2025-03-01T02:13:04Z', recorder: '1234567', size: 10, sha256: 'ab'.repeat(32), linkNote: null },
       ],
+      citation: '《中阳县市场监督管理局行政执法全过程记录实施办法》第十八条',
+      label: '中阳市监罚2026-118',
     });
+    expect(html).toContain('依据《中阳县市场监督管理局行政执法全过程记录实施办法》第十八条');
+    expect(html).toContain('中阳市监罚2026-118 · 第 1 张');
     expect(html).toContain('李四（000123）');
     expect(html).toContain('2025-03-01 10:03:04 — 2025-03-01 10:13:04');
     expect(html).toContain('AJ-2025-017');
@@ -47,6 +51,13 @@ describe('printables', () => {
     expect(html).toMatch(/取证地点[\s\S]*?<span class="blank"><\/span>/);
     expect(html).toContain('附卷 &lt;script&gt;');
     expect(html).not.toContain('<script');
+  });
+
+  it('item 3: the place is where the evidence was taken: typed for this burn, else the notes written when it was linked to the case', () => {
+    expect(collectionPlace('  ', [{ linkNote: '取证地点：某某商贸门店前人行道' }, { linkNote: '取证地点：某某商贸门店前人行道' }, { linkNote: null }])).toBe('取证地点：某某商贸门店前人行道');
+    expect(collectionPlace('中阳县城关镇', [{ linkNote: '取证地点：门店' }])).toBe('中阳县城关镇');
+    expect(collectionPlace(null, [{ linkNote: 'A' }, { linkNote: 'B' }])).toBe('A；B');
+    expect(collectionPlace(null, [{ linkNote: null }])).toBeNull();
   });
 
   it('label and cover sheet carry case, disc n of m, date, operator and the QR code of the manifest hash', () => {
@@ -71,7 +82,12 @@ describe('printables', () => {
       verifierKey: 'k',
       verification: 'ok',
       files: [{ path: 'FILES/0001_a.MP4', size: 1, sha256: 'ef'.repeat(32) }],
+      label: '中阳市监罚2026-118',
+      citation: null,
     });
+    // The label as typed, twice (disc face and cover); no basis line when the agency's rule has no such article.
+    expect(html.split('中阳市监罚2026-118')).toHaveLength(3);
+    expect(html).not.toContain('依据');
     expect(labelQrText(sha)).toBe(`sha256:${sha}`);
     expect(html.match(/<svg /g)).toHaveLength(2);
     for (const s of ['AJ-2025-017', '第 2 / 3 张', 'Disc 2 of 3', '2025-03-03', 'clerk1', sha, 'V_2OF3/2025030308000000', 'FILES/0001_a.MP4']) expect(html).toContain(s);
@@ -94,11 +110,13 @@ describe('printables', () => {
       discs: 1,
       volumeId: 'TEST01_RQ_000001',
       setId: 'set-secret-1',
+      citation: null,
+      label: null,
       recordings: [
-        { name: '0001_{{agencyCode}}.MP4', originalName: '{{operator}}{{{place}}}.MP4', officerBadge: null, officerName: null, recordedAt: null, recordedEndAt: null, recorder: '{{requestId}}', size: 10, sha256: 'ab'.repeat(32) },
+        { name: '0001_{{agencyCode}}.MP4', originalName: '{{operator}}{{{place}}}.MP4', officerBadge: null, officerName: null, recordedAt: null, recordedEndAt: null, recorder: '{{requestId}}', size: 10, sha256: 'ab'.repeat(32), linkNote: '{{label}}' },
       ],
     });
-    for (const typed of ['0001_{{agencyCode}}.MP4', '{{operator}}{{{place}}}.MP4', '{{requestId}}', '{{setId}}路口', '{{agencyName}}', '{{{rows}}} {{volumeId}}', '{{requester}}']) expect(html).toContain(typed);
+    for (const typed of ['{{label}}', '0001_{{agencyCode}}.MP4', '{{operator}}{{{place}}}.MP4', '{{requestId}}', '{{setId}}路口', '{{agencyName}}', '{{{rows}}} {{volumeId}}', '{{requester}}']) expect(html).toContain(typed);
     expect(html).not.toContain('0001_TEST01.MP4');
     expect(html).not.toContain('set-secret-1路口');
     // The station's own fields are still filled in.

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatLocal, utcToLocal } from '../media/localTime.ts';
 import { qrSvg } from './qr.ts';
+import { officerName } from '../papers/names.ts';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -41,16 +42,24 @@ export type NoteRecording = {
   recorder: string | null;
   size: number;
   sha256: string;
+  /** The note written when the recording was linked to the case (where, when, by whom it was taken). */
+  linkNote: string | null;
 };
 
 export type NoteInput = {
   agencyName: string;
   agencyCode: string;
+  /** The case's 案号. */
   caseNumber: string | null;
   requestId: string;
   purpose: string;
+  /** People by real name, login in brackets (papers/names.ts). */
   requester: string;
   approvers: { name: string; at: string }[];
+  /** 《title》第N条 of the agency's rule that asks for this note; null when its rule has none. */
+  citation: string | null;
+  /** The label the user typed for the disc, printed as typed (the volume id may differ). */
+  label: string | null;
   operator: string;
   createdAt: string;
   timeZone: string;
@@ -63,7 +72,18 @@ export type NoteInput = {
   recordings: NoteRecording[];
 };
 
-const officerOf = (r: NoteRecording) => (r.officerName || r.officerBadge ? `${r.officerName ?? ''}${r.officerBadge ? `（${r.officerBadge}）` : ''}` : '—');
+const officerOf = (r: NoteRecording) => officerName(r.officerName, r.officerBadge);
+
+/**
+ * 取证地点: what the operator typed for this burn, else what the evidence says — the notes written
+ * when the recordings were linked to the case (002_79771f0fef6d4575.txt 第二十三条 asks for the place
+ * the evidence was taken, not where the disc was burned).
+ */
+export function collectionPlace(typed: string | null, recordings: Pick<NoteRecording, 'linkNote'>[]): string | null {
+  if (typed?.trim()) return typed.trim();
+  const notes = [...new Set(recordings.map((r) => r.linkNote?.trim()).filter((n): n is string => !!n))];
+  return notes.length ? notes.join('；') : null;
+}
 
 /** NOTE.html: who recorded, when and where, the case, the approvers and the operator. */
 export function renderNote(resourcesDir: string, n: NoteInput): string {
@@ -77,10 +97,13 @@ export function renderNote(resourcesDir: string, n: NoteInput): string {
       (r, i) =>
         `<tr><td>${i + 1}</td><td>${escapeHtml(r.name)}<br><span class="en">${escapeHtml(r.originalName)}</span></td><td>${escapeHtml(officerOf(r))}</td>` +
         `<td>${escapeHtml(localTime(r.recordedAt, tz))}${r.recordedEndAt ? `<br>— ${escapeHtml(localTime(r.recordedEndAt, tz))}` : ''}</td>` +
-        `<td>${escapeHtml(r.recorder ?? '—')}</td><td>${r.size}</td><td class="hash">${r.sha256}</td></tr>`,
+        `<td>${escapeHtml(r.recorder ?? '—')}</td><td>${escapeHtml(r.linkNote ?? '—')}</td><td>${r.size}</td><td class="hash">${r.sha256}</td></tr>`,
     )
     .join('\n  ');
+  const place = collectionPlace(n.place, n.recordings);
   return renderTemplate(template(resourcesDir, 'disc-note.html'), {
+    basis: n.citation ? `依据${n.citation}` : '',
+    label: n.label ?? n.volumeId,
     agencyName: n.agencyName,
     agencyCode: n.agencyCode,
     caseNumber: n.caseNumber ?? '—',
@@ -91,7 +114,7 @@ export function renderNote(resourcesDir: string, n: NoteInput): string {
     officers: officers.join('，') || '—',
     recordedSpan: span,
     // Where the station cannot know the place, the paper leaves a line to write it by hand.
-    place: n.place ? escapeHtml(n.place) : '<span class="blank"></span>',
+    place: place ? escapeHtml(place) : '<span class="blank"></span>',
     operator: n.operator,
     createdLocal: localTime(n.createdAt, tz),
     disc: String(n.disc),
@@ -106,7 +129,12 @@ export function renderNote(resourcesDir: string, n: NoteInput): string {
 export type LabelInput = {
   agencyName: string;
   agencyCode: string;
+  /** The case's 案号. */
   caseNumber: string | null;
+  /** The label the user typed, printed as typed; the volume id is what the disc format could hold. */
+  label: string | null;
+  /** 《title》第N条 under which the disc goes into the case file; null when the agency's rule has none. */
+  citation: string | null;
   requestId: string;
   purpose: string;
   approvers: string[];
@@ -135,6 +163,8 @@ export function renderLabel(resourcesDir: string, l: LabelInput): string {
   const qrText = labelQrText(l.manifestSha256);
   const rows = l.files.map((f) => `<tr><td>${escapeHtml(f.path)}</td><td>${f.size}</td><td class="hash">${f.sha256}</td></tr>`).join('\n    ');
   return renderTemplate(template(resourcesDir, 'disc-label.html'), {
+    label: l.label ?? l.volumeId,
+    basis: l.citation ? `依据${l.citation}` : '',
     agencyName: l.agencyName,
     agencyCode: l.agencyCode,
     caseNumber: l.caseNumber ?? '—',

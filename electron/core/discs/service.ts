@@ -22,6 +22,8 @@ import { createStagingDir, removeStagingDir, sweepStaging } from './staging.ts';
 import { stageDisc, type StagedDisc } from './stage.ts';
 import { readBack } from './readBack.ts';
 import { renderLabel } from './printables.ts';
+import { caseNumberOf, personName } from '../papers/names.ts';
+import { citeStationRule } from '../rules/agencyRule.ts';
 
 export type BurnInput = {
   requestId: string;
@@ -73,6 +75,13 @@ export type BurnPlan = {
   capacityBytes: number;
   copies: number;
   discs: { index: number; volumeId: string; bytes: number; files: { recordingId: string; name: string; size: number }[] }[];
+  /**
+   * The label the user typed, as typed: it is printed on the label and cover and written into NOTE.html,
+   * README.txt and MANIFEST.json. An ISO 9660 volume id holds only A–Z, 0–9 and _ (32 at most), so
+   * `labelFitsVolumeId` false means the volume id differs from it; front ends say so before burning.
+   */
+  label: string | null;
+  labelFitsVolumeId: boolean;
 };
 
 type Run = {
@@ -260,14 +269,14 @@ export class DiscService {
   }
 
   /** Which recording goes on which disc, before anything is written (the Burn screen's preview). */
-  async plan(input: { requestId: string; media?: MediaId | undefined; target?: BurnTarget | undefined; copies?: number | undefined }): Promise<BurnPlan> {
+  async plan(input: { requestId: string; media?: MediaId | undefined; target?: BurnTarget | undefined; copies?: number | undefined; volumeLabel?: string | null | undefined }): Promise<BurnPlan> {
     const req = this.station.requests.get(input.requestId);
     if (req.kind !== 'burn') throw new StationError('input', 'request.wrong_kind', { requestId: req.id, kind: req.kind });
     const target = input.target ? await this.checkTarget(input.target) : null;
     const media = input.media ?? (target ? this.defaultMedia(target) : 'dvd');
     const capacity = target ? await this.capacity(media, target) : (MEDIA_PROFILES[media].capacityBytes ?? 0);
     if (capacity <= 0) throw new StationError('input', 'disc.media_target_mismatch', { media, target: 'none' });
-    return this.planFor(req, media, capacity, input.copies ?? 1);
+    return this.planFor(req, media, capacity, input.copies ?? 1, input.volumeLabel ?? null);
   }
 
   private planFor(req: AccessRequest, media: MediaId, capacity: number, copies: number, volumeLabel?: string | null): BurnPlan {
@@ -280,19 +289,23 @@ export class DiscService {
     // Numbered across the whole set, so a file keeps its name whichever disc it lands on.
     const order = new Map(req.items.map((id, i) => [id, i + 1]));
     const agencyCode = this.station.settings.get('agency.code');
+    const label = volumeLabel?.trim() || null;
+    const discs = planned.map((d) => ({
+      index: d.index,
+      volumeId:
+        (label ? cleanVolumeLabel(label, d.index, planned.length) : null) ??
+        volumeIdFor({ agencyCode, caseNumber: caseNumberOf(this.station.db, req.caseId) ?? req.caseId, requestId: req.id, disc: d.index, discs: planned.length }),
+      bytes: d.bytes,
+      files: d.items.map((id) => ({ recordingId: id, name: safePackageName(order.get(id)!, byId.get(id)!.originalName), size: byId.get(id)!.size })),
+    }));
     return {
+      label,
+      labelFitsVolumeId: label === null || discs.every((d) => d.volumeId === (discs.length > 1 ? `${label}_${d.index}OF${discs.length}` : label)),
+      discs,
       requestId: req.id,
       media,
       capacityBytes: capacity,
       copies,
-      discs: planned.map((d) => ({
-        index: d.index,
-        volumeId:
-          (volumeLabel ? cleanVolumeLabel(volumeLabel, d.index, planned.length) : null) ??
-          volumeIdFor({ agencyCode, caseNumber: req.caseId, requestId: req.id, disc: d.index, discs: planned.length }),
-        bytes: d.bytes,
-        files: d.items.map((id) => ({ recordingId: id, name: safePackageName(order.get(id)!, byId.get(id)!.originalName), size: byId.get(id)!.size })),
-      })),
     };
   }
 
@@ -752,11 +765,13 @@ export class DiscService {
       html: renderLabel(this.station.paths.resources, {
         agencyName: this.station.settings.get('agency.name'),
         agencyCode: this.station.settings.get('agency.code'),
-        caseNumber: req.caseId,
+        caseNumber: caseNumberOf(this.station.db, req.caseId),
+        label: job.volumeLabel?.trim() || null,
+        citation: citeStationRule(this.station, 'discToCaseFile'),
         requestId: req.id,
         purpose: req.purpose,
-        approvers: req.decisions.filter((d) => d.decision === 'approved').map((d) => d.approver),
-        operator: job.operator,
+        approvers: req.decisions.filter((d) => d.decision === 'approved').map((d) => personName(this.station.db, d.approver)),
+        operator: personName(this.station.db, job.operator),
         createdAt: disc.createdAt,
         timeZone: this.station.settings.get('agency.timeZone'),
         disc: disc.index,

@@ -14,6 +14,8 @@ import { sha256Bytes } from '../evidencePackage/hashing.ts';
 import { ingestOf } from '../ingest/service.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
+import { caseNumberOf, linkNoteOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
+import { citeStationRule } from '../rules/agencyRule.ts';
 import type { BurnDisc, BurnJob, JobStore } from './jobStore.ts';
 import { onMediumBytes } from './profiles.ts';
 
@@ -76,19 +78,28 @@ export async function stageDisc(input: {
       recorder: r.recorder,
       size: r.size,
       sha256: r.sha256,
+      linkNote: linkNoteOf(station.db, req.caseId, r.id),
     };
   });
+  const caseNumber = caseNumberOf(station.db, req.caseId);
+  const requester = personName(station.db, req.requester);
+  const approverNames = approvals.map((a) => personName(station.db, a.approver));
+  const operator = personName(station.db, input.operator.username);
+  // What the user typed as the disc's label travels with the disc as typed; the volume id is only what ISO 9660 could hold.
+  const label = job.volumeLabel?.trim() || null;
   const noteHtml =
     store.noteHtml(job.id, disc.index) ??
     renderNote(station.paths.resources, {
       agencyName: agency.name,
       agencyCode: agency.code,
-      caseNumber: req.caseId,
+      caseNumber,
       requestId: req.id,
       purpose: req.purpose,
-      requester: req.requester,
-      approvers: approvals.map((a) => ({ name: a.approver, at: a.at })),
-      operator: input.operator.displayName ? `${input.operator.displayName}（${input.operator.username}）` : input.operator.username,
+      requester,
+      approvers: approvals.map((a, i) => ({ name: approverNames[i]!, at: a.at })),
+      citation: citeStationRule(station, 'evidenceNote'),
+      label,
+      operator,
       createdAt,
       timeZone,
       place: job.place,
@@ -101,7 +112,6 @@ export async function stageDisc(input: {
     });
   const verifyHtml = await readFile(join(station.paths.resources, 'templates', VERIFY_HTML_PATH));
   const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
-  const approverNames = approvals.map((a) => a.approver);
   const names = new Map(disc.recordings.map((id, i) => [id, disc.names[i]!]));
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
@@ -123,10 +133,15 @@ export async function stageDisc(input: {
         kind: req.kind,
         purpose: req.purpose,
         requester: req.requester,
-        approvers: approverNames,
+        approvers: approvals.map((a) => a.approver),
         approvalSeqs: approvals.map((a) => a.ledgerSeq),
         operator: input.operator.username,
-        caseNumber: req.caseId,
+        caseNumber,
+        caseId: req.caseId,
+        requesterName: requester,
+        approverNames,
+        operatorName: operator,
+        ...(label ? { label } : {}),
       },
       set: {
         setId: job.setId,
@@ -148,12 +163,14 @@ export async function stageDisc(input: {
       agencyName: agency.name,
       agencyCode: agency.code,
       requestId: req.id,
-      kind: req.kind,
+      kind: REQUEST_KIND_ZH[req.kind] ?? req.kind,
+      kindEn: REQUEST_KIND_EN[req.kind] ?? req.kind,
       purpose: req.purpose,
-      requester: req.requester,
-      approvers: approverNames.join(', '),
-      operator: input.operator.username,
-      caseNumber: req.caseId ?? '—',
+      requester,
+      approvers: approverNames.join('，') || '—',
+      operator,
+      caseNumber: caseNumber ?? '—',
+      label: label ?? '—',
       createdAt,
       verifierKey: station.verifierKey(),
       setLine,

@@ -47,7 +47,16 @@ export type PackageManifest = {
     approvers: string[];
     approvalSeqs: number[];
     operator: string;
+    /** The case's 案号 as the agency numbered it (older packages: the station's case id). */
     caseNumber: string | null;
+    /** The station's own case id, for finding the case again at the station. */
+    caseId?: string | null;
+    /** People by real name with their login in brackets, as printed on the papers. */
+    requesterName?: string;
+    approverNames?: string[];
+    operatorName?: string;
+    /** The label the user typed for the disc, as typed (the ISO volume id may hold less of it). */
+    label?: string;
   };
   /** For a set of discs: which disc this is, and what is on each one. */
   set: { setId: string; index: number; count: number; contents: { index: number; files: string[] }[] } | null;

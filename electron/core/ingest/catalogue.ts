@@ -3,10 +3,12 @@
 import type { Statement } from 'better-sqlite3';
 import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
+import type { ReadableDB } from '../db/database.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 import { driftBeyondTolerance } from './clockDrift.ts';
+import { searchClauses, type SearchFilter } from './search.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
@@ -96,7 +98,7 @@ export type RecordingDetail = {
   duplicates: string[];
 };
 
-export type RecordingFilter = {
+export type RecordingFilter = SearchFilter & {
   officer?: string;
   recorder?: string;
   from?: string; // recorded at, ISO, inclusive
@@ -115,8 +117,6 @@ export type RecordingFilter = {
   doubtfulTime?: boolean;
   sessionId?: number;
   caseId?: string;
-  /** Substring of the original file name or source path. */
-  text?: string;
   /** Recordings that have a written explanation of this kind. */
   explained?: 'late_handover' | 'interruption';
   /** Destroyed (tombstones) or alive. */
@@ -304,7 +304,7 @@ export function recordingIdOf(number: number): string {
  * report all count through here, so a report's figure is the total of the list with the same
  * filter (issue #14 item 4).
  */
-export function recordingWhere(f: RecordingFilter): { clause: string; args: unknown[] } {
+export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   const eq = (sql: string, v: unknown) => {
@@ -327,10 +327,9 @@ export function recordingWhere(f: RecordingFilter): { clause: string; args: unkn
   if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
   if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
   if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
-  if (f.text) {
-    where.push("(instr(r.original_name, ?) > 0 OR instr(r.source_path, ?) > 0)");
-    args.push(f.text, f.text);
-  }
+  const search = searchClauses(db, f);
+  where.push(...search.where);
+  args.push(...search.args);
   if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
   if (f.explained) eq('EXISTS (SELECT 1 FROM explanations x WHERE x.recording_id = r.id AND x.kind = ?)', f.explained);
   if (f.destroyed !== undefined) where.push(`${f.destroyed ? '' : 'NOT '}EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)`);
@@ -362,7 +361,7 @@ export class Catalogue {
   }
 
   list(f: RecordingFilter = {}): { total: number; items: Recording[] } {
-    const { clause, args } = recordingWhere(f);
+    const { clause, args } = recordingWhere(this.db, f);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
     const order = f.order === 'asc' ? 'ASC' : 'DESC';
     const rows = this.db

@@ -17,6 +17,7 @@ import {
 } from './merkle.ts';
 import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
+import { verifyLedgerInParallel } from './parallelVerify.ts';
 import { headMacKey, newHeadRecord, readHead, writeHead, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -682,6 +683,10 @@ export type LedgerVerifyOptions = {
   checkpointEvery?: number;
   /** The head record as read from the data folder (authenticated when the station is unlocked). */
   head?: HeadRead | null;
+  /** Below this many entries the sequential pass is quicker than starting threads (tests lower it). */
+  parallelFrom?: number;
+  /** Entries per parallel range, a power of two (tests lower it). */
+  rangeSize?: number;
 };
 
 /**
@@ -693,6 +698,10 @@ export type LedgerVerifyOptions = {
  *   up to the newest checkpoint has a checkpoint of exactly that size;
  * - the head record: the table contains every tree it vouches for (its signed checkpoints
  *   always; its unsigned tail only when authenticated), and is not missing once it existed.
+ *
+ * A large ledger in a database file is first checked in parallel ranges on worker threads
+ * (parallelVerify.ts); that path can only say "everything holds". On any doubt, and for small
+ * or in-memory ledgers, the sequential pass below decides and names the first bad entry.
  */
 export function verifyLedger(
   db: ReadableDB,
@@ -702,6 +711,23 @@ export function verifyLedger(
   options: LedgerVerifyOptions = {},
 ): LedgerVerifyResult {
   const total = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+  const fast = verifyLedgerInParallel(db, publicKey, keyName, total, onProgress, options, {
+    genesisPrev: GENESIS_PREV,
+    headClaims: (h) => headClaims(h, publicKey, keyName),
+    checkCoverageAndHead: (input) => checkCoverageAndHead({ ...input, total, publicKey, keyName, options }),
+  });
+  if (fast) return fast;
+  return verifyLedgerSequentially(db, publicKey, keyName, total, onProgress, options);
+}
+
+export function verifyLedgerSequentially(
+  db: ReadableDB,
+  publicKey: Buffer,
+  keyName: string,
+  total: number,
+  onProgress?: VerifyProgress,
+  options: LedgerVerifyOptions = {},
+): LedgerVerifyResult {
   const leaves = Buffer.allocUnsafe(total * 32);
   let expectedSeq = 1;
   let prev = GENESIS_PREV;
@@ -755,7 +781,33 @@ export function verifyLedger(
     lastGoodSize = cp.size;
   }
   while (acc.size < total) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+  const again = new MerkleAccumulator();
+  const rootAt = (size: number): Buffer => {
+    while (again.size < size) again.append(leaves.subarray(again.size * 32, again.size * 32 + 32));
+    return again.root();
+  };
+  const rest = checkCoverageAndHead({ total, checkpoints, headCreatedSeq, lastGoodSize, rootAt, publicKey, keyName, options });
+  if (!rest.ok) return rest;
+  onProgress?.(total, total);
+  return { ok: true, size: total, checkpoints: checkpoints.length, root: acc.root().toString('hex'), head: rest.head };
+}
 
+/**
+ * The checks after the entries and checkpoints hold: checkpoint coverage and the head record. rootAt is called
+ * with ascending sizes, each at most total.
+ */
+export function checkCoverageAndHead(input: {
+  total: number;
+  checkpoints: { size: number }[];
+  headCreatedSeq: number | null;
+  lastGoodSize: number;
+  rootAt: (size: number) => Buffer;
+  publicKey: Buffer;
+  keyName: string;
+  options: LedgerVerifyOptions;
+}): { ok: true; head: 'authenticated' | 'signatures_only' | 'none' } | (LedgerVerifyResult & { ok: false }) {
+  const { total, checkpoints, headCreatedSeq, lastGoodSize, publicKey, keyName, options } = input;
+  const fail = (firstBadSeq: number, reason: string) => ({ ok: false as const, size: total, firstBadSeq, reason });
   const every = options.checkpointEvery;
   if (every && headCreatedSeq !== null && checkpoints.length > 0) {
     const have = new Set(checkpoints.map((c) => c.size));
@@ -770,34 +822,37 @@ export function verifyLedger(
   if (h?.state === 'missing' && headCreatedSeq !== null) return fail(total + 1, 'head_missing');
   if (h?.state === 'invalid') return fail(total + 1, 'head_invalid');
   if (h?.state === 'ok') {
-    const r = h.record;
-    if (r.publicKey !== publicKey.toString('base64')) return fail(total + 1, 'head_invalid');
-    const claims: { size: number; root: string }[] = [];
-    for (const ref of [r.checkpoint, r.seen]) {
-      if (!ref) continue;
-      try {
-        const cp = verifyCheckpoint(ref.note, publicKey, keyName);
-        if (cp.size !== ref.size || cp.root.toString('hex') !== ref.root) return fail(total + 1, 'head_invalid');
-      } catch {
-        return fail(total + 1, 'head_invalid');
-      }
-      claims.push(ref);
-    }
-    if (h.authenticated) claims.push({ size: r.size, root: r.root });
-    claims.sort((a, b) => a.size - b.size);
-    const again = new MerkleAccumulator();
+    const claims = headClaims(h, publicKey, keyName);
+    if (!claims) return fail(total + 1, 'head_invalid');
     for (const c of claims) {
       // The station signed (or wrote) a tree this large: the database was put back behind it.
       // Entries after the newest checkpoint that still holds are the ones in doubt.
       if (c.size > total) return fail(lastGoodSize + 1, 'rolled_back');
-      while (again.size < c.size) again.append(leaves.subarray(again.size * 32, again.size * 32 + 32));
-      if (again.root().toString('hex') !== c.root) {
+      if (input.rootAt(c.size).toString('hex') !== c.root) {
         const below = checkpoints.filter((cp) => cp.size < c.size).pop();
         return fail((below?.size ?? 0) + 1, 'history_inconsistent');
       }
     }
     head = h.authenticated ? 'authenticated' : 'signatures_only';
   }
-  onProgress?.(total, total);
-  return { ok: true, size: total, checkpoints: checkpoints.length, root: acc.root().toString('hex'), head };
+  return { ok: true, head };
+}
+
+/** The trees a head record vouches for, ascending by size; null when it is not this station's or a note does not verify. */
+export function headClaims(h: HeadRead & { state: 'ok' }, publicKey: Buffer, keyName: string): { size: number; root: string }[] | null {
+  const r = h.record;
+  if (r.publicKey !== publicKey.toString('base64')) return null;
+  const claims: { size: number; root: string }[] = [];
+  for (const ref of [r.checkpoint, r.seen]) {
+    if (!ref) continue;
+    try {
+      const cp = verifyCheckpoint(ref.note, publicKey, keyName);
+      if (cp.size !== ref.size || cp.root.toString('hex') !== ref.root) return null;
+    } catch {
+      return null;
+    }
+    claims.push(ref);
+  }
+  if (h.authenticated) claims.push({ size: r.size, root: r.root });
+  return claims.sort((a, b) => a.size - b.size);
 }

@@ -151,7 +151,7 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
   }
   const recordingFilter: RecordingFilter = { storedFrom: fromIso, storedTo: toIso, includeDuplicates: false };
   for (const [field, narrower] of Object.entries(COLUMN_FILTERS) as [RecordingColumn, RecordingFilter][]) {
-    const { clause, args } = recordingWhere({ ...recordingFilter, ...narrower });
+    const { clause, args } = recordingWhere(db, { ...recordingFilter, ...narrower });
     const groups = db.prepare(`SELECT r.officer_badge AS officer, r.recorder_serial AS recorder, COUNT(*) AS n FROM recordings r ${clause} GROUP BY 1, 2`).all(...args) as {
       officer: string | null;
       recorder: string | null;

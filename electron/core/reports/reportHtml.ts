@@ -8,7 +8,8 @@ function pct(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
 
-export function reportHtml(report: MonthlyReport, agencyName: string): string {
+/** `basis`: the articles of the agency's rule the report serves (core/rules/agencyRule.ts ruleBasis), or null when none is chosen. */
+export function reportHtml(report: MonthlyReport, agencyName: string, basis: { zh: string; en: string } | null = null): string {
   const rows = report.rows.map((r) => [
     GROUP[r.group],
     r.key ?? (r.group === 'total' ? '' : '未知 unknown'),
@@ -49,7 +50,7 @@ ${dataTable(
   ],
   rows,
 )}
-<p class="meta">002_79771f0fef6d4575.txt 第二十六条 · ${bi('数据来源：本工作站账本', 'Source: the station ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
+<p class="meta">${basis ? `${bi(basis.zh, basis.en)} · ` : ''}${bi('数据来源：本工作站账本', 'Source: the station ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
 `;
-  return htmlPage(`监督月报 ${report.month}`, body);
+  return htmlPage(`监督月报 ${report.month}`, body, { landscape: true });
 }

@@ -10,7 +10,7 @@ import { can, sameUser } from '../cases/access.ts';
 import { PageHeader } from '../cases/labels.tsx';
 import { JobPanel, JobStateTag } from './JobPanel.tsx';
 import { onBurnEvent, type BurnJob } from './events.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes } from '../components/formatBytes.ts';
 import type { BurnPlan, MediaId, OpticalDrive } from '../../../electron/api/index.ts';
 import '../cases/cases.css';
 import './burn.css';
@@ -327,23 +327,24 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ui:burn.noJobOpen')} />
             </Card>
           )}
-          <Card size="small" title={t('ui:burn.recentJobs')}>
-            <Table<BurnJob>
-              size="small"
-              rowKey="id"
-              columns={jobColumns}
-              dataSource={jobs ?? []}
-              loading={jobs === null && !loadError}
-              pagination={{ pageSize: 10, hideOnSinglePage: true }}
-              locale={{ emptyText: t('ui:burn.noJobs') }}
-              rowClassName={(j) => `case-row${j.id === jobId ? ' case-row-open' : ''}`}
-              onRow={(j) => ({ onClick: () => setJobId(j.id), 'data-testid': 'burn-job-row', 'data-id': j.id, 'data-state': j.state }) as HTMLAttributes<HTMLElement>}
-              scroll={{ x: 850 }}
-              data-testid="burn-jobs"
-            />
-          </Card>
         </Flex>
       </div>
+      {/* Full width under the form and the job: in the job's column the table was cut at the right edge. */}
+      <Card size="small" title={t('ui:burn.recentJobs')}>
+        <Table<BurnJob>
+          size="small"
+          rowKey="id"
+          columns={jobColumns}
+          dataSource={jobs ?? []}
+          loading={jobs === null && !loadError}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          locale={{ emptyText: t('ui:burn.noJobs') }}
+          rowClassName={(j) => `case-row${j.id === jobId ? ' case-row-open' : ''}`}
+          onRow={(j) => ({ onClick: () => setJobId(j.id), 'data-testid': 'burn-job-row', 'data-id': j.id, 'data-state': j.state }) as HTMLAttributes<HTMLElement>}
+          scroll={{ x: 850 }}
+          data-testid="burn-jobs"
+        />
+      </Card>
     </Flex>
   );
 }

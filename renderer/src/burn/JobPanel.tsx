@@ -10,7 +10,8 @@ import { problemText } from '../cases/labels.tsx';
 import { sameUser } from '../cases/access.ts';
 import { DocumentPreview } from '../reports/DocumentPreview.tsx';
 import { onBurnEvent, type BurnJob, type BurnMedium, type BurnProgress, type InsertMedium } from './events.ts';
-import { formatBytes, percent } from './format.ts';
+import { percent } from './format.ts';
+import { formatBytes } from '../components/formatBytes.ts';
 
 type JobState = BurnJob['state'];
 const STATE_COLORS: Record<JobState, string> = { running: 'processing', waiting_medium: 'warning', completed: 'success', failed: 'error', interrupted: 'error', cancelled: 'default' };

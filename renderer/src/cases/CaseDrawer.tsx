@@ -27,6 +27,7 @@ import { ArchiveDialog, CaseRequestDialog, CloseDialog, UnlinkDialog, type Whole
 import { CaseForm } from './CaseForm.tsx';
 import { LinkDialog } from './LinkDialog.tsx';
 import { ArchiveDeadlineText, CaseStateTag, EnforcementTag, formatDate, periodText, type CaseEvidence, type CaseView } from './labels.tsx';
+import { DetailSummary } from '../components/DetailFields.tsx';
 
 type AccessRequest = CaseView['requests'][number];
 type CaseDisc = CaseView['discs'][number];
@@ -440,6 +441,7 @@ function HistoryList({ entries }: { entries: LedgerEntry[] }) {
         { key: 'actor', title: t('ui:ledger.columns.actor'), dataIndex: 'actor', width: 110 },
         { key: 'action', title: t('ui:ledger.columns.action'), dataIndex: 'action', render: (v: string) => actionLabel(t, i18n, v) },
         { key: 'subject', title: t('ui:ledger.columns.subject'), dataIndex: 'subject', render: (v: string) => <span className="mono">{v}</span> },
+        { key: 'details', title: t('ui:entry.details'), render: (_: unknown, e) => <DetailSummary details={e.details} /> },
       ]}
     />
   );

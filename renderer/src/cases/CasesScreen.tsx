@@ -73,10 +73,10 @@ export function CasesScreen({ user, focus, navigate, canOpen }: { user: User; fo
       render: (v: string) => <Typography.Text strong>{v}</Typography.Text>,
     },
     { key: 'title', title: t('ui:cases.columns.title'), dataIndex: 'title', ellipsis: true },
-    { key: 'type', title: t('ui:cases.columns.type'), dataIndex: 'enforcementType', width: 120, render: (v: EnforcementType) => <EnforcementTag type={v} /> },
+    { key: 'type', title: t('ui:cases.columns.type'), dataIndex: 'enforcementType', width: 128, render: (v: EnforcementType) => <EnforcementTag type={v} /> },
     { key: 'party', title: t('ui:cases.columns.party'), width: 160, ellipsis: true, render: (_: unknown, c) => c.party.name },
-    { key: 'state', title: t('ui:cases.columns.state'), dataIndex: 'state', width: 110, render: (v: CaseState) => <CaseStateTag state={v} /> },
-    { key: 'recordings', title: t('ui:cases.columns.recordings'), dataIndex: 'recordingCount', width: 64, align: 'right', render: (v: number) => <span className="num">{v}</span> },
+    { key: 'state', title: t('ui:cases.columns.state'), dataIndex: 'state', width: 120, render: (v: CaseState) => <CaseStateTag state={v} /> },
+    { key: 'recordings', title: t('ui:cases.columns.recordings'), dataIndex: 'recordingCount', width: 96, align: 'right', render: (v: number) => <span className="num">{v}</span> },
     { key: 'opened', title: t('ui:cases.columns.openedAt'), dataIndex: 'openedAt', width: 104, render: (v: string) => <span className="num">{formatDate(v)}</span> },
     {
       key: 'deadline',

@@ -230,7 +230,7 @@ export function DockScreen({ user, navigate }: { user: User; navigate: (screen: 
       <section>
         <Typography.Title level={5}>{t('ui:dock.sessionsTitle')}</Typography.Title>
         {sessions.sessions.filter((s) => !dockedSessions.has(s.summary.id)).length === 0 ? (
-          <NoSessions />
+          <NoSessions shownAbove={sessions.sessions.length > 0} />
         ) : (
           <Flex vertical gap={12}>
             {sessions.sessions

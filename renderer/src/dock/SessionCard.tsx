@@ -10,7 +10,8 @@ import { formatTime } from '../ledger/labels.ts';
 import { ExplainDialog, explanationKinds } from '../recordings/ExplainDialog.tsx';
 import { FlagTags, type Recording } from '../recordings/labels.tsx';
 import type { FileResult, ProgressEvent, SessionSummary } from './events.ts';
-import { formatBytes, formatDuration, formatSpeed, percentOf } from './format.ts';
+import { formatDuration, percentOf } from './format.ts';
+import { formatBytes, formatSpeed } from '../components/formatBytes.ts';
 import type { LiveSession } from './useIngestSessions.ts';
 import { useSessionRecordings } from './useSessionRecordings.ts';
 import type { Recorder } from '../../../electron/api/index.ts';
@@ -304,7 +305,14 @@ export function SessionCard({ live, ctx }: { live: LiveSession; ctx: SessionCont
   );
 }
 
-export function NoSessions() {
+/** `shownAbove`: the only sessions are those of the docked recorders, already shown with them. */
+export function NoSessions({ shownAbove }: { shownAbove: boolean }) {
   const { t } = useTranslation();
-  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ui:dock.noSessions')} />;
+  return shownAbove ? (
+    <Typography.Text type="secondary" data-testid="dock-sessions-above">
+      {t('ui:dock.noOtherSessions')}
+    </Typography.Text>
+  ) : (
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('ui:dock.noSessions')} data-testid="dock-no-sessions" />
+  );
 }

@@ -1,21 +1,4 @@
-// Numbers for people: sizes, speeds, durations. Units (KB, MB, GB) read the same in both languages.
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${UNITS[u]}`;
-}
-
-export function formatSpeed(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
-}
+// Numbers for people: durations and percentages; sizes and speeds come from components/formatBytes.ts.
 
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatDuration(seconds: number | null | undefined): string {

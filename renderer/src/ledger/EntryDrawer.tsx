@@ -5,6 +5,7 @@ import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
 import { actionLabel, actorLabel, formatTime } from './labels.ts';
+import { DetailFields } from '../components/DetailFields.tsx';
 
 type Detail = Output<'ledger.entry'>;
 
@@ -79,9 +80,15 @@ export function EntryDrawer({ seq, onClose }: { seq: number | null; onClose: () 
                 label: t('ui:entry.details'),
                 children:
                   Object.keys(entry.details).length > 0 ? (
-                    <pre className="mono-pre" data-testid="entry-details">
-                      {JSON.stringify(entry.details, null, 2)}
-                    </pre>
+                    <>
+                      <DetailFields details={entry.details} testId="entry-details" />
+                      <details className="entry-raw">
+                        <summary>{t('ui:detailView.raw')}</summary>
+                        <pre className="mono-pre" data-testid="entry-details-raw">
+                          {JSON.stringify(entry.details, null, 2)}
+                        </pre>
+                      </details>
+                    </>
                   ) : (
                     <Typography.Text type="secondary">{t('ui:entry.noDetails')}</Typography.Text>
                   ),

@@ -7,7 +7,7 @@ import { invoke, StationUiError, type Output, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
-import { formatBytes } from '../dock/format.ts';
+import { formatBytes } from '../components/formatBytes.ts';
 import { WatchClock } from './watchClock.ts';
 import './player.css';
 

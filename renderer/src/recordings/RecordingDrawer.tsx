@@ -5,8 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type LedgerEntry, type Output, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
+import { DetailSummary } from '../components/DetailFields.tsx';
 import { actionLabel, actorLabel, formatTime } from '../ledger/labels.ts';
-import { formatBytes, formatDuration } from '../dock/format.ts';
+import { formatDuration } from '../dock/format.ts';
+import { formatBytes } from '../components/formatBytes.ts';
 import { ClassifyDialog } from './ClassifyDialog.tsx';
 import { ExplainDialog, explanationKinds } from './ExplainDialog.tsx';
 import { FlagTags, classificationColor, classificationFromHistory, kindLabel, officerText, type Recording } from './labels.tsx';
@@ -41,15 +43,9 @@ function historySummary(t: ReturnType<typeof useTranslation>['t'], e: LedgerEntr
       return t('ui:recording.historyViewEnded', { watched: formatDuration(typeof d.watchedSeconds === 'number' ? d.watchedSeconds : null), open: formatDuration(typeof d.openSeconds === 'number' ? d.openSeconds : null) });
     case 'recording.flagged':
       return t('ui:recording.historyFlagged', { after: String(d.after ?? '—'), gap: formatDuration(typeof d.gapSeconds === 'number' ? d.gapSeconds : null) });
-    default: {
-      // The full details are one click away in the ledger; here one line, the whole on hover.
-      const text = JSON.stringify(e.details);
-      return text === '{}' ? null : (
-        <div className="history-details mono" title={JSON.stringify(e.details, null, 2)}>
-          {text}
-        </div>
-      );
-    }
+    default:
+      // One line of named fields; every field one click away, never the raw JSON.
+      return <DetailSummary details={e.details} />;
   }
 }
 

@@ -11,6 +11,7 @@ import { RequestForm } from '../requests/RequestForm.tsx';
 import { RecordingDrawer, type RequestKind } from './RecordingDrawer.tsx';
 import { RecordingList } from './RecordingList.tsx';
 import { useRecordingPages, type RecordingFilters } from './useRecordingPages.ts';
+import { useSearchFields } from './SearchFields.tsx';
 import type { Recording } from './labels.tsx';
 import type { Officer, Recorder } from '../../../electron/api/index.ts';
 import './recordings.css';
@@ -54,6 +55,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [recorders, setRecorders] = useState<Recorder[]>([]);
 
+  const search = useSearchFields();
   const officer = useDebounced(officerDraft.trim());
   const recorder = useDebounced(recorderDraft.trim());
   const text = useDebounced(textDraft.trim());
@@ -81,6 +83,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     ...(important ? { important: true } : {}),
     ...(needsExplanation ? { needsExplanation: true } : {}),
     ...(destroyed ? { destroyed: destroyed === 'destroyed' } : {}),
+    ...search.filters,
   };
   const filtered = Object.keys(filters).length > 0;
   const pages = useRecordingPages(filters, reload);
@@ -104,6 +107,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     setImportant(false);
     setNeedsExplanation(false);
     setDestroyed(undefined);
+    search.reset();
   };
 
   const canRequest = user.roles.some((r) => REQUESTERS.includes(r));
@@ -173,7 +177,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
           options={KINDS.map((k) => ({ value: k, label: t(`ui:recordings.kinds.${k}`) }))}
           data-testid="recordings-filter-kind"
         />
-        <Input allowClear value={textDraft} onChange={(e) => setTextDraft(e.target.value)} placeholder={t('ui:recordings.filters.text')} style={{ width: 200 }} data-testid="recordings-filter-text" />
+        <Input allowClear value={textDraft} onChange={(e) => setTextDraft(e.target.value)} placeholder={t('ui:search.text')} style={{ width: 240 }} data-testid="recordings-filter-text" />
         <Checkbox checked={late} onChange={(e) => setLate(e.target.checked)} data-testid="recordings-filter-late">
           {t('ui:recordings.filters.late')}
         </Checkbox>
@@ -195,6 +199,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
           style={{ width: 140 }}
           data-testid="recordings-filter-destroyed"
         />
+        {search.fields}
         <Button onClick={reset} disabled={!filtered}>
           {t('ui:recordings.filters.reset')}
         </Button>

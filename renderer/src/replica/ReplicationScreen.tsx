@@ -10,6 +10,7 @@ import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
 import { PageHeader } from '../cases/labels.tsx';
+import { formatBytes } from '../components/formatBytes.ts';
 
 type StoreForm = { endpoint: string; bucket: string; accessKeyId: string; secret: string; partSizeMiB?: number; bandwidthMiBps?: number };
 
@@ -52,7 +53,7 @@ export function ReplicationScreen({ user }: { user: User }) {
   const columns = [
     { title: t('ui:replica.col.recordings'), key: 'r', render: (_: unknown, i: ReplicaItem) => i.recordingIds.join(', ') || i.objectId },
     { title: t('ui:replica.col.state'), key: 's', render: (_: unknown, i: ReplicaItem) => <Tag color={i.state === 'failed' ? 'red' : i.state === 'waiting-retry' ? 'orange' : 'blue'}>{t(`ui:replica.state.${i.state}`)}</Tag> },
-    { title: t('ui:replica.col.size'), key: 'z', render: (_: unknown, i: ReplicaItem) => `${(i.size / 1048576).toFixed(1)} MiB` },
+    { title: t('ui:replica.col.size'), key: 'z', render: (_: unknown, i: ReplicaItem) => <span className="num">{formatBytes(i.size)}</span> },
     { title: t('ui:replica.col.parts'), dataIndex: 'partsJournaled', key: 'p' },
     {
       title: t('ui:replica.col.why'),
@@ -106,7 +107,7 @@ export function ReplicationScreen({ user }: { user: User }) {
               <Statistic title={t('ui:replica.stored')} value={status.counts.stored} />
             </Card>
             <Card size="small">
-              <Statistic title={t('ui:replica.pendingMiB')} value={(status.bytesPending / 1048576).toFixed(1)} />
+              <Statistic title={t('ui:replica.pendingBytes')} value={formatBytes(status.bytesPending)} />
             </Card>
           </Flex>
           {config ? (

@@ -15,7 +15,12 @@ export function HtmlDocumentView({ html, testId }: { html: string; testId?: stri
     if (!el) return;
     renderInto(el.shadowRoot ?? el.attachShadow({ mode: 'open' }), parseDocument(html));
   }, [html]);
-  return <div ref={host} className="doc-paper" data-testid={testId ?? 'document-view'} />;
+  return <div ref={host} className={isLandscape(html) ? 'doc-paper doc-paper-landscape' : 'doc-paper'} data-testid={testId ?? 'document-view'} />;
+}
+
+/** Whether the document asks for a landscape page (its @page rule): the preview is then as wide as that paper. */
+function isLandscape(html: string): boolean {
+  return /@page\s*\{[^}]*\blandscape\b/.test(html);
 }
 
 export type PrintableDoc = { html: string; fileName: string };
@@ -57,7 +62,7 @@ export function DocumentPreview({
     <Modal
       open
       title={title}
-      width={980}
+      width={doc && isLandscape(doc.html) ? 1240 : 980}
       onCancel={onClose}
       destroyOnHidden
       data-testid={testId}

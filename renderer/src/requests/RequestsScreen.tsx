@@ -10,13 +10,19 @@ import { formatTime } from '../ledger/labels.ts';
 import { PlayerModal, type PlaybackTarget } from '../player/PlayerModal.tsx';
 import { classificationColor } from '../recordings/labels.tsx';
 import { DecisionDialog } from './DecisionDialog.tsx';
+import { BatchDecisionDialog } from './BatchDecisionDialog.tsx';
+import { InboxCounts } from './InboxCounts.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
 import { REQUESTER_ROLES } from '../roles.ts';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
-type Dialog = { kind: 'approve' | 'deny'; request: AccessRequest } | { kind: 'export'; request: AccessRequest } | null;
+type Dialog =
+  | { kind: 'approve' | 'deny'; request: AccessRequest }
+  | { kind: 'export'; request: AccessRequest }
+  | { kind: 'batch'; mode: 'approve' | 'deny'; requests: AccessRequest[] }
+  | null;
 
 const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 const SUPERVISORS = ['custodian', 'approver', 'auditor', 'admin'];
@@ -133,12 +139,17 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
   const [dialog, setDialog] = useState<Dialog>(null);
   const [playing, setPlaying] = useState<PlaybackTarget | null>(null);
   const [withdrawing, setWithdrawing] = useState<string | null>(null);
+  const [selected, setSelected] = useState<readonly string[]>([]);
+  const [inboxVersion, setInboxVersion] = useState(0);
 
   const load = useCallback(async () => {
     try {
       const query = tab === 'awaiting' ? { awaitingMe: true } : tab === 'mine' ? { mine: true } : {};
       const [list, awaiting] = await Promise.all([invoke('request.list', query), approver ? invoke('request.list', { awaitingMe: true }) : Promise.resolve(null)]);
       setRows(list);
+      // A selection only holds requests still listed: one decided elsewhere drops out of the batch.
+      setSelected((sel) => sel.filter((id) => list.some((r) => r.id === id)));
+      setInboxVersion((v) => v + 1);
       if (awaiting) setAwaitingCount(awaiting.length);
       setError(null);
     } catch (e) {
@@ -148,6 +159,7 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
 
   useEffect(() => {
     setRows(null);
+    setSelected([]);
     void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
@@ -266,8 +278,42 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
           ),
         }))}
       />
+      {tab === 'awaiting' ? (
+        <Flex justify="space-between" align="center" gap={12} wrap>
+          <InboxCounts version={inboxVersion} />
+          <Flex gap={8}>
+            <Button
+              type="primary"
+              icon={<CheckOutlined />}
+              disabled={selected.length === 0}
+              onClick={() => setDialog({ kind: 'batch', mode: 'approve', requests: (rows ?? []).filter((r) => selected.includes(r.id)) })}
+              data-testid="batch-approve"
+            >
+              {t('ui:batchDecision.approveSelected', { count: selected.length })}
+            </Button>
+            <Button
+              danger
+              icon={<CloseOutlined />}
+              disabled={selected.length === 0}
+              onClick={() => setDialog({ kind: 'batch', mode: 'deny', requests: (rows ?? []).filter((r) => selected.includes(r.id)) })}
+              data-testid="batch-deny"
+            >
+              {t('ui:batchDecision.denySelected', { count: selected.length })}
+            </Button>
+          </Flex>
+        </Flex>
+      ) : null}
       <Table<AccessRequest>
         rowKey="id"
+        rowSelection={
+          tab === 'awaiting' && approver
+            ? {
+                selectedRowKeys: selected as string[],
+                onChange: (keys) => setSelected(keys as string[]),
+                getCheckboxProps: (r) => ({ 'data-testid': `batch-select-${r.id}` }) as Record<string, string>,
+              }
+            : undefined
+        }
         size="middle"
         columns={columns}
         dataSource={rows ?? []}
@@ -283,7 +329,20 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
           expandedRowRender: (r) => <RequestItems request={r} canPlay={abilities(user, r, tab).play} onPlay={(id) => play(r, id)} />,
         }}
       />
-      {dialog && dialog.kind !== 'export' ? (
+      {dialog?.kind === 'batch' ? (
+        <BatchDecisionDialog
+          requests={dialog.requests}
+          mode={dialog.mode}
+          onClose={(changed) => {
+            setDialog(null);
+            if (changed) {
+              setSelected([]);
+              void load();
+            }
+          }}
+        />
+      ) : null}
+      {dialog && (dialog.kind === 'approve' || dialog.kind === 'deny') ? (
         <DecisionDialog
           request={dialog.request}
           mode={dialog.kind}

@@ -147,7 +147,14 @@ export function BatchesTab({ user, focus }: { user: User; focus: string | null }
           <ReasonField label={t('ui:destroy.cancelReason')} testId="destroy-cancel-reason" />
         </FormDialog>
       ) : null}
-      {dialog?.kind === 'execute' ? <ExecuteDialog batch={dialog.batch} onClose={(executed) => (executed ? done(t('ui:destroy.executed', { id: dialog.batch.id })) : (setDialog(null), void load()))} /> : null}
+      {dialog?.kind === 'execute' ? (
+        <ExecuteDialog
+          batch={dialog.batch}
+          // The list behind the dialog is reloaded as soon as the batch is destroyed, so its row no longer offers to execute it.
+          onExecuted={() => void load()}
+          onClose={(executed) => (executed ? done(t('ui:destroy.executed', { id: dialog.batch.id })) : (setDialog(null), void load()))}
+        />
+      ) : null}
       {dialog?.kind === 'certificate' ? <CertificateDialog batchId={dialog.batch.id} onClose={() => setDialog(null)} /> : null}
     </Flex>
   );
@@ -227,7 +234,7 @@ function DecideDialog({ batch, mode, onCancel, onDone }: { batch: DestructionBat
         items={[
           { key: 'reason', label: t('ui:destroy.columns.reason'), children: <span className="pre-wrap">{batch.reason}</span> },
           { key: 'proposed', label: t('ui:destroy.columns.proposed'), children: t('ui:holds.byAt', { by: batch.proposedBy, at: formatTime(batch.proposedAt) }) },
-          { key: 'items', label: t('ui:destroy.columns.items'), children: <span className="mono">{batch.items.map((i) => i.recordingId).join(', ')}</span> },
+          { key: 'items', label: t('ui:destroy.itemIds', { n: batch.items.length }), children: <span className="mono" data-testid="destroy-decide-items">{batch.items.map((i) => i.recordingId).join(', ')}</span> },
         ]}
       />
       {approve ? <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('ui:destroy.approveWarning')} /> : null}
@@ -247,7 +254,7 @@ function DecideDialog({ batch, mode, onCancel, onDone }: { batch: DestructionBat
  * Executing: tombstones first, then each vault object's key is erased and its file deleted, then the
  * certificate is signed. An interrupted run is finished by executing again (each step idempotent).
  */
-function ExecuteDialog({ batch, onClose }: { batch: DestructionBatch; onClose: (executed: boolean) => void }) {
+function ExecuteDialog({ batch, onExecuted, onClose }: { batch: DestructionBatch; onExecuted: () => void; onClose: (executed: boolean) => void }) {
   const { t } = useTranslation();
   const [phase, setPhase] = useState<'confirm' | 'running' | 'done' | 'failed'>('confirm');
   const [progress, setProgress] = useState<DestroyProgress | null>(null);
@@ -264,6 +271,7 @@ function ExecuteDialog({ batch, onClose }: { batch: DestructionBatch; onClose: (
     try {
       await invoke('destroy.execute', { id: batch.id });
       setPhase('done');
+      onExecuted();
     } catch (e) {
       setError(e);
       setPhase('failed');

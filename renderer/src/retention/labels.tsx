@@ -22,17 +22,11 @@ export function BatchStateTag({ state }: { state: BatchState }) {
   );
 }
 
-/** "000_f5….txt" → "000": the key of the issuer under ui:rules.issuers. */
-function issuerKey(file: string): string {
-  return file.slice(0, 3);
-}
-
-/** Issuer and article, e.g. 中阳县市场监督管理局 第十九条 / Zhongyang County Market Regulation rules, Art. 19. */
-export function citationText(t: TFunction, c: Pick<Citation, 'file' | 'article'>, lang: string): string {
+/** The agency's rule and article: 《title》第十九条 in Chinese; its English title and "Art. 19" in English. */
+export function citationText(t: TFunction, c: Pick<Citation, 'text' | 'title' | 'titleEn' | 'article'>, lang: string): string {
+  if (lang === 'zh-CN') return c.text;
   const n = articleNumber(c.article);
-  // Chinese keeps the rule's own numbering (第十九条); other languages get "Art. 19".
-  const article = lang === 'zh-CN' || n === null ? c.article : t('ui:rules.article', { n });
-  return t('ui:rules.cite', { issuer: t(`ui:rules.issuers.${issuerKey(c.file)}`, { defaultValue: c.file }), article });
+  return t('ui:agencyRule.citeEn', { title: c.titleEn ?? c.title, article: n === null ? c.article : t('ui:agencyRule.articleEn', { n }) });
 }
 
 /**
@@ -42,7 +36,7 @@ export function citationText(t: TFunction, c: Pick<Citation, 'file' | 'article'>
 export function CitationLine({ c }: { c: Citation }) {
   const { t, i18n } = useTranslation();
   const text = citationText(t, c, i18n.language);
-  if (i18n.language === 'zh-CN') {
+  if (i18n.language === 'zh-CN' && c.quote) {
     return (
       <Typography.Text type="secondary" className="citation">
         {t('ui:rules.quoted', { cite: text, quote: c.quote })}
@@ -50,7 +44,7 @@ export function CitationLine({ c }: { c: Citation }) {
     );
   }
   return (
-    <Tooltip title={c.quote}>
+    <Tooltip title={c.quote ?? undefined}>
       <Typography.Text type="secondary" className="citation">
         {text}
       </Typography.Text>
@@ -121,7 +115,7 @@ export function RetentionWhy({ status }: { status: RetentionStatus }) {
         {t('ui:retention.decidedBy')} {basisText(t, decided.basis, i18n.language)}
       </Typography.Text>
       {citationsOf(decided.basis).map((c) => (
-        <CitationLine key={`${c.file}-${c.article}`} c={c} />
+        <CitationLine key={c.text} c={c} />
       ))}
       {status.candidates.length > 1 ? (
         <>

@@ -268,14 +268,14 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
                       return Upload.LIST_IGNORE;
                     }}
                   >
-                    <Button size="small" icon={<UploadOutlined />}>
-                      {t('ui:settings.calendar.upload')}
+                    <Button size="small" icon={<UploadOutlined />} data-testid="calendar-upload-button">
+                      {t('ui:calendarButtons.upload')}
                     </Button>
                   </Upload>
                 </span>
                 {selected !== null ? (
                   <Button size="small" danger icon={<DeleteOutlined />} onClick={() => setRemoving(selected)} data-testid="calendar-remove">
-                    {t('ui:settings.calendar.remove', { year: selected })}
+                    {t('ui:calendarButtons.remove', { year: selected })}
                   </Button>
                 ) : null}
               </>

@@ -1,0 +1,120 @@
+// The approver's inbox and batch decisions (issue 14 item 16) and the catalogue search (item 15) from the command line.
+import type { CliCommand } from './types.ts';
+import { str, table } from './format.ts';
+import { StationError } from '../../api/server.ts';
+import { recordingRows } from './ingest.ts';
+
+const ids = (v: unknown): string[] =>
+  (str(v) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const FLAGS = ['late', 'important', 'interruption', 'needs-explanation', 'unparseable', 'deadline-unknown', 'doubtful-time'] as const;
+const flagKey = (f: (typeof FLAGS)[number]) => f.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as 'late';
+const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
+
+export const flowCommands: CliCommand[] = [
+  {
+    words: ['recordings', 'search'],
+    synopsis:
+      '[--case-number 案号] [--text TEXT] [--officer BADGE] [--recorder SERIAL] [--custodian USER] [--from DATE] [--to DATE] [--stored-from DATE] [--stored-to DATE] [--late] [--important] [--interruption] [--needs-explanation] [--unparseable] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
+    positionals: [],
+    options: {
+      'case-number': { type: 'string' },
+      text: { type: 'string' },
+      officer: { type: 'string' },
+      recorder: { type: 'string' },
+      custodian: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'stored-from': { type: 'string' },
+      'stored-to': { type: 'string' },
+      kind: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+      ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'boolean' as const }])),
+    },
+    login: true,
+    unlock: 'never',
+    async run({ client, args, t, print }) {
+      const text = (name: string) => str(args[name])?.trim() || undefined;
+      const kind = text('kind');
+      if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new StationError('input', 'search.bad_kind', { value: kind, allowed: KINDS.join('|') });
+      const picked: Record<string, string | undefined> = {
+        caseNumber: text('case-number'),
+        text: text('text'),
+        officer: text('officer'),
+        recorder: text('recorder'),
+        custodian: text('custodian'),
+        from: text('from'),
+        to: text('to'),
+        storedFrom: text('stored-from'),
+        storedTo: text('stored-to'),
+        kind,
+      };
+      const res = await client.invoke('recording.search', {
+        ...Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined)),
+        ...Object.fromEntries(FLAGS.filter((f) => args[f] === true).map((f) => [flagKey(f), true])),
+        limit: text('limit') ? Number(text('limit')) : 100,
+        offset: text('offset') ? Number(text('offset')) : 0,
+        order: 'asc',
+      });
+      print(`${table(recordingRows(t, res.items))}\n${t('recordings.count', { shown: res.items.length, total: res.total })}`, res);
+    },
+  },
+  {
+    words: ['request', 'inbox'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, t, print }) {
+      const inbox = await client.invoke('request.inbox', {});
+      const counts = t('inbox.counts', {
+        total: inbox.total,
+        view: inbox.byKind.view,
+        copy: inbox.byKind.copy,
+        burn: inbox.byKind.burn,
+        extend: inbox.byKind.extend,
+        second: inbox.secondApproval,
+        oldest: inbox.oldestAt ?? '—',
+      });
+      const rows = [[t('col.request'), t('col.kind'), t('col.requester'), t('col.items'), t('inbox.col_approvals'), t('col.purpose')]];
+      for (const r of inbox.requests) {
+        const approvals = r.decisions.filter((d) => d.decision === 'approved').length;
+        rows.push([r.id, t(`kind.${r.kind}`), r.requester, String(r.items.length), `${approvals}/${r.requiredApprovals}`, r.purpose]);
+      }
+      print(inbox.total === 0 ? `${counts}\n${t('inbox.empty')}` : `${counts}\n${table(rows)}`, inbox);
+    },
+  },
+  {
+    words: ['request', 'decide'],
+    synopsis: '[--approve ID[,ID…]] [--deny ID[,ID…] --reason TEXT] [--note TEXT]',
+    positionals: [],
+    options: { approve: { type: 'string' }, deny: { type: 'string' }, reason: { type: 'string' }, note: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, t, print, secret }) {
+      const decisions = [
+        ...ids(args.approve).map((id) => ({ id, decision: 'approved' as const, reason: str(args.note) ?? '' })),
+        ...ids(args.deny).map((id) => ({ id, decision: 'denied' as const, reason: str(args.reason) ?? '' })),
+      ];
+      // Nothing named is bad usage, told before any password is asked for.
+      if (decisions.length === 0) throw new StationError('input', 'request.batch_empty', {});
+      // One password entry for all of them; the station still re-checks and ledgers each on its own.
+      const password = await secret('STATION_PASSWORD', 'prompt.confirm_password');
+      const result = await client.invoke('request.decideMany', { password, decisions });
+      const lines = result.outcomes.map((o) => {
+        if (!o.ok) return t('decide.refused', { id: o.id, reason: t(`errors:${o.error.code}`, { ...o.error.params, defaultValue: o.error.code }) });
+        const r = o.request;
+        if (o.decision === 'denied') return t('request.denied', { id: r.id });
+        return r.state === 'approved' ? t('request.approved', { id: r.id, expires: r.expiresAt }) : t('request.approval_recorded', { id: r.id, have: r.decisions.length, need: r.requiredApprovals });
+      });
+      print([...lines, t('decide.summary', { decided: result.decided, refused: result.refused })].join('\n'), result);
+      // Some refused: the user must look, as for any refusal (exit 1).
+      return result.refused > 0 ? 1 : 0;
+    },
+  },
+];

@@ -1,0 +1,177 @@
+// The ledger verified on every core (issue 16, target 5). The entries are cut into ranges whose length is a power of
+// two and that start after a multiple of it, so each range is a run of whole RFC 6962 subtrees: a worker checks its
+// range's entries (verifyRange.ts) and returns its subtree, and the root at any size is the perfect subtrees before the
+// range (from the earlier ranges' roots) followed by the range's own up to that size. What crosses a range boundary —
+// the hash chain, time never running backwards — is checked here from each range's first and last entries.
+//
+// This path only ever answers "everything holds" (or nothing): a range in doubt, a worker that fails, a database that
+// is not a file, all leave the verdict to the sequential verifier, which names the first bad entry as it always has.
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import crypto from 'node:crypto';
+import type { ReadableDB } from '../db/database.ts';
+import { CLOCK_TOLERANCE_MS } from '../clock.ts';
+import { drainResults, RANGE_MODULE_URL, type RangeJob, type RangeResult } from './verifyRange.ts';
+import type { HeadRead } from './head.ts';
+
+type Result =
+  | { ok: true; size: number; checkpoints: number; root: string; head: 'authenticated' | 'signatures_only' | 'none' }
+  | { ok: false; size: number; firstBadSeq: number; reason: string };
+
+export type ParallelVerifyOptions = {
+  checkpointEvery?: number;
+  head?: HeadRead | null;
+  /** Below this many entries the sequential pass is quicker than starting threads. */
+  parallelFrom?: number;
+  /** Entries per range (a power of two); by default about four ranges per core. */
+  rangeSize?: number;
+};
+
+export type ParallelVerifyHelpers = {
+  genesisPrev: string;
+  headClaims: (h: HeadRead & { state: 'ok' }) => { size: number; root: string }[] | null;
+  checkCoverageAndHead: (input: {
+    checkpoints: { size: number }[];
+    headCreatedSeq: number | null;
+    lastGoodSize: number;
+    rootAt: (size: number) => Buffer;
+  }) => { ok: true; head: 'authenticated' | 'signatures_only' | 'none' } | { ok: false };
+};
+
+const DEFAULT_PARALLEL_FROM = 50_000;
+// A worker with nothing to report for this long is taken for stuck: the sequential pass decides instead.
+const STALL_MS = 120_000;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+import(workerData.moduleUrl).then(
+  (m) => m.runRangeWorker(workerData.job),
+  (e) => {
+    workerData.job.results.postMessage({ index: -1, doubt: 'import: ' + (e && e.message) });
+    const s = new Int32Array(workerData.job.signal);
+    Atomics.add(s, 1, 1);
+    Atomics.notify(s, 1);
+  },
+);
+`;
+
+function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return crypto.createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();
+}
+
+/** RFC 6962 root from the perfect subtrees of a tree, largest (leftmost) first. */
+function foldRoot(nodes: Uint8Array[]): Buffer {
+  // Buffer.from: hashes posted by a worker arrive as plain Uint8Arrays.
+  let root: Buffer = Buffer.from(nodes[nodes.length - 1] as Uint8Array);
+  for (let i = nodes.length - 2; i >= 0; i--) root = nodeHash(nodes[i] as Buffer, root);
+  return root;
+}
+
+function rangeSizeFor(total: number, workers: number): number {
+  const target = Math.max(4096, Math.ceil(total / (workers * 4)));
+  return 2 ** Math.ceil(Math.log2(target));
+}
+
+export function verifyLedgerInParallel(
+  db: ReadableDB,
+  publicKey: Buffer,
+  keyName: string,
+  total: number,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  options: ParallelVerifyOptions,
+  helpers: ParallelVerifyHelpers,
+): Result | null {
+  const cores = availableParallelism();
+  if (total < (options.parallelFrom ?? DEFAULT_PARALLEL_FROM) || RANGE_MODULE_URL === null) return null;
+  // Workers read through their own connections: they see committed rows only, and none of an in-memory database.
+  if (db.memory || db.inTransaction || !db.name) return null;
+
+  const checkpoints = db.prepare('SELECT size, root FROM checkpoints ORDER BY size').all() as { size: number; root: string }[];
+  if (checkpoints.some((c) => !Number.isSafeInteger(c.size) || c.size < 1 || c.size > total)) return null;
+  const claims = options.head?.state === 'ok' ? (helpers.headClaims(options.head) ?? []) : [];
+  const wantedSizes = [...new Set([...checkpoints.map((c) => c.size), ...claims.map((c) => c.size).filter((n) => n >= 1 && n <= total), total])].sort((a, b) => a - b);
+
+  const rangeSize = options.rangeSize ?? rangeSizeFor(total, cores);
+  const ranges: { from: number; to: number }[] = [];
+  for (let start = 0; start < total; start += rangeSize) ranges.push({ from: start + 1, to: Math.min(start + rangeSize, total) });
+  const signal = new SharedArrayBuffer(8);
+  const leaves = new SharedArrayBuffer(total * 32);
+  const counter = new Int32Array(signal);
+
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  const results: (RangeResult | undefined)[] = new Array(ranges.length);
+  try {
+    for (let i = 0; i < Math.min(cores, ranges.length); i++) {
+      const { port1, port2 } = new MessageChannel();
+      const job: RangeJob = { dbPath: db.name, publicKey: Uint8Array.from(publicKey), keyName, clockToleranceMs: CLOCK_TOLERANCE_MS, wantedSizes, ranges, signal, leaves, results: port2 };
+      const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'station-ledger-verify', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] });
+      worker.unref();
+      workers.push(worker);
+      ports.push(port1);
+    }
+    // This function is synchronous like the sequential verifier it replaces, so it waits on the shared counter
+    // (the workers bump it after each result) and takes the results with receiveMessageOnPort.
+    let received = 0;
+    let done = 0;
+    while (received < ranges.length) {
+      const seen = Atomics.load(counter, 1);
+      let got = 0;
+      for (const port of ports) {
+        for (const r of drainResults(port)) {
+          got++;
+          if (r.doubt !== null || r.index < 0) return null;
+          results[r.index] = r;
+          received++;
+          done += (ranges[r.index] as { from: number; to: number }).to - (ranges[r.index] as { from: number }).from + 1;
+          onProgress?.(done, total);
+        }
+      }
+      if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+    for (const p of ports) p.close();
+  }
+
+  // Across the ranges, in order: the chain, the time, the perfect subtrees before each range.
+  const roots = new Map<number, Buffer>();
+  const verifiedCheckpoints = new Map<number, string>();
+  let prevLeaf = helpers.genesisPrev;
+  let latestMs = Number.NEGATIVE_INFINITY;
+  let headCreatedSeq: number | null = null;
+  let before: { size: number; hash: Buffer }[] = [];
+  for (const r of results) {
+    if (!r || r.doubt !== null) return null;
+    if (r.firstPrev !== prevLeaf) return null;
+    if (r.minMs < latestMs - CLOCK_TOLERANCE_MS) return null;
+    latestMs = Math.max(latestMs, r.maxMs);
+    prevLeaf = r.lastLeaf;
+    headCreatedSeq ??= r.headCreatedSeq;
+    for (const p of r.peaks) roots.set(p.size, foldRoot([...before.map((b) => b.hash), ...p.nodes]));
+    for (const c of r.checkpoints) verifiedCheckpoints.set(c.size, c.root);
+    before = [...before, { size: rangeSize, hash: r.rangeRoot }];
+    while (before.length >= 2 && (before[before.length - 1] as { size: number }).size === (before[before.length - 2] as { size: number }).size) {
+      const right = before.pop() as { size: number; hash: Buffer };
+      const left = before.pop() as { size: number; hash: Buffer };
+      before.push({ size: left.size * 2, hash: nodeHash(left.hash, right.hash) });
+    }
+  }
+  // The checkpoints the workers read and verified must be the ones this connection sees, each on the tree.
+  if (verifiedCheckpoints.size !== checkpoints.length) return null;
+  for (const c of checkpoints) {
+    if (verifiedCheckpoints.get(c.size) !== c.root) return null;
+    if (roots.get(c.size)?.toString('hex') !== c.root) return null;
+  }
+  const rest = helpers.checkCoverageAndHead({
+    checkpoints,
+    headCreatedSeq,
+    lastGoodSize: checkpoints.length > 0 ? (checkpoints[checkpoints.length - 1] as { size: number }).size : 0,
+    rootAt: (size) => roots.get(size) ?? Buffer.alloc(32),
+  });
+  if (!rest.ok) return null;
+  const root = roots.get(total);
+  if (!root) return null;
+  onProgress?.(total, total);
+  return { ok: true, size: total, checkpoints: checkpoints.length, root: root.toString('hex'), head: rest.head };
+}

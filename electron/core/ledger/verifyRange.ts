@@ -1,0 +1,175 @@
+// The per-range half of the parallel ledger verifier (`verifyLedgerInParallel` in parallelVerify.ts), run on worker
+// threads. Each range of entries is checked as `verifyLedger` checks it — seq, canonical details, chain, leaf hash,
+// time, checkpoint signatures — and its Merkle subtree is built. It answers only "this range holds" or "doubt": on any
+// doubt the caller runs the sequential verifier, which finds and names the first bad entry exactly as before.
+//
+// This module is imported by the worker by its own URL, so it must stay free of side effects at load.
+import Database from 'better-sqlite3';
+import crypto from 'node:crypto';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { canonicalJson } from './canonicalJson.ts';
+import { verifyCheckpoint } from './checkpoint.ts';
+
+export type RangeJob = {
+  dbPath: string;
+  publicKey: Uint8Array;
+  keyName: string;
+  clockToleranceMs: number;
+  /** Sizes whose Merkle root the caller needs (checkpoints, head claims, the total), ascending. */
+  wantedSizes: number[];
+  /** Seq ranges [from, to], each starting after a multiple of its power-of-two length. */
+  ranges: { from: number; to: number }[];
+  /** Index of the next range to take, shared by every worker; slot 1 counts results posted. */
+  signal: SharedArrayBuffer;
+  /** Computed leaf hashes, 32 bytes per entry at (seq − 1) × 32. */
+  leaves: SharedArrayBuffer;
+  results: MessagePort;
+};
+
+export type RangeResult =
+  | { index: number; doubt: string }
+  | {
+      index: number;
+      doubt: null;
+      firstPrev: string;
+      lastLeaf: string;
+      minMs: number;
+      maxMs: number;
+      headCreatedSeq: number | null;
+      /** Root of the range's own subtree (all of its leaves). */
+      rangeRoot: Buffer;
+      /** For each wanted size inside the range: the range's perfect subtrees up to it, largest first. */
+      peaks: { size: number; nodes: Buffer[] }[];
+      checkpoints: { size: number; root: string }[];
+    };
+
+type Row = [seq: unknown, time: unknown, actor: unknown, action: unknown, subject: unknown, details: unknown, prev: unknown, leaf: unknown];
+
+const NODE_INPUT = Buffer.alloc(65);
+NODE_INPUT[0] = 0x01;
+function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 33);
+  return crypto.hash('sha256', NODE_INPUT, 'buffer');
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+function checkRange(db: Database.Database, job: RangeJob, index: number, leaves: Buffer): RangeResult {
+  const { from, to } = job.ranges[index] as { from: number; to: number };
+  const doubt = (why: string): RangeResult => ({ index, doubt: why });
+  const wanted = job.wantedSizes.filter((n) => n >= from && n <= to);
+  let nextWanted = 0;
+  const peaks: { size: number; nodes: Buffer[] }[] = [];
+  const stack: Buffer[] = [];
+  let count = 0;
+  let expected = from;
+  let prev: string | null = null;
+  let firstPrev = '';
+  let minMs = Number.POSITIVE_INFINITY;
+  let maxMs = Number.NEGATIVE_INFINITY;
+  let headCreatedSeq: number | null = null;
+  const rows = db
+    .prepare('SELECT seq, time, actor, action, subject, details, prev_hash, leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    .raw()
+    .iterate(from, to) as Iterable<Row>;
+  for (const [seq, time, actor, action, subject, details, prevHash, leafHex] of rows) {
+    if (typeof seq !== 'number' || seq !== expected) return doubt('seq');
+    if (!isText(time) || !isText(actor) || !isText(action) || !isText(subject) || !isText(details) || !isText(prevHash) || !isText(leafHex)) {
+      return doubt('type');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(details);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || canonicalJson(parsed) !== details) return doubt('details');
+    } catch {
+      return doubt('details');
+    }
+    if (prev === null) firstPrev = prevHash;
+    else if (prevHash !== prev) return doubt('chain');
+    // The bytes entryBytes() hashes: canonical JSON of the seven fields, keys in code-unit order; details is already
+    // canonical (checked above), so it goes in as stored.
+    const json: string = `{"action":${JSON.stringify(action)},"actor":${JSON.stringify(actor)},"details":${details},"prev":${JSON.stringify(prevHash)},"seq":${seq},"subject":${JSON.stringify(subject)},"time":${JSON.stringify(time)}}`;
+    // RFC 6962 leaf: SHA-256(0x00 ‖ bytes); U+0000 is the single byte 0x00 in UTF-8.
+    const leaf: string = crypto.hash('sha256', `\u0000${json}`, 'hex');
+    if (leaf !== leafHex) return doubt('leaf');
+    const at = (seq - 1) * 32;
+    leaves.write(leaf, at, 'hex');
+    prev = leafHex;
+    const ms = Date.parse(time);
+    if (!Number.isFinite(ms)) return doubt('time');
+    if (ms < maxMs - job.clockToleranceMs) return doubt('time');
+    if (ms > maxMs) maxMs = ms;
+    if (ms < minMs) minMs = ms;
+    if (headCreatedSeq === null && action === 'ledger.head_created') headCreatedSeq = seq;
+
+    let h: Buffer = Buffer.from(leaves.subarray(at, at + 32));
+    for (let n = count; n % 2 === 1; n = Math.floor(n / 2)) h = nodeHash(stack.pop() as Buffer, h);
+    stack.push(h);
+    count++;
+    while (nextWanted < wanted.length && wanted[nextWanted] === seq) {
+      peaks.push({ size: seq, nodes: stack.slice() });
+      nextWanted++;
+    }
+    expected++;
+  }
+  if (expected !== to + 1) return doubt('missing');
+  let rangeRoot = stack[stack.length - 1] as Buffer;
+  for (let i = stack.length - 2; i >= 0; i--) rangeRoot = nodeHash(stack[i] as Buffer, rangeRoot);
+
+  const checkpoints: { size: number; root: string }[] = [];
+  const cps = db.prepare('SELECT size, root, note FROM checkpoints WHERE size >= ? AND size <= ? ORDER BY size').all(from, to) as { size: unknown; root: unknown; note: unknown }[];
+  for (const cp of cps) {
+    if (typeof cp.size !== 'number' || !isText(cp.root) || !isText(cp.note)) return doubt('checkpoint');
+    try {
+      const signed = verifyCheckpoint(cp.note, job.publicKey, job.keyName);
+      if (signed.size !== cp.size || signed.root.toString('hex') !== cp.root) return doubt('checkpoint');
+    } catch {
+      return doubt('checkpoint');
+    }
+    checkpoints.push({ size: cp.size, root: cp.root });
+  }
+  return { index, doubt: null, firstPrev, lastLeaf: prev ?? '', minMs, maxMs, headCreatedSeq, rangeRoot, peaks, checkpoints };
+}
+
+/** A worker's loop: takes ranges until none is left, posting one result per range. */
+export function runRangeWorker(job: RangeJob): void {
+  const signal = new Int32Array(job.signal);
+  const leaves = Buffer.from(job.leaves);
+  const post = (result: RangeResult | { index: -1; doubt: string }): void => {
+    job.results.postMessage(result);
+    Atomics.add(signal, 1, 1);
+    Atomics.notify(signal, 1);
+  };
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+    for (let index = Atomics.add(signal, 0, 1); index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+      let result: RangeResult;
+      try {
+        result = checkRange(db, job, index, leaves);
+      } catch (e) {
+        result = { index, doubt: `error: ${(e as Error).message}` };
+      }
+      post(result);
+    }
+  } catch (e) {
+    post({ index: -1, doubt: `error: ${(e as Error).message}` });
+  } finally {
+    db?.close();
+    job.results.close();
+  }
+}
+
+/** Takes what the workers posted so far, without waiting (the caller's thread is blocked in Atomics.wait). */
+export function drainResults(port: MessagePort): (RangeResult | { index: -1; doubt: string })[] {
+  const out: (RangeResult | { index: -1; doubt: string })[] = [];
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as RangeResult);
+  return out;
+}
+
+/**
+ * Where a worker imports this module from. Only usable when it is this module's own file (`verifyRange.ts`, or a
+ * bundle's separate `verifyRange` chunk): inside a bundle's single file it would be the whole program.
+ */
+export const RANGE_MODULE_URL: string | null = /\/verifyRange(\.ts|\.m?js|-[\w-]+\.m?js)$/.test(import.meta.url) ? import.meta.url : null;
