@@ -13,7 +13,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       // rolldownOptions is Vite 8's name; rollupOptions survives only as a deprecated alias.
-      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      // verifyRange gets a file of its own: the ledger verifier's worker threads import it by its URL
+      // (electron/core/ledger/parallelVerify.ts), which inside index.js would be the whole app.
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/main/index.ts'), verifyRange: resolve(import.meta.dirname, 'electron/core/ledger/verifyRange.ts') },
+      },
     },
   },
   preload: {

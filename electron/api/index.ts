@@ -18,6 +18,8 @@ import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
 import { searchHandlers } from './search.ts';
+import { calendarFormHandlers } from './calendarForm.ts';
+import { attentionHandlers } from './attention.ts';
 
 export const handlers = {
   ...stationHandlers,
@@ -37,6 +39,8 @@ export const handlers = {
   ...replicaHandlers,
   ...ruleHandlers,
   ...searchHandlers,
+  ...calendarFormHandlers,
+  ...attentionHandlers,
 };
 
 export type Handlers = typeof handlers;
@@ -74,3 +78,4 @@ export type { ReplicaStatus, ReplicaItem, ReplicaConfigView, RunResult, AuditRes
 export type { WormResult } from '../core/replica/worm.ts';
 export { ROLES } from '../core/access/roles.ts';
 export type { RulePurpose, RuleView } from '../core/rules/purposes.ts';
+export { RULE_PURPOSES, isRulePurpose } from '../core/rules/purposes.ts';

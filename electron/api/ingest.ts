@@ -1,5 +1,7 @@
 // Ingest now, by path (a mounted volume, or a folder a vendor tool synced), and the record of past
 // sessions with every file's outcome. Progress goes to every signed-in client as 'ingest.*' events.
+import { citeStationRule, offeredPresets } from '../core/rules/agencyRule.ts';
+import { HANDOVER_PRESETS as RULE_HANDOVER_PRESETS } from '../core/calendar/presets.ts';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -90,6 +92,11 @@ export const ingestHandlers = {
     run: ({ station }) => ({
       handoverDeadline: station.settings.get('handover.deadline'),
       handoverPresets: HANDOVER_PRESETS,
+      // Only the figures the agency's rule sets are offered (issue 14 item 1).
+      offeredHandoverPresets: (Object.keys(HANDOVER_PRESETS) as (keyof typeof HANDOVER_PRESETS)[]).filter((id) =>
+        offeredPresets(station, RULE_HANDOVER_PRESETS).some((p) => p.id === `handover.${id}`),
+      ),
+      handoverCitation: citeStationRule(station, 'handover'),
       interruptionGapSeconds: station.settings.get('ingest.interruptionGapSeconds'),
       maxConcurrentRecorders: station.settings.get('ingest.maxConcurrentRecorders'),
       timeToleranceSeconds: station.settings.get('time.toleranceSeconds'),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
 import { replicaOf } from '../core/replica/service.ts';
+import { parseWindow } from '../core/replica/pacing.ts';
 import { restoreFromReplica } from '../core/replica/restore.ts';
 import { StationError } from '../core/errors.ts';
 
@@ -46,12 +47,30 @@ export const replicaHandlers = {
     mutates: false,
     run: ({ station }) => replicaOf(station).items(),
   }),
-  /** Works through the queue now (an operator asked: the retry backoff is not waited for). */
+  /**
+   * Works through the queue now (an operator asked: the retry backoff is not waited for). The
+   * off-peak window holds unless `now` overrides it; an ingest session always comes first.
+   */
   'replica.run': command({
-    input: z.object({}).strict(),
+    input: z.object({ now: z.boolean().optional() }).strict(),
     access: roles('admin', 'custodian'),
     mutates: true,
-    run: async ({ station, actor, signal }) => replicaOf(station).run({ actor: actor.username, ignoreBackoff: true, signal }),
+    run: async ({ station, actor, signal }, { now }) => replicaOf(station).run({ actor: actor.username, ignoreBackoff: true, ignoreWindow: now === true, signal }),
+  }),
+  /** Parts in flight, bandwidth cap, off-peak window, and whether recorders wait for the replica before they are cleared. */
+  'replica.options': command({
+    input: z
+      .object({
+        parallelParts: z.number().int().min(1).max(64).optional(),
+        bandwidthMiBps: z.number().positive().max(100_000).nullable().optional(),
+        /** "22:00-06:00" in the agency's time zone, or "off" for any time. */
+        window: z.string().trim().min(1).max(20).optional(),
+        clearAfterReplication: z.boolean().optional(),
+      })
+      .strict(),
+    access: roles('admin'),
+    mutates: true,
+    run: ({ station, actor }, { window, ...rest }) => replicaOf(station).setOptions(actor.username, { ...rest, ...(window !== undefined ? { window: parseWindow(window) } : {}) }),
   }),
   /** HEADs every stored copy, reads its lock back, samples whole copies; problems are re-queued and ledgered. */
   'replica.audit': command({
@@ -82,12 +101,15 @@ export const replicaHandlers = {
     mutates: true,
     run: async ({ station }, input) => {
       if (station.initialized) throw new StationError('state', 'replica.restore_target_not_empty', { dataDir: station.paths.dataDir });
-      return restoreFromReplica({
+      const result = await restoreFromReplica({
         dataDir: station.paths.dataDir,
         passphrase: input.passphrase,
         ...(input.stationId ? { stationId: input.stationId } : {}),
         store: { endpoint: input.endpoint, bucket: input.bucket, region: input.region ?? 'us-east-1', accessKeyId: input.accessKeyId, secretAccessKey: input.secret },
       });
+      // The setup wizard's process goes on to unlock and sign in to what it restored.
+      station.adoptRestored();
+      return result;
     },
   }),
 };

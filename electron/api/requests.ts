@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
 import { exportCopy } from '../core/access/exporter.ts';
-import { registerCsv, registerRows } from '../core/access/register.ts';
+import { registerCsv, registerHtml, registerRows } from '../core/access/register.ts';
+import { requestFormHtml } from '../core/papers/requestForm.ts';
+import { ruleBasis } from '../core/rules/agencyRule.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
 import { parsePolicy } from '../core/witness/proof.ts';
 import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
@@ -58,6 +60,16 @@ export const requestHandlers = {
       station.requests.expireDue();
       const req = station.requests.get(requestId);
       return { ...req, recordings: req.items.map((r) => ({ ...station.requests.recording(r), classification: station.requests.classificationOf(r) })) };
+    },
+  }),
+  /** The printable 调阅/复制审批表 of one request (issue 14 item 7). */
+  'request.form': command({
+    input: z.object({ id }).strict(),
+    access: roles('clerk', 'custodian', 'approver', 'auditor', 'admin'),
+    mutates: false,
+    run: ({ station }, { id: requestId }) => {
+      station.requests.expireDue();
+      return { html: requestFormHtml(station, requestId) };
     },
   }),
   'request.approve': command({
@@ -160,6 +172,22 @@ export const requestHandlers = {
     access: roles('auditor', 'approver', 'custodian', 'admin'),
     mutates: false,
     run: ({ station }, q) => registerRows(station.db, q),
+  }),
+  /** The register as a printable page with the 案号 and people's names (issue 14 item 7). */
+  'register.print': command({
+    input: z.object({ from: isoTime.optional(), to: isoTime.optional() }).strict(),
+    access: roles('auditor', 'approver', 'custodian', 'admin'),
+    mutates: false,
+    run: ({ station }, q) => ({
+      html: registerHtml(registerRows(station.db, q), {
+        agencyName: station.settings.get('agency.name'),
+        timeZone: station.settings.get('agency.timeZone'),
+        from: q.from,
+        to: q.to,
+        basis: ruleBasis(station, ['register', 'viewCopyApproval']),
+        printedAt: station.clock.now().toISOString(),
+      }),
+    }),
   }),
   'register.csv': command({
     input: z

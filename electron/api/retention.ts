@@ -1,6 +1,7 @@
 // Retention (how long, and why), legal holds, categories, 长期保存 extensions through approved
 // 'extend' requests, destruction batches with their signed certificate, the working-day calendar
 // (admin-editable, each edit ledgered) and the agency's deadline and retention settings.
+import { offeredPresets } from '../core/rules/agencyRule.ts';
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { casesOf } from '../core/cases/index.ts';
@@ -145,7 +146,7 @@ export const retentionHandlers = {
       caseFileRetention: station.settings.get('cases.fileRetention'),
       archiveDeadline: station.settings.get('cases.archiveDeadline'),
       timeZone: station.settings.get('agency.timeZone'),
-      presets: { retention: RETENTION_PRESETS, caseArchive: CASE_ARCHIVE_PRESETS, caseFileRetention: CASE_FILE_RETENTION_PRESETS },
+      presets: { retention: offeredPresets(station, RETENTION_PRESETS), caseArchive: offeredPresets(station, CASE_ARCHIVE_PRESETS), caseFileRetention: CASE_FILE_RETENTION_PRESETS },
     }),
   }),
   'retention.setSettings': command({

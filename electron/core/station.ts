@@ -93,6 +93,14 @@ export class Station {
     this.services = { db, settings, ledger, users, vault, requests, playback };
   }
 
+  /**
+   * Takes up a station that another path put into this still empty data folder (a restore from
+   * the replica), so the process that ran the restore can unlock it without a restart.
+   */
+  adoptRestored(): void {
+    if (!this.services && existsSync(this.paths.database)) this.attach(openDatabase(this.paths.database, { create: false }));
+  }
+
   get initialized(): boolean {
     return this.services !== null;
   }

@@ -10,6 +10,9 @@ import zhRequestErrors from '../../resources/locales/zh-CN/errors.requests.json'
 import enRequestErrors from '../../resources/locales/en/errors.requests.json' with { type: 'json' };
 import zhCopyErrors from '../../resources/locales/zh-CN/errors.copies.json' with { type: 'json' };
 import enCopyErrors from '../../resources/locales/en/errors.copies.json' with { type: 'json' };
+// Desktop notifications of what waits for the signed-in user (desktopNotices.ts).
+import zhNotices from '../../resources/locales/zh-CN/main.notices.json' with { type: 'json' };
+import enNotices from '../../resources/locales/en/main.notices.json' with { type: 'json' };
 import type { Language } from './startup.ts';
 
 type Tree = Record<string, unknown>;
@@ -26,8 +29,8 @@ function mergeErrors(...files: Tree[]): Tree {
 }
 
 export const mainResources = {
-  'zh-CN': { main: zhMain, errors: mergeErrors(zhErrors, zhRequestErrors, zhCopyErrors) },
-  en: { main: enMain, errors: mergeErrors(enErrors, enRequestErrors, enCopyErrors) },
+  'zh-CN': { main: { ...zhMain, ...zhNotices }, errors: mergeErrors(zhErrors, zhRequestErrors, zhCopyErrors) },
+  en: { main: { ...enMain, ...enNotices }, errors: mergeErrors(enErrors, enRequestErrors, enCopyErrors) },
 };
 
 /** What the rest of main sees of i18next, so only this file depends on it. */

@@ -8,6 +8,7 @@ import { dockStarter } from './dock.ts';
 import { provideDiscPorts } from '../api/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import { notify } from './notify.ts';
+import { DesktopNotices } from './desktopNotices.ts';
 import { guardDownloads } from './downloads.ts';
 import { hardenContents, hardenSession } from './harden.ts';
 import { createTranslator } from './i18n.ts';
@@ -20,6 +21,9 @@ import { appLayout } from './paths.ts';
 import { argValue, resolveDataDir, resolveLanguage } from './startup.ts';
 import { createTray, type StationTray } from './tray.ts';
 import { createMainWindow } from './window.ts';
+
+/** How often the desktop asks what is new for the signed-in user; a request waits a minute at most to be told. */
+const NOTICE_POLL_MS = 60_000;
 
 const layout = appLayout(import.meta.url);
 
@@ -113,6 +117,9 @@ async function start(): Promise<void> {
       dock.ensure();
     },
   });
+  // What is new for whoever is signed in at the window, as desktop notifications (issue 14 item 17).
+  const notices = new DesktopNotices({ clients: () => bridge.clients(), notifier: { show: (n) => void notify(n) }, t, onOpen: showWindow });
+  const noticeTimer = setInterval(() => void notices.poll().catch((e: unknown) => log.warn('desktop notices failed', e)), NOTICE_POLL_MS);
   const stopPlayback = handlePlayback(protocol, server, (code, params) => t(`errors:${code}`, { ...params, defaultValue: code }));
   refreshTray();
 
@@ -146,6 +153,7 @@ async function start(): Promise<void> {
   win = createMainWindow({ source, preloadPath: layout.preload, icon: nativeImage.createFromBuffer(readFileSync(join(layout.iconsDir, 'icon.png'))), title: t('app.title'), devTools, log });
 
   app.on('will-quit', () => {
+    clearInterval(noticeTimer);
     void dock.stop();
     bridge.dispose();
     stopPlayback();

@@ -24,6 +24,8 @@ export type BridgeLog = { warn(...args: unknown[]): void };
 export type StationBridge = {
   /** How many windows currently hold a client (and so possibly a session). */
   readonly clientCount: number;
+  /** The windows' clients, each with its own session or none: desktop notices speak to their users. */
+  clients(): ApiClient[];
   dispose(): void;
 };
 
@@ -105,6 +107,9 @@ export function registerStationIpc(options: {
   return {
     get clientCount() {
       return clients.size;
+    },
+    clients() {
+      return [...clients.values()].map((c) => c.client);
     },
     dispose() {
       ipc.removeHandler(INVOKE_CHANNEL);

@@ -1,9 +1,10 @@
 // Replica benchmark (issue 12) against a real single-node Ceph RGW started here
 // (tests/support/ceph.ts): the station's replication (multipart with Content-MD5, per-part journal,
 // HeadObject check, retention applied and read back, ledger) against a plain multipart upload of
-// the same bytes to the same RGW in the same run — the path the AWS CLI takes (8 MiB parts), once
-// one part at a time as the station sends them and once 4 at a time as the CLI does by default.
-// Then ingest with replication running beside it vs ingest alone. Targets: ≥ 0.8 and ≥ 0.9.
+// the same bytes to the same RGW in the same run — the path the AWS CLI takes (8 MiB parts, 4 in
+// flight) — with the station sending the same 4 parts in flight; and one part at a time, both.
+// Then ingest with a replication started beside it vs ingest alone: the replica yields to ingest
+// (no new part while a session runs), so the dock keeps its speed. Targets: ≥ 0.8 and ≥ 0.9.
 import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Station } from '../../electron/core/station.ts';
 import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
-import { replicaOf } from '../../electron/core/replica/service.ts';
+import { replicaOf, type RunResult } from '../../electron/core/replica/service.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
 import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
@@ -101,11 +102,12 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
     const ingest = ingestOf(station);
     let batch = 0;
-    const ingestFolder = async (count: number, each: number) => {
+    const ingestFolder = async (count: number, each: number, beforeIngest?: () => void) => {
       const root = join(dir, `src-${++batch}`);
       mkdirSync(root);
       for (let i = 0; i < count; i++) writeRecording(join(root, recorderFileName({ deviceSerial: '1234567', sequence: batch * 100 + i, localTime: new Date(Date.UTC(2026, 10, 1, 8, batch, i)) })), each, batch * 100 + i);
       const spec: IngestSourceSpec = { kind: 'volume', root, sourceKey: `recorder:bench-${batch}`, device: null, fsType: null, label: null, recorder: { serial: `bench-${batch}`, via: 'custodian' }, vendorInfo: null };
+      beforeIngest?.();
       const t0 = process.hrtime.bigint();
       const r = await ingest.ingest(spec, 'keeper');
       const s = seconds(t0);
@@ -118,39 +120,56 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     await ingestFolder(1, bytes);
     const replica = replicaOf(station);
     await replica.configure('admin', { endpoint: ceph.endpoint, bucket: 'bench', accessKeyId: TEST_ACCESS_KEY, secret: TEST_SECRET_KEY, partSizeMiB: 8 });
-    let t0 = process.hrtime.bigint();
-    const run = await replica.run({ actor: 'admin', ignoreBackoff: true });
-    const rep = seconds(t0);
-    if (run.stored !== 1) throw new Error(`bench replication incomplete: ${JSON.stringify(run)}`);
-    const objectId = (station.db.prepare('SELECT object_id FROM replica_queue LIMIT 1').get() as { object_id: string }).object_id;
+    // The self-test of the process start is not part of a transfer.
+    await replica.selfTest('admin');
+    const objectId = (station.db.prepare('SELECT id FROM vault_objects LIMIT 1').get() as { id: string }).id;
     const path = station.vault.objectPath(objectId);
     const size = statSync(path).size;
-    t0 = process.hrtime.bigint();
-    await plainUpload(s3, 'plain', 'seq', path, 1);
-    const seq = seconds(t0);
-    t0 = process.hrtime.bigint();
-    await plainUpload(s3, 'plain', 'par', path, 4);
-    const par = seconds(t0);
     const mbps = (s: number) => size / MiB / s;
-    rows.push({ name: 'plain multipart upload, 8 MiB parts, 1 at a time', seconds: seq, mibPerSecond: mbps(seq) });
-    rows.push({ name: 'plain multipart upload, 8 MiB parts, 4 at a time (AWS CLI default-like)', seconds: par, mibPerSecond: mbps(par) });
-    rows.push({
-      name: 'station replica run (Content-MD5 parts, journal, HeadObject, retention applied + read back, ledger, catalogue snapshot)',
-      seconds: rep,
-      mibPerSecond: mbps(rep),
-      ratio: { 'of plain 1-at-a-time': seq / rep, 'of plain 4-at-a-time': par / rep },
-      note: `${(size / MiB).toFixed(0)} MiB; target ≥ 0.8`,
-    });
+    // Each way once at 1 part in flight and once at 4, alternating station and plain so that the
+    // gateway's state (pools growing, caches) favours neither.
+    for (const parallel of [4, 1]) {
+      replica.setOptions('admin', { parallelParts: parallel });
+      let t0 = process.hrtime.bigint();
+      await plainUpload(s3, 'plain', `p${parallel}`, path, parallel);
+      const plain = seconds(t0);
+      if (parallel === 1) {
+        // The same object again: the queue row goes back to queued, as after an audit finding.
+        station.write(() => station!.db.prepare("UPDATE replica_queue SET state = 'queued', upload_id = NULL WHERE object_id = ?").run(objectId));
+      }
+      t0 = process.hrtime.bigint();
+      const run = await replica.run({ actor: 'admin', ignoreBackoff: true });
+      const rep = seconds(t0);
+      if (run.stored !== 1) throw new Error(`bench replication incomplete: ${JSON.stringify(run)}`);
+      rows.push({ name: `plain multipart upload, 8 MiB parts, ${parallel} in flight${parallel === 4 ? ' (AWS CLI-like)' : ''}`, seconds: plain, mibPerSecond: mbps(plain) });
+      rows.push({
+        name: `station replica run, ${parallel} in flight (Content-MD5 parts, journal, HeadObject, retention applied + read back, ledger, catalogue snapshot)`,
+        seconds: rep,
+        mibPerSecond: mbps(rep),
+        ratio: { [`of plain ${parallel} in flight`]: plain / rep },
+        note: `${(size / MiB).toFixed(0)} MiB; target ≥ 0.8`,
+      });
+    }
 
-    // 2. Ingest alone, then ingest while the replica sends a recording of the same size beside it.
+    // 2. Ingest alone, then ingest with a replication of a recording of the same size started
+    // just before it: the replica yields (parts already in flight finish), then resumes after.
+    replica.setOptions('admin', { parallelParts: 2 });
     const each = Math.max(8 * MiB, Math.floor(bytes / 4));
     const alone = await ingestFolder(4, each);
     await ingestFolder(1, bytes);
-    const background = replica.run({ actor: 'admin', ignoreBackoff: true });
-    const beside = await ingestFolder(4, each);
-    await background;
+    let background: Promise<RunResult> | null = null;
+    const beside = await ingestFolder(4, each, () => {
+      background = replica.run({ actor: 'admin', ignoreBackoff: true });
+    });
+    const after = await background!;
     rows.push({ name: 'ingest alone', seconds: alone, mibPerSecond: (4 * each) / MiB / alone });
-    rows.push({ name: 'ingest while replicating', seconds: beside, mibPerSecond: (4 * each) / MiB / beside, ratio: { 'of ingest alone': alone / beside }, note: 'target ≥ 0.9' });
+    rows.push({
+      name: 'ingest with a replication started beside it (the replica yields to ingest)',
+      seconds: beside,
+      mibPerSecond: (4 * each) / MiB / beside,
+      ratio: { 'of ingest alone': alone / beside },
+      note: `target ≥ 0.9; the replication waited ${after.waitedForIngestSeconds.toFixed(1)} s, then stored ${after.stored}`,
+    });
     return { title, rows };
   } finally {
     station?.close();

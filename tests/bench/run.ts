@@ -9,13 +9,14 @@ import { benchBurn } from './burn.ts';
 import { benchIngest } from './ingest.ts';
 import { benchWitness } from './witness.ts';
 import { benchReplica } from './replica.ts';
+import { benchCli } from './cli.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
 
 const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30);
 const ledgerEntries = Number(process.env.BENCH_LEDGER_ENTRIES ?? '1000000');
 const workDir = process.env.BENCH_DIR ?? tmpdir();
 
-// BENCH_ONLY=ingest (or foundation, burn, replica) runs one part while working on it; its results go to their own file so
+// BENCH_ONLY=ingest (or foundation, burn, replica, cli) runs one part while working on it; its results go to their own file so
 // the full run's latest.md stays whole.
 const only = process.env.BENCH_ONLY;
 const parts = {
@@ -24,6 +25,7 @@ const parts = {
   ingest: () => benchIngest({ workDir, totalBytes: fileBytes }),
   witness: () => benchWitness({ workDir }),
   replica: () => benchReplica({ workDir, fileBytes }),
+  cli: () => benchCli({ workDir }),
 };
 if (only !== undefined && !(only in parts)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(parts).join(', ')}`);
 const reports: BenchReport[] = [];

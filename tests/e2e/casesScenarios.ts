@@ -17,6 +17,7 @@ import { ingestFixtures } from '../support/caseFixtures.ts';
 import { openAgencyWindow, screenshot, type StationPage } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 import { assertApart, assertTableFits } from './layout.ts';
+import { checkHelp } from './help.ts';
 import { login } from './dockScenarios.ts';
 import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
@@ -479,6 +480,7 @@ export const casesScenarios: Scenario[] = [
       await screenshot(page, 'zh-CN-report-print');
       await page.getByTestId('report-preview').getByTestId('document-close').click();
       await page.getByTestId('report-preview').waitFor({ state: 'hidden' });
+      await checkHelp(page, 'zh-CN', 'reports', { shot: true });
       // The month of the destruction counts it.
       await pickMonth(page, '2029-09');
       await page.locator('[data-testid="report-row-officer"]').first().waitFor();
@@ -497,6 +499,7 @@ export const casesScenarios: Scenario[] = [
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'dashboard');
       await screenshot(page, 'en-dashboard');
+      await checkHelp(page, 'en', 'dashboard', { shot: true });
       await page.getByTestId('nav-cases').click();
       await page.locator(`[data-testid="case-row"][data-id="${casesWorld.caseId}"]`).click();
       const drawer = page.getByTestId('case-drawer');

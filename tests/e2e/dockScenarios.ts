@@ -222,7 +222,13 @@ export const dockScenarios: Scenario[] = [
       const history = detail.locator('[data-testid="history-entry"][data-action="recording.explained"]');
       await history.waitFor();
       assert.ok((await history.innerText()).includes(LATE_TEXT));
-      assert.ok((await detail.locator('[data-testid="history-entry"][data-action="recording.ingested"]').count()) === 1);
+      const ingested = detail.locator('[data-testid="history-entry"][data-action="recording.ingested"]');
+      assert.ok((await ingested.count()) === 1);
+      // The entry reads as a translated action with named fields, not a code and a JSON object.
+      await ingested.getByRole('button', { name: buttonName('zh-CN', 'ui:detailView.all') }).click();
+      const ingestedText = await ingested.innerText();
+      assert.doesNotMatch(ingestedText, /[{}"]|recording\.ingested|sessionId|clockDrift/, ingestedText);
+      for (const key of ['ui:actions.recording.ingested', 'ui:detailFields.sessionId', 'ui:detailFields.sha256', 'ui:detailFields.handover']) assert.ok(ingestedText.includes(tx('zh-CN', key)), `${key} in ${ingestedText}`);
       // Where each time came from: all three kept, the name's one used.
       const times = detail.getByTestId('recording-times');
       for (const source of ['name', 'metadata', 'filesystem']) await times.locator(`tr[data-source="${source}"]`).waitFor();

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { openStationApi, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
 import { openAgencyWindow, repoRoot, screenshot, type StationPage } from './harness.ts';
 import { assertNoHorizontalOverflow, assertToastsClearOfTitle } from './layout.ts';
+import { checkHelp } from './help.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
@@ -322,6 +323,12 @@ export const settingsScenarios: Scenario[] = [
       await sp.close();
       world.admin = null;
 
+      // The agency's rule chosen (here through the api), a new window's help panels cite it by title and article.
+      const adminApi = await apiOn(ADMIN);
+      await adminApi.invoke('rules.set', { rule: { kind: 'shipped', id: '001' } });
+      const rule = await adminApi.invoke('rules.current', {});
+      assert.ok(rule.chosen && rule.articles.handover, 'the chosen rule sets the hand-over deadline');
+
       // An auditor reads every section; nothing offers a change.
       const auditor = await openPage(ctx);
       await login(auditor.page, AUDITOR);
@@ -338,6 +345,13 @@ export const settingsScenarios: Scenario[] = [
       assert.equal(await auditor.page.getByTestId('calendar-upload').count(), 0);
       assert.equal(await auditor.page.getByTestId('calendar-remove').count(), 0);
       await screenshot(auditor.page, 'zh-CN-settings-auditor');
+      await checkHelp(auditor.page, 'zh-CN', 'settings', { ruleTitle: rule.title, shot: true });
+      const cited = auditor.page.getByTestId('help-open');
+      await cited.click();
+      await auditor.page.locator('[data-testid="help-purpose-handover"][data-cited="true"]').waitFor();
+      assert.ok((await auditor.page.getByTestId('help-purpose-handover').innerText()).includes(rule.articles.handover!), 'the hand-over line cites the rule\'s own article');
+      await auditor.page.keyboard.press('Escape');
+      await auditor.page.getByTestId('help-drawer').waitFor({ state: 'hidden' });
       assertClean(auditor, 'auditor settings');
       await auditor.close();
 

@@ -125,6 +125,8 @@ export class CephCluster {
         `keyring = ${d}/rgw.keyring`,
         `rgw frontends = beast endpoint=127.0.0.1:${this.rgwPort}`,
         `rgw data = ${d}/rgw`,
+        // Quotas (the "store full" test) are judged on fresh bucket stats, not a 10-minute cache.
+        'rgw bucket quota ttl = 0',
         '',
       ].join('\n'),
     );
@@ -167,6 +169,11 @@ export class CephCluster {
   async startRgw(): Promise<void> {
     await this.ceph('radosgw', ['-n', 'client.rgw.a']);
     await this.waitFor(async () => (await fetch(this.endpoint)).status > 0, 90_000, 'radosgw');
+  }
+
+  /** radosgw-admin as the cluster's administrator (a test sets and lifts bucket quotas with it). */
+  async rgwAdmin(args: string[]): Promise<string> {
+    return this.ceph('radosgw-admin', ['-n', 'client.admin', ...args]);
   }
 
   /** Stops the gateway (the store becomes unreachable; the cluster keeps its data); `kill` = SIGKILL, as a crash. */

@@ -14,7 +14,73 @@ const FLAGS = ['late', 'important', 'interruption', 'needs-explanation', 'unpars
 const flagKey = (f: (typeof FLAGS)[number]) => f.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as 'late';
 const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 
+/** 元旦 or newYear → newYear: the CLI takes a holiday by its Chinese name as the notice writes it, or by its key. */
+const HOLIDAY_NAMES: Record<string, string> = {
+  元旦: 'newYear',
+  春节: 'springFestival',
+  清明节: 'qingming',
+  劳动节: 'labourDay',
+  端午节: 'dragonBoat',
+  中秋节: 'midAutumn',
+  国庆节: 'nationalDay',
+  '国庆节、中秋节': 'midAutumnNationalDay',
+  '中秋节、国庆节': 'midAutumnNationalDay',
+};
+
+/** NAME:FROM[..TO][:WORKDAY,WORKDAY] — one item of the notice. */
+function holidayArg(value: string): { holiday: string; from: string; to: string; workdays: string[] } {
+  const m = /^([^:]+):(\d{4}-\d{1,2}-\d{1,2})(?:\.\.(\d{4}-\d{1,2}-\d{1,2}))?(?::([\d,\s-]*))?$/u.exec(value.trim());
+  if (!m) throw new StationError('input', 'calendar_form.bad_holiday_arg', { value });
+  const name = m[1]!.trim();
+  const pad = (d: string) => d.replace(/-(\d)(?=-|$)/g, '-0$1');
+  return {
+    holiday: HOLIDAY_NAMES[name] ?? name,
+    from: pad(m[2]!),
+    to: pad(m[3] ?? m[2]!),
+    workdays: (m[4] ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map(pad),
+  };
+}
+
 export const flowCommands: CliCommand[] = [
+  {
+    words: ['calendar', 'put-year'],
+    synopsis: 'YEAR --notice-number 文号 --notice-date DATE --holiday 名称:起..止[:调休上班日,…] (each holiday once) --reason TEXT',
+    positionals: ['YEAR'],
+    options: { 'notice-number': { type: 'string' }, 'notice-date': { type: 'string' }, holiday: { type: 'string', multiple: true }, reason: { type: 'string' } },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, positionals, args, t, print }) {
+      const year = Number(positionals[0]);
+      const holidays = (Array.isArray(args.holiday) ? args.holiday : []).map((h) => holidayArg(String(h)));
+      const r = await client.invoke('calendar.putYear', {
+        year: Number.isInteger(year) ? year : 0,
+        noticeNumber: str(args['notice-number']) ?? '',
+        noticeDate: str(args['notice-date']) ?? '',
+        holidays: holidays as never,
+        reason: str(args.reason) ?? '',
+      });
+      const off = r.calendarYear.periods.reduce((n, p) => n + p.off.length, 0);
+      const work = r.calendarYear.periods.reduce((n, p) => n + p.workdays.length, 0);
+      print(t('calendar_form.saved', { year: r.year, periods: r.calendarYear.periods.length, off, work, seq: r.ledgerSeq, judged: r.deadlinesJudged.length }), r);
+    },
+  },
+  {
+    words: ['calendar', 'next-year'],
+    synopsis: '',
+    positionals: [],
+    options: {},
+    login: true,
+    unlock: 'never',
+    async run({ client, t, print }) {
+      const r = await client.invoke('calendar.nextYear', {});
+      print(r.covered ? t('calendar_form.next_covered', { year: r.year }) : r.warn ? t('calendar_form.next_missing', { year: r.year }) : t('calendar_form.next_not_yet', { year: r.year, from: r.warnFrom }), r);
+      return r.warn ? 1 : 0;
+    },
+  },
   {
     words: ['recordings', 'search'],
     synopsis:

@@ -1,4 +1,5 @@
 import type { Role, StationStatus } from '../../api/index.ts';
+import { RULE_OPTIONS, ruleFromArgs } from './rules.ts';
 import type { WitnessStatus } from '../../api/witness.ts';
 import { StationError } from '../../api/server.ts';
 import type { CliCommand } from './types.ts';
@@ -34,7 +35,7 @@ function parseRoles(value: unknown): Role[] {
 export const foundationCommands: CliCommand[] = [
   {
     words: ['init'],
-    synopsis: '--agency-code CODE --agency-name NAME --admin USER [--admin-name NAME] [--time-zone TZ]',
+    synopsis: '--agency-code CODE --agency-name NAME --admin USER [--admin-name NAME] [--time-zone TZ] [--rule ID | --rule custom --rule-title TITLE --rule-article PURPOSE=第N条 …]',
     positionals: [],
     options: {
       'agency-code': { type: 'string' },
@@ -42,6 +43,8 @@ export const foundationCommands: CliCommand[] = [
       admin: { type: 'string' },
       'admin-name': { type: 'string' },
       'time-zone': { type: 'string' },
+      rule: { type: 'string' },
+      ...RULE_OPTIONS,
     },
     login: false,
     unlock: 'never',
@@ -50,14 +53,16 @@ export const foundationCommands: CliCommand[] = [
       const admin = str(args.admin) ?? '';
       const password = await secret('STATION_PASSWORD', 'prompt.admin_password');
       const timeZone = str(args['time-zone']);
+      const rule = ruleFromArgs(args, str(args.rule));
       const result = await client.invoke('station.init', {
         agencyCode: str(args['agency-code']) ?? '',
         agencyName: str(args['agency-name']) ?? '',
         passphrase,
         ...(timeZone ? { timeZone } : {}),
+        ...(rule ? { rule } : {}),
         admin: { username: admin, displayName: str(args['admin-name']) ?? admin, password },
       });
-      print(t('init.done', { publicKey: result.publicKey, verifierKey: result.verifierKey }), result);
+      print(`${t('init.done', { publicKey: result.publicKey, verifierKey: result.verifierKey })}${rule ? '' : `\n${t('rules.init_without')}`}`, result);
     },
   },
   {

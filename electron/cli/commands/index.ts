@@ -10,9 +10,10 @@ import { accountCommands } from './account.ts';
 import { witnessCommands } from './witness.ts';
 import { replicaCommands } from './replica.ts';
 import { recorderRuleCommands } from './recorderRules.ts';
-import { dailyWorkCommands } from './dailyWork.ts';
 import { flowCommands } from './flows.ts';
+import { dailyWorkCommands } from './dailyWork.ts';
+import { ruleCommands } from './rules.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands, ...ruleCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

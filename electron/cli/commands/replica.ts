@@ -15,6 +15,31 @@ function wormLines(worm: WormResult, t: (key: string, params?: Record<string, un
   return worm.cases.map((c) => `  ${c.passed ? '✔' : '✘'} ${t(`replica.worm_case.${c.name}`)}`);
 }
 
+function duration(seconds: number, t: (key: string, params?: Record<string, unknown>) => string): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return t('replica.eta_seconds', { n: s });
+  if (s < 3600) return t('replica.eta_minutes', { n: Math.ceil(s / 60) });
+  return t('replica.eta_hours', { h: Math.floor(s / 3600), m: Math.ceil((s % 3600) / 60) });
+}
+
+function optionParams(c: NonNullable<ReplicaStatus['config']>, t: (key: string, params?: Record<string, unknown>) => string): Record<string, unknown> {
+  return {
+    parallel: c.parallelParts,
+    bandwidth: c.bandwidthLimit ? t('replica.bandwidth_mibps', { n: (c.bandwidthLimit / 1048576).toFixed(2) }) : t('replica.unlimited'),
+    window: c.window ? `${c.window.start}–${c.window.end}` : t('replica.any_time'),
+    clear: t(c.clearAfterReplication ? 'replica.clear_after_replication_on' : 'replica.clear_after_replication_off'),
+  };
+}
+
+/** "on" / "off" (also 开 / 关, true / false) for a switch option. */
+function onOff(value: unknown, option: string): boolean | undefined {
+  const s = str(value);
+  if (s === undefined) return undefined;
+  if (/^(on|true|yes|1|开|开启)$/i.test(s)) return true;
+  if (/^(off|false|no|0|关|关闭)$/i.test(s)) return false;
+  throw new StationError('input', 'cli.bad_switch', { option, value: s });
+}
+
 function statusText(s: ReplicaStatus, t: (key: string, params?: Record<string, unknown>) => string): string {
   if (!s.config) return t('replica.not_configured');
   const c = s.config;
@@ -23,7 +48,11 @@ function statusText(s: ReplicaStatus, t: (key: string, params?: Record<string, u
     c.worm.ok ? t('replica.worm_ok', { at: c.worm.checkedAt }) : t('replica.worm_failed', { at: c.worm.checkedAt ?? '-', failures: c.worm.failures.map((f) => t(`replica.worm_case.${f}`)).join('；') }),
     t('replica.counts', { ...s.counts, waiting: s.counts['waiting-retry'] }),
     t('replica.only_here', { count: s.onlyHere, mib: (s.bytesPending / 1048576).toFixed(1) }),
+    t('replica.options_line', optionParams(c, t)),
   ];
+  if (s.bytesPerSecond !== null) lines.push(t('replica.throughput', { mibps: (s.bytesPerSecond / 1048576).toFixed(1), eta: s.etaSeconds === null ? '-' : duration(s.etaSeconds, t) }));
+  if (s.pending.length && s.paused.ingestRunning) lines.push(t('replica.paused_ingest'));
+  if (s.pending.length && s.paused.outsideWindow) lines.push(t('replica.paused_window', { start: c.window?.start, end: c.window?.end }));
   for (const p of s.pending) {
     const why = p.reason ? t(`errors:${p.reason}`, { ...(p.reasonParams ?? {}), defaultValue: p.reason }) : '';
     lines.push(t('replica.pending_line', { recordings: p.recordingIds.join(',') || p.objectId, state: t(`replica.state.${p.state}`), parts: p.partsJournaled, why }));
@@ -96,15 +125,48 @@ export const replicaCommands: CliCommand[] = [
     },
   },
   {
-    words: ['replica', 'run'],
-    synopsis: '',
+    words: ['replica', 'options'],
+    synopsis: '[--parallel N] [--bandwidth-mibps N|off] [--window HH:MM-HH:MM|off] [--clear-after-replication on|off]',
     positionals: [],
-    options: {},
+    options: {
+      parallel: { type: 'string' },
+      'bandwidth-mibps': { type: 'string' },
+      window: { type: 'string' },
+      'clear-after-replication': { type: 'string' },
+    },
+    login: true,
+    unlock: 'if-available',
+    async run({ client, args, t, print }) {
+      const parallel = num(args.parallel, '--parallel');
+      const bw = str(args['bandwidth-mibps']);
+      const window = str(args.window);
+      const clear = onOff(args['clear-after-replication'], '--clear-after-replication');
+      const input = {
+        ...(parallel !== undefined ? { parallelParts: parallel } : {}),
+        ...(bw !== undefined ? { bandwidthMiBps: /^(off|none|0)$/i.test(bw) ? null : num(bw, '--bandwidth-mibps')! } : {}),
+        ...(window !== undefined ? { window } : {}),
+        ...(clear !== undefined ? { clearAfterReplication: clear } : {}),
+      };
+      const c = await client.invoke('replica.options', input);
+      print(t('replica.options_line', optionParams(c, t)), c);
+    },
+  },
+  {
+    words: ['replica', 'run'],
+    synopsis: '[--now]',
+    positionals: [],
+    options: { now: { type: 'boolean', default: false } },
     login: true,
     unlock: 'required',
-    async run({ client, t, print }) {
-      const r = await client.invoke('replica.run', {});
+    async run({ client, args, t, print }) {
+      const r = await client.invoke('replica.run', args.now === true ? { now: true } : {});
+      if (r.deferred) {
+        const c = (await client.invoke('replica.status', {})).config;
+        print(t('replica.run_deferred', { start: c?.window?.start, end: c?.window?.end }), r);
+        return 0;
+      }
       const lines = [t('replica.run_done', { stored: r.stored, extended: r.extended, waiting: r.waiting, failed: r.failed })];
+      if (r.waitedForIngestSeconds >= 1) lines.push(t('replica.waited_for_ingest', { seconds: Math.round(r.waitedForIngestSeconds) }));
       if (r.error) lines.push(t('replica.run_stopped', { why: t(`errors:${r.error.code}`, { ...r.error.params, defaultValue: r.error.code }) }));
       print(lines.join('\n'), r);
       return r.error || r.failed > 0 ? 1 : 0;

@@ -159,10 +159,26 @@ export const requestCommands: CliCommand[] = [
     },
   },
   {
+    words: ['request', 'form'],
+    synopsis: 'ID [--out FILE]',
+    positionals: ['ID'],
+    options: { out: { type: 'string' } },
+    login: true,
+    unlock: 'never',
+    async run({ client, args, t, print, writeFile, positionals }) {
+      const { html } = await client.invoke('request.form', { id: positionals[0] ?? '' });
+      const out = str(args.out);
+      if (out) {
+        writeFile(out, html);
+        print(t('papers.written', { path: out }), { path: out });
+      } else process.stdout.write(html);
+    },
+  },
+  {
     words: ['register'],
-    synopsis: '[--from DATE|TIME] [--to DATE|TIME] [--csv FILE]',
+    synopsis: '[--from DATE|TIME] [--to DATE|TIME] [--csv FILE] [--print FILE]',
     positionals: [],
-    options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'string' }, print: { type: 'string' } },
     login: true,
     unlock: 'never',
     async run({ client, args, t, print, writeFile }) {
@@ -174,9 +190,11 @@ export const requestCommands: CliCommand[] = [
         const { csv } = await client.invoke('register.csv', { ...range, headers, kindLabels });
         writeFile(out, csv);
       }
+      const printTo = str(args.print);
+      if (printTo) writeFile(printTo, (await client.invoke('register.print', range)).html);
       const rows = await client.invoke('register.list', range);
-      const lines = [headers.slice(1, 7)];
-      for (const r of rows) lines.push([r.time, kindLabels[r.kind], r.viewer ?? '', r.copier ?? '', r.approvers.join(' '), r.purpose]);
+      const lines = [[...headers.slice(1, 3), t('papers.case_col'), ...headers.slice(3, 7)]];
+      for (const r of rows) lines.push([r.time, kindLabels[r.kind], r.caseNumber ?? '', r.viewerName ?? '', r.copierName ?? '', r.approverNames.join(' '), r.purpose]);
       print(table(lines), rows);
     },
   },

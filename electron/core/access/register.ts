@@ -1,6 +1,8 @@
 import type { ReadableDB } from '../db/database.ts';
 import { rowToEntry, type LedgerRow } from '../ledger/ledger.ts';
 import { ledgerFilter } from '../ledger/query.ts';
+import { caseNumberOf, personName } from '../papers/names.ts';
+import { bi, dataTable, escapeHtml, htmlPage, localTimeText } from '../cases/printable.ts';
 
 /**
  * The viewing and copying register of 004 第二十条: 调阅人, 复制人, 审批人, 时间, 事由. It is derived
@@ -16,6 +18,12 @@ export type RegisterRow = {
   purpose: string; // 事由
   requestId: string | null;
   recordings: string[];
+  /** The 案号 of the request's case (issue 14 item 7), null when the request names none. */
+  caseNumber: string | null;
+  /** People by real name with the login in brackets, as the printed register shows them. */
+  viewerName: string | null;
+  copierName: string | null;
+  approverNames: string[];
 };
 
 export const REGISTER_ACTIONS = ['view.started', 'view.spot_check', 'export.written', 'disc.burned'] as const;
@@ -29,17 +37,25 @@ export function registerRows(db: ReadableDB, q: { from?: string; to?: string; ac
     const subjectRecording = e.subject.startsWith('recording:') ? [e.subject.slice('recording:'.length)] : [];
     const kind = e.action === 'view.started' ? 'view' : e.action === 'view.spot_check' ? 'spot_check' : e.action === 'export.written' ? 'copy' : 'burn';
     const viewing = kind === 'view' || kind === 'spot_check';
+    const viewer = viewing ? e.actor : null;
+    // A disc recorded on recovery after a crash is the system's entry on behalf of the job's operator.
+    const copier = viewing ? null : e.actor === 'system' && typeof (e.details as { operator?: unknown }).operator === 'string' ? (e.details as { operator: string }).operator : e.actor;
+    const requestId = d.requestId ?? null;
+    const caseId = requestId ? ((db.prepare('SELECT case_id FROM requests WHERE id = ?').get(requestId) as { case_id: string | null } | undefined)?.case_id ?? null) : null;
     return {
       seq: e.seq,
       time: e.time,
       kind,
-      viewer: viewing ? e.actor : null,
-      // A disc recorded on recovery after a crash is the system's entry on behalf of the job's operator.
-      copier: viewing ? null : e.actor === 'system' && typeof (e.details as { operator?: unknown }).operator === 'string' ? (e.details as { operator: string }).operator : e.actor,
+      viewer,
+      copier,
       approvers: d.approvers ?? [],
       purpose: d.purpose ?? '',
-      requestId: d.requestId ?? null,
+      requestId,
       recordings: d.recordings ?? subjectRecording,
+      caseNumber: caseNumberOf(db, caseId),
+      viewerName: viewer ? personName(db, viewer) : null,
+      copierName: copier ? personName(db, copier) : null,
+      approverNames: (d.approvers ?? []).map((a) => personName(db, a)),
     };
   });
 }
@@ -49,7 +65,37 @@ export function registerCsv(rows: RegisterRow[], headers: string[], kindLabel: (
   const esc = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = [headers.map(esc).join(',')];
   for (const r of rows) {
-    lines.push([String(r.seq), r.time, kindLabel(r.kind), r.viewer ?? '', r.copier ?? '', r.approvers.join(' '), r.purpose, r.requestId ?? '', r.recordings.join(' ')].map(esc).join(','));
+    lines.push([String(r.seq), r.time, kindLabel(r.kind), r.viewerName ?? '', r.copierName ?? '', r.approverNames.join(' '), r.purpose, r.requestId ?? '', r.recordings.join(' ')].map(esc).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+const KIND_ZH: Record<RegisterRow['kind'], [string, string]> = { view: ['调阅', 'viewing'], spot_check: ['抽查', 'spot check'], copy: ['复制', 'copy'], burn: ['刻录', 'disc'] };
+
+/**
+ * The register printed for the file (issue 14 item 7): one row per viewing or copy with the case's 案号 and
+ * people by name, under the article of the agency's rule that asks for it (`basis`, null when none is chosen).
+ */
+export function registerHtml(rows: RegisterRow[], o: { agencyName: string; timeZone: string; from?: string | undefined; to?: string | undefined; basis: { zh: string; en: string } | null; printedAt: string }): string {
+  const body = `
+<h1>${bi('音像记录调阅、复制登记簿', 'Register of viewing and copying of recordings')}</h1>
+<p class="meta">${escapeHtml(o.agencyName)} · ${escapeHtml(o.from ? localTimeText(o.from, o.timeZone) : '…')} — ${escapeHtml(o.to ? localTimeText(o.to, o.timeZone) : '…')}${o.basis ? ` · ${bi(o.basis.zh, o.basis.en)}` : ''}</p>
+${dataTable(
+  [
+    ['时间', 'Time'],
+    ['类别', 'Kind'],
+    ['案号', 'Case number'],
+    ['调阅人', 'Viewer'],
+    ['复制人', 'Copier'],
+    ['审批人', 'Approvers'],
+    ['事由', 'Purpose'],
+    ['申请编号', 'Request'],
+    ['音像记录', 'Recordings'],
+  ],
+  rows.map((r) => [localTimeText(r.time, o.timeZone), KIND_ZH[r.kind].join(' '), r.caseNumber ?? '—', r.viewerName ?? '', r.copierName ?? '', r.approverNames.join('，'), r.purpose, r.requestId ?? '', r.recordings.join(' ')]),
+)}
+<table class="signatures"><tr><td>${bi('登记人签字', 'Kept by')}</td><td>${bi('审核人签字', 'Checked by')}</td><td>${bi('日期', 'Date')}</td></tr></table>
+<p class="meta">${bi('依审计日志生成', 'Generated from the ledger')} · ${escapeHtml(localTimeText(o.printedAt, o.timeZone))}</p>
+`;
+  return htmlPage('音像记录调阅、复制登记簿', body);
 }

@@ -97,7 +97,8 @@ export async function stageDisc(input: {
       purpose: req.purpose,
       requester,
       approvers: approvals.map((a, i) => ({ name: approverNames[i]!, at: a.at })),
-      citation: citeStationRule(station, 'evidenceNote'),
+      // The rule's article on the written note, else the one on discs attached to the case file (004 has only the latter).
+      citation: citeStationRule(station, 'evidenceNote') ?? citeStationRule(station, 'discToCaseFile'),
       label,
       operator,
       createdAt,

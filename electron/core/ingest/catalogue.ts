@@ -3,12 +3,12 @@
 import type { Statement } from 'better-sqlite3';
 import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
-import type { ReadableDB } from '../db/database.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 import { driftBeyondTolerance } from './clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
+import type { ReadableDB } from '../db/database.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 

@@ -5,6 +5,7 @@
 // leaves nothing claiming the file, so the next session simply does it again; after it, the
 // source identity (source key, path, size, mtime) says "already ingested" and it is never
 // duplicated.
+import { replicaClearance } from '../replica/clearance.ts';
 import { perStation } from '../perStation.ts';
 import type { Statement } from 'better-sqlite3';
 import { readdir, stat, unlink, lstat } from 'node:fs/promises';
@@ -845,6 +846,10 @@ export class IngestService {
   // ---- clearing the recorder (setting, off by default)
 
   private async clearSource(ctx: Ctx, entry: ScannedEntry, src: OpenedSource, recordingId: string): Promise<void> {
+    // With the replica's "clear only after replication" on, the file stays until its copy is also
+    // stored and locked on the replica; a later dock clears it (replica/README.md).
+    const replica = replicaClearance(this.station.db, recordingId);
+    if (replica.required && !replica.ready) return;
     const path = entryPath(ctx.source.root, entry.segments);
     try {
       // Deleted only if it is still exactly the file that was read and verified.
@@ -863,11 +868,23 @@ export class IngestService {
     const sha = this.catalogue.find(recordingId)?.sha256 ?? null;
     this.station.write(() => {
       this.q('UPDATE recordings SET source_deleted_at = ? WHERE id = ? AND source_deleted_at IS NULL').run(this.now(), recordingId);
-      this.station.ledger.append({ actor: ctx.actor, action: 'recording.source_deleted', subject: `recording:${recordingId}`, details: { path: entry.path, root: ctx.source.root, sha256: sha } });
+      this.station.ledger.append({
+        actor: ctx.actor,
+        action: 'recording.source_deleted',
+        subject: `recording:${recordingId}`,
+        details: {
+          path: entry.path,
+          root: ctx.source.root,
+          sha256: sha,
+          ...(replica.required ? { replica: { versionId: replica.versionId, retainUntil: replica.retainUntil, legalHold: replica.legalHold } } : {}),
+        },
+      });
     });
   }
 
   private async clearVerifiedAlready(ctx: Ctx, entry: ScannedEntry, src: OpenedSource, recordingId: string): Promise<void> {
+    const replica = replicaClearance(this.station.db, recordingId);
+    if (replica.required && !replica.ready) return;
     const hash = createHash('sha256');
     const read: ReadOutcome = { bytes: 0, changed: false };
     for await (const chunk of readSource(src, read)) hash.update(chunk);

@@ -100,3 +100,37 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(arr)).toThrow(/cycle/);
   });
 });
+
+describe('isCanonicalJsonText (the ledger verifier\'s quick check)', () => {
+  // It may refuse canonical text (integer-like keys, which V8 lists first and in numeric order: the verifier then
+  // leaves the row to the sequential pass), but must never accept text canonicalJson would not write.
+  it('never accepts what canonicalJson would not write, and agrees on everything but integer-like keys', async () => {
+    const { isCanonicalJsonText } = await import('./canonicalJson.ts');
+    const texts = [
+      '{"a":1,"b":[1,{"c":"x","d":null}]}',
+      '{"b":1,"a":2}',
+      '{"10":1,"9":2}',
+      '{"9":2,"10":1}',
+      '{"a":-0}',
+      '{"a":1.0}',
+      '{"a":"\\u00e9"}',
+      '{"a":"é"}',
+      '{ "a":1}',
+      '{"a":{"z":1,"y":2}}',
+      '{"名":"证据","a":true}',
+      '{"a":true,"名":"证据"}',
+      '[1,2]',
+      'not json',
+    ];
+    for (const text of texts) {
+      let expected: boolean;
+      try {
+        expected = canonicalJson(JSON.parse(text)) === text;
+      } catch {
+        expected = false;
+      }
+      if (/"\d+":/.test(text)) expect(!isCanonicalJsonText(text) || expected, text).toBe(true);
+      else expect(isCanonicalJsonText(text), text).toBe(expected);
+    }
+  });
+});

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { canonicalJson } from './canonicalJson.ts';
+import { isCanonicalJsonText } from './canonicalJson.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 
 export type RangeJob = {
@@ -78,13 +78,8 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
     if (!isText(time) || !isText(actor) || !isText(action) || !isText(subject) || !isText(details) || !isText(prevHash) || !isText(leafHex)) {
       return doubt('type');
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(details);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || canonicalJson(parsed) !== details) return doubt('details');
-    } catch {
-      return doubt('details');
-    }
+    // Details are a JSON object (the station writes nothing else), stored canonical.
+    if (details.charCodeAt(0) !== 0x7b || !isCanonicalJsonText(details)) return doubt('details');
     if (prev === null) firstPrev = prevHash;
     else if (prevHash !== prev) return doubt('chain');
     // The bytes entryBytes() hashes: canonical JSON of the seven fields, keys in code-unit order; details is already

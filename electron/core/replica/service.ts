@@ -16,11 +16,19 @@ import type { ReadableDB } from '../db/database.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { runWormTest, type WormResult } from './worm.ts';
+import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } from './pacing.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const MAX_PARALLEL_PARTS = 8;
+/** Parts in flight × part size: what one upload may hold in memory at once. */
+const MAX_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
+/** How often a run paused for the dock looks again whether the ingest ended. */
+const INGEST_POLL_MS = 250;
+/** The window the Replication screen's throughput is measured over. */
+const THROUGHPUT_WINDOW_MS = 10 * 60_000;
 const DEFAULT_REGION = 'us-east-1';
 
 export type ReplicaState = 'queued' | 'uploading' | 'waiting-retry' | 'stored' | 'failed';
@@ -32,6 +40,11 @@ export type ReplicaConfigView = {
   accessKeyId: string;
   partSize: number;
   bandwidthLimit: number | null;
+  parallelParts: number;
+  /** Off-peak window in the agency's time zone; null = any time. */
+  window: TransferWindow | null;
+  /** A docked recorder's file is cleared only once its copy is also stored and locked here. */
+  clearAfterReplication: boolean;
   configuredAt: string;
   configuredBy: string;
   worm: { ok: boolean; checkedAt: string | null; failures: string[] };
@@ -63,9 +76,28 @@ export type ReplicaStatus = {
   bytesPending: number;
   /** Everything not yet stored, with why. */
   pending: ReplicaItem[];
+  /** Bytes per second over the parts sent in the last 10 minutes; null when none were. */
+  bytesPerSecond: number | null;
+  /** Seconds until everything pending is sent at that rate; null without a rate. */
+  etaSeconds: number | null;
+  /** Why nothing may be moving right now although work is pending. */
+  paused: { outsideWindow: boolean; ingestRunning: boolean };
 };
 
-export type RunResult = { stored: number; extended: number; waiting: number; failed: number; error: { code: string; params: ErrorParams } | null; snapshot: { ledgerSize: number; versionId: string | null } | null };
+export type ReplicaOptionsInput = { parallelParts?: number; bandwidthMiBps?: number | null; window?: TransferWindow | null; clearAfterReplication?: boolean };
+
+export type RunResult = {
+  stored: number;
+  extended: number;
+  waiting: number;
+  failed: number;
+  error: { code: string; params: ErrorParams } | null;
+  snapshot: { ledgerSize: number; versionId: string | null } | null;
+  /** Set when the off-peak window is closed: nothing (more) was started. */
+  deferred: 'replica.outside_window' | null;
+  /** Seconds this run paused because an ingest session was running. */
+  waitedForIngestSeconds: number;
+};
 
 export type AuditProblem = { objectId: string; code: string };
 export type AuditResult = { checked: number; sampled: number; problems: AuditProblem[] };
@@ -80,6 +112,10 @@ type ConfigRow = {
   secret_wrapped: Buffer;
   part_size: number;
   bandwidth_limit: number | null;
+  parallel_parts: number;
+  window_start: string | null;
+  window_end: string | null;
+  clear_after_replication: number;
   configured_at: string;
   configured_by: string;
   worm_ok: number;
@@ -112,6 +148,9 @@ const STORE_WIDE = new Set(['replica.unreachable', 'replica.bad_credentials', 'r
 /** Errors of one transfer that a fresh attempt may cure. */
 const RETRYABLE = new Set([...STORE_WIDE, 'replica.bad_digest', 'replica.part_etag_mismatch']);
 
+/** What every part of a run shares: the bandwidth cap, the window, the stop signal, time spent yielding. */
+type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal | undefined; waitedMs: number };
+
 const secretAad = (accessKeyId: string) => Buffer.from(`evidence-station/replica-secret/${accessKeyId}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,6 +167,11 @@ export class ReplicaService {
   private readonly station: Station;
   /** The WORM self-test runs at the first run of each process ("at every start"), and at every save. */
   private testedThisProcess = false;
+  /**
+   * How long each catalogue snapshot and manifest version is locked: SNAPSHOT_LOCK_DAYS. The
+   * key-survival test shortens it to seconds to watch the whole cycle against a real store.
+   */
+  snapshotLockMs = SNAPSHOT_LOCK_DAYS * 86_400_000;
 
   constructor(station: Station) {
     this.station = station;
@@ -164,6 +208,9 @@ export class ReplicaService {
       accessKeyId: r.access_key_id,
       partSize: r.part_size,
       bandwidthLimit: r.bandwidth_limit,
+      parallelParts: r.parallel_parts,
+      window: r.window_start && r.window_end ? { start: r.window_start, end: r.window_end } : null,
+      clearAfterReplication: r.clear_after_replication === 1,
       configuredAt: r.configured_at,
       configuredBy: r.configured_by,
       worm: { ok: r.worm_ok === 1, checkedAt: r.worm_checked_at, failures: JSON.parse(r.worm_failures) as string[] },
@@ -256,6 +303,35 @@ export class ReplicaService {
     return worm;
   }
 
+  /**
+   * How the replica sends (parts in flight, bandwidth cap, off-peak window) and whether docked
+   * recorders wait for it before they are cleared. Only what is given changes; ledgered.
+   */
+  setOptions(actor: string, input: ReplicaOptionsInput): ReplicaConfigView {
+    const r = this.row();
+    if (!r) throw new StationError('state', 'replica.not_configured', {});
+    const parallel = input.parallelParts ?? r.parallel_parts;
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_PARTS || parallel * r.part_size > MAX_BYTES_IN_FLIGHT) {
+      throw new StationError('input', 'replica.bad_parallel', { max: Math.min(MAX_PARALLEL_PARTS, Math.floor(MAX_BYTES_IN_FLIGHT / r.part_size)) });
+    }
+    const bandwidth = input.bandwidthMiBps === undefined ? r.bandwidth_limit : input.bandwidthMiBps === null ? null : Math.round(input.bandwidthMiBps * 1048576);
+    if (bandwidth !== null && !(bandwidth >= 65536)) throw new StationError('input', 'replica.bad_bandwidth', {});
+    const window = input.window === undefined ? (r.window_start && r.window_end ? { start: r.window_start, end: r.window_end } : null) : input.window === null ? null : checkWindow(input.window);
+    const clear = input.clearAfterReplication ?? r.clear_after_replication === 1;
+    this.station.write(() => {
+      this.db
+        .prepare('UPDATE replica_config SET parallel_parts = ?, bandwidth_limit = ?, window_start = ?, window_end = ?, clear_after_replication = ? WHERE id = 1')
+        .run(parallel, bandwidth, window?.start ?? null, window?.end ?? null, clear ? 1 : 0);
+      this.station.ledger.append({
+        actor,
+        action: 'replica.options',
+        subject: `replica:${r.bucket}`,
+        details: { parallelParts: parallel, bandwidthLimit: bandwidth, window, clearAfterReplication: clear },
+      });
+    });
+    return this.config()!;
+  }
+
   /** Every committed, not shredded vault object gets its queue row (idempotent). */
   enqueueMissing(): number {
     const objects = this.db
@@ -304,13 +380,42 @@ export class ReplicaService {
         )
         .get() as { n: number }
     ).n;
+    const bytesPending = pendingRows.reduce((s, r) => s + r.size, 0);
+    const config = this.config();
+    const bytesPerSecond = this.throughput();
+    // What the journal already holds of unfinished uploads is not sent again.
+    const journaled = (
+      this.db
+        .prepare("SELECT COALESCE(sum(p.length), 0) AS n FROM replica_parts p JOIN replica_queue q ON q.object_id = p.object_id AND q.upload_id = p.upload_id WHERE q.state != 'stored'")
+        .get() as { n: number }
+    ).n;
     return {
-      config: this.config(),
+      config,
       counts,
       onlyHere,
-      bytesPending: pendingRows.reduce((s, r) => s + r.size, 0),
+      bytesPending,
       pending: pendingRows.map((r) => this.item({ ...r, remote_key: r.remote_key || this.remoteKey(r.object_id) }, r.size, r.parts, recs.get(r.object_id) ?? [])),
+      bytesPerSecond,
+      etaSeconds: bytesPerSecond && bytesPending > 0 ? Math.max(0, bytesPending - journaled) / bytesPerSecond : null,
+      paused: {
+        outsideWindow: config !== null && !inWindow(config.window, this.now(), this.station.settings.get('agency.timeZone')),
+        ingestRunning: ingestRunning(this.db),
+      },
     };
+  }
+
+  /**
+   * Bytes per second over the parts that finished in the last 10 minutes, measured from when the
+   * first of them started to when the last one finished (parts in flight together count once).
+   */
+  private throughput(): number | null {
+    const since = new Date(this.now().getTime() - THROUGHPUT_WINDOW_MS).toISOString();
+    const rows = this.db.prepare('SELECT at, bytes, seconds FROM replica_sent WHERE at >= ? ORDER BY at').all(since) as { at: string; bytes: number; seconds: number }[];
+    if (rows.length === 0) return null;
+    const first = Math.min(...rows.map((r) => new Date(r.at).getTime() - r.seconds * 1000));
+    const last = Math.max(...rows.map((r) => new Date(r.at).getTime()));
+    const span = (last - first) / 1000;
+    return span > 0 ? rows.reduce((s, r) => s + r.bytes, 0) / span : null;
   }
 
   items(): ReplicaItem[] {
@@ -394,29 +499,45 @@ export class ReplicaService {
    * Works through the queue: uploads, locks, reads back, ledgers. `now` ignores the retry backoff
    * (an operator asked for it). A store-wide failure stops the run; the item keeps its place.
    */
-  async run(options: { actor: string; ignoreBackoff?: boolean; signal?: AbortSignal; onItem?: (item: ReplicaItem) => void }): Promise<RunResult> {
-    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null };
+  async run(options: { actor: string; ignoreBackoff?: boolean; ignoreWindow?: boolean; signal?: AbortSignal; onItem?: (item: ReplicaItem) => void }): Promise<RunResult> {
+    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null, deferred: null, waitedForIngestSeconds: 0 };
     this.station.requireUnlocked();
     if (!this.row()) throw new StationError('state', 'replica.not_configured', {});
+    const windowOpen = () => options.ignoreWindow === true || inWindow(this.config()!.window, this.now(), this.station.settings.get('agency.timeZone'));
+    // Outside the agency's off-peak window nothing is sent, not even the self-test's test version.
+    if (!windowOpen()) return { ...result, deferred: 'replica.outside_window' };
     const release = this.takeRunLock();
     try {
       if (!this.testedThisProcess) await this.selfTest('system');
       const cfg = this.config()!;
       if (!cfg.worm.ok) throw new StationError('state', 'replica.not_worm', { failures: cfg.worm.failures.join(', ') });
       this.enqueueMissing();
+      this.station.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
       const store = this.openStore();
+      const tried = new Set<string>();
+      const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0 };
       try {
         for (;;) {
           if (options.signal?.aborted) break;
-          const next = this.nextItem(options.ignoreBackoff === true);
+          if (!windowOpen()) {
+            result.deferred = 'replica.outside_window';
+            break;
+          }
+          const next = this.nextItem(options.ignoreBackoff === true, tried);
           if (!next) break;
+          tried.add(next.object_id);
           try {
-            await this.transfer(store, next, cfg, options.signal);
+            await this.transfer(store, next, cfg, pace);
             result.stored++;
           } catch (e) {
             // The store no longer knows the upload (404): the next attempt starts a new one.
             if (isStationError(e) && e.code === 'replica.store_error' && e.params.status === 404) this.forgetUpload(next.object_id);
             if (options.signal?.aborted) break;
+            // The window closed mid-upload: the parts sent stay journaled for the next window.
+            if (isStationError(e) && e.code === 'replica.outside_window') {
+              result.deferred = 'replica.outside_window';
+              break;
+            }
             const err = isStationError(e) ? e : new StationError('io', 'replica.store_error', { code: String((e as Error)?.name ?? 'Error'), status: 0, endpoint: cfg.endpoint, bucket: cfg.bucket });
             const retry = RETRYABLE.has(err.code);
             this.markFailure(next, err, retry, options.actor);
@@ -430,12 +551,16 @@ export class ReplicaService {
           const row = this.db.prepare('SELECT q.*, o.size FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id WHERE q.object_id = ?').get(next.object_id) as QueueRow & { size: number };
           options.onItem?.(this.item(row, row.size, 0, this.lockFor(next.object_id).recordingIds));
         }
-        if (!result.error && !options.signal?.aborted) {
+        if (!result.error && !options.signal?.aborted && !result.deferred) {
           result.extended = await this.extendGrown(store, options.actor);
           result.snapshot = await this.replicateCatalogue(store, cfg);
+          // Every run, not only those that took a snapshot: an idle station must still let old
+          // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
+          await this.pruneSnapshots(store, [`${this.prefix()}/${SNAPSHOT_NAME}`, `${this.prefix()}/${MANIFEST_NAME}`]);
         }
       } finally {
         store.close();
+        result.waitedForIngestSeconds = pace.waitedMs / 1000;
       }
     } finally {
       release();
@@ -443,17 +568,21 @@ export class ReplicaService {
     return result;
   }
 
-  private nextItem(ignoreBackoff: boolean): QueueRow | null {
+  /** The next item to send; one that failed in this run is not tried again in it, backoff or not. */
+  private nextItem(ignoreBackoff: boolean, triedThisRun: Set<string>): QueueRow | null {
     const now = this.now().toISOString();
-    return (
-      (this.db
-        .prepare(
-          `SELECT * FROM replica_queue WHERE state IN ('queued', 'uploading', 'waiting-retry')
-             AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
-           ORDER BY priority DESC, (state = 'uploading') DESC, queued_at, rowid LIMIT 1`,
-        )
-        .get(ignoreBackoff ? 1 : 0, now) as QueueRow | undefined) ?? null
-    );
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM replica_queue WHERE state IN ('queued', 'uploading', 'waiting-retry')
+           AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
+         ORDER BY priority DESC, (state = 'uploading') DESC, queued_at, rowid`,
+      )
+      .iterate(ignoreBackoff ? 1 : 0, now) as IterableIterator<QueueRow>;
+    for (const row of rows) {
+      // Leaving the loop closes the statement's iterator.
+      if (!triedThisRun.has(row.object_id)) return row;
+    }
+    return null;
   }
 
   private forgetUpload(objectId: string): void {
@@ -476,7 +605,22 @@ export class ReplicaService {
     });
   }
 
-  private async transfer(store: ReplicaStore, item: QueueRow, cfg: ReplicaConfigView, signal?: AbortSignal): Promise<void> {
+  /**
+   * Before each new part: the dock first (no part starts while an ingest session runs on this
+   * station), then the off-peak window. The bandwidth cap is taken just before the bytes go.
+   */
+  private async waitForTurn(pace: Pace): Promise<void> {
+    const t0 = performance.now();
+    while (ingestRunning(this.db)) {
+      if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
+      await sleep(INGEST_POLL_MS);
+    }
+    pace.waitedMs += performance.now() - t0;
+    if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
+    if (!pace.windowOpen()) throw new StationError('state', 'replica.outside_window', {});
+  }
+
+  private async transfer(store: ReplicaStore, item: QueueRow, cfg: ReplicaConfigView, pace: Pace): Promise<void> {
     const objectId = item.object_id;
     const vaultRow = this.db.prepare('SELECT sha256, size, shredded_at FROM vault_objects WHERE id = ?').get(objectId) as { sha256: string; size: number; shredded_at: string | null };
     if (vaultRow.shredded_at) {
@@ -526,45 +670,66 @@ export class ReplicaService {
     }
 
     const insertPart = this.db.prepare('INSERT OR REPLACE INTO replica_parts (object_id, upload_id, part_number, offset, length, md5, sha256, etag, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertSent = this.db.prepare('INSERT INTO replica_sent (at, bytes, seconds) VALUES (?, ?, ?)');
     let partsSent = 0;
     let partsResumed = journal.size;
-    const started = Date.now();
-    let bytesSent = 0;
+    const todo: number[] = [];
+    for (let n = 1; n <= partCount; n++) if (!journal.has(n)) todo.push(n);
     const fh = await open(path, 'r');
-    try {
-      for (let n = 1; n <= partCount; n++) {
-        if (journal.has(n)) continue;
-        if (signal?.aborted) throw new StationError('state', 'replica.stopped', {});
-        const offset = (n - 1) * partSize;
-        const length = Math.min(partSize, size - offset);
-        const buf = Buffer.allocUnsafe(length);
-        let got = 0;
-        while (got < length) {
-          const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-          if (bytesRead === 0) throw new StationError('verify', 'replica.object_changed', { objectId });
-          got += bytesRead;
-        }
-        const md5 = createHash('md5').update(buf).digest();
-        const sha256 = createHash('sha256').update(buf).digest('hex');
-        const l = listed.get(n);
-        let etag: string;
-        if (l && l.etag === md5.toString('hex') && l.size === length) {
-          // Sent by a process that died before journaling it; the store holds exactly these bytes.
-          etag = l.etag;
-          partsResumed++;
-        } else {
-          etag = await store.uploadPart(key, uploadId, n, buf, md5.toString('base64'));
-          if (etag !== md5.toString('hex')) throw new StationError('io', 'replica.part_etag_mismatch', { objectId, part: n });
-          partsSent++;
-          bytesSent += length;
-        }
-        insertPart.run(objectId, uploadId, n, offset, length, md5.toString('hex'), sha256, etag, this.now().toISOString());
-        journal.set(n, { part_number: n, offset, length, md5: md5.toString('hex'), sha256, etag });
-        if (cfg.bandwidthLimit) {
-          const due = (bytesSent / cfg.bandwidthLimit) * 1000 - (Date.now() - started);
-          if (due > 0) await sleep(due);
+    // One failure stops every worker from starting another part; parts already in flight finish
+    // (or fail) on their own and whatever finished is journaled for the next attempt.
+    let failed = false;
+    const sendPart = async (n: number) => {
+      const offset = (n - 1) * partSize;
+      const length = Math.min(partSize, size - offset);
+      const l = listed.get(n);
+      await this.waitForTurn(pace);
+      if (failed) return;
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) throw new StationError('verify', 'replica.object_changed', { objectId });
+        got += bytesRead;
+      }
+      const md5 = createHash('md5').update(buf).digest();
+      const sha256 = createHash('sha256').update(buf).digest('hex');
+      let etag: string;
+      const t0 = performance.now();
+      if (l && l.etag === md5.toString('hex') && l.size === length) {
+        // Sent by a process that died before journaling it; the store holds exactly these bytes.
+        etag = l.etag;
+        partsResumed++;
+      } else {
+        await pace.throttle.take(length);
+        etag = await store.uploadPart(key, uploadId, n, buf, md5.toString('base64'));
+        if (etag !== md5.toString('hex')) throw new StationError('io', 'replica.part_etag_mismatch', { objectId, part: n });
+        partsSent++;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const at = this.now().toISOString();
+      this.station.write(() => {
+        insertPart.run(objectId, uploadId, n, offset, length, md5.toString('hex'), sha256, etag, at);
+        if (!l || l.etag !== etag) insertSent.run(at, length, seconds);
+      });
+      journal.set(n, { part_number: n, offset, length, md5: md5.toString('hex'), sha256, etag });
+    };
+    const worker = async () => {
+      while (!failed) {
+        const n = todo.shift();
+        if (n === undefined) return;
+        try {
+          await sendPart(n);
+        } catch (e) {
+          failed = true;
+          throw e;
         }
       }
+    };
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: Math.min(cfg.parallelParts, Math.max(1, todo.length)) }, worker));
+      const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (rejected) throw rejected.reason;
     } finally {
       await fh.close();
     }
@@ -635,7 +800,7 @@ export class ReplicaService {
   /**
    * Puts an encrypted snapshot of this database (catalogue, ledger and its signed checkpoints) and
    * the manifest that opens it on the store, when the ledger moved since the last one. Both are
-   * locked for SNAPSHOT_LOCK_DAYS only (see README: destroyed recordings).
+   * locked for `snapshotLockMs` (SNAPSHOT_LOCK_DAYS) only (see README: destroyed recordings).
    */
   private async replicateCatalogue(store: ReplicaStore, cfg: ReplicaConfigView): Promise<{ ledgerSize: number; versionId: string | null } | null> {
     const last = this.db.prepare('SELECT ledger_size FROM replica_snapshots ORDER BY id DESC LIMIT 1').get() as { ledger_size: number } | undefined;
@@ -664,7 +829,7 @@ export class ReplicaService {
     const stationId = this.station.settings.get('station.id');
     const sealed = sealSnapshot(this.station.requireUnlocked().masterKey, plain, stationId, ledgerSize);
     plain.fill(0);
-    const retainUntil = new Date(Math.ceil((this.now().getTime() + SNAPSHOT_LOCK_DAYS * 86_400_000) / 1000) * 1000);
+    const retainUntil = new Date(Math.ceil((this.now().getTime() + this.snapshotLockMs) / 1000) * 1000);
     const key = `${this.prefix()}/${SNAPSHOT_NAME}`;
     const sha256 = createHash('sha256').update(sealed).digest('hex');
     const put = await store.putSmall(key, sealed, createHash('md5').update(sealed).digest('base64'), { retainUntil });
@@ -693,7 +858,6 @@ export class ReplicaService {
         .run(ledgerSize, key, versionId, sha256, retainUntil.toISOString(), this.now().toISOString());
       this.station.ledger.append({ actor: 'system', action: 'replica.snapshot', subject: `replica:${cfg.bucket}`, details: { key, versionId, ledgerSize, root, sha256, retainUntil: retainUntil.toISOString() } });
     });
-    await this.pruneSnapshots(store, [key, `${this.prefix()}/${MANIFEST_NAME}`]);
     return { ledgerSize, versionId };
   }
 
@@ -703,7 +867,7 @@ export class ReplicaService {
    * two keys are ever deleted; the store refuses any version still locked, which is then kept.
    */
   private async pruneSnapshots(store: ReplicaStore, keys: string[]): Promise<void> {
-    const cutoff = this.now().getTime() - SNAPSHOT_LOCK_DAYS * 86_400_000;
+    const cutoff = this.now().getTime() - this.snapshotLockMs;
     for (const key of keys) {
       let versions;
       try {

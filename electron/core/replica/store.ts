@@ -51,8 +51,11 @@ export function storeError(e: unknown, context: { endpoint: string; bucket: stri
         return new StationError('input', 'replica.no_object_lock', params, { cause: e });
       case 'RequestTimeTooSkewed':
         return new StationError('io', 'replica.clock_skew', params, { cause: e });
+      // Over http the SDK signs each part's SHA-256, and RGW checks that before Content-MD5: the
+      // same fault (bytes changed on the way), answered by the other check.
       case 'BadDigest':
       case 'InvalidDigest':
+      case 'XAmzContentSHA256Mismatch':
         return new StationError('io', 'replica.bad_digest', params, { cause: e });
       case 'QuotaExceeded':
       case 'InsufficientCapacity':
@@ -232,11 +235,21 @@ export class ReplicaStore {
     }
   }
 
-  /** Every version of exactly this key. */
+  /** Every version of exactly this key, all pages (the oldest, which pruning is for, come last). */
   async versions(key: string): Promise<{ versionId: string; isLatest: boolean; lastModified: Date | null }[]> {
     return this.call(async () => {
-      const r = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 1000 }));
-      return (r.Versions ?? []).filter((v) => v.Key === key && v.VersionId).map((v) => ({ versionId: v.VersionId!, isLatest: v.IsLatest === true, lastModified: v.LastModified ?? null }));
+      const out: { versionId: string; isLatest: boolean; lastModified: Date | null }[] = [];
+      let keyMarker: string | undefined;
+      let versionMarker: string | undefined;
+      for (;;) {
+        const r = await this.client.send(
+          new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 1000, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(versionMarker ? { VersionIdMarker: versionMarker } : {}) }),
+        );
+        for (const v of r.Versions ?? []) if (v.Key === key && v.VersionId) out.push({ versionId: v.VersionId, isLatest: v.IsLatest === true, lastModified: v.LastModified ?? null });
+        if (!r.IsTruncated || !r.NextKeyMarker) return out;
+        keyMarker = r.NextKeyMarker;
+        versionMarker = r.NextVersionIdMarker;
+      }
     });
   }
 

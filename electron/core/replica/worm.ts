@@ -20,7 +20,7 @@ const TEST_LOCK_MS = 24 * 60 * 60 * 1000;
 export async function runWormTest(store: ReplicaStore, keyPrefix: string, now: Date): Promise<WormResult> {
   const passed = new Map<WormCase, boolean>();
   const mark = (c: WormCase, ok: boolean) => passed.set(c, ok);
-  const fatal = (e: unknown): boolean => e instanceof StationError && ['replica.unreachable', 'replica.bad_credentials', 'replica.no_bucket', 'replica.clock_skew'].includes(e.code);
+  const fatal = (e: unknown): boolean => e instanceof StationError && ['replica.unreachable', 'replica.bad_credentials', 'replica.no_bucket', 'replica.clock_skew', 'replica.store_full'].includes(e.code);
 
   mark('versioning_enabled', (await store.versioning()) === 'Enabled');
   try {

@@ -184,3 +184,14 @@ export function ruleBasis(station: Pick<Station, 'settings' | 'paths'>, purposes
     en: `Under ${first.titleEn ?? first.title}, Art. ${numbers.join(', ')}`,
   };
 }
+
+/**
+ * The presets a settings screen offers (issue 14 item 1): those the agency's shipped rule sets; with the
+ * agency's own rule, or none chosen yet, every preset, since the station cannot tell which one it sets.
+ */
+export function offeredPresets<P extends { citations: readonly { file: string }[] }>(station: Pick<Station, 'settings' | 'paths'>, presets: readonly P[]): P[] {
+  const file = shippedRuleFile(station.settings.get('rules.agencyRule'), loadRuleCatalogue(station.paths.resources));
+  if (!file) return [...presets];
+  const own = presets.filter((p) => p.citations.some((c) => c.file === file));
+  return own.length ? own : [...presets];
+}

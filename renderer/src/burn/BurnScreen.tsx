@@ -135,7 +135,8 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
     if (!values?.requestId) return null;
     const target = targetOf(values);
     const needsTarget = values.media === 'usb' || values.targetKind === 'drive';
-    return JSON.stringify({ requestId: values.requestId, media: values.media, copies: values.copies ?? 1, ...(needsTarget && target ? { target } : {}) });
+    const volumeLabel = values.volumeLabel?.trim();
+    return JSON.stringify({ requestId: values.requestId, media: values.media, copies: values.copies ?? 1, ...(needsTarget && target ? { target } : {}), ...(volumeLabel ? { volumeLabel } : {}) });
   }, [values]);
 
   useEffect(() => {
@@ -300,11 +301,11 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
                 <Form.Item name="copies" label={t('ui:burn.fields.copies')} extra={t('ui:burn.copiesHint')}>
                   <InputNumber min={1} max={10} precision={0} data-testid="burn-copies" />
                 </Form.Item>
-                <Form.Item name="volumeLabel" label={t('ui:burn.fields.volumeLabel')} extra={t('ui:burn.volumeLabelHint')}>
+                <Form.Item name="volumeLabel" label={t('ui:burn.fields.volumeLabel')} extra={t('ui:papers.volumeLabelHint')}>
                   <Input maxLength={64} className="mono" data-testid="burn-volume-label" />
                 </Form.Item>
               </div>
-              <Form.Item name="place" label={t('ui:burn.fields.place')} extra={t('ui:burn.placeHint')}>
+              <Form.Item name="place" label={t('ui:burn.fields.place')} extra={t('ui:papers.placeHint')}>
                 <Input maxLength={500} data-testid="burn-place" />
               </Form.Item>
               <Form.Item name="remarks" label={t('ui:burn.fields.remarks')}>
@@ -356,6 +357,16 @@ function PlanView({ plan, error }: { plan: BurnPlan | null; error: unknown }) {
   const total = plan.discs.reduce((n, d) => n + d.bytes, 0);
   return (
     <div className="burn-plan" data-testid="burn-plan" data-discs={plan.discs.length} data-copies={plan.copies}>
+      {plan.label && !plan.labelFitsVolumeId ? (
+        // Said before burning (issue 14 item 2): the typed label is kept as typed on the papers and in the disc's files; only the volume id is reduced.
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 8 }}
+          data-testid="burn-label-notice"
+          title={t('ui:papers.labelNotVolumeId', { label: plan.label, volumeIds: plan.discs.map((d) => d.volumeId).join(t('ui:dock.listSeparator')) })}
+        />
+      ) : null}
       <Typography.Text strong>{t('ui:burn.plan.title', { discs: plan.discs.length, copies: plan.copies, media: t(`ui:burn.media.${plan.media}`), size: formatBytes(total) })}</Typography.Text>
       <ul>
         {plan.discs.map((d) => (

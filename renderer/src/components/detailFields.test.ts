@@ -41,6 +41,8 @@ describe('detailRows', () => {
     expect(byKey.clockDrift!.children.map((c) => c.label)).toEqual(['秒数', '来源']);
     expect(flat).not.toContain('"{');
     expect(detailSummary(rows)).toBe('入库批次: 3 · 结果: 已入库 · SHA-256: ' + 'a'.repeat(64) + ' · 大小: 183 kB');
+    // A summary leaves out what says nothing happened (false, none).
+    expect(detailSummary(detailRows(i.t, i, { changedDuringRead: false, duplicateOf: null, kind: 'video', nameRule: 'gat947' }))).toBe('类型: 视频 · 文件命名规则: gat947');
   });
 
   it('reads in English too', async () => {

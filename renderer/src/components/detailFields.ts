@@ -4,7 +4,8 @@ import type { i18n as I18n, TFunction } from 'i18next';
 import dayjs from 'dayjs';
 import { formatBytes } from './formatBytes.ts';
 
-export type DetailRow = { key: string; label: string; value: string | null; mono: boolean; children: DetailRow[] };
+/** `quiet`: a value that says nothing happened (false, none, empty): left out of one-line summaries. */
+export type DetailRow = { key: string; label: string; value: string | null; mono: boolean; quiet: boolean; children: DetailRow[] };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const HASH = /^[0-9a-f]{32,}$/i;
@@ -51,23 +52,23 @@ function row(t: TFunction, i18n: I18n, key: string, label: string, value: unknow
   if (Array.isArray(value)) {
     if (value.every((v) => v === null || typeof v !== 'object')) {
       const parts = value.map((v) => valueText(t, i18n, key, v));
-      return { key, label, value: value.length === 0 ? '—' : parts.map((p) => p.text).join(t('ui:detailValues.separator')), mono: parts.some((p) => p.mono), children: [] };
+      return { key, label, value: value.length === 0 ? '—' : parts.map((p) => p.text).join(t('ui:detailValues.separator')), mono: parts.some((p) => p.mono), quiet: value.length === 0, children: [] };
     }
-    return { key, label, value: null, mono: false, children: value.map((v, i) => row(t, i18n, key, `${i + 1}`, v)) };
+    return { key, label, value: null, mono: false, quiet: false, children: value.map((v, i) => row(t, i18n, key, `${i + 1}`, v)) };
   }
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return { key, label, value: '—', mono: false, children: [] };
-    return { key, label, value: null, mono: false, children: entries.map(([k, v]) => row(t, i18n, k, fieldLabel(t, i18n, k), v)) };
+    if (entries.length === 0) return { key, label, value: '—', mono: false, quiet: true, children: [] };
+    return { key, label, value: null, mono: false, quiet: false, children: entries.map(([k, v]) => row(t, i18n, k, fieldLabel(t, i18n, k), v)) };
   }
   const { text, mono } = valueText(t, i18n, key, value);
-  return { key, label, value: text, mono, children: [] };
+  return { key, label, value: text, mono, quiet: value === false || value === null || value === undefined || value === '', children: [] };
 }
 
-/** One line for a list: the first few plain fields, "label：value" each. */
+/** One line for a list: the first few plain fields that say something, "label: value" each. */
 export function detailSummary(rows: readonly DetailRow[], max = 4): string {
   return rows
-    .filter((r) => r.value !== null && r.value !== '—')
+    .filter((r) => r.value !== null && !r.quiet)
     .slice(0, max)
     .map((r) => `${r.label}: ${r.value}`)
     .join(' · ');

@@ -21,6 +21,7 @@ import { formatTime } from '../ledger/labels.ts';
 import { ArchiveDeadlineText, PageHeader, formatDate } from '../cases/labels.tsx';
 import type { Dashboard } from '../../../electron/api/index.ts';
 import './dashboard.css';
+import { AttentionCard } from './AttentionCard.tsx';
 
 type CaseRow = Dashboard['casesToArchive'][number];
 type RequestRow = Dashboard['requestsWaiting'][number];
@@ -56,6 +57,7 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
   const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
+  const [refreshCount, setRefreshCount] = useState(0);
   const [witness, setWitness] = useState<WitnessStatus | null>(null);
   // Recordings that exist only on this PC (not yet stored and locked on the replica); null when this role cannot see the replica.
   const [onlyHere, setOnlyHere] = useState<number | null>(null);
@@ -163,13 +165,22 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
                 {t('ui:dashboard.asOf', { time: formatTime(data.generatedAt) })}
               </Typography.Text>
             ) : null}
-            <Button icon={<ReloadOutlined />} loading={loading} onClick={() => void load()} data-testid="dashboard-refresh">
+            <Button
+              icon={<ReloadOutlined />}
+              loading={loading}
+              onClick={() => {
+                setRefreshCount((n) => n + 1);
+                void load();
+              }}
+              data-testid="dashboard-refresh"
+            >
               {t('ui:common.refresh')}
             </Button>
           </>
         }
       />
       <ErrorAlert error={error} />
+      <AttentionCard navigate={navigate} canOpen={canOpen} refreshToken={refreshCount} />
       {witness ? (
         <Typography.Text type={witness.alarm ? 'danger' : 'secondary'} data-testid="dashboard-witness">
           {witness.lastCosigned ? t('ui:witness.lastCosigned', { size: witness.lastCosigned.size, minutes: witness.minutesAgo }) : t('ui:witness.never')}

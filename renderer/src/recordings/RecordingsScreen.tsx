@@ -82,8 +82,8 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     ...(late ? { late: true } : {}),
     ...(important ? { important: true } : {}),
     ...(needsExplanation ? { needsExplanation: true } : {}),
-    ...(destroyed ? { destroyed: destroyed === 'destroyed' } : {}),
     ...search.filters,
+    ...(destroyed ? { destroyed: destroyed === 'destroyed' } : {}),
   };
   const filtered = Object.keys(filters).length > 0;
   const pages = useRecordingPages(filters, reload);
@@ -106,8 +106,8 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
     setLate(false);
     setImportant(false);
     setNeedsExplanation(false);
-    setDestroyed(undefined);
     search.reset();
+    setDestroyed(undefined);
   };
 
   const canRequest = user.roles.some((r) => REQUESTERS.includes(r));
@@ -187,6 +187,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
         <Checkbox checked={needsExplanation} onChange={(e) => setNeedsExplanation(e.target.checked)} data-testid="recordings-filter-needs-explanation">
           {t('ui:recordings.filters.needsExplanation')}
         </Checkbox>
+        {search.fields}
         <Select
           allowClear
           value={destroyed}
@@ -199,7 +200,6 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
           style={{ width: 140 }}
           data-testid="recordings-filter-destroyed"
         />
-        {search.fields}
         <Button onClick={reset} disabled={!filtered}>
           {t('ui:recordings.filters.reset')}
         </Button>

@@ -71,9 +71,11 @@ export function RegisterScreen({ user, status }: { user: User; status: StationSt
   const columns: TableColumnsType<Row> = [
     { key: 'time', title: t('ui:register.columns.time'), dataIndex: 'time', width: 150, render: (v: string) => <span className="num">{formatTime(v)}</span> },
     { key: 'kind', title: t('ui:register.columns.kind'), dataIndex: 'kind', width: 90, render: (v: Kind) => <Tag color={KIND_COLORS[v]}>{t(`ui:register.kinds.${v}`)}</Tag> },
-    { key: 'viewer', title: t('ui:register.columns.viewer'), dataIndex: 'viewer', width: 90, render: (v: string | null) => v ?? '' },
-    { key: 'copier', title: t('ui:register.columns.copier'), dataIndex: 'copier', width: 90, render: (v: string | null) => v ?? '' },
-    { key: 'approvers', title: t('ui:register.columns.approvers'), dataIndex: 'approvers', width: 110, render: (v: string[]) => (v.length > 0 ? v.join(t('ui:dock.listSeparator')) : '') },
+    // The 案号 and people by name (issue 14 item 7): the printed register goes to supervisors and courts.
+    { key: 'case', title: t('ui:papers.caseColumn'), dataIndex: 'caseNumber', width: 140, render: (v: string | null) => v ?? '' },
+    { key: 'viewer', title: t('ui:register.columns.viewer'), dataIndex: 'viewerName', width: 110, render: (v: string | null) => v ?? '' },
+    { key: 'copier', title: t('ui:register.columns.copier'), dataIndex: 'copierName', width: 110, render: (v: string | null) => v ?? '' },
+    { key: 'approvers', title: t('ui:register.columns.approvers'), dataIndex: 'approverNames', width: 130, render: (v: string[]) => (v.length > 0 ? v.join(t('ui:dock.listSeparator')) : '') },
     { key: 'purpose', title: t('ui:register.columns.purpose'), dataIndex: 'purpose' },
     { key: 'request', title: t('ui:register.columns.request'), dataIndex: 'requestId', width: 100, render: (v: string | null) => <span className="mono">{v ?? ''}</span> },
     { key: 'recordings', title: t('ui:register.columns.recordings'), dataIndex: 'recordings', width: 110, render: (v: string[]) => <span className="mono">{v.join(' ')}</span> },

@@ -1,7 +1,7 @@
 // The replica on one screen (electron/core/replica/README.md): what is only on this PC and why,
 // the queue, the last write-once self-test; admins set the store here, as with `station replica set`.
 import { useState } from 'react';
-import { App, Alert, Button, Card, Flex, Form, Input, InputNumber, Statistic, Table, Tag, Typography } from 'antd';
+import { App, Alert, Button, Card, Flex, Form, Input, InputNumber, Statistic, Switch, Table, Tag, Typography } from 'antd';
 import { CloudUploadOutlined, ReloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type User } from '../api.ts';
@@ -11,6 +11,16 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
 import { PageHeader } from '../cases/labels.tsx';
 import { formatBytes } from '../components/formatBytes.ts';
+
+type OptionsForm = { parallelParts: number; bandwidthMiBps: number | null; window: string; clearAfterReplication: boolean };
+
+/** Seconds as the screen shows a time left: "45 s", "12 min", "3 h 20 min". */
+function etaText(seconds: number, t: (key: string, params?: Record<string, unknown>) => string): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return t('ui:replicaTransfer.etaSeconds', { n: s });
+  if (s < 3600) return t('ui:replicaTransfer.etaMinutes', { n: Math.ceil(s / 60) });
+  return t('ui:replicaTransfer.etaHours', { h: Math.floor(s / 3600), m: Math.ceil((s % 3600) / 60) });
+}
 
 type StoreForm = { endpoint: string; bucket: string; accessKeyId: string; secret: string; partSizeMiB?: number; bandwidthMiBps?: number };
 
@@ -49,6 +59,17 @@ export function ReplicationScreen({ user }: { user: User }) {
       return r.worm.ok ? t('ui:replica.saved') : t('ui:replica.savedNotWorm');
     });
 
+  const saveOptions = (v: OptionsForm) =>
+    act('options', async () => {
+      await invoke('replica.options', {
+        parallelParts: v.parallelParts,
+        bandwidthMiBps: v.bandwidthMiBps || null,
+        window: v.window?.trim() ? v.window.trim() : 'off',
+        clearAfterReplication: v.clearAfterReplication,
+      });
+      return t('ui:replicaTransfer.saved');
+    });
+
   const config = status?.config ?? null;
   const columns = [
     { title: t('ui:replica.col.recordings'), key: 'r', render: (_: unknown, i: ReplicaItem) => i.recordingIds.join(', ') || i.objectId },
@@ -85,6 +106,7 @@ export function ReplicationScreen({ user }: { user: User }) {
                 data-testid="replica-run"
                 onClick={() => void act('run', async () => {
                   const r = await invoke('replica.run', {});
+                  if (r.deferred) return t('ui:replicaTransfer.deferred', { start: config.window?.start, end: config.window?.end });
                   if (r.error) throw new StationUiError({ code: r.error.code, kind: 'io', params: r.error.params });
                   return t('ui:replica.ran', { stored: r.stored, waiting: r.waiting, failed: r.failed });
                 })}
@@ -109,7 +131,17 @@ export function ReplicationScreen({ user }: { user: User }) {
             <Card size="small">
               <Statistic title={t('ui:replica.pendingBytes')} value={formatBytes(status.bytesPending)} />
             </Card>
+            <Card size="small" data-testid="replica-throughput">
+              <Statistic title={t('ui:replicaTransfer.throughput')} value={status.bytesPerSecond === null ? '—' : (status.bytesPerSecond / 1048576).toFixed(1)} suffix={status.bytesPerSecond === null ? undefined : 'MiB/s'} />
+            </Card>
+            <Card size="small" data-testid="replica-eta">
+              <Statistic title={t('ui:replicaTransfer.eta')} value={status.etaSeconds === null ? '—' : etaText(status.etaSeconds, t)} />
+            </Card>
           </Flex>
+          {status.pending.length > 0 && status.paused.ingestRunning ? <Alert type="info" showIcon data-testid="replica-paused-ingest" title={t('ui:replicaTransfer.pausedIngest')} /> : null}
+          {status.pending.length > 0 && status.paused.outsideWindow && config?.window ? (
+            <Alert type="info" showIcon data-testid="replica-paused-window" title={t('ui:replicaTransfer.pausedWindow', { start: config.window.start, end: config.window.end })} />
+          ) : null}
           {config ? (
             <Alert
               type={config.worm.ok ? 'success' : 'error'}
@@ -128,6 +160,39 @@ export function ReplicationScreen({ user }: { user: User }) {
           <Typography.Title level={5}>{t('ui:replica.pendingTitle')}</Typography.Title>
           <Table<ReplicaItem> size="small" rowKey="objectId" dataSource={status.pending} columns={columns} pagination={{ pageSize: 20 }} locale={{ emptyText: t('ui:replica.nothingPending') }} />
         </>
+      ) : null}
+      {isAdmin && config ? (
+        <Card size="small" title={t('ui:replicaTransfer.optionsTitle')} data-testid="replica-options">
+          <Form<OptionsForm>
+            layout="vertical"
+            onFinish={(v) => void saveOptions(v)}
+            initialValues={{
+              parallelParts: config.parallelParts,
+              bandwidthMiBps: config.bandwidthLimit ? config.bandwidthLimit / 1048576 : null,
+              window: config.window ? `${config.window.start}-${config.window.end}` : '',
+              clearAfterReplication: config.clearAfterReplication,
+            }}
+            style={{ maxWidth: 520 }}
+          >
+            <Flex gap={16} wrap>
+              <Form.Item name="parallelParts" label={t('ui:replicaTransfer.parallel')} rules={[{ required: true }]}>
+                <InputNumber min={1} max={8} precision={0} />
+              </Form.Item>
+              <Form.Item name="bandwidthMiBps" label={t('ui:replica.bandwidth')} extra={t('ui:replicaTransfer.bandwidthNote')}>
+                <InputNumber min={0.0625} />
+              </Form.Item>
+              <Form.Item name="window" label={t('ui:replicaTransfer.window')} extra={t('ui:replicaTransfer.windowNote')}>
+                <Input placeholder="22:00-06:00" style={{ width: 160 }} />
+              </Form.Item>
+            </Flex>
+            <Form.Item name="clearAfterReplication" label={t('ui:replicaTransfer.clearAfterReplication')} valuePropName="checked" extra={t('ui:replicaTransfer.clearAfterReplicationNote')}>
+              <Switch />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={busy === 'options'}>
+              {t('ui:replicaTransfer.save')}
+            </Button>
+          </Form>
+        </Card>
       ) : null}
       {isAdmin ? (
         <Card size="small" title={t('ui:replica.storeTitle')}>

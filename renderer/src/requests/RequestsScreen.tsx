@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { App, Badge, Button, Descriptions, Flex, Popconfirm, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { CheckOutlined, CloseOutlined, ExportOutlined, PlayCircleOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, ExportOutlined, PlayCircleOutlined, PrinterOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
@@ -16,6 +16,7 @@ import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
 import { REQUESTER_ROLES } from '../roles.ts';
+import { DocumentPreview } from '../reports/DocumentPreview.tsx';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
 type Dialog =
@@ -49,6 +50,7 @@ function RequestItems({ request, onPlay, canPlay }: { request: AccessRequest; on
   const { t } = useTranslation();
   const [detail, setDetail] = useState<RequestDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [printing, setPrinting] = useState(false);
   useEffect(() => {
     let live = true;
     invoke('request.show', { id: request.id }).then(
@@ -115,6 +117,19 @@ function RequestItems({ request, onPlay, canPlay }: { request: AccessRequest; on
             </li>
           ))}
         </ul>
+      ) : null}
+      <Flex>
+        <Button size="small" icon={<PrinterOutlined />} onClick={() => setPrinting(true)} data-testid={`request-form-${request.id}`}>
+          {t('ui:papers.printForm')}
+        </Button>
+      </Flex>
+      {printing ? (
+        <DocumentPreview
+          title={t('ui:papers.formTitle', { id: request.id })}
+          testId="request-form-preview"
+          onClose={() => setPrinting(false)}
+          load={async () => ({ html: (await invoke('request.form', { id: request.id })).html, fileName: `${request.id}-form.html` })}
+        />
       ) : null}
     </Flex>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Steps, Typography, theme } from 'antd';
+import { Alert, Button, Checkbox, Descriptions, Flex, Form, Input, Segmented, Steps, Typography, theme } from 'antd';
 import { CheckCircleFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, toUiError, type Output } from '../api.ts';
@@ -8,6 +8,9 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
 import { StrengthMeter } from '../components/StrengthMeter.tsx';
 import { MIN_PASSPHRASE_LENGTH, MIN_PASSWORD_LENGTH } from '../passphrase.ts';
+import { useLoaded } from '../components/useLoaded.ts';
+import { RulePicker, type RuleSetting } from '../settings/RulePicker.tsx';
+import { RestoreFromReplica } from '../replica/RestoreFromReplica.tsx';
 
 type Values = {
   agencyCode: string;
@@ -18,12 +21,16 @@ type Values = {
   adminDisplayName: string;
   adminPassword: string;
   adminPasswordConfirm: string;
+  rule: RuleSetting | null;
 };
 
 // Which step holds the field a station error is about, so the user lands where the fix is.
 const ERROR_STEP: Record<string, number> = {
   'station.bad_agency_code': 0,
   'station.bad_agency_name': 0,
+  'rules.unknown': 0,
+  'rules.title_required': 0,
+  'rules.bad_article': 0,
   'station.passphrase_too_short': 1,
   'user.password_too_short': 2,
   'user.bad_username': 2,
@@ -41,7 +48,10 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{ keys: Output<'station.init'>; name: string; code: string } | null>(null);
   const [recorded, setRecorded] = useState(false);
+  // A new PC replacing a lost station is rebuilt from its replica instead (replica/README.md).
+  const [mode, setMode] = useState<'new' | 'restore'>('new');
   const passphrase = Form.useWatch('passphrase', form) ?? '';
+  const { value: catalogue } = useLoaded(() => invoke('rules.catalogue', {}), []);
 
   // Only the current step's fields are mounted, so antd's submit validates just those; the
   // values of the other steps stay in the form store (Form preserves unmounted fields).
@@ -54,6 +64,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         agencyCode: v.agencyCode.trim(),
         agencyName: v.agencyName.trim(),
         passphrase: v.passphrase,
+        ...(v.rule ? { rule: v.rule } : {}),
         admin: { username: v.adminUsername.trim(), displayName: v.adminDisplayName.trim(), password: v.adminPassword },
       });
       setResult({ keys, name: v.agencyName.trim(), code: v.agencyCode.trim() });
@@ -75,6 +86,22 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
 
   return (
     <AuthLayout title={t('ui:setup.title')} width={680} testId="setup-screen">
+      {step === 0 && !busy ? (
+        <Segmented<'new' | 'restore'>
+          block
+          value={mode}
+          onChange={setMode}
+          style={{ marginBottom: 20 }}
+          data-testid="setup-mode"
+          options={[
+            { value: 'new', label: t('ui:replicaRestore.choiceNew') },
+            { value: 'restore', label: <span data-testid="setup-mode-restore">{t('ui:replicaRestore.choiceRestore')}</span> },
+          ]}
+        />
+      ) : null}
+      {mode === 'restore' ? <RestoreFromReplica onDone={onDone} /> : null}
+      {mode === 'new' ? (
+      <>
       <Steps
         current={step}
         size="small"
@@ -102,6 +129,9 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
               </Form.Item>
               <Form.Item name="agencyName" label={t('ui:setup.agencyName')} rules={[required('ui:setup.agencyNameRequired')]}>
                 <Input maxLength={200} data-testid="setup-agency-name" />
+              </Form.Item>
+              <Form.Item name="rule" label={t('ui:agencyRule.setupLabel')} extra={t('ui:agencyRule.setupHint')}>
+                <RulePicker value={undefined} onChange={() => undefined} catalogue={catalogue ?? []} allowNone testId="setup-rule" />
               </Form.Item>
             </>
           )}
@@ -216,6 +246,8 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
             </Button>
           </Flex>
         </div>
+      ) : null}
+      </>
       ) : null}
     </AuthLayout>
   );

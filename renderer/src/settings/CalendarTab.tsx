@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, Flex, Radio, Spin, Table, Tag, Tooltip, Typography, Upload } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { DeleteOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, FormOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { previewYear, runsText, type YearPreview } from './format.ts';
+import { YearFormDialog } from './YearFormDialog.tsx';
 
 const MAX_YEAR_FILE_BYTES = 256 * 1024;
 
@@ -163,6 +164,7 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
   const [fileError, setFileError] = useState<unknown>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [removing, setRemoving] = useState<number | null>(null);
+  const [entering, setEntering] = useState<number | null>(null);
 
   const load = useCallback(async (want?: number) => {
     try {
@@ -245,6 +247,17 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
 
   return (
     <Flex vertical gap={16} data-testid="settings-calendar">
+      {entering !== null ? (
+        <YearFormDialog
+          year={entering}
+          onCancel={() => setEntering(null)}
+          onSaved={(r) => {
+            setEntering(null);
+            void message.success(t('ui:yearForm.saved', { year: r.year, seq: r.ledgerSeq }));
+            void load(r.year);
+          }}
+        />
+      ) : null}
       <Typography.Text type="secondary">{t('ui:settings.calendar.intro')}</Typography.Text>
       <ErrorAlert error={error} />
       <ErrorAlert error={fileError} onClose={() => setFileError(null)} />
@@ -258,6 +271,15 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
             </Button>
             {canEdit ? (
               <>
+                <Button
+                  size="small"
+                  type="primary"
+                  icon={<FormOutlined />}
+                  onClick={() => setEntering(Math.max(new Date().getFullYear() + 1, ...overview.years.map((y) => y.year + 1)))}
+                  data-testid="calendar-year-form"
+                >
+                  {t('ui:yearForm.open')}
+                </Button>
                 <span data-testid="calendar-upload">
                   <Upload
                     accept=".json,application/json"

@@ -7,6 +7,7 @@ import { invoke, type Input, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { deadlineRuleText } from '../cases/labels.tsx';
 import { sameValue } from './format.ts';
+import { useRuleCitation } from '../components/useRuleCitation.ts';
 
 type IngestSettings = Output<'ingest.settings'>;
 type Deadline = IngestSettings['handoverDeadline'];
@@ -155,6 +156,7 @@ export function IngestTab({ canEdit }: { canEdit: boolean }) {
 /** The admin's form; remounted (key) after each save so it starts from the values in force. */
 function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: () => void }) {
   const { t } = useTranslation();
+  const handoverCitation = useRuleCitation('handover');
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -162,7 +164,7 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
   const preset = Form.useWatch('preset', form);
   const unit = Form.useWatch('unit', form);
   const clearOn = Form.useWatch('clearRecorderAfterIngest', form);
-  const presetIds = Object.keys(settings.handoverPresets) as PresetId[];
+  const presetIds = settings.offeredHandoverPresets as PresetId[];
   // Zone names the browser knows, listed only when the form is shown; the station checks the choice again.
   const timeZones = useMemo(() => Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z })), []);
 
@@ -197,7 +199,7 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
                       {t(`ui:settings.ingest.presets.${id}`, { defaultValue: deadlineRuleText(t, settings.handoverPresets[id]) })}
                       <Typography.Text type="secondary" className="citation">
                         {' — '}
-                        {t(`ui:settings.ingest.presetCites.${id}`, { defaultValue: '' })}
+                        {handoverCitation ?? t('ui:agencyRule.noneChosen')}
                       </Typography.Text>
                     </Radio>
                   ))}

@@ -8,10 +8,11 @@ import { CalendarTab } from './CalendarTab.tsx';
 import { CategoriesTab } from './CategoriesTab.tsx';
 import { IngestTab } from './IngestTab.tsx';
 import { NamingRulesTab } from './NamingRulesTab.tsx';
+import { RuleTab } from './RuleTab.tsx';
 import '../cases/cases.css';
 import './settings.css';
 
-const TABS = ['ingest', 'categories', 'calendar', 'namingRules'] as const;
+const TABS = ['ingest', 'rule', 'categories', 'calendar', 'namingRules'] as const;
 type TabKey = (typeof TABS)[number];
 
 /**
@@ -34,9 +35,19 @@ export function SettingsScreen({ user, focus }: { user: User; focus: string | nu
         destroyOnHidden
         items={TABS.map((k) => ({
           key: k,
-          label: <span data-testid={`settings-tab-${k}`}>{k === 'namingRules' ? t('ui:recorderRules.tab') : t(`ui:settings.tabs.${k}`)}</span>,
+          label: <span data-testid={`settings-tab-${k}`}>{k === 'namingRules' ? t('ui:recorderRules.tab') : k === 'rule' ? t('ui:agencyRule.tab') : t(`ui:settings.tabs.${k}`)}</span>,
           children:
-            k === 'ingest' ? <IngestTab canEdit={canEdit} /> : k === 'categories' ? <CategoriesTab canEdit={canEdit} /> : k === 'calendar' ? <CalendarTab canEdit={canEdit} /> : <NamingRulesTab canEdit={canEdit} />,
+            k === 'ingest' ? (
+              <IngestTab canEdit={canEdit} />
+            ) : k === 'rule' ? (
+              <RuleTab canEdit={canEdit} />
+            ) : k === 'categories' ? (
+              <CategoriesTab canEdit={canEdit} />
+            ) : k === 'calendar' ? (
+              <CalendarTab canEdit={canEdit} />
+            ) : (
+              <NamingRulesTab canEdit={canEdit} />
+            ),
         }))}
       />
     </Flex>

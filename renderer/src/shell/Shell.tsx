@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { App, Button, Divider, Flex, Layout, Menu, Tag, Tooltip, Typography, theme } from 'antd';
-import { KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, QuestionCircleOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
@@ -9,6 +9,7 @@ import { landingScreen, screensFor } from './screens.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { LedgerAlarmBanner } from './LedgerAlarmBanner.tsx';
 import { ChangePasswordDialog } from '../account/ChangePassword.tsx';
+import { HelpDrawer } from '../help/HelpDrawer.tsx';
 
 export function Shell(props: { status: StationStatus; user: User; onUserChange: (user: User) => void; onLoggedOut: () => void }) {
   const { t } = useTranslation();
@@ -19,6 +20,7 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
   const [focus, setFocus] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [helping, setHelping] = useState(false);
   const current = screens.find((s) => s.key === screen) ?? screens[0];
   const navigate = (key: string, target?: string) => {
     setFocus(target ?? null);
@@ -67,6 +69,9 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
               </Tag>
             ))}
           </Flex>
+          <Button icon={<QuestionCircleOutlined />} onClick={() => setHelping(true)} data-testid="help-open">
+            {t('ui:help.open')}
+          </Button>
           <LanguageSwitch variant="borderless" />
           <Button icon={<KeyOutlined />} onClick={() => setChanging(true)} data-testid="change-password">
             {t('ui:account.changeButton')}
@@ -91,6 +96,7 @@ export function Shell(props: { status: StationStatus; user: User; onUserChange: 
           {current?.render({ user: props.user, status: props.status, onUserChange: props.onUserChange, navigate, focus })}
         </Layout.Content>
       </Layout>
+      {helping && current ? <HelpDrawer screen={current.key} onClose={() => setHelping(false)} /> : null}
       {changing ? (
         <ChangePasswordDialog
           onCancel={() => setChanging(false)}
