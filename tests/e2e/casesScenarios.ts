@@ -19,7 +19,7 @@ import { tx, type Lang } from './locale.ts';
 import { assertApart, assertTableFits } from './layout.ts';
 import { checkHelp } from './help.ts';
 import { login } from './dockScenarios.ts';
-import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
+import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, dialog, pickSelectOption, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
 /** Real time, shifted: timestamps keep moving (sessions, ordering) while the date is the one the story needs. */
 export class ShiftedClock implements Clock {
@@ -418,6 +418,28 @@ export const casesScenarios: Scenario[] = [
       const statuses = await (await apiOn(CUSTODIAN)).invoke('retention.status', { recordingIds: [...casesWorld.loose, ...casesWorld.evidence] });
       for (const s of statuses) assert.equal(s.destroyed !== null, casesWorld.loose.includes(s.recordingId), `${s.recordingId} destroyed?`);
       assert.equal((await (await apiOn(CUSTODIAN)).invoke('ledger.verify', {})).ok, true, 'the ledger still verifies');
+
+      // The recordings list marks them 已销毁 and filters by it (issue #14 item 5); the detail says when and by which batch.
+      await page.getByTestId('nav-recordings').click();
+      await pickSelectOption(page, 'recordings-filter-destroyed', tx('zh-CN', 'ui:destroyed.flags.destroyed'));
+      await page.waitForFunction(
+        (n) => {
+          const rows = (globalThis as unknown as { document: { querySelectorAll(s: string): { getAttribute(a: string): string | null }[] } }).document.querySelectorAll('[data-testid="recording-row"]');
+          return rows.length === n && [...rows].every((r) => (r.getAttribute('data-flags') ?? '').split(' ').includes('destroyed'));
+        },
+        casesWorld.loose.length,
+        { timeout: 10_000 },
+      );
+      const shownIds = await page.locator('[data-testid="recording-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+      assert.deepEqual(shownIds.sort(), [...casesWorld.loose].sort(), 'exactly the destroyed recordings');
+      await page.locator('[data-testid="recording-row"] [data-flag="destroyed"]').first().waitFor();
+      await page.locator('[data-testid="recording-row"]').first().click();
+      const gone = page.getByTestId('recording-destroyed');
+      await gone.waitFor();
+      assert.ok((await gone.innerText()).includes(casesWorld.batchId), 'the detail names the destruction batch');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('nav-retention').click();
+      await page.getByTestId('retention-screen').waitFor();
       assertClean(custodian, 'destruction');
     },
   },

@@ -150,7 +150,7 @@ ${dataTable(
 <h2>${bi('签名与核验', 'Signature and verification')}</h2>
 ${fieldTable([
   ['证明 SHA-256', 'Certificate SHA-256', signature.sha256, { mono: true }],
-  ['账本检查点', 'Ledger checkpoint', `size ${cert.ledger.size} · root ${cert.ledger.root}`, { mono: true }],
+  ['审计日志检查点', 'Ledger checkpoint', `size ${cert.ledger.size} · root ${cert.ledger.root}`, { mono: true }],
   ['验证公钥', 'Verifier key', signature.verifierKey, { mono: true }],
 ])}
 <pre class="note">${escapeHtml(signature.note)}</pre>

@@ -50,7 +50,7 @@ ${dataTable(
   ],
   rows,
 )}
-<p class="meta">${basis ? `${bi(basis.zh, basis.en)} · ` : ''}${bi('数据来源：本工作站账本', 'Source: the station ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
+<p class="meta">${basis ? `${bi(basis.zh, basis.en)} · ` : ''}${bi('数据来源：音像记录按本工作站目录现状，申请、刻录、销毁按审计日志', 'Source: recordings as the station catalogues them now; decisions, discs and destructions from the ledger')} · ${bi('生成时间', 'Generated')} ${escapeHtml(localTimeText(report.generatedAt, report.timeZone))}</p>
 `;
   return htmlPage(`监督月报 ${report.month}`, body, { landscape: true });
 }
