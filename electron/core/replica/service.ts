@@ -149,7 +149,7 @@ const STORE_WIDE = new Set(['replica.unreachable', 'replica.bad_credentials', 'r
 const RETRYABLE = new Set([...STORE_WIDE, 'replica.bad_digest', 'replica.part_etag_mismatch']);
 
 /** What every part of a run shares: the bandwidth cap, the window, the stop signal, time spent yielding. */
-type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal | undefined; waitedMs: number };
+type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal | undefined; waitedMs: number; waiting: number; waitStart: number };
 
 const secretAad = (accessKeyId: string) => Buffer.from(`evidence-station/replica-secret/${accessKeyId}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -515,7 +515,7 @@ export class ReplicaService {
       this.station.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
       const store = this.openStore();
       const tried = new Set<string>();
-      const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0 };
+      const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0, waiting: 0, waitStart: 0 };
       try {
         for (;;) {
           if (options.signal?.aborted) break;
@@ -610,12 +610,18 @@ export class ReplicaService {
    * station), then the off-peak window. The bandwidth cap is taken just before the bytes go.
    */
   private async waitForTurn(pace: Pace): Promise<void> {
-    const t0 = performance.now();
-    while (ingestRunning(this.db)) {
-      if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
-      await sleep(INGEST_POLL_MS);
+    if (ingestRunning(this.db)) {
+      // Wall time the run stood still, however many of its workers waited side by side.
+      if (pace.waiting++ === 0) pace.waitStart = performance.now();
+      try {
+        while (ingestRunning(this.db)) {
+          if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
+          await sleep(INGEST_POLL_MS);
+        }
+      } finally {
+        if (--pace.waiting === 0) pace.waitedMs += performance.now() - pace.waitStart;
+      }
     }
-    pace.waitedMs += performance.now() - t0;
     if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
     if (!pace.windowOpen()) throw new StationError('state', 'replica.outside_window', {});
   }
