@@ -14,6 +14,7 @@ import { formatBytes } from '../components/formatBytes.ts';
 import type { BurnPlan, MediaId, OpticalDrive } from '../../../electron/api/index.ts';
 import '../cases/cases.css';
 import './burn.css';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type AccessRequest = Output<'request.list'>[number];
 type Profiles = Output<'burn.profiles'>;
@@ -57,6 +58,7 @@ function fromFocus(focus: string | null): { request: string | null; job: string 
  */
 export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; focus: string | null; navigate: (screen: string, focus?: string) => void; canOpen: (screen: string) => boolean }) {
   const { t } = useTranslation();
+  const basisDiscToCaseFile = useRuleBasis('discToCaseFile');
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const initial = fromFocus(focus);
@@ -200,7 +202,7 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
     <Flex vertical gap={16} data-testid="burn-screen">
       <PageHeader
         title={t('ui:burn.title')}
-        intro={t('ui:burn.intro')}
+        intro={t('ui:burn.intro') + basisDiscToCaseFile}
         extra={
           <Button icon={<ReloadOutlined />} onClick={() => setReload((n) => n + 1)} data-testid="burn-refresh">
             {t('ui:common.refresh')}

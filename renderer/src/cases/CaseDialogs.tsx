@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ArchiveDeadlineText, deadlineRuleText, type Case, type DeadlineRule } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type AccessRequest = Output<'case.request'>;
 
@@ -32,6 +33,7 @@ export function UnlinkDialog({ kase, recordingId, onCancel, onDone }: { kase: Ca
 /** 执法行为终结: the archive deadline starts, on the agency's rule for this kind of case. */
 export function CloseDialog({ kase, onCancel, onDone }: { kase: Case; onCancel: () => void; onDone: (c: Case) => void }) {
   const { t } = useTranslation();
+  const basisCaseArchive = useRuleBasis('caseArchive');
   const [rule, setRule] = useState<DeadlineRule | null>(null);
   useEffect(() => {
     let live = true;
@@ -52,7 +54,7 @@ export function CloseDialog({ kase, onCancel, onDone }: { kase: Case; onCancel: 
       onCancel={onCancel}
       onSubmit={async (v) => onDone(await invoke('case.close', { id: kase.id, ...(v.concludedAt ? { concludedAt: v.concludedAt.toISOString() } : {}), note: v.note?.trim() ?? '' }))}
     >
-      {rule ? <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('ui:close.rule', { rule: deadlineRuleText(t, rule) })} description={t('ui:close.ruleHint')} data-testid="close-rule" /> : null}
+      {rule ? <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('ui:close.rule', { rule: deadlineRuleText(t, rule) })} description={t('ui:close.ruleHint') + basisCaseArchive} data-testid="close-rule" /> : null}
       <Form.Item name="concludedAt" label={t('ui:close.concludedAt')} extra={t('ui:close.concludedAtHint')}>
         <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="close-concluded-at" />
       </Form.Item>
@@ -93,6 +95,7 @@ export type WholeCaseKind = 'view' | 'copy' | 'burn';
 /** A view / copy / burn request over every recording linked to the case now. */
 export function CaseRequestDialog({ kase, kind, onCancel, onDone }: { kase: Case; kind: WholeCaseKind; onCancel: () => void; onDone: (r: AccessRequest) => void }) {
   const { t } = useTranslation();
+  const basisViewCopyApproval = useRuleBasis('viewCopyApproval');
   return (
     <FormDialog<{ kind: WholeCaseKind; purpose: string }>
       title={t('ui:caseRequest.title', { caseNumber: kase.caseNumber })}
@@ -110,7 +113,7 @@ export function CaseRequestDialog({ kase, kind, onCancel, onDone }: { kase: Case
           data-testid="case-request-kind"
         />
       </Form.Item>
-      <ReasonField name="purpose" label={t('ui:caseRequest.purpose')} hint={t('ui:caseRequest.purposeHint')} testId="case-request-purpose" max={1000} />
+      <ReasonField name="purpose" label={t('ui:caseRequest.purpose')} hint={t('ui:caseRequest.purposeHint') + basisViewCopyApproval} testId="case-request-purpose" max={1000} />
     </FormDialog>
   );
 }

@@ -7,6 +7,7 @@ import { invoke, type Input as ApiInput } from '../api.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { ENFORCEMENT_TYPES, periodText, type Case, type EnforcementType, type Period } from './labels.tsx';
 import type { Officer } from '../../../electron/api/index.ts';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Values = {
   caseNumber: string;
@@ -30,6 +31,7 @@ const key = (p: Period) => JSON.stringify(p);
  */
 export function CaseForm({ existing, onCancel, onDone }: { existing: Case | null; onCancel: () => void; onDone: (c: Case) => void }) {
   const { t } = useTranslation();
+  const basisCaseEvidenceRetention = useRuleBasis('caseEvidenceRetention');
   const [officers, setOfficers] = useState<Officer[]>([]);
   const [periods, setPeriods] = useState<Period[]>([]);
   const [defaultPeriod, setDefaultPeriod] = useState<Period | null>(null);
@@ -161,7 +163,7 @@ export function CaseForm({ existing, onCancel, onDone }: { existing: Case | null
           data-testid="case-officers"
         />
       </Form.Item>
-      <Form.Item name="fileRetention" label={t('ui:cases.fields.fileRetention')} extra={t('ui:caseForm.fileRetentionHint')}>
+      <Form.Item name="fileRetention" label={t('ui:cases.fields.fileRetention')} extra={t('ui:caseForm.fileRetentionHint') + basisCaseEvidenceRetention}>
         <Select
           placeholder={defaultPeriod ? t('ui:caseForm.defaultPeriod', { period: periodText(t, defaultPeriod) }) : undefined}
           allowClear

@@ -7,6 +7,7 @@ import { formatTime } from '../ledger/labels.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { findRecordings } from './findRecordings.ts';
 import type { Case } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Recording = Output<'recording.list'>['items'][number];
 
@@ -22,6 +23,7 @@ function parseIds(text: string): string[] {
  */
 export function LinkDialog({ kase, linked, onCancel, onDone }: { kase: Case; linked: ReadonlySet<string>; onCancel: () => void; onDone: (n: number) => void }) {
   const { t } = useTranslation();
+  const basisEvidenceNote = useRuleBasis('evidenceNote');
   const [query, setQuery] = useState('');
   const [text, setText] = useState('');
   const [rows, setRows] = useState<Recording[] | null>(null);
@@ -117,7 +119,7 @@ export function LinkDialog({ kase, linked, onCancel, onDone }: { kase: Case; lin
       <Form.Item
         name="note"
         label={t('ui:link.note')}
-        extra={t('ui:link.noteHint')}
+        extra={t('ui:link.noteHint') + basisEvidenceNote}
         rules={[
           { required: true, whitespace: true, message: t('ui:link.noteRequired') },
           { min: 2, message: t('ui:link.noteRequired') },

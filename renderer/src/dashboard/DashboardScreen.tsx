@@ -22,6 +22,7 @@ import { ArchiveDeadlineText, PageHeader, formatDate } from '../cases/labels.tsx
 import type { Dashboard } from '../../../electron/api/index.ts';
 import './dashboard.css';
 import { AttentionCard } from './AttentionCard.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type CaseRow = Dashboard['casesToArchive'][number];
 type RequestRow = Dashboard['requestsWaiting'][number];
@@ -53,6 +54,9 @@ const TILES: readonly Tile[] = [
  */
 export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: string, focus?: string) => void; canOpen: (screen: string) => boolean }) {
   const { t } = useTranslation();
+  const basisInterruption = useRuleBasis('interruption');
+  const basisHandover = useRuleBasis('handover');
+  const basisCaseArchive = useRuleBasis('caseArchive');
   const { token } = theme.useToken();
   const [data, setData] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -260,7 +264,7 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
             className="dashboard-wide"
           >
             <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-              {t('ui:dashboard.casesToArchiveHint')}
+              {t('ui:dashboard.casesToArchiveHint') + basisCaseArchive}
             </Typography.Paragraph>
             <Table<CaseRow>
               size="small"
@@ -312,13 +316,13 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
           </Card>
           <Card size="small" title={t('ui:dashboard.sections.lateHandovers')}>
             <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-              {t('ui:dashboard.lateHandoversHint')}
+              {t('ui:dashboard.lateHandoversHint') + basisHandover}
             </Typography.Paragraph>
             {recordingLinks(data.lateHandoversUnexplained, data.counts.lateHandoversUnexplained, 'dashboard-late')}
           </Card>
           <Card size="small" title={t('ui:dashboard.sections.interruptions')}>
             <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-              {t('ui:dashboard.interruptionsHint')}
+              {t('ui:dashboard.interruptionsHint') + basisInterruption}
             </Typography.Paragraph>
             {recordingLinks(data.interruptionsUnexplained, data.counts.interruptionsUnexplained, 'dashboard-interruptions')}
           </Card>

@@ -1,6 +1,7 @@
 import { Alert, Form, Input, Modal, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Recording } from '../recordings/labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 /**
  * Supervisors review records in real time (001 第十九条) without a request; each such view is
@@ -8,6 +9,7 @@ import type { Recording } from '../recordings/labels.tsx';
  */
 export function SpotCheckDialog({ recording, onCancel, onConfirm }: { recording: Pick<Recording, 'id' | 'originalName'>; onCancel: () => void; onConfirm: (reason: string) => void }) {
   const { t } = useTranslation();
+  const basisSupervision = useRuleBasis('supervision');
   const [form] = Form.useForm<{ reason: string }>();
   return (
     <Modal
@@ -20,7 +22,7 @@ export function SpotCheckDialog({ recording, onCancel, onConfirm }: { recording:
       destroyOnHidden
       data-testid="spot-check-dialog"
     >
-      <Alert type="info" showIcon title={t('ui:player.spotCheckHint')} style={{ marginBottom: 16 }} />
+      <Alert type="info" showIcon title={t('ui:player.spotCheckHint') + basisSupervision} style={{ marginBottom: 16 }} />
       <Typography.Paragraph type="secondary" className="mono">
         {recording.originalName}
       </Typography.Paragraph>

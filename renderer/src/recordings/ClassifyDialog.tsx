@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { CLASSIFICATIONS, type Classification } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Values = { classification: Classification | 'none'; note: string };
 
@@ -13,6 +14,7 @@ type Values = { classification: Classification | 'none'; note: string };
  */
 export function ClassifyDialog({ recordingId, current, onCancel, onDone }: { recordingId: string; current: Classification | null; onCancel: () => void; onDone: () => void }) {
   const { t } = useTranslation();
+  const basisSecrecy = useRuleBasis('secrecy');
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -41,7 +43,7 @@ export function ClassifyDialog({ recordingId, current, onCancel, onDone }: { rec
       data-testid="classify-dialog"
     >
       <ErrorAlert error={error} />
-      <Alert type="info" showIcon title={t('ui:classify.hint')} style={{ marginBottom: 16 }} />
+      <Alert type="info" showIcon title={t('ui:classify.hint') + basisSecrecy} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" requiredMark={false} disabled={busy} initialValues={{ classification: current ?? 'none', note: '' }} onFinish={(v) => void submit(v)}>
         <Form.Item name="classification" label={t('ui:classify.level')}>
           <Radio.Group

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import type { Recording } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption';
 type Explained = Output<'recording.explain'>;
@@ -22,6 +23,8 @@ export function explanationKinds(r: Pick<Recording, 'handover' | 'interruption'>
  */
 export function ExplainDialog({ recording, onCancel, onDone }: { recording: Recording; onCancel: () => void; onDone: (result: Explained) => void }) {
   const { t } = useTranslation();
+  const basisHandover = useRuleBasis('handover');
+  const basisInterruption = useRuleBasis('interruption');
   const kinds = explanationKinds(recording);
   const [form] = Form.useForm<{ kind: ExplanationKind; text: string }>();
   const kind = Form.useWatch('kind', form) ?? kinds[0]?.kind;
@@ -67,7 +70,7 @@ export function ExplainDialog({ recording, onCancel, onDone }: { recording: Reco
             }))}
           />
         </Form.Item>
-        {kind ? <Alert type="info" showIcon title={t(`ui:explain.hints.${kind}`)} style={{ marginBottom: 16 }} /> : null}
+        {kind ? <Alert type="info" showIcon title={t(`ui:explain.hints.${kind}`) + (kind === 'late_handover' ? basisHandover : basisInterruption)} style={{ marginBottom: 16 }} /> : null}
         <Form.Item
           name="text"
           label={t('ui:explain.text')}

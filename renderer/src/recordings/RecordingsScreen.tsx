@@ -16,6 +16,7 @@ import type { Recording } from './labels.tsx';
 import type { Officer, Recorder } from '../../../electron/api/index.ts';
 import './recordings.css';
 import { REQUESTER_ROLES } from '../roles.ts';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
@@ -36,6 +37,7 @@ function useDebounced<T>(value: T, ms = 350): T {
  */
 export function RecordingsScreen({ user, focus, navigate }: { user: User; focus: string | null; navigate: (screen: string, focus?: string) => void }) {
   const { t } = useTranslation();
+  const basisStorageClassification = useRuleBasis('storageClassification');
   const { message } = App.useApp();
   const [officerDraft, setOfficerDraft] = useState('');
   const [recorderDraft, setRecorderDraft] = useState('');
@@ -120,7 +122,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('ui:recordings.title')}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('ui:recordings.intro')}</Typography.Text>
+          <Typography.Text type="secondary">{t('ui:recordings.intro') + basisStorageClassification}</Typography.Text>
         </div>
         <Button icon={<ReloadOutlined />} onClick={() => setReload((n) => n + 1)} data-testid="recordings-refresh">
           {t('ui:common.refresh')}

@@ -10,6 +10,7 @@ import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import './register.css';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Row = Output<'register.list'>[number];
 type Kind = Row['kind'];
@@ -25,6 +26,7 @@ const CSV_COLUMNS = ['seq', 'time', 'kind', 'viewer', 'copier', 'approvers', 'pu
  */
 export function RegisterScreen({ user, status }: { user: User; status: StationStatus }) {
   const { t } = useTranslation();
+  const basisRegister = useRuleBasis('register');
   const { message } = App.useApp();
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [rows, setRows] = useState<Row[] | null>(null);
@@ -101,7 +103,7 @@ export function RegisterScreen({ user, status }: { user: User; status: StationSt
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('ui:register.title')}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('ui:register.intro')}</Typography.Text>
+          <Typography.Text type="secondary">{t('ui:register.intro') + basisRegister}</Typography.Text>
         </div>
         <Flex gap={8} wrap>
           <Button icon={<ReloadOutlined />} onClick={() => void load()} data-testid="register-refresh">

@@ -13,6 +13,7 @@ import { DocumentPreview } from './DocumentPreview.tsx';
 import { saveTextFile } from '../ledger/download.ts';
 import type { MonthlyReport, ReportRow } from '../../../electron/api/index.ts';
 import './reports.css';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 /** The CSV's columns in the order electron/core/reports/monthly.ts (REPORT_COLUMNS) writes them. */
 export const CSV_COLUMNS = [
@@ -47,6 +48,7 @@ function rateText(rate: number | null): string {
  */
 export function ReportsScreen({ status }: { status: StationStatus }) {
   const { t } = useTranslation();
+  const basisSupervision = useRuleBasis('supervision');
   const { message } = App.useApp();
   const [month, setMonth] = useState<Dayjs>(() => dayjs().startOf('month'));
   const [report, setReport] = useState<MonthlyReport | null>(null);
@@ -143,7 +145,7 @@ export function ReportsScreen({ status }: { status: StationStatus }) {
     <Flex vertical gap={16} data-testid="reports-screen">
       <PageHeader
         title={t('ui:reports.title')}
-        intro={t('ui:reports.intro')}
+        intro={t('ui:reports.intro') + basisSupervision}
         extra={
           <>
             <DatePicker

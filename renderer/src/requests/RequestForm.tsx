@@ -6,6 +6,7 @@ import { invoke } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { classificationColor, classificationFromHistory, type Classification } from '../recordings/labels.tsx';
 import type { AccessRequest } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Kind = 'view' | 'copy' | 'burn';
 const KINDS: readonly Kind[] = ['view', 'copy', 'burn'];
@@ -18,6 +19,7 @@ const CHECK_LIMIT = 50;
  */
 export function RequestForm({ recordingIds, initialKind, onCancel, onCreated }: { recordingIds: string[]; initialKind: Kind; onCancel: () => void; onCreated: (r: AccessRequest) => void }) {
   const { t } = useTranslation();
+  const basisSecrecy = useRuleBasis('secrecy');
   const [form] = Form.useForm<{ kind: Kind; purpose: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -106,9 +108,9 @@ export function RequestForm({ recordingIds, initialKind, onCancel, onCreated }: 
       {classified === null ? (
         <Spin size="small" />
       ) : classified.size > 0 ? (
-        <Alert type="warning" showIcon data-testid="request-two-approvers" title={t('ui:requestForm.twoApprovers', { count: classified.size })} description={t('ui:requestForm.twoApproversHint')} />
+        <Alert type="warning" showIcon data-testid="request-two-approvers" title={t('ui:requestForm.twoApprovers', { count: classified.size })} description={t('ui:requestForm.twoApproversHint') + basisSecrecy} />
       ) : (
-        <Alert type="info" showIcon title={t('ui:requestForm.approvalHint')} description={t('ui:requestForm.twoApproversHint')} />
+        <Alert type="info" showIcon title={t('ui:requestForm.approvalHint')} description={t('ui:requestForm.twoApproversHint') + basisSecrecy} />
       )}
     </Modal>
   );

@@ -17,6 +17,7 @@ import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail 
 import './requests.css';
 import { REQUESTER_ROLES } from '../roles.ts';
 import { DocumentPreview } from '../reports/DocumentPreview.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
 type Dialog =
@@ -141,6 +142,7 @@ function RequestItems({ request, onPlay, canPlay }: { request: AccessRequest; on
  */
 export function RequestsScreen({ user, status, focus }: { user: User; status: StationStatus; focus: string | null }) {
   const { t } = useTranslation();
+  const basisViewCopyApproval = useRuleBasis('viewCopyApproval');
   const { message } = App.useApp();
   const approver = user.roles.includes('approver');
   const requester = user.roles.some((r) => REQUESTERS.includes(r));
@@ -273,7 +275,7 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('ui:requests.title')}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('ui:requests.intro')}</Typography.Text>
+          <Typography.Text type="secondary">{t('ui:requests.intro') + basisViewCopyApproval}</Typography.Text>
         </div>
         <Button icon={<ReloadOutlined />} onClick={() => void load()} data-testid="requests-refresh">
           {t('ui:common.refresh')}

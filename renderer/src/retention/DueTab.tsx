@@ -9,6 +9,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { can } from '../cases/access.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { RetentionWhy, basisText, type DestructionBatch, type RetentionStatus } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 /**
  * Recordings past their retention date, protected by nothing (no open or unarchived case, no hold)
@@ -16,6 +17,7 @@ import { RetentionWhy, basisText, type DestructionBatch, type RetentionStatus } 
  */
 export function DueTab({ user, onProposed }: { user: User; onProposed: (batch: DestructionBatch) => void }) {
   const { t, i18n } = useTranslation();
+  const basisDestruction = useRuleBasis('destruction');
   const { message } = App.useApp();
   const [selected, setSelected] = useState<string[]>([]);
   const [proposing, setProposing] = useState<{ all: boolean } | null>(null);
@@ -86,7 +88,7 @@ export function DueTab({ user, onProposed }: { user: User; onProposed: (batch: D
             onProposed(batch);
           }}
         >
-          <ReasonField label={t('ui:due.reason')} hint={t('ui:due.reasonHint')} testId="propose-reason" />
+          <ReasonField label={t('ui:due.reason')} hint={t('ui:due.reasonHint') + basisDestruction} testId="propose-reason" />
         </FormDialog>
       ) : null}
     </Flex>

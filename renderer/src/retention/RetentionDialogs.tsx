@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { FormDialog, PasswordField, ReasonField } from '../components/FormDialog.tsx';
 import type { Hold } from './labels.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type ExtensionRequest = Output<'retention.requestExtension'>;
 
@@ -52,13 +53,14 @@ type ExtensionValues = { mode: 'date' | 'permanent'; until?: Dayjs; purpose: str
  */
 export function ExtensionDialog({ target, onCancel, onDone }: { target: { caseId: string } | { recordingIds: string[] }; onCancel: () => void; onDone: (r: ExtensionRequest) => void }) {
   const { t } = useTranslation();
+  const basisLongTermKeeping = useRuleBasis('longTermKeeping');
   const label = 'caseId' in target ? target.caseId : target.recordingIds.join(', ');
   return (
     <FormDialog<ExtensionValues>
       title={t('ui:extensions.requestTitle')}
       okText={t('ui:extensions.submit')}
       width={620}
-      intro={t('ui:extensions.intro')}
+      intro={t('ui:extensions.intro') + basisLongTermKeeping}
       initialValues={{ mode: 'date' }}
       testId="extension-dialog"
       onCancel={onCancel}
@@ -91,7 +93,7 @@ export function ExtensionDialog({ target, onCancel, onDone }: { target: { caseId
       <Form.Item
         name="purpose"
         label={t('ui:extensions.purpose')}
-        extra={t('ui:extensions.purposeHint')}
+        extra={t('ui:extensions.purposeHint') + basisLongTermKeeping}
         rules={[
           { required: true, whitespace: true, message: t('ui:forms.reasonRequired') },
           { min: 2, message: t('ui:forms.reasonRequired') },

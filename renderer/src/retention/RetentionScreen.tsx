@@ -9,6 +9,7 @@ import { ExtensionsTab } from './ExtensionsTab.tsx';
 import { HoldsTab } from './HoldsTab.tsx';
 import { LookupTab } from './LookupTab.tsx';
 import '../cases/cases.css';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 const TABS = ['due', 'batches', 'lookup', 'holds', 'extensions'] as const;
 type TabKey = (typeof TABS)[number];
@@ -28,6 +29,7 @@ function fromFocus(focus: string | null): { tab: TabKey | null; batch: string | 
  */
 export function RetentionScreen({ user, focus, navigate, canOpen }: { user: User; focus: string | null; navigate: (screen: string, focus?: string) => void; canOpen: (screen: string) => boolean }) {
   const { t } = useTranslation();
+  const basisDestruction = useRuleBasis('destruction');
   const initial = fromFocus(focus);
   const [tab, setTab] = useState<TabKey>(initial.tab ?? 'due');
   const [batchFocus, setBatchFocus] = useState<string | null>(initial.batch);
@@ -42,7 +44,7 @@ export function RetentionScreen({ user, focus, navigate, canOpen }: { user: User
 
   return (
     <Flex vertical gap={8} data-testid="retention-screen">
-      <PageHeader title={t('ui:retention.title')} intro={t('ui:retention.intro')} />
+      <PageHeader title={t('ui:retention.title')} intro={t('ui:retention.intro') + basisDestruction} />
       <Tabs
         activeKey={tab}
         onChange={(k) => setTab(k as TabKey)}

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import { periodText } from '../cases/labels.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type Category = Output<'retention.categories'>[number];
 type Values = { code: string; nameZh: string; nameEn: string; kind: 'years' | 'permanent'; years: number | null; citation?: string };
@@ -19,6 +20,7 @@ const CODE = /^[a-z0-9_-]{1,32}$/;
 /** Retention categories (retention.categories / retention.setCategory, which adds or changes one). */
 export function CategoriesTab({ canEdit }: { canEdit: boolean }) {
   const { t, i18n } = useTranslation();
+  const basisRetention = useRuleBasis('retention');
   const { message } = App.useApp();
   const [editing, setEditing] = useState<Category | 'new' | null>(null);
 
@@ -128,7 +130,7 @@ export function CategoriesTab({ canEdit }: { canEdit: boolean }) {
               <Input maxLength={100} data-testid="category-name-en" />
             </Form.Item>
           </div>
-          <Form.Item label={t('ui:settings.categories.period')} extra={t('ui:settings.categories.periodHint')}>
+          <Form.Item label={t('ui:settings.categories.period')} extra={t('ui:settings.categories.periodHint') + basisRetention}>
             <Flex gap={12} align="center" wrap>
               <Form.Item name="kind" noStyle>
                 <Radio.Group

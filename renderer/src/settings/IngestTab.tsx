@@ -8,6 +8,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { deadlineRuleText } from '../cases/labels.tsx';
 import { sameValue } from './format.ts';
 import { useRuleCitation } from '../components/useRuleCitation.ts';
+import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 type IngestSettings = Output<'ingest.settings'>;
 type Deadline = IngestSettings['handoverDeadline'];
@@ -73,6 +74,8 @@ function changes(s: IngestSettings, v: Values): Input<'ingest.setSettings'> {
 /** Hand-over deadline, recorder handling and interruption flagging (ingest.settings / ingest.setSettings). */
 export function IngestTab({ canEdit }: { canEdit: boolean }) {
   const { t } = useTranslation();
+  const basisInterruption = useRuleBasis('interruption');
+  const basisHandover = useRuleBasis('handover');
 
   const { value: settings, error, reload: load } = useLoaded(() => invoke('ingest.settings', {}), []);
 
@@ -107,7 +110,7 @@ export function IngestTab({ canEdit }: { canEdit: boolean }) {
                     {deadlineRuleText(t, settings.handoverDeadline)}
                   </span>
                   <Typography.Text type="secondary" className="citation">
-                    {t('ui:settings.ingest.handoverHint')}
+                    {t('ui:settings.ingest.handoverHint') + basisHandover}
                   </Typography.Text>
                 </Flex>
               ),
@@ -140,7 +143,7 @@ export function IngestTab({ canEdit }: { canEdit: boolean }) {
                 <Flex vertical gap={4}>
                   <span>{t('ui:settings.ingest.gapValue', { min: settings.interruptionGapSeconds.min, max: settings.interruptionGapSeconds.max })}</span>
                   <Typography.Text type="secondary" className="citation">
-                    {t('ui:settings.ingest.interruptionGapHint')}
+                    {t('ui:settings.ingest.interruptionGapHint') + basisInterruption}
                   </Typography.Text>
                 </Flex>
               ),
@@ -156,6 +159,8 @@ export function IngestTab({ canEdit }: { canEdit: boolean }) {
 /** The admin's form; remounted (key) after each save so it starts from the values in force. */
 function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: () => void }) {
   const { t } = useTranslation();
+  const basisNoEditing = useRuleBasis('noEditing');
+  const basisInterruption = useRuleBasis('interruption');
   const handoverCitation = useRuleCitation('handover');
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -244,11 +249,11 @@ function IngestForm({ settings, onSaved }: { settings: IngestSettings; onSaved: 
               type={clearOn ? 'warning' : 'info'}
               showIcon
               title={t('ui:settings.ingest.clearRecorderWarningTitle')}
-              description={t('ui:settings.ingest.clearRecorderWarning')}
+              description={t('ui:settings.ingest.clearRecorderWarning') + basisNoEditing}
               data-testid="settings-clear-warning"
               style={{ marginBottom: 24 }}
             />
-            <Form.Item label={t('ui:settings.ingest.interruptionGap')} extra={t('ui:settings.ingest.interruptionGapHint')} style={{ marginBottom: 8 }}>
+            <Form.Item label={t('ui:settings.ingest.interruptionGap')} extra={t('ui:settings.ingest.interruptionGapHint') + basisInterruption} style={{ marginBottom: 8 }}>
               <Flex gap={16} wrap>
                 <Form.Item name="gapMin" label={t('ui:settings.ingest.gapMin')} rules={[{ required: true, type: 'number', min: 0, max: 86_400, message: t('ui:settings.ingest.gapRequired') }]}>
                   <InputNumber min={0} max={86_400} data-testid="settings-gap-min" />
