@@ -47,6 +47,8 @@ const OFFICERS = [
 ];
 /** The rule the cases station picks at setup (004_5e30f22f36db076d.txt). */
 export const RULE_TITLE = '中阳县市场监督管理局行政执法全过程记录实施办法';
+/** The same rule's English title, as the catalogue gives it: English screens cite it with "Art. N". */
+export const RULE_TITLE_EN = 'Zhongyang County Market Regulation Administration: Implementing Measures for Full-Process Recording of Administrative Law Enforcement';
 export const CASE = { number: '中市监罚〔2026〕12号', title: '无照经营（占道经营）', party: '某某商贸有限公司' };
 const LINK_NOTE = '取证人员：张伟（010203）；取证时间：2026年3月2日上午；取证地点：某某商贸门店前人行道';
 const CLOSE_NOTE = '已作出行政处罚决定并执行完毕';
@@ -504,6 +506,23 @@ export const casesScenarios: Scenario[] = [
       await page.waitForTimeout(300);
       await assertNoChinese(page, 'reports');
       await screenshot(page, 'en-reports');
+      // The printed report in an English window: the paper is the agency's own (Chinese, citing its rule by title and
+      // 第N条, never a file name); the window around it is English.
+      await page.getByTestId('report-print').click();
+      const docEn = await documentText(page, 'report-preview');
+      assert.ok(docEn.includes(`依据《${RULE_TITLE}》`), 'the printed report cites the agency\'s rule in an English window too');
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(docEn), 'no rule is cited by its file name');
+      const chrome = await page.getByTestId('report-preview').innerText();
+      assert.ok(!/[\u4e00-\u9fff]/.test(chrome), `no Chinese around the English print preview: ${chrome}`);
+      await page.getByTestId('report-preview').getByTestId('document-close').click();
+      await page.getByTestId('report-preview').waitFor({ state: 'hidden' });
+      // Help texts cite the chosen rule by its English title and article (004_5e30f22f36db076d.txt 第二十条), no other agency.
+      await page.getByTestId('nav-requests').click();
+      await page.getByTestId('requests-screen').waitFor();
+      const requestsIntro = await page.getByTestId('requests-screen').innerText();
+      assert.ok(requestsIntro.includes(`${RULE_TITLE_EN}, Art. 20`), `the requests screen cites the agency's rule in English: ${requestsIntro.slice(0, 400)}`);
+      assert.ok(!/Shanxi|Panjin|Shanyin|provincial measures/i.test(requestsIntro), 'no other agency cited');
+      await assertNoChinese(page, 'requests');
       await page.getByTestId('nav-dashboard').click();
       await page.getByTestId('dashboard-counts').waitFor();
       await page.waitForTimeout(300);
