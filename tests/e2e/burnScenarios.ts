@@ -157,6 +157,24 @@ export const burnScenarios: Scenario[] = [
       await assertNoChinese(page, 'burn');
       await assertNoHorizontalOverflow(page.getByTestId('burn-jobs'), 'English burn jobs table');
       await screenshot(page, 'en-burn');
+      // The label, cover and note printed from an English window are the same agency papers: 案号, real names, the
+      // label as typed and the agency's rule by title and 第N条 (004_5e30f22f36db076d.txt 第十八条); the window around them is English.
+      await page.getByTestId('burn-label-1-1').click();
+      const labelEn = await documentText(page, 'burn-label-preview');
+      for (const s of [CASE.number, DISC_LABEL, `${CLERK.displayName}（${CLERK.username}）`, `${APPROVER.displayName}（${APPROVER.username}）`, `《${RULE_TITLE}》第十八条`]) assert.ok(labelEn.includes(s), `the label and cover printed from English show ${s}`);
+      assert.ok(!labelEn.includes(casesWorld.caseId) && !/[0-9]{3}_[0-9a-f]{16}\.txt/.test(labelEn), 'no station case id, no rule file name');
+      const labelChrome = await page.getByTestId('burn-label-preview').innerText();
+      assert.ok(!/[\u4e00-\u9fff]/.test(labelChrome), `no Chinese around the English label preview: ${labelChrome}`);
+      await screenshot(page, 'en-burn-label');
+      await page.getByTestId('burn-label-preview').getByTestId('document-close').click();
+      await page.getByTestId('burn-label-preview').waitFor({ state: 'hidden' });
+      await page.getByTestId('burn-note-1').click();
+      const noteEn = await documentText(page, 'burn-note-preview');
+      for (const s of [CASE.number, CASE.party, DISC_LABEL, `${CLERK.displayName}（${CLERK.username}）`, `${APPROVER.displayName}（${APPROVER.username}）`]) assert.ok(noteEn.includes(s), `the written note printed from English shows ${s}`);
+      const noteChrome = await page.getByTestId('burn-note-preview').innerText();
+      assert.ok(!/[\u4e00-\u9fff]/.test(noteChrome), `no Chinese around the English note preview: ${noteChrome}`);
+      await page.getByTestId('burn-note-preview').getByTestId('document-close').click();
+      await page.getByTestId('burn-note-preview').waitFor({ state: 'hidden' });
       assertClean(clerk, 'English burn');
       // Only after success: a failure leaves the windows open for run.ts's FAILED screenshot.
       await closeCaseStation(ctx);
