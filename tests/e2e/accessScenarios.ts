@@ -10,6 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openStationPage, screenshot } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 import { apiAs, login } from './dockScenarios.ts';
+import { documentText } from './casesScenarios.ts';
 import {
   APPROVER,
   AUDITOR,
@@ -153,6 +154,19 @@ export const accessScenarios: Scenario[] = [
       // The clerk plays it: the video's clock advances, a seek lands (Range), the watermark names the viewer.
       await clerk.page.getByTestId('requests-refresh').click();
       await clerk.page.locator(`[data-testid="request-row-${viewRequest}"][data-state="approved"]`).waitFor();
+      // The printed 调阅/复制审批表 (issue 14 item 7): requester, purpose, decision and approver by name, no rule file name.
+      // The row may already be open from the request just made; open it only if it is not.
+      const formButton = clerk.page.getByTestId(`request-form-${viewRequest}`);
+      const opened = !(await formButton.isVisible());
+      if (opened) await clerk.page.getByTestId(`request-row-${viewRequest}`).locator('.ant-table-row-expand-icon').click();
+      await formButton.click();
+      const form = await documentText(clerk.page, 'request-form-preview');
+      for (const s of [PURPOSE_VIEW, CLERK.displayName, APPROVER.displayName]) assert.ok(form.includes(s), `the approval form shows ${s}`);
+      assert.ok(!/[0-9]{3}_[0-9a-f]{16}\.txt/.test(form), 'no rule is cited by its file name');
+      await screenshot(clerk.page, 'zh-CN-request-approval-form');
+      await clerk.page.getByTestId('request-form-preview').getByTestId('document-close').click();
+      await clerk.page.getByTestId('request-form-preview').waitFor({ state: 'hidden' });
+      if (opened) await clerk.page.getByTestId(`request-row-${viewRequest}`).locator('.ant-table-row-expand-icon').click();
       await clerk.page.getByTestId(`play-request-${viewRequest}`).click();
       await videoOf(clerk.page).waitFor();
       const t1 = await playsPast(clerk.page, 1.2);
