@@ -232,12 +232,15 @@ export const accessScenarios: Scenario[] = [
       const copyRow = page.locator(`[data-testid="register-row"][data-kind="copy"][data-request="${copyRequest}"]`);
       await viewRow.waitFor();
       await copyRow.waitFor();
-      // Columns: time, kind, viewer, copier, approvers, purpose, request, recordings, ledger no.
-      const [time, kind, viewer, copier, approvers, purpose, req, recordings] = await cells(viewRow);
+      // Columns: time, kind, 案号, viewer, copier, approvers, purpose, request, recordings, ledger no.
+      // People by name with the login in brackets (#14 item 7); these requests name no case.
+      const clerkName = `${CLERK.displayName}（${CLERK.username}）`;
+      const approverName = `${APPROVER.displayName}（${APPROVER.username}）`;
+      const [time, kind, caseNumber, viewer, copier, approvers, purpose, req, recordings] = await cells(viewRow);
       assert.match(time!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-      assert.deepEqual([kind, viewer, copier, approvers, purpose, req, recordings], [tx('zh-CN', 'ui:register.kinds.view'), CLERK.username, '', APPROVER.username, PURPOSE_VIEW, viewRequest, clip.id]);
+      assert.deepEqual([kind, caseNumber, viewer, copier, approvers, purpose, req, recordings], [tx('zh-CN', 'ui:register.kinds.view'), '', clerkName, '', approverName, PURPOSE_VIEW, viewRequest, clip.id]);
       const copy = await cells(copyRow);
-      assert.deepEqual(copy.slice(1, 8), [tx('zh-CN', 'ui:register.kinds.copy'), '', CLERK.username, APPROVER.username, PURPOSE_COPY, copyRequest, clip.id]);
+      assert.deepEqual(copy.slice(1, 9), [tx('zh-CN', 'ui:register.kinds.copy'), '', '', clerkName, approverName, PURPOSE_COPY, copyRequest, clip.id]);
       const headers = (await page.getByTestId('register-table').locator('thead th').allInnerTexts()).map((s) => s.trim());
       for (const k of ['viewer', 'copier', 'approvers', 'time', 'purpose']) assert.ok(headers.includes(tx('zh-CN', `ui:register.columns.${k}`)), `column ${k}: ${headers.join('|')}`);
       await assertNoRawKeys(page, 'register');
@@ -248,7 +251,7 @@ export const accessScenarios: Scenario[] = [
       const csv = readFileSync(await download.path(), 'utf8');
       assert.ok(csv.startsWith('\uFEFF'), 'UTF-8 BOM for Excel');
       assert.ok(csv.includes(tx('zh-CN', 'ui:register.columns.viewer')) && csv.includes(tx('zh-CN', 'ui:register.columns.copier')));
-      assert.ok(csv.includes(PURPOSE_VIEW) && csv.includes(PURPOSE_COPY) && csv.includes(`${CLERK.username},,${APPROVER.username}`));
+      assert.ok(csv.includes(PURPOSE_VIEW) && csv.includes(PURPOSE_COPY) && csv.includes(`${clerkName},,${approverName}`));
       assert.match(download.suggestedFilename(), /^register-.*\.csv$/);
 
       // The print view: the button prints; the print stylesheet leaves only the register.

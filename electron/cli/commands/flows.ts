@@ -174,9 +174,7 @@ export const flowCommands: CliCommand[] = [
       const result = await client.invoke('request.decideMany', { password, decisions });
       const lines = result.outcomes.map((o) => {
         if (!o.ok) {
-          // The request's state in the reader's words, not the enum value.
-          const state = typeof o.error.params.state === 'string' ? { state: t(`request_state.${o.error.params.state}`) } : {};
-          return t('decide.refused', { id: o.id, reason: t(`errors:${o.error.code}`, { ...o.error.params, ...state, defaultValue: o.error.code }) });
+          return t('decide.refused', { id: o.id, reason: t(`errors:${o.error.code}`, { ...o.error.params, defaultValue: o.error.code }) });
         }
         const r = o.request;
         if (o.decision === 'denied') return t('request.denied', { id: r.id });

@@ -7,13 +7,8 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { KindTag, type AccessRequest } from './labels.tsx';
 
 type Values = { password: string; text?: string };
-type Refusal = Extract<Result['outcomes'][number], { ok: false }>['error'];
 
 /** A refusal names the request's state ("withdrawn"); the reader gets the word of their language for it. */
-function withStateWord(error: Refusal, word: (state: string) => string): Refusal {
-  const state = error.params.state;
-  return typeof state === 'string' ? { ...error, params: { ...error.params, state: word(state) } } : error;
-}
 type Result = Output<'request.decideMany'>;
 
 /**
@@ -74,7 +69,7 @@ export function BatchDecisionDialog({ requests, mode, onClose }: { requests: Acc
                   <Tag color={o.decision === 'approved' ? 'green' : 'red'}>{t(`ui:requests.states.${o.request.state}`)}</Tag>
                 ) : (
                   <Typography.Text type="danger" data-error-code={o.error.code}>
-                    {errorText(t, new StationUiError(withStateWord(o.error, (state) => t(`ui:requests.states.${state}`))))}
+                    {errorText(t, new StationUiError(o.error))}
                   </Typography.Text>
                 )}
               </List.Item>
