@@ -137,6 +137,14 @@ export class ReplicaStore {
     return { enabled: r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled', defaultMode: rule?.Mode ?? null, defaultDays: rule?.Days ?? null, defaultYears: rule?.Years ?? null };
   }
 
+  /** Sets the bucket's default retention (COMPLIANCE, whole days), keeping Object Lock enabled. */
+  async putDefaultRetention(days: number): Promise<void> {
+    const { c, s } = await this.s3();
+    await this.call(() =>
+      c.send(new s.PutObjectLockConfigurationCommand({ Bucket: this.config.bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } } })),
+    );
+  }
+
   async putSmall(key: string, body: Buffer, contentMd5: string, lock?: { retainUntil: Date }): Promise<{ versionId: string | null }> {
     const { c, s } = await this.s3();
     const r = await this.call(() =>
@@ -300,9 +308,9 @@ export class ReplicaStore {
     }
   }
 
-  async putLegalHold(key: string, versionId: string | null): Promise<void> {
+  async putLegalHold(key: string, versionId: string | null, on = true): Promise<void> {
     const { c, s } = await this.s3();
-    await this.call(() => c.send(new s.PutObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), LegalHold: { Status: 'ON' } })));
+    await this.call(() => c.send(new s.PutObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), LegalHold: { Status: on ? 'ON' : 'OFF' } })));
   }
 
   async legalHold(key: string, versionId: string | null): Promise<boolean> {
