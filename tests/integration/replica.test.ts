@@ -12,6 +12,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectLegalHoldCommand,
+  GetObjectLockConfigurationCommand,
   GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
@@ -635,4 +636,58 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
       st.close();
     }
   }, 180_000);
+
+  it("save and self-test set the bucket's default retention to the shortest legal period (COMPLIANCE, days), read back and reported", async () => {
+    const defaultRetention = async () => (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: BUCKET }))).ObjectLockConfiguration?.Rule?.DefaultRetention;
+    // The administrator's own default (1 day) differs from the station's shortest period: its default 3 years.
+    await s3.send(new PutObjectLockConfigurationCommand({ Bucket: BUCKET, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
+    const r = station(setArgs(BUCKET), env({ STATION_S3_SECRET: TEST_SECRET_KEY }));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('✔ 存储桶默认保留为合规模式、最短法定期限');
+    expect(await defaultRetention()).toMatchObject({ Mode: 'COMPLIANCE', Days: 3 * 365 });
+    expect(ledger('replica.configured').at(-1)!.details).toMatchObject({ worm: { ok: true, defaultRetention: { mode: 'COMPLIANCE', days: 3 * 365 } } });
+
+    // Changed behind the station's back (a longer GOVERNANCE default): the next self-test puts it right.
+    await s3.send(new PutObjectLockConfigurationCommand({ Bucket: BUCKET, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Years: 10 } } } }));
+    const t = station(['replica', 'selftest', '--lang', 'en'], env());
+    expect(t.code, t.stdout + t.stderr).toBe(0);
+    expect(t.stdout).toContain("✔ the bucket's default retention is COMPLIANCE for the shortest legal period");
+    const back = await defaultRetention();
+    expect(back).toMatchObject({ Mode: 'COMPLIANCE', Days: 3 * 365 });
+    expect(back?.Years).toBeUndefined();
+    expect(ledger('replica.selftest').at(-1)!.details).toMatchObject({ ok: true, defaultRetention: { mode: 'COMPLIANCE', days: 3 * 365 } });
+    expect(station(['replica', 'status'], keeper()).stdout).toContain(`存储桶默认保留：合规模式，${3 * 365} 天（最短法定期限）`);
+  }, 180_000);
+
+  it("a hold lifted so nothing protects the recording any more: the next run releases the store's legal hold, reads it back, ledgers replica.hold_released", async () => {
+    if (status().config?.worm.ok !== true) expect(station(setArgs(BUCKET), env({ STATION_S3_SECRET: TEST_SECRET_KEY })).code).toBe(0);
+    expect(addCliUser(env(), 'approver2', 'approver', 'approver2-password').code).toBe(0);
+    const [id] = ingest([randomMp4()]);
+    const objectId = objectOf(id!);
+    const held = station(['retention', 'hold', '--recording', id!, '--reason', '行政复议期间保全', '--json'], keeper());
+    expect(held.code, held.stderr).toBe(0);
+    const holdId = (JSON.parse(held.stdout) as { id: string }).id;
+    let r = station(['replica', 'run'], keeper());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const d = storedEntry(objectId);
+    const holdOnStore = async () => (await s3.send(new GetObjectLegalHoldCommand({ Bucket: BUCKET, Key: d.key as string, VersionId: d.versionId as string }))).LegalHold?.Status;
+    expect(await holdOnStore()).toBe('ON');
+
+    r = station(['retention', 'release', holdId, '--reason', '行政复议已结束'], { ...env(), STATION_USER: 'approver2', STATION_PASSWORD: 'approver2-password' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    r = station(['replica', 'run'], keeper());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const released = ledger('replica.hold_released').filter((e) => e.subject === `object:${objectId}`);
+    expect(released).toHaveLength(1);
+    expect(released[0]!.details).toMatchObject({ versionId: d.versionId, legalHold: false });
+    expect(await holdOnStore()).toBe('OFF');
+    // Its retention still locks it until the recording's end.
+    const retention = await s3.send(new GetObjectRetentionCommand({ Bucket: BUCKET, Key: d.key as string, VersionId: d.versionId as string }));
+    expect(retention.Retention?.Mode).toBe('COMPLIANCE');
+    expect(sqlite(join(dataDir(), 'station.db'), `SELECT legal_hold FROM replica_queue WHERE object_id = '${objectId}'`).stdout.trim()).toBe('0');
+
+    // Released once: the next run has nothing to release.
+    expect(station(['replica', 'run'], keeper()).code).toBe(0);
+    expect(ledger('replica.hold_released').filter((e) => e.subject === `object:${objectId}`)).toHaveLength(1);
+  }, 300_000);
 });

@@ -46,6 +46,7 @@ function statusText(s: ReplicaStatus, t: (key: string, params?: Record<string, u
   const lines = [
     t('replica.target', { endpoint: c.endpoint, bucket: c.bucket, accessKeyId: c.accessKeyId }),
     c.worm.ok ? t('replica.worm_ok', { at: c.worm.checkedAt }) : t('replica.worm_failed', { at: c.worm.checkedAt ?? '-', failures: c.worm.failures.map((f) => t(`replica.worm_case.${f}`)).join('；') }),
+    c.worm.defaultRetentionDays !== null ? t('replica.default_retention', { days: c.worm.defaultRetentionDays }) : t('replica.default_retention_unset', { days: c.worm.shortestDays }),
     t('replica.counts', { ...s.counts, waiting: s.counts['waiting-retry'] }),
     t('replica.only_here', { count: s.onlyHere, mib: (s.bytesPending / 1048576).toFixed(1) }),
     t('replica.options_line', optionParams(c, t)),

@@ -47,7 +47,11 @@ export type ReplicaConfigView = {
   clearAfterReplication: boolean;
   configuredAt: string;
   configuredBy: string;
-  worm: { ok: boolean; checkedAt: string | null; failures: string[] };
+  /**
+   * defaultRetentionDays: the bucket's default retention (COMPLIANCE) as the last self-test set and
+   * read it back; null when that test did not find it equal to the shortest legal period.
+   */
+  worm: { ok: boolean; checkedAt: string | null; failures: string[]; shortestDays: number; defaultRetentionDays: number | null };
 };
 
 export type ReplicaItem = {
@@ -213,8 +217,15 @@ export class ReplicaService {
       clearAfterReplication: r.clear_after_replication === 1,
       configuredAt: r.configured_at,
       configuredBy: r.configured_by,
-      worm: { ok: r.worm_ok === 1, checkedAt: r.worm_checked_at, failures: JSON.parse(r.worm_failures) as string[] },
+      worm: this.wormView(r),
     };
+  }
+
+  private wormView(r: ConfigRow): ReplicaConfigView['worm'] {
+    const failures = JSON.parse(r.worm_failures) as string[];
+    const shortestDays = this.shortestRetentionDays();
+    const defaultSet = r.worm_checked_at !== null && !failures.includes('default_retention_shortest') && !failures.includes('object_lock_enabled');
+    return { ok: r.worm_ok === 1, checkedAt: r.worm_checked_at, failures, shortestDays, defaultRetentionDays: defaultSet ? shortestDays : null };
   }
 
   private openStore(): ReplicaStore {
@@ -258,7 +269,7 @@ export class ReplicaService {
     const store = new ReplicaStore(cfg);
     let worm: WormResult;
     try {
-      worm = await runWormTest(store, `${this.prefix()}/selftest`, this.now());
+      worm = await runWormTest(store, `${this.prefix()}/selftest`, this.now(), this.shortestRetentionDays());
     } finally {
       store.close();
     }
@@ -278,11 +289,22 @@ export class ReplicaService {
         actor,
         action: 'replica.configured',
         subject: `replica:${input.bucket}`,
-        details: { endpoint, bucket: input.bucket, region, accessKeyId: input.accessKeyId, partSize, bandwidthLimit: bandwidth, worm: { ok: worm.ok, failures: worm.failures } },
+        details: { endpoint, bucket: input.bucket, region, accessKeyId: input.accessKeyId, partSize, bandwidthLimit: bandwidth, worm: { ok: worm.ok, failures: worm.failures, defaultRetention: worm.defaultRetention } },
       });
     });
     this.testedThisProcess = true;
     return { config: this.config()!, worm };
+  }
+
+  /**
+   * The shortest period the station's settings allow a recording to be kept (the default period
+   * and every category in use), in whole days: 365 a year, so the bucket's default lock never
+   * outlasts the shortest legal period.
+   */
+  shortestRetentionDays(): number {
+    const years = [this.station.settings.get('retention.default').years];
+    for (const c of casesOf(this.station).retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
+    return Math.min(...years) * 365;
   }
 
   /** Runs the WORM self-test against the configured store and records its verdict. */
@@ -290,14 +312,14 @@ export class ReplicaService {
     const store = this.openStore();
     let worm: WormResult;
     try {
-      worm = await runWormTest(store, `${this.prefix()}/selftest`, this.now());
+      worm = await runWormTest(store, `${this.prefix()}/selftest`, this.now(), this.shortestRetentionDays());
     } finally {
       store.close();
     }
     const now = this.now().toISOString();
     this.station.write(() => {
       this.db.prepare('UPDATE replica_config SET worm_ok = ?, worm_checked_at = ?, worm_failures = ? WHERE id = 1').run(worm.ok ? 1 : 0, now, JSON.stringify(worm.failures));
-      this.station.ledger.append({ actor, action: 'replica.selftest', subject: `replica:${store.config.bucket}`, details: { ok: worm.ok, failures: worm.failures, cases: worm.cases } });
+      this.station.ledger.append({ actor, action: 'replica.selftest', subject: `replica:${store.config.bucket}`, details: { ok: worm.ok, failures: worm.failures, cases: worm.cases, defaultRetention: worm.defaultRetention } });
     });
     this.testedThisProcess = true;
     return worm;
@@ -790,9 +812,24 @@ export class ReplicaService {
     });
   }
 
-  private async applyLock(store: ReplicaStore, key: string, versionId: string | null, lock: { retainUntil: Date | null; legalHold: boolean }): Promise<{ retainUntil: string | null; legalHold: boolean }> {
-    if (lock.retainUntil) await store.putRetention(key, versionId, lock.retainUntil);
+  private async applyLock(
+    store: ReplicaStore,
+    key: string,
+    versionId: string | null,
+    lock: { retainUntil: Date | null; legalHold: boolean; releaseHold?: boolean },
+  ): Promise<{ retainUntil: string | null; legalHold: boolean }> {
+    if (lock.retainUntil) {
+      // RGW completes a multipart upload under the bucket's default retention (the shortest legal
+      // period), its own lock headers ignored; COMPLIANCE cannot be shortened, so a lock that already
+      // reaches the recording's end is kept as it is rather than refused as a shortening.
+      const current = await store.retention(key, versionId);
+      if (!(current.mode === 'COMPLIANCE' && current.retainUntil && current.retainUntil.getTime() >= lock.retainUntil.getTime())) await store.putRetention(key, versionId, lock.retainUntil);
+    }
     if (lock.legalHold) await store.putLegalHold(key, versionId);
+    if (lock.releaseHold) {
+      await store.putLegalHold(key, versionId, false);
+      if (await store.legalHold(key, versionId)) throw new StationError('verify', 'replica.legal_hold_not_released', { key });
+    }
     const back = await store.retention(key, versionId);
     if (lock.retainUntil) {
       if (back.mode !== 'COMPLIANCE' || !back.retainUntil || back.retainUntil.getTime() < lock.retainUntil.getTime()) {
@@ -975,16 +1012,22 @@ export class ReplicaService {
         continue;
       }
       const grows = (lock.retainUntil && (!row.retain_until || lock.retainUntil.getTime() > new Date(row.retain_until).getTime())) || (lock.legalHold && row.legal_hold !== 1);
-      if (!grows) continue;
+      // No hold and no open case protects it any more: the store's legal hold goes too, or the
+      // copy would outlive the recording's destruction.
+      const releases = !lock.legalHold && row.legal_hold === 1;
+      if (!grows && !releases) continue;
       const want = {
         retainUntil: lock.retainUntil && (!row.retain_until || lock.retainUntil.getTime() > new Date(row.retain_until).getTime()) ? lock.retainUntil : null,
         legalHold: lock.legalHold && row.legal_hold !== 1,
+        releaseHold: releases,
       };
       const applied = await this.applyLock(store, row.remote_key, row.remote_version, want);
-      const legalHold = row.legal_hold === 1 || applied.legalHold;
+      const legalHold = releases ? false : row.legal_hold === 1 || applied.legalHold;
+      const retainUntil = applied.retainUntil ?? row.retain_until;
       this.station.write(() => {
-        this.db.prepare('UPDATE replica_queue SET retain_until = ?, legal_hold = ? WHERE object_id = ?').run(applied.retainUntil, legalHold ? 1 : 0, row.object_id);
-        this.station.ledger.append({ actor, action: 'replica.extended', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, retainUntil: applied.retainUntil, legalHold, previous: row.retain_until } });
+        this.db.prepare('UPDATE replica_queue SET retain_until = ?, legal_hold = ? WHERE object_id = ?').run(retainUntil, legalHold ? 1 : 0, row.object_id);
+        if (grows) this.station.ledger.append({ actor, action: 'replica.extended', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, retainUntil, legalHold, previous: row.retain_until } });
+        if (releases) this.station.ledger.append({ actor, action: 'replica.hold_released', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, key: row.remote_key, legalHold: false, retainUntil } });
       });
       n++;
     }

@@ -1,27 +1,21 @@
 // The one place that talks S3. Everything the replica needs from the store, with every failure
 // turned into a StationError code the front ends translate (replica/README.md lists them).
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetBucketVersioningCommand,
-  GetObjectCommand,
-  GetObjectLegalHoldCommand,
-  GetObjectLockConfigurationCommand,
-  GetObjectRetentionCommand,
-  HeadObjectCommand,
-  ListObjectVersionsCommand,
-  ListObjectsV2Command,
-  ListPartsCommand,
-  PutObjectCommand,
-  PutObjectLegalHoldCommand,
-  PutObjectRetentionCommand,
-  S3Client,
-  S3ServiceException,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+// The SDK is loaded on first use: importing it costs every CLI start a fifth of its time, and most
+// commands never reach the store.
+import type * as SdkModule from '@aws-sdk/client-s3';
+import type { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { StationError } from '../errors.ts';
+
+type Sdk = typeof SdkModule;
+let sdkLoading: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  return (sdkLoading ??= import('@aws-sdk/client-s3'));
+}
+
+/** The SDK's own service-exception test, without loading the SDK (an error from it means it is loaded). */
+function isServiceException(e: unknown): e is S3ServiceException {
+  return e instanceof Error && typeof (e as Partial<S3ServiceException>).$fault === 'string' && typeof (e as Partial<S3ServiceException>).$metadata === 'object';
+}
 
 export type StoreConfig = { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
 
@@ -39,7 +33,7 @@ export function bareEtag(etag: string | undefined): string {
 export function storeError(e: unknown, context: { endpoint: string; bucket: string }): StationError {
   if (e instanceof StationError) return e;
   const params = { endpoint: context.endpoint, bucket: context.bucket };
-  if (e instanceof S3ServiceException) {
+  if (isServiceException(e)) {
     const status = e.$metadata?.httpStatusCode ?? 0;
     switch (e.name) {
       case 'InvalidAccessKeyId':
@@ -71,16 +65,26 @@ export function storeError(e: unknown, context: { endpoint: string; bucket: stri
 
 /** Whether the store refused (an S3 answer such as AccessDenied), as opposed to being unreachable. */
 export function refusedByStore(e: unknown): boolean {
-  return e instanceof S3ServiceException && (e.$metadata?.httpStatusCode ?? 0) >= 400;
+  return isServiceException(e) && (e.$metadata?.httpStatusCode ?? 0) >= 400;
 }
 
 export class ReplicaStore {
   readonly config: Omit<StoreConfig, 'secretAccessKey'>;
-  private readonly client: S3Client;
+  private readonly secretAccessKey: string;
+  private client: { c: S3Client; s: Sdk } | null = null;
+  private closed = false;
 
   constructor(config: StoreConfig) {
     this.config = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, accessKeyId: config.accessKeyId };
-    this.client = new S3Client({
+    this.secretAccessKey = config.secretAccessKey;
+  }
+
+  private async s3(): Promise<{ c: S3Client; s: Sdk }> {
+    if (this.client) return this.client;
+    const s = await loadSdk();
+    if (this.client) return this.client;
+    const config = { ...this.config, secretAccessKey: this.secretAccessKey };
+    const c = new s.S3Client({
       endpoint: config.endpoint,
       region: config.region,
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
@@ -92,10 +96,14 @@ export class ReplicaStore {
       // The queue retries with its own backoff and records why; the SDK's own retries would hide that.
       maxAttempts: 1,
     });
+    if (this.closed) c.destroy();
+    this.client = { c, s };
+    return this.client;
   }
 
   close(): void {
-    this.client.destroy();
+    this.closed = true;
+    this.client?.c.destroy();
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -107,29 +115,41 @@ export class ReplicaStore {
   }
 
   /** Sends the request and returns the raw S3 failure, if any (the WORM test expects refusals). */
-  async attempt(fn: (c: S3Client, bucket: string) => Promise<unknown>): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  async attempt(fn: (c: S3Client, bucket: string, s: Sdk) => Promise<unknown>): Promise<{ ok: true } | { ok: false; error: unknown }> {
     try {
-      await fn(this.client, this.config.bucket);
+      const { c, s } = await this.s3();
+      await fn(c, this.config.bucket, s);
       return { ok: true };
     } catch (error) {
       return { ok: false, error };
     }
   }
 
-  versioning(): Promise<string | undefined> {
-    return this.call(async () => (await this.client.send(new GetBucketVersioningCommand({ Bucket: this.config.bucket }))).Status);
+  async versioning(): Promise<string | undefined> {
+    const { c, s } = await this.s3();
+    return this.call(async () => (await c.send(new s.GetBucketVersioningCommand({ Bucket: this.config.bucket }))).Status);
   }
 
   async objectLock(): Promise<{ enabled: boolean; defaultMode: string | null; defaultDays: number | null; defaultYears: number | null }> {
-    const r = await this.call(() => this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.config.bucket })));
+    const { c, s } = await this.s3();
+    const r = await this.call(() => c.send(new s.GetObjectLockConfigurationCommand({ Bucket: this.config.bucket })));
     const rule = r.ObjectLockConfiguration?.Rule?.DefaultRetention;
     return { enabled: r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled', defaultMode: rule?.Mode ?? null, defaultDays: rule?.Days ?? null, defaultYears: rule?.Years ?? null };
   }
 
+  /** Sets the bucket's default retention (COMPLIANCE, whole days), keeping Object Lock enabled. */
+  async putDefaultRetention(days: number): Promise<void> {
+    const { c, s } = await this.s3();
+    await this.call(() =>
+      c.send(new s.PutObjectLockConfigurationCommand({ Bucket: this.config.bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: days } } } })),
+    );
+  }
+
   async putSmall(key: string, body: Buffer, contentMd5: string, lock?: { retainUntil: Date }): Promise<{ versionId: string | null }> {
+    const { c, s } = await this.s3();
     const r = await this.call(() =>
-      this.client.send(
-        new PutObjectCommand({
+      c.send(
+        new s.PutObjectCommand({
           Bucket: this.config.bucket,
           Key: key,
           Body: body,
@@ -143,32 +163,36 @@ export class ReplicaStore {
   }
 
   async getSmall(key: string, versionId?: string): Promise<Buffer> {
+    const { c, s } = await this.s3();
     return this.call(async () => {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await c.send(new s.GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
       return Buffer.from(await r.Body!.transformToByteArray());
     });
   }
 
   /** Keys under a prefix (first 1000: enough to find the station manifests in a bucket). */
   async listKeys(prefix: string): Promise<string[]> {
+    const { c, s } = await this.s3();
     return this.call(async () => {
-      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      const r = await c.send(new s.ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: prefix, MaxKeys: 1000 }));
       return (r.Contents ?? []).map((c) => c.Key ?? '').filter(Boolean);
     });
   }
 
   /** Streams one version into a file. */
   async download(key: string, versionId: string | null, write: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    const { c, s } = await this.s3();
     await this.call(async () => {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await c.send(new s.GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
       for await (const chunk of r.Body as AsyncIterable<Uint8Array>) await write(chunk);
     });
   }
 
   async createUpload(key: string, lock: { retainUntil: Date | null; legalHold: boolean }): Promise<string> {
+    const { c, s } = await this.s3();
     const r = await this.call(() =>
-      this.client.send(
-        new CreateMultipartUploadCommand({
+      c.send(
+        new s.CreateMultipartUploadCommand({
           Bucket: this.config.bucket,
           Key: key,
           ContentType: 'application/octet-stream',
@@ -183,34 +207,37 @@ export class ReplicaStore {
   }
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer, contentMd5: string): Promise<string> {
+    const { c, s } = await this.s3();
     const r = await this.call(() =>
-      this.client.send(new UploadPartCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length, ContentMD5: contentMd5 })),
+      c.send(new s.UploadPartCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length, ContentMD5: contentMd5 })),
     );
     return bareEtag(r.ETag);
   }
 
   /** Every part the store lists for an upload; null when the store no longer knows the upload. */
   async listParts(key: string, uploadId: string): Promise<ListedPart[] | null> {
+    const { c, s } = await this.s3();
     const out: ListedPart[] = [];
     let marker: string | undefined;
     try {
       for (;;) {
-        const r = await this.client.send(new ListPartsCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }));
+        const r = await c.send(new s.ListPartsCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }));
         for (const p of r.Parts ?? []) out.push({ partNumber: p.PartNumber ?? 0, etag: bareEtag(p.ETag), size: p.Size ?? 0 });
         if (!r.IsTruncated || !r.NextPartNumberMarker) return out;
         marker = r.NextPartNumberMarker;
       }
     } catch (e) {
       // RGW answers NoSuchKey (404) rather than NoSuchUpload when a gateway restart lost the upload's meta.
-      if (e instanceof S3ServiceException && (e.name === 'NoSuchUpload' || e.$metadata?.httpStatusCode === 404)) return null;
+      if (isServiceException(e) && (e.name === 'NoSuchUpload' || e.$metadata?.httpStatusCode === 404)) return null;
       throw storeError(e, this.config);
     }
   }
 
   async complete(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<{ versionId: string | null }> {
+    const { c, s } = await this.s3();
     const r = await this.call(() =>
-      this.client.send(
-        new CompleteMultipartUploadCommand({
+      c.send(
+        new s.CompleteMultipartUploadCommand({
           Bucket: this.config.bucket,
           Key: key,
           UploadId: uploadId,
@@ -222,28 +249,30 @@ export class ReplicaStore {
   }
 
   async abort(key: string, uploadId: string): Promise<void> {
-    await this.attempt((c, Bucket) => c.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId })));
+    await this.attempt((c, Bucket, s) => c.send(new s.AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId })));
   }
 
   async head(key: string, versionId?: string | null): Promise<{ etag: string; size: number; versionId: string | null } | null> {
+    const { c, s } = await this.s3();
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await c.send(new s.HeadObjectCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
       return { etag: bareEtag(r.ETag), size: r.ContentLength ?? 0, versionId: r.VersionId ?? null };
     } catch (e) {
-      if (e instanceof S3ServiceException && (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.name === 'NoSuchVersion' || e.$metadata?.httpStatusCode === 404)) return null;
+      if (isServiceException(e) && (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.name === 'NoSuchVersion' || e.$metadata?.httpStatusCode === 404)) return null;
       throw storeError(e, this.config);
     }
   }
 
   /** Every version of exactly this key, all pages (the oldest, which pruning is for, come last). */
   async versions(key: string): Promise<{ versionId: string; isLatest: boolean; lastModified: Date | null }[]> {
+    const { c, s } = await this.s3();
     return this.call(async () => {
       const out: { versionId: string; isLatest: boolean; lastModified: Date | null }[] = [];
       let keyMarker: string | undefined;
       let versionMarker: string | undefined;
       for (;;) {
-        const r = await this.client.send(
-          new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 1000, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(versionMarker ? { VersionIdMarker: versionMarker } : {}) }),
+        const r = await c.send(
+          new s.ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 1000, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(versionMarker ? { VersionIdMarker: versionMarker } : {}) }),
         );
         for (const v of r.Versions ?? []) if (v.Key === key && v.VersionId) out.push({ versionId: v.VersionId, isLatest: v.IsLatest === true, lastModified: v.LastModified ?? null });
         if (!r.IsTruncated || !r.NextKeyMarker) return out;
@@ -254,48 +283,53 @@ export class ReplicaStore {
   }
 
   async latestVersion(key: string): Promise<string | null> {
+    const { c, s } = await this.s3();
     return this.call(async () => {
-      const r = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 50 }));
+      const r = await c.send(new s.ListObjectVersionsCommand({ Bucket: this.config.bucket, Prefix: key, MaxKeys: 50 }));
       return (r.Versions ?? []).find((v) => v.Key === key && v.IsLatest)?.VersionId ?? null;
     });
   }
 
   async putRetention(key: string, versionId: string | null, retainUntil: Date): Promise<void> {
+    const { c, s } = await this.s3();
     await this.call(() =>
-      this.client.send(new PutObjectRetentionCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), Retention: { Mode: 'COMPLIANCE', RetainUntilDate: retainUntil } })),
+      c.send(new s.PutObjectRetentionCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), Retention: { Mode: 'COMPLIANCE', RetainUntilDate: retainUntil } })),
     );
   }
 
   async retention(key: string, versionId: string | null): Promise<{ mode: string | null; retainUntil: Date | null }> {
+    const { c, s } = await this.s3();
     try {
-      const r = await this.client.send(new GetObjectRetentionCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await c.send(new s.GetObjectRetentionCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
       return { mode: r.Retention?.Mode ?? null, retainUntil: r.Retention?.RetainUntilDate ?? null };
     } catch (e) {
-      if (e instanceof S3ServiceException && (e.name === 'NoSuchObjectLockConfiguration' || e.$metadata?.httpStatusCode === 404)) return { mode: null, retainUntil: null };
+      if (isServiceException(e) && (e.name === 'NoSuchObjectLockConfiguration' || e.$metadata?.httpStatusCode === 404)) return { mode: null, retainUntil: null };
       throw storeError(e, this.config);
     }
   }
 
-  async putLegalHold(key: string, versionId: string | null): Promise<void> {
-    await this.call(() => this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), LegalHold: { Status: 'ON' } })));
+  async putLegalHold(key: string, versionId: string | null, on = true): Promise<void> {
+    const { c, s } = await this.s3();
+    await this.call(() => c.send(new s.PutObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}), LegalHold: { Status: on ? 'ON' : 'OFF' } })));
   }
 
   async legalHold(key: string, versionId: string | null): Promise<boolean> {
+    const { c, s } = await this.s3();
     try {
-      const r = await this.client.send(new GetObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await c.send(new s.GetObjectLegalHoldCommand({ Bucket: this.config.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
       return r.LegalHold?.Status === 'ON';
     } catch (e) {
-      if (e instanceof S3ServiceException && e.$metadata?.httpStatusCode === 404) return false;
+      if (isServiceException(e) && e.$metadata?.httpStatusCode === 404) return false;
       throw storeError(e, this.config);
     }
   }
 
   /** For the WORM test and the tests: a delete of one version, with or without governance bypass. */
   deleteVersion(key: string, versionId: string, bypassGovernance: boolean): Promise<{ ok: true } | { ok: false; error: unknown }> {
-    return this.attempt((c, Bucket) => c.send(new DeleteObjectCommand({ Bucket, Key: key, VersionId: versionId, ...(bypassGovernance ? { BypassGovernanceRetention: true } : {}) })));
+    return this.attempt((c, Bucket, s) => c.send(new s.DeleteObjectCommand({ Bucket, Key: key, VersionId: versionId, ...(bypassGovernance ? { BypassGovernanceRetention: true } : {}) })));
   }
 
   shortenRetention(key: string, versionId: string, retainUntil: Date): Promise<{ ok: true } | { ok: false; error: unknown }> {
-    return this.attempt((c, Bucket) => c.send(new PutObjectRetentionCommand({ Bucket, Key: key, VersionId: versionId, Retention: { Mode: 'COMPLIANCE', RetainUntilDate: retainUntil } })));
+    return this.attempt((c, Bucket, s) => c.send(new s.PutObjectRetentionCommand({ Bucket, Key: key, VersionId: versionId, Retention: { Mode: 'COMPLIANCE', RetainUntilDate: retainUntil } })));
   }
 }

@@ -5,10 +5,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { StationError } from '../errors.ts';
 import { refusedByStore, type ReplicaStore } from './store.ts';
 
-export const WORM_CASES = ['versioning_enabled', 'object_lock_enabled', 'locked_version_created', 'delete_refused', 'delete_with_bypass_refused', 'shortening_refused', 'retention_read_back'] as const;
+export const WORM_CASES = ['versioning_enabled', 'object_lock_enabled', 'locked_version_created', 'delete_refused', 'delete_with_bypass_refused', 'shortening_refused', 'retention_read_back', 'default_retention_shortest'] as const;
 export type WormCase = (typeof WORM_CASES)[number];
 
-export type WormResult = { ok: boolean; failures: WormCase[]; cases: { name: WormCase; passed: boolean }[]; testKey: string | null; testVersion: string | null };
+export type WormResult = { ok: boolean; failures: WormCase[]; cases: { name: WormCase; passed: boolean }[]; testKey: string | null; testVersion: string | null; defaultRetention: { mode: string | null; days: number | null } | null };
 
 /** How long the test version stays locked: long enough to try deleting it, short enough not to pile up. */
 const TEST_LOCK_MS = 24 * 60 * 60 * 1000;
@@ -17,17 +17,27 @@ const TEST_LOCK_MS = 24 * 60 * 60 * 1000;
  * Runs every case. A store that cannot be reached, or that refuses the credentials, is not a WORM
  * verdict: that error is thrown. Everything the store answers is a verdict.
  */
-export async function runWormTest(store: ReplicaStore, keyPrefix: string, now: Date): Promise<WormResult> {
+export async function runWormTest(store: ReplicaStore, keyPrefix: string, now: Date, shortestDays: number): Promise<WormResult> {
   const passed = new Map<WormCase, boolean>();
   const mark = (c: WormCase, ok: boolean) => passed.set(c, ok);
   const fatal = (e: unknown): boolean => e instanceof StationError && ['replica.unreachable', 'replica.bad_credentials', 'replica.no_bucket', 'replica.clock_skew', 'replica.store_full'].includes(e.code);
 
   mark('versioning_enabled', (await store.versioning()) === 'Enabled');
+  let defaultRetention: WormResult['defaultRetention'] = null;
   try {
-    mark('object_lock_enabled', (await store.objectLock()).enabled);
+    const lock = await store.objectLock();
+    mark('object_lock_enabled', lock.enabled);
+    // The bucket's default retention must be the shortest legal period (issue #12): a longer one
+    // would keep anything written without its own lock past the date the rules let it be destroyed
+    // (004_5e30f22f36db076d.txt 第十九条, 000_f52585dae22cddca.txt 第十二条); a missing one leaves it unlocked.
+    if (lock.enabled && (lock.defaultMode !== 'COMPLIANCE' || lock.defaultDays !== shortestDays || lock.defaultYears !== null)) await store.putDefaultRetention(shortestDays);
+    const back = lock.enabled ? await store.objectLock() : lock;
+    defaultRetention = { mode: back.defaultMode, days: back.defaultDays };
+    mark('default_retention_shortest', back.defaultMode === 'COMPLIANCE' && back.defaultDays === shortestDays && back.defaultYears === null);
   } catch (e) {
     if (fatal(e)) throw e;
-    mark('object_lock_enabled', false);
+    mark('object_lock_enabled', passed.get('object_lock_enabled') === true);
+    mark('default_retention_shortest', false);
   }
 
   const key = `${keyPrefix}/${now.toISOString().replace(/[:.]/g, '')}-${randomBytes(4).toString('hex')}`;
@@ -64,5 +74,5 @@ export async function runWormTest(store: ReplicaStore, keyPrefix: string, now: D
   }
   const cases = WORM_CASES.map((name) => ({ name, passed: passed.get(name) === true }));
   const failures = cases.filter((c) => !c.passed).map((c) => c.name);
-  return { ok: failures.length === 0, failures, cases, testKey: key, testVersion: versionId };
+  return { ok: failures.length === 0, failures, cases, testKey: key, testVersion: versionId, defaultRetention };
 }
