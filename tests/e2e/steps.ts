@@ -18,6 +18,8 @@ export const AUDITOR = { username: 'auditor1', displayName: '孙丽', password: 
 // User data is shown as entered, whatever the UI language; only labels must change. Scenarios add
 // what they type (names, purposes, explanations) as they go.
 export const USER_DATA: string[] = [AGENCY.name, ADMIN.displayName, CLERK.displayName, APPROVER.displayName];
+// The register and the papers name people as on a Chinese paper, 王磊（clerk1）, in any window language.
+USER_DATA.push(...[ADMIN, CLERK, APPROVER, CUSTODIAN, AUDITOR].map((u) => `${u.displayName}（${u.username}）`));
 
 export type Ctx = {
   browser: Browser;

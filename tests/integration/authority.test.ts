@@ -54,7 +54,7 @@ describe.skipIf(!haveSqlite)('authority comes from the record', () => {
     expect(sqlite(s.db, `UPDATE users SET roles = '["auditor"]' WHERE username = 'li'`).code).toBe(0);
     const promoted = station(['user', 'list'], li);
     expect(promoted.code).toBe(1);
-    expect(promoted.stderr).toMatch(/does not match the audit ledger/);
+    expect(promoted.stderr).toMatch(/does not match the ledger/);
     expect(promoted.stdout).not.toContain('zhou');
     const alarms = ledgerRows(s.db, 'user.authority_mismatch');
     expect(alarms.at(-1)).toMatchObject({ actor: 'system', subject: 'user:li', details: { field: 'roles', row: '["auditor"]', ledger: '["clerk"]' } });

@@ -3,8 +3,8 @@
 // explanations, requests approved and denied, discs burned, recordings destroyed.
 //
 // The recording figures (handed over, on time, late, unknown deadline, interruptions, and the
-// recordings explained) are the recordings handed over (stored) in the month as the catalogue holds
-// them now, each column the total of `recordings list` with the filter COLUMN_FILTERS names (issue
+// recordings explained) are the recordings handed over (stored) in the month as the ledger says they
+// are now, each column the total of `recordings list` with the filter COLUMN_FILTERS names (issue
 // #14 item 4: the report counted an interruption the station had withdrawn, and explanation entries
 // instead of recordings explained). So a deadline judged later, an interruption withdrawn or an
 // officer corrected changes the month's figure exactly as it changes the list. Decisions, discs and
@@ -13,7 +13,7 @@
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
-import { recordingWhere, type RecordingFilter } from '../ingest/catalogue.ts';
+import type { RecordingFilter } from '../ingest/catalogue.ts';
 
 export type ReportGroup = 'total' | 'officer' | 'recorder';
 
@@ -144,31 +144,72 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
     }
     return r;
   };
-  // Who each recording belongs to now, as the catalogue (and so `recordings list --officer`) says.
-  const owner = new Map<string, { officer: string | null; recorder: string | null }>();
-  for (const r of db.prepare('SELECT id, officer_badge, recorder_serial FROM recordings').iterate() as Iterable<{ id: string; officer_badge: string | null; recorder_serial: string | null }>) {
-    owner.set(r.id, { officer: r.officer_badge, recorder: r.recorder_serial });
+  // Each recording as the ledger says it is now: who it belongs to (ingest, then any custodian
+  // correction), its hand-over judgement (a deadline judged when the year was added), whether it is
+  // an interruption (flagged, or withdrawn by the station), and which explanations it has. The
+  // catalogue holds the same facts, so every column equals `recordings list` with its COLUMN_FILTERS
+  // entry (tested), while the central witness, which holds only the mirrored ledger, counts the same
+  // figures with this same code (electron/central/report.ts).
+  type Known = { storedAt: string; officer: string | null; recorder: string | null; late: boolean; deadlineKnown: boolean; interruption: boolean; explained: Set<string> };
+  const known = new Map<string, Known>();
+  for (const e of db
+    .prepare(
+      "SELECT time, subject, action, details FROM ledger WHERE action IN ('recording.ingested', 'recording.officer_assigned', 'recording.recorder_assigned', 'recording.deadline_judged', 'recording.flagged', 'recording.unflagged', 'recording.explained') ORDER BY seq",
+    )
+    .iterate() as Iterable<Pick<Entry, 'time' | 'subject' | 'action' | 'details'>>) {
+    const id = e.subject.replace(/^recording:/, '');
+    const d = JSON.parse(e.details) as Record<string, unknown>;
+    if (e.action === 'recording.ingested') {
+      // A duplicate is footage already handed over, copied again: not a second hand-over.
+      if (d.outcome !== 'ingested') continue;
+      const h = d.handover as { late?: boolean; deadline?: string | null } | undefined;
+      known.set(id, {
+        storedAt: e.time,
+        officer: (d.officer as string | null | undefined) ?? null,
+        recorder: (d.recorder as string | null | undefined) ?? null,
+        late: h?.late === true,
+        deadlineKnown: h?.late === true || !!h?.deadline,
+        interruption: !!d.interruption,
+        explained: new Set(),
+      });
+      continue;
+    }
+    const r = known.get(id);
+    if (!r) continue;
+    if (e.action === 'recording.officer_assigned') r.officer = (d.to as string | null | undefined) ?? null;
+    else if (e.action === 'recording.recorder_assigned') r.recorder = (d.to as string | null | undefined) ?? null;
+    else if (e.action === 'recording.deadline_judged') {
+      r.late = d.late === true;
+      r.deadlineKnown = true;
+    } else if (e.action === 'recording.flagged' && d.flag === 'interruption') r.interruption = true;
+    else if (e.action === 'recording.unflagged' && d.flag === 'interruption') r.interruption = false;
+    else if (e.action === 'recording.explained' && typeof d.kind === 'string') r.explained.add(d.kind);
   }
   const recordingFilter: RecordingFilter = { storedFrom: fromIso, storedTo: toIso, includeDuplicates: false };
-  for (const [field, narrower] of Object.entries(COLUMN_FILTERS) as [RecordingColumn, RecordingFilter][]) {
-    const { clause, args } = recordingWhere(db, { ...recordingFilter, ...narrower });
-    const groups = db.prepare(`SELECT r.officer_badge AS officer, r.recorder_serial AS recorder, COUNT(*) AS n FROM recordings r ${clause} GROUP BY 1, 2`).all(...args) as {
-      officer: string | null;
-      recorder: string | null;
-      n: number;
-    }[];
-    for (const g of groups) {
-      total[field] += g.n;
-      rowOf('officer', g.officer)[field] += g.n;
-      rowOf('recorder', g.recorder)[field] += g.n;
+  const columns: Record<RecordingColumn, (r: Known) => boolean> = {
+    recordings: () => true,
+    onTime: (r) => !r.late && r.deadlineKnown,
+    late: (r) => r.late,
+    deadlineUnknown: (r) => !r.deadlineKnown,
+    lateExplanations: (r) => r.late && r.explained.has('late_handover'),
+    interruptions: (r) => r.interruption,
+    interruptionExplanations: (r) => r.interruption && r.explained.has('interruption'),
+  };
+  for (const r of known.values()) {
+    if (r.storedAt < fromIso || r.storedAt >= toIso) continue;
+    for (const [field, applies] of Object.entries(columns) as [RecordingColumn, (r: Known) => boolean][]) {
+      if (!applies(r)) continue;
+      total[field] += 1;
+      rowOf('officer', r.officer)[field] += 1;
+      rowOf('recorder', r.recorder)[field] += 1;
     }
   }
 
   /** Counts once per officer and once per recorder among `recordingIds`, and once in the total. */
   const count = (field: Counter, recordingIds: string[]) => {
     total[field] += 1;
-    const officers = new Set(recordingIds.map((id) => owner.get(id)?.officer ?? null));
-    const recorders = new Set(recordingIds.map((id) => owner.get(id)?.recorder ?? null));
+    const officers = new Set(recordingIds.map((id) => known.get(id)?.officer ?? null));
+    const recorders = new Set(recordingIds.map((id) => known.get(id)?.recorder ?? null));
     for (const o of officers) rowOf('officer', o)[field] += 1;
     for (const r of recorders) rowOf('recorder', r)[field] += 1;
   };
