@@ -571,7 +571,8 @@ export const casesScenarios: Scenario[] = [
       await page.getByTestId(`destroy-certificate-${casesWorld.batchId}`).click();
       await page.getByTestId('certificate-check').waitFor();
       assert.equal(await page.getByTestId('certificate-check').innerText().then((s) => /[\u4e00-\u9fff]/.test(s)), false);
-      await documentText(page, 'certificate-preview');
+      const certificateEn = await documentText(page, 'certificate-preview');
+      assert.ok(certificateEn.includes(`《${RULE_TITLE}》第十九条`), 'the certificate cites the agency\'s rule in an English window too');
       await screenshot(page, 'en-destroy-certificate');
       await page.getByTestId('certificate-preview').getByTestId('document-close').click();
 

@@ -15,9 +15,10 @@ import { checkHelp } from './help.ts';
 import { tx, type Lang } from './locale.ts';
 import { login } from './dockScenarios.ts';
 import { openDialog } from './casesScenarios.ts';
-import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, buttonName, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
+import { USER_DATA, assertClean, assertNoChinese, assertNoRawKeys, buttonName, pickSelectOption, switchLanguage, type Ctx, type Scenario, addReadyUser } from './steps.ts';
 
 const AGENCY = { code: 'SY-MZ-0001', name: '示例县民族宗教事务局' };
+const RULE_001_EN = 'Shanyin County Ethnic and Religious Affairs Bureau: Detailed Rules for Full-Process Recording of Administrative Law Enforcement';
 const PASSPHRASE = 'Settings-Room-North-2026!';
 const ADMIN = { username: 'admin', displayName: '高峰', password: 'admin-password-3' };
 const AUDITOR = { username: 'auditor3', displayName: '钱芳', password: 'auditor-password-3' };
@@ -74,6 +75,48 @@ async function ledgerOf(client: ApiClient, action: string, actor: string) {
 }
 
 export const settingsScenarios: Scenario[] = [
+  {
+    // Issue 14 item 1 in English: the rule is picked in the first-run setup of a station of its own.
+    name: "settings: in English, first-run setup picks the agency's rule and the station keeps it",
+    async run(ctx) {
+      const dir = join(ctx.scratch, 'setup-en-station');
+      mkdirSync(dir, { recursive: true });
+      const fresh = openStationApi({ dataDir: dir });
+      try {
+        const sp = await openAgencyWindow(ctx.browser, fresh, ctx.url, 'en');
+        const { page } = sp;
+        await page.getByTestId('setup-screen').waitFor();
+        await page.getByTestId('setup-agency-code').fill(AGENCY.code);
+        await page.getByTestId('setup-agency-name').fill(AGENCY.name);
+        await pickSelectOption(page, 'setup-rule-select', RULE_001_EN);
+        // Its articles in English before it is chosen: rule 001 sets the 2-working-day hand-over in 第十七条.
+        await page.getByTestId('setup-rule-articles').getByText(tx('en', 'ui:agencyRule.articleEn', { n: 17 })).first().waitFor();
+        // The issuing body is named as it names itself (the catalogue has no English issuer): data, not a label.
+        USER_DATA.push('山阴县民族宗教事务局');
+        await assertNoChinese(page, 'setup with the rule picked');
+        await screenshot(page, 'en-setup-rule');
+        await page.getByTestId('setup-next').click();
+        await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
+        await page.getByTestId('setup-passphrase-confirm').fill(PASSPHRASE);
+        await page.getByTestId('setup-next').click();
+        await page.getByTestId('setup-admin-username').fill(ADMIN.username);
+        await page.getByTestId('setup-admin-display-name').fill(ADMIN.displayName);
+        await page.getByTestId('setup-admin-password').fill(ADMIN.password);
+        await page.getByTestId('setup-admin-password-confirm').fill(ADMIN.password);
+        await page.getByTestId('setup-next').click();
+        await page.getByTestId('setup-done').waitFor({ timeout: 30_000 });
+        assert.deepEqual(fresh.station.settings.get('rules.agencyRule'), { kind: 'shipped', id: '001' }, 'the rule picked in the English setup is the station\'s');
+        const client = fresh.connect();
+        await client.invoke('auth.login', { username: ADMIN.username, password: ADMIN.password });
+        const current = await client.invoke('rules.current', {});
+        assert.equal(current.articles.handover, '第十七条', 'the chosen rule answers for the hand-over deadline');
+        assertClean(sp, 'English setup');
+        await sp.close();
+      } finally {
+        fresh.close();
+      }
+    },
+  },
   {
     name: 'settings: an admin changes the hand-over deadline to 2 working days and the time zone; each is saved and ledgered',
     async run(ctx) {
