@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openStationApi } from '../../electron/api/server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATION_BIN, addCliUser, hasCommand, sqlite, station } from '../support/cli.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
@@ -349,6 +350,17 @@ describe.skipIf(unavailable !== null)('the central witness on PostgreSQL, with t
     expect(sqlite(join(s.dir, 'station.db'), "SELECT COUNT(*) FROM ledger WHERE action = 'witness.alarm'").stdout.trim()).toBe('1');
     const refusals = await q<{ status: number }>('SELECT status FROM central_refusals WHERE origin = $1', [s.origin]);
     expect(refusals.map((x) => x.status)).toContain(409);
+    // The administrator is told on the dashboard and by a desktop notification (#14 item 17).
+    const api = openStationApi({ dataDir: s.dir });
+    try {
+      await api.station.unlock(env(s).STATION_PASSPHRASE);
+      const admin = api.connect();
+      await admin.invoke('auth.login', { username: 'admin', password: env(s).STATION_PASSWORD });
+      const items = await admin.invoke('attention.list', {});
+      expect(items).toContainEqual(expect.objectContaining({ kind: 'witness_alarm', screen: 'ledger', severity: 'error', params: expect.objectContaining({ alarm: 'witness_ahead' }) }));
+    } finally {
+      api.close();
+    }
   }, 180_000);
 
   it('fork refused: a ledger rewritten from an older copy and re-signed past the witness size → 422, alarm', async () => {
