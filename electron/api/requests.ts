@@ -8,7 +8,6 @@ import { verifyPackage } from '../core/evidencePackage/verifier.ts';
 import { parsePolicy } from '../core/witness/proof.ts';
 import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
 import { StationError } from '../core/errors.ts';
-import { discsOf } from '../core/discs/service.ts';
 import { anyone, command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
@@ -218,7 +217,7 @@ export const requestHandlers = {
       const what = await packageKind(input.path);
       if (what.kind === 'folder') return verifyPackage(what.path, options);
       // An image is read where it lies, through the platform's disc reader: no mount, no copy.
-      const reader = await discsOf(station).openImage(what.path);
+      const reader = await station.discs.openImage(what.path);
       try {
         // Some other disc (an installer, a video DVD) is not evidence that failed its check.
         if (!looksLikePackage(await reader.list())) throw new StationError('input', 'package.not_a_package', { path: what.path });

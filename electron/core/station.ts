@@ -20,8 +20,11 @@ import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
-import { discsOf } from './discs/service.ts';
 import { recoverExports } from './access/exporter.ts';
+import { DiscService } from './discs/service.ts';
+import { IngestService } from './ingest/service.ts';
+import { ReplicaService } from './replica/service.ts';
+import { createCaseServices, type CaseServices } from './cases/index.ts';
 import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
 
 export const STATION_VERSION = '0.1.0';
@@ -53,12 +56,16 @@ export type StationStatus = {
 
 type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
 
+/** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
+type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
+
 /** Composition root: owns the database handle and the unlocked keys, and wires the services. */
 export class Station {
   readonly paths: StationPaths;
   /** Never earlier than the ledger's last time (clock.ts); every service gets this one. */
   readonly clock: LedgerClock;
   private services: Services | null = null;
+  private readonly features: Features = {};
   private keys: UnlockedKeys | null = null;
   private ownsLock = false;
 
@@ -134,6 +141,19 @@ export class Station {
   }
   get playback(): Playback {
     return this.s.playback;
+  }
+
+  get ingest(): IngestService {
+    return (this.features.ingest ??= new IngestService(this));
+  }
+  get discs(): DiscService {
+    return (this.features.discs ??= new DiscService(this));
+  }
+  get cases(): CaseServices {
+    return (this.features.cases ??= createCaseServices(this));
+  }
+  get replica(): ReplicaService {
+    return (this.features.replica ??= new ReplicaService(this));
   }
 
   /** One transaction for a state change and its ledger entries. */
@@ -228,7 +248,7 @@ export class Station {
     this.users.recordBaselines('unlock');
     if (this.acquireOwnerLock()) await this.vault.sweep();
     // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
-    await discsOf(this).recover();
+    await this.discs.recover();
     // Likewise a crashed export's hidden half-written copy, or its committed copy not yet in place.
     await recoverExports(this);
   }

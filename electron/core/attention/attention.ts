@@ -7,9 +7,6 @@
 // notification shows on the desktop to whoever stands in front of it.
 import type { Station } from '../station.ts';
 import type { Role } from '../access/roles.ts';
-import { ingestOf } from '../ingest/service.ts';
-import { casesOf } from '../cases/index.ts';
-import { replicaOf } from '../replica/service.ts';
 import { witnessStatus } from '../witness/client.ts';
 import { calendarOf } from '../calendar/stationCalendar.ts';
 import { localDateAt } from '../calendar/workingDays.ts';
@@ -71,15 +68,15 @@ export function attentionFor(station: Station, user: AttentionUser): AttentionIt
   }
 
   if (has('custodian')) {
-    const owed = ingestOf(station).catalogue.list({ needsExplanation: true, limit: 1 }).total;
+    const owed = station.ingest.catalogue.list({ needsExplanation: true, limit: 1 }).total;
     if (owed > 0) items.push({ kind: 'explanations_owed', key: `explanations_owed:${owed}`, count: owed, subjects: [], params: {}, screen: 'recordings', severity: 'warning' });
-    const due = casesOf(station).retention.due({ limit: 100_000 }).length;
+    const due = station.cases.retention.due({ limit: 100_000 }).length;
     if (due > 0) items.push({ kind: 'destruction_due', key: `destruction_due:${due}`, count: due, subjects: [], params: {}, screen: 'retention', severity: 'info' });
   }
 
   if (has('custodian') || has('admin')) {
     // The full status counts the catalogue; only a station with a replica pays for it.
-    const replica = replicaOf(station).config() ? replicaOf(station).status() : null;
+    const replica = station.replica.config() ? station.replica.status() : null;
     if (replica && replica.counts.failed > 0) {
       items.push({ kind: 'replica_failed', key: `replica_failed:${replica.counts.failed}`, count: replica.counts.failed, subjects: [], params: { onlyHere: replica.onlyHere }, screen: 'replication', severity: 'error' });
     }

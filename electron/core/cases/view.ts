@@ -5,9 +5,8 @@ import { BURN_JOB_STATE_ZH, DECISION_ZH, personName, REQUEST_STATE_EN, REQUEST_S
 import type { Station } from '../station.ts';
 import type { AccessRequest } from '../access/requests.ts';
 import { Catalogue, type Recording } from '../ingest/catalogue.ts';
-import { casesOf } from './index.ts';
 import type { CaseDisc } from './cases.ts';
-import type { RetentionStatus } from './retention.ts';
+import type { RetentionService, RetentionStatus } from './retention.ts';
 import type { Case, CaseLink } from './types.ts';
 import { ENFORCEMENT_TYPE_EN, ENFORCEMENT_TYPE_ZH } from './types.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localDateText, localTimeText } from './printable.ts';
@@ -21,11 +20,11 @@ export type CaseView = {
   unlinked: CaseLink[];
   requests: AccessRequest[];
   discs: CaseDisc[];
-  holds: ReturnType<ReturnType<typeof casesOf>['retention']['holds']>;
+  holds: ReturnType<RetentionService['holds']>;
 };
 
 export function caseView(station: Station, caseId: string): CaseView {
-  const { cases, retention } = casesOf(station);
+  const { cases, retention } = station.cases;
   const c = cases.get(caseId);
   const all = cases.links(c.id, { includeUnlinked: true });
   const active = all.filter((l) => !l.unlinkedAt);

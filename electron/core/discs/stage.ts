@@ -11,7 +11,6 @@ import { writePackage } from '../evidencePackage/writer.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
 import { PATHS } from '../evidencePackage/format.ts';
 import { sha256Bytes } from '../evidencePackage/hashing.ts';
-import { ingestOf } from '../ingest/service.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
 import { caseNumberOf, linkNoteOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
@@ -65,7 +64,7 @@ export async function stageDisc(input: {
   // same bytes and the label's QR code names every copy of that disc alike.
   const packageId = disc.packageId ?? randomUUID();
   const createdAt = disc.createdAt ?? station.clock.now().toISOString();
-  const catalogue = ingestOf(station).catalogue;
+  const catalogue = station.ingest.catalogue;
   const noteRecordings: NoteRecording[] = recordings.map((r, i) => {
     const full = catalogue.find(r.id);
     return {

@@ -6,7 +6,6 @@
 // source identity (source key, path, size, mtime) says "already ingested" and it is never
 // duplicated.
 import { replicaClearance } from '../replica/clearance.ts';
-import { perStation } from '../perStation.ts';
 import type { Statement } from 'better-sqlite3';
 import { readdir, stat, unlink, lstat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -1014,6 +1013,3 @@ async function sourceAlive(root: string, rootDev: number): Promise<boolean> {
     return false;
   }
 }
-
-/** The station's one ingest service (sessions, registry, catalogue). */
-export const ingestOf = perStation((station) => new IngestService(station));

@@ -12,7 +12,7 @@ import { createTestStation, type TestStation } from '../../../tests/support/test
 import { nameAt, randomMp4 } from '../../../tests/support/recorderFiles.ts';
 import { dashboard } from '../reports/dashboard.ts';
 import { monthlyReport } from '../reports/monthly.ts';
-import { ingestOf, type IngestSourceSpec } from './service.ts';
+import { type IngestSourceSpec } from './service.ts';
 import { judgeTimes } from './metadata.ts';
 
 let t: TestStation | null = null;
@@ -34,7 +34,7 @@ function folderWith(name: string, data: Buffer, mtime: Date): string {
 const spec = (root: string): IngestSourceSpec => ({ kind: 'folder', root, sourceKey: `folder:${root}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null });
 
 async function ingestOne(station: TestStation, name: string, data: Buffer, mtime: Date) {
-  const svc = ingestOf(station.station);
+  const svc = station.station.ingest;
   const s = await svc.ingest(spec(folderWith(name, data, mtime)), 'keeper');
   const id = s.files[0]?.recordingId;
   if (!id) throw new Error(`not ingested: ${JSON.stringify(s.files[0])}`);
@@ -139,7 +139,7 @@ describe('deadline_unknown', () => {
     const rec = await ingestOne(s, name, randomMp4({ creationTime: new Date('2026-12-30T02:00:00Z') }), end);
     expect(rec.flags).toContain('deadline_unknown');
     expect(rec.handover).toMatchObject({ deadline: null, late: false, deadlineUnknown: true });
-    expect(ingestOf(s.station).catalogue.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
+    expect(s.station.ingest.catalogue.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
     expect(dashboard(s.station)).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
     // The deadline is a fact of custody: nobody sets it with sqlite3 by hand either.
     expect(() => s.station.db.prepare("UPDATE recordings SET late = 1 WHERE id = ?").run(rec.id)).toThrow(/immutable/);
@@ -147,7 +147,7 @@ describe('deadline_unknown', () => {
     const edit = await s.admin.invoke('calendar.edit', { kind: 'put_year', year: YEAR_2027, reason: '依据国务院办公厅通知补充2027年' });
     expect(edit.deadlinesJudged).toEqual([{ recordingId: rec.id, deadline: '2027-01-04T15:59:59.999Z', late }]);
 
-    const after = ingestOf(s.station).catalogue.require(rec.id);
+    const after = s.station.ingest.catalogue.require(rec.id);
     expect(after.handover).toMatchObject({ deadline: '2027-01-04T15:59:59.999Z', late, deadlineUnknown: false });
     expect(after.flags).not.toContain('deadline_unknown');
     expect(after.flags.includes('late')).toBe(late);
@@ -178,7 +178,7 @@ describe('recorder clock drift at dock', () => {
     writeFileSync(join(dir, newest), randomMp4({ creationTime: new Date('2025-03-01T04:00:00Z') }));
     utimesSync(join(dir, older), new Date('2025-03-01T01:00:10Z'), new Date('2025-03-01T01:00:10Z'));
     utimesSync(join(dir, newest), new Date('2025-03-01T04:00:10Z'), new Date('2025-03-01T04:00:10Z'));
-    const svc = ingestOf(s.station);
+    const svc = s.station.ingest;
     const { session, files } = await svc.ingest(spec(dir), 'keeper');
     expect(session.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name', beyondTolerance: true });
     for (const f of files) {

@@ -3,7 +3,6 @@
 // paper the head signs when viewing or copying needs approval (e.g. 004_5e30f22f36db076d.txt 第二十条,
 // 002_79771f0fef6d4575.txt 第二十四条), citing the agency's own rule.
 import type { Station } from '../station.ts';
-import { ingestOf } from '../ingest/service.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localTimeText } from '../cases/printable.ts';
 import { ruleBasis } from '../rules/agencyRule.ts';
 import { caseNumberOf, DECISION_ZH, officerName, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH, REQUEST_STATE_EN, REQUEST_STATE_ZH } from './names.ts';
@@ -14,7 +13,7 @@ export function requestFormHtml(station: Station, requestId: string): string {
   const req = station.requests.get(requestId);
   const tz = station.settings.get('agency.timeZone');
   const agency = station.settings.get('agency.name');
-  const catalogue = ingestOf(station).catalogue;
+  const catalogue = station.ingest.catalogue;
   const who = (u: string) => personName(station.db, u);
   const basis = ruleBasis(station, ['viewCopyApproval', 'register']);
   const kindZh = REQUEST_KIND_ZH[req.kind] ?? req.kind;

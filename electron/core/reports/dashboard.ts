@@ -2,7 +2,6 @@
 // 003 第二十五条, 004 第十八条), late hand-overs and interruptions still without their written
 // explanation (000 第九条, 第十一条), requests waiting for a decision, and destructions due.
 import type { Station } from '../station.ts';
-import { casesOf } from '../cases/index.ts';
 
 export type DashboardCase = { id: string; caseNumber: string; title: string; closedAt: string; deadline: string | null; overdue: boolean; problem: { code: string; params: Record<string, unknown> } | null };
 
@@ -35,7 +34,7 @@ export type Dashboard = {
 export function dashboard(station: Station, options: { limit?: number } = {}): Dashboard {
   const limit = options.limit ?? 50;
   const db = station.db;
-  const { cases, retention } = casesOf(station);
+  const { cases, retention } = station.cases;
   const closed = cases.list({ state: 'closed', limit: 100_000 }).items;
   const toArchive: DashboardCase[] = closed
     .map((c) => ({ id: c.id, caseNumber: c.caseNumber, title: c.title, closedAt: c.closedAt!, deadline: c.archive?.deadline ?? null, overdue: c.archive?.overdue ?? false, problem: c.archive?.problem ?? null }))
