@@ -1,8 +1,9 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button, Flex, Modal, Spin } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 import { saveTextFile } from '../ledger/download.ts';
 import { parseDocument, printDocument, renderInto } from './printDocument.ts';
 import './reports.css';
@@ -43,20 +44,9 @@ export function DocumentPreview({
   testId?: string;
 }) {
   const { t } = useTranslation();
-  const [doc, setDoc] = useState<PrintableDoc | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // The document asked for when the preview opened; a caller's new closure each render is not a new document.
   const [loader] = useState(() => load);
-
-  useEffect(() => {
-    let live = true;
-    loader().then(
-      (d) => live && setDoc(d),
-      (e: unknown) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [loader]);
+  const { value: doc, error } = useLoaded(loader, [loader]);
 
   return (
     <Modal

@@ -18,6 +18,7 @@ import './requests.css';
 import { REQUESTER_ROLES } from '../roles.ts';
 import { DocumentPreview } from '../reports/DocumentPreview.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
 type Dialog =
@@ -49,19 +50,8 @@ function abilities(user: User, r: AccessRequest, tab: TabKey) {
 /** The items of one request, their classification, and every decision taken on it. */
 function RequestItems({ request, onPlay, canPlay }: { request: AccessRequest; onPlay: (recordingId: string) => void; canPlay: boolean }) {
   const { t } = useTranslation();
-  const [detail, setDetail] = useState<RequestDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { value: detail, error } = useLoaded<RequestDetail>(() => invoke('request.show', { id: request.id }), [request.id, request.state]);
   const [printing, setPrinting] = useState(false);
-  useEffect(() => {
-    let live = true;
-    invoke('request.show', { id: request.id }).then(
-      (d) => live && setDetail(d),
-      (e: unknown) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [request.id, request.state]);
   if (error) return <ErrorAlert error={error} />;
   if (!detail) return <Spin size="small" />;
   return (
