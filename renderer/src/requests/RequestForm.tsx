@@ -42,27 +42,27 @@ export function RequestForm({ recordingIds, initialKind, onCancel, onCreated }: 
       onCancel={onCancel}
       onSubmit={async (v) => onCreated(await invoke('request.create', { kind: v.kind, recordingIds, purpose: v.purpose.trim() }))}
     >
-        <Form.Item name="kind" label={t('ui:requestForm.kind')}>
-          <Radio.Group data-testid="request-kind" optionType="button" buttonStyle="solid" options={KINDS.map((k) => ({ value: k, label: t(`ui:requests.kinds.${k}`) }))} />
-        </Form.Item>
-        <Form.Item noStyle shouldUpdate={(a, b) => a.kind !== b.kind}>
-          {({ getFieldValue }) => (
-            <Typography.Paragraph type="secondary" style={{ marginTop: -12 }}>
-              {t(`ui:requestForm.kindHints.${getFieldValue('kind') as Kind}`)}
-            </Typography.Paragraph>
-          )}
-        </Form.Item>
-        <Form.Item
-          name="purpose"
-          label={t('ui:requestForm.purpose')}
-          extra={t('ui:requestForm.purposeHint')}
-          rules={[
-            { required: true, whitespace: true, message: t('ui:requestForm.purposeRequired') },
-            { min: 2, message: t('ui:requestForm.purposeRequired') },
-          ]}
-        >
-          <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="request-purpose" />
-        </Form.Item>
+      <Form.Item name="kind" label={t('ui:requestForm.kind')}>
+        <Radio.Group data-testid="request-kind" optionType="button" buttonStyle="solid" options={KINDS.map((k) => ({ value: k, label: t(`ui:requests.kinds.${k}`) }))} />
+      </Form.Item>
+      <Form.Item noStyle shouldUpdate={(a, b) => a.kind !== b.kind}>
+        {({ getFieldValue }) => (
+          <Typography.Paragraph type="secondary" style={{ marginTop: -12 }}>
+            {t(`ui:requestForm.kindHints.${getFieldValue('kind') as Kind}`)}
+          </Typography.Paragraph>
+        )}
+      </Form.Item>
+      <Form.Item
+        name="purpose"
+        label={t('ui:requestForm.purpose')}
+        extra={t('ui:requestForm.purposeHint')}
+        rules={[
+          { required: true, whitespace: true, message: t('ui:requestForm.purposeRequired') },
+          { min: 2, message: t('ui:requestForm.purposeRequired') },
+        ]}
+      >
+        <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="request-purpose" />
+      </Form.Item>
       <Typography.Text strong>{t('ui:requestForm.items', { count: recordingIds.length })}</Typography.Text>
       <Flex gap={4} wrap style={{ margin: '6px 0 12px', maxHeight: 120, overflow: 'auto' }} data-testid="request-items">
         {recordingIds.map((id) => {
