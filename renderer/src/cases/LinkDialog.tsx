@@ -3,7 +3,7 @@ import { Alert, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { StationUiError, invoke, type Output } from '../api.ts';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { findRecordings } from './findRecordings.ts';
 import type { Case } from './labels.tsx';

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
-import { actionLabel, actorLabel, formatTime } from './labels.ts';
+import { actionLabel, actorLabel } from './labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { DetailFields } from '../components/DetailFields.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
 

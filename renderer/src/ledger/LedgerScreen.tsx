@@ -12,7 +12,7 @@ import { useLoaded } from '../components/useLoaded.ts';
 import { EntryDrawer } from './EntryDrawer.tsx';
 import { LedgerList } from './LedgerList.tsx';
 import { actionLabel } from './labels.ts';
-import { saveTextFile } from './download.ts';
+import { saveTextFile } from '../components/saveTextFile.ts';
 import { useLedgerPages, type LedgerFilters } from './useLedgerPages.ts';
 
 type Verify =

@@ -2,7 +2,7 @@ import { Alert, Descriptions, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke } from '../api.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { KindTag, approvalsOf, type AccessRequest } from './labels.tsx';
 
 type Values = { password: string; text?: string };

@@ -1,7 +1,7 @@
 import { Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { useLoaded } from '../components/useLoaded.ts';
 
 type Inbox = Output<'request.inbox'>;

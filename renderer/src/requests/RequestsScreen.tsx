@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { PlayerModal, type PlaybackTarget } from '../player/PlayerModal.tsx';
 import { classificationColor } from '../recordings/labels.tsx';
 import { DecisionDialog } from './DecisionDialog.tsx';
@@ -16,7 +16,7 @@ import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
 import { REQUESTER_ROLES } from '../roles.ts';
-import { DocumentPreview } from '../reports/DocumentPreview.tsx';
+import { DocumentPreview } from '../components/DocumentPreview.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { useLoaded } from '../components/useLoaded.ts';
 

@@ -5,7 +5,7 @@ import { DeleteOutlined, FormOutlined, ReloadOutlined, UploadOutlined } from '@a
 import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { previewYear, runsText, type YearPreview } from './format.ts';
 import { YearFormDialog } from './YearFormDialog.tsx';

@@ -2,11 +2,11 @@ import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button, Flex, Modal, Spin } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { useLoaded } from '../components/useLoaded.ts';
-import { saveTextFile } from '../ledger/download.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
+import { useLoaded } from './useLoaded.ts';
+import { saveTextFile } from './saveTextFile.ts';
 import { parseDocument, printDocument, renderInto } from './printDocument.ts';
-import './reports.css';
+import './documentPreview.css';
 
 /** A station document (HTML from the api), drawn in a shadow root so its styles stay its own. */
 export function HtmlDocumentView({ html, testId }: { html: string; testId?: string }) {
