@@ -30,12 +30,13 @@ export function latestOnly() {
  * (after an action). A failed reload keeps the last good value beside the error, so a list does not vanish when
  * one refresh fails. An answer to an older request, or one arriving after the screen closed, is dropped.
  * `clearOnChange` empties the value while a different thing (new `deps`) loads, for views where showing the previous
- * thing under the new title would mislead (one ledger entry, one request).
+ * thing under the new title would mislead (one ledger entry, one recording). `skip` asks for nothing and keeps what
+ * is shown — a drawer closing with its last content still sliding out.
  */
 export function useLoaded<T>(
   fetch: () => Promise<T>,
   deps: DependencyList,
-  { clearOnChange = false }: { clearOnChange?: boolean } = {},
+  { clearOnChange = false, skip = false }: { clearOnChange?: boolean; skip?: boolean } = {},
 ): { value: T | null; error: unknown; reload: () => Promise<void> } {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -54,12 +55,13 @@ export function useLoaded<T>(
     deps,
   );
   useEffect(() => {
+    if (skip) return loads.cancel;
     if (clearOnChange) {
       setValue(null);
       setError(null);
     }
     void reload();
     return loads.cancel;
-  }, [reload]);
+  }, [reload, skip]);
   return { value, error, reload };
 }
