@@ -37,25 +37,33 @@ export function useLoaded<T>(
   fetch: () => Promise<T>,
   deps: DependencyList,
   { clearOnChange = false, skip = false }: { clearOnChange?: boolean; skip?: boolean } = {},
-): { value: T | null; error: unknown; reload: () => Promise<void> } {
+): { value: T | null; error: unknown; loading: boolean; reload: () => Promise<void> } {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // True while the newest request is out (a refresh button spins on it).
+  const [loading, setLoading] = useState(false);
   const [loads] = useState(latestOnly);
   // `fetch` is a new closure each render; `deps` name what it reads, as with useCallback.
-  const reload = useCallback(
-    () =>
-      loads.run(
-        fetch,
-        (v) => {
-          setValue(v);
-          setError(null);
-        },
-        setError,
-      ),
-    deps,
-  );
+  const reload = useCallback(() => {
+    setLoading(true);
+    return loads.run(
+      fetch,
+      (v) => {
+        setValue(v);
+        setError(null);
+        setLoading(false);
+      },
+      (e) => {
+        setError(e);
+        setLoading(false);
+      },
+    );
+  }, deps);
   useEffect(() => {
-    if (skip) return loads.cancel;
+    if (skip) {
+      setLoading(false);
+      return loads.cancel;
+    }
     if (clearOnChange) {
       setValue(null);
       setError(null);
@@ -63,5 +71,5 @@ export function useLoaded<T>(
     void reload();
     return loads.cancel;
   }, [reload, skip]);
-  return { value, error, reload };
+  return { value, error, loading, reload };
 }
