@@ -1,6 +1,6 @@
 // A year's State Council arrangement entered by form (issue 14 item 19), and whether next year's is
 // owed yet (the dashboard warns from 1 November). The form becomes an ordinary calendar edit:
-// validated, stored and ledgered (`calendar.edited`, before and after) by editCalendar.
+// validated, stored and ledgered (`calendar.edited`, before and after) by StationCalendar.edit.
 import { z } from 'zod';
 import { HOLIDAY_KEYS, nextYearDue, yearFromForm, type HolidayKey } from '../core/calendar/yearForm.ts';
 import { localDateAt } from '../core/calendar/workingDays.ts';
