@@ -14,7 +14,7 @@ import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
 import type { Station } from '../core/station.ts';
 import { command, roles } from './command.ts';
-import { wireIngestEvents } from './dock.ts';
+import { wireIngestEvents } from './runtime/dock.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 

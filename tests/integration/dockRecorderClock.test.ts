@@ -12,7 +12,7 @@ import { queryLedger } from '../../electron/core/ledger/query.ts';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume } from '../../electron/api/index.ts';
 import type { MountedVolume, PlatformDevices, RecorderUnlocker, UsbDeviceInfo, VolumeWatcher } from '../../electron/core/devices/ports.ts';

@@ -10,7 +10,7 @@ import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { loopExfatCapability, Volumes } from '../support/loopVolumes.ts';
 import { nameAt, plaintextFound, randomMp4, randomWav, sha256 } from '../support/recorderFiles.ts';
 import { buildJpeg, buildMp4, buildTruncatedMp4 } from '../fixtures/mediaFixtures.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import { LinuxVolumeWatcher } from '../../native/linux/volumes.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume, ProgressEvent } from '../../electron/api/index.ts';
