@@ -39,3 +39,21 @@ export function command<S extends z.ZodType, O>(def: Command<S, O>): Command<S, 
 export const anyone = { kind: 'public' } as const satisfies Access;
 export const signedIn = { kind: 'session', roles: 'any' } as const satisfies Access;
 export const roles = (...r: Role[]): Access => ({ kind: 'session', roles: r });
+
+type HandlerMap = Record<string, { input: z.ZodType; access: Access; mutates: boolean }>;
+type Merged<U> = (U extends unknown ? (m: U) => void : never) extends (m: infer I) => void ? I : never;
+
+/**
+ * The namespace files' handler maps as one. A name defined twice is refused when the api loads: a
+ * spread would let the later file's handler silently replace the earlier one's, access rule and all.
+ */
+export function mergeHandlers<M extends HandlerMap[]>(...maps: M): Merged<M[number]> {
+  const all: HandlerMap = {};
+  for (const map of maps) {
+    for (const [name, handler] of Object.entries(map)) {
+      if (Object.hasOwn(all, name)) throw new Error(`api command ${name} is defined twice`);
+      all[name] = handler;
+    }
+  }
+  return all as Merged<M[number]>;
+}

@@ -1,6 +1,7 @@
 // The one command surface. main (IPC), preload (allow-list), the CLI and the e2e bridge are all
 // derived from this map: adding a command is one handler + its schema in its namespace's file here.
 import type { z } from 'zod';
+import { mergeHandlers } from './command.ts';
 import { stationHandlers } from './station.ts';
 import { authHandlers } from './auth.ts';
 import { userHandlers } from './user.ts';
@@ -30,37 +31,38 @@ import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
 import { attentionHandlers } from './attention.ts';
 
-// One file per command namespace: `recording.*` lives in recording.ts, `burn.*` in burn.ts.
-export const handlers = {
-  ...stationHandlers,
-  ...authHandlers,
-  ...userHandlers,
-  ...ledgerHandlers,
-  ...vaultHandlers,
-  ...requestHandlers,
-  ...playbackHandlers,
-  ...exportHandlers,
-  ...registerHandlers,
-  ...packageHandlers,
-  ...ingestHandlers,
-  ...recordingHandlers,
-  ...dockHandlers,
-  ...officerHandlers,
-  ...recorderHandlers,
-  ...recorderCatalogueHandlers,
-  ...burnHandlers,
-  ...drivesHandlers,
-  ...caseHandlers,
-  ...retentionHandlers,
-  ...destroyHandlers,
-  ...calendarHandlers,
-  ...reportHandlers,
-  ...dashboardHandlers,
-  ...witnessHandlers,
-  ...replicaHandlers,
-  ...ruleHandlers,
-  ...attentionHandlers,
-};
+// One file per command namespace: `recording.*` lives in recording.ts, `burn.*` in burn.ts. A name
+// defined in two files is refused at load (mergeHandlers).
+export const handlers = mergeHandlers(
+  stationHandlers,
+  authHandlers,
+  userHandlers,
+  ledgerHandlers,
+  vaultHandlers,
+  requestHandlers,
+  playbackHandlers,
+  exportHandlers,
+  registerHandlers,
+  packageHandlers,
+  ingestHandlers,
+  recordingHandlers,
+  dockHandlers,
+  officerHandlers,
+  recorderHandlers,
+  recorderCatalogueHandlers,
+  burnHandlers,
+  drivesHandlers,
+  caseHandlers,
+  retentionHandlers,
+  destroyHandlers,
+  calendarHandlers,
+  reportHandlers,
+  dashboardHandlers,
+  witnessHandlers,
+  replicaHandlers,
+  ruleHandlers,
+  attentionHandlers,
+);
 
 export type Handlers = typeof handlers;
 export type Channel = keyof Handlers;
