@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { MEDIA_IDS } from '../core/discs/profiles.ts';
 import { command, roles } from './command.ts';
-import { wireBurnEvents } from './runtime/discs.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 const burners = roles('clerk', 'custodian');
@@ -53,8 +52,8 @@ export const burnHandlers = {
       .strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor, broadcast }, input) => {
-      wireBurnEvents(station, broadcast);
+    run: ({ station, runtime, actor }, input) => {
+      runtime.wireBurnEvents();
       return station.discs.start(actor, input);
     },
   }),
@@ -85,8 +84,8 @@ export const burnHandlers = {
     input: z.object({ jobId: id, target: target.optional() }).strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor, broadcast }, input) => {
-      wireBurnEvents(station, broadcast);
+    run: ({ station, runtime, actor }, input) => {
+      runtime.wireBurnEvents();
       return station.discs.retry(actor, input.jobId, input.target);
     },
   }),

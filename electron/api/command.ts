@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Station } from '../core/station.ts';
 import type { Role } from '../core/access/roles.ts';
 import type { User } from '../core/access/users.ts';
+import type { StationRuntime } from './runtime/runtime.ts';
 
 /** Who may call a command. `public` commands run before anyone has logged in (setup, unlock, login). */
 export type Access = { kind: 'public' } | { kind: 'session'; roles: readonly Role[] | 'any' };
@@ -10,6 +11,8 @@ export type Session = { user: User; token: string; lastSeen: number };
 
 export type CommandContext = {
   station: Station;
+  /** The dock, the replica queue and event wiring kept by this server (runtime/runtime.ts). */
+  runtime: StationRuntime;
   /** The authenticated user; present for every command whose access is not public. */
   actor: User;
   session: Session | null;

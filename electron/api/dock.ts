@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { DutyRegister } from '../core/devices/duty.ts';
 import { command, roles } from './command.ts';
-import { dockOf } from './runtime/dock.ts';
+import type { StationRuntime } from './runtime/runtime.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 const custodian = roles('custodian');
@@ -21,8 +21,8 @@ const usbDevice = z
     portPath: z.string().max(512).nullable(),
   })
   .strict();
-function requireDock(station: Parameters<typeof dockOf>[0]) {
-  const dock = dockOf(station);
+function requireDock(runtime: StationRuntime) {
+  const dock = runtime.dock;
   if (!dock) throw new StationError('state', 'dock.not_running', {});
   return dock;
 }
@@ -32,8 +32,8 @@ export const dockHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => {
-      const dock = dockOf(station);
+    run: ({ runtime }) => {
+      const dock = runtime.dock;
       return dock ? { running: true, ...dock.status() } : { running: false, duty: null, volumes: [], activeSessions: 0 };
     },
   }),
@@ -41,9 +41,9 @@ export const dockHandlers = {
     input: z.object({}).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }) => {
+    run: ({ station, runtime, actor }) => {
       station.requireUnlocked();
-      const dock = requireDock(station);
+      const dock = requireDock(runtime);
       dock.setDuty(actor.username);
       return dock.status();
     },
@@ -52,8 +52,8 @@ export const dockHandlers = {
     input: z.object({}).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }) => {
-      const dock = dockOf(station);
+    run: ({ station, runtime, actor }) => {
+      const dock = runtime.dock;
       const duty = new DutyRegister(station).current();
       if (duty && duty.username.toLowerCase() !== actor.username.toLowerCase()) {
         throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: duty.username });
@@ -78,11 +78,11 @@ export const dockHandlers = {
     input: z.object({ to: z.string().trim().min(1).max(64) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, { to }) => {
+    run: ({ station, runtime, actor }, { to }) => {
       station.requireUnlocked();
       const register = new DutyRegister(station);
       register.handOver(actor.username, to);
-      const dock = dockOf(station);
+      const dock = runtime.dock;
       if (dock && dock.duty?.toLowerCase() === actor.username.toLowerCase()) dock.handedOver(register.current()!.username);
       return register.current();
     },
@@ -100,17 +100,17 @@ export const dockHandlers = {
       .strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, input) => {
+    run: ({ station, runtime, actor }, input) => {
       station.requireUnlocked();
-      return requireDock(station).accept(actor.username, input.mountPoint, input);
+      return requireDock(runtime).accept(actor.username, input.mountPoint, input);
     },
   }),
   'dock.retry': command({
     input: z.object({ mountPoint: z.string().min(1).max(4096) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, { mountPoint }) => {
-      const volume = requireDock(station).retry(mountPoint);
+    run: ({ station, runtime, actor }, { mountPoint }) => {
+      const volume = requireDock(runtime).retry(mountPoint);
       // Who restarted a stopped ingest (after freeing space, say) is part of the custody record.
       station.write(() => station.ledger.append({ actor: actor.username, action: 'dock.retry_requested', subject: `volume:${mountPoint}` }));
       return volume;
@@ -120,6 +120,6 @@ export const dockHandlers = {
     input: z.object({ device: usbDevice, password: z.string().min(1).max(256) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, { device, password }) => requireDock(station).unlock(actor.username, device, password),
+    run: ({ runtime, actor }, { device, password }) => requireDock(runtime).unlock(actor.username, device, password),
   }),
 };

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
 import { command, roles } from './command.ts';
-import { dockOf } from './runtime/dock.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 const custodian = roles('custodian');
@@ -34,10 +33,10 @@ export const recorderHandlers = {
       .strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, input) => {
+    run: ({ station, runtime, actor }, input) => {
       const recorder = station.ingest.registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' });
       // Storage already docked and refused as unknown is judged again now (issue #14 item 13).
-      void dockOf(station)?.reevaluate();
+      void runtime.dock?.reevaluate();
       return recorder;
     },
   }),

@@ -26,6 +26,7 @@ import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
 import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { RecorderCatalogueStore } from './devices/recorderCatalogue.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -154,6 +155,16 @@ export class Station {
   }
   get replica(): ReplicaService {
     return (this.features.replica ??= new ReplicaService(this));
+  }
+
+  private catalogueStore: RecorderCatalogueStore | null = null;
+  /** The recorder catalogue (USB ids → vendor/model) an admin edits; read by the dock. */
+  get recorderCatalogue(): RecorderCatalogueStore {
+    return (this.catalogueStore ??= new RecorderCatalogueStore({
+      dataDir: this.paths.dataDir,
+      resources: this.paths.resources,
+      ledgered: (entry) => this.write(() => this.ledger.append(entry)),
+    }));
   }
 
   /** One transaction for a state change and its ledger entries. */

@@ -83,7 +83,7 @@ function volume(): MountedVolume {
 async function settled(mountPoint: string): Promise<DockedVolume> {
   const end = Date.now() + 60_000;
   for (;;) {
-    const v = dockOf(t.station)?.status().volumes.find((x) => x.mountPoint === mountPoint);
+    const v = dockOf(t.server)?.status().volumes.find((x) => x.mountPoint === mountPoint);
     if (v && ['done', 'failed', 'interrupted', 'stopped', 'unrecognized'].includes(v.state)) return v;
     if (Date.now() > end) throw new Error(`volume ${mountPoint} did not settle: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 20));

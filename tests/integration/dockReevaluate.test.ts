@@ -47,7 +47,7 @@ function folder(files: Record<string, Buffer>): MountedVolume {
   return { mountPoint: dir, device: '/dev/sdy1', fsType: 'exfat', label: null, usb: null };
 }
 
-const view = (mountPoint: string) => dockOf(t.station)?.status().volumes.find((x) => x.mountPoint === mountPoint);
+const view = (mountPoint: string) => dockOf(t.server)?.status().volumes.find((x) => x.mountPoint === mountPoint);
 
 async function until(mountPoint: string, ok: (v: DockedVolume) => boolean): Promise<DockedVolume> {
   const end = Date.now() + 60_000;

@@ -55,7 +55,7 @@ function devices(mountRoot: string): PlatformDevices {
 }
 
 function volumeState(t: TestStation, mountPoint: string): DockedVolume | undefined {
-  return dockOf(t.station)?.status().volumes.find((v) => v.mountPoint === mountPoint);
+  return dockOf(t.server)?.status().volumes.find((v) => v.mountPoint === mountPoint);
 }
 
 describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device (FUSE)', () => {
