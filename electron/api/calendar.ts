@@ -4,7 +4,6 @@
 // becomes an ordinary calendar edit: validated, stored and ledgered (`calendar.edited`) by editCalendar.
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { calendarEdits, calendarOf, editCalendar, yearOrigin } from '../core/calendar/stationCalendar.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
 import { command, roles, signedIn } from './command.ts';
@@ -25,12 +24,12 @@ export const calendarHandlers = {
     access: signedIn,
     mutates: false,
     run: ({ station }, { year }) => {
-      const cal = calendarOf(station);
-      const years = cal.coveredYears().map((y) => ({ year: y, origin: yearOrigin(station, y) }));
-      if (year === undefined) return { years, year: null, edits: calendarEdits(station) };
+      const cal = station.calendar.current();
+      const years = cal.coveredYears().map((y) => ({ year: y, origin: station.calendar.yearOrigin(y) }));
+      if (year === undefined) return { years, year: null, edits: station.calendar.edits() };
       const data = getCalendarYear(cal.data, year);
       if (!data) throw new StationError('input', 'calendar.year_not_covered', { year });
-      return { years, year: { ...data, origin: yearOrigin(station, year) }, edits: calendarEdits(station).filter((e) => e.year === year) };
+      return { years, year: { ...data, origin: station.calendar.yearOrigin(year) }, edits: station.calendar.edits().filter((e) => e.year === year) };
     },
   }),
   /** Adds or replaces a year whole (validated like the shipped files), or withdraws one; ledgered with before and after. */
@@ -43,7 +42,7 @@ export const calendarHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };
-      const { record, deadlinesJudged } = editCalendar(station, actor.username, edit, input.reason);
+      const { record, deadlinesJudged } = station.calendar.edit(actor.username, edit, input.reason);
       return { ...record, deadlinesJudged };
     },
   }),
@@ -51,14 +50,14 @@ export const calendarHandlers = {
     input: z.object({ date: localDate }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { date }) => calendarOf(station).dayInfo(assertLocalDate(date)),
+    run: ({ station }, { date }) => station.calendar.current().dayInfo(assertLocalDate(date)),
   }),
   /** A deadline on the station's calendar; a year it does not cover is the error calendar.year_not_covered, never a guess. */
   'calendar.deadline': command({
     input: z.object({ from: z.iso.datetime({ offset: true }), spec: deadlineSpec }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { from, spec }) => ({ deadline: calendarOf(station).deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
+    run: ({ station }, { from, spec }) => ({ deadline: station.calendar.current().deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
   }),
   'calendar.putYear': command({
     input: z
@@ -77,7 +76,7 @@ export const calendarHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const year = yearFromForm(input);
-      const { record, deadlinesJudged } = editCalendar(station, actor.username, { kind: 'put_year', year }, input.reason);
+      const { record, deadlinesJudged } = station.calendar.edit(actor.username, { kind: 'put_year', year }, input.reason);
       return { ...record, deadlinesJudged, calendarYear: year };
     },
   }),
@@ -87,7 +86,7 @@ export const calendarHandlers = {
     mutates: false,
     run: ({ station }) => {
       const today = localDateAt(station.clock.now(), station.settings.get('agency.timeZone'));
-      const covered = new Set(calendarOf(station).coveredYears());
+      const covered = new Set(station.calendar.current().coveredYears());
       return { today, ...nextYearDue(today, (y) => covered.has(y)) };
     },
   }),

@@ -1,6 +1,5 @@
 // The dashboard of what is due.
 import { z } from 'zod';
-import { dashboard } from '../core/reports/dashboard.ts';
 import { command, signedIn } from './command.ts';
 
 export const dashboardHandlers = {
@@ -8,6 +7,6 @@ export const dashboardHandlers = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, q) => dashboard(station, q),
+    run: ({ station }, q) => station.dashboard.summary(q),
   }),
 };

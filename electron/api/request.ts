@@ -2,7 +2,6 @@
 // approval: an approver decides with their password re-entered.
 import { z } from 'zod';
 import { REQUEST_KINDS } from '../core/access/requests.ts';
-import { requestFormHtml } from '../core/papers/requestForm.ts';
 import { command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
@@ -62,7 +61,7 @@ export const requestHandlers = {
     mutates: false,
     run: ({ station }, { id: requestId }) => {
       station.requests.expireDue();
-      return { html: requestFormHtml(station, requestId) };
+      return { html: station.requestForms.html(requestId) };
     },
   }),
   'request.approve': command({
