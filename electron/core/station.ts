@@ -33,6 +33,7 @@ import { Attention } from './attention/attention.ts';
 import { DashboardService } from './reports/dashboard.ts';
 import { RequestForms } from './papers/requestForm.ts';
 import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { RecorderCatalogueStore } from './devices/recorderCatalogue.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -185,6 +186,16 @@ export class Station {
   }
   get replica(): ReplicaService {
     return (this.features.replica ??= new ReplicaService(this));
+  }
+
+  private catalogueStore: RecorderCatalogueStore | null = null;
+  /** The recorder catalogue (USB ids → vendor/model) an admin edits; read by the dock. */
+  get recorderCatalogue(): RecorderCatalogueStore {
+    return (this.catalogueStore ??= new RecorderCatalogueStore({
+      dataDir: this.paths.dataDir,
+      resources: this.paths.resources,
+      ledgered: (entry) => this.write(() => this.ledger.append(entry)),
+    }));
   }
 
   get calendar(): StationCalendar {

@@ -2,7 +2,7 @@
 // catalogue, keep the registry, write the explanations the rules ask for.
 import type { i18n } from 'i18next';
 import type { DockedVolume, FileResult, ProgressEvent, Recording, SessionSummary } from '../../api/index.ts';
-import { recorderClassifier, startDock } from '../../api/dock.ts';
+import { recorderClassifier, startDock } from '../../api/runtime/dock.ts';
 import { createPlatformDevices } from '../../../native/index.ts';
 import { DEFAULT_LINUX_MOUNT_ROOTS } from '../../../native/linux/volumes.ts';
 import type { CliCommand, CliContext } from './types.ts';
