@@ -3,7 +3,6 @@
 // evidence may read who is who.
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
 import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
 import { command, roles } from './command.ts';
@@ -59,7 +58,7 @@ export const deviceHandlers = {
     mutates: true,
     run: ({ station, actor }) => {
       const dock = dockOf(station);
-      const duty = new DutyRegister(station).current();
+      const duty = station.duty.current();
       if (duty && duty.username.toLowerCase() !== actor.username.toLowerCase()) {
         throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: duty.username });
       }
@@ -68,7 +67,7 @@ export const deviceHandlers = {
         return dock.status();
       }
       // The dock runs in another process (a `station watch`): the record is what says who is on duty.
-      new DutyRegister(station).release(actor.username, 'off_duty');
+      station.duty.release(actor.username, 'off_duty');
       return { duty: null, volumes: [], activeSessions: 0 };
     },
   }),
@@ -76,7 +75,7 @@ export const deviceHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => new DutyRegister(station).current(),
+    run: ({ station }) => station.duty.current(),
   }),
   /** The custodian on duty hands over to another custodian (ledgered: from whom to whom). */
   'dock.handOver': command({
@@ -85,7 +84,7 @@ export const deviceHandlers = {
     mutates: true,
     run: ({ station, actor }, { to }) => {
       station.requireUnlocked();
-      const register = new DutyRegister(station);
+      const register = station.duty;
       register.handOver(actor.username, to);
       const dock = dockOf(station);
       if (dock && dock.duty?.toLowerCase() === actor.username.toLowerCase()) dock.handedOver(register.current()!.username);

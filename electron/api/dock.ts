@@ -3,7 +3,7 @@
 // commands in devices.ts then reach the running service through dockOf(station).
 import { join } from 'node:path';
 import type { Station } from '../core/station.ts';
-import { DockService } from '../core/devices/dock.ts';
+import type { DockService } from '../core/devices/dock.ts';
 import { classifyDevice, loadCatalogueIfPresent, mergeCatalogues, shippedCataloguePath, type RecorderCatalogue, type RecorderClass } from '../core/devices/catalogue.ts';
 import type { PlatformDevices, UsbDeviceInfo } from '../core/devices/ports.ts';
 import type { ApiServer } from './server.ts';
@@ -59,8 +59,7 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
   wireIngestEvents(station, (event, payload) => server.broadcast(event, payload));
   const ingest = station.ingest;
   if (station.unlocked) ingest.recoverInterrupted();
-  const service = new DockService({
-    ingest,
+  const service = station.createDock({
     ports,
     emit: (event, payload) => server.broadcast(event, payload),
     catalogue: () => loadRecorderCatalogue(station),

@@ -22,10 +22,14 @@ import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 import { recoverExports } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
+import { DockService, type DockRuntime } from './devices/dock.ts';
+import { DutyRegister } from './devices/duty.ts';
+import { namingRulesOf } from './ingest/nameRules.ts';
 import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
-import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { citeStationRule, loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { packageWitness } from './witness/packageProofs.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -57,7 +61,7 @@ export type StationStatus = {
 type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
 
 /** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
-type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
+type Features = { ingest?: IngestService; discs?: DiscService; duty?: DutyRegister; cases?: CaseServices; replica?: ReplicaService };
 
 /** Composition root: owns the database handle and the unlocked keys, and wires the services. */
 export class Station {
@@ -147,7 +151,41 @@ export class Station {
     return (this.features.ingest ??= new IngestService(this));
   }
   get discs(): DiscService {
-    return (this.features.discs ??= new DiscService(this));
+    return (this.features.discs ??= new DiscService({
+      db: this.db,
+      ledger: this.ledger,
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      paths: this.paths,
+      vault: this.vault,
+      requests: this.requests,
+      findRecording: (id) => this.ingest.catalogue.find(id),
+      agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name'), timeZone: this.settings.get('agency.timeZone') }),
+      requireUnlocked: () => this.requireUnlocked(),
+      origin: () => this.origin,
+      verifierKey: () => this.verifierKey(),
+      cite: (purpose) => citeStationRule(this, purpose),
+      witness: (checkpointSize, recordings) => packageWitness(this, checkpointSize, recordings),
+    }));
+  }
+  /** Who is on duty at the dock: in the database, so every process (desktop, `station watch`) sees one record. */
+  get duty(): DutyRegister {
+    return (this.features.duty ??= new DutyRegister({ db: this.db, ledger: this.ledger, clock: this.clock, users: this.users, write: (fn) => this.write(fn) }));
+  }
+  /** The dock is started by a front end with its platform's devices; the station supplies everything else. */
+  createDock(runtime: DockRuntime): DockService {
+    return new DockService({
+      ...runtime,
+      ingest: this.ingest,
+      duty: this.duty,
+      ledger: this.ledger,
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      unlocked: () => this.unlocked,
+      namingRules: () => namingRulesOf(this),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      syncClocks: () => this.settings.get('recorder.syncClocks'),
+    });
   }
   get cases(): CaseServices {
     return (this.features.cases ??= createCaseServices(this));

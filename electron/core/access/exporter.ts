@@ -11,11 +11,12 @@ import { PATHS, safePackageName } from '../evidencePackage/format.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import type { User } from './users.ts';
 import type { RecordingRef } from './requests.ts';
+import type { Vault } from '../vault/vault.ts';
 
 export type ExportProgress = { phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
 
 /** A recording as a package file: its catalogue facts, and its original bytes streamed from the vault. */
-export function packageFileOf(station: Station, r: RecordingRef): PackageSourceFile {
+export function packageFileOf(station: { vault: Pick<Vault, 'read'> }, r: RecordingRef): PackageSourceFile {
   return {
     recordingId: r.id,
     originalName: r.originalName,
