@@ -151,14 +151,25 @@ export class Station {
     return (this.features.ingest ??= new IngestService(this));
   }
   get discs(): DiscService {
+    // Front ends hand in their writers at start-up, before first-run setup attaches the database:
+    // the attached parts are read at each use, not when the service is built.
+    const s = (): Services => this.s;
     return (this.features.discs ??= new DiscService({
-      db: this.db,
-      ledger: this.ledger,
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get vault() {
+        return s().vault;
+      },
+      get requests() {
+        return s().requests;
+      },
       clock: this.clock,
       write: (fn) => this.write(fn),
       paths: this.paths,
-      vault: this.vault,
-      requests: this.requests,
       findRecording: (id) => this.ingest.catalogue.find(id),
       agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name'), timeZone: this.settings.get('agency.timeZone') }),
       requireUnlocked: () => this.requireUnlocked(),
@@ -170,15 +181,31 @@ export class Station {
   }
   /** Who is on duty at the dock: in the database, so every process (desktop, `station watch`) sees one record. */
   get duty(): DutyRegister {
-    return (this.features.duty ??= new DutyRegister({ db: this.db, ledger: this.ledger, clock: this.clock, users: this.users, write: (fn) => this.write(fn) }));
+    const s = (): Services => this.s;
+    return (this.features.duty ??= new DutyRegister({
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get users() {
+        return s().users;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+    }));
   }
   /** The dock is started by a front end with its platform's devices; the station supplies everything else. */
   createDock(runtime: DockRuntime): DockService {
+    const s = (): Services => this.s;
     return new DockService({
       ...runtime,
       ingest: this.ingest,
       duty: this.duty,
-      ledger: this.ledger,
+      get ledger() {
+        return s().ledger;
+      },
       clock: this.clock,
       write: (fn) => this.write(fn),
       unlocked: () => this.unlocked,
