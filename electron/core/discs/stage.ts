@@ -11,7 +11,7 @@ import type { StationPaths } from '../paths.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { Recording } from '../ingest/catalogue.ts';
 import type { RulePurpose } from '../rules/purposes.ts';
-import type { PackageWitness } from '../witness/packageProofs.ts';
+import type { WitnessClient } from '../witness/client.ts';
 import type { AccessRequest, Requests, RecordingRef } from '../access/requests.ts';
 import type { User } from '../access/users.ts';
 import { packageFileOf } from '../access/exporter.ts';
@@ -19,7 +19,7 @@ import { writePackage } from '../evidencePackage/writer.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
 import { PATHS } from '../evidencePackage/format.ts';
 import { sha256Bytes } from '../evidencePackage/hashing.ts';
-import { witnessReadmeLines } from '../witness/packageProofs.ts';
+import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
 import { caseNumberOf, linkNoteOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
 import type { BurnDisc, BurnJob, JobStore } from './jobStore.ts';
@@ -68,8 +68,8 @@ export type StageDeps = {
   verifierKey: () => string;
   /** The article of the agency's rule for a purpose, as papers cite it. */
   cite: (purpose: RulePurpose) => string | null;
-  /** What the package carries of the witness (null when the station is not enrolled). */
-  witness: (checkpointSize: number, recordings: { recordingId: string; ingestSeq: number; path: string }[]) => Promise<PackageWitness | null>;
+  /** For what the package carries of the witness (nothing when the station is not enrolled). */
+  witness: Pick<WitnessClient, 'config' | 'lastCosigned' | 'sync' | 'entryProof'>;
 };
 
 export async function stageDisc(input: {
@@ -142,7 +142,8 @@ export async function stageDisc(input: {
   const names = new Map(disc.recordings.map((id, i) => [id, disc.names[i]!]));
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
-  const witness = await deps.witness(
+  const witness = await packageWitness(
+    deps.witness,
     bundle.size,
     recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${disc.names[i]!}` })),
   );
@@ -177,7 +178,7 @@ export async function stageDisc(input: {
       },
       ...(witness ? { witness: witness.manifest } : {}),
     },
-    files: recordings.map((r) => packageFileOf(deps, r)),
+    files: recordings.map((r) => packageFileOf(deps.vault, r)),
     names,
     proofBundle: bundle,
     witnessFiles: witness?.files ?? [],
