@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
-import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
 import { command, roles } from './command.ts';
 import { dockOf, loadRecorderCatalogue, localCataloguePath } from './dock.ts';
 
@@ -182,7 +181,7 @@ export const deviceHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => namingRulesView(station),
+    run: ({ station }) => station.ingest.namingRules.view(),
   }),
   'recorder.namingRules.set': command({
     // The document is validated field by field by namingRules.ts (strict, unknown keys refused),
@@ -190,7 +189,7 @@ export const deviceHandlers = {
     input: z.object({ document: z.unknown(), reason: z.string().trim().min(2).max(2000) }).strict(),
     access: roles('admin'),
     mutates: true,
-    run: ({ station, actor }, { document, reason }) => saveNamingRules(station, actor.username, document, reason),
+    run: ({ station, actor }, { document, reason }) => station.ingest.namingRules.save(actor.username, document, reason),
   }),
 
   // ---- the recorder catalogue (USB ids → vendor/model), edited by admins

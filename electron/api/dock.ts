@@ -60,6 +60,7 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
   const ingest = station.ingest;
   if (station.unlocked) ingest.recoverInterrupted();
   const service = new DockService({
+    station,
     ingest,
     ports,
     emit: (event, payload) => server.broadcast(event, payload),

@@ -23,6 +23,7 @@ import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 import { recoverExports } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
 import { IngestService } from './ingest/service.ts';
+import { liveCalendar } from './calendar/stationCalendar.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
 import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
@@ -144,7 +145,18 @@ export class Station {
   }
 
   get ingest(): IngestService {
-    return (this.features.ingest ??= new IngestService(this));
+    return (this.features.ingest ??= new IngestService({
+      db: this.db,
+      ledger: this.ledger,
+      clock: this.clock,
+      settings: this.settings,
+      write: (fn) => this.write(fn),
+      vault: this.vault,
+      users: this.users,
+      requireUnlocked: () => void this.requireUnlocked(),
+      paths: this.paths,
+      calendar: () => liveCalendar(this),
+    }));
   }
   get discs(): DiscService {
     return (this.features.discs ??= new DiscService(this));

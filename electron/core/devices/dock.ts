@@ -4,8 +4,8 @@
 // storage is reported and ledgered, and waits for a custodian to accept it. Everything it knows is
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
+import type { Station } from '../station.ts';
 import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
-import { namingRulesOf } from '../ingest/nameRules.ts';
 import { measureVendorClock, type ClockDrift } from '../ingest/clockDrift.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
@@ -66,6 +66,8 @@ type Entry = {
 };
 
 export type DockDeps = {
+  // Still the whole station (duty register, clock, ledger, settings): narrowing it is the dock's own step of #11 item 1.
+  station: Station;
   ingest: IngestService;
   ports: PlatformDevices;
   /** Delivers 'dock.volume' events to every connected front end. */
@@ -126,7 +128,7 @@ export class DockService {
   }
 
   private get station() {
-    return this.deps.ingest.station;
+    return this.deps.station;
   }
 
   get duty(): string | null {
@@ -332,7 +334,7 @@ export class DockService {
       registry: this.deps.ingest.registry,
       catalogue: await this.deps.catalogue(),
       vendorInfo: entry.view.vendorInfo,
-      rules: namingRulesOf(this.station),
+      rules: this.deps.ingest.namingRules.rules(),
     });
     entry.identity = identity;
     const catalogueModel = identity.entry ? { vendor: identity.entry.vendor, model: identity.entry.model, verified: identity.entry.verified } : null;

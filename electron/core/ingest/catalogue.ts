@@ -2,13 +2,14 @@
 // rules ask for. Reads are plain queries; every change is one transaction with its ledger entry.
 import type { Statement } from 'better-sqlite3';
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { Clock } from '../clock.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
 import { driftBeyondTolerance } from './clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
-import type { ReadableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
 
@@ -336,14 +337,23 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
+export type CatalogueDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append'>;
+  clock: Clock;
+  write: <T>(fn: () => T) => T;
+  /** Setting recorder.clockDriftToleranceSeconds: beyond it a recording is flagged clock_drift. */
+  driftTolerance: () => number;
+};
+
 export class Catalogue {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
+  private readonly deps: CatalogueDeps;
+  constructor(deps: CatalogueDeps) {
+    this.deps = deps;
   }
 
-  private get db() {
-    return this.station.db;
+  private get db(): WritableDB {
+    return this.deps.db;
   }
 
   private findStatement: Statement | null = null;
@@ -351,7 +361,7 @@ export class Catalogue {
   find(id: string): Recording | null {
     this.findStatement ??= this.db.prepare(`${SELECT} WHERE r.id = ?`);
     const row = this.findStatement.get(id) as Row | undefined;
-    return row ? toRecording(row, this.station.settings.get('recorder.clockDriftToleranceSeconds')) : null;
+    return row ? toRecording(row, this.deps.driftTolerance()) : null;
   }
 
   require(id: string): Recording {
@@ -367,7 +377,7 @@ export class Catalogue {
     const rows = this.db
       .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
       .all(...args, f.limit ?? 100, f.offset ?? 0) as Row[];
-    const drift = this.station.settings.get('recorder.clockDriftToleranceSeconds');
+    const drift = this.deps.driftTolerance();
     return { total, items: rows.map((r) => toRecording(r, drift)) };
   }
 
@@ -420,9 +430,9 @@ export class Catalogue {
       else throw new StationError('input', pending.length === 0 ? 'recording.nothing_to_explain' : 'recording.explanation_kind_required', { recordingId: recording.id });
     }
     if (!pending.includes(chosen)) throw new StationError('input', 'recording.nothing_to_explain', { recordingId: recording.id });
-    return this.station.write(() => {
-      const at = this.station.clock.now().toISOString();
-      const entry = this.station.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
+    return this.deps.write(() => {
+      const at = this.deps.clock.now().toISOString();
+      const entry = this.deps.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
       const info =
         chosen === 'time_mismatch'
           ? this.db.prepare('INSERT INTO time_explanations (recording_id, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?)').run(recording.id, body, actor, at, entry.seq)
@@ -434,14 +444,14 @@ export class Catalogue {
 
   /** The custodian names the officer of recordings whose officer is unknown or wrong; each change ledgered. */
   assignOfficer(actor: string, ids: string[], badge: string): Recording[] {
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const officer = this.db.prepare('SELECT badge FROM officers WHERE badge = ?').get(badge);
       if (!officer) throw new StationError('input', 'officer.not_found', { badge });
       return ids.map((raw) => {
         const r = this.require(raw);
         if (r.officerBadge === badge && r.officerSource === 'custodian') return r;
         this.db.prepare("UPDATE recordings SET officer_badge = ?, officer_source = 'custodian' WHERE id = ?").run(badge, r.id);
-        this.station.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${r.id}`, details: { from: r.officerBadge, to: badge } });
+        this.deps.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${r.id}`, details: { from: r.officerBadge, to: badge } });
         return this.require(r.id);
       });
     });
@@ -449,13 +459,13 @@ export class Catalogue {
 
   /** The custodian names the recorder of recordings whose recorder is unknown; each change ledgered. */
   assignRecorder(actor: string, ids: string[], serial: string): Recording[] {
-    return this.station.write(() => {
+    return this.deps.write(() => {
       if (!this.db.prepare('SELECT serial FROM recorders WHERE serial = ?').get(serial)) throw new StationError('input', 'recorder.not_found', { serial });
       return ids.map((raw) => {
         const r = this.require(raw);
         if (r.recorderSerial === serial) return r;
         this.db.prepare("UPDATE recordings SET recorder_serial = ?, recorder_source = 'custodian' WHERE id = ?").run(serial, r.id);
-        this.station.ledger.append({ actor, action: 'recording.recorder_assigned', subject: `recording:${r.id}`, details: { from: r.recorderSerial, to: serial } });
+        this.deps.ledger.append({ actor, action: 'recording.recorder_assigned', subject: `recording:${r.id}`, details: { from: r.recorderSerial, to: serial } });
         return this.require(r.id);
       });
     });

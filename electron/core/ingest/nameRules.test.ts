@@ -9,7 +9,6 @@ import { ManualClock } from '../clock.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { randomMp4 } from '../../../tests/support/recorderFiles.ts';
 import { type IngestSourceSpec } from './service.ts';
-import { namingRulesOf } from './nameRules.ts';
 
 let t: TestStation | null = null;
 const dirs: string[] = [];
@@ -62,10 +61,10 @@ describe('naming rules at ingest', () => {
     const own = join(t.station.paths.dataDir, 'recorders', 'naming-rules.json');
     const rule = { id: 'xyz', models: ['*'], layout: 'XYZ_{time14}', source: 'admin', verified: true, examples: [{ name: 'XYZ_20260804100000.mp4', expect: { recordedAtRaw: '20260804100000' } }] };
     writeFileSync(own, JSON.stringify({ format: 'evidence-station/naming-rules', version: 1, rules: [...shipped.rules, rule] }));
-    expect(namingRulesOf(t.station).map((r) => r.id)).toContain('xyz');
+    expect(t.station.ingest.namingRules.rules().map((r) => r.id)).toContain('xyz');
     const bad = { ...rule, examples: [{ name: 'XYZ_20260804100000.mp4', expect: { recordedAtRaw: '20990101000000' } }] };
     writeFileSync(own, JSON.stringify({ format: 'evidence-station/naming-rules', version: 1, rules: [bad] }));
     utimesSync(own, new Date(), new Date(Date.now() + 5000));
-    expect(() => namingRulesOf(t!.station)).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
+    expect(() => t!.station.ingest.namingRules.rules()).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
   });
 });

@@ -10,19 +10,23 @@ import type { Statement } from 'better-sqlite3';
 import { readdir, stat, unlink, lstat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { StationError, isStationError, fromSystemError, type ErrorParams } from '../errors.ts';
-import type { Station } from '../station.ts';
-import type { VaultObject } from '../vault/vault.ts';
+import type { Clock } from '../clock.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Settings } from '../settings.ts';
+import type { StationPaths } from '../paths.ts';
+import type { Users } from '../access/users.ts';
+import type { Vault, VaultObject } from '../vault/vault.ts';
 import { probeReader } from '../media/probe.ts';
 import { fileHandleReader, type RandomAccessReader } from '../media/fileReader.ts';
 import type { RecorderInfo } from '../devices/ports.ts';
 import { scanSource, entryPath, rawPathHex, type ScannedEntry, type EntryType } from './scan.ts';
 import { openSource, readSource, SourceError, DEVICE_GONE_ERRNOS, type OpenedSource, type ReadOutcome } from './sourceFile.ts';
 import { fileFacts, type FileFacts } from './metadata.ts';
-import { namingRulesOf } from './nameRules.ts';
+import { NamingRules } from './nameRules.ts';
 import { driftBeyondTolerance, estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
-import { liveCalendar } from '../calendar/stationCalendar.ts';
 import { Catalogue, recordingIdOf, type RecordingFlag } from './catalogue.ts';
 import { Registry } from './registry.ts';
 import { ProgressTracker, type ProgressSnapshot } from './progress.ts';
@@ -212,22 +216,40 @@ class Slots {
   }
 }
 
+export type IngestDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append'>;
+  clock: Clock;
+  /** Read only: agency, time, hand-over, interruption and ingest settings. */
+  settings: Pick<Settings, 'get'>;
+  write: <T>(fn: () => T) => T;
+  vault: Pick<Vault, 'put'>;
+  users: Pick<Users, 'backed'>;
+  /** Throws station.locked unless the station's keys are unlocked. */
+  requireUnlocked: () => void;
+  paths: Pick<StationPaths, 'dataDir' | 'resources'>;
+  /** The station's calendar with the administrator's edits: a stable object that answers from the calendar in force (liveCalendar). */
+  calendar: () => WorkingDayCalendar | null;
+};
+
 export class IngestService {
-  readonly station: Station;
   readonly registry: Registry;
   readonly catalogue: Catalogue;
+  readonly namingRules: NamingRules;
   calendar: WorkingDayCalendar;
+  private readonly deps: IngestDeps;
   private readonly listeners = new Set<IngestListener>();
   private readonly running = new Map<string, { sessionId: number | null; controller: AbortController }>();
   private readonly slots: Slots;
 
-  constructor(station: Station) {
-    this.station = station;
-    this.registry = new Registry(station);
-    this.catalogue = new Catalogue(station);
-    this.slots = new Slots(() => this.station.settings.get('ingest.maxConcurrentRecorders'));
-    // The station's calendar with the administrator's edits, asked afresh on each use (liveCalendar).
-    this.calendar = new LazyHolidayCalendar(() => liveCalendar(station));
+  constructor(deps: IngestDeps) {
+    this.deps = deps;
+    const { db, ledger, clock, write } = deps;
+    this.registry = new Registry({ db, ledger, clock, write });
+    this.catalogue = new Catalogue({ db, ledger, clock, write, driftTolerance: () => deps.settings.get('recorder.clockDriftToleranceSeconds') });
+    this.namingRules = new NamingRules({ paths: deps.paths, ledger, write });
+    this.slots = new Slots(() => this.deps.settings.get('ingest.maxConcurrentRecorders'));
+    this.calendar = new LazyHolidayCalendar(deps.calendar);
   }
 
   on(listener: IngestListener): () => void {
@@ -263,7 +285,7 @@ export class IngestService {
   }
 
   private now(): string {
-    return this.station.clock.now().toISOString();
+    return this.deps.clock.now().toISOString();
   }
 
   // Preparing a statement costs more than running it; an ingest of 10,000 files runs each many times.
@@ -271,7 +293,7 @@ export class IngestService {
   private q(sql: string): Statement {
     let st = this.statements.get(sql);
     if (!st) {
-      st = this.station.db.prepare(sql);
+      st = this.deps.db.prepare(sql);
       this.statements.set(sql, st);
     }
     return st;
@@ -281,7 +303,7 @@ export class IngestService {
   private assertCustodian(username: string): void {
     let user;
     try {
-      user = this.station.users.backed(username, 'command');
+      user = this.deps.users.backed(username, 'command');
     } catch {
       throw new StationError('denied', 'ingest.not_custodian', { username });
     }
@@ -296,11 +318,11 @@ export class IngestService {
     const rows = this.q("SELECT id, owner_pid FROM ingest_sessions WHERE status = 'running'").all() as { id: number; owner_pid: number }[];
     const dead = rows.filter((r) => !processAlive(r.owner_pid) || (r.owner_pid === process.pid && ![...this.running.values()].some((x) => x.sessionId === r.id)));
     if (dead.length === 0) return [];
-    this.station.write(() => {
+    this.deps.write(() => {
       for (const r of dead) {
         this.q("UPDATE ingest_sessions SET status = 'interrupted', stop_code = 'ingest.process_ended', ended_at = ? WHERE id = ?").run(this.now(), r.id);
         const pending = (this.q("SELECT COUNT(*) AS n FROM ingest_files WHERE session_id = ? AND outcome = 'pending'").get(r.id) as { n: number }).n;
-        this.station.ledger.append({ actor: 'system', action: 'ingest.session_interrupted', subject: `ingest:${r.id}`, details: { reason: 'ingest.process_ended', pid: r.owner_pid, pendingFiles: pending } });
+        this.deps.ledger.append({ actor: 'system', action: 'ingest.session_interrupted', subject: `ingest:${r.id}`, details: { reason: 'ingest.process_ended', pid: r.owner_pid, pendingFiles: pending } });
       }
     });
     return dead.map((r) => r.id);
@@ -308,7 +330,7 @@ export class IngestService {
 
   /** Runs one session over `source` to its end and returns every file's result. */
   async ingest(source: IngestSourceSpec, actor: string, options: { signal?: AbortSignal } = {}): Promise<{ session: SessionSummary; files: FileResult[] }> {
-    this.station.requireUnlocked();
+    this.deps.requireUnlocked();
     this.assertCustodian(actor);
     if (this.running.has(source.sourceKey)) throw new StationError('state', 'ingest.already_running', { source: source.sourceKey });
     const controller = new AbortController();
@@ -332,15 +354,15 @@ export class IngestService {
     const { entries, rootDev } = await scanSource(source.root, { signal });
     const files = entries.filter((e) => e.type === 'file');
     const bytesTotal = files.reduce((s, e) => s + (e.size ?? 0), 0);
-    const clearAfter = source.kind === 'volume' && this.station.settings.get('ingest.clearRecorderAfterIngest');
+    const clearAfter = source.kind === 'volume' && this.deps.settings.get('ingest.clearRecorderAfterIngest');
     const already = new Set<number>();
     const clockDrift = source.clockDrift ?? estimateClockDrift(
       files.filter((e) => !e.skip).map((e) => ({ path: e.path, mtimeMs: e.mtimeMs ?? null })),
-      this.station.clock.now(),
-      namingRulesOf(this.station),
-      this.station.settings.get('agency.timeZone'),
+      this.deps.clock.now(),
+      this.namingRules.rules(),
+      this.deps.settings.get('agency.timeZone'),
     );
-    const sessionId = this.station.write(() => {
+    const sessionId = this.deps.write(() => {
       const info = this.q(
           `INSERT INTO ingest_sessions (source_kind, source_key, root, device, fs_type, label, recorder_serial, custodian, owner_pid, status, files_total, bytes_total, started_at,
              clock_drift_seconds, clock_drift_source)
@@ -371,7 +393,7 @@ export class IngestService {
         if (done) already.add(i + 1);
         insert.run(id, i + 1, e.path, e.type, e.size, e.mtimeMs, done ? 'already_ingested' : 'pending', done, at);
       });
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'ingest.session_started',
         subject: `ingest:${id}`,
@@ -450,10 +472,10 @@ export class IngestService {
   private finish(sessionId: number, actor: string, stop: Stop | null): SessionSummary {
     const status: SessionStatus = stop ? stop.status : 'completed';
     try {
-      this.station.write(() => {
+      this.deps.write(() => {
         this.q('UPDATE ingest_sessions SET status = ?, stop_code = ?, ended_at = ? WHERE id = ?').run(status, stop?.code ?? null, this.now(), sessionId);
         const s = this.summary(sessionId);
-        this.station.ledger.append({
+        this.deps.ledger.append({
           actor,
           action: status === 'completed' ? 'ingest.session_finished' : status === 'interrupted' ? 'ingest.session_interrupted' : 'ingest.session_stopped',
           subject: `ingest:${sessionId}`,
@@ -493,17 +515,17 @@ export class IngestService {
         fileName: entry.path.slice(entry.path.lastIndexOf('/') + 1),
         probe: await probeReader(sourceReader(opened)),
         mtime: new Date(opened.mtimeMs),
-        timeZone: this.station.settings.get('agency.timeZone'),
-        now: this.station.clock.now(),
-        tolerance: this.station.settings.get('time.toleranceSeconds'),
-        nameRules: namingRulesOf(this.station),
+        timeZone: this.deps.settings.get('agency.timeZone'),
+        now: this.deps.clock.now(),
+        tolerance: this.deps.settings.get('time.toleranceSeconds'),
+        nameRules: this.namingRules.rules(),
       });
       const src = opened;
       const stream = readSource(src, read);
       let first = true;
       let committed: Committed | null = null;
       try {
-        await this.station.vault.put(stream, {
+        await this.deps.vault.put(stream, {
           signal: ctx.signal,
           // readSource allocates each block afresh and forgets it once yielded.
           sourceGivesUpBuffers: true,
@@ -524,7 +546,7 @@ export class IngestService {
         });
       } catch (e) {
         if (!(e instanceof DuplicateContent)) throw e;
-        committed = this.station.write(() => this.linkDuplicate(ctx, seq, entry, src, read, facts, e));
+        committed = this.deps.write(() => this.linkDuplicate(ctx, seq, entry, src, read, facts, e));
       }
       const done = committed as unknown as Committed;
       if (ctx.clearAfter && done.outcome !== 'already_ingested' && !read.changed) await this.clearSource(ctx, entry, src, done.recordingId);
@@ -579,14 +601,14 @@ export class IngestService {
 
   /** A file's outcome without a recording (skipped, failed, aborted, already ingested), with its ledger entry. */
   private record(ctx: Ctx, seq: number, entry: ScannedEntry, outcome: FileOutcome, reason: string | null, params: ErrorParams | null, recordingId: string | null = null): FileResult {
-    this.station.write(() => {
-      this.station.db
+    this.deps.write(() => {
+      this.deps.db
         .prepare('UPDATE ingest_files SET outcome = ?, reason = ?, reason_params = ?, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?')
         .run(outcome, reason, params ? JSON.stringify(params) : null, recordingId, this.now(), ctx.sessionId, seq);
       // Nothing on a recorder is left behind without a visible reason (README.md, Architecture): skipped, failed
       // and aborted files are in the ledger, not only in a log.
       if (outcome === 'skipped' || outcome === 'failed' || outcome === 'aborted') {
-        this.station.ledger.append({
+        this.deps.ledger.append({
           actor: ctx.actor,
           action: `ingest.file_${outcome}`,
           subject: `ingest:${ctx.sessionId}`,
@@ -643,10 +665,10 @@ export class IngestService {
     object: { id: string; sha256: string; size: number },
     duplicateOf: string | null,
   ): string {
-    const settings = this.station.settings;
+    const settings = this.deps.settings;
     const number = ((this.q('SELECT MAX(number) AS n FROM recordings').get() as { n: number | null }).n ?? 0) + 1;
     const id = recordingIdOf(number);
-    const storedAt = this.station.clock.now();
+    const storedAt = this.deps.clock.now();
     const rule = settings.get('handover.deadline') as HandoverRule;
     const timeZone = settings.get('agency.timeZone');
     let deadline: Date | null;
@@ -693,7 +715,7 @@ export class IngestService {
       changedDuringRead: read.changed,
       clockDrift: ctx.clockDrift ? { seconds: ctx.clockDrift.seconds, source: ctx.clockDrift.source } : null,
     };
-    const ledgerEntry = this.station.ledger.append({ actor: ctx.actor, action: 'recording.ingested', subject: `recording:${id}`, details });
+    const ledgerEntry = this.deps.ledger.append({ actor: ctx.actor, action: 'recording.ingested', subject: `recording:${id}`, details });
     this.q(
       `INSERT INTO recordings (id, number, object_id, sha256, size, duplicate_of, ingest_seq, agency_code, agency_name,
          recorder_serial, recorder_source, officer_badge, officer_source, name_case_number,
@@ -800,9 +822,9 @@ export class IngestService {
    */
   private previousSegmentGap(serial: string | null, badge: string | null, facts: FileFacts): { after: string; gapSeconds: number } | null {
     if (!this.segmentCandidate(serial, badge, facts)) return null;
-    const { min, max } = this.station.settings.get('ingest.interruptionGapSeconds');
+    const { min, max } = this.deps.settings.get('ingest.interruptionGapSeconds');
     const [col, val] = serial ? ['recorder_serial', serial] : ['officer_badge', badge];
-    const prev = this.station.db
+    const prev = this.deps.db
       .prepare(
         `SELECT id, recorded_end_at FROM recordings WHERE ${col} = ? AND kind IN ('video', 'audio') AND duplicate_of IS NULL AND duration_seconds IS NOT NULL
            AND recorded_at_source IN ('name', 'metadata') AND recorded_at < ? ORDER BY recorded_at DESC LIMIT 1`,
@@ -820,7 +842,7 @@ export class IngestService {
    */
   private flagNextSegment(actor: string, id: string, serial: string | null, badge: string | null, facts: FileFacts): void {
     if (!this.segmentCandidate(serial, badge, facts)) return;
-    const { min, max } = this.station.settings.get('ingest.interruptionGapSeconds');
+    const { min, max } = this.deps.settings.get('ingest.interruptionGapSeconds');
     const [col, val] = serial ? ['recorder_serial', serial] : ['officer_badge', badge];
     const next = this.q(
       `SELECT id, recorded_at, interruption, interruption_after, interruption_gap_seconds FROM recordings WHERE ${col} = ? AND kind IN ('video', 'audio') AND duplicate_of IS NULL
@@ -831,10 +853,10 @@ export class IngestService {
     const inWindow = gap >= min && gap <= max;
     if (inWindow) {
       this.q('UPDATE recordings SET interruption = 1, interruption_after = ?, interruption_gap_seconds = ? WHERE id = ?').run(id, gap, next.id);
-      this.station.ledger.append({ actor, action: 'recording.flagged', subject: `recording:${next.id}`, details: { flag: 'interruption', after: id, gapSeconds: gap, previously: next.interruption === 1 ? { after: next.interruption_after, gapSeconds: next.interruption_gap_seconds } : null } });
+      this.deps.ledger.append({ actor, action: 'recording.flagged', subject: `recording:${next.id}`, details: { flag: 'interruption', after: id, gapSeconds: gap, previously: next.interruption === 1 ? { after: next.interruption_after, gapSeconds: next.interruption_gap_seconds } : null } });
     } else if (next.interruption === 1) {
       this.q('UPDATE recordings SET interruption = 0, interruption_after = NULL, interruption_gap_seconds = NULL WHERE id = ?').run(next.id);
-      this.station.ledger.append({ actor, action: 'recording.unflagged', subject: `recording:${next.id}`, details: { flag: 'interruption', reason: 'nearer_segment', after: id, gapSeconds: gap } });
+      this.deps.ledger.append({ actor, action: 'recording.unflagged', subject: `recording:${next.id}`, details: { flag: 'interruption', reason: 'nearer_segment', after: id, gapSeconds: gap } });
     }
   }
 
@@ -847,7 +869,7 @@ export class IngestService {
   private async clearSource(ctx: Ctx, entry: ScannedEntry, src: OpenedSource, recordingId: string): Promise<void> {
     // With the replica's "clear only after replication" on, the file stays until its copy is also
     // stored and locked on the replica; a later dock clears it (replica/README.md).
-    const replica = replicaClearance(this.station.db, recordingId);
+    const replica = replicaClearance(this.deps.db, recordingId);
     if (replica.required && !replica.ready) return;
     const path = entryPath(ctx.source.root, entry.segments);
     try {
@@ -859,15 +881,15 @@ export class IngestService {
       await unlink(path);
     } catch (e) {
       const err = isStationError(e) ? e : fromSystemError(e, entry.path);
-      this.station.write(() =>
-        this.station.ledger.append({ actor: ctx.actor, action: 'recording.source_delete_failed', subject: `recording:${recordingId}`, details: { path: entry.path, reason: err.code } }),
+      this.deps.write(() =>
+        this.deps.ledger.append({ actor: ctx.actor, action: 'recording.source_delete_failed', subject: `recording:${recordingId}`, details: { path: entry.path, reason: err.code } }),
       );
       return;
     }
     const sha = this.catalogue.find(recordingId)?.sha256 ?? null;
-    this.station.write(() => {
+    this.deps.write(() => {
       this.q('UPDATE recordings SET source_deleted_at = ? WHERE id = ? AND source_deleted_at IS NULL').run(this.now(), recordingId);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor: ctx.actor,
         action: 'recording.source_deleted',
         subject: `recording:${recordingId}`,
@@ -882,7 +904,7 @@ export class IngestService {
   }
 
   private async clearVerifiedAlready(ctx: Ctx, entry: ScannedEntry, src: OpenedSource, recordingId: string): Promise<void> {
-    const replica = replicaClearance(this.station.db, recordingId);
+    const replica = replicaClearance(this.deps.db, recordingId);
     if (replica.required && !replica.ready) return;
     const hash = createHash('sha256');
     const read: ReadOutcome = { bytes: 0, changed: false };
@@ -898,7 +920,7 @@ export class IngestService {
     const where = options.outcome ? 'AND f.outcome = ?' : '';
     const args: unknown[] = [sessionId];
     if (options.outcome) args.push(options.outcome);
-    const rows = this.station.db
+    const rows = this.deps.db
       .prepare(`SELECT f.* FROM ingest_files f WHERE f.session_id = ? ${where} ORDER BY f.seq LIMIT ? OFFSET ?`)
       .all(...args, options.limit ?? 1_000_000, options.offset ?? 0) as FileRow[];
     return rows.map((r) => this.toResult(r));
@@ -932,7 +954,7 @@ export class IngestService {
     for (const r of this.q('SELECT outcome, COUNT(*) AS n FROM ingest_files WHERE session_id = ? GROUP BY outcome').all(sessionId) as { outcome: FileOutcome | 'pending'; n: number }[]) {
       counts[r.outcome] = r.n;
     }
-    const f = this.station.db
+    const f = this.deps.db
       .prepare(
         `SELECT COALESCE(SUM(r.late), 0) AS late, COALESCE(SUM(r.interruption), 0) AS interruption, COALESCE(SUM(r.parse_problem IS NOT NULL), 0) AS unparseable,
            COALESCE(SUM(r.changed_during_read), 0) AS changed,
@@ -961,7 +983,7 @@ export class IngestService {
       flagged: { late: f.late, interruption: f.interruption, unparseable: f.unparseable, changedDuringRead: f.changed, needsExplanation: f.needs },
       clockDrift:
         s.clock_drift_seconds !== null && s.clock_drift_source
-          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: driftBeyondTolerance(s.clock_drift_seconds, s.clock_drift_source, this.station.settings.get('recorder.clockDriftToleranceSeconds')) }
+          ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: driftBeyondTolerance(s.clock_drift_seconds, s.clock_drift_source, this.deps.settings.get('recorder.clockDriftToleranceSeconds')) }
           : null,
       mayUndock: s.status === 'completed' && counts.pending === 0 && counts.aborted === 0,
     };
