@@ -9,7 +9,7 @@ import { CASE_ARCHIVE_PRESETS, RETENTION_PRESETS } from '../core/calendar/preset
 import { calendarEdits, calendarOf, editCalendar, yearOrigin } from '../core/calendar/stationCalendar.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
-import { normalizeRecordingId } from '../core/ingest/catalogue.ts';
+import { normalizeRecordingId } from '../core/recordings/catalogue.ts';
 import { ENFORCEMENT_TYPES } from '../core/cases/types.ts';
 import { command, roles, signedIn } from './command.ts';
 import { periodSchema } from './cases.ts';

@@ -39,7 +39,7 @@ export const searchHandlers = {
     run: ({ station }, f) => {
       const tz = station.settings.get('agency.timeZone');
       const { from, to, storedFrom, storedTo, ...rest } = f;
-      return station.ingest.catalogue.list({
+      return station.recordings.list({
         ...rest,
         ...(from ? { from: agencyTime(from, tz, false) } : {}),
         ...(to ? { to: agencyTime(to, tz, true) } : {}),

@@ -19,7 +19,7 @@ import { assertPasswordAcceptable, hashPassword } from './access/passwords.ts';
 import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
-import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
+import { Recordings } from './recordings/recordings.ts';
 import { recoverExports } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
 import { IngestService } from './ingest/service.ts';
@@ -55,7 +55,7 @@ export type StationStatus = {
   clockAnomaly: ClockAnomaly | null;
 };
 
-type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
+type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; recordings: Recordings; requests: Requests; playback: Playback };
 
 /** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
 type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
@@ -88,17 +88,18 @@ export class Station {
     const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn, this.paths.dataDir);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
+    const recordings = new Recordings({ db, ledger, clock: this.clock, write, driftTolerance: () => settings.get('recorder.clockDriftToleranceSeconds') });
     const requests = new Requests({
       db,
       ledger,
       clock: this.clock,
       users,
-      catalogue: new SqlRecordingCatalogue(db),
+      catalogue: { get: (id) => recordings.ref(id) },
       write,
       approvalDays: () => settings.get('requests.approvalDays'),
     });
     const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, users, write });
-    this.services = { db, settings, ledger, users, vault, requests, playback };
+    this.services = { db, settings, ledger, users, vault, recordings, requests, playback };
   }
 
   /**
@@ -137,6 +138,9 @@ export class Station {
   get settings(): Settings {
     return this.s.settings;
   }
+  get recordings(): Recordings {
+    return this.s.recordings;
+  }
   get requests(): Requests {
     return this.s.requests;
   }
@@ -153,6 +157,7 @@ export class Station {
       write: (fn) => this.write(fn),
       vault: this.vault,
       users: this.users,
+      recordings: this.recordings,
       requireUnlocked: () => void this.requireUnlocked(),
       paths: this.paths,
       calendar: () => liveCalendar(this),

@@ -68,7 +68,7 @@ export function attentionFor(station: Station, user: AttentionUser): AttentionIt
   }
 
   if (has('custodian')) {
-    const owed = station.ingest.catalogue.list({ needsExplanation: true, limit: 1 }).total;
+    const owed = station.recordings.list({ needsExplanation: true, limit: 1 }).total;
     if (owed > 0) items.push({ kind: 'explanations_owed', key: `explanations_owed:${owed}`, count: owed, subjects: [], params: {}, screen: 'recordings', severity: 'warning' });
     const due = station.cases.retention.due({ limit: 100_000 }).length;
     if (due > 0) items.push({ kind: 'destruction_due', key: `destruction_due:${due}`, count: due, subjects: [], params: {}, screen: 'retention', severity: 'info' });

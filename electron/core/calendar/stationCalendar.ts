@@ -119,7 +119,7 @@ export function editCalendar(
       .prepare('INSERT INTO calendar_edits (kind, year, data, reason, edited_by, edited_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(normalized.kind, year, normalized.kind === 'put_year' ? JSON.stringify(normalized.year) : null, why, actor, entry.time, entry.seq);
     // Recordings whose hand-over deadline waited for this year are judged now, in this transaction.
-    if (normalized.kind === 'put_year') deadlinesJudged = judgeUnknownDeadlines({ db: station.db, ledger: station.ledger, timeZone: station.settings.get('agency.timeZone') }, actor, next, { calendarYear: year, calendarEditSeq: entry.seq });
+    if (normalized.kind === 'put_year') deadlinesJudged = judgeUnknownDeadlines({ recordings: station.recordings, ledger: station.ledger, timeZone: station.settings.get('agency.timeZone') }, actor, next, { calendarYear: year, calendarEditSeq: entry.seq });
     return { id: Number(info.lastInsertRowid), kind: normalized.kind, year, reason: why, editedBy: actor, editedAt: entry.time, ledgerSeq: entry.seq };
   });
   cache.set(station, { lastEdit: record.id, calendar: next });

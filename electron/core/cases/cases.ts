@@ -7,7 +7,7 @@ import { StationError, isStationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import type { User } from '../access/users.ts';
 import type { AccessRequest, RequestKind } from '../access/requests.ts';
-import { normalizeRecordingId } from '../ingest/catalogue.ts';
+import { normalizeRecordingId } from '../recordings/catalogue.ts';
 import { calendarOf } from '../calendar/stationCalendar.ts';
 import type { DeadlineSpec } from '../calendar/workingDays.ts';
 import { queryLedger } from '../ledger/query.ts';

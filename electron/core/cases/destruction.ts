@@ -8,7 +8,7 @@
 import { StationError } from '../errors.ts';
 import type { Station } from '../station.ts';
 import type { User } from '../access/users.ts';
-import { normalizeRecordingId } from '../ingest/catalogue.ts';
+import { normalizeRecordingId } from '../recordings/catalogue.ts';
 import { loadRuleCatalogue, stationCitations, stationRule } from '../rules/agencyRule.ts';
 import { caseNumberOf, officerByBadge, personName } from '../papers/names.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';

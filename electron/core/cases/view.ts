@@ -4,7 +4,7 @@ import { ruleBasis } from '../rules/agencyRule.ts';
 import { BURN_JOB_STATE_ZH, DECISION_ZH, personName, REQUEST_STATE_EN, REQUEST_STATE_ZH } from '../papers/names.ts';
 import type { Station } from '../station.ts';
 import type { AccessRequest } from '../access/requests.ts';
-import type { Recording } from '../ingest/catalogue.ts';
+import type { Recording } from '../recordings/catalogue.ts';
 import type { CaseDisc } from './cases.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
 import type { Case, CaseLink } from './types.ts';
@@ -28,7 +28,7 @@ export function caseView(station: Station, caseId: string): CaseView {
   const c = cases.get(caseId);
   const all = cases.links(c.id, { includeUnlinked: true });
   const active = all.filter((l) => !l.unlinkedAt);
-  const catalogue = station.ingest.catalogue;
+  const catalogue = station.recordings;
   const statuses = new Map(retention.statusOf(active.map((l) => l.recordingId)).map((s) => [s.recordingId, s]));
   return {
     case: c,

@@ -64,7 +64,7 @@ export async function stageDisc(input: {
   // same bytes and the label's QR code names every copy of that disc alike.
   const packageId = disc.packageId ?? randomUUID();
   const createdAt = disc.createdAt ?? station.clock.now().toISOString();
-  const catalogue = station.ingest.catalogue;
+  const catalogue = station.recordings;
   const noteRecordings: NoteRecording[] = recordings.map((r, i) => {
     const full = catalogue.find(r.id);
     return {

@@ -36,8 +36,9 @@ describe('naming rules at ingest', () => {
     const clip = () => randomMp4({ creationTime: new Date('2026-08-04T02:00:00Z') });
     const dir = folder({ 'DCAM_CAM001_000001_20260804_100000_IMP.mp4': clip(), 'A12B345_JH0102_20260804100000_0001.mp4': clip(), 'clip-from-phone.mp4': clip() });
     const svc = t.station.ingest;
+    const recordings = t.station.recordings;
     const s = await svc.ingest(spec(dir), 'keeper');
-    const byName = new Map(s.files.map((f) => [f.path, svc.catalogue.require(f.recordingId!)]));
+    const byName = new Map(s.files.map((f) => [f.path, recordings.require(f.recordingId!)]));
 
     const dcam = byName.get('DCAM_CAM001_000001_20260804_100000_IMP.mp4')!;
     expect(dcam).toMatchObject({ nameRule: 'dcam-imp', important: true, recorderSerial: 'CAM001', officerBadge: '000001', recordedAtSource: 'name', recordedAt: '2026-08-04T02:00:00.000Z' });

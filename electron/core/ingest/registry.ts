@@ -5,12 +5,14 @@ import { StationError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Recordings } from '../recordings/recordings.ts';
 
 export type RegistryDeps = {
   db: WritableDB;
   ledger: Pick<Ledger, 'append'>;
   clock: Clock;
   write: <T>(fn: () => T) => T;
+  recordings: Pick<Recordings, 'adoptRecorderOfficer'>;
 };
 
 export type Officer = { badge: string; name: string; unitCode: string | null; unitName: string | null; createdAt: string; createdBy: string };
@@ -229,15 +231,7 @@ export class Registry {
       if (officerBadge) this.requireOfficer(officerBadge);
       this.db.prepare('UPDATE recorders SET officer_badge = ? WHERE serial = ?').run(officerBadge, serial);
       this.deps.ledger.append({ actor, action: 'recorder.assigned', subject: `recorder:${serial}`, details: { from: before.officerBadge, to: officerBadge } });
-      const updated: string[] = [];
-      if (options.applyToRecordings && officerBadge) {
-        const ids = (this.db.prepare('SELECT id FROM recordings WHERE recorder_serial = ? AND officer_badge IS NULL ORDER BY number').all(serial) as { id: string }[]).map((r) => r.id);
-        for (const id of ids) {
-          this.db.prepare("UPDATE recordings SET officer_badge = ?, officer_source = 'custodian' WHERE id = ?").run(officerBadge, id);
-          this.deps.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${id}`, details: { from: null, to: officerBadge, via: `recorder:${serial}` } });
-          updated.push(id);
-        }
-      }
+      const updated = options.applyToRecordings && officerBadge ? this.deps.recordings.adoptRecorderOfficer(actor, serial, officerBadge) : [];
       return { recorder: this.requireRecorder(serial), recordingsUpdated: updated };
     });
   }

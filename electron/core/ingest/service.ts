@@ -27,7 +27,9 @@ import { NamingRules } from './nameRules.ts';
 import { driftBeyondTolerance, estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
-import { Catalogue, recordingIdOf, type RecordingFlag } from './catalogue.ts';
+import type { RecordingFlag } from '../recordings/catalogue.ts';
+import type { Recordings, SegmentOwner } from '../recordings/recordings.ts';
+import type { NewRecording } from '../recordings/newRecording.ts';
 import { Registry } from './registry.ts';
 import { ProgressTracker, type ProgressSnapshot } from './progress.ts';
 
@@ -225,6 +227,8 @@ export type IngestDeps = {
   write: <T>(fn: () => T) => T;
   vault: Pick<Vault, 'put'>;
   users: Pick<Users, 'backed'>;
+  /** The catalogue's owner: every read and write of table recordings goes through it. */
+  recordings: Recordings;
   /** Throws station.locked unless the station's keys are unlocked. */
   requireUnlocked: () => void;
   paths: Pick<StationPaths, 'dataDir' | 'resources'>;
@@ -234,7 +238,6 @@ export type IngestDeps = {
 
 export class IngestService {
   readonly registry: Registry;
-  readonly catalogue: Catalogue;
   readonly namingRules: NamingRules;
   calendar: WorkingDayCalendar;
   private readonly deps: IngestDeps;
@@ -245,8 +248,7 @@ export class IngestService {
   constructor(deps: IngestDeps) {
     this.deps = deps;
     const { db, ledger, clock, write } = deps;
-    this.registry = new Registry({ db, ledger, clock, write });
-    this.catalogue = new Catalogue({ db, ledger, clock, write, driftTolerance: () => deps.settings.get('recorder.clockDriftToleranceSeconds') });
+    this.registry = new Registry({ db, ledger, clock, write, recordings: deps.recordings });
     this.namingRules = new NamingRules({ paths: deps.paths, ledger, write });
     this.slots = new Slots(() => this.deps.settings.get('ingest.maxConcurrentRecorders'));
     this.calendar = new LazyHolidayCalendar(deps.calendar);
@@ -560,10 +562,7 @@ export class IngestService {
 
   /** The same file of the same source: same raw name bytes (never the display text), size and time. */
   private findSameSource(sourceKey: string, segments: readonly Buffer[], size: number, mtimeMs: number): string | null {
-    const row = this.q('SELECT id FROM recordings WHERE source_key = ? AND source_path_hex = ? AND source_size = ? AND source_mtime_ms = ?').get(sourceKey, rawPathHex(segments), size, mtimeMs) as
-      | { id: string }
-      | undefined;
-    return row?.id ?? null;
+    return this.deps.recordings.sameSource(sourceKey, rawPathHex(segments), size, mtimeMs);
   }
 
   /** Sorts out why an entry could not be ingested and whether the session can go on. */
@@ -666,8 +665,7 @@ export class IngestService {
     duplicateOf: string | null,
   ): string {
     const settings = this.deps.settings;
-    const number = ((this.q('SELECT MAX(number) AS n FROM recordings').get() as { n: number | null }).n ?? 0) + 1;
-    const id = recordingIdOf(number);
+    const { id, number } = this.deps.recordings.next();
     const storedAt = this.deps.clock.now();
     const rule = settings.get('handover.deadline') as HandoverRule;
     const timeZone = settings.get('agency.timeZone');
@@ -716,76 +714,57 @@ export class IngestService {
       clockDrift: ctx.clockDrift ? { seconds: ctx.clockDrift.seconds, source: ctx.clockDrift.source } : null,
     };
     const ledgerEntry = this.deps.ledger.append({ actor: ctx.actor, action: 'recording.ingested', subject: `recording:${id}`, details });
-    this.q(
-      `INSERT INTO recordings (id, number, object_id, sha256, size, duplicate_of, ingest_seq, agency_code, agency_name,
-         recorder_serial, recorder_source, officer_badge, officer_source, name_case_number,
-         recorded_at, recorded_at_source, recorded_end_at, stored_at, name_time, name_time_raw, meta_time, meta_time_source, fs_time,
-         name_rule, name_sequence, important, kind, format, duration_seconds, width, height, video_codec, audio_codec, parse_problem,
-         original_name, source_kind, source_key, source_root, source_device, source_path, source_path_hex, source_size, source_mtime_ms,
-         session_id, ingested_by, handover_rule, handover_deadline, late, interruption, interruption_after, interruption_gap_seconds, changed_during_read,
-         recorded_at_reason, time_in_future, time_mismatch, deadline_unknown, name_rules_matched, clock_drift_seconds, clock_drift_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
+    const recording: NewRecording = {
       id,
       number,
-      object.id,
-      object.sha256,
-      object.size,
+      objectId: object.id,
+      sha256: object.sha256,
+      size: object.size,
       duplicateOf,
-      ledgerEntry.seq,
-      settings.get('agency.code'),
-      settings.get('agency.name'),
-      who.recorderSerial,
-      who.recorderSource,
-      who.officerBadge,
-      who.officerSource,
-      facts.name.caseNumber ?? null,
-      facts.recordedAt.toISOString(),
-      facts.recordedAtSource,
-      facts.recordedEndAt.toISOString(),
-      storedAt.toISOString(),
-      facts.nameTime?.toISOString() ?? null,
-      facts.nameTimeRaw,
-      facts.metaTime?.toISOString() ?? null,
-      facts.metaTimeSource,
-      facts.fsTime.toISOString(),
-      facts.nameRule,
-      facts.name.sequence ?? null,
-      facts.name.important ? 1 : 0,
-      facts.kind,
-      facts.format,
-      facts.durationSeconds,
-      facts.width,
-      facts.height,
-      facts.videoCodec,
-      facts.audioCodec,
-      facts.problem ? JSON.stringify(facts.problem) : null,
-      fileName,
-      ctx.source.kind,
-      ctx.source.sourceKey,
-      ctx.source.root,
-      ctx.source.device,
-      entry.path,
-      rawPathHex(entry.segments),
-      src.size,
-      src.mtimeMs,
-      ctx.sessionId,
-      ctx.actor,
-      JSON.stringify(rule),
-      deadline?.toISOString() ?? null,
-      late ? 1 : 0,
-      interruption ? 1 : 0,
-      interruption?.after ?? null,
-      interruption?.gapSeconds ?? null,
-      read.changed ? 1 : 0,
-      JSON.stringify(facts.recordedAtReason),
-      facts.timeInFuture.length > 0 ? JSON.stringify(facts.timeInFuture) : null,
-      facts.timeMismatch.length > 0 ? JSON.stringify(facts.timeMismatch) : null,
-      duplicateOf === null && deadline === null && deadlineUnknown !== null ? 1 : 0,
-      JSON.stringify(facts.nameRulesMatched),
-      ctx.clockDrift?.seconds ?? null,
-      ctx.clockDrift?.source ?? null,
-    );
+      ingestSeq: ledgerEntry.seq,
+      agencyCode: settings.get('agency.code'),
+      agencyName: settings.get('agency.name'),
+      recorderSerial: who.recorderSerial,
+      recorderSource: who.recorderSource,
+      officerBadge: who.officerBadge,
+      officerSource: who.officerSource,
+      nameCaseNumber: facts.name.caseNumber ?? null,
+      recordedAt: facts.recordedAt.toISOString(),
+      recordedAtSource: facts.recordedAtSource,
+      recordedEndAt: facts.recordedEndAt.toISOString(),
+      storedAt: storedAt.toISOString(),
+      times: {
+        name: facts.nameTime?.toISOString() ?? null,
+        nameRaw: facts.nameTimeRaw,
+        metadata: facts.metaTime?.toISOString() ?? null,
+        metadataSource: facts.metaTimeSource,
+        filesystem: facts.fsTime.toISOString(),
+      },
+      nameRule: facts.nameRule,
+      nameRulesMatched: facts.nameRulesMatched,
+      nameSequence: facts.name.sequence ?? null,
+      important: facts.name.important,
+      kind: facts.kind,
+      format: facts.format,
+      durationSeconds: facts.durationSeconds,
+      width: facts.width,
+      height: facts.height,
+      videoCodec: facts.videoCodec,
+      audioCodec: facts.audioCodec,
+      parseProblem: facts.problem,
+      originalName: fileName,
+      source: { kind: ctx.source.kind, key: ctx.source.sourceKey, root: ctx.source.root, device: ctx.source.device, path: entry.path, pathHex: rawPathHex(entry.segments), size: src.size, mtimeMs: src.mtimeMs },
+      sessionId: ctx.sessionId,
+      ingestedBy: ctx.actor,
+      handover: { rule, deadline: deadline?.toISOString() ?? null, late, deadlineUnknown: duplicateOf === null && deadline === null && deadlineUnknown !== null },
+      interruption,
+      changedDuringRead: read.changed,
+      recordedAtReason: facts.recordedAtReason,
+      timeInFuture: facts.timeInFuture,
+      timeMismatch: facts.timeMismatch,
+      clockDrift: ctx.clockDrift ? { seconds: ctx.clockDrift.seconds, source: ctx.clockDrift.source } : null,
+    };
+    this.deps.recordings.insert(recording);
     if (duplicateOf === null) this.flagNextSegment(ctx.actor, id, who.recorderSerial, who.officerBadge, facts);
     this.q("UPDATE ingest_files SET outcome = ?, reason = NULL, reason_params = NULL, recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(
       duplicateOf ? 'duplicate' : 'ingested',
@@ -799,15 +778,14 @@ export class IngestService {
 
   /** Same content already in the vault: a new catalogue row for this copy, linked to the stored object. */
   private linkDuplicate(ctx: Ctx, seq: number, entry: ScannedEntry, src: OpenedSource, read: ReadOutcome, facts: FileFacts, dup: DuplicateContent): Committed {
-    const same = this.q('SELECT id FROM recordings WHERE source_key = ? AND source_path_hex = ? AND sha256 = ? ORDER BY number LIMIT 1').get(ctx.source.sourceKey, rawPathHex(entry.segments), dup.object.sha256) as
-      | { id: string }
-      | undefined;
+    const same = this.deps.recordings.sameSourceContent(ctx.source.sourceKey, rawPathHex(entry.segments), dup.object.sha256);
     if (same) {
       // The same file of the same source, only its time stamp changed: it is already catalogued.
-      this.q("UPDATE ingest_files SET outcome = 'already_ingested', recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(same.id, this.now(), ctx.sessionId, seq);
-      return { recordingId: same.id, outcome: 'already_ingested' };
+      this.q("UPDATE ingest_files SET outcome = 'already_ingested', recording_id = ?, updated_at = ? WHERE session_id = ? AND seq = ?").run(same, this.now(), ctx.sessionId, seq);
+      return { recordingId: same, outcome: 'already_ingested' };
     }
-    const first = this.q('SELECT id FROM recordings WHERE object_id = ? AND duplicate_of IS NULL ORDER BY number LIMIT 1').get(dup.existingObjectId) as { id: string } | undefined;
+    const firstId = this.deps.recordings.firstOf(dup.existingObjectId);
+    const first = firstId ? { id: firstId } : undefined;
     const object = this.q('SELECT id, sha256, size FROM vault_objects WHERE id = ?').get(dup.existingObjectId) as { id: string; sha256: string; size: number };
     // Without an earlier recording the object was stored by something other than an ingest, and
     // this is the first recording of it.
@@ -823,15 +801,9 @@ export class IngestService {
   private previousSegmentGap(serial: string | null, badge: string | null, facts: FileFacts): { after: string; gapSeconds: number } | null {
     if (!this.segmentCandidate(serial, badge, facts)) return null;
     const { min, max } = this.deps.settings.get('ingest.interruptionGapSeconds');
-    const [col, val] = serial ? ['recorder_serial', serial] : ['officer_badge', badge];
-    const prev = this.deps.db
-      .prepare(
-        `SELECT id, recorded_end_at FROM recordings WHERE ${col} = ? AND kind IN ('video', 'audio') AND duplicate_of IS NULL AND duration_seconds IS NOT NULL
-           AND recorded_at_source IN ('name', 'metadata') AND recorded_at < ? ORDER BY recorded_at DESC LIMIT 1`,
-      )
-      .get(val, facts.recordedAt.toISOString()) as { id: string; recorded_end_at: string } | undefined;
+    const prev = this.deps.recordings.segmentBefore(segmentOwner(serial, badge), facts.recordedAt.toISOString());
     if (!prev) return null;
-    const gap = (facts.recordedAt.getTime() - new Date(prev.recorded_end_at).getTime()) / 1000;
+    const gap = (facts.recordedAt.getTime() - new Date(prev.recordedEndAt).getTime()) / 1000;
     return gap >= min && gap <= max ? { after: prev.id, gapSeconds: gap } : null;
   }
 
@@ -843,19 +815,15 @@ export class IngestService {
   private flagNextSegment(actor: string, id: string, serial: string | null, badge: string | null, facts: FileFacts): void {
     if (!this.segmentCandidate(serial, badge, facts)) return;
     const { min, max } = this.deps.settings.get('ingest.interruptionGapSeconds');
-    const [col, val] = serial ? ['recorder_serial', serial] : ['officer_badge', badge];
-    const next = this.q(
-      `SELECT id, recorded_at, interruption, interruption_after, interruption_gap_seconds FROM recordings WHERE ${col} = ? AND kind IN ('video', 'audio') AND duplicate_of IS NULL
-         AND recorded_at_source IN ('name', 'metadata') AND recorded_at > ? AND id != ? ORDER BY recorded_at ASC LIMIT 1`,
-    ).get(val, facts.recordedAt.toISOString(), id) as { id: string; recorded_at: string; interruption: number; interruption_after: string | null; interruption_gap_seconds: number | null } | undefined;
+    const next = this.deps.recordings.segmentAfter(segmentOwner(serial, badge), facts.recordedAt.toISOString(), id);
     if (!next) return;
-    const gap = (new Date(next.recorded_at).getTime() - facts.recordedEndAt.getTime()) / 1000;
+    const gap = (new Date(next.recordedAt).getTime() - facts.recordedEndAt.getTime()) / 1000;
     const inWindow = gap >= min && gap <= max;
     if (inWindow) {
-      this.q('UPDATE recordings SET interruption = 1, interruption_after = ?, interruption_gap_seconds = ? WHERE id = ?').run(id, gap, next.id);
-      this.deps.ledger.append({ actor, action: 'recording.flagged', subject: `recording:${next.id}`, details: { flag: 'interruption', after: id, gapSeconds: gap, previously: next.interruption === 1 ? { after: next.interruption_after, gapSeconds: next.interruption_gap_seconds } : null } });
-    } else if (next.interruption === 1) {
-      this.q('UPDATE recordings SET interruption = 0, interruption_after = NULL, interruption_gap_seconds = NULL WHERE id = ?').run(next.id);
+      this.deps.recordings.setInterruption(next.id, { after: id, gapSeconds: gap });
+      this.deps.ledger.append({ actor, action: 'recording.flagged', subject: `recording:${next.id}`, details: { flag: 'interruption', after: id, gapSeconds: gap, previously: next.interruption } });
+    } else if (next.interruption) {
+      this.deps.recordings.setInterruption(next.id, null);
       this.deps.ledger.append({ actor, action: 'recording.unflagged', subject: `recording:${next.id}`, details: { flag: 'interruption', reason: 'nearer_segment', after: id, gapSeconds: gap } });
     }
   }
@@ -886,9 +854,9 @@ export class IngestService {
       );
       return;
     }
-    const sha = this.catalogue.find(recordingId)?.sha256 ?? null;
+    const sha = this.deps.recordings.find(recordingId)?.sha256 ?? null;
     this.deps.write(() => {
-      this.q('UPDATE recordings SET source_deleted_at = ? WHERE id = ? AND source_deleted_at IS NULL').run(this.now(), recordingId);
+      this.deps.recordings.markSourceDeleted(recordingId, this.now());
       this.deps.ledger.append({
         actor: ctx.actor,
         action: 'recording.source_deleted',
@@ -909,7 +877,7 @@ export class IngestService {
     const hash = createHash('sha256');
     const read: ReadOutcome = { bytes: 0, changed: false };
     for await (const chunk of readSource(src, read)) hash.update(chunk);
-    const rec = this.catalogue.find(recordingId);
+    const rec = this.deps.recordings.find(recordingId);
     if (!rec || read.changed || hash.digest('hex') !== rec.sha256 || rec.sourceDeletedAt) return;
     await this.clearSource(ctx, entry, src, recordingId);
   }
@@ -932,7 +900,7 @@ export class IngestService {
   }
 
   private toResult(r: FileRow): FileResult {
-    const flags = r.recording_id && (r.outcome === 'ingested' || r.outcome === 'duplicate') ? (this.catalogue.find(r.recording_id)?.flags ?? []) : [];
+    const flags = r.recording_id && (r.outcome === 'ingested' || r.outcome === 'duplicate') ? (this.deps.recordings.find(r.recording_id)?.flags ?? []) : [];
     return {
       sessionId: r.session_id,
       seq: r.seq,
@@ -954,15 +922,10 @@ export class IngestService {
     for (const r of this.q('SELECT outcome, COUNT(*) AS n FROM ingest_files WHERE session_id = ? GROUP BY outcome').all(sessionId) as { outcome: FileOutcome | 'pending'; n: number }[]) {
       counts[r.outcome] = r.n;
     }
-    const f = this.deps.db
-      .prepare(
-        `SELECT COALESCE(SUM(r.late), 0) AS late, COALESCE(SUM(r.interruption), 0) AS interruption, COALESCE(SUM(r.parse_problem IS NOT NULL), 0) AS unparseable,
-           COALESCE(SUM(r.changed_during_read), 0) AS changed,
-           COALESCE(SUM((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
-             OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption'))), 0) AS needs
-         FROM ingest_files x JOIN recordings r ON r.id = x.recording_id WHERE x.session_id = ? AND x.outcome IN ('ingested', 'duplicate')`,
-      )
-      .get(sessionId) as { late: number; interruption: number; unparseable: number; changed: number; needs: number };
+    const catalogued = (this.q("SELECT recording_id FROM ingest_files WHERE session_id = ? AND outcome IN ('ingested', 'duplicate') AND recording_id IS NOT NULL").all(sessionId) as { recording_id: string }[]).map(
+      (r) => r.recording_id,
+    );
+    const flagged = this.deps.recordings.flagCounts(catalogued);
     return {
       id: s.id,
       sourceKind: s.source_kind,
@@ -980,7 +943,7 @@ export class IngestService {
       startedAt: s.started_at,
       endedAt: s.ended_at,
       counts,
-      flagged: { late: f.late, interruption: f.interruption, unparseable: f.unparseable, changedDuringRead: f.changed, needsExplanation: f.needs },
+      flagged,
       clockDrift:
         s.clock_drift_seconds !== null && s.clock_drift_source
           ? { seconds: s.clock_drift_seconds, source: s.clock_drift_source, beyondTolerance: driftBeyondTolerance(s.clock_drift_seconds, s.clock_drift_source, this.deps.settings.get('recorder.clockDriftToleranceSeconds')) }
@@ -996,6 +959,10 @@ export class IngestService {
     const ids = this.q(`SELECT id FROM ingest_sessions ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, options.limit ?? 50, options.offset ?? 0) as { id: number }[];
     return { total, items: ids.map((r) => this.summary(r.id)) };
   }
+}
+
+function segmentOwner(serial: string | null, badge: string | null): SegmentOwner {
+  return serial ? { recorderSerial: serial } : { officerBadge: badge! };
 }
 
 /** Media headers are read through the same handle as the bytes; its OS errors are source errors too. */

@@ -13,7 +13,7 @@ export function requestFormHtml(station: Station, requestId: string): string {
   const req = station.requests.get(requestId);
   const tz = station.settings.get('agency.timeZone');
   const agency = station.settings.get('agency.name');
-  const catalogue = station.ingest.catalogue;
+  const catalogue = station.recordings;
   const who = (u: string) => personName(station.db, u);
   const basis = ruleBasis(station, ['viewCopyApproval', 'register']);
   const kindZh = REQUEST_KIND_ZH[req.kind] ?? req.kind;
