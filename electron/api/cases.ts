@@ -2,7 +2,6 @@
 // unlink with a reason, close (the archive deadline starts) and archive; the case view with its
 // recordings, requests and discs; the printable summary; whole-case requests.
 import { z } from 'zod';
-import { caseSummaryHtml, caseView } from '../core/cases/view.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS } from '../core/cases/types.ts';
 import { REQUEST_KINDS } from '../core/access/requests.ts';
 import { command, roles } from './command.ts';
@@ -71,7 +70,7 @@ export const caseHandlers = {
     input: z.object({ id: caseId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => caseView(station, id),
+    run: ({ station }, { id }) => station.cases.views.view(id),
   }),
   'case.history': command({
     input: z.object({ id: caseId }).strict(),
@@ -85,8 +84,8 @@ export const caseHandlers = {
     access: readers,
     mutates: false,
     run: ({ station }, { id }) => {
-      const view = caseView(station, id);
-      return { caseId: view.case.id, html: caseSummaryHtml(station, view) };
+      const view = station.cases.views.view(id);
+      return { caseId: view.case.id, html: station.cases.views.summaryHtml(view) };
     },
   }),
   'case.link': command({

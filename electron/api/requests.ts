@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
-import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerHtml, registerRows } from '../core/access/register.ts';
-import { requestFormHtml } from '../core/papers/requestForm.ts';
 import { ruleBasis } from '../core/rules/agencyRule.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
 import { parsePolicy } from '../core/witness/proof.ts';
@@ -68,7 +66,7 @@ export const requestHandlers = {
     mutates: false,
     run: ({ station }, { id: requestId }) => {
       station.requests.expireDue();
-      return { html: requestFormHtml(station, requestId) };
+      return { html: station.requestForms.html(requestId) };
     },
   }),
   'request.approve': command({
@@ -164,7 +162,7 @@ export const requestHandlers = {
     input: z.object({ requestId: id, to: z.string().min(1).max(4096) }).strict(),
     access: roles('clerk', 'custodian'),
     mutates: true,
-    run: ({ station, actor, emit }, input) => exportCopy(station, actor, input.requestId, input.to, (p) => emit('export.progress', { requestId: input.requestId, ...p })),
+    run: ({ station, actor, emit }, input) => station.exports.copy(actor, input.requestId, input.to, (p) => emit('export.progress', { requestId: input.requestId, ...p })),
   }),
   'register.list': command({
     input: z.object({ from: isoTime.optional(), to: isoTime.optional(), actor: z.string().max(64).optional() }).strict(),

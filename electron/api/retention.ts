@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { CASE_FILE_RETENTION_PRESETS } from '../core/cases/period.ts';
 import { CASE_ARCHIVE_PRESETS, RETENTION_PRESETS } from '../core/calendar/presets.ts';
-import { calendarEdits, calendarOf, editCalendar, yearOrigin } from '../core/calendar/stationCalendar.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
 import { normalizeRecordingId } from '../core/recordings/catalogue.ts';
@@ -234,12 +233,12 @@ export const retentionHandlers = {
     access: signedIn,
     mutates: false,
     run: ({ station }, { year }) => {
-      const cal = calendarOf(station);
-      const years = cal.coveredYears().map((y) => ({ year: y, origin: yearOrigin(station, y) }));
-      if (year === undefined) return { years, year: null, edits: calendarEdits(station) };
+      const cal = station.calendar.current();
+      const years = cal.coveredYears().map((y) => ({ year: y, origin: station.calendar.yearOrigin(y) }));
+      if (year === undefined) return { years, year: null, edits: station.calendar.edits() };
       const data = getCalendarYear(cal.data, year);
       if (!data) throw new StationError('input', 'calendar.year_not_covered', { year });
-      return { years, year: { ...data, origin: yearOrigin(station, year) }, edits: calendarEdits(station).filter((e) => e.year === year) };
+      return { years, year: { ...data, origin: station.calendar.yearOrigin(year) }, edits: station.calendar.edits().filter((e) => e.year === year) };
     },
   }),
   /** Adds or replaces a year whole (validated like the shipped files), or withdraws one; ledgered with before and after. */
@@ -252,7 +251,7 @@ export const retentionHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };
-      const { record, deadlinesJudged } = editCalendar(station, actor.username, edit, input.reason);
+      const { record, deadlinesJudged } = station.calendar.edit(actor.username, edit, input.reason);
       return { ...record, deadlinesJudged };
     },
   }),
@@ -260,13 +259,13 @@ export const retentionHandlers = {
     input: z.object({ date: localDate }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { date }) => calendarOf(station).dayInfo(assertLocalDate(date)),
+    run: ({ station }, { date }) => station.calendar.current().dayInfo(assertLocalDate(date)),
   }),
   /** A deadline on the station's calendar; a year it does not cover is the error calendar.year_not_covered, never a guess. */
   'calendar.deadline': command({
     input: z.object({ from: z.iso.datetime({ offset: true }), spec: deadlineSpec }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { from, spec }) => ({ deadline: calendarOf(station).deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
+    run: ({ station }, { from, spec }) => ({ deadline: station.calendar.current().deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
   }),
 };

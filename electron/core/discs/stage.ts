@@ -116,7 +116,7 @@ export async function stageDisc(input: {
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
   const witness = await packageWitness(
-    station,
+    station.witness,
     bundle.size,
     recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${disc.names[i]!}` })),
   );
@@ -151,7 +151,7 @@ export async function stageDisc(input: {
       },
       ...(witness ? { witness: witness.manifest } : {}),
     },
-    files: recordings.map((r) => packageFileOf(station, r)),
+    files: recordings.map((r) => packageFileOf(station.vault, r)),
     names,
     proofBundle: bundle,
     witnessFiles: witness?.files ?? [],

@@ -10,7 +10,6 @@ import { ManualClock } from '../clock.ts';
 import { queryLedger } from '../ledger/query.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { nameAt, randomMp4 } from '../../../tests/support/recorderFiles.ts';
-import { dashboard } from '../reports/dashboard.ts';
 import { monthlyReport } from '../reports/monthly.ts';
 import { type IngestSourceSpec } from './service.ts';
 import { judgeTimes } from './metadata.ts';
@@ -140,7 +139,7 @@ describe('deadline_unknown', () => {
     expect(rec.flags).toContain('deadline_unknown');
     expect(rec.handover).toMatchObject({ deadline: null, late: false, deadlineUnknown: true });
     expect(s.station.recordings.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
-    expect(dashboard(s.station)).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
+    expect(s.station.dashboard.summary()).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
     // The deadline is a fact of custody: nobody sets it with sqlite3 by hand either.
     expect(() => s.station.db.prepare("UPDATE recordings SET late = 1 WHERE id = ?").run(rec.id)).toThrow(/immutable/);
 
@@ -155,7 +154,7 @@ describe('deadline_unknown', () => {
     const judged = queryLedger(s.station.db, { action: 'recording.deadline_judged', limit: 10 }).entries;
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ subject: `recording:${rec.id}`, actor: 'admin', details: { deadline: '2027-01-04T15:59:59.999Z', late, calendarYear: 2027, calendarEditSeq: edit.ledgerSeq } });
-    expect(dashboard(s.station).counts.deadlinesUnknown).toBe(0);
+    expect(s.station.dashboard.summary().counts.deadlinesUnknown).toBe(0);
     // The supervision report counts the recording as the catalogue holds it now, like `recordings list`
     // (issue #14 item 4): judged, it is late or on time and no longer unknown.
     const total = (month: string) => monthlyReport(s.station.db, { month, timeZone: 'Asia/Shanghai', now: s.clock.now() }).rows[0]!;
