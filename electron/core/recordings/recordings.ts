@@ -185,22 +185,7 @@ export class Recordings {
 
   /** What a request, playback or copy needs of a recording (access/requests.ts); null when unknown. */
   ref(id: string): RecordingRef | null {
-    const r = this.q('SELECT id, object_id, sha256, size, original_name, ingest_seq, recorded_at, officer_badge, recorder_serial, case_id FROM recordings WHERE id = ?').get(id) as
-      | { id: string; object_id: string; sha256: string; size: number; original_name: string; ingest_seq: number; recorded_at: string | null; officer_badge: string | null; recorder_serial: string | null; case_id: string | null }
-      | undefined;
-    if (!r) return null;
-    return {
-      id: r.id,
-      objectId: r.object_id,
-      sha256: r.sha256,
-      size: r.size,
-      originalName: r.original_name,
-      ingestSeq: r.ingest_seq,
-      recordedAt: r.recorded_at,
-      officer: r.officer_badge,
-      recorder: r.recorder_serial,
-      caseId: r.case_id,
-    };
+    return recordingRef(this.db, id);
   }
 
   // ---- for ingest
@@ -303,6 +288,20 @@ export class Recordings {
     return ids;
   }
 
+  // ---- for cases
+
+  /** The case and party columns (000 第十条: classified by case and party). */
+  caseOf(id: string): { caseId: string | null; party: string | null } {
+    const r = this.q('SELECT case_id, party FROM recordings WHERE id = ?').get(id) as { case_id: string | null; party: string | null } | undefined;
+    if (!r) throw new StationError('input', 'recording.not_found', { recordingId: id });
+    return { caseId: r.case_id, party: r.party };
+  }
+
+  /** Must run inside Station.write, with the recording.case_assigned ledger entry. */
+  setCase(id: string, caseId: string | null, party: string | null): void {
+    this.q('UPDATE recordings SET case_id = ?, party = ? WHERE id = ?').run(caseId, party, id);
+  }
+
   // ---- for the calendar
 
   /** Recordings whose deadline is still unknown, oldest first. */
@@ -323,7 +322,39 @@ export class Recordings {
   }
 }
 
-/** Read-only questions other features ask of the catalogue, for those holding only a ReadableDB. */
+// ---- read-only questions other features ask of the catalogue, for holders of a ReadableDB
+
 export function recordingExists(db: ReadableDB, id: string): boolean {
   return db.prepare('SELECT 1 FROM recordings WHERE id = ?').get(id) !== undefined;
+}
+
+export function recordingRef(db: ReadableDB, id: string): RecordingRef | null {
+  const r = db.prepare('SELECT id, object_id, sha256, size, original_name, ingest_seq, recorded_at, officer_badge, recorder_serial, case_id FROM recordings WHERE id = ?').get(id) as
+    | { id: string; object_id: string; sha256: string; size: number; original_name: string; ingest_seq: number; recorded_at: string | null; officer_badge: string | null; recorder_serial: string | null; case_id: string | null }
+    | undefined;
+  if (!r) return null;
+  return {
+    id: r.id,
+    objectId: r.object_id,
+    sha256: r.sha256,
+    size: r.size,
+    originalName: r.original_name,
+    ingestSeq: r.ingest_seq,
+    recordedAt: r.recorded_at,
+    officer: r.officer_badge,
+    recorder: r.recorder_serial,
+    caseId: r.case_id,
+  };
+}
+
+/** The recordings whose bytes are this vault object (a first copy and its duplicates), in catalogue order. */
+export function recordingsOfObject(db: ReadableDB, objectId: string): string[] {
+  return (db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
+}
+
+/** `ids` in the order the footage was recorded (then catalogue order); unknown ids are left out. */
+export function inRecordedOrder(db: ReadableDB, ids: readonly string[]): string[] {
+  return (
+    db.prepare('SELECT r.id FROM json_each(?) j JOIN recordings r ON r.id = j.value ORDER BY r.recorded_at, r.number').all(JSON.stringify(ids)) as { id: string }[]
+  ).map((r) => r.id);
 }
