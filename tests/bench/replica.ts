@@ -19,8 +19,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Station } from '../../electron/core/station.ts';
-import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
-import { replicaOf, type RunResult } from '../../electron/core/replica/service.ts';
+import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import { type RunResult } from '../../electron/core/replica/service.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
 import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
@@ -102,7 +102,7 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     station = Station.open({ dataDir: join(dir, 'station') });
     await station.init({ agencyCode: 'BENCH', agencyName: 'bench', passphrase: 'benchmark passphrase', admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } });
     await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
-    const ingest = ingestOf(station);
+    const ingest = station.ingest;
     let batch = 0;
     const ingestFolder = async (count: number, each: number, beforeIngest?: () => Promise<void>) => {
       const root = join(dir, `src-${++batch}`);
@@ -120,7 +120,7 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
 
     // 1. One recording of `bytes`, replicated; then the same ciphertext uploaded plainly.
     await ingestFolder(1, bytes);
-    const replica = replicaOf(station);
+    const replica = station.replica;
     await replica.configure('admin', { endpoint: ceph.endpoint, bucket: 'bench', accessKeyId: TEST_ACCESS_KEY, secret: TEST_SECRET_KEY, partSizeMiB: 8 });
     // The self-test of the process start is not part of a transfer.
     await replica.selfTest('admin');

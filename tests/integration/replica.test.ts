@@ -28,9 +28,7 @@ import { startStation } from '../support/cliProcess.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
 import { Station } from '../../electron/core/station.ts';
 import { ReplicaRunner, type RunnerEvent } from '../../electron/core/replica/runner.ts';
-import { replicaOf } from '../../electron/core/replica/service.ts';
 import { openSnapshot } from '../../electron/core/replica/snapshot.ts';
-import { ingestOf } from '../../electron/core/ingest/service.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 
 const unavailable = cephUnavailable();
@@ -277,11 +275,11 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     writeFileSync(join(src, nameAt(shanghaiNow(-7_200_000), { sequence: ++seqNo })), randomMp4({ mdatBytes: 96 * 1024 * 1024 }));
     try {
       await st.unlock('evidence room passphrase');
-      const replica = replicaOf(st);
+      const replica = st.replica;
       // The start-of-process self-test first, so the run below goes straight to its first part.
       expect((await replica.selfTest('admin')).ok).toBe(true);
       const runStartedAt = new Date().toISOString();
-      const docking = ingestOf(st).ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
+      const docking = st.ingest.ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
       await waitFor(() => (st.db.prepare("SELECT count(*) AS n FROM ingest_sessions WHERE status = 'running'").get() as { n: number }).n > 0, 30_000);
       expect(replica.status().paused.ingestRunning).toBe(true);
       const [run, docked] = await Promise.all([replica.run({ actor: 'keeper', ignoreBackoff: true }), docking]);
@@ -349,7 +347,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     try {
       await st.unlock('evidence room passphrase');
       st.write(() => st.settings.set(st.ledger, 'admin', 'ingest.clearRecorderAfterIngest', true));
-      const first = await ingestOf(st).ingest(dock, 'keeper');
+      const first = await st.ingest.ingest(dock, 'keeper');
       expect(first.session.counts.ingested).toBe(2);
       // In the vault and verified, but only on this PC: the recorder keeps its files.
       for (const n of names) expect(existsSync(join(volume, n))).toBe(true);
@@ -357,9 +355,9 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
       const deletedOf = () => (st.db.prepare("SELECT subject, details FROM ledger WHERE action = 'recording.source_deleted' AND subject IN (?, ?)").all(...ids.map((id) => `recording:${id}`)) as { subject: string; details: string }[]);
       expect(deletedOf()).toEqual([]);
 
-      const run = await replicaOf(st).run({ actor: 'keeper', ignoreBackoff: true });
+      const run = await st.replica.run({ actor: 'keeper', ignoreBackoff: true });
       expect(run.stored).toBe(2);
-      const again = await ingestOf(st).ingest(dock, 'keeper');
+      const again = await st.ingest.ingest(dock, 'keeper');
       expect(again.session.counts.already_ingested).toBe(2);
       for (const n of names) expect(existsSync(join(volume, n))).toBe(false);
       const deleted = deletedOf();
@@ -590,7 +588,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     const st = Station.open({ dataDir: dataDir() });
     try {
       await st.unlock('evidence room passphrase');
-      const replica = replicaOf(st);
+      const replica = st.replica;
       // 7 days in the product; the cycle is the same with 20 s.
       replica.snapshotLockMs = 20_000;
       const wrappedKey = (st.db.prepare('SELECT wrapped_key FROM vault_objects WHERE id = ?').get(objectId) as { wrapped_key: Buffer }).wrapped_key;

@@ -6,11 +6,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
-import { perStation } from '../perStation.ts';
 import type { Station } from '../station.ts';
 import { unwrapKey, wrapKey } from '../vault/keyWrap.ts';
 import Database from 'better-sqlite3';
-import { casesOf } from '../cases/index.ts';
 import { loadLeaves } from '../ledger/ledger.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
@@ -312,7 +310,7 @@ export class ReplicaService {
    */
   shortestRetentionDays(): number {
     const years = [this.station.settings.get('retention.default').years];
-    for (const c of casesOf(this.station).retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
+    for (const c of this.station.cases.retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
     return Math.min(...years) * 365;
   }
 
@@ -498,7 +496,7 @@ export class ReplicaService {
   lockFor(objectId: string): { recordingIds: string[]; retainUntil: Date | null; legalHold: boolean } {
     const ids = (this.db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
     if (ids.length === 0) throw new StationError('state', 'replica.no_recording', { objectId });
-    const statuses = casesOf(this.station).retention.statusOf(ids);
+    const statuses = this.station.cases.retention.statusOf(ids);
     let until: number | null = null;
     let legalHold = false;
     for (const s of statuses) {
@@ -1081,6 +1079,4 @@ export class ReplicaService {
     return n;
   }
 }
-
-export const replicaOf = perStation((station: Station) => new ReplicaService(station));
 

@@ -9,7 +9,7 @@ import type { ReplicaItem } from '../../../electron/api/index.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
-import { PageHeader } from '../cases/labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { formatBytes } from '../components/formatBytes.ts';
 
 type OptionsForm = { parallelParts: number; bandwidthMiBps: number | null; window: string; clearAfterReplication: boolean };
