@@ -737,13 +737,13 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     const st = Station.open({ dataDir: dataDir() });
     try {
       await st.unlock('evidence room passphrase');
-      const replica = replicaOf(st);
+      const replica = st.replica;
       expect((await replica.configure('admin', { endpoint: viaProxy, bucket: BUCKET, accessKeyId: TEST_ACCESS_KEY, secret: TEST_SECRET_KEY, partSizeMiB: 8 })).worm.ok).toBe(true);
       replica.setOptions('admin', { parallelParts: 2, bandwidthMiBps: null, window: null });
       const running = replica.run({ actor: 'keeper', ignoreBackoff: true });
       // Mid-upload: a part already answered by the store, another one on its way.
       await waitFor(() => requests.some((r) => r.outcome === 'stored') && requests.some((r) => r.outcome === null), 60_000);
-      const docked = await ingestOf(st).ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
+      const docked = await st.ingest.ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
       expect(docked.session.counts.ingested).toBe(1);
       const run = await running;
       expect(run.error).toBeNull();
