@@ -75,7 +75,7 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
     docks.delete(station);
     throw e;
   }
-  const runner = new ReplicaRunner(station, { onEvent: (e) => server.broadcast('replica.run', e) });
+  const runner = new ReplicaRunner({ ready: () => station.initialized && station.unlocked, replica: () => station.replica }, { onEvent: (e) => server.broadcast('replica.run', e) });
   replicaRunners.set(station, runner);
   runner.start();
   return { service, stop: () => stopDock(station, service) };

@@ -383,7 +383,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     expect(status().onlyHere).toBe(1);
     const st = Station.open({ dataDir: dataDir() });
     const events: RunnerEvent[] = [];
-    const runner = new ReplicaRunner(st, { intervalMs: 500, onEvent: (e) => events.push(e) });
+    const runner = new ReplicaRunner({ ready: () => st.initialized && st.unlocked, replica: () => st.replica }, { intervalMs: 500, onEvent: (e) => events.push(e) });
     try {
       await st.unlock('evidence room passphrase');
       runner.start();
