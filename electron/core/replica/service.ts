@@ -608,12 +608,17 @@ export class ReplicaService {
         }
         if (!result.error && !options.signal?.aborted && !result.deferred) {
           result.extended = await this.extendGrown(store, options.actor);
-          // The snapshot copies the whole database in this process (VACUUM INTO): not beside an ingest.
-          await this.waitForDock(pace);
-          result.snapshot = await this.replicateCatalogue(store, cfg);
-          // Every run, not only those that took a snapshot: an idle station must still let old
-          // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
-          await this.pruneSnapshots(store, [`${this.prefix()}/${SNAPSHOT_NAME}`, `${this.prefix()}/${MANIFEST_NAME}`]);
+          // The snapshot copies the whole database in this process (VACUUM INTO): not beside an
+          // ingest. Stopped while waiting (the app closing): the next run takes it.
+          await this.waitForDock(pace).catch((e: unknown) => {
+            if (!options.signal?.aborted) throw e;
+          });
+          if (!options.signal?.aborted) {
+            result.snapshot = await this.replicateCatalogue(store, cfg);
+            // Every run, not only those that took a snapshot: an idle station must still let old
+            // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
+            await this.pruneSnapshots(store, [`${this.prefix()}/${SNAPSHOT_NAME}`, `${this.prefix()}/${MANIFEST_NAME}`]);
+          }
         }
       } finally {
         store.close();
