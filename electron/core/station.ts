@@ -267,7 +267,21 @@ export class Station {
     }));
   }
   get replica(): ReplicaService {
-    return (this.features.replica ??= new ReplicaService(this));
+    return (this.features.replica ??= new ReplicaService({
+      db: this.db,
+      ledger: this.ledger,
+      now: () => this.clock.now(),
+      write: (fn) => this.write(fn),
+      dataDir: this.paths.dataDir,
+      objectPath: (objectId) => this.vault.objectPath(objectId),
+      requireUnlocked: () => void this.requireUnlocked(),
+      masterKey: () => this.requireUnlocked().masterKey,
+      retention: this.cases.retention,
+      agencyCode: () => this.settings.get('agency.code'),
+      stationId: () => this.settings.get('station.id'),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      defaultPeriod: () => this.settings.get('retention.default'),
+    }));
   }
 
   private catalogueStore: RecorderCatalogueStore | null = null;
