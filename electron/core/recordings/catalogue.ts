@@ -324,7 +324,8 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
   if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
   if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
-  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
+  // Only a late or interrupted recording can need one: said first, in the words of its partial index (migration 0018).
+  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? `(r.late = 1 OR r.interruption = 1) AND ${NEEDS_EXPLANATION}` : `NOT ${NEEDS_EXPLANATION}`);
   const search = searchClauses(db, f);
   where.push(...search.where);
   args.push(...search.args);

@@ -84,8 +84,13 @@ export class Recordings {
     const { clause, args } = recordingWhere(this.db, f);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
     const order = f.order === 'asc' ? 'ASC' : 'DESC';
+    // The page is picked by its sort keys alone, then only its rows are joined and flagged: a sort or an OFFSET over
+    // thousands of matches (a search, a flag) must not build every full row it passes.
     const rows = this.db
-      .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
+      .prepare(
+        `${SELECT} WHERE r.number IN (SELECT r.number FROM recordings r ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?)
+         ORDER BY r.recorded_at ${order}, r.number ${order}`,
+      )
       .all(...args, f.limit ?? 100, f.offset ?? 0) as RecordingRow[];
     const drift = this.deps.driftTolerance();
     return { total, items: rows.map((r) => toRecording(r, drift)) };
