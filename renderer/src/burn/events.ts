@@ -1,4 +1,4 @@
-// Typed subscriptions to the burn events (electron/api/discs.ts: broadcast to every signed-in
+// Typed subscriptions to the burn events (electron/api/runtime/discs.ts: broadcast to every signed-in
 // window). The payload types come from the api as types only, so a changed shape fails to compile.
 import { onEvent } from '../api.ts';
 import type { BurnJob, BurnMedium, BurnProgress, InsertMedium } from '../../../electron/api/index.ts';
