@@ -357,6 +357,17 @@ export function recordingsOfObject(db: ReadableDB, objectId: string): string[] {
   return (db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
 }
 
+/** Every vault object's recordings (a first copy and its duplicates), each list in catalogue order. */
+export function recordingsByObject(db: ReadableDB): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of db.prepare('SELECT id, object_id FROM recordings ORDER BY number').all() as { id: string; object_id: string }[]) {
+    const list = out.get(r.object_id) ?? [];
+    list.push(r.id);
+    out.set(r.object_id, list);
+  }
+  return out;
+}
+
 /** `ids` in the order the footage was recorded (then catalogue order); unknown ids are left out. */
 export function inRecordedOrder(db: ReadableDB, ids: readonly string[]): string[] {
   return (

@@ -19,6 +19,7 @@ import { ReplicaStore, type StoreConfig } from './store.ts';
 import { runWormTest, type WormResult } from './worm.ts';
 import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } from './pacing.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
+import { recordingRef, recordingsByObject, recordingsOfObject } from '../recordings/recordings.ts';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
@@ -403,7 +404,8 @@ export class ReplicaService {
 
   /** A clerk's request: this recording's object goes first. */
   prioritize(actor: string, recordingId: string): void {
-    const rec = this.db.prepare('SELECT object_id FROM recordings WHERE id = ?').get(recordingId) as { object_id: string } | undefined;
+    const ref = recordingRef(this.db, recordingId);
+    const rec = ref ? { object_id: ref.objectId } : undefined;
     if (!rec) throw new StationError('input', 'recording.not_found', { recordingId });
     this.enqueueMissing();
     this.deps.write(() => {
@@ -426,15 +428,9 @@ export class ReplicaService {
     const rows = this.db.prepare(`${VIEW} ORDER BY priority DESC, queued_at`).all() as (QueueRow & { size: number; parts: number })[];
     for (const r of rows) counts[r.state]++;
     const pendingRows = rows.filter((r) => r.state !== 'stored');
-    const recs = this.recordingsByObject();
-    const onlyHere = (
-      this.db
-        .prepare(
-          `SELECT count(*) AS n FROM recordings r JOIN vault_objects o ON o.id = r.object_id
-           WHERE o.shredded_at IS NULL AND NOT EXISTS (SELECT 1 FROM replica_queue q WHERE q.object_id = r.object_id AND q.state = 'stored')`,
-        )
-        .get() as { n: number }
-    ).n;
+    const recs = recordingsByObject(this.db);
+    // Recordings, not objects: a duplicate shares its first copy's object and is only here just the same.
+    const onlyHere = pendingRows.reduce((n, r) => n + (recs.get(r.object_id)?.length ?? 0), 0);
     const bytesPending = pendingRows.reduce((s, r) => s + r.size, 0);
     const config = this.config();
     const bytesPerSecond = this.throughput();
@@ -480,7 +476,7 @@ export class ReplicaService {
          FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id ORDER BY q.queued_at`,
       )
       .all() as (QueueRow & { size: number; parts: number })[];
-    const recs = this.recordingsByObject();
+    const recs = recordingsByObject(this.db);
     return rows.map((r) => this.item(r, r.size, r.parts, recs.get(r.object_id) ?? []));
   }
 
@@ -504,23 +500,13 @@ export class ReplicaService {
     };
   }
 
-  private recordingsByObject(): Map<string, string[]> {
-    const out = new Map<string, string[]>();
-    for (const r of this.db.prepare('SELECT id, object_id FROM recordings ORDER BY number').all() as { id: string; object_id: string }[]) {
-      const list = out.get(r.object_id) ?? [];
-      list.push(r.id);
-      out.set(r.object_id, list);
-    }
-    return out;
-  }
-
   /**
    * What the replica must hold for an object: COMPLIANCE until the latest retention end of the
    * recordings stored in it, and a legal hold while any of them is protected (a hold, an open or
    * unarchived case) or kept permanently — those have no end date to lock until.
    */
   lockFor(objectId: string): { recordingIds: string[]; retainUntil: Date | null; legalHold: boolean } {
-    const ids = (this.db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
+    const ids = recordingsOfObject(this.db, objectId);
     if (ids.length === 0) throw new StationError('state', 'replica.no_recording', { objectId });
     const statuses = this.deps.retention.statusOf(ids);
     let until: number | null = null;
