@@ -1,6 +1,7 @@
 // Layer rule (README.md, Architecture: Layers), enforced here rather than by goodwill:
 // core imports only core and Node; api imports core; main/cli import api and native;
-// native implements ports declared in core; renderer imports only *types* from api.
+// native implements ports declared in core; renderer imports values only from electron/shared and
+// types from api; electron/shared imports nothing and every layer may import it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -22,6 +23,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The vocabulary every layer shares, the renderer included: it imports nothing, not even types,
+    // so importing it never drags Node, a package or another layer along (electron/shared/README.md).
+    files: ['electron/shared/**/*.ts'],
+    rules: {
+      [RULE]: ['error', { patterns: [{ regex: '^(?!\\./[^/]+$)', message: 'electron/shared imports only electron/shared (electron/shared/README.md).' }] }],
     },
   },
   {
@@ -77,7 +86,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/core/**', '**/main/**', '**/cli/**', '**/native/**', '**/preload/**', ...electronPkgs, 'node:*'], message: 'renderer imports only types from electron/api (README.md, Architecture: Layers).' },
+            { group: ['**/core/**', '**/main/**', '**/cli/**', '**/native/**', '**/preload/**', '**/central/**', 'node:*'], message: 'renderer imports values only from electron/shared, types from electron/api (README.md, Architecture: Layers).' },
+            // The Electron packages by name (a `group` entry 'electron' would also match the electron/ folder), and
+            // anything under electron/ that is neither the shared layer nor the api (a folder added later).
+            { regex: '^electron(-log)?(/|$)|(^|/)electron/(?!shared/|api/)', message: 'renderer imports values only from electron/shared, types from electron/api (README.md, Architecture: Layers).' },
             { group: ['**/electron/api/**'], allowTypeImports: true, message: 'renderer imports only *types* from electron/api (README.md, Architecture: Layers).' },
           ],
         },

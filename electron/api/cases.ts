@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { casesOf } from '../core/cases/index.ts';
 import { caseSummaryHtml, caseView } from '../core/cases/view.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS } from '../core/cases/types.ts';
-import { REQUEST_KINDS } from '../core/access/requests.ts';
-import { command, roles } from './command.ts';
+import { ASKABLE_KINDS } from '../shared/requests.ts';
+import { ability, command, roles } from './command.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 const caseWriters = roles('clerk', 'custodian');
@@ -116,8 +116,8 @@ export const caseHandlers = {
   }),
   /** A view/copy/burn request over every recording linked to the case now (extensions: retention.requestExtension with caseId). */
   'case.request': command({
-    input: z.object({ id: caseId, kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']), purpose: z.string().trim().min(2).max(1000) }).strict(),
-    access: roles('clerk', 'custodian', 'approver'),
+    input: z.object({ id: caseId, kind: z.enum(ASKABLE_KINDS), purpose: z.string().trim().min(2).max(1000) }).strict(),
+    access: ability('request'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).cases.createRequest(actor, input.id, input),
   }),

@@ -9,6 +9,7 @@ import { MEDIA_IDS } from '../core/discs/profiles.ts';
 import { discsOf } from '../core/discs/service.ts';
 import { command, roles } from './command.ts';
 import type { ApiServer } from './server.ts';
+import type { Emit } from '../shared/events.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 const burners = roles('clerk', 'custodian');
@@ -23,7 +24,7 @@ const target = z.discriminatedUnion('kind', [
 
 const wired = new WeakMap<Station, () => void>();
 
-function wireBurnEvents(station: Station, broadcast: (event: string, payload: unknown) => void): void {
+function wireBurnEvents(station: Station, broadcast: Emit): void {
   if (wired.has(station)) return;
   wired.set(
     station,

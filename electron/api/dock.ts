@@ -9,6 +9,7 @@ import type { PlatformDevices, UsbDeviceInfo } from '../core/devices/ports.ts';
 import { ingestOf } from '../core/ingest/service.ts';
 import type { ApiServer } from './server.ts';
 import { ReplicaRunner } from '../core/replica/runner.ts';
+import type { Emit } from '../shared/events.ts';
 
 const docks = new WeakMap<Station, DockService>();
 const wired = new WeakMap<Station, () => void>();
@@ -35,7 +36,7 @@ export async function loadRecorderCatalogue(station: Station): Promise<RecorderC
  * Ingest events go to every signed-in client, whoever started the ingest (a window, the dock, the
  * CLI). Wired once per station so an event is never delivered twice.
  */
-export function wireIngestEvents(station: Station, broadcast: (event: string, payload: unknown) => void): void {
+export function wireIngestEvents(station: Station, broadcast: Emit): void {
   if (wired.has(station)) return;
   wired.set(
     station,

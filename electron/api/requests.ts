@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CLASSIFICATIONS, REQUEST_KINDS } from '../core/access/requests.ts';
+import { ASKABLE_KINDS, CLASSIFICATIONS } from '../shared/requests.ts';
+import { REGISTER_COLUMNS } from '../shared/reports.ts';
 import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerHtml, registerRows } from '../core/access/register.ts';
 import { requestFormHtml } from '../core/papers/requestForm.ts';
@@ -9,20 +10,20 @@ import { parsePolicy } from '../core/witness/proof.ts';
 import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
 import { StationError } from '../core/errors.ts';
 import { discsOf } from '../core/discs/service.ts';
-import { anyone, command, roles } from './command.ts';
+import { anyone, ability, command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
 const password = z.string().min(1).max(1024);
 const isoTime = z.iso.datetime({ offset: true });
 // Not the auditor: they read everything and change nothing (spot-checks, which are ledgered, stay).
-const requesters = roles('clerk', 'custodian', 'approver');
+const requesters = ability('request');
 
 export const requestHandlers = {
   'request.create': command({
     input: z
       .object({
         // An extension needs its term: the one path is retention.requestExtension (issue #14 item 6).
-        kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']),
+        kind: z.enum(ASKABLE_KINDS),
         recordingIds: z.array(id).min(1).max(10_000),
         purpose: z.string().trim().min(2).max(1000),
         caseId: id.nullable().optional(),
@@ -195,7 +196,7 @@ export const requestHandlers = {
         from: isoTime.optional(),
         to: isoTime.optional(),
         // The caller's translated column headers and kind labels: the api itself speaks no language.
-        headers: z.array(z.string().max(50)).length(9),
+        headers: z.array(z.string().max(50)).length(REGISTER_COLUMNS.length),
         kindLabels: z.object({ view: z.string(), spot_check: z.string(), copy: z.string(), burn: z.string() }),
       })
       .strict(),

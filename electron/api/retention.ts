@@ -12,12 +12,12 @@ import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
 import { normalizeRecordingId } from '../core/ingest/catalogue.ts';
 import { ENFORCEMENT_TYPES } from '../core/cases/types.ts';
-import { command, roles, signedIn } from './command.ts';
+import { ability, command, roles, signedIn } from './command.ts';
 import { periodSchema } from './cases.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
 // Not the auditor: they read everything and change nothing.
-const requesters = roles('clerk', 'custodian', 'approver');
+const requesters = ability('request');
 const recordingId = z.string().trim().min(1).max(32);
 const batchId = z.string().trim().min(1).max(32);
 const password = z.string().min(1).max(1024);
@@ -89,7 +89,7 @@ export const retentionHandlers = {
     input: z
       .object({ code: z.string().trim().min(1).max(32), nameZh: z.string().trim().min(1).max(100), nameEn: z.string().trim().min(1).max(100), period: periodSchema, citation: z.string().max(500).optional() })
       .strict(),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).retention.putCategory(actor.username, input),
   }),
@@ -249,7 +249,7 @@ export const retentionHandlers = {
       z.object({ kind: z.literal('put_year'), year: z.record(z.string(), z.unknown()), reason: z.string().trim().min(2).max(2000) }).strict(),
       z.object({ kind: z.literal('remove_year'), year: z.number().int().min(1000).max(9999), reason: z.string().trim().min(2).max(2000) }).strict(),
     ]),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };

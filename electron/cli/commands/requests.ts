@@ -5,6 +5,7 @@ import { StationError } from '../../api/server.ts';
 import { readFileSync } from 'node:fs';
 import { str, table, timeOption } from './format.ts';
 import { packageWitnessLines } from './witnessPackage.ts';
+import { REGISTER_COLUMNS } from '../../shared/reports.ts';
 
 type Kind = 'view' | 'copy' | 'burn';
 
@@ -183,7 +184,8 @@ export const requestCommands: CliCommand[] = [
     unlock: 'never',
     async run({ client, args, t, print, writeFile }) {
       const range = { ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}), ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}) };
-      const headers = ['seq', 'time', 'kind_col', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'].map((h) => t(`register.${h}`));
+      // register.kind holds the kind labels, so the column's header is register.kind_col.
+      const headers = REGISTER_COLUMNS.map((h) => t(`register.${h === 'kind' ? 'kind_col' : h}`));
       const kindLabels = { view: t('register.kind.view'), spot_check: t('register.kind.spot_check'), copy: t('register.kind.copy'), burn: t('register.kind.burn') };
       const out = str(args.csv);
       if (out) {

@@ -24,9 +24,11 @@ import { driftBeyondTolerance, estimateClockDrift, type ClockDrift } from './clo
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
 import { liveCalendar } from '../calendar/stationCalendar.ts';
-import { Catalogue, recordingIdOf, type RecordingFlag } from './catalogue.ts';
+import { Catalogue, recordingIdOf } from './catalogue.ts';
 import { Registry } from './registry.ts';
-import { ProgressTracker, type ProgressSnapshot } from './progress.ts';
+import { ProgressTracker } from './progress.ts';
+import type { EventMessage, FileOutcome, FileResult, SessionStatus, SessionSummary, ProgressEvent } from '../../shared/events.ts';
+export type { FileOutcome, FileResult, SessionStatus, SessionSummary, ProgressEvent };
 
 /** How the session's recorder was identified; 'name' = its registered 产品序号 in the file names. */
 export type RecorderIdentity = { serial: string; via: 'usb' | 'vendor' | 'name' | 'custodian' };
@@ -45,54 +47,7 @@ export type IngestSourceSpec = {
   clockDrift?: ClockDrift | null;
 };
 
-export type FileOutcome = 'ingested' | 'duplicate' | 'already_ingested' | 'skipped' | 'failed' | 'aborted';
-
-export type FileResult = {
-  sessionId: number;
-  seq: number;
-  path: string;
-  entryType: EntryType;
-  size: number | null;
-  outcome: FileOutcome | 'pending';
-  /** A translatable code (errors.<reason>) for skipped, failed and aborted files. */
-  reason: string | null;
-  params: ErrorParams | null;
-  recordingId: string | null;
-  flags: RecordingFlag[];
-};
-
-export type SessionStatus = 'running' | 'completed' | 'interrupted' | 'stopped';
-
-export type SessionSummary = {
-  id: number;
-  sourceKind: 'volume' | 'folder';
-  sourceKey: string;
-  root: string;
-  device: string | null;
-  fsType: string | null;
-  label: string | null;
-  recorderSerial: string | null;
-  custodian: string;
-  status: SessionStatus;
-  stopCode: string | null;
-  filesTotal: number;
-  bytesTotal: number;
-  startedAt: string;
-  endedAt: string | null;
-  counts: Record<FileOutcome | 'pending', number>;
-  flagged: { late: number; interruption: number; unparseable: number; changedDuringRead: number; needsExplanation: number };
-  /** The recorder's clock minus the station's at dock, and how it was measured (issue 15); null when unknown. */
-  clockDrift: { seconds: number; source: string; beyondTolerance: boolean } | null;
-  /** Every file has its final outcome: the recorder may be undocked. */
-  mayUndock: boolean;
-};
-
-export type ProgressEvent = ProgressSnapshot & { sessionId: number; sourceKey: string; recorderSerial: string | null; root: string };
-
-export type IngestEvent =
-  | { type: 'ingest.session'; payload: SessionSummary }
-  | { type: 'ingest.progress'; payload: ProgressEvent }
-  | { type: 'ingest.file'; payload: FileResult };
+export type IngestEvent = EventMessage<'ingest.session' | 'ingest.progress' | 'ingest.file'>;
 
 export type IngestListener = (event: IngestEvent) => void;
 

@@ -1,10 +1,10 @@
 // The queue in the background: the desktop app and `station watch` (the dock's duty) keep the
 // replica moving without anyone typing `station replica run`.
-import { isStationError, type ErrorParams } from '../errors.ts';
+import { isStationError } from '../errors.ts';
 import type { Station } from '../station.ts';
-import { replicaOf, type RunResult } from './service.ts';
-
-export type RunnerEvent = { type: 'ran'; result: RunResult } | { type: 'error'; code: string; params: ErrorParams };
+import { replicaOf } from './service.ts';
+import type { RunnerEvent } from '../../shared/events.ts';
+export type { RunnerEvent };
 
 export class ReplicaRunner {
   private readonly station: Station;

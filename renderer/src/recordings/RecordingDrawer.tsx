@@ -12,12 +12,11 @@ import { formatBytes } from '../components/formatBytes.ts';
 import { ClassifyDialog } from './ClassifyDialog.tsx';
 import { ExplainDialog, explanationKinds } from './ExplainDialog.tsx';
 import { FlagTags, classificationColor, classificationFromHistory, kindLabel, officerText, type Recording } from './labels.tsx';
-import { REQUESTER_ROLES } from '../roles.ts';
+import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
 
 type Detail = Output<'recording.get'>;
 export type RequestKind = 'view' | 'copy' | 'burn';
 
-const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 
 /** A short, translated line for a history entry; the full details stay one click away in the ledger. */
 function historySummary(t: ReturnType<typeof useTranslation>['t'], e: LedgerEntry): ReactNode {

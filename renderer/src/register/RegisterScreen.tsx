@@ -11,13 +11,13 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../ledger/labels.ts';
 import './register.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { REGISTER_COLUMNS as CSV_COLUMNS } from '../../../electron/shared/reports.ts';
 
 type Row = Output<'register.list'>[number];
 type Kind = Row['kind'];
 const KINDS: readonly Kind[] = ['view', 'spot_check', 'copy', 'burn'];
 const KIND_COLORS: Record<Kind, string> = { view: 'blue', spot_check: 'purple', copy: 'geekblue', burn: 'magenta' };
 /** The CSV's columns, in the order electron/core/access/register.ts writes them. */
-const CSV_COLUMNS = ['seq', 'time', 'kind', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'] as const;
 
 
 /**

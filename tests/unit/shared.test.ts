@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { channels, events, handlers } from '../../electron/api/index.ts';
+import { PUBLIC_COMMANDS } from '../../electron/shared/commands.ts';
+import { EVENTS } from '../../electron/shared/events.ts';
+import { ABILITIES } from '../../electron/shared/roles.ts';
+
+// The shared vocabulary (electron/shared/README.md) is only worth having if it equals what the api does.
+describe('shared vocabulary', () => {
+  it('names exactly the commands the api lets run without a session', () => {
+    const open = channels.filter((c) => handlers[c].access.kind === 'public');
+    expect([...open].sort()).toEqual([...PUBLIC_COMMANDS].sort());
+  });
+
+  it('is the api event list', () => {
+    expect(events).toBe(EVENTS);
+  });
+
+  it('gives the commands that take an ability exactly its roles', () => {
+    const byRoles = (roles: readonly string[]) => [...roles].sort().join(',');
+    const access = (c: (typeof channels)[number]) => handlers[c].access;
+    for (const [channel, ability] of [
+      ['request.create', 'request'],
+      ['request.withdraw', 'request'],
+      ['case.request', 'request'],
+      ['retention.requestExtension', 'request'],
+      ['retention.applyExtension', 'request'],
+      ['ledger.checkpoint', 'checkpoint'],
+      ['ingest.setSettings', 'editSettings'],
+      ['retention.setCategory', 'editSettings'],
+      ['calendar.edit', 'editSettings'],
+    ] as const) {
+      const a = access(channel);
+      expect(a.kind, channel).toBe('session');
+      if (a.kind === 'session' && a.roles !== 'any') expect(byRoles(a.roles), channel).toBe(byRoles(ABILITIES[ability]));
+    }
+  });
+});
