@@ -6,10 +6,10 @@ import { casesOf } from '../core/cases/index.ts';
 import { caseSummaryHtml, caseView } from '../core/cases/view.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS } from '../core/cases/types.ts';
 import { ASKABLE_KINDS } from '../shared/requests.ts';
-import { ability, command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
-const caseWriters = roles('clerk', 'custodian');
+const readers = ability('read');
+const caseWriters = ability('caseWrite');
 const caseId = z.string().trim().min(1).max(100);
 const recordingId = z.string().trim().min(1).max(32);
 const isoTime = z.iso.datetime({ offset: true });

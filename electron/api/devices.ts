@@ -7,10 +7,10 @@ import { ingestOf } from '../core/ingest/service.ts';
 import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
 import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 import { dockOf, loadRecorderCatalogue, localCataloguePath } from './dock.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const custodian = roles('custodian');
 const badge = z.string().trim().min(1).max(32);
 const serial = z.string().trim().min(1).max(64);

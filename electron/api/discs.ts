@@ -7,12 +7,12 @@ import type { Station } from '../core/station.ts';
 import type { DiscPorts } from '../core/discs/ports.ts';
 import { MEDIA_IDS } from '../core/discs/profiles.ts';
 import { discsOf } from '../core/discs/service.ts';
-import { command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 import type { ApiServer } from './server.ts';
 import type { Emit } from '../shared/events.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
-const burners = roles('clerk', 'custodian');
+const readers = ability('read');
+const burners = ability('burn');
 const id = z.string().trim().min(1).max(100);
 const path = z.string().min(1).max(4096);
 
@@ -136,7 +136,7 @@ export const discHandlers = {
   }),
   'drives.list': command({
     input: z.object({}).strict(),
-    access: roles('clerk', 'custodian', 'admin'),
+    access: ability('drives'),
     mutates: false,
     run: ({ station }) => discsOf(station).drives(),
   }),

@@ -16,7 +16,7 @@ import type { Station } from '../core/station.ts';
 import { ability, command, roles } from './command.ts';
 import { wireIngestEvents } from './dock.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 
 /**
  * The source a custodian named. A mount point whose file names carry one registered recorder's

@@ -3,9 +3,9 @@
 // assignments. Listing the catalogue is not viewing footage (that needs an approval, requests.ts).
 import { z } from 'zod';
 import { ingestOf } from '../core/ingest/service.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const isoTime = z.iso.datetime({ offset: true });
 const recordingId = z.string().trim().min(1).max(32);
 

@@ -15,7 +15,7 @@ import { ENFORCEMENT_TYPES } from '../core/cases/types.ts';
 import { ability, command, roles, signedIn } from './command.ts';
 import { periodSchema } from './cases.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 // Not the auditor: they read everything and change nothing.
 const requesters = ability('request');
 const recordingId = z.string().trim().min(1).max(32);
@@ -61,7 +61,7 @@ export const retentionHandlers = {
   }),
   'retention.hold': command({
     input: z.object({ scope: z.enum(['recording', 'case']), target: z.string().trim().min(1).max(100), reason: z.string().trim().min(2).max(2000) }).strict(),
-    access: roles('custodian', 'clerk', 'approver'),
+    access: ability('hold'),
     mutates: true,
     run: ({ station, actor }, input) => {
       const { cases, retention } = casesOf(station);
@@ -72,7 +72,7 @@ export const retentionHandlers = {
   /** Lifting a hold exposes footage to destruction again: an approver's decision, password re-entered. */
   'retention.release': command({
     input: z.object({ holdId: z.string().trim().min(1).max(32), reason: z.string().trim().min(2).max(2000), password }).strict(),
-    access: roles('approver'),
+    access: ability('release'),
     mutates: true,
     run: async ({ station, actor }, input) => {
       await station.users.authenticate(actor.username, input.password, 'confirm');
@@ -190,32 +190,32 @@ export const retentionHandlers = {
       .object({ recordingIds: z.array(recordingId).min(1).max(100_000).optional(), allDue: z.boolean().default(false), reason: z.string().trim().min(2).max(2000) })
       .strict()
       .refine((v) => v.allDue !== (v.recordingIds !== undefined), { path: ['recordingIds'], message: 'either recordingIds or allDue', params: { problem: 'ids_or_all_due' } }),
-    access: roles('custodian'),
+    access: ability('propose'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).destruction.propose(actor.username, input),
   }),
   'destroy.approve': command({
     input: z.object({ id: batchId, password, note: z.string().max(2000).default('') }).strict(),
-    access: roles('approver'),
+    access: ability('decide'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).destruction.decide(actor.username, input.id, 'approved', input.password, input.note),
   }),
   'destroy.deny': command({
     input: z.object({ id: batchId, password, reason: z.string().trim().min(2).max(2000) }).strict(),
-    access: roles('approver'),
+    access: ability('decide'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).destruction.decide(actor.username, input.id, 'denied', input.password, input.reason),
   }),
   'destroy.cancel': command({
     input: z.object({ id: batchId, reason: z.string().trim().min(2).max(2000) }).strict(),
-    access: roles('custodian', 'approver'),
+    access: ability('cancel'),
     mutates: true,
     run: ({ station, actor }, input) => casesOf(station).destruction.cancel(actor, input.id, input.reason),
   }),
   /** Crypto-shreds and deletes; emits 'destroy.progress' { batchId, done, total } to the caller. */
   'destroy.execute': command({
     input: z.object({ id: batchId }).strict(),
-    access: roles('custodian'),
+    access: ability('execute'),
     mutates: true,
     run: ({ station, actor, emit }, { id }) => casesOf(station).destruction.execute(actor.username, id, (p) => emit('destroy.progress', { batchId: id, ...p })),
   }),

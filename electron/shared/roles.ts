@@ -20,6 +20,28 @@ export const EXCLUSIVE_ROLES: readonly (readonly [Role, Role])[] = [['admin', 'a
  * no screen needs to know stays written at the command.
  */
 export const ABILITIES = {
+  /** Reading the catalogue, cases, retention, burn jobs and the ledger: every role. */
+  read: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
+  /** case.create / update / link / unlink / close / archive */
+  caseWrite: ['clerk', 'custodian'],
+  /** retention.hold */
+  hold: ['custodian', 'clerk', 'approver'],
+  /** retention.release (password re-entered) */
+  release: ['approver'],
+  /** destroy.propose */
+  propose: ['custodian'],
+  /** destroy.execute */
+  execute: ['custodian'],
+  /** destroy.approve / destroy.deny (password re-entered, never the proposer) */
+  decide: ['approver'],
+  /** destroy.cancel */
+  cancel: ['custodian', 'approver'],
+  /** report.* */
+  report: ['auditor', 'approver', 'custodian', 'admin'],
+  /** burn.plan / start / retry / continue / cancel */
+  burn: ['clerk', 'custodian'],
+  /** drives.list */
+  drives: ['clerk', 'custodian', 'admin'],
   /**
    * request.create / withdraw, case.request, retention.requestExtension / applyExtension. Not the
    * auditor: they read everything and change nothing (spot-checks stay).

@@ -28,6 +28,22 @@ describe('shared vocabulary', () => {
       ['ingest.setSettings', 'editSettings'],
       ['retention.setCategory', 'editSettings'],
       ['calendar.edit', 'editSettings'],
+      ['case.list', 'read'],
+      ['retention.status', 'read'],
+      ['burn.jobs', 'read'],
+      ['case.create', 'caseWrite'],
+      ['case.archive', 'caseWrite'],
+      ['retention.hold', 'hold'],
+      ['retention.release', 'release'],
+      ['destroy.propose', 'propose'],
+      ['destroy.execute', 'execute'],
+      ['destroy.approve', 'decide'],
+      ['destroy.deny', 'decide'],
+      ['destroy.cancel', 'cancel'],
+      ['report.monthly', 'report'],
+      ['burn.start', 'burn'],
+      ['burn.retry', 'burn'],
+      ['drives.list', 'drives'],
     ] as const) {
       const a = access(channel);
       expect(a.kind, channel).toBe('session');
