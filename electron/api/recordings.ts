@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ingestOf } from '../core/ingest/service.ts';
 import { ability, command, roles } from './command.ts';
+import { MEDIA_KINDS } from '../shared/recordings.ts';
 
 const readers = ability('read');
 const isoTime = z.iso.datetime({ offset: true });
@@ -22,7 +23,7 @@ export const recordingHandlers = {
         late: z.boolean().optional(),
         important: z.boolean().optional(),
         interruption: z.boolean().optional(),
-        kind: z.enum(['video', 'audio', 'photo', 'unknown']).optional(),
+        kind: z.enum(MEDIA_KINDS).optional(),
         needsExplanation: z.boolean().optional(),
         unparseable: z.boolean().optional(),
         deadlineUnknown: z.boolean().optional(),

@@ -3,6 +3,7 @@ import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 import { StationError } from '../../api/server.ts';
 import { recordingRows } from './ingest.ts';
+import { MEDIA_KINDS as KINDS } from '../../shared/recordings.ts';
 
 const ids = (v: unknown): string[] =>
   (str(v) ?? '')
@@ -12,7 +13,6 @@ const ids = (v: unknown): string[] =>
 
 const FLAGS = ['late', 'important', 'interruption', 'needs-explanation', 'unparseable', 'deadline-unknown', 'doubtful-time'] as const;
 const flagKey = (f: (typeof FLAGS)[number]) => f.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as 'late';
-const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 
 /** 元旦 or newYear → newYear: the CLI takes a holiday by its Chinese name as the notice writes it, or by its key. */
 const HOLIDAY_NAMES: Record<string, string> = {
