@@ -2,7 +2,6 @@
 // owed yet (the dashboard warns from 1 November). The form becomes an ordinary calendar edit:
 // validated, stored and ledgered (`calendar.edited`, before and after) by editCalendar.
 import { z } from 'zod';
-import { calendarOf, editCalendar } from '../core/calendar/stationCalendar.ts';
 import { HOLIDAY_KEYS, nextYearDue, yearFromForm, type HolidayKey } from '../core/calendar/yearForm.ts';
 import { localDateAt } from '../core/calendar/workingDays.ts';
 import { command, roles, signedIn } from './command.ts';
@@ -27,7 +26,7 @@ export const calendarFormHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const year = yearFromForm(input);
-      const { record, deadlinesJudged } = editCalendar(station, actor.username, { kind: 'put_year', year }, input.reason);
+      const { record, deadlinesJudged } = station.calendar.edit(actor.username, { kind: 'put_year', year }, input.reason);
       return { ...record, deadlinesJudged, calendarYear: year };
     },
   }),
@@ -37,7 +36,7 @@ export const calendarFormHandlers = {
     mutates: false,
     run: ({ station }) => {
       const today = localDateAt(station.clock.now(), station.settings.get('agency.timeZone'));
-      const covered = new Set(calendarOf(station).coveredYears());
+      const covered = new Set(station.calendar.current().coveredYears());
       return { today, ...nextYearDue(today, (y) => covered.has(y)) };
     },
   }),

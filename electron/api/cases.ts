@@ -2,8 +2,6 @@
 // unlink with a reason, close (the archive deadline starts) and archive; the case view with its
 // recordings, requests and discs; the printable summary; whole-case requests.
 import { z } from 'zod';
-import { casesOf } from '../core/cases/index.ts';
-import { caseSummaryHtml, caseView } from '../core/cases/view.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS } from '../core/cases/types.ts';
 import { ASKABLE_KINDS } from '../shared/requests.ts';
 import { ability, command } from './command.ts';
@@ -33,7 +31,7 @@ export const caseHandlers = {
       .strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.create(actor.username, input),
+    run: ({ station, actor }, input) => station.cases.cases.create(actor.username, input),
   }),
   'case.update': command({
     input: z
@@ -50,7 +48,7 @@ export const caseHandlers = {
       .strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, { id, ...changes }) => casesOf(station).cases.update(actor.username, id, changes),
+    run: ({ station, actor }, { id, ...changes }) => station.cases.cases.update(actor.username, id, changes),
   }),
   'case.list': command({
     input: z
@@ -65,20 +63,20 @@ export const caseHandlers = {
       .strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, filter) => casesOf(station).cases.list(filter),
+    run: ({ station }, filter) => station.cases.cases.list(filter),
   }),
   /** The case view: the case, its evidence (recording + link note + retention), unlinked history, requests, discs, holds. */
   'case.show': command({
     input: z.object({ id: caseId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => caseView(station, id),
+    run: ({ station }, { id }) => station.cases.views.view(id),
   }),
   'case.history': command({
     input: z.object({ id: caseId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => casesOf(station).cases.history(id),
+    run: ({ station }, { id }) => station.cases.cases.history(id),
   }),
   /** Printable HTML (print CSS, zh + en labels); the front end opens it in a print window or saves it. */
   'case.summary': command({
@@ -86,39 +84,39 @@ export const caseHandlers = {
     access: readers,
     mutates: false,
     run: ({ station }, { id }) => {
-      const view = caseView(station, id);
-      return { caseId: view.case.id, html: caseSummaryHtml(station, view) };
+      const view = station.cases.views.view(id);
+      return { caseId: view.case.id, html: station.cases.views.summaryHtml(view) };
     },
   }),
   'case.link': command({
     input: z.object({ id: caseId, recordingIds: z.array(recordingId).min(1).max(10_000), note: z.string().trim().min(2).max(4000) }).strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.link(actor.username, input.id, input.recordingIds, input.note),
+    run: ({ station, actor }, input) => station.cases.cases.link(actor.username, input.id, input.recordingIds, input.note),
   }),
   'case.unlink': command({
     input: z.object({ id: caseId, recordingId, reason: z.string().trim().min(2).max(4000) }).strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.unlink(actor.username, input.id, input.recordingId, input.reason),
+    run: ({ station, actor }, input) => station.cases.cases.unlink(actor.username, input.id, input.recordingId, input.reason),
   }),
   'case.close': command({
     input: z.object({ id: caseId, concludedAt: isoTime.optional(), note: z.string().max(4000).optional() }).strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.close(actor.username, input.id, input),
+    run: ({ station, actor }, input) => station.cases.cases.close(actor.username, input.id, input),
   }),
   'case.archive': command({
     input: z.object({ id: caseId, note: z.string().max(4000).default('') }).strict(),
     access: caseWriters,
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.archive(actor.username, input.id, input.note),
+    run: ({ station, actor }, input) => station.cases.cases.archive(actor.username, input.id, input.note),
   }),
   /** A view/copy/burn request over every recording linked to the case now (extensions: retention.requestExtension with caseId). */
   'case.request': command({
     input: z.object({ id: caseId, kind: z.enum(ASKABLE_KINDS), purpose: z.string().trim().min(2).max(1000) }).strict(),
     access: ability('request'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).cases.createRequest(actor, input.id, input),
+    run: ({ station, actor }, input) => station.cases.cases.createRequest(actor, input.id, input),
   }),
 };

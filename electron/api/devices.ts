@@ -3,7 +3,6 @@
 // evidence may read who is who.
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { ingestOf } from '../core/ingest/service.ts';
 import { DutyRegister } from '../core/devices/duty.ts';
 import { loadCatalogueIfPresent, removeEntry, saveCatalogue, upsertEntry, formatUsbId } from '../core/devices/catalogue.ts';
 import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
@@ -134,19 +133,19 @@ export const deviceHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => ingestOf(station).registry.officers(),
+    run: ({ station }) => station.ingest.registry.officers(),
   }),
   'officer.add': command({
     input: z.object({ badge, name: text(100).min(1), unitCode: text(64).optional(), unitName: text(200).optional() }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).registry.addOfficer(actor.username, input),
+    run: ({ station, actor }, input) => station.ingest.registry.addOfficer(actor.username, input),
   }),
   'recorder.list': command({
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => ingestOf(station).registry.recorders(),
+    run: ({ station }) => station.ingest.registry.recorders(),
   }),
   'recorder.add': command({
     input: z
@@ -165,7 +164,7 @@ export const deviceHandlers = {
     access: custodian,
     mutates: true,
     run: ({ station, actor }, input) => {
-      const recorder = ingestOf(station).registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' });
+      const recorder = station.ingest.registry.addRecorder(actor.username, { ...input, registeredVia: 'custodian' });
       // Storage already docked and refused as unknown is judged again now (issue #14 item 13).
       void dockOf(station)?.reevaluate();
       return recorder;
@@ -175,7 +174,7 @@ export const deviceHandlers = {
     input: z.object({ serial, officerBadge: badge.nullable(), applyToRecordings: z.boolean().default(true) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).registry.assignRecorder(actor.username, input.serial, input.officerBadge, { applyToRecordings: input.applyToRecordings }),
+    run: ({ station, actor }, input) => station.ingest.registry.assignRecorder(actor.username, input.serial, input.officerBadge, { applyToRecordings: input.applyToRecordings }),
   }),
 
   // ---- the naming rules (file-name layouts per recorder model, issue 15 item 4), edited by admins

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { Station } from '../core/station.ts';
 import type { DiscPorts } from '../core/discs/ports.ts';
 import { MEDIA_IDS } from '../core/discs/profiles.ts';
-import { discsOf } from '../core/discs/service.ts';
 import { ability, command } from './command.ts';
 import type { ApiServer } from './server.ts';
 import type { Emit } from '../shared/events.ts';
@@ -28,13 +27,13 @@ function wireBurnEvents(station: Station, broadcast: Emit): void {
   if (wired.has(station)) return;
   wired.set(
     station,
-    discsOf(station).on((e) => broadcast(e.type, e.payload)),
+    station.discs.on((e) => broadcast(e.type, e.payload)),
   );
 }
 
 /** Runtime (not a command): main, the CLI and the e2e bridge hand in createDiscPorts() from native. */
 export function provideDiscPorts(server: ApiServer, ports: DiscPorts): void {
-  discsOf(server.station).setPorts(ports);
+  server.station.discs.setPorts(ports);
   wireBurnEvents(server.station, (event, payload) => server.broadcast(event, payload));
 }
 
@@ -43,7 +42,7 @@ export const discHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => ({ profiles: discsOf(station).profiles(), writers: discsOf(station).writers() }),
+    run: ({ station }) => ({ profiles: station.discs.profiles(), writers: station.discs.writers() }),
   }),
   'burn.plan': command({
     input: z
@@ -57,7 +56,7 @@ export const discHandlers = {
       .strict(),
     access: burners,
     mutates: false,
-    run: ({ station }, input) => discsOf(station).plan(input),
+    run: ({ station }, input) => station.discs.plan(input),
   }),
   'burn.start': command({
     input: z
@@ -75,21 +74,21 @@ export const discHandlers = {
     mutates: true,
     run: ({ station, actor, broadcast }, input) => {
       wireBurnEvents(station, broadcast);
-      return discsOf(station).start(actor, input);
+      return station.discs.start(actor, input);
     },
   }),
   'burn.wait': command({
     input: z.object({ jobId: id }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { jobId }) => discsOf(station).wait(jobId),
+    run: ({ station }, { jobId }) => station.discs.wait(jobId),
   }),
   'burn.continue': command({
     input: z.object({ jobId: id }).strict(),
     access: burners,
     mutates: true,
     run: ({ station, actor }, { jobId }) => {
-      const job = discsOf(station).resume(actor, jobId);
+      const job = station.discs.resume(actor, jobId);
       // The operator confirmed the medium in the drive: ledgered like every other step of a burn.
       station.write(() => station.ledger.append({ actor: actor.username, action: 'disc.burn_continued', subject: `burn:${jobId}` }));
       return job;
@@ -99,7 +98,7 @@ export const discHandlers = {
     input: z.object({ jobId: id }).strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor }, { jobId }) => discsOf(station).cancel(actor, jobId),
+    run: ({ station, actor }, { jobId }) => station.discs.cancel(actor, jobId),
   }),
   'burn.retry': command({
     input: z.object({ jobId: id, target: target.optional() }).strict(),
@@ -107,37 +106,37 @@ export const discHandlers = {
     mutates: true,
     run: ({ station, actor, broadcast }, input) => {
       wireBurnEvents(station, broadcast);
-      return discsOf(station).retry(actor, input.jobId, input.target);
+      return station.discs.retry(actor, input.jobId, input.target);
     },
   }),
   'burn.job': command({
     input: z.object({ jobId: id }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { jobId }) => discsOf(station).job(jobId),
+    run: ({ station }, { jobId }) => station.discs.job(jobId),
   }),
   'burn.jobs': command({
     input: z.object({ requestId: id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => discsOf(station).jobs(q),
+    run: ({ station }, q) => station.discs.jobs(q),
   }),
   'burn.label': command({
     input: z.object({ jobId: id, disc: z.number().int().min(1).max(1000), copy: z.number().int().min(1).max(10).default(1) }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => discsOf(station).label(q.jobId, q.disc, q.copy),
+    run: ({ station }, q) => station.discs.label(q.jobId, q.disc, q.copy),
   }),
   'burn.note': command({
     input: z.object({ jobId: id, disc: z.number().int().min(1).max(1000) }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => discsOf(station).note(q.jobId, q.disc),
+    run: ({ station }, q) => station.discs.note(q.jobId, q.disc),
   }),
   'drives.list': command({
     input: z.object({}).strict(),
     access: ability('drives'),
     mutates: false,
-    run: ({ station }) => discsOf(station).drives(),
+    run: ({ station }) => station.discs.drives(),
   }),
 };

@@ -6,7 +6,6 @@ import type { Station } from '../core/station.ts';
 import { DockService } from '../core/devices/dock.ts';
 import { classifyDevice, loadCatalogueIfPresent, mergeCatalogues, shippedCataloguePath, type RecorderCatalogue, type RecorderClass } from '../core/devices/catalogue.ts';
 import type { PlatformDevices, UsbDeviceInfo } from '../core/devices/ports.ts';
-import { ingestOf } from '../core/ingest/service.ts';
 import type { ApiServer } from './server.ts';
 import { ReplicaRunner } from '../core/replica/runner.ts';
 import type { Emit } from '../shared/events.ts';
@@ -40,7 +39,7 @@ export function wireIngestEvents(station: Station, broadcast: Emit): void {
   if (wired.has(station)) return;
   wired.set(
     station,
-    ingestOf(station).on((e) => broadcast(e.type, e.payload)),
+    station.ingest.on((e) => broadcast(e.type, e.payload)),
   );
 }
 
@@ -59,7 +58,7 @@ export async function startDock(server: ApiServer, ports: PlatformDevices, optio
   const existing = docks.get(station);
   if (existing) return { service: existing, stop: () => stopDock(station, existing) };
   wireIngestEvents(station, (event, payload) => server.broadcast(event, payload));
-  const ingest = ingestOf(station);
+  const ingest = station.ingest;
   if (station.unlocked) ingest.recoverInterrupted();
   const service = new DockService({
     ingest,

@@ -6,7 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { StationError, fromSystemError } from '../core/errors.ts';
-import { ingestOf, type IngestSourceSpec } from '../core/ingest/service.ts';
+import { type IngestSourceSpec } from '../core/ingest/service.ts';
 import { serialsFromNames } from '../core/devices/identify.ts';
 import { namingRulesOf } from '../core/ingest/nameRules.ts';
 import { volumeUuid } from '../core/devices/volumeIdentity.ts';
@@ -35,7 +35,7 @@ async function sourceForPath(station: Station, path: string, recorderSerial: str
   if (!st.isDirectory()) throw new StationError('input', 'ingest.not_a_directory', { path });
   const parent = dirname(root);
   const isMount = parent === root || (await stat(parent)).dev !== st.dev;
-  const registry = ingestOf(station).registry;
+  const registry = station.ingest.registry;
   const base = { root, device: null, fsType: null, label: null, vendorInfo: null };
   if (recorderSerial) {
     const r = registry.requireRecorder(recorderSerial);
@@ -67,21 +67,21 @@ export const ingestHandlers = {
       station.requireUnlocked();
       wireIngestEvents(station, broadcast);
       const source = await sourceForPath(station, input.path, input.recorderSerial);
-      return ingestOf(station).ingest(source, actor.username, { signal });
+      return station.ingest.ingest(source, actor.username, { signal });
     },
   }),
   'ingest.sessions': command({
     input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50), sourceKey: z.string().max(4200).optional() }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => ingestOf(station).sessions(q),
+    run: ({ station }, q) => station.ingest.sessions(q),
   }),
   'ingest.session': command({
     input: z.object({ id: z.number().int().min(1), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(100_000).default(1000), outcome: outcome.optional() }).strict(),
     access: readers,
     mutates: false,
     run: ({ station }, q) => {
-      const svc = ingestOf(station);
+      const svc = station.ingest;
       return { session: svc.summary(q.id), files: svc.files(q.id, q) };
     },
   }),

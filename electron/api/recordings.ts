@@ -2,7 +2,6 @@
 // every field, where each time came from and its ledger history; the custodian's explanations and
 // assignments. Listing the catalogue is not viewing footage (that needs an approval, requests.ts).
 import { z } from 'zod';
-import { ingestOf } from '../core/ingest/service.ts';
 import { ability, command, roles } from './command.ts';
 import { MEDIA_KINDS } from '../shared/recordings.ts';
 
@@ -44,30 +43,30 @@ export const recordingHandlers = {
       .strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, filter) => ingestOf(station).catalogue.list(filter),
+    run: ({ station }, filter) => station.ingest.catalogue.list(filter),
   }),
   'recording.get': command({
     input: z.object({ id: recordingId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => ingestOf(station).catalogue.detail(id),
+    run: ({ station }, { id }) => station.ingest.catalogue.detail(id),
   }),
   'recording.explain': command({
     input: z.object({ id: recordingId, kind: z.enum(['late_handover', 'interruption', 'time_mismatch']).optional(), text: z.string().trim().min(1).max(4000) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).catalogue.explain(actor.username, input.id, input.kind ?? null, input.text),
+    run: ({ station, actor }, input) => station.ingest.catalogue.explain(actor.username, input.id, input.kind ?? null, input.text),
   }),
   'recording.assignOfficer': command({
     input: z.object({ ids: z.array(recordingId).min(1).max(10_000), officerBadge: z.string().trim().min(1).max(32) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).catalogue.assignOfficer(actor.username, input.ids, input.officerBadge),
+    run: ({ station, actor }, input) => station.ingest.catalogue.assignOfficer(actor.username, input.ids, input.officerBadge),
   }),
   'recording.assignRecorder': command({
     input: z.object({ ids: z.array(recordingId).min(1).max(10_000), serial: z.string().trim().min(1).max(64) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => ingestOf(station).catalogue.assignRecorder(actor.username, input.ids, input.serial),
+    run: ({ station, actor }, input) => station.ingest.catalogue.assignRecorder(actor.username, input.ids, input.serial),
   }),
 };

@@ -1,7 +1,6 @@
 // The replica of the vault on an S3 Object Lock store (electron/core/replica/README.md).
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
-import { replicaOf } from '../core/replica/service.ts';
 import { parseWindow } from '../core/replica/pacing.ts';
 import { restoreFromReplica } from '../core/replica/restore.ts';
 import { StationError } from '../core/errors.ts';
@@ -26,26 +25,26 @@ export const replicaHandlers = {
       .strict(),
     access: roles('admin'),
     mutates: true,
-    run: async ({ station, actor }, input) => replicaOf(station).configure(actor.username, input),
+    run: async ({ station, actor }, input) => station.replica.configure(actor.username, input),
   }),
   'replica.selftest': command({
     input: z.object({}).strict(),
     access: roles('admin'),
     mutates: true,
-    run: async ({ station, actor }) => replicaOf(station).selfTest(actor.username),
+    run: async ({ station, actor }) => station.replica.selfTest(actor.username),
   }),
   /** Queue, counts, what exists only on this PC and why, the last WORM self-test. */
   'replica.status': command({
     input: z.object({}).strict(),
     access: roles('admin', 'auditor', 'custodian', 'clerk'),
     mutates: false,
-    run: ({ station }) => replicaOf(station).status(),
+    run: ({ station }) => station.replica.status(),
   }),
   'replica.items': command({
     input: z.object({}).strict(),
     access: roles('admin', 'auditor', 'custodian'),
     mutates: false,
-    run: ({ station }) => replicaOf(station).items(),
+    run: ({ station }) => station.replica.items(),
   }),
   /**
    * Works through the queue now (an operator asked: the retry backoff is not waited for). The
@@ -55,7 +54,7 @@ export const replicaHandlers = {
     input: z.object({ now: z.boolean().optional() }).strict(),
     access: roles('admin', 'custodian'),
     mutates: true,
-    run: async ({ station, actor, signal }, { now }) => replicaOf(station).run({ actor: actor.username, ignoreBackoff: true, ignoreWindow: now === true, signal }),
+    run: async ({ station, actor, signal }, { now }) => station.replica.run({ actor: actor.username, ignoreBackoff: true, ignoreWindow: now === true, signal }),
   }),
   /** Parts in flight, bandwidth cap, off-peak window, and whether recorders wait for the replica before they are cleared. */
   'replica.options': command({
@@ -70,21 +69,21 @@ export const replicaHandlers = {
       .strict(),
     access: roles('admin'),
     mutates: true,
-    run: ({ station, actor }, { window, ...rest }) => replicaOf(station).setOptions(actor.username, { ...rest, ...(window !== undefined ? { window: parseWindow(window) } : {}) }),
+    run: ({ station, actor }, { window, ...rest }) => station.replica.setOptions(actor.username, { ...rest, ...(window !== undefined ? { window: parseWindow(window) } : {}) }),
   }),
   /** HEADs every stored copy, reads its lock back, samples whole copies; problems are re-queued and ledgered. */
   'replica.audit': command({
     input: z.object({ sample: z.number().int().min(0).max(10_000).optional() }).strict(),
     access: roles('admin', 'custodian'),
     mutates: true,
-    run: async ({ station, actor }, { sample }) => replicaOf(station).audit(actor.username, sample === undefined ? {} : { sample }),
+    run: async ({ station, actor }, { sample }) => station.replica.audit(actor.username, sample === undefined ? {} : { sample }),
   }),
   /** A clerk who needs a recording safe first moves it to the head of the queue. */
   'replica.prioritize': command({
     input: z.object({ recordingId: z.string().trim().min(1).max(64) }).strict(),
     access: roles('admin', 'custodian', 'clerk'),
     mutates: true,
-    run: ({ station, actor }, { recordingId }) => replicaOf(station).prioritize(actor.username, recordingId),
+    run: ({ station, actor }, { recordingId }) => station.replica.prioritize(actor.username, recordingId),
   }),
   /**
    * Rebuilds a lost station from its replica into this (empty) data folder, before any station

@@ -4,7 +4,6 @@ import { ruleBasis } from '../core/rules/agencyRule.ts';
 import type { RulePurpose } from '../core/rules/purposes.ts';
 import { monthlyReport, reportCsv, REPORT_COLUMNS } from '../core/reports/monthly.ts';
 import { reportHtml } from '../core/reports/reportHtml.ts';
-import { dashboard } from '../core/reports/dashboard.ts';
 import type { Station } from '../core/station.ts';
 import { ability, command, signedIn } from './command.ts';
 
@@ -48,6 +47,6 @@ export const reportHandlers = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, q) => dashboard(station, q),
+    run: ({ station }, q) => station.dashboard.summary(q),
   }),
 };

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { ASKABLE_KINDS, CLASSIFICATIONS } from '../shared/requests.ts';
 import { REGISTER_COLUMNS } from '../shared/reports.ts';
-import { exportCopy } from '../core/access/exporter.ts';
 import { registerCsv, registerHtml, registerRows } from '../core/access/register.ts';
-import { requestFormHtml } from '../core/papers/requestForm.ts';
 import { ruleBasis } from '../core/rules/agencyRule.ts';
 import { verifyPackage } from '../core/evidencePackage/verifier.ts';
 import { parsePolicy } from '../core/witness/proof.ts';
 import { looksLikePackage, packageKind } from '../core/evidencePackage/locate.ts';
 import { StationError } from '../core/errors.ts';
-import { discsOf } from '../core/discs/service.ts';
 import { anyone, ability, command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
@@ -70,7 +67,7 @@ export const requestHandlers = {
     mutates: false,
     run: ({ station }, { id: requestId }) => {
       station.requests.expireDue();
-      return { html: requestFormHtml(station, requestId) };
+      return { html: station.requestForms.html(requestId) };
     },
   }),
   'request.approve': command({
@@ -166,7 +163,7 @@ export const requestHandlers = {
     input: z.object({ requestId: id, to: z.string().min(1).max(4096) }).strict(),
     access: roles('clerk', 'custodian'),
     mutates: true,
-    run: ({ station, actor, emit }, input) => exportCopy(station, actor, input.requestId, input.to, (p) => emit('export.progress', { requestId: input.requestId, ...p })),
+    run: ({ station, actor, emit }, input) => station.exports.copy(actor, input.requestId, input.to, (p) => emit('export.progress', { requestId: input.requestId, ...p })),
   }),
   'register.list': command({
     input: z.object({ from: isoTime.optional(), to: isoTime.optional(), actor: z.string().max(64).optional() }).strict(),
@@ -219,7 +216,7 @@ export const requestHandlers = {
       const what = await packageKind(input.path);
       if (what.kind === 'folder') return verifyPackage(what.path, options);
       // An image is read where it lies, through the platform's disc reader: no mount, no copy.
-      const reader = await discsOf(station).openImage(what.path);
+      const reader = await station.discs.openImage(what.path);
       try {
         // Some other disc (an installer, a video DVD) is not evidence that failed its check.
         if (!looksLikePackage(await reader.list())) throw new StationError('input', 'package.not_a_package', { path: what.path });

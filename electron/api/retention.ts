@@ -4,10 +4,8 @@
 import { offeredPresets } from '../core/rules/agencyRule.ts';
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { casesOf } from '../core/cases/index.ts';
 import { CASE_FILE_RETENTION_PRESETS } from '../core/cases/period.ts';
 import { CASE_ARCHIVE_PRESETS, RETENTION_PRESETS } from '../core/calendar/presets.ts';
-import { calendarEdits, calendarOf, editCalendar, yearOrigin } from '../core/calendar/stationCalendar.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
 import { normalizeRecordingId } from '../core/ingest/catalogue.ts';
@@ -39,7 +37,7 @@ export const retentionHandlers = {
     mutates: false,
     run: ({ station }, { recordingIds }) => {
       const ids = recordingIds.map((r) => normalizeRecordingId(r));
-      const out = casesOf(station).retention.statusOf(ids);
+      const out = station.cases.retention.statusOf(ids);
       const found = new Set(out.map((s) => s.recordingId));
       const missing = ids.find((id) => !found.has(id));
       if (missing) throw new StationError('input', 'recording.not_found', { recordingId: missing });
@@ -51,20 +49,20 @@ export const retentionHandlers = {
     input: z.object({ limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { limit }) => casesOf(station).retention.due({ limit }),
+    run: ({ station }, { limit }) => station.cases.retention.due({ limit }),
   }),
   'retention.holds': command({
     input: z.object({ active: z.boolean().default(true), target: z.string().max(100).optional() }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => casesOf(station).retention.holds(q),
+    run: ({ station }, q) => station.cases.retention.holds(q),
   }),
   'retention.hold': command({
     input: z.object({ scope: z.enum(['recording', 'case']), target: z.string().trim().min(1).max(100), reason: z.string().trim().min(2).max(2000) }).strict(),
     access: ability('hold'),
     mutates: true,
     run: ({ station, actor }, input) => {
-      const { cases, retention } = casesOf(station);
+      const { cases, retention } = station.cases;
       const target = input.scope === 'recording' ? normalizeRecordingId(input.target) : cases.resolveId(input.target);
       return retention.placeHold(actor.username, { ...input, target });
     },
@@ -76,14 +74,14 @@ export const retentionHandlers = {
     mutates: true,
     run: async ({ station, actor }, input) => {
       await station.users.authenticate(actor.username, input.password, 'confirm');
-      return casesOf(station).retention.releaseHold(actor.username, input.holdId, input.reason);
+      return station.cases.retention.releaseHold(actor.username, input.holdId, input.reason);
     },
   }),
   'retention.categories': command({
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => casesOf(station).retention.categories(),
+    run: ({ station }) => station.cases.retention.categories(),
   }),
   'retention.setCategory': command({
     input: z
@@ -91,14 +89,14 @@ export const retentionHandlers = {
       .strict(),
     access: ability('editSettings'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).retention.putCategory(actor.username, input),
+    run: ({ station, actor }, input) => station.cases.retention.putCategory(actor.username, input),
   }),
   'retention.assignCategory': command({
     input: z.object({ recordingIds: z.array(recordingId).min(1).max(10_000), category: z.string().trim().min(1).max(32).nullable(), note: z.string().max(1000).default('') }).strict(),
     access: roles('custodian'),
     mutates: true,
     run: ({ station, actor }, input) =>
-      casesOf(station).retention.assignCategory(
+      station.cases.retention.assignCategory(
         actor.username,
         input.recordingIds.map((r) => normalizeRecordingId(r)),
         input.category,
@@ -118,7 +116,7 @@ export const retentionHandlers = {
     access: requesters,
     mutates: true,
     run: ({ station, actor }, input) => {
-      const { cases, retention } = casesOf(station);
+      const { cases, retention } = station.cases;
       const caseId = input.caseId ? cases.resolveId(input.caseId) : null;
       const ids = input.recordingIds?.map((r) => normalizeRecordingId(r)) ?? (caseId ? cases.recordingIdsOf(caseId) : []);
       return retention.requestExtension(actor, { recordingIds: ids, until: input.until === 'permanent' ? 'permanent' : assertLocalDate(input.until), purpose: input.purpose, caseId });
@@ -128,14 +126,14 @@ export const retentionHandlers = {
     input: z.object({ requestId: z.string().trim().min(1).max(32) }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { requestId }) => ({ request: station.requests.get(requestId), terms: casesOf(station).retention.extensionsOf(requestId) }),
+    run: ({ station }, { requestId }) => ({ request: station.requests.get(requestId), terms: station.cases.retention.extensionsOf(requestId) }),
   }),
   /** After approval: the extension takes effect and the approval is marked used. */
   'retention.applyExtension': command({
     input: z.object({ requestId: z.string().trim().min(1).max(32) }).strict(),
     access: requesters,
     mutates: true,
-    run: ({ station, actor }, { requestId }) => casesOf(station).retention.applyExtension(actor, requestId),
+    run: ({ station, actor }, { requestId }) => station.cases.retention.applyExtension(actor, requestId),
   }),
   'retention.settings': command({
     input: z.object({}).strict(),
@@ -177,13 +175,13 @@ export const retentionHandlers = {
     input: z.object({ state: z.enum(['proposed', 'approved', 'denied', 'cancelled', 'executing', 'executed']).optional() }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, q) => casesOf(station).destruction.list(q),
+    run: ({ station }, q) => station.cases.destruction.list(q),
   }),
   'destroy.show': command({
     input: z.object({ id: batchId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => casesOf(station).destruction.get(id),
+    run: ({ station }, { id }) => station.cases.destruction.get(id),
   }),
   'destroy.propose': command({
     input: z
@@ -192,39 +190,39 @@ export const retentionHandlers = {
       .refine((v) => v.allDue !== (v.recordingIds !== undefined), { path: ['recordingIds'], message: 'either recordingIds or allDue', params: { problem: 'ids_or_all_due' } }),
     access: ability('propose'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).destruction.propose(actor.username, input),
+    run: ({ station, actor }, input) => station.cases.destruction.propose(actor.username, input),
   }),
   'destroy.approve': command({
     input: z.object({ id: batchId, password, note: z.string().max(2000).default('') }).strict(),
     access: ability('decide'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).destruction.decide(actor.username, input.id, 'approved', input.password, input.note),
+    run: ({ station, actor }, input) => station.cases.destruction.decide(actor.username, input.id, 'approved', input.password, input.note),
   }),
   'destroy.deny': command({
     input: z.object({ id: batchId, password, reason: z.string().trim().min(2).max(2000) }).strict(),
     access: ability('decide'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).destruction.decide(actor.username, input.id, 'denied', input.password, input.reason),
+    run: ({ station, actor }, input) => station.cases.destruction.decide(actor.username, input.id, 'denied', input.password, input.reason),
   }),
   'destroy.cancel': command({
     input: z.object({ id: batchId, reason: z.string().trim().min(2).max(2000) }).strict(),
     access: ability('cancel'),
     mutates: true,
-    run: ({ station, actor }, input) => casesOf(station).destruction.cancel(actor, input.id, input.reason),
+    run: ({ station, actor }, input) => station.cases.destruction.cancel(actor, input.id, input.reason),
   }),
   /** Crypto-shreds and deletes; emits 'destroy.progress' { batchId, done, total } to the caller. */
   'destroy.execute': command({
     input: z.object({ id: batchId }).strict(),
     access: ability('execute'),
     mutates: true,
-    run: ({ station, actor, emit }, { id }) => casesOf(station).destruction.execute(actor.username, id, (p) => emit('destroy.progress', { batchId: id, ...p })),
+    run: ({ station, actor, emit }, { id }) => station.cases.destruction.execute(actor.username, id, (p) => emit('destroy.progress', { batchId: id, ...p })),
   }),
   /** The signed certificate: canonical JSON, the signed note, the verifier key, and printable HTML. */
   'destroy.certificate': command({
     input: z.object({ id: batchId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => casesOf(station).destruction.certificate(id),
+    run: ({ station }, { id }) => station.cases.destruction.certificate(id),
   }),
 
   // ---------------------------------------------------------------------------------------------
@@ -235,12 +233,12 @@ export const retentionHandlers = {
     access: signedIn,
     mutates: false,
     run: ({ station }, { year }) => {
-      const cal = calendarOf(station);
-      const years = cal.coveredYears().map((y) => ({ year: y, origin: yearOrigin(station, y) }));
-      if (year === undefined) return { years, year: null, edits: calendarEdits(station) };
+      const cal = station.calendar.current();
+      const years = cal.coveredYears().map((y) => ({ year: y, origin: station.calendar.yearOrigin(y) }));
+      if (year === undefined) return { years, year: null, edits: station.calendar.edits() };
       const data = getCalendarYear(cal.data, year);
       if (!data) throw new StationError('input', 'calendar.year_not_covered', { year });
-      return { years, year: { ...data, origin: yearOrigin(station, year) }, edits: calendarEdits(station).filter((e) => e.year === year) };
+      return { years, year: { ...data, origin: station.calendar.yearOrigin(year) }, edits: station.calendar.edits().filter((e) => e.year === year) };
     },
   }),
   /** Adds or replaces a year whole (validated like the shipped files), or withdraws one; ledgered with before and after. */
@@ -253,7 +251,7 @@ export const retentionHandlers = {
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };
-      const { record, deadlinesJudged } = editCalendar(station, actor.username, edit, input.reason);
+      const { record, deadlinesJudged } = station.calendar.edit(actor.username, edit, input.reason);
       return { ...record, deadlinesJudged };
     },
   }),
@@ -261,13 +259,13 @@ export const retentionHandlers = {
     input: z.object({ date: localDate }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { date }) => calendarOf(station).dayInfo(assertLocalDate(date)),
+    run: ({ station }, { date }) => station.calendar.current().dayInfo(assertLocalDate(date)),
   }),
   /** A deadline on the station's calendar; a year it does not cover is the error calendar.year_not_covered, never a guess. */
   'calendar.deadline': command({
     input: z.object({ from: z.iso.datetime({ offset: true }), spec: deadlineSpec }).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }, { from, spec }) => ({ deadline: calendarOf(station).deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
+    run: ({ station }, { from, spec }) => ({ deadline: station.calendar.current().deadlineAfter(new Date(from), spec, station.settings.get('agency.timeZone')).toISOString() }),
   }),
 };

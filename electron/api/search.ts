@@ -2,7 +2,6 @@
 // agency's days as people type them (2026-12-07) as well as ISO times. Used by `station recordings
 // search`; the UI pages through recording.list with the same filters.
 import { z } from 'zod';
-import { ingestOf } from '../core/ingest/service.ts';
 import { localTimeToUtc } from '../core/media/localTime.ts';
 import { StationError } from '../core/errors.ts';
 import { command, roles } from './command.ts';
@@ -40,7 +39,7 @@ export const searchHandlers = {
     run: ({ station }, f) => {
       const tz = station.settings.get('agency.timeZone');
       const { from, to, storedFrom, storedTo, ...rest } = f;
-      return ingestOf(station).catalogue.list({
+      return station.ingest.catalogue.list({
         ...rest,
         ...(from ? { from: agencyTime(from, tz, false) } : {}),
         ...(to ? { to: agencyTime(to, tz, true) } : {}),

@@ -1,4 +1,3 @@
-import { witnessStatus } from '../core/witness/client.ts';
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
 import { ruleSettingSchema } from './rules.ts';
@@ -13,7 +12,7 @@ export const stationHandlers = {
       ...station.status(),
       // Front ends show and read times in the agency's zone (issue #14 item 10).
       timeZone: station.initialized ? station.settings.get('agency.timeZone') : null,
-      witness: station.initialized ? witnessStatus(station) : null,
+      witness: station.initialized ? station.witness.status() : null,
     }),
   }),
   'station.init': command({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { enrolWitness, entryTlogProof, recordingIngestSeq, syncWitness, witnessStatus } from '../core/witness/client.ts';
+import { recordingIngestSeq } from '../core/witness/client.ts';
 import { parsePolicy, verifyTlogProof } from '../core/witness/proof.ts';
 import { anyone, command, roles, signedIn } from './command.ts';
 
@@ -18,19 +18,19 @@ export const witnessHandlers = {
       .strict(),
     access: roles('admin'),
     mutates: true,
-    run: ({ station, actor }, input) => enrolWitness(station, actor.username, input),
+    run: ({ station, actor }, input) => station.witness.enrol(actor.username, input),
   }),
   'witness.sync': command({
     input: z.object({}).strict(),
     access: signedIn,
     mutates: true,
-    run: ({ station }) => syncWitness(station),
+    run: ({ station }) => station.witness.sync(),
   }),
   'witness.proof': command({
     input: z.union([z.object({ recording: z.string().min(1).max(100) }).strict(), z.object({ seq: z.number().int().min(1) }).strict()]),
     access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
     mutates: false,
-    run: ({ station }, input) => entryTlogProof(station, 'seq' in input ? input.seq : recordingIngestSeq(station.db, input.recording)),
+    run: ({ station }, input) => station.witness.entryProof('seq' in input ? input.seq : recordingIngestSeq(station.db, input.recording)),
   }),
   // Checking a proof file needs nothing from this station: anyone, even before setup.
   'witness.verifyProof': command({
@@ -43,7 +43,7 @@ export const witnessHandlers = {
     input: z.object({}).strict(),
     access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
     mutates: false,
-    run: ({ station }) => witnessStatus(station),
+    run: ({ station }) => station.witness.status(),
   }),
 };
 export type { WitnessStatus, SyncResult } from '../core/witness/client.ts';

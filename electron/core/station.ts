@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LedgerClock, systemClock, type Clock, type ClockAnomaly } from './clock.ts';
 import { StationError } from './errors.ts';
 import { assertRoomToWrite } from './storageErrors.ts';
@@ -20,8 +21,17 @@ import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
-import { discsOf } from './discs/service.ts';
-import { recoverExports } from './access/exporter.ts';
+import { Exporter } from './access/exporter.ts';
+import { DiscService } from './discs/service.ts';
+import { IngestService } from './ingest/service.ts';
+import { ReplicaService } from './replica/service.ts';
+import { createCaseServices, type CaseServices } from './cases/index.ts';
+import { StationCalendar } from './calendar/stationCalendar.ts';
+import { judgeUnknownDeadlines } from './ingest/deadlines.ts';
+import { WitnessClient } from './witness/client.ts';
+import { Attention } from './attention/attention.ts';
+import { DashboardService } from './reports/dashboard.ts';
+import { RequestForms } from './papers/requestForm.ts';
 import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
 
 export const STATION_VERSION = '0.1.0';
@@ -53,12 +63,20 @@ export type StationStatus = {
 
 type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
 
+/** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
+type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
+
+/** Built on first use too: the calendar in force, the witness client, exports, and what is shown about them. */
+type RecordFeatures = { calendar?: StationCalendar; witness?: WitnessClient; exports?: Exporter; attention?: Attention; dashboard?: DashboardService; requestForms?: RequestForms };
+
 /** Composition root: owns the database handle and the unlocked keys, and wires the services. */
 export class Station {
   readonly paths: StationPaths;
   /** Never earlier than the ledger's last time (clock.ts); every service gets this one. */
   readonly clock: LedgerClock;
   private services: Services | null = null;
+  private readonly features: Features = {};
+  private readonly records: RecordFeatures = {};
   private keys: UnlockedKeys | null = null;
   private ownsLock = false;
 
@@ -134,6 +152,95 @@ export class Station {
   }
   get playback(): Playback {
     return this.s.playback;
+  }
+
+  get ingest(): IngestService {
+    return (this.features.ingest ??= new IngestService(this));
+  }
+  get discs(): DiscService {
+    return (this.features.discs ??= new DiscService(this));
+  }
+  get cases(): CaseServices {
+    return (this.features.cases ??= createCaseServices({
+      db: this.db,
+      ledger: this.ledger,
+      now: () => this.clock.now(),
+      write: (fn) => this.write(fn),
+      requests: this.requests,
+      users: this.users,
+      vault: this.vault,
+      calendar: () => this.calendar.current(),
+      catalogue: () => this.ingest.catalogue,
+      timeZone: () => this.settings.get('agency.timeZone'),
+      agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name') }),
+      agencyName: () => this.settings.get('agency.name'),
+      fileRetention: () => this.settings.get('cases.fileRetention'),
+      archiveDeadline: () => this.settings.get('cases.archiveDeadline'),
+      defaultPeriod: () => this.settings.get('retention.default'),
+      signingKey: () => this.requireUnlocked().signingKey,
+      publicKey: () => this.publicKey(),
+      origin: () => this.origin,
+      rule: { settings: this.settings, paths: this.paths },
+    }));
+  }
+  get replica(): ReplicaService {
+    return (this.features.replica ??= new ReplicaService(this));
+  }
+
+  get calendar(): StationCalendar {
+    return (this.records.calendar ??= new StationCalendar({
+      db: this.db,
+      ledger: this.ledger,
+      write: (fn) => this.write(fn),
+      calendarsDir: join(this.paths.resources, 'calendars'),
+      judgeWaitingDeadlines: (actor, calendar, cause) => judgeUnknownDeadlines(this, actor, calendar, cause),
+    }));
+  }
+  get witness(): WitnessClient {
+    return (this.records.witness ??= new WitnessClient({ db: this.db, ledger: this.ledger, write: (fn) => this.write(fn), now: () => this.clock.now(), origin: () => this.origin }));
+  }
+  get exports(): Exporter {
+    return (this.records.exports ??= new Exporter({
+      db: this.db,
+      ledger: this.ledger,
+      write: (fn) => this.write(fn),
+      now: () => this.clock.now(),
+      requests: this.requests,
+      vault: this.vault,
+      witness: this.witness,
+      signingKey: () => this.requireUnlocked().signingKey,
+      origin: () => this.origin,
+      verifierKey: () => this.verifierKey(),
+      agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name') }),
+      resourcesDir: this.paths.resources,
+    }));
+  }
+  get attention(): Attention {
+    return (this.records.attention ??= new Attention({
+      db: this.db,
+      now: () => this.clock.now(),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      requests: this.requests,
+      catalogue: () => this.ingest.catalogue,
+      retention: this.cases.retention,
+      replica: () => this.replica,
+      witness: this.witness,
+      calendar: () => this.calendar.current(),
+    }));
+  }
+  get dashboard(): DashboardService {
+    return (this.records.dashboard ??= new DashboardService({ db: this.db, now: () => this.clock.now(), cases: this.cases.cases, retention: this.cases.retention, requests: this.requests }));
+  }
+  get requestForms(): RequestForms {
+    return (this.records.requestForms ??= new RequestForms({
+      db: this.db,
+      requests: this.requests,
+      catalogue: () => this.ingest.catalogue,
+      timeZone: () => this.settings.get('agency.timeZone'),
+      agencyName: () => this.settings.get('agency.name'),
+      now: () => this.clock.now(),
+      rule: { settings: this.settings, paths: this.paths },
+    }));
   }
 
   /** One transaction for a state change and its ledger entries. */
@@ -227,10 +334,11 @@ export class Station {
     this.ledger.guardOnUnlock(keys.masterKey, keys.publicKey, (fn) => this.write(fn));
     this.users.recordBaselines('unlock');
     if (this.acquireOwnerLock()) await this.vault.sweep();
-    // Decrypted burn staging left by a crashed process goes now; live burns are keyed by pid and kept.
-    await discsOf(this).recover();
-    // Likewise a crashed export's hidden half-written copy, or its committed copy not yet in place.
-    await recoverExports(this);
+    // Start-up recovery, in this order: decrypted burn staging left by a crashed process (live burns
+    // are keyed by pid and kept); likewise a crashed export's hidden half-written copy, or its
+    // committed copy not yet in place.
+    const recovery: (() => Promise<void>)[] = [() => this.discs.recover(), () => this.exports.recover()];
+    for (const recover of recovery) await recover();
   }
 
   lock(): void {

@@ -281,6 +281,8 @@ export type RunResult = {
   deferred: 'replica.outside_window' | null;
   /** Seconds this run paused because an ingest session was running. */
   waitedForIngestSeconds: number;
+  /** Parts dropped mid-send because an ingest began; each was sent again after it. */
+  partsYielded: number;
 };
 
 export type RunnerEvent = { type: 'ran'; result: RunResult } | { type: 'error'; code: string; params: ErrorParams };

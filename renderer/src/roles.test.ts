@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_ROLES, REQUESTER_ROLES, SETTINGS_EDIT_ROLES, conflictingRoles, hasRoleConflict } from './roles.ts';
-import { ACCESS } from './cases/access.ts';
+import { ACCESS } from './components/access.ts';
 import { screensFor } from './shell/screens.tsx';
 
 describe('roles', () => {

@@ -8,7 +8,7 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
-import { ingestOf, type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
 import { loopExfatCapability, Volumes, type LoopVolume } from '../support/loopVolumes.ts';
 import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
@@ -149,7 +149,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
           { agencyCode: 'BENCH', agencyName: 'bench', passphrase: 'benchmark passphrase', admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } },
         );
         await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
-        const svc = ingestOf(station);
+        const svc = station.ingest;
         await remount(sources);
         const cpu0 = process.cpuUsage();
         // The desktop app serves its UI from this thread while it ingests (issue 16, target 7).

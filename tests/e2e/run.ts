@@ -16,6 +16,7 @@ import { casesScenarios } from './casesScenarios.ts';
 import { burnScenarios } from './burnScenarios.ts';
 import { settingsScenarios } from './settingsScenarios.ts';
 import { flowsScenarios } from './flowsScenarios.ts';
+import { replicaScenarios } from './replicaScenarios.ts';
 
 const scenarios: Scenario[] = [
   {
@@ -440,7 +441,7 @@ async function main(): Promise<number> {
   let failed = 0;
   let skipped = 0;
   try {
-    const all = [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios, ...settingsScenarios, ...flowsScenarios];
+    const all = [...scenarios, ...dockScenarios, ...accessScenarios, ...casesScenarios, ...burnScenarios, ...settingsScenarios, ...flowsScenarios, ...replicaScenarios];
     // E2E_ONLY=<prefix> runs the scenarios whose names start with it, for iterating on a story that
     // sets up its own station (e.g. "settings:"); the others build on the ones before them.
     // Several prefixes, comma-separated, run a story that spans them (e.g. "cases:,retention:,reports:,burn:").

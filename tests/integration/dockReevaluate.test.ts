@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
-import { ingestOf } from '../../electron/core/ingest/service.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
 import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
@@ -98,7 +97,7 @@ describe('docked volumes judged again', () => {
     expect(view(v.mountPoint)?.state).toBe('unrecognized');
     expect(refusals(v.mountPoint)).toBe(1);
     // As `station recorders add` in a second process does: straight into the registry, no api call here.
-    ingestOf(t.station).registry.addRecorder('keeper', { serial: '8888888', registeredVia: 'custodian' });
+    t.station.ingest.registry.addRecorder('keeper', { serial: '8888888', registeredVia: 'custodian' });
     expect(await until(v.mountPoint, (x) => x.state === 'done')).toMatchObject({ recorder: { serial: '8888888' }, session: { counts: { ingested: 1 } } });
   });
 

@@ -28,9 +28,7 @@ import { startStation } from '../support/cliProcess.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
 import { Station } from '../../electron/core/station.ts';
 import { ReplicaRunner, type RunnerEvent } from '../../electron/core/replica/runner.ts';
-import { replicaOf } from '../../electron/core/replica/service.ts';
 import { openSnapshot } from '../../electron/core/replica/snapshot.ts';
-import { ingestOf } from '../../electron/core/ingest/service.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 
 const unavailable = cephUnavailable();
@@ -277,11 +275,11 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     writeFileSync(join(src, nameAt(shanghaiNow(-7_200_000), { sequence: ++seqNo })), randomMp4({ mdatBytes: 96 * 1024 * 1024 }));
     try {
       await st.unlock('evidence room passphrase');
-      const replica = replicaOf(st);
+      const replica = st.replica;
       // The start-of-process self-test first, so the run below goes straight to its first part.
       expect((await replica.selfTest('admin')).ok).toBe(true);
       const runStartedAt = new Date().toISOString();
-      const docking = ingestOf(st).ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
+      const docking = st.ingest.ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
       await waitFor(() => (st.db.prepare("SELECT count(*) AS n FROM ingest_sessions WHERE status = 'running'").get() as { n: number }).n > 0, 30_000);
       expect(replica.status().paused.ingestRunning).toBe(true);
       const [run, docked] = await Promise.all([replica.run({ actor: 'keeper', ignoreBackoff: true }), docking]);
@@ -349,7 +347,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     try {
       await st.unlock('evidence room passphrase');
       st.write(() => st.settings.set(st.ledger, 'admin', 'ingest.clearRecorderAfterIngest', true));
-      const first = await ingestOf(st).ingest(dock, 'keeper');
+      const first = await st.ingest.ingest(dock, 'keeper');
       expect(first.session.counts.ingested).toBe(2);
       // In the vault and verified, but only on this PC: the recorder keeps its files.
       for (const n of names) expect(existsSync(join(volume, n))).toBe(true);
@@ -357,9 +355,9 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
       const deletedOf = () => (st.db.prepare("SELECT subject, details FROM ledger WHERE action = 'recording.source_deleted' AND subject IN (?, ?)").all(...ids.map((id) => `recording:${id}`)) as { subject: string; details: string }[]);
       expect(deletedOf()).toEqual([]);
 
-      const run = await replicaOf(st).run({ actor: 'keeper', ignoreBackoff: true });
+      const run = await st.replica.run({ actor: 'keeper', ignoreBackoff: true });
       expect(run.stored).toBe(2);
-      const again = await ingestOf(st).ingest(dock, 'keeper');
+      const again = await st.ingest.ingest(dock, 'keeper');
       expect(again.session.counts.already_ingested).toBe(2);
       for (const n of names) expect(existsSync(join(volume, n))).toBe(false);
       const deleted = deletedOf();
@@ -590,7 +588,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     const st = Station.open({ dataDir: dataDir() });
     try {
       await st.unlock('evidence room passphrase');
-      const replica = replicaOf(st);
+      const replica = st.replica;
       // 7 days in the product; the cycle is the same with 20 s.
       replica.snapshotLockMs = 20_000;
       const wrappedKey = (st.db.prepare('SELECT wrapped_key FROM vault_objects WHERE id = ?').get(objectId) as { wrapped_key: Buffer }).wrapped_key;
@@ -689,5 +687,107 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
     // Released once: the next run has nothing to release.
     expect(station(['replica', 'run'], keeper()).code).toBe(0);
     expect(ledger('replica.hold_released').filter((e) => e.subject === `object:${objectId}`)).toHaveLength(1);
+  }, 300_000);
+  it('an ingest starting mid-upload drops the parts in flight at once; they go again after it, no finished part twice, and the copy is whole', async () => {
+    // Between the station and the gateway: each part's request is held a moment before it is
+    // passed on, so one is surely in flight when the ingest begins; every part request is noted
+    // with how it ended (answered by the store, or dropped by the station).
+    const HOLD_MS = 700;
+    const PART = 8 * 1024 * 1024;
+    type PartRequest = { part: number; start: number; end: number | null; outcome: 'stored' | 'dropped' | null };
+    const requests: PartRequest[] = [];
+    const rgw = new URL(ceph.endpoint);
+    const proxy = createServer((req, res) => {
+      const m = req.method === 'PUT' ? /[?&]partNumber=(\d+)/.exec(req.url ?? '') : null;
+      const rec: PartRequest | null = m ? { part: Number(m[1]), start: Date.now(), end: null, outcome: null } : null;
+      if (rec) requests.push(rec);
+      let closed = false;
+      res.on('close', () => {
+        closed = true;
+        if (rec && !res.writableFinished) Object.assign(rec, { end: Date.now(), outcome: 'dropped' });
+      });
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        setTimeout(
+          () => {
+            if (closed) return;
+            const up = httpRequest({ host: rgw.hostname, port: rgw.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+              res.on('finish', () => {
+                if (rec) Object.assign(rec, { end: Date.now(), outcome: (answer.statusCode ?? 500) < 300 ? 'stored' : 'dropped' });
+              });
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            });
+            up.on('error', () => res.destroy());
+            res.on('close', () => up.destroy());
+            up.end(Buffer.concat(chunks));
+          },
+          rec ? HOLD_MS : 0,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const viaProxy = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const [id] = ingest([randomMp4({ mdatBytes: 56 * 1024 * 1024 })]);
+    const objectId = objectOf(id!);
+    const src = join(dir, 'src-mid-upload');
+    mkdirSync(src);
+    writeFileSync(join(src, nameAt(shanghaiNow(-9_000_000), { sequence: ++seqNo })), randomMp4({ mdatBytes: 96 * 1024 * 1024 }));
+    const st = Station.open({ dataDir: dataDir() });
+    try {
+      await st.unlock('evidence room passphrase');
+      const replica = st.replica;
+      expect((await replica.configure('admin', { endpoint: viaProxy, bucket: BUCKET, accessKeyId: TEST_ACCESS_KEY, secret: TEST_SECRET_KEY, partSizeMiB: 8 })).worm.ok).toBe(true);
+      replica.setOptions('admin', { parallelParts: 2, bandwidthMiBps: null, window: null });
+      const running = replica.run({ actor: 'keeper', ignoreBackoff: true });
+      // Mid-upload: a part already answered by the store, another one on its way.
+      await waitFor(() => requests.some((r) => r.outcome === 'stored') && requests.some((r) => r.outcome === null), 60_000);
+      const docked = await st.ingest.ingest({ kind: 'folder', root: src, sourceKey: `folder:${src}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null }, 'keeper');
+      expect(docked.session.counts.ingested).toBe(1);
+      const run = await running;
+      expect(run.error).toBeNull();
+      expect(run.partsYielded).toBeGreaterThanOrEqual(1);
+      const session = st.db.prepare('SELECT started_at, ended_at FROM ingest_sessions WHERE id = ?').get(docked.session.id) as { started_at: string; ended_at: string };
+      const began = new Date(session.started_at).getTime();
+      const ended = new Date(session.ended_at).getTime();
+
+      // Dropped while the ingest ran, not left to finish beside it.
+      const dropped = requests.filter((r) => r.outcome === 'dropped');
+      expect(dropped.length).toBeGreaterThanOrEqual(1);
+      for (const r of dropped) {
+        expect(r.start).toBeLessThan(began + 500);
+        expect(r.end!).toBeGreaterThanOrEqual(began);
+        expect(r.end!).toBeLessThan(ended);
+      }
+      // No part went while the session ran (a part checked just before it began may still leave).
+      for (const r of requests) expect(r.start > began + 500 && r.start < ended, `part ${r.part} started during the ingest`).toBe(false);
+
+      // Each part answered by the store exactly once: a dropped part again, a finished one never.
+      const size = readFileSync(vaultFile(objectId)).length;
+      const partCount = Math.ceil(size / PART);
+      for (let n = 1; n <= partCount; n++) expect(requests.filter((r) => r.part === n && r.outcome === 'stored'), `part ${n}`).toHaveLength(1);
+      for (const r of dropped) expect(requests.some((x) => x.part === r.part && x.outcome === 'stored' && x.start > r.end!)).toBe(true);
+      expect(requests.every((r) => r.outcome !== null)).toBe(true);
+
+      const d = storedEntry(objectId);
+      expect(d).toMatchObject({ parts: partCount, partsSent: partCount, partsResumed: 0 });
+      expect(d.partsDropped).toBe(dropped.length);
+      // The multipart ETag computed here from the vault file, equal to what the store holds.
+      const file = readFileSync(vaultFile(objectId));
+      const md5s: Buffer[] = [];
+      for (let o = 0; o < file.length; o += PART) md5s.push(createHash('md5').update(file.subarray(o, o + PART)).digest());
+      const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${partCount}`;
+      expect(d.etag).toBe(etag);
+      expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: d.key as string, VersionId: d.versionId as string }))).ETag).toBe(`"${etag}"`);
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: d.key as string, VersionId: d.versionId as string }));
+      expect(sha(await got.Body!.transformToByteArray())).toBe(sha(file));
+    } finally {
+      st.close();
+      rmSync(src, { recursive: true, force: true });
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+      expect(station(setArgs(BUCKET), env({ STATION_S3_SECRET: TEST_SECRET_KEY })).code).toBe(0);
+    }
   }, 300_000);
 });

@@ -4,14 +4,14 @@
 // deadline starts, 002 第二十一条, 003 第二十五条, 004 第十八条), archived when the file is
 // complete (立卷归档: the file's retention starts, and with it its evidence's, 000 第十二条).
 import { StationError, isStationError } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
-import type { AccessRequest, RequestKind } from '../access/requests.ts';
+import type { AccessRequest, RequestKind, Requests } from '../access/requests.ts';
 import { normalizeRecordingId } from '../ingest/catalogue.ts';
-import { calendarOf } from '../calendar/stationCalendar.ts';
-import type { DeadlineSpec } from '../calendar/workingDays.ts';
+import type { DeadlineSpec, WorkingDayCalendar } from '../calendar/workingDays.ts';
 import { queryLedger } from '../ledger/query.ts';
-import type { LedgerEntry } from '../ledger/ledger.ts';
+import type { Ledger, LedgerEntry } from '../ledger/ledger.ts';
 import { assertPeriod } from './period.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS, type ArchiveDeadline, type Case, type CaseLink, type CaseOfficer, type CaseState, type EnforcementType, type PartyKind, type Period } from './types.ts';
 
@@ -106,18 +106,33 @@ function required(value: string | undefined, field: string): string {
   return v;
 }
 
+export type CaseDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append' | 'entry'>;
+  now: () => Date;
+  write: <T>(fn: () => T) => T;
+  requests: Pick<Requests, 'expireDue' | 'get' | 'create'>;
+  /** The working-day calendar in force (with the administrator's edits) when a deadline is counted. */
+  calendar: () => Pick<WorkingDayCalendar, 'deadlineAfter'>;
+  timeZone: () => string;
+  /** The agency's default term for a new case file. */
+  fileRetention: () => SettingsShape['cases.fileRetention'];
+  /** The agency's 立卷归档 deadline rule, read when a case is closed. */
+  archiveDeadline: () => SettingsShape['cases.archiveDeadline'];
+};
+
 export class CaseService {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
+  private readonly deps: CaseDeps;
+  constructor(deps: CaseDeps) {
+    this.deps = deps;
   }
 
   private get db() {
-    return this.station.db;
+    return this.deps.db;
   }
 
   private now(): Date {
-    return this.station.clock.now();
+    return this.deps.now();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -162,7 +177,7 @@ export class CaseService {
     if (row.state !== 'closed' || !row.closed_at || !row.archive_rule) return null;
     const rule = JSON.parse(row.archive_rule) as DeadlineSpec;
     try {
-      const deadline = calendarOf(this.station).deadlineAfter(new Date(row.closed_at), rule, this.station.settings.get('agency.timeZone'));
+      const deadline = this.deps.calendar().deadlineAfter(new Date(row.closed_at), rule, this.deps.timeZone());
       return { rule, deadline: deadline.toISOString(), problem: null, overdue: this.now().getTime() > deadline.getTime() };
     } catch (e) {
       if (!isStationError(e)) throw e;
@@ -250,7 +265,7 @@ export class CaseService {
   /** Requests made for the case, or naming any recording linked to it now. */
   requests(caseId: string): AccessRequest[] {
     const id = this.resolveId(caseId);
-    this.station.requests.expireDue();
+    this.deps.requests.expireDue();
     const ids = this.db
       .prepare(
         `SELECT id FROM requests q WHERE q.case_id = ? OR EXISTS (
@@ -259,7 +274,7 @@ export class CaseService {
          ORDER BY number DESC`,
       )
       .all(id, id) as { id: string }[];
-    return ids.map((r) => this.station.requests.get(r.id));
+    return ids.map((r) => this.deps.requests.get(r.id));
   }
 
   /**
@@ -314,7 +329,7 @@ export class CaseService {
         .prepare("SELECT seq FROM ledger WHERE action IN ('case.recording_linked', 'case.recording_unlinked') AND json_extract(details, '$.caseId') = ? ORDER BY seq")
         .all(id) as { seq: number }[]
     ).map((r) => r.seq);
-    const linked = seqs.map((s) => this.station.ledger.entry(s)!).filter(Boolean);
+    const linked = seqs.map((s) => this.deps.ledger.entry(s)!).filter(Boolean);
     return [...own, ...linked].sort((a, b) => a.seq - b.seq);
   }
 
@@ -343,12 +358,12 @@ export class CaseService {
     const partyName = required(input.party?.name, 'party.name');
     this.checkInput(input);
     const officers = this.checkOfficers(input.officers ?? []);
-    const fileRetention = assertPeriod(input.fileRetention ?? this.station.settings.get('cases.fileRetention'));
+    const fileRetention = assertPeriod(input.fileRetention ?? this.deps.fileRetention());
     const now = this.now();
     const openedAt = input.openedAt ? new Date(input.openedAt) : now;
     if (Number.isNaN(openedAt.getTime()) || openedAt.getTime() > now.getTime()) throw new StationError('input', 'case.bad_time', { field: 'openedAt', value: input.openedAt ?? '' });
     if (this.db.prepare('SELECT 1 FROM cases WHERE case_number = ?').get(caseNumber)) throw new StationError('input', 'case.number_taken', { caseNumber });
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const number = ((this.db.prepare('SELECT MAX(number) AS n FROM cases').get() as { n: number | null }).n ?? 0) + 1;
       const id = `CASE-${String(number).padStart(6, '0')}`;
       const at = now.toISOString();
@@ -361,7 +376,7 @@ export class CaseService {
         .run(id, number, caseNumber, title, input.enforcementType, party.kind, party.name, party.idNumber, input.description?.trim() ?? '', JSON.stringify(fileRetention), openedAt.toISOString(), at, actor);
       const put = this.db.prepare('INSERT INTO case_officers (case_id, badge, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)');
       for (const o of officers) put.run(id, o.badge, o.role, at, actor);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'case.created',
         subject: `case:${id}`,
@@ -394,7 +409,7 @@ export class CaseService {
     const beforeOfficers = before.officers.map((o) => ({ badge: o.badge, role: o.role }));
     if (officers && JSON.stringify(officers) !== JSON.stringify(beforeOfficers)) diff.officers = { from: beforeOfficers, to: officers };
     if (Object.keys(diff).length === 0) return before;
-    return this.station.write(() => {
+    return this.deps.write(() => {
       this.db
         .prepare('UPDATE cases SET case_number = ?, title = ?, enforcement_type = ?, party_kind = ?, party_name = ?, party_id_number = ?, description = ?, file_retention = ? WHERE id = ?')
         .run(next.caseNumber, next.title, next.enforcementType, next.party.kind, next.party.name, next.party.idNumber, next.description, JSON.stringify(next.fileRetention), row.id);
@@ -403,7 +418,7 @@ export class CaseService {
         const put = this.db.prepare('INSERT INTO case_officers (case_id, badge, role, added_at, added_by) VALUES (?, ?, ?, ?, ?)');
         for (const o of officers) put.run(row.id, o.badge, o.role, this.now().toISOString(), actor);
       }
-      this.station.ledger.append({ actor, action: 'case.updated', subject: `case:${row.id}`, details: { changes: diff } });
+      this.deps.ledger.append({ actor, action: 'case.updated', subject: `case:${row.id}`, details: { changes: diff } });
       if (diff.party) this.syncCatalogue(actor, this.links(row.id).map((l) => l.recordingId));
       return this.get(row.id);
     });
@@ -427,11 +442,11 @@ export class CaseService {
         throw new StationError('input', 'case.already_linked', { caseId: row.id, recordingId: id });
       }
     }
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const created: CaseLink[] = [];
       for (const id of ids) {
         const at = this.now().toISOString();
-        const entry = this.station.ledger.append({ actor, action: 'case.recording_linked', subject: `recording:${id}`, details: { caseId: row.id, caseNumber: row.case_number, note: text } });
+        const entry = this.deps.ledger.append({ actor, action: 'case.recording_linked', subject: `recording:${id}`, details: { caseId: row.id, caseNumber: row.case_number, note: text } });
         const info = this.db.prepare('INSERT INTO case_links (case_id, recording_id, note, linked_at, linked_by, link_seq) VALUES (?, ?, ?, ?, ?, ?)').run(row.id, id, text, at, actor, entry.seq);
         created.push(toLink(this.db.prepare('SELECT * FROM case_links WHERE id = ?').get(Number(info.lastInsertRowid)) as LinkRow));
       }
@@ -448,8 +463,8 @@ export class CaseService {
     const id = normalizeRecordingId(recordingId);
     const link = this.db.prepare('SELECT * FROM case_links WHERE case_id = ? AND recording_id = ? AND unlinked_at IS NULL').get(row.id, id) as LinkRow | undefined;
     if (!link) throw new StationError('input', 'case.not_linked', { caseId: row.id, recordingId: id });
-    return this.station.write(() => {
-      const entry = this.station.ledger.append({ actor, action: 'case.recording_unlinked', subject: `recording:${id}`, details: { caseId: row.id, caseNumber: row.case_number, reason: why, linkSeq: link.link_seq } });
+    return this.deps.write(() => {
+      const entry = this.deps.ledger.append({ actor, action: 'case.recording_unlinked', subject: `recording:${id}`, details: { caseId: row.id, caseNumber: row.case_number, reason: why, linkSeq: link.link_seq } });
       this.db.prepare('UPDATE case_links SET unlinked_at = ?, unlinked_by = ?, unlink_reason = ?, unlink_seq = ? WHERE id = ?').run(entry.time, actor, why, entry.seq, link.id);
       this.syncCatalogue(actor, [id]);
       return { case: this.get(row.id), link: toLink(this.db.prepare('SELECT * FROM case_links WHERE id = ?').get(link.id) as LinkRow) };
@@ -469,7 +484,7 @@ export class CaseService {
       const next = { caseId: primary?.id ?? null, party: primary?.party_name ?? null };
       if (next.caseId === current.case_id && next.party === current.party) continue;
       this.db.prepare('UPDATE recordings SET case_id = ?, party = ? WHERE id = ?').run(next.caseId, next.party, id);
-      this.station.ledger.append({ actor, action: 'recording.case_assigned', subject: `recording:${id}`, details: { from: { caseId: current.case_id, party: current.party }, to: next } });
+      this.deps.ledger.append({ actor, action: 'recording.case_assigned', subject: `recording:${id}`, details: { from: { caseId: current.case_id, party: current.party }, to: next } });
     }
   }
 
@@ -482,12 +497,12 @@ export class CaseService {
     if (Number.isNaN(concluded.getTime()) || concluded.getTime() > now.getTime() || concluded.toISOString() < row.opened_at) {
       throw new StationError('input', 'case.bad_time', { field: 'concludedAt', value: input.concludedAt ?? '' });
     }
-    const setting = this.station.settings.get('cases.archiveDeadline');
+    const setting = this.deps.archiveDeadline();
     const rule: DeadlineSpec = setting.byType[row.enforcement_type] ?? setting.default;
-    return this.station.write(() => {
+    return this.deps.write(() => {
       this.db.prepare("UPDATE cases SET state = 'closed', closed_at = ?, closed_by = ?, close_note = ?, archive_rule = ? WHERE id = ?").run(concluded.toISOString(), actor, input.note?.trim() ?? '', JSON.stringify(rule), row.id);
       const archive = this.archiveDeadline({ state: 'closed', closed_at: concluded.toISOString(), archive_rule: JSON.stringify(rule) });
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'case.closed',
         subject: `case:${row.id}`,
@@ -503,9 +518,9 @@ export class CaseService {
     if (row.state !== 'closed') throw new StationError('state', 'case.not_closed', { caseId: row.id, state: row.state });
     const at = this.now().toISOString();
     const deadline = this.archiveDeadline(row);
-    return this.station.write(() => {
+    return this.deps.write(() => {
       this.db.prepare("UPDATE cases SET state = 'archived', archived_at = ?, archived_by = ?, archive_note = ? WHERE id = ?").run(at, actor, note.trim(), row.id);
-      this.station.ledger.append({ actor, action: 'case.archived', subject: `case:${row.id}`, details: { note: note.trim(), deadline: deadline?.deadline ?? null, late: deadline?.overdue ?? false } });
+      this.deps.ledger.append({ actor, action: 'case.archived', subject: `case:${row.id}`, details: { note: note.trim(), deadline: deadline?.deadline ?? null, late: deadline?.overdue ?? false } });
       return this.get(row.id);
     });
   }
@@ -515,6 +530,6 @@ export class CaseService {
     const id = this.resolveId(caseId);
     const recordingIds = this.recordingIdsOf(id);
     if (recordingIds.length === 0) throw new StationError('input', 'case.no_recordings', { caseId: id });
-    return this.station.requests.create(actor, { kind: input.kind, recordingIds, purpose: input.purpose, caseId: id });
+    return this.deps.requests.create(actor, { kind: input.kind, recordingIds, purpose: input.purpose, caseId: id });
   }
 }

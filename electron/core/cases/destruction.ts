@@ -6,10 +6,13 @@
 // nothing on hold is ever destroyed (001 第二十条): checked at propose, at approve AND at execute,
 // since a hold or a new link can arrive between any two of them.
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
-import type { User } from '../access/users.ts';
+import type { KeyObject } from 'node:crypto';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { User, Users } from '../access/users.ts';
+import type { Vault } from '../vault/vault.ts';
 import { normalizeRecordingId } from '../ingest/catalogue.ts';
-import { loadRuleCatalogue, stationCitations, stationRule } from '../rules/agencyRule.ts';
+import { loadRuleCatalogue, stationCitations, stationRule, type RuleSource } from '../rules/agencyRule.ts';
 import { caseNumberOf, officerByBadge, personName } from '../papers/names.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
 import { certificateHtml, certificateSignatureValid, signCertificate, type CertificateItem, type DestructionCertificate, CERTIFICATE_FORMAT } from './certificate.ts';
@@ -70,20 +73,40 @@ type BatchRow = {
 
 type Stage = 'propose' | 'approve' | 'execute';
 
+export type DestructionDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append' | 'checkpoint'>;
+  now: () => Date;
+  write: <T>(fn: () => T) => T;
+  /** Consulted at propose, approve and execute. */
+  retention: Pick<RetentionService, 'statusOf' | 'due'>;
+  users: Pick<Users, 'authenticate'>;
+  vault: Pick<Vault, 'get' | 'shred'>;
+  /** The station's signing key for the certificate; throws while the station is locked. */
+  signingKey: () => KeyObject;
+  publicKey: () => Buffer;
+  /** The station's origin, the certificate's key name. */
+  origin: () => string;
+  agency: () => { code: string; name: string };
+  timeZone: () => string;
+  /** The agency's own rule, cited on the certificate. */
+  rule: RuleSource;
+};
+
 export class DestructionService {
-  private readonly station: Station;
-  private readonly retention: RetentionService;
-  constructor(station: Station, retention: RetentionService) {
-    this.station = station;
-    this.retention = retention;
+  private readonly deps: DestructionDeps;
+  private readonly retention: DestructionDeps['retention'];
+  constructor(deps: DestructionDeps) {
+    this.deps = deps;
+    this.retention = deps.retention;
   }
 
   private get db() {
-    return this.station.db;
+    return this.deps.db;
   }
 
   private now(): Date {
-    return this.station.clock.now();
+    return this.deps.now();
   }
 
   private row(id: string): BatchRow {
@@ -174,7 +197,7 @@ export class DestructionService {
       return this.check(ids, stage, batch.id);
     } catch (e) {
       if (e instanceof StationError) {
-        this.station.write(() => this.station.ledger.append({ actor, action: 'destruction.refused', subject: `destruction:${batch.id}`, details: { stage, code: e.code, ...e.params } }));
+        this.deps.write(() => this.deps.ledger.append({ actor, action: 'destruction.refused', subject: `destruction:${batch.id}`, details: { stage, code: e.code, ...e.params } }));
       }
       throw e;
     }
@@ -186,14 +209,14 @@ export class DestructionService {
     const ids = input.allDue ? this.retention.due().map((s) => s.recordingId) : [...new Set((input.recordingIds ?? []).map((r) => normalizeRecordingId(r)))];
     if (ids.length === 0) throw new StationError('input', 'destruction.nothing_due', {});
     const statuses = this.check(ids, 'propose', null);
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const number = ((this.db.prepare('SELECT MAX(number) AS n FROM destruction_batches').get() as { n: number | null }).n ?? 0) + 1;
       const id = `DB-${String(number).padStart(6, '0')}`;
       const at = this.now().toISOString();
       this.db.prepare("INSERT INTO destruction_batches (id, number, state, reason, proposed_by, proposed_at) VALUES (?, ?, 'proposed', ?, ?, ?)").run(id, number, reason, actor, at);
       const put = this.db.prepare('INSERT INTO destruction_items (batch_id, recording_id, retention_until, decided_by_rule) VALUES (?, ?, ?, ?)');
       for (const s of statuses) put.run(id, s.recordingId, s.until!, canonicalJson(s.decidedBy.basis));
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'destruction.proposed',
         subject: `destruction:${id}`,
@@ -205,10 +228,10 @@ export class DestructionService {
 
   /** The approver re-enters their password for the decision; the proposer never decides their own batch. */
   async decide(approverName: string, batchId: string, decision: 'approved' | 'denied', password: string, note: string): Promise<DestructionBatch> {
-    const approver = await this.station.users.authenticate(approverName, password, 'confirm');
+    const approver = await this.deps.users.authenticate(approverName, password, 'confirm');
     const batch = this.row(batchId);
     const refuse = (code: string, params: Record<string, string> = {}): never => {
-      this.station.write(() => this.station.ledger.append({ actor: approver.username, action: 'destruction.refused', subject: `destruction:${batch.id}`, details: { stage: 'approve', code, ...params } }));
+      this.deps.write(() => this.deps.ledger.append({ actor: approver.username, action: 'destruction.refused', subject: `destruction:${batch.id}`, details: { stage: 'approve', code, ...params } }));
       throw new StationError('denied', code, { batchId: batch.id, ...params });
     };
     if (!approver.roles.includes('approver')) refuse('auth.forbidden', { channel: 'destroy.approve' });
@@ -217,10 +240,10 @@ export class DestructionService {
     const why = note.trim();
     if (decision === 'denied' && why.length < 2) throw new StationError('input', 'destruction.reason_required', {});
     if (decision === 'approved') this.checkOrRefuse(approver.username, batch, this.itemIds(batch.id), 'approve');
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const at = this.now().toISOString();
       this.db.prepare('UPDATE destruction_batches SET state = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?').run(decision, approver.username, at, why, batch.id);
-      this.station.ledger.append({ actor: approver.username, action: decision === 'approved' ? 'destruction.approved' : 'destruction.denied', subject: `destruction:${batch.id}`, details: { note: why, items: this.itemIds(batch.id) } });
+      this.deps.ledger.append({ actor: approver.username, action: decision === 'approved' ? 'destruction.approved' : 'destruction.denied', subject: `destruction:${batch.id}`, details: { note: why, items: this.itemIds(batch.id) } });
       return this.get(batch.id);
     });
   }
@@ -230,9 +253,9 @@ export class DestructionService {
     if (batch.state !== 'proposed' && batch.state !== 'approved') throw new StationError('state', 'destruction.not_cancellable', { batchId: batch.id, state: batch.state });
     const why = reason.trim();
     if (why.length < 2) throw new StationError('input', 'destruction.reason_required', {});
-    return this.station.write(() => {
+    return this.deps.write(() => {
       this.db.prepare("UPDATE destruction_batches SET state = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ?").run(actor.username, this.now().toISOString(), batch.id);
-      this.station.ledger.append({ actor: actor.username, action: 'destruction.cancelled', subject: `destruction:${batch.id}`, details: { reason: why } });
+      this.deps.ledger.append({ actor: actor.username, action: 'destruction.cancelled', subject: `destruction:${batch.id}`, details: { reason: why } });
       return this.get(batch.id);
     });
   }
@@ -247,7 +270,7 @@ export class DestructionService {
    * be gone), then shredding, each step idempotent.
    */
   async execute(actor: string, batchId: string, onProgress?: (p: { phase: 'tombstones' | 'shredding' | 'certificate'; done: number; total: number }) => void): Promise<DestructionBatch> {
-    const keys = this.station.requireUnlocked();
+    const signingKey = this.deps.signingKey();
     const batch = this.row(batchId);
     if (batch.state !== 'approved' && batch.state !== 'executing') throw new StationError('state', 'destruction.not_approved', { batchId: batch.id, state: batch.state });
     const all = this.itemIds(batch.id);
@@ -256,17 +279,17 @@ export class DestructionService {
     if (remaining.length > 0) this.checkOrRefuse(actor, batch, remaining, 'execute');
 
     if (batch.state === 'approved') {
-      this.station.write(() => {
+      this.deps.write(() => {
         this.db.prepare("UPDATE destruction_batches SET state = 'executing', executed_by = ?, started_at = ? WHERE id = ?").run(actor, this.now().toISOString(), batch.id);
-        this.station.ledger.append({ actor, action: 'destruction.started', subject: `destruction:${batch.id}`, details: { items: all } });
+        this.deps.ledger.append({ actor, action: 'destruction.started', subject: `destruction:${batch.id}`, details: { items: all } });
       });
     }
     let done = 0;
     for (const id of remaining) {
       onProgress?.({ phase: 'tombstones', done: done++, total: remaining.length });
-      this.station.write(() => {
+      this.deps.write(() => {
         const rec = this.db.prepare('SELECT object_id, sha256, size, original_name FROM recordings WHERE id = ?').get(id) as { object_id: string; sha256: string; size: number; original_name: string };
-        const entry = this.station.ledger.append({ actor, action: 'recording.destroyed', subject: `recording:${id}`, details: { batchId: batch.id, objectId: rec.object_id, sha256: rec.sha256, size: rec.size, originalName: rec.original_name } });
+        const entry = this.deps.ledger.append({ actor, action: 'recording.destroyed', subject: `recording:${id}`, details: { batchId: batch.id, objectId: rec.object_id, sha256: rec.sha256, size: rec.size, originalName: rec.original_name } });
         this.db.prepare('INSERT INTO destroyed_recordings (recording_id, batch_id, object_id, destroyed_at, destroyed_by, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(id, batch.id, rec.object_id, entry.time, actor, entry.seq);
       });
     }
@@ -275,21 +298,21 @@ export class DestructionService {
     for (const objectId of objects) {
       onProgress?.({ phase: 'shredding', done: done++, total: objects.length });
       if (this.survivorsOf(objectId).length > 0) continue;
-      if (this.station.vault.get(objectId).shredded) continue;
+      if (this.deps.vault.get(objectId).shredded) continue;
       const recordings = (this.db.prepare('SELECT recording_id FROM destroyed_recordings WHERE object_id = ? ORDER BY recording_id').all(objectId) as { recording_id: string }[]).map((r) => r.recording_id);
-      await this.station.vault.shred(actor, objectId, { batchId: batch.id, recordings });
+      await this.deps.vault.shred(actor, objectId, { batchId: batch.id, recordings });
     }
 
     onProgress?.({ phase: 'certificate', done: 0, total: 1 });
     const certificate = this.buildCertificate(batch.id, actor);
-    this.station.write(() => {
-      const cp = this.station.ledger.checkpoint();
+    this.deps.write(() => {
+      const cp = this.deps.ledger.checkpoint();
       const cert: DestructionCertificate = { ...certificate, ledger: { size: cp.size, root: cp.root } };
-      const signed = signCertificate(cert, keys.signingKey, this.station.origin);
+      const signed = signCertificate(cert, signingKey, this.deps.origin());
       this.db
         .prepare("UPDATE destruction_batches SET state = 'executed', executed_at = ?, certificate = ?, certificate_sha256 = ?, certificate_note = ? WHERE id = ?")
         .run(cert.executedAt, canonicalJson(cert), signed.sha256, signed.note, batch.id);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'destruction.executed',
         subject: `destruction:${batch.id}`,
@@ -356,15 +379,15 @@ export class DestructionService {
       };
     });
     // The agency's own rule, by title and article (issue 14 item 1): never a file name, never another agency's rule.
-    const citations = stationCitations(this.station, ['retention', 'caseEvidenceRetention', 'longTermKeeping', 'destruction', 'noEditing']);
-    const rule = stationRule(this.station);
+    const citations = stationCitations(this.deps.rule, ['retention', 'caseEvidenceRetention', 'longTermKeeping', 'destruction', 'noEditing']);
+    const rule = stationRule(this.deps.rule);
     const executedBy = b.executed_by ?? executor;
     return {
       format: CERTIFICATE_FORMAT,
       batchId: b.id,
-      agency: { code: this.station.settings.get('agency.code'), name: this.station.settings.get('agency.name') },
-      station: this.station.origin,
-      timeZone: this.station.settings.get('agency.timeZone'),
+      agency: this.deps.agency(),
+      station: this.deps.origin(),
+      timeZone: this.deps.timeZone(),
       reason: b.reason,
       proposedBy: b.proposed_by,
       proposedAt: b.proposed_at,
@@ -385,8 +408,9 @@ export class DestructionService {
   certificate(batchId: string): { certificate: DestructionCertificate; canonical: string; sha256: string; signature: string; verifierKey: string; valid: boolean; html: string } {
     const b = this.row(batchId);
     if (b.state !== 'executed' || !b.certificate || !b.certificate_note || !b.certificate_sha256) throw new StationError('state', 'destruction.no_certificate', { batchId: b.id, state: b.state });
-    const pub = this.station.publicKey();
-    const vkey = verifierKey(this.station.origin, pub);
+    const pub = this.deps.publicKey();
+    const origin = this.deps.origin();
+    const vkey = verifierKey(origin, pub);
     const certificate = JSON.parse(b.certificate) as DestructionCertificate;
     return {
       certificate,
@@ -394,11 +418,11 @@ export class DestructionService {
       sha256: b.certificate_sha256,
       signature: b.certificate_note,
       verifierKey: vkey,
-      valid: certificateSignatureValid(b.certificate, b.certificate_note, pub, this.station.origin),
+      valid: certificateSignatureValid(b.certificate, b.certificate_note, pub, origin),
       html: certificateHtml(
         certificate,
         { note: b.certificate_note, sha256: b.certificate_sha256, verifierKey: vkey },
-        Object.fromEntries(loadRuleCatalogue(this.station.paths.resources).map((r) => [r.file, r.title])),
+        Object.fromEntries(loadRuleCatalogue(this.deps.rule.paths.resources).map((r) => [r.file, r.title])),
       ),
     };
   }

@@ -1,14 +1,17 @@
-// The case feature's services for one station (like ingestOf): created on first use, so the
-// composition root (station.ts) needs no edit for a feature it does not otherwise know about.
-import type { Station } from '../station.ts';
-import { perStation } from '../perStation.ts';
-import { CaseService } from './cases.ts';
-import { DestructionService } from './destruction.ts';
-import { RetentionService } from './retention.ts';
+// The case feature's services, built together because destruction consults retention and the case
+// view shows both.
+import { CaseService, type CaseDeps } from './cases.ts';
+import { DestructionService, type DestructionDeps } from './destruction.ts';
+import { RetentionService, type RetentionDeps } from './retention.ts';
+import { CaseViews, type CaseViewDeps } from './view.ts';
 
-export type CaseServices = { cases: CaseService; retention: RetentionService; destruction: DestructionService };
+export type CaseServices = { cases: CaseService; retention: RetentionService; destruction: DestructionService; views: CaseViews };
 
-export const casesOf = perStation((station: Station): CaseServices => {
-  const retention = new RetentionService(station);
-  return { cases: new CaseService(station), retention, destruction: new DestructionService(station, retention) };
-});
+/** What the feature takes from the station: each service's deps, less what the feature builds itself. */
+export type CaseFeatureDeps = CaseDeps & RetentionDeps & Omit<DestructionDeps, 'retention'> & Omit<CaseViewDeps, 'cases' | 'retention'>;
+
+export function createCaseServices(deps: CaseFeatureDeps): CaseServices {
+  const retention = new RetentionService(deps);
+  const cases = new CaseService(deps);
+  return { cases, retention, destruction: new DestructionService({ ...deps, retention }), views: new CaseViews({ ...deps, cases, retention }) };
+}

@@ -9,9 +9,12 @@
 // Periods run from the later of recording and storage: whichever reading of "the period" an
 // agency takes, the station never reaches the end earlier.
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
-import { stationCitations, type AgencyCitation } from '../rules/agencyRule.ts';
+import type { AccessRequest, Requests } from '../access/requests.ts';
+import { stationCitations, type AgencyCitation, type RuleSource } from '../rules/agencyRule.ts';
 import { assertLocalDate, type LocalDate } from '../calendar/localDate.ts';
 import { endOfLocalDay, localDateAt } from '../calendar/workingDays.ts';
 import { assertPeriod, periodEnd } from './period.ts';
@@ -100,22 +103,35 @@ function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
 
 const PROTECTION_ORDER: Protection[] = ['hold', 'case_open', 'case_not_archived'];
 
+export type RetentionDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append'>;
+  now: () => Date;
+  write: <T>(fn: () => T) => T;
+  requests: Pick<Requests, 'create' | 'requireApproval' | 'markFulfilled' | 'get'>;
+  timeZone: () => string;
+  /** The agency's period for recordings in no case. */
+  defaultPeriod: () => SettingsShape['retention.default'];
+  /** The agency's own rule, cited on each basis. */
+  rule: RuleSource;
+};
+
 export class RetentionService {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
+  private readonly deps: RetentionDeps;
+  constructor(deps: RetentionDeps) {
+    this.deps = deps;
   }
 
   private get db() {
-    return this.station.db;
+    return this.deps.db;
   }
 
   private now(): Date {
-    return this.station.clock.now();
+    return this.deps.now();
   }
 
   private timeZone(): string {
-    return this.station.settings.get('agency.timeZone');
+    return this.deps.timeZone();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -163,12 +179,12 @@ export class RetentionService {
       ).map((r) => [r.recording_id, r.id]),
     );
     const tz = this.timeZone();
-    const defaultPeriod = this.station.settings.get('retention.default');
+    const defaultPeriod = this.deps.defaultPeriod();
     const now = this.now().getTime();
     const cites = {
-      default: stationCitations(this.station, ['retention']),
-      case: stationCitations(this.station, ['caseEvidenceRetention']),
-      extension: stationCitations(this.station, ['longTermKeeping']),
+      default: stationCitations(this.deps.rule, ['retention']),
+      case: stationCitations(this.deps.rule, ['caseEvidenceRetention']),
+      extension: stationCitations(this.deps.rule, ['longTermKeeping']),
     };
 
     return recs.map((rec) => {
@@ -268,7 +284,7 @@ export class RetentionService {
     if (!/^[a-z0-9_-]{1,32}$/.test(input.code)) throw new StationError('input', 'retention.bad_category_code', { code: input.code });
     const period = assertPeriod(input.period);
     if (!input.nameZh.trim() || !input.nameEn.trim()) throw new StationError('input', 'retention.category_name_required', {});
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const before = this.db.prepare('SELECT * FROM retention_categories WHERE code = ?').get(input.code) as CategoryRow | undefined;
       const at = this.now().toISOString();
       this.db
@@ -277,7 +293,7 @@ export class RetentionService {
            ON CONFLICT(code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, period = excluded.period, citation = excluded.citation`,
         )
         .run(input.code, input.nameZh.trim(), input.nameEn.trim(), JSON.stringify(period), input.citation?.trim() ?? '', at, actor);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'retention.category_set',
         subject: `retention-category:${input.code}`,
@@ -295,7 +311,7 @@ export class RetentionService {
     }
     const ids = [...new Set(recordingIds)];
     for (const id of ids) this.assertLive(id);
-    this.station.write(() => {
+    this.deps.write(() => {
       for (const id of ids) {
         const before = (this.db.prepare('SELECT category FROM recording_retention WHERE recording_id = ?').get(id) as { category: string } | undefined)?.category ?? null;
         if (before === code) continue;
@@ -308,7 +324,7 @@ export class RetentionService {
             )
             .run(id, code, actor, this.now().toISOString(), note);
         }
-        this.station.ledger.append({ actor, action: 'retention.category_assigned', subject: `recording:${id}`, details: { from: before, to: code, note } });
+        this.deps.ledger.append({ actor, action: 'retention.category_assigned', subject: `recording:${id}`, details: { from: before, to: code, note } });
       }
     });
     return this.statusOf(ids);
@@ -340,14 +356,14 @@ export class RetentionService {
     if (reason.length < 2) throw new StationError('input', 'retention.reason_required', {});
     if (input.scope === 'recording') this.assertLive(input.target);
     else if (!this.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(input.target)) throw new StationError('input', 'case.not_found', { caseId: input.target });
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const number = ((this.db.prepare('SELECT MAX(number) AS n FROM retention_holds').get() as { n: number | null }).n ?? 0) + 1;
       const id = `HOLD-${String(number).padStart(6, '0')}`;
       const at = this.now().toISOString();
       this.db
         .prepare('INSERT INTO retention_holds (id, number, scope, target, reason, placed_by, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, number, input.scope, input.target, reason, actor, at);
-      this.station.ledger.append({ actor, action: 'retention.hold_placed', subject: `${input.scope}:${input.target}`, details: { holdId: id, reason } });
+      this.deps.ledger.append({ actor, action: 'retention.hold_placed', subject: `${input.scope}:${input.target}`, details: { holdId: id, reason } });
       return this.hold(id);
     });
   }
@@ -357,9 +373,9 @@ export class RetentionService {
     if (why.length < 2) throw new StationError('input', 'retention.reason_required', {});
     const h = this.hold(holdId);
     if (h.releasedAt) throw new StationError('state', 'retention.hold_released', { holdId: h.id });
-    return this.station.write(() => {
+    return this.deps.write(() => {
       this.db.prepare('UPDATE retention_holds SET released_by = ?, released_at = ?, release_reason = ? WHERE id = ? AND released_at IS NULL').run(actor, this.now().toISOString(), why, h.id);
-      this.station.ledger.append({ actor, action: 'retention.hold_released', subject: `${h.scope}:${h.target}`, details: { holdId: h.id, reason: why } });
+      this.deps.ledger.append({ actor, action: 'retention.hold_released', subject: `${h.scope}:${h.target}`, details: { holdId: h.id, reason: why } });
       return this.hold(h.id);
     });
   }
@@ -395,29 +411,29 @@ export class RetentionService {
       // An "extension" ending before the present date would shorten nothing and mislead the approver.
       if (untilDate <= localDateAt(this.now(), this.timeZone())) throw new StationError('input', 'retention.extension_in_past', { until: untilDate });
     }
-    return this.station.write(() => {
-      const request = this.station.requests.create(actor, { kind: 'extend', recordingIds: ids, purpose: input.purpose, caseId: input.caseId ?? null });
+    return this.deps.write(() => {
+      const request = this.deps.requests.create(actor, { kind: 'extend', recordingIds: ids, purpose: input.purpose, caseId: input.caseId ?? null });
       const put = this.db.prepare("INSERT INTO retention_extensions (request_id, recording_id, until_date, permanent, state) VALUES (?, ?, ?, ?, 'requested')");
       for (const id of ids) put.run(request.id, id, untilDate, untilDate === null ? 1 : 0);
-      this.station.ledger.append({ actor: actor.username, action: 'retention.extension_requested', subject: `request:${request.id}`, details: { recordings: ids, until: untilDate, permanent: untilDate === null } });
+      this.deps.ledger.append({ actor: actor.username, action: 'retention.extension_requested', subject: `request:${request.id}`, details: { recordings: ids, until: untilDate, permanent: untilDate === null } });
       return { request, terms: this.extensionsOf(request.id) };
     });
   }
 
   /** After the approver's decision: the extension takes effect and the approval is used up. */
-  applyExtension(actor: User, requestId: string): { request: ReturnType<Station['requests']['get']>; statuses: RetentionStatus[] } {
+  applyExtension(actor: User, requestId: string): { request: AccessRequest; statuses: RetentionStatus[] } {
     const terms = this.extensionsOf(requestId);
     if (terms.length === 0) throw new StationError('input', 'retention.no_extension_terms', { requestId });
-    this.station.requests.requireApproval(actor, requestId, 'extend');
-    this.station.write(() => {
+    this.deps.requests.requireApproval(actor, requestId, 'extend');
+    this.deps.write(() => {
       const at = this.now().toISOString();
       this.db.prepare("UPDATE retention_extensions SET state = 'applied', applied_at = ?, applied_by = ? WHERE request_id = ? AND state = 'requested'").run(at, actor.username, requestId);
       for (const t of terms) {
-        this.station.ledger.append({ actor: actor.username, action: 'retention.extended', subject: `recording:${t.recordingId}`, details: { requestId, until: t.untilDate, permanent: t.permanent } });
+        this.deps.ledger.append({ actor: actor.username, action: 'retention.extended', subject: `recording:${t.recordingId}`, details: { requestId, until: t.untilDate, permanent: t.permanent } });
       }
-      this.station.requests.markFulfilled(actor.username, requestId, { extended: terms.map((t) => t.recordingId) });
+      this.deps.requests.markFulfilled(actor.username, requestId, { extended: terms.map((t) => t.recordingId) });
     });
-    return { request: this.station.requests.get(requestId), statuses: this.statusOf(terms.map((t) => t.recordingId)) };
+    return { request: this.deps.requests.get(requestId), statuses: this.statusOf(terms.map((t) => t.recordingId)) };
   }
 
   // ---------------------------------------------------------------------------------------------

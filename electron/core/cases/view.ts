@@ -1,13 +1,12 @@
 // The case as the UI and the printed summary show it: the case, its evidence with each recording's
 // catalogue facts and retention, the link history, the requests and discs made for it.
-import { ruleBasis } from '../rules/agencyRule.ts';
+import { ruleBasis, type RuleSource } from '../rules/agencyRule.ts';
 import { BURN_JOB_STATE_ZH, DECISION_ZH, personName, REQUEST_STATE_EN, REQUEST_STATE_ZH } from '../papers/names.ts';
-import type { Station } from '../station.ts';
+import type { ReadableDB } from '../db/database.ts';
 import type { AccessRequest } from '../access/requests.ts';
-import { Catalogue, type Recording } from '../ingest/catalogue.ts';
-import { casesOf } from './index.ts';
-import type { CaseDisc } from './cases.ts';
-import type { RetentionStatus } from './retention.ts';
+import type { Catalogue, Recording } from '../ingest/catalogue.ts';
+import type { CaseDisc, CaseService } from './cases.ts';
+import type { RetentionService, RetentionStatus } from './retention.ts';
 import type { Case, CaseLink } from './types.ts';
 import { ENFORCEMENT_TYPE_EN, ENFORCEMENT_TYPE_ZH } from './types.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localDateText, localTimeText } from './printable.ts';
@@ -21,27 +20,54 @@ export type CaseView = {
   unlinked: CaseLink[];
   requests: AccessRequest[];
   discs: CaseDisc[];
-  holds: ReturnType<ReturnType<typeof casesOf>['retention']['holds']>;
+  holds: ReturnType<RetentionService['holds']>;
 };
 
-export function caseView(station: Station, caseId: string): CaseView {
-  const { cases, retention } = casesOf(station);
-  const c = cases.get(caseId);
-  const all = cases.links(c.id, { includeUnlinked: true });
-  const active = all.filter((l) => !l.unlinkedAt);
-  const catalogue = new Catalogue(station);
-  const statuses = new Map(retention.statusOf(active.map((l) => l.recordingId)).map((s) => [s.recordingId, s]));
-  return {
-    case: c,
-    // In the order the footage was recorded, as a case file reads.
-    evidence: active
-      .map((link) => ({ link, recording: catalogue.require(link.recordingId), retention: statuses.get(link.recordingId)! }))
-      .sort((a, b) => (a.recording.recordedAt ?? '').localeCompare(b.recording.recordedAt ?? '') || a.recording.number - b.recording.number),
-    unlinked: all.filter((l) => l.unlinkedAt),
-    requests: cases.requests(c.id),
-    discs: cases.discs(c.id),
-    holds: retention.holds({ target: c.id }),
-  };
+export type CaseViewDeps = {
+  /** Read only: the names of people on the printed summary. */
+  db: ReadableDB;
+  cases: Pick<CaseService, 'get' | 'links' | 'requests' | 'discs'>;
+  retention: Pick<RetentionService, 'statusOf' | 'holds'>;
+  /** The ingest feature's catalogue: each piece of evidence's catalogue facts. */
+  catalogue: () => Pick<Catalogue, 'require'>;
+  timeZone: () => string;
+  agencyName: () => string;
+  now: () => Date;
+  /** The agency's own rule, cited on the printed summary. */
+  rule: RuleSource;
+};
+
+/** The case as the UI shows it and the printed summary prints it. */
+export class CaseViews {
+  private readonly deps: CaseViewDeps;
+  constructor(deps: CaseViewDeps) {
+    this.deps = deps;
+  }
+
+  view(caseId: string): CaseView {
+    const { cases, retention } = this.deps;
+    const c = cases.get(caseId);
+    const all = cases.links(c.id, { includeUnlinked: true });
+    const active = all.filter((l) => !l.unlinkedAt);
+    const catalogue = this.deps.catalogue();
+    const statuses = new Map(retention.statusOf(active.map((l) => l.recordingId)).map((s) => [s.recordingId, s]));
+    return {
+      case: c,
+      // In the order the footage was recorded, as a case file reads.
+      evidence: active
+        .map((link) => ({ link, recording: catalogue.require(link.recordingId), retention: statuses.get(link.recordingId)! }))
+        .sort((a, b) => (a.recording.recordedAt ?? '').localeCompare(b.recording.recordedAt ?? '') || a.recording.number - b.recording.number),
+      unlinked: all.filter((l) => l.unlinkedAt),
+      requests: cases.requests(c.id),
+      discs: cases.discs(c.id),
+      holds: retention.holds({ target: c.id }),
+    };
+  }
+
+  /** 案件音像证据摘要: printable, bilingual (see printable.ts). */
+  summaryHtml(view: CaseView): string {
+    return caseSummaryHtml(this.deps, view);
+  }
 }
 
 const STATE_LABEL: Record<Case['state'], [string, string]> = { open: ['办理中', 'open'], closed: ['已终结，待归档', 'concluded, to archive'], archived: ['已归档', 'archived'] };
@@ -51,12 +77,11 @@ function periodText(p: Case['fileRetention']): string {
   return 'permanent' in p ? '永久 permanent' : `${p.years} 年 years`;
 }
 
-/** 案件音像证据摘要: printable, bilingual (see printable.ts). */
-export function caseSummaryHtml(station: Station, view: CaseView): string {
-  const tz = station.settings.get('agency.timeZone');
+function caseSummaryHtml(deps: CaseViewDeps, view: CaseView): string {
+  const tz = deps.timeZone();
   const c = view.case;
-  const agency = station.settings.get('agency.name');
-  const noteBasis = ruleBasis(station, ['evidenceNote']);
+  const agency = deps.agencyName();
+  const noteBasis = ruleBasis(deps.rule, ['evidenceNote']);
   const officers = c.officers.map((o) => `${o.name ?? ''}（${o.badge}）${o.role === 'lead' ? ' 主办 lead' : ' 协办 assist'}`).join('；') || '—';
   const archive = c.archive
     ? c.archive.deadline
@@ -70,10 +95,10 @@ export function caseSummaryHtml(station: Station, view: CaseView): string {
     `${e.recording.officerName ?? ''} ${e.recording.officerBadge ?? '—'}`.trim(),
     e.recording.recorderSerial ?? '—',
     e.link.note,
-    `${personName(station.db, e.link.linkedBy)} ${localTimeText(e.link.linkedAt, tz)}`,
+    `${personName(deps.db, e.link.linkedBy)} ${localTimeText(e.link.linkedAt, tz)}`,
     e.recording.sha256,
   ]);
-  const who = (username: string | null) => (username ? personName(station.db, username) : '');
+  const who = (username: string | null) => (username ? personName(deps.db, username) : '');
   const unlinkedRows = view.unlinked.map((l) => [l.recordingId, `${who(l.linkedBy)} ${localTimeText(l.linkedAt, tz)}`, `${who(l.unlinkedBy)} ${localTimeText(l.unlinkedAt, tz)}`, l.unlinkReason ?? '']);
   const requestRows = view.requests.map((r) => [
     r.id,
@@ -122,7 +147,7 @@ ${unlinkedRows.length ? `<h2>${bi('已解除关联', 'Unlinked')}</h2>${dataTabl
 ${requestRows.length ? dataTable([['申请', 'Request'], ['类别', 'Kind'], ['状态', 'State'], ['申请人', 'Requester'], ['审批', 'Decisions'], ['事由', 'Purpose']], requestRows) : '<p>—</p>'}
 <h2>${bi('光盘', 'Discs')}</h2>
 ${discRows.length ? dataTable([['刻录任务', 'Burn job'], ['申请', 'Request'], ['介质', 'Media'], ['卷标', 'Label'], ['状态', 'State'], ['已校验', 'Verified'], ['操作人', 'Operator']], discRows) : '<p>—</p>'}
-<p class="meta">${bi('打印时间', 'Printed')} ${escapeHtml(localTimeText(station.clock.now().toISOString(), tz))}</p>
+<p class="meta">${bi('打印时间', 'Printed')} ${escapeHtml(localTimeText(deps.now().toISOString(), tz))}</p>
 `;
   return htmlPage(`${c.caseNumber} ${c.title}`, body);
 }

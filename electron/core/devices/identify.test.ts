@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
-import { ingestOf } from '../ingest/service.ts';
 import { namingRulesOf } from '../ingest/nameRules.ts';
 import { parseCatalogue } from './catalogue.ts';
 import { identifyVolume, serialsFromNames } from './identify.ts';
@@ -38,7 +37,7 @@ describe('device identification reads names with the naming rules', () => {
 
   it('a registered recorder with letters in its serial is identified by its names', async () => {
     t = await createTestStation();
-    const registry = ingestOf(t.station).registry;
+    const registry = t.station.ingest.registry;
     registry.addRecorder('admin', { serial: 'A12B345', registeredVia: 'custodian' });
     const root = volumeWith(['A12B345_JH0102_20250301100304_0001.MP4']);
     const identity = await identifyVolume({

@@ -5,7 +5,6 @@
 // disputed or major recordings kept long-term on discs or removable media (003_7f4f373c13ea7ee8.txt
 // 第十七条), with the written note of 002_79771f0fef6d4575.txt 第二十三条 on every disc, and every
 // burned medium in the 004 第二十条 register (ledger action disc.burned).
-import { perStation } from '../perStation.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -862,7 +861,4 @@ export class DiscService {
     });
   }
 }
-
-/** The station's one disc service. */
-export const discsOf = perStation((station) => new DiscService(station));
 

@@ -11,7 +11,6 @@ import { writePackage } from '../evidencePackage/writer.ts';
 import { renderReadme } from '../evidencePackage/readme.ts';
 import { PATHS } from '../evidencePackage/format.ts';
 import { sha256Bytes } from '../evidencePackage/hashing.ts';
-import { ingestOf } from '../ingest/service.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
 import { caseNumberOf, linkNoteOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
@@ -65,7 +64,7 @@ export async function stageDisc(input: {
   // same bytes and the label's QR code names every copy of that disc alike.
   const packageId = disc.packageId ?? randomUUID();
   const createdAt = disc.createdAt ?? station.clock.now().toISOString();
-  const catalogue = ingestOf(station).catalogue;
+  const catalogue = station.ingest.catalogue;
   const noteRecordings: NoteRecording[] = recordings.map((r, i) => {
     const full = catalogue.find(r.id);
     return {
@@ -117,7 +116,7 @@ export async function stageDisc(input: {
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
   const witness = await packageWitness(
-    station,
+    station.witness,
     bundle.size,
     recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${disc.names[i]!}` })),
   );
@@ -152,7 +151,7 @@ export async function stageDisc(input: {
       },
       ...(witness ? { witness: witness.manifest } : {}),
     },
-    files: recordings.map((r) => packageFileOf(station, r)),
+    files: recordings.map((r) => packageFileOf(station.vault, r)),
     names,
     proofBundle: bundle,
     witnessFiles: witness?.files ?? [],

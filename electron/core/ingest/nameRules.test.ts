@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { randomMp4 } from '../../../tests/support/recorderFiles.ts';
-import { ingestOf, type IngestSourceSpec } from './service.ts';
+import { type IngestSourceSpec } from './service.ts';
 import { namingRulesOf } from './nameRules.ts';
 
 let t: TestStation | null = null;
@@ -36,7 +36,7 @@ describe('naming rules at ingest', () => {
     await t.addUser('keeper', ['custodian']);
     const clip = () => randomMp4({ creationTime: new Date('2026-08-04T02:00:00Z') });
     const dir = folder({ 'DCAM_CAM001_000001_20260804_100000_IMP.mp4': clip(), 'A12B345_JH0102_20260804100000_0001.mp4': clip(), 'clip-from-phone.mp4': clip() });
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const s = await svc.ingest(spec(dir), 'keeper');
     const byName = new Map(s.files.map((f) => [f.path, svc.catalogue.require(f.recordingId!)]));
 

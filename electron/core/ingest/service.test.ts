@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { randomMp4, nameAt, sha256 } from '../../../tests/support/recorderFiles.ts';
-import { ingestOf, type IngestEvent, type IngestSourceSpec } from './service.ts';
+import { type IngestEvent, type IngestSourceSpec } from './service.ts';
 
 let t: TestStation;
 let dirs: string[] = [];
@@ -41,7 +41,7 @@ const seg = (h: number, mi: number, s: number, sequence: number, extra: { import
 
 describe('ingest service', () => {
   it('only an active custodian ingests, and only with the vault unlocked', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const dir = folder({ 'a.bin': 'a' });
     await t.addUser('clerk1', ['clerk']);
     await expect(svc.ingest(spec(dir), 'clerk1')).rejects.toMatchObject({ code: 'ingest.not_custodian' });
@@ -55,7 +55,7 @@ describe('ingest service', () => {
     const clip = randomMp4();
     const a = folder({ [seg(10, 0, 0, 1)]: clip });
     const b = folder({ 'copy-from-vendor-tool.mp4': clip, 'other.bin': 'other' });
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const first = await svc.ingest(spec(a), 'keeper');
     expect(first.files[0]).toMatchObject({ outcome: 'ingested' });
     const second = await svc.ingest(spec(b), 'keeper');
@@ -83,7 +83,7 @@ describe('ingest service', () => {
   it('a session cut short by a dead process is closed as interrupted and the next one does only the rest', async () => {
     const files = { [seg(9, 0, 0, 1)]: randomMp4(), [seg(9, 10, 0, 2)]: randomMp4(), [seg(9, 20, 0, 3)]: randomMp4() };
     const dir = folder(files);
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     await svc.ingest(spec(dir), 'keeper');
     // Simulate a crash: a second session row left 'running' by a pid that no longer exists.
     t.station.db
@@ -98,7 +98,7 @@ describe('ingest service', () => {
   });
 
   it('flags a possible interruption between segments, whichever arrives first (000 第九条)', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     // 10 s segments: 10:00:00, 10:00:10 (no gap: a segment boundary), 10:00:40 (20 s gap), 10:30:00 (far apart).
     // Arriving out of order, one at a time, so that each judgement can be checked.
     const first = await svc.ingest(spec(folder({ [seg(10, 0, 40, 3)]: randomMp4({ durationSeconds: 10 }) })), 'keeper');
@@ -130,7 +130,7 @@ describe('ingest service', () => {
   });
 
   it('the hand-over rule is the agency setting, recorded with each recording', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     // Ended Thursday 2025-02-27 10:00:10 Shanghai; stored Sunday 2025-03-02 09:00.
     const dir = folder({ [nameAt({ y: 2025, mo: 2, d: 27, h: 10, mi: 0, s: 0 }, { sequence: 1 })]: randomMp4({ durationSeconds: 10 }) });
     const late24 = (await svc.ingest(spec(dir), 'keeper')).files[0]!;
@@ -146,7 +146,7 @@ describe('ingest service', () => {
   });
 
   it('identity: never guessed; the custodian assigns, before or after ingest, and it is ledgered', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const keeper = await t.login('keeper', 'keeper-password');
     // No officer in the name, recorder unknown.
     const dir = folder({ 'VID_0001.MP4': randomMp4(), [nameAt({ y: 2025, mo: 3, d: 1, h: 8, mi: 0, s: 0 }, { deviceSerial: '5555555', officerId: '999999', sequence: 1 })]: randomMp4() });
@@ -176,7 +176,7 @@ describe('ingest service', () => {
   });
 
   it('what the recorder said is immutable; explanations are append-only', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const r = await svc.ingest(spec(folder({ [nameAt({ y: 2025, mo: 2, d: 20, h: 8, mi: 0, s: 0 }, { sequence: 1 })]: randomMp4() })), 'keeper');
     const id = r.files[0]!.recordingId!;
     expect(() => t.station.db.prepare("UPDATE recordings SET sha256 = 'x' WHERE id = ?").run(id)).toThrow(/immutable/);
@@ -188,7 +188,7 @@ describe('ingest service', () => {
   });
 
   it('clearing the recorder (setting, off by default) deletes each file only after its verified ingest, ledgered', async () => {
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const files = { [seg(7, 0, 0, 1)]: randomMp4(), [seg(7, 10, 0, 2)]: randomMp4() };
     const keep = folder(files);
     await svc.ingest(spec(keep, { kind: 'volume', sourceKey: 'recorder:1', recorder: { serial: '1234567', via: 'custodian' } }), 'keeper');
@@ -219,7 +219,7 @@ describe('ingest service', () => {
 
   it('runs at most ingest.maxConcurrentRecorders sessions at once, and reports progress per source', async () => {
     await t.admin.invoke('ingest.setSettings', { maxConcurrentRecorders: 1 });
-    const svc = ingestOf(t.station);
+    const svc = t.station.ingest;
     const events: IngestEvent[] = [];
     const off = svc.on((e) => events.push(e));
     const a = folder({ 'a1.bin': Buffer.alloc(300_000, 1), 'a2.bin': Buffer.alloc(300_000, 2) });

@@ -6,7 +6,6 @@
 // source identity (source key, path, size, mtime) says "already ingested" and it is never
 // duplicated.
 import { replicaClearance } from '../replica/clearance.ts';
-import { perStation } from '../perStation.ts';
 import type { Statement } from 'better-sqlite3';
 import { readdir, stat, unlink, lstat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -23,7 +22,6 @@ import { namingRulesOf } from './nameRules.ts';
 import { driftBeyondTolerance, estimateClockDrift, type ClockDrift } from './clockDrift.ts';
 import { handoverDeadline, isLate, type HandoverRule } from './handover.ts';
 import { LazyHolidayCalendar, type WorkingDayCalendar } from './workingDays.ts';
-import { liveCalendar } from '../calendar/stationCalendar.ts';
 import { Catalogue, recordingIdOf } from './catalogue.ts';
 import { Registry } from './registry.ts';
 import { ProgressTracker } from './progress.ts';
@@ -182,8 +180,8 @@ export class IngestService {
     this.registry = new Registry(station);
     this.catalogue = new Catalogue(station);
     this.slots = new Slots(() => this.station.settings.get('ingest.maxConcurrentRecorders'));
-    // The station's calendar with the administrator's edits, asked afresh on each use (liveCalendar).
-    this.calendar = new LazyHolidayCalendar(() => liveCalendar(station));
+    // The station's calendar with the administrator's edits, asked afresh on each use (StationCalendar.live).
+    this.calendar = new LazyHolidayCalendar(() => station.calendar.live());
   }
 
   on(listener: IngestListener): () => void {
@@ -969,6 +967,3 @@ async function sourceAlive(root: string, rootDev: number): Promise<boolean> {
     return false;
   }
 }
-
-/** The station's one ingest service (sessions, registry, catalogue). */
-export const ingestOf = perStation((station) => new IngestService(station));

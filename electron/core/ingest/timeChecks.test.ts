@@ -10,9 +10,8 @@ import { ManualClock } from '../clock.ts';
 import { queryLedger } from '../ledger/query.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { nameAt, randomMp4 } from '../../../tests/support/recorderFiles.ts';
-import { dashboard } from '../reports/dashboard.ts';
 import { monthlyReport } from '../reports/monthly.ts';
-import { ingestOf, type IngestSourceSpec } from './service.ts';
+import { type IngestSourceSpec } from './service.ts';
 import { judgeTimes } from './metadata.ts';
 
 let t: TestStation | null = null;
@@ -34,7 +33,7 @@ function folderWith(name: string, data: Buffer, mtime: Date): string {
 const spec = (root: string): IngestSourceSpec => ({ kind: 'folder', root, sourceKey: `folder:${root}`, device: null, fsType: null, label: null, recorder: null, vendorInfo: null });
 
 async function ingestOne(station: TestStation, name: string, data: Buffer, mtime: Date) {
-  const svc = ingestOf(station.station);
+  const svc = station.station.ingest;
   const s = await svc.ingest(spec(folderWith(name, data, mtime)), 'keeper');
   const id = s.files[0]?.recordingId;
   if (!id) throw new Error(`not ingested: ${JSON.stringify(s.files[0])}`);
@@ -139,15 +138,15 @@ describe('deadline_unknown', () => {
     const rec = await ingestOne(s, name, randomMp4({ creationTime: new Date('2026-12-30T02:00:00Z') }), end);
     expect(rec.flags).toContain('deadline_unknown');
     expect(rec.handover).toMatchObject({ deadline: null, late: false, deadlineUnknown: true });
-    expect(ingestOf(s.station).catalogue.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
-    expect(dashboard(s.station)).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
+    expect(s.station.ingest.catalogue.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
+    expect(s.station.dashboard.summary()).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
     // The deadline is a fact of custody: nobody sets it with sqlite3 by hand either.
     expect(() => s.station.db.prepare("UPDATE recordings SET late = 1 WHERE id = ?").run(rec.id)).toThrow(/immutable/);
 
     const edit = await s.admin.invoke('calendar.edit', { kind: 'put_year', year: YEAR_2027, reason: '依据国务院办公厅通知补充2027年' });
     expect(edit.deadlinesJudged).toEqual([{ recordingId: rec.id, deadline: '2027-01-04T15:59:59.999Z', late }]);
 
-    const after = ingestOf(s.station).catalogue.require(rec.id);
+    const after = s.station.ingest.catalogue.require(rec.id);
     expect(after.handover).toMatchObject({ deadline: '2027-01-04T15:59:59.999Z', late, deadlineUnknown: false });
     expect(after.flags).not.toContain('deadline_unknown');
     expect(after.flags.includes('late')).toBe(late);
@@ -155,7 +154,7 @@ describe('deadline_unknown', () => {
     const judged = queryLedger(s.station.db, { action: 'recording.deadline_judged', limit: 10 }).entries;
     expect(judged).toHaveLength(1);
     expect(judged[0]).toMatchObject({ subject: `recording:${rec.id}`, actor: 'admin', details: { deadline: '2027-01-04T15:59:59.999Z', late, calendarYear: 2027, calendarEditSeq: edit.ledgerSeq } });
-    expect(dashboard(s.station).counts.deadlinesUnknown).toBe(0);
+    expect(s.station.dashboard.summary().counts.deadlinesUnknown).toBe(0);
     // The supervision report counts the recording as the catalogue holds it now, like `recordings list`
     // (issue #14 item 4): judged, it is late or on time and no longer unknown.
     const total = (month: string) => monthlyReport(s.station.db, { month, timeZone: 'Asia/Shanghai', now: s.clock.now() }).rows[0]!;
@@ -178,7 +177,7 @@ describe('recorder clock drift at dock', () => {
     writeFileSync(join(dir, newest), randomMp4({ creationTime: new Date('2025-03-01T04:00:00Z') }));
     utimesSync(join(dir, older), new Date('2025-03-01T01:00:10Z'), new Date('2025-03-01T01:00:10Z'));
     utimesSync(join(dir, newest), new Date('2025-03-01T04:00:10Z'), new Date('2025-03-01T04:00:10Z'));
-    const svc = ingestOf(s.station);
+    const svc = s.station.ingest;
     const { session, files } = await svc.ingest(spec(dir), 'keeper');
     expect(session.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name', beyondTolerance: true });
     for (const f of files) {

@@ -2,42 +2,64 @@
 // their officer and times, purpose, each decision with its approver and date, and lines to sign — the
 // paper the head signs when viewing or copying needs approval (e.g. 004_5e30f22f36db076d.txt 第二十条,
 // 002_79771f0fef6d4575.txt 第二十四条), citing the agency's own rule.
-import type { Station } from '../station.ts';
-import { ingestOf } from '../ingest/service.ts';
+import type { ReadableDB } from '../db/database.ts';
+import type { Requests } from '../access/requests.ts';
+import type { Catalogue } from '../ingest/catalogue.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localTimeText } from '../cases/printable.ts';
-import { ruleBasis } from '../rules/agencyRule.ts';
+import { ruleBasis, type RuleSource } from '../rules/agencyRule.ts';
 import { caseNumberOf, DECISION_ZH, officerName, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH, REQUEST_STATE_EN, REQUEST_STATE_ZH } from './names.ts';
 
 const DECISION_EN: Record<string, string> = { approved: 'approved', denied: 'denied' };
 
-export function requestFormHtml(station: Station, requestId: string): string {
-  const req = station.requests.get(requestId);
-  const tz = station.settings.get('agency.timeZone');
-  const agency = station.settings.get('agency.name');
-  const catalogue = ingestOf(station).catalogue;
-  const who = (u: string) => personName(station.db, u);
-  const basis = ruleBasis(station, ['viewCopyApproval', 'register']);
-  const kindZh = REQUEST_KIND_ZH[req.kind] ?? req.kind;
-  const rows = req.items.map((id, i) => {
-    // The catalogue keeps a destroyed recording's row: the form of a past request still prints.
-    const r = catalogue.find(id);
-    return [
-      String(i + 1),
-      id,
-      r?.originalName ?? '—',
-      officerName(r?.officerName ?? null, r?.officerBadge ?? null),
-      `${localTimeText(r?.recordedAt ?? null, tz)}${r?.recordedEndAt ? ` — ${localTimeText(r.recordedEndAt, tz)}` : ''}`,
-      r?.recorderSerial ?? '—',
-    ];
-  });
-  const decisions = req.decisions.map((d) => [who(d.approver), `${DECISION_ZH[d.decision] ?? d.decision} ${DECISION_EN[d.decision] ?? ''}`, localTimeText(d.at, tz), d.reason || '—']);
-  const body = `
+export type RequestFormDeps = {
+  /** Read only: names of people and the case's 案号. */
+  db: ReadableDB;
+  requests: Pick<Requests, 'get'>;
+  /** The ingest feature's catalogue: each recording's facts, a destroyed one's too. */
+  catalogue: () => Pick<Catalogue, 'find'>;
+  timeZone: () => string;
+  agencyName: () => string;
+  now: () => Date;
+  /** The agency's own rule, cited under the title. */
+  rule: RuleSource;
+};
+
+/** The printable 调阅/复制审批表 of the station's requests. */
+export class RequestForms {
+  private readonly deps: RequestFormDeps;
+  constructor(deps: RequestFormDeps) {
+    this.deps = deps;
+  }
+
+  html(requestId: string): string {
+    const { db } = this.deps;
+    const req = this.deps.requests.get(requestId);
+    const tz = this.deps.timeZone();
+    const agency = this.deps.agencyName();
+    const catalogue = this.deps.catalogue();
+    const who = (u: string) => personName(db, u);
+    const basis = ruleBasis(this.deps.rule, ['viewCopyApproval', 'register']);
+    const kindZh = REQUEST_KIND_ZH[req.kind] ?? req.kind;
+    const rows = req.items.map((id, i) => {
+      // The catalogue keeps a destroyed recording's row: the form of a past request still prints.
+      const r = catalogue.find(id);
+      return [
+        String(i + 1),
+        id,
+        r?.originalName ?? '—',
+        officerName(r?.officerName ?? null, r?.officerBadge ?? null),
+        `${localTimeText(r?.recordedAt ?? null, tz)}${r?.recordedEndAt ? ` — ${localTimeText(r.recordedEndAt, tz)}` : ''}`,
+        r?.recorderSerial ?? '—',
+      ];
+    });
+    const decisions = req.decisions.map((d) => [who(d.approver), `${DECISION_ZH[d.decision] ?? d.decision} ${DECISION_EN[d.decision] ?? ''}`, localTimeText(d.at, tz), d.reason || '—']);
+    const body = `
 <h1>${bi(`执法音像记录${kindZh}审批表`, `Approval form: ${REQUEST_KIND_EN[req.kind] ?? req.kind} of enforcement recordings`)}</h1>
 <p class="meta">${escapeHtml(agency)} · ${escapeHtml(req.id)}${basis ? ` · ${bi(basis.zh, basis.en)}` : ''}</p>
 ${fieldTable([
   ['申请编号', 'Request', req.id],
   ['申请事项', 'Requested', `${kindZh} ${REQUEST_KIND_EN[req.kind] ?? ''}`.trim()],
-  ['案号', 'Case number', caseNumberOf(station.db, req.caseId) ?? '—'],
+  ['案号', 'Case number', caseNumberOf(db, req.caseId) ?? '—'],
   ['申请人', 'Requested by', who(req.requester)],
   ['申请时间', 'Requested at', localTimeText(req.createdAt, tz)],
   ['事由', 'Purpose', req.purpose],
@@ -49,7 +71,8 @@ ${dataTable([['序号', 'No.'], ['编号', 'Recording'], ['原文件名', 'Origi
 <h2>${bi('审批意见', 'Decisions')}</h2>
 ${decisions.length ? dataTable([['审批人', 'Approver'], ['意见', 'Decision'], ['时间', 'Date'], ['说明', 'Note']], decisions) : `<p>${bi('尚未审批', 'Not decided yet')}</p>`}
 <table class="signatures"><tr><td>${bi('申请人签字', 'Requester')}</td><td>${bi('审核人签字', 'Reviewer')}</td><td>${bi('批准人签字', 'Approver')}</td><td>${bi('日期', 'Date')}</td></tr></table>
-<p class="meta">${bi('本表由证据室记录管理工作站依审计日志生成', 'Generated by the Evidence Station from its ledger')} · ${escapeHtml(localTimeText(station.clock.now().toISOString(), tz))}</p>
+<p class="meta">${bi('本表由证据室记录管理工作站依审计日志生成', 'Generated by the Evidence Station from its ledger')} · ${escapeHtml(localTimeText(this.deps.now().toISOString(), tz))}</p>
 `;
-  return htmlPage(`${kindZh}审批表 ${req.id}`, body);
+    return htmlPage(`${kindZh}审批表 ${req.id}`, body);
+  }
 }

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
-import { replicaOf } from './service.ts';
 import { openSnapshot, sealSnapshot } from './snapshot.ts';
 import { storeError } from './store.ts';
 import { Throttle, inWindow, parseWindow } from './pacing.ts';
@@ -70,7 +69,7 @@ describe('replica without a store', () => {
 
   it('bad settings and an unreachable store change nothing and write no ledger entry', async () => {
     t = await createTestStation();
-    const replica = replicaOf(t.station);
+    const replica = t.station.replica;
     const size = t.station.ledger.size;
     const base = { endpoint: 'http://127.0.0.1:9', bucket: 'evidence', accessKeyId: 'KEY', secret: 'secret' };
     await expect(replica.configure('admin', { ...base, endpoint: 'ftp://store' })).rejects.toMatchObject({ code: 'replica.bad_endpoint' });

@@ -2,7 +2,6 @@
 // replica moving without anyone typing `station replica run`.
 import { isStationError } from '../errors.ts';
 import type { Station } from '../station.ts';
-import { replicaOf } from './service.ts';
 import type { RunnerEvent } from '../../shared/events.ts';
 export type { RunnerEvent };
 
@@ -40,9 +39,9 @@ export class ReplicaRunner {
 
   private async tick(): Promise<void> {
     // Nothing to do until an admin set a store; the master key is needed for its secret.
-    if (!this.station.initialized || !this.station.unlocked || !replicaOf(this.station).config()) return;
+    if (!this.station.initialized || !this.station.unlocked || !this.station.replica.config()) return;
     try {
-      const result = await replicaOf(this.station).run({ actor: 'system', signal: this.abort.signal });
+      const result = await this.station.replica.run({ actor: 'system', signal: this.abort.signal });
       if (result.stored || result.extended || result.error || result.failed) this.onEvent({ type: 'ran', result });
     } catch (e) {
       // Another process (a `station replica run`) is at it: its turn, not an error.

@@ -6,11 +6,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
-import { perStation } from '../perStation.ts';
 import type { Station } from '../station.ts';
 import { unwrapKey, wrapKey } from '../vault/keyWrap.ts';
 import Database from 'better-sqlite3';
-import { casesOf } from '../cases/index.ts';
 import { loadLeaves } from '../ledger/ledger.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
@@ -29,6 +27,13 @@ export const MAX_PARALLEL_PARTS = 8;
 const MAX_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
 /** How often a run paused for the dock looks again whether the ingest ended. */
 const INGEST_POLL_MS = 250;
+/** How often parts in flight look whether an ingest began (and are then dropped at once). */
+const INGEST_WATCH_MS = 100;
+/**
+ * How long no ingest must have run before parts go again: a custodian docks recorders one after
+ * another, and a part started in the gap would only be dropped by the next session.
+ */
+export const INGEST_GRACE_MS = 1_500;
 /** The window the Replication screen's throughput is measured over. */
 const THROUGHPUT_WINDOW_MS = 10 * 60_000;
 const DEFAULT_REGION = 'us-east-1';
@@ -142,7 +147,7 @@ const STORE_WIDE = new Set(['replica.unreachable', 'replica.bad_credentials', 'r
 const RETRYABLE = new Set([...STORE_WIDE, 'replica.bad_digest', 'replica.part_etag_mismatch']);
 
 /** What every part of a run shares: the bandwidth cap, the window, the stop signal, time spent yielding. */
-type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal | undefined; waitedMs: number; waiting: number; waitStart: number };
+type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal | undefined; waitedMs: number; waiting: number; waitStart: number; yielded: number };
 
 const secretAad = (accessKeyId: string) => Buffer.from(`evidence-station/replica-secret/${accessKeyId}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -292,7 +297,7 @@ export class ReplicaService {
    */
   shortestRetentionDays(): number {
     const years = [this.station.settings.get('retention.default').years];
-    for (const c of casesOf(this.station).retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
+    for (const c of this.station.cases.retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
     return Math.min(...years) * 365;
   }
 
@@ -478,7 +483,7 @@ export class ReplicaService {
   lockFor(objectId: string): { recordingIds: string[]; retainUntil: Date | null; legalHold: boolean } {
     const ids = (this.db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
     if (ids.length === 0) throw new StationError('state', 'replica.no_recording', { objectId });
-    const statuses = casesOf(this.station).retention.statusOf(ids);
+    const statuses = this.station.cases.retention.statusOf(ids);
     let until: number | null = null;
     let legalHold = false;
     for (const s of statuses) {
@@ -511,7 +516,7 @@ export class ReplicaService {
    * (an operator asked for it). A store-wide failure stops the run; the item keeps its place.
    */
   async run(options: { actor: string; ignoreBackoff?: boolean; ignoreWindow?: boolean; signal?: AbortSignal; onItem?: (item: ReplicaItem) => void }): Promise<RunResult> {
-    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null, deferred: null, waitedForIngestSeconds: 0 };
+    const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null, deferred: null, waitedForIngestSeconds: 0, partsYielded: 0 };
     this.station.requireUnlocked();
     if (!this.row()) throw new StationError('state', 'replica.not_configured', {});
     const windowOpen = () => options.ignoreWindow === true || inWindow(this.config()!.window, this.now(), this.station.settings.get('agency.timeZone'));
@@ -526,7 +531,7 @@ export class ReplicaService {
       this.station.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
       const store = this.openStore();
       const tried = new Set<string>();
-      const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0, waiting: 0, waitStart: 0 };
+      const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0, waiting: 0, waitStart: 0, yielded: 0 };
       try {
         for (;;) {
           if (options.signal?.aborted) break;
@@ -564,6 +569,8 @@ export class ReplicaService {
         }
         if (!result.error && !options.signal?.aborted && !result.deferred) {
           result.extended = await this.extendGrown(store, options.actor);
+          // The snapshot copies the whole database in this process (VACUUM INTO): not beside an ingest.
+          await this.waitForDock(pace);
           result.snapshot = await this.replicateCatalogue(store, cfg);
           // Every run, not only those that took a snapshot: an idle station must still let old
           // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
@@ -572,6 +579,7 @@ export class ReplicaService {
       } finally {
         store.close();
         result.waitedForIngestSeconds = pace.waitedMs / 1000;
+        result.partsYielded = pace.yielded;
       }
     } finally {
       release();
@@ -621,20 +629,29 @@ export class ReplicaService {
    * station), then the off-peak window. The bandwidth cap is taken just before the bytes go.
    */
   private async waitForTurn(pace: Pace): Promise<void> {
+    await this.waitForDock(pace);
+    if (!pace.windowOpen()) throw new StationError('state', 'replica.outside_window', {});
+  }
+
+  /** While an ingest session runs, and for INGEST_GRACE_MS after the last one ended, nothing goes. */
+  private async waitForDock(pace: Pace): Promise<void> {
     if (ingestRunning(this.db)) {
       // Wall time the run stood still, however many of its workers waited side by side.
       if (pace.waiting++ === 0) pace.waitStart = performance.now();
       try {
-        while (ingestRunning(this.db)) {
+        let quietSince: number | null = null;
+        for (;;) {
           if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
-          await sleep(INGEST_POLL_MS);
+          if (ingestRunning(this.db)) quietSince = null;
+          else if (quietSince === null) quietSince = performance.now();
+          else if (performance.now() - quietSince >= INGEST_GRACE_MS) break;
+          await sleep(Math.min(INGEST_POLL_MS, INGEST_GRACE_MS));
         }
       } finally {
         if (--pace.waiting === 0) pace.waitedMs += performance.now() - pace.waitStart;
       }
     }
     if (pace.signal?.aborted) throw new StationError('state', 'replica.stopped', {});
-    if (!pace.windowOpen()) throw new StationError('state', 'replica.outside_window', {});
   }
 
   private async transfer(store: ReplicaStore, item: QueueRow, cfg: ReplicaConfigView, pace: Pace): Promise<void> {
@@ -690,12 +707,22 @@ export class ReplicaService {
     const insertSent = this.db.prepare('INSERT INTO replica_sent (at, bytes, seconds) VALUES (?, ?, ?)');
     let partsSent = 0;
     let partsResumed = journal.size;
+    let partsDropped = 0;
     const todo: number[] = [];
     for (let n = 1; n <= partCount; n++) if (!journal.has(n)) todo.push(n);
     const fh = await open(path, 'r');
     // One failure stops every worker from starting another part; parts already in flight finish
     // (or fail) on their own and whatever finished is journaled for the next attempt.
     let failed = false;
+    // Ingest comes first for real: the store shares the PC's disk, cores and uplink with the dock, so
+    // parts in flight are dropped the moment a session starts (in any process) rather than left to
+    // finish. A dropped part is not journaled; it goes back on the list and is sent whole again
+    // once the dock is quiet, while finished parts stay journaled and are never sent twice.
+    const inFlight = new Set<AbortController>();
+    const watch = setInterval(() => {
+      if (inFlight.size > 0 && ingestRunning(this.db)) for (const c of inFlight) c.abort();
+    }, INGEST_WATCH_MS);
+    watch.unref();
     const sendPart = async (n: number) => {
       const offset = (n - 1) * partSize;
       const length = Math.min(partSize, size - offset);
@@ -719,7 +746,19 @@ export class ReplicaService {
         partsResumed++;
       } else {
         await pace.throttle.take(length);
-        etag = await store.uploadPart(key, uploadId, n, buf, md5.toString('base64'));
+        const yieldTo = new AbortController();
+        inFlight.add(yieldTo);
+        try {
+          etag = await store.uploadPart(key, uploadId, n, buf, md5.toString('base64'), yieldTo.signal);
+        } catch (e) {
+          if (!yieldTo.signal.aborted) throw e;
+          pace.yielded++;
+          partsDropped++;
+          todo.unshift(n);
+          return;
+        } finally {
+          inFlight.delete(yieldTo);
+        }
         if (etag !== md5.toString('hex')) throw new StationError('io', 'replica.part_etag_mismatch', { objectId, part: n });
         partsSent++;
       }
@@ -748,8 +787,11 @@ export class ReplicaService {
       const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (rejected) throw rejected.reason;
     } finally {
+      clearInterval(watch);
       await fh.close();
     }
+    // Complete, HeadObject and the lock wait for the dock too: RGW assembles the parts then.
+    await this.waitForDock(pace);
 
     const ordered = [...journal.values()].sort((a, b) => a.part_number - b.part_number);
     const expectedEtag = `${createHash('md5')
@@ -796,6 +838,7 @@ export class ReplicaService {
           parts: ordered.length,
           partsSent,
           partsResumed,
+          partsDropped,
         },
       });
     });
@@ -1023,6 +1066,4 @@ export class ReplicaService {
     return n;
   }
 }
-
-export const replicaOf = perStation((station: Station) => new ReplicaService(station));
 

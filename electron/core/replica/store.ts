@@ -206,10 +206,16 @@ export class ReplicaStore {
     return r.UploadId;
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer, contentMd5: string): Promise<string> {
+  /**
+   * Sends one part. `signal` drops the request mid-body (the dock took over): the store keeps
+   * nothing of it, and the part is sent again later.
+   */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer, contentMd5: string, signal?: AbortSignal): Promise<string> {
     const { c, s } = await this.s3();
     const r = await this.call(() =>
-      c.send(new s.UploadPartCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length, ContentMD5: contentMd5 })),
+      c.send(new s.UploadPartCommand({ Bucket: this.config.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length, ContentMD5: contentMd5 }), {
+        abortSignal: signal,
+      }),
     );
     return bareEtag(r.ETag);
   }

@@ -1,8 +1,10 @@
 // What is due and overdue at the station, for the dashboard: case files to archive (002 第二十一条,
 // 003 第二十五条, 004 第十八条), late hand-overs and interruptions still without their written
 // explanation (000 第九条, 第十一条), requests waiting for a decision, and destructions due.
-import type { Station } from '../station.ts';
-import { casesOf } from '../cases/index.ts';
+import type { ReadableDB } from '../db/database.ts';
+import type { Requests } from '../access/requests.ts';
+import type { CaseService } from '../cases/cases.ts';
+import type { RetentionService } from '../cases/retention.ts';
 
 export type DashboardCase = { id: string; caseNumber: string; title: string; closedAt: string; deadline: string | null; overdue: boolean; problem: { code: string; params: Record<string, unknown> } | null };
 
@@ -32,58 +34,73 @@ export type Dashboard = {
   destructionsDue: { recordingId: string; until: string }[];
 };
 
-export function dashboard(station: Station, options: { limit?: number } = {}): Dashboard {
-  const limit = options.limit ?? 50;
-  const db = station.db;
-  const { cases, retention } = casesOf(station);
-  const closed = cases.list({ state: 'closed', limit: 100_000 }).items;
-  const toArchive: DashboardCase[] = closed
-    .map((c) => ({ id: c.id, caseNumber: c.caseNumber, title: c.title, closedAt: c.closedAt!, deadline: c.archive?.deadline ?? null, overdue: c.archive?.overdue ?? false, problem: c.archive?.problem ?? null }))
-    .sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
-  const unexplained = (flag: 'late' | 'interruption', kind: string) =>
-    (
+export type DashboardDeps = {
+  db: ReadableDB;
+  now: () => Date;
+  cases: Pick<CaseService, 'list'>;
+  retention: Pick<RetentionService, 'due'>;
+  requests: Pick<Requests, 'list'>;
+};
+
+/** The dashboard's figures, counted afresh on each ask. */
+export class DashboardService {
+  private readonly deps: DashboardDeps;
+  constructor(deps: DashboardDeps) {
+    this.deps = deps;
+  }
+
+  summary(options: { limit?: number } = {}): Dashboard {
+    const limit = options.limit ?? 50;
+    const { db, cases, retention } = this.deps;
+    const closed = cases.list({ state: 'closed', limit: 100_000 }).items;
+    const toArchive: DashboardCase[] = closed
+      .map((c) => ({ id: c.id, caseNumber: c.caseNumber, title: c.title, closedAt: c.closedAt!, deadline: c.archive?.deadline ?? null, overdue: c.archive?.overdue ?? false, problem: c.archive?.problem ?? null }))
+      .sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
+    const unexplained = (flag: 'late' | 'interruption', kind: string) =>
+      (
+        db
+          .prepare(
+            `SELECT r.id FROM recordings r WHERE r.${flag} = 1
+               AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = ?)
+               AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)
+             ORDER BY r.number`,
+          )
+          .all(kind) as { id: string }[]
+      ).map((r) => r.id);
+    const late = unexplained('late', 'late_handover');
+    const interrupted = unexplained('interruption', 'interruption');
+    const deadlinesUnknown = (
       db
-        .prepare(
-          `SELECT r.id FROM recordings r WHERE r.${flag} = 1
-             AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = ?)
-             AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)
-           ORDER BY r.number`,
-        )
-        .all(kind) as { id: string }[]
+        .prepare('SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id) ORDER BY r.number')
+        .all() as { id: string }[]
     ).map((r) => r.id);
-  const late = unexplained('late', 'late_handover');
-  const interrupted = unexplained('interruption', 'interruption');
-  const deadlinesUnknown = (
-    db
-      .prepare('SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id) ORDER BY r.number')
-      .all() as { id: string }[]
-  ).map((r) => r.id);
-  const waiting = station.requests.list({ state: 'requested', limit: 100_000 }).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const extensionsToApply = (
-    db.prepare("SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x JOIN requests q ON q.id = x.request_id WHERE x.state = 'requested' AND q.state = 'approved'").get() as { n: number }
-  ).n;
-  const due = retention.due();
-  const batches = (state: string) => (db.prepare('SELECT COUNT(*) AS n FROM destruction_batches WHERE state = ?').get(state) as { n: number }).n;
-  return {
-    generatedAt: station.clock.now().toISOString(),
-    counts: {
-      casesOpen: (db.prepare("SELECT COUNT(*) AS n FROM cases WHERE state = 'open'").get() as { n: number }).n,
-      casesToArchive: toArchive.length,
-      casesArchiveOverdue: toArchive.filter((c) => c.overdue).length,
-      lateHandoversUnexplained: late.length,
-      interruptionsUnexplained: interrupted.length,
-      deadlinesUnknown: deadlinesUnknown.length,
-      requestsWaiting: waiting.length,
-      extensionsToApply,
-      destructionsDue: due.length,
-      batchesAwaitingDecision: batches('proposed'),
-      batchesAwaitingExecution: batches('approved') + batches('executing'),
-    },
-    casesToArchive: toArchive.slice(0, limit),
-    lateHandoversUnexplained: late.slice(0, limit),
-    interruptionsUnexplained: interrupted.slice(0, limit),
-    deadlinesUnknown: deadlinesUnknown.slice(0, limit),
-    requestsWaiting: waiting.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, requester: r.requester, createdAt: r.createdAt })),
-    destructionsDue: due.slice(0, limit).map((s) => ({ recordingId: s.recordingId, until: s.until! })),
-  };
+    const waiting = this.deps.requests.list({ state: 'requested', limit: 100_000 }).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const extensionsToApply = (
+      db.prepare("SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x JOIN requests q ON q.id = x.request_id WHERE x.state = 'requested' AND q.state = 'approved'").get() as { n: number }
+    ).n;
+    const due = retention.due();
+    const batches = (state: string) => (db.prepare('SELECT COUNT(*) AS n FROM destruction_batches WHERE state = ?').get(state) as { n: number }).n;
+    return {
+      generatedAt: this.deps.now().toISOString(),
+      counts: {
+        casesOpen: (db.prepare("SELECT COUNT(*) AS n FROM cases WHERE state = 'open'").get() as { n: number }).n,
+        casesToArchive: toArchive.length,
+        casesArchiveOverdue: toArchive.filter((c) => c.overdue).length,
+        lateHandoversUnexplained: late.length,
+        interruptionsUnexplained: interrupted.length,
+        deadlinesUnknown: deadlinesUnknown.length,
+        requestsWaiting: waiting.length,
+        extensionsToApply,
+        destructionsDue: due.length,
+        batchesAwaitingDecision: batches('proposed'),
+        batchesAwaitingExecution: batches('approved') + batches('executing'),
+      },
+      casesToArchive: toArchive.slice(0, limit),
+      lateHandoversUnexplained: late.slice(0, limit),
+      interruptionsUnexplained: interrupted.slice(0, limit),
+      deadlinesUnknown: deadlinesUnknown.slice(0, limit),
+      requestsWaiting: waiting.slice(0, limit).map((r) => ({ id: r.id, kind: r.kind, requester: r.requester, createdAt: r.createdAt })),
+      destructionsDue: due.slice(0, limit).map((s) => ({ recordingId: s.recordingId, until: s.until! })),
+    };
+  }
 }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { StationError, fromSystemError } from '../errors.ts';
 import { isRulePurpose, RULE_PURPOSES } from './purposes.ts';
 import type { RulePurpose, RuleView } from './purposes.ts';
-import type { Station } from '../station.ts';
 
 export type RuleArticle = { article: string; quote: string };
 
@@ -108,14 +107,20 @@ export function shippedRuleFile(setting: AgencyRuleSetting | null, catalogue: re
   return catalogue.find((r) => r.id === setting.id)?.file ?? null;
 }
 
+/**
+ * Where a station's rule is read: the admin's setting and the shipped catalogue's folder. The
+ * station itself fits; a service is given just these two.
+ */
+export type RuleSource = { settings: { get(key: 'rules.agencyRule'): AgencyRuleSetting | null }; paths: { resources: string } };
+
 /** The agency's rule of a station, as set by its admin. */
-export function stationRule(station: Pick<Station, 'settings' | 'paths'>): RuleView {
-  return ruleView(station.settings.get('rules.agencyRule'), loadRuleCatalogue(station.paths.resources));
+export function stationRule(source: RuleSource): RuleView {
+  return ruleView(source.settings.get('rules.agencyRule'), loadRuleCatalogue(source.paths.resources));
 }
 
 /** '《title》第N条' of the station's rule for a purpose, or null. */
-export function citeStationRule(station: Pick<Station, 'settings' | 'paths'>, purpose: RulePurpose): string | null {
-  return citeRule(stationRule(station), purpose);
+export function citeStationRule(source: RuleSource, purpose: RulePurpose): string | null {
+  return citeRule(stationRule(source), purpose);
 }
 
 /** One article of the agency's rule as papers and screens cite it. */
@@ -130,9 +135,9 @@ export type AgencyCitation = {
 };
 
 /** The articles of the station's rule for these purposes, each article once, in the order asked. */
-export function stationCitations(station: Pick<Station, 'settings' | 'paths'>, purposes: readonly RulePurpose[]): AgencyCitation[] {
-  const setting = station.settings.get('rules.agencyRule');
-  const catalogue = loadRuleCatalogue(station.paths.resources);
+export function stationCitations(source: RuleSource, purposes: readonly RulePurpose[]): AgencyCitation[] {
+  const setting = source.settings.get('rules.agencyRule');
+  const catalogue = loadRuleCatalogue(source.paths.resources);
   const view = ruleView(setting, catalogue);
   if (!view.chosen) return [];
   const shipped = setting?.kind === 'shipped' ? catalogue.find((r) => r.id === setting.id) : undefined;
@@ -174,8 +179,8 @@ export function articleNumber(article: string): number | null {
  * The line a bilingual paper prints under its title: which articles of the agency's rule it serves.
  * Null when no rule is chosen or the rule has none of these articles.
  */
-export function ruleBasis(station: Pick<Station, 'settings' | 'paths'>, purposes: readonly RulePurpose[]): { zh: string; en: string } | null {
-  const cites = stationCitations(station, purposes);
+export function ruleBasis(source: RuleSource, purposes: readonly RulePurpose[]): { zh: string; en: string } | null {
+  const cites = stationCitations(source, purposes);
   if (!cites.length) return null;
   const first = cites[0]!;
   const numbers = cites.map((c) => articleNumber(c.article) ?? c.article);
@@ -189,8 +194,8 @@ export function ruleBasis(station: Pick<Station, 'settings' | 'paths'>, purposes
  * The presets a settings screen offers (issue 14 item 1): those the agency's shipped rule sets; with the
  * agency's own rule, or none chosen yet, every preset, since the station cannot tell which one it sets.
  */
-export function offeredPresets<P extends { citations: readonly { file: string }[] }>(station: Pick<Station, 'settings' | 'paths'>, presets: readonly P[]): P[] {
-  const file = shippedRuleFile(station.settings.get('rules.agencyRule'), loadRuleCatalogue(station.paths.resources));
+export function offeredPresets<P extends { citations: readonly { file: string }[] }>(source: RuleSource, presets: readonly P[]): P[] {
+  const file = shippedRuleFile(source.settings.get('rules.agencyRule'), loadRuleCatalogue(source.paths.resources));
   if (!file) return [...presets];
   const own = presets.filter((p) => p.citations.some((c) => c.file === file));
   return own.length ? own : [...presets];

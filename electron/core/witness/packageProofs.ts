@@ -1,9 +1,8 @@
-import type { Station } from '../station.ts';
 import { StationError } from '../errors.ts';
 import { parseVerifierKey, type ParsedVerifierKey } from '../ledger/checkpoint.ts';
 import { entryBytes, leafHash, type LedgerEntryContent } from '../ledger/entryHash.ts';
 import { splitNote } from './cosignature.ts';
-import { entryTlogProof, lastCosigned, syncWitness, witnessConfig } from './client.ts';
+import type { WitnessClient } from './client.ts';
 import { verifyTlogProof, type TrustPolicy } from './proof.ts';
 
 // Proofs that name the witness, on exports and discs (issue 13 item 4): the newest checkpoint the
@@ -32,27 +31,26 @@ export function proofPathFor(filePath: string): string {
  * tried first; offline, refused or alarmed, the package goes without (cosigned: false).
  */
 export async function packageWitness(
-  station: Station,
+  witness: Pick<WitnessClient, 'config' | 'lastCosigned' | 'sync' | 'entryProof'>,
   checkpointSize: number,
   recordings: { recordingId: string; ingestSeq: number; path: string }[],
-  submit: (s: Station) => Promise<unknown> = syncWitness,
 ): Promise<PackageWitness | null> {
-  const cfg = witnessConfig(station.db);
+  const cfg = witness.config();
   if (!cfg) return null;
-  if ((lastCosigned(station.db, cfg.vkey)?.size ?? 0) < checkpointSize) {
+  if ((witness.lastCosigned(cfg.vkey)?.size ?? 0) < checkpointSize) {
     try {
-      await submit(station);
+      await witness.sync();
     } catch {
       // Unreachable or refused: the package is still written, and says it carries no cosignature.
     }
   }
-  const last = lastCosigned(station.db, cfg.vkey);
+  const last = witness.lastCosigned(cfg.vkey);
   if (!last || last.size < checkpointSize) return { manifest: { witnessKey: cfg.vkey, cosigned: false }, files: [] };
   const files: { path: string; content: string }[] = [];
   const proofs: { recordingId: string; path: string }[] = [];
   let checkpoint = '';
   for (const r of recordings) {
-    const p = entryTlogProof(station, r.ingestSeq);
+    const p = witness.entryProof(r.ingestSeq);
     checkpoint = p.proof.slice(p.proof.indexOf('\n\n') + 2);
     const path = proofPathFor(r.path);
     files.push({ path, content: p.proof });

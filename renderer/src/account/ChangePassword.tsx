@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Form, Input, Modal } from 'antd';
+import { Alert, Button, Form, Input } from 'antd';
 import type { FormRule as Rule } from 'antd';
 import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { MIN_PASSWORD_LENGTH } from '../passphrase.ts';
 
 type Values = { oldPassword: string; newPassword: string; confirm: string };
@@ -44,6 +45,14 @@ function PasswordFields(props: { autoFocus?: boolean }) {
   );
 }
 
+/** The current password proves who asks; after a refusal it is typed again, the new one is kept. */
+const SECRET_FIELDS = ['oldPassword'] as const;
+
+async function changePassword(v: Values): Promise<User> {
+  return (await invoke('auth.changePassword', { oldPassword: v.oldPassword, newPassword: v.newPassword })).user;
+}
+
+/** The first-password screen is a page, not a dialog, so it keeps its own busy flag and error. */
 function useChange(onDone: (user: User) => void) {
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
@@ -52,11 +61,10 @@ function useChange(onDone: (user: User) => void) {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await invoke('auth.changePassword', { oldPassword: v.oldPassword, newPassword: v.newPassword });
-      onDone(user);
+      onDone(await changePassword(v));
     } catch (e) {
       setError(e);
-      form.setFieldsValue({ oldPassword: '' });
+      for (const name of SECRET_FIELDS) form.setFieldValue(name, '');
     } finally {
       setBusy(false);
     }
@@ -98,24 +106,18 @@ export function FirstPasswordScreen(props: { status: StationStatus; user: User; 
 /** "Change my password" from the shell's header, at any time. */
 export function ChangePasswordDialog(props: { onCancel: () => void; onDone: (user: User) => void }) {
   const { t } = useTranslation();
-  const { form, busy, error, submit } = useChange(props.onDone);
   return (
-    <Modal
-      open
+    <FormDialog<Values>
       title={t('ui:account.changeTitle')}
       okText={t('ui:account.submit')}
-      okButtonProps={{ 'data-testid': 'account-submit' } as never}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
+      width={520}
+      testId="change-password-dialog"
+      submitTestId="account-submit"
+      secretFields={SECRET_FIELDS}
       onCancel={props.onCancel}
-      confirmLoading={busy}
-      destroyOnHidden
-      data-testid="change-password-dialog"
+      onSubmit={async (v) => props.onDone(await changePassword(v))}
     >
-      <ErrorAlert error={error} />
-      <Form<Values> form={form} layout="vertical" requiredMark={false} disabled={busy} onFinish={(v) => void submit(v)}>
-        <PasswordFields autoFocus />
-      </Form>
-    </Modal>
+      <PasswordFields autoFocus />
+    </FormDialog>
   );
 }

@@ -5,9 +5,9 @@ import { FireOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Input as ApiInput, type Output, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { can, sameUser } from '../cases/access.ts';
-import { PageHeader } from '../cases/labels.tsx';
+import { formatTime } from '../components/formatTime.ts';
+import { can, sameUser } from '../components/access.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { JobPanel, JobStateTag } from './JobPanel.tsx';
 import { onBurnEvent, type BurnJob } from './events.ts';
 import { formatBytes } from '../components/formatBytes.ts';
@@ -15,6 +15,7 @@ import type { BurnPlan, MediaId, OpticalDrive } from '../../../electron/api/inde
 import '../cases/cases.css';
 import './burn.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type AccessRequest = Output<'request.list'>[number];
 type Profiles = Output<'burn.profiles'>;
@@ -63,13 +64,6 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
   const [form] = Form.useForm<Values>();
   const initial = fromFocus(focus);
   const burner = can(user, 'burn');
-  const [requests, setRequests] = useState<AccessRequest[] | null>(null);
-  const [profiles, setProfiles] = useState<Profiles | null>(null);
-  const [drives, setDrives] = useState<Drives | null>(null);
-  const [jobs, setJobs] = useState<BurnJob[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [plan, setPlan] = useState<BurnPlan | null>(null);
-  const [planError, setPlanError] = useState<unknown>(null);
   const [startError, setStartError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
   const [jobId, setJobId] = useState<string | null>(initial.job);
@@ -82,37 +76,31 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
     if (f.request) form.setFieldValue('requestId', f.request);
   }, [focus, form]);
 
-  const loadJobs = useCallback(() => {
-    invoke('burn.jobs', { limit: 50 }).then(setJobs, setLoadError);
-  }, []);
+  const jobList = useLoaded<BurnJob[]>(() => invoke('burn.jobs', { limit: 50 }), [reload]);
+  const jobs = jobList.value;
+  const reloadJobs = jobList.reload;
+  const loadJobs = useCallback(() => void reloadJobs(), [reloadJobs]);
 
-  useEffect(() => {
-    let live = true;
+  const setup = useLoaded<{ requests: AccessRequest[]; profiles: Profiles; drives: Drives }>(async () => {
     const usable = (r: AccessRequest) => r.kind === 'burn' && (sameUser(r.requester, user.username) || user.roles.includes('custodian'));
-    Promise.all([
+    const [r, p, d] = await Promise.all([
       burner ? invoke('request.list', { state: 'approved' }) : Promise.resolve([] as AccessRequest[]),
       invoke('burn.profiles', {}),
       // No drive list is no reason to refuse image files and folders: a failure here only disables "drive".
       can(user, 'drives') ? invoke('drives.list', {}).catch(() => NO_DRIVES) : Promise.resolve(NO_DRIVES),
-    ]).then(
-      ([r, p, d]) => {
-        if (!live) return;
-        const list = r.filter(usable);
-        setRequests(list);
-        // A request burned meanwhile (its approval used) is no longer offered.
-        const chosen = form.getFieldValue('requestId') as string | undefined;
-        if (chosen && !list.some((x) => x.id === chosen)) form.setFieldValue('requestId', undefined);
-        setProfiles(p);
-        setDrives(d);
-        setLoadError(null);
-      },
-      (e: unknown) => live && setLoadError(e),
-    );
-    loadJobs();
-    return () => {
-      live = false;
-    };
-  }, [burner, user, reload, loadJobs, form]);
+    ]);
+    return { requests: r.filter(usable), profiles: p, drives: d };
+  }, [burner, user, reload]);
+  const requests = setup.value?.requests ?? null;
+  const profiles = setup.value?.profiles ?? null;
+  const drives = setup.value?.drives ?? null;
+  const loadError = setup.error ?? jobList.error;
+
+  useEffect(() => {
+    // A request burned meanwhile (its approval used) is no longer offered.
+    const chosen = form.getFieldValue('requestId') as string | undefined;
+    if (requests && chosen && !requests.some((x) => x.id === chosen)) form.setFieldValue('requestId', undefined);
+  }, [requests, form]);
 
   useEffect(
     () =>
@@ -141,24 +129,19 @@ export function BurnScreen({ user, focus, navigate, canOpen }: { user: User; foc
     return JSON.stringify({ requestId: values.requestId, media: values.media, copies: values.copies ?? 1, ...(needsTarget && target ? { target } : {}), ...(volumeLabel ? { volumeLabel } : {}) });
   }, [values]);
 
+  // Asked for once the form has been still for a moment, not on every keystroke of the label.
+  const [planAsked, setPlanAsked] = useState<string | null>(null);
   useEffect(() => {
     if (!planKey) {
-      setPlan(null);
-      setPlanError(null);
+      setPlanAsked(null);
       return;
     }
-    let live = true;
-    const timer = setTimeout(() => {
-      invoke('burn.plan', JSON.parse(planKey) as ApiInput<'burn.plan'>).then(
-        (p) => live && (setPlan(p), setPlanError(null)),
-        (e: unknown) => live && (setPlan(null), setPlanError(e)),
-      );
-    }, 300);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => setPlanAsked(planKey), 300);
+    return () => clearTimeout(timer);
   }, [planKey]);
+  const planned = useLoaded<BurnPlan | null>(() => (planAsked ? invoke('burn.plan', JSON.parse(planAsked) as ApiInput<'burn.plan'>) : Promise.resolve(null)), [planAsked]);
+  const planError = planned.error;
+  const plan = planError ? null : planned.value;
 
   const start = async (v: Values) => {
     const target = targetOf(v);

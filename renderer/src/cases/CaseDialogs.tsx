@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { Alert, DatePicker, Form, Input, Radio } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -7,6 +6,7 @@ import { invoke, type Output } from '../api.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ArchiveDeadlineText, deadlineRuleText, type Case, type DeadlineRule } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type AccessRequest = Output<'case.request'>;
 
@@ -34,16 +34,10 @@ export function UnlinkDialog({ kase, recordingId, onCancel, onDone }: { kase: Ca
 export function CloseDialog({ kase, onCancel, onDone }: { kase: Case; onCancel: () => void; onDone: (c: Case) => void }) {
   const { t } = useTranslation();
   const basisCaseArchive = useRuleBasis('caseArchive');
-  const [rule, setRule] = useState<DeadlineRule | null>(null);
-  useEffect(() => {
-    let live = true;
-    invoke('retention.settings', {}).then(
-      (s) => live && setRule(s.archiveDeadline.byType[kase.enforcementType] ?? s.archiveDeadline.default),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
+  // The rule is a hint beside the form; without it the case still closes, so a failure to read it shows nothing.
+  const { value: rule } = useLoaded<DeadlineRule>(async () => {
+    const s = await invoke('retention.settings', {});
+    return s.archiveDeadline.byType[kase.enforcementType] ?? s.archiveDeadline.default;
   }, [kase.enforcementType]);
   return (
     <FormDialog<{ concludedAt?: Dayjs; note?: string }>

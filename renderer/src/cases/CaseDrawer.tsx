@@ -16,17 +16,19 @@ import {
 import { useTranslation } from 'react-i18next';
 import { invoke, type LedgerEntry, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { actionLabel, formatTime } from '../ledger/labels.ts';
-import { DocumentPreview } from '../reports/DocumentPreview.tsx';
-import { fileNamePart } from '../reports/printDocument.ts';
+import { actionLabel } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { DocumentPreview } from '../components/DocumentPreview.tsx';
+import { fileNamePart } from '../components/printDocument.ts';
 import { HoldDialog, ExtensionDialog, ReleaseDialog } from '../retention/RetentionDialogs.tsx';
 import { RetentionWhy, UntilTag, type Hold } from '../retention/labels.tsx';
 import { KindTag, StateTag } from '../requests/labels.tsx';
-import { can } from './access.ts';
+import { can } from '../components/access.ts';
 import { ArchiveDialog, CaseRequestDialog, CloseDialog, UnlinkDialog, type WholeCaseKind } from './CaseDialogs.tsx';
 import { CaseForm } from './CaseForm.tsx';
 import { LinkDialog } from './LinkDialog.tsx';
-import { ArchiveDeadlineText, CaseStateTag, EnforcementTag, formatDate, periodText, type CaseEvidence, type CaseView } from './labels.tsx';
+import { ArchiveDeadlineText, CaseStateTag, EnforcementTag, periodText, type CaseEvidence, type CaseView } from './labels.tsx';
+import { formatDate } from '../components/formatTime.ts';
 import { DetailSummary } from '../components/DetailFields.tsx';
 
 type AccessRequest = CaseView['requests'][number];

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { DatePicker, Form, Input, Radio, Select, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -8,6 +7,7 @@ import { FormDialog } from '../components/FormDialog.tsx';
 import { ENFORCEMENT_TYPES, periodText, type Case, type EnforcementType, type Period } from './labels.tsx';
 import type { Officer } from '../../../electron/api/index.ts';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type Values = {
   caseNumber: string;
@@ -32,29 +32,18 @@ const key = (p: Period) => JSON.stringify(p);
 export function CaseForm({ existing, onCancel, onDone }: { existing: Case | null; onCancel: () => void; onDone: (c: Case) => void }) {
   const { t } = useTranslation();
   const basisCaseEvidenceRetention = useRuleBasis('caseEvidenceRetention');
-  const [officers, setOfficers] = useState<Officer[]>([]);
-  const [periods, setPeriods] = useState<Period[]>([]);
-  const [defaultPeriod, setDefaultPeriod] = useState<Period | null>(null);
-  const open = !existing || existing.state === 'open';
-
-  useEffect(() => {
-    let live = true;
-    void Promise.all([invoke('officer.list', {}), invoke('retention.settings', {})]).then(
-      ([o, s]) => {
-        if (!live) return;
-        setOfficers(o);
-        const list = s.presets.caseFileRetention.map((p) => p.period as Period);
-        if (!list.some((p) => key(p) === key(s.caseFileRetention))) list.push(s.caseFileRetention);
-        if (existing && !list.some((p) => key(p) === key(existing.fileRetention))) list.push(existing.fileRetention);
-        setPeriods(list);
-        setDefaultPeriod(s.caseFileRetention);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
+  // Choices for the form; if they cannot be read the form still opens with what the case already has.
+  const { value: choices } = useLoaded(async () => {
+    const [o, s] = await Promise.all([invoke('officer.list', {}), invoke('retention.settings', {})]);
+    const list = s.presets.caseFileRetention.map((p) => p.period as Period);
+    if (!list.some((p) => key(p) === key(s.caseFileRetention))) list.push(s.caseFileRetention);
+    if (existing && !list.some((p) => key(p) === key(existing.fileRetention))) list.push(existing.fileRetention);
+    return { officers: o, periods: list, defaultPeriod: s.caseFileRetention };
   }, [existing]);
+  const officers: Officer[] = choices?.officers ?? [];
+  const periods: Period[] = choices?.periods ?? [];
+  const defaultPeriod: Period | null = choices?.defaultPeriod ?? null;
+  const open = !existing || existing.state === 'open';
 
   const initial: Partial<Values> = existing
     ? {

@@ -6,10 +6,12 @@ import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next';
 import { invoke, type Input as ApiInput, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { can } from './access.ts';
+import { can } from '../components/access.ts';
 import { CaseDrawer } from './CaseDrawer.tsx';
 import { CaseForm } from './CaseForm.tsx';
-import { ArchiveDeadlineText, CASE_STATES, CaseStateTag, ENFORCEMENT_TYPES, EnforcementTag, PageHeader, formatDate, type Case, type CaseState, type EnforcementType } from './labels.tsx';
+import { ArchiveDeadlineText, CASE_STATES, CaseStateTag, ENFORCEMENT_TYPES, EnforcementTag, type Case, type CaseState, type EnforcementType } from './labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { formatDate } from '../components/formatTime.ts';
 import type { Officer } from '../../../electron/api/index.ts';
 import './cases.css';
 

@@ -3,11 +3,12 @@ import { Alert, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { StationUiError, invoke, type Output } from '../api.ts';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { findRecordings } from './findRecordings.ts';
 import type { Case } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type Recording = Output<'recording.list'>['items'][number];
 
@@ -26,25 +27,14 @@ export function LinkDialog({ kase, linked, onCancel, onDone }: { kase: Case; lin
   const basisEvidenceNote = useRuleBasis('evidenceNote');
   const [query, setQuery] = useState('');
   const [text, setText] = useState('');
-  const [rows, setRows] = useState<Recording[] | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [searchError, setSearchError] = useState<unknown>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => setText(query.trim()), 300);
     return () => clearTimeout(timer);
   }, [query]);
 
-  useEffect(() => {
-    let live = true;
-    findRecordings(text, 50).then(
-      (items) => live && (setRows(items), setSearchError(null)),
-      (e: unknown) => live && setSearchError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [text]);
+  const { value: rows, error: searchError } = useLoaded<Recording[]>(() => findRecordings(text, 50), [text]);
 
   return (
     <FormDialog<{ ids?: string; note: string }>

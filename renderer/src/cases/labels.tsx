@@ -1,10 +1,8 @@
-import type { ReactNode } from 'react';
 import { Flex, Tag, Tooltip, Typography } from 'antd';
 import type { TFunction } from 'i18next';
-import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { StationUiError } from '../api.ts';
-import { errorText } from '../i18n.ts';
+import { formatDate } from '../components/formatTime.ts';
+import { problemText } from '../components/problemText.ts';
 import type { Case, CaseEvidence, CaseView, EnforcementType, Period } from '../../../electron/api/index.ts';
 
 export type { Case, CaseEvidence, CaseView, EnforcementType, Period };
@@ -49,16 +47,6 @@ export function deadlineRuleText(t: TFunction, rule: DeadlineRule): string {
   return t('ui:cases.rule.calendarDays', { n: rule.calendarDays });
 }
 
-/** A calendar date in the station's local time. */
-export function formatDate(iso: string | null | undefined): string {
-  return iso ? dayjs(iso).format('YYYY-MM-DD') : '—';
-}
-
-/** Why the calendar could not give a date, in the station's own words (errors:<code>). */
-export function problemText(t: TFunction, problem: { code: string; params: Record<string, unknown> }): string {
-  return errorText(t, new StationUiError({ code: problem.code, kind: 'input', params: problem.params as Record<string, string | number | boolean | null> }));
-}
-
 /** The archive deadline of a closed case: date, overdue, or why there is none. */
 export function ArchiveDeadlineText({
   archive,
@@ -86,25 +74,6 @@ export function ArchiveDeadlineText({
         </Tag>
       ) : null}
       {showRule && archive.rule ? <Typography.Text type="secondary">{t('ui:cases.ruleApplied', { rule: deadlineRuleText(t, archive.rule) })}</Typography.Text> : null}
-    </Flex>
-  );
-}
-
-/** Title, one line of what the screen is for, and the screen's buttons. */
-export function PageHeader({ title, intro, extra }: { title: ReactNode; intro?: ReactNode; extra?: ReactNode }) {
-  return (
-    <Flex justify="space-between" align="flex-start" gap={16} wrap>
-      <div style={{ minWidth: 280, flex: 1 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>
-          {title}
-        </Typography.Title>
-        {intro ? <Typography.Text type="secondary">{intro}</Typography.Text> : null}
-      </div>
-      {extra ? (
-        <Flex gap={8} wrap>
-          {extra}
-        </Flex>
-      ) : null}
     </Flex>
   );
 }

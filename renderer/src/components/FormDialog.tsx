@@ -6,7 +6,8 @@ import { ErrorAlert } from './ErrorAlert.tsx';
 /**
  * A modal form that talks to the station: busy while the call runs, the station's refusal shown
  * in place (translated), and everything typed kept so nothing is lost — except a re-entered
- * password, which is cleared after a failure.
+ * password (`secretFields`), which is cleared after a failure.
+ * Pass `form` when the dialog itself watches a field; otherwise FormDialog makes its own.
  */
 export function FormDialog<V extends object>({
   title,
@@ -16,6 +17,9 @@ export function FormDialog<V extends object>({
   intro,
   initialValues,
   testId,
+  submitTestId = `${testId}-submit`,
+  secretFields = ['password'],
+  form: given,
   onCancel,
   onSubmit,
   children,
@@ -27,12 +31,16 @@ export function FormDialog<V extends object>({
   intro?: ReactNode;
   initialValues?: Partial<V>;
   testId: string;
+  submitTestId?: string;
+  secretFields?: readonly string[];
+  form?: FormInstance<V>;
   onCancel: () => void;
   onSubmit: (values: V, form: FormInstance<V>) => Promise<void>;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<V>();
+  // useForm hands back `given` when there is one, so the dialog and FormDialog share one instance.
+  const [form] = Form.useForm<V>(given);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -43,7 +51,7 @@ export function FormDialog<V extends object>({
       await onSubmit(values, form);
     } catch (e) {
       setError(e);
-      if ('password' in values) form.setFieldValue('password' as never, '' as never);
+      for (const name of secretFields) if (name in values) form.setFieldValue(name as never, '' as never);
     } finally {
       setBusy(false);
     }
@@ -54,7 +62,7 @@ export function FormDialog<V extends object>({
       open
       title={title}
       okText={okText}
-      okButtonProps={{ danger, 'data-testid': `${testId}-submit` } as ButtonProps}
+      okButtonProps={{ danger, 'data-testid': submitTestId } as ButtonProps}
       cancelText={t('ui:common.cancel')}
       onOk={() => form.submit()}
       onCancel={onCancel}

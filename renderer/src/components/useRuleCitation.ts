@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { invoke } from '../api.ts';
-import { articleNumber } from '../retention/articles.ts';
+import { articleNumber } from './articles.ts';
 import type { RulePurpose, RuleView } from '../../../electron/api/index.ts';
 
 export type { RulePurpose, RuleView };

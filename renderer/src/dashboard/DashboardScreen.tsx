@@ -17,8 +17,10 @@ import {
 import { useTranslation } from 'react-i18next';
 import { invoke, type WitnessStatus } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { ArchiveDeadlineText, PageHeader, formatDate } from '../cases/labels.tsx';
+import { formatTime } from '../components/formatTime.ts';
+import { ArchiveDeadlineText } from '../cases/labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { formatDate } from '../components/formatTime.ts';
 import type { Dashboard } from '../../../electron/api/index.ts';
 import './dashboard.css';
 import { AttentionCard } from './AttentionCard.tsx';

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Descriptions, Flex, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, ReloadOutlined, UsbOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import type { DockedVolume } from './events.ts';
 import { SessionBody, reasonText, type SessionContext } from './SessionCard.tsx';
 import type { LiveSession } from './useIngestSessions.ts';

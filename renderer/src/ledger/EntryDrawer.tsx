@@ -1,32 +1,18 @@
-import { useEffect, useState } from 'react';
 import { Alert, Descriptions, Drawer, Empty, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
-import { actionLabel, actorLabel, formatTime } from './labels.ts';
+import { actionLabel, actorLabel } from './labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { DetailFields } from '../components/DetailFields.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type Detail = Output<'ledger.entry'>;
 
 export function EntryDrawer({ seq, onClose }: { seq: number | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (seq === null) return;
-    let live = true;
-    setDetail(null);
-    setError(null);
-    invoke('ledger.entry', { seq }).then(
-      (d) => live && setDetail(d),
-      (e: unknown) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [seq]);
+  const { value: detail, error } = useLoaded<Detail | null>(() => (seq === null ? Promise.resolve(null) : invoke('ledger.entry', { seq })), [seq], { clearOnChange: true });
 
   const entry = detail?.entry;
   return (

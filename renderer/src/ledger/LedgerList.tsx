@@ -3,7 +3,8 @@ import { Empty, Skeleton, Spin, Typography, theme } from 'antd';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { LedgerEntry } from '../api.ts';
-import { actionLabel, actorLabel, formatTime } from './labels.ts';
+import { actionLabel, actorLabel } from './labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 
 const ROW_HEIGHT = 44;
 export const LEDGER_COLUMNS = '88px 176px minmax(120px, 0.8fr) minmax(200px, 1.4fr) minmax(160px, 1.2fr)';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Alert, App, Button, Checkbox, DatePicker, Descriptions, Flex, Input, Progress, Select, Space, Tooltip, Typography } from 'antd';
 import { ExportOutlined, ReloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
@@ -8,10 +8,11 @@ import { errorText } from '../i18n.ts';
 import { CHECKPOINT_ROLES, hasAnyRole } from '../roles.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 import { EntryDrawer } from './EntryDrawer.tsx';
 import { LedgerList } from './LedgerList.tsx';
 import { actionLabel } from './labels.ts';
-import { saveTextFile } from './download.ts';
+import { saveTextFile } from '../components/saveTextFile.ts';
 import { useLedgerPages, type LedgerFilters } from './useLedgerPages.ts';
 
 type Verify =
@@ -33,8 +34,6 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
   const [includeSessions, setIncludeSessions] = useState(false);
   const [reload, setReload] = useState(0);
   const [openSeq, setOpenSeq] = useState<number | null>(null);
-  const [actions, setActions] = useState<string[]>([]);
-  const [actionsError, setActionsError] = useState<unknown>(null);
   const [verify, setVerify] = useState<Verify>({ phase: 'idle' });
   const [exporting, setExporting] = useState(false);
 
@@ -51,16 +50,8 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
 
   const pages = useLedgerPages(filters, reload);
 
-  useEffect(() => {
-    let live = true;
-    invoke('ledger.actions', {}).then(
-      (list) => live && (setActions(list), setActionsError(null)),
-      (e: unknown) => live && setActionsError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [reload]);
+  const { value: actionList, error: actionsError } = useLoaded(() => invoke('ledger.actions', {}), [reload]);
+  const actions = actionList ?? [];
 
   const applyActor = useCallback(() => setActor(actorDraft.trim()), [actorDraft]);
   const filtered = Boolean(action || actor || range);

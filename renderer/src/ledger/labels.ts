@@ -1,5 +1,4 @@
 import type { i18n as I18n, TFunction } from 'i18next';
-import dayjs from 'dayjs';
 
 /** A translated action name, or the raw action when this build has no translation for it (a newer station). */
 export function actionLabel(t: TFunction, i18n: I18n, action: string): string {
@@ -14,8 +13,4 @@ export function actorLabel(t: TFunction, actor: string): string {
   if (actor === 'system') return t('ui:ledger.actors.system');
   if (actor === 'anonymous') return t('ui:ledger.actors.anonymous');
   return actor;
-}
-
-export function formatTime(iso: string): string {
-  return dayjs(iso).format('YYYY-MM-DD HH:mm:ss');
 }

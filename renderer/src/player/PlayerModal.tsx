@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { formatBytes } from '../components/formatBytes.ts';
 import { WatchClock } from './watchClock.ts';
 import './player.css';

@@ -1,6 +1,7 @@
-import { Alert, Form, Input, Modal, Typography } from 'antd';
+import { Alert, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Recording } from '../recordings/labels.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 
 /**
@@ -10,34 +11,29 @@ import { useRuleBasis } from '../components/useRuleBasis.ts';
 export function SpotCheckDialog({ recording, onCancel, onConfirm }: { recording: Pick<Recording, 'id' | 'originalName'>; onCancel: () => void; onConfirm: (reason: string) => void }) {
   const { t } = useTranslation();
   const basisSupervision = useRuleBasis('supervision');
-  const [form] = Form.useForm<{ reason: string }>();
   return (
-    <Modal
-      open
+    <FormDialog<{ reason: string }>
       title={t('ui:player.spotCheckTitle', { id: recording.id })}
       okText={t('ui:player.spotCheckSubmit')}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
+      width={520}
+      testId="spot-check-dialog"
       onCancel={onCancel}
-      destroyOnHidden
-      data-testid="spot-check-dialog"
+      onSubmit={async (v) => onConfirm(v.reason.trim())}
     >
       <Alert type="info" showIcon title={t('ui:player.spotCheckHint') + basisSupervision} style={{ marginBottom: 16 }} />
       <Typography.Paragraph type="secondary" className="mono">
         {recording.originalName}
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => onConfirm(v.reason.trim())}>
-        <Form.Item
-          name="reason"
-          label={t('ui:player.spotCheckReason')}
-          rules={[
-            { required: true, whitespace: true, message: t('ui:player.spotCheckReasonRequired') },
-            { min: 2, message: t('ui:player.spotCheckReasonRequired') },
-          ]}
-        >
-          <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="spot-check-reason" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="reason"
+        label={t('ui:player.spotCheckReason')}
+        rules={[
+          { required: true, whitespace: true, message: t('ui:player.spotCheckReasonRequired') },
+          { min: 2, message: t('ui:player.spotCheckReasonRequired') },
+        ]}
+      >
+        <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="spot-check-reason" />
+      </Form.Item>
+    </FormDialog>
   );
 }

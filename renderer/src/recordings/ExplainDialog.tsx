@@ -1,8 +1,7 @@
-import { useState } from 'react';
-import { Alert, Form, Input, Modal, Radio, Typography } from 'antd';
+import { Alert, Form, Input, Radio, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import type { Recording } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 
@@ -28,61 +27,42 @@ export function ExplainDialog({ recording, onCancel, onDone }: { recording: Reco
   const kinds = explanationKinds(recording);
   const [form] = Form.useForm<{ kind: ExplanationKind; text: string }>();
   const kind = Form.useWatch('kind', form) ?? kinds[0]?.kind;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (v: { kind: ExplanationKind; text: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await invoke('recording.explain', { id: recording.id, kind: v.kind, text: v.text.trim() }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
-    <Modal
-      open
+    <FormDialog<{ kind: ExplanationKind; text: string }>
       title={t('ui:explain.title', { id: recording.id })}
       okText={t('ui:explain.submit')}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onCancel}
-      confirmLoading={busy}
       width={620}
-      destroyOnHidden
-      data-testid="explain-dialog"
+      form={form}
+      initialValues={{ kind: kinds[0]?.kind }}
+      testId="explain-dialog"
+      onCancel={onCancel}
+      onSubmit={async (v) => onDone(await invoke('recording.explain', { id: recording.id, kind: v.kind, text: v.text.trim() }))}
     >
-      <ErrorAlert error={error} />
       <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
         <span className="mono">{recording.originalName}</span>
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" requiredMark={false} initialValues={{ kind: kinds[0]?.kind }} onFinish={(v) => void submit(v)} disabled={busy}>
-        <Form.Item name="kind" label={t('ui:explain.kind')}>
-          <Radio.Group
-            data-testid="explain-kind"
-            options={kinds.map((k) => ({
-              value: k.kind,
-              label: k.explained ? t('ui:explain.kindExplained', { kind: t(`ui:explain.kinds.${k.kind}`) }) : t(`ui:explain.kinds.${k.kind}`),
-            }))}
-          />
-        </Form.Item>
-        {kind ? <Alert type="info" showIcon title={t(`ui:explain.hints.${kind}`) + (kind === 'late_handover' ? basisHandover : basisInterruption)} style={{ marginBottom: 16 }} /> : null}
-        <Form.Item
-          name="text"
-          label={t('ui:explain.text')}
-          rules={[
-            { required: true, whitespace: true, message: t('ui:explain.textRequired') },
-            { min: 2, message: t('ui:explain.textRequired') },
-          ]}
-          extra={t('ui:explain.textHint')}
-        >
-          <Input.TextArea rows={5} maxLength={4000} showCount autoFocus data-testid="explain-text" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="kind" label={t('ui:explain.kind')}>
+        <Radio.Group
+          data-testid="explain-kind"
+          options={kinds.map((k) => ({
+            value: k.kind,
+            label: k.explained ? t('ui:explain.kindExplained', { kind: t(`ui:explain.kinds.${k.kind}`) }) : t(`ui:explain.kinds.${k.kind}`),
+          }))}
+        />
+      </Form.Item>
+      {kind ? <Alert type="info" showIcon title={t(`ui:explain.hints.${kind}`) + (kind === 'late_handover' ? basisHandover : basisInterruption)} style={{ marginBottom: 16 }} /> : null}
+      <Form.Item
+        name="text"
+        label={t('ui:explain.text')}
+        rules={[
+          { required: true, whitespace: true, message: t('ui:explain.textRequired') },
+          { min: 2, message: t('ui:explain.textRequired') },
+        ]}
+        extra={t('ui:explain.textHint')}
+      >
+        <Input.TextArea rows={5} maxLength={4000} showCount autoFocus data-testid="explain-text" />
+      </Form.Item>
+    </FormDialog>
   );
 }

@@ -2,8 +2,8 @@ import { useEffect, useRef } from 'react';
 import { Checkbox, Empty, Skeleton, Spin, Typography, theme } from 'antd';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { formatTime } from '../ledger/labels.ts';
-import { formatDuration } from '../dock/format.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { formatDuration } from '../components/formatDuration.ts';
 import { FlagTags, kindLabel, officerText, type Recording } from './labels.tsx';
 
 const ROW_HEIGHT = 44;

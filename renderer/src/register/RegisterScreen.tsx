@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
-import { saveTextFile } from '../ledger/download.ts';
+import { saveTextFile } from '../components/saveTextFile.ts';
 import { App, Button, DatePicker, Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import './register.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { REGISTER_COLUMNS as CSV_COLUMNS } from '../../../electron/shared/reports.ts';

@@ -9,7 +9,7 @@ import type { ReplicaItem } from '../../../electron/api/index.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { useLoaded } from '../components/useLoaded.ts';
-import { PageHeader } from '../cases/labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { formatBytes } from '../components/formatBytes.ts';
 
 type OptionsForm = { parallelParts: number; bandwidthMiBps: number | null; window: string; clearAfterReplication: boolean };
@@ -152,7 +152,18 @@ export function ReplicationScreen({ user }: { user: User }) {
                   ? t('ui:replica.wormPassed', { at: config.worm.checkedAt })
                   : t('ui:replica.wormFailed', { at: config.worm.checkedAt ?? '-', failures: config.worm.failures.map((f) => t(`ui:replica.wormCase.${f}`)).join(t('ui:replica.listSeparator')) })
               }
-              description={t('ui:replica.target', { endpoint: config.endpoint, bucket: config.bucket, accessKeyId: config.accessKeyId })}
+              description={
+                <>
+                  <div>{t('ui:replica.target', { endpoint: config.endpoint, bucket: config.bucket, accessKeyId: config.accessKeyId })}</div>
+                  {config.worm.checkedAt ? (
+                    <div data-testid="replica-default-retention">
+                      {config.worm.defaultRetentionDays !== null
+                        ? t('ui:replicaLock.defaultRetention', { days: config.worm.defaultRetentionDays })
+                        : t('ui:replicaLock.defaultRetentionUnset', { days: config.worm.shortestDays })}
+                    </div>
+                  ) : null}
+                </>
+              }
             />
           ) : (
             <Alert type="warning" showIcon title={t('ui:replica.notConfigured')} />

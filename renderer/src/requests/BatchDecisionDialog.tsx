@@ -3,7 +3,7 @@ import { Alert, Button, Form, Input, List, Modal, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output } from '../api.ts';
 import { errorText } from '../i18n.ts';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { KindTag, type AccessRequest } from './labels.tsx';
 
 type Values = { password: string; text?: string };
@@ -18,29 +18,17 @@ type Result = Output<'request.decideMany'>;
  */
 export function BatchDecisionDialog({ requests, mode, onClose }: { requests: AccessRequest[]; mode: 'approve' | 'deny'; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<Result | null>(null);
   const approve = mode === 'approve';
 
   const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const text = (v.text ?? '').trim();
-      const res = await invoke('request.decideMany', {
-        password: v.password,
-        // What the approver saw: a request someone else decided on since then is refused, not signed blind.
-        decisions: requests.map((r) => ({ id: r.id, decision: approve ? ('approved' as const) : ('denied' as const), reason: text, seen: { decisions: r.decisions.length } })),
-      });
-      setResult(res);
-    } catch (e) {
-      setError(e);
-      form.setFieldValue('password', '');
-    } finally {
-      setBusy(false);
-    }
+    const text = (v.text ?? '').trim();
+    const res = await invoke('request.decideMany', {
+      password: v.password,
+      // What the approver saw: a request someone else decided on since then is refused, not signed blind.
+      decisions: requests.map((r) => ({ id: r.id, decision: approve ? ('approved' as const) : ('denied' as const), reason: text, seen: { decisions: r.decisions.length } })),
+    });
+    setResult(res);
   };
 
   if (result) {
@@ -81,48 +69,41 @@ export function BatchDecisionDialog({ requests, mode, onClose }: { requests: Acc
   }
 
   return (
-    <Modal
-      open
+    <FormDialog<Values>
       title={approve ? t('ui:batchDecision.approveTitle', { count: requests.length }) : t('ui:batchDecision.denyTitle', { count: requests.length })}
       okText={approve ? t('ui:batchDecision.approve', { count: requests.length }) : t('ui:batchDecision.deny', { count: requests.length })}
-      okButtonProps={{ danger: !approve, 'data-testid': 'batch-decision-submit' }}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={() => onClose(false)}
-      confirmLoading={busy}
+      danger={!approve}
       width={640}
-      destroyOnHidden
+      intro={t('ui:batchDecision.intro')}
+      testId="batch-decision-dialog"
+      submitTestId="batch-decision-submit"
+      onCancel={() => onClose(false)}
+      onSubmit={submit}
     >
-      <div data-testid="batch-decision-dialog">
-        <ErrorAlert error={error} />
-        <Typography.Paragraph type="secondary">{t('ui:batchDecision.intro')}</Typography.Paragraph>
-        <List
-          size="small"
-          bordered
-          style={{ marginBottom: 16, maxHeight: 240, overflow: 'auto' }}
-          dataSource={requests}
-          renderItem={(r) => (
-            <List.Item data-testid={`batch-item-${r.id}`}>
-              <span>
-                <span className="mono">{r.id}</span> <KindTag kind={r.kind} /> {r.requester}
-              </span>
-              <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{r.purpose}</Typography.Text>
-            </List.Item>
-          )}
-        />
-        <Form form={form} layout="vertical" requiredMark={false} disabled={busy} onFinish={(v) => void submit(v)}>
-          <Form.Item
-            name="text"
-            label={approve ? t('ui:decision.note') : t('ui:batchDecision.reason')}
-            rules={approve ? [] : [{ required: true, whitespace: true, message: t('ui:decision.reasonRequired') }, { min: 2, message: t('ui:decision.reasonRequired') }]}
-          >
-            <Input.TextArea rows={2} maxLength={1000} data-testid="batch-decision-text" />
-          </Form.Item>
-          <Form.Item name="password" label={t('ui:decision.password')} extra={t('ui:batchDecision.passwordHint')} rules={[{ required: true, message: t('ui:decision.passwordRequired') }]}>
-            <Input.Password autoComplete="current-password" autoFocus data-testid="batch-decision-password" />
-          </Form.Item>
-        </Form>
-      </div>
-    </Modal>
+      <List
+        size="small"
+        bordered
+        style={{ marginBottom: 16, maxHeight: 240, overflow: 'auto' }}
+        dataSource={requests}
+        renderItem={(r) => (
+          <List.Item data-testid={`batch-item-${r.id}`}>
+            <span>
+              <span className="mono">{r.id}</span> <KindTag kind={r.kind} /> {r.requester}
+            </span>
+            <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{r.purpose}</Typography.Text>
+          </List.Item>
+        )}
+      />
+      <Form.Item
+        name="text"
+        label={approve ? t('ui:decision.note') : t('ui:batchDecision.reason')}
+        rules={approve ? [] : [{ required: true, whitespace: true, message: t('ui:decision.reasonRequired') }, { min: 2, message: t('ui:decision.reasonRequired') }]}
+      >
+        <Input.TextArea rows={2} maxLength={1000} data-testid="batch-decision-text" />
+      </Form.Item>
+      <Form.Item name="password" label={t('ui:decision.password')} extra={t('ui:batchDecision.passwordHint')} rules={[{ required: true, message: t('ui:decision.passwordRequired') }]}>
+        <Input.Password autoComplete="current-password" autoFocus data-testid="batch-decision-password" />
+      </Form.Item>
+    </FormDialog>
   );
 }

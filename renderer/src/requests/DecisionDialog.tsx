@@ -1,9 +1,8 @@
-import { useState } from 'react';
-import { Alert, Descriptions, Form, Input, Modal, Typography } from 'antd';
+import { Alert, Descriptions, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke } from '../api.ts';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { FormDialog } from '../components/FormDialog.tsx';
+import { formatTime } from '../components/formatTime.ts';
 import { KindTag, approvalsOf, type AccessRequest } from './labels.tsx';
 
 type Values = { password: string; text?: string };
@@ -14,43 +13,26 @@ type Values = { password: string; text?: string };
  */
 export function DecisionDialog({ request, mode, onCancel, onDone }: { request: AccessRequest; mode: 'approve' | 'deny'; onCancel: () => void; onDone: (r: AccessRequest) => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const approve = mode === 'approve';
   const already = approvalsOf(request);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = approve
-        ? await invoke('request.approve', { id: request.id, password: v.password, note: v.text?.trim() ?? '' })
-        : await invoke('request.deny', { id: request.id, password: v.password, reason: (v.text ?? '').trim() });
-      onDone(res);
-    } catch (e) {
-      setError(e);
-      form.setFieldValue('password', '');
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Modal
-      open
+    <FormDialog<Values>
       title={approve ? t('ui:decision.approveTitle', { id: request.id }) : t('ui:decision.denyTitle', { id: request.id })}
       okText={approve ? t('ui:decision.approve') : t('ui:decision.deny')}
-      okButtonProps={{ danger: !approve, 'data-testid': 'decision-submit' }}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onCancel}
-      confirmLoading={busy}
+      danger={!approve}
       width={600}
-      destroyOnHidden
-      data-testid="decision-dialog"
+      testId="decision-dialog"
+      submitTestId="decision-submit"
+      onCancel={onCancel}
+      onSubmit={async (v) =>
+        onDone(
+          approve
+            ? await invoke('request.approve', { id: request.id, password: v.password, note: v.text?.trim() ?? '' })
+            : await invoke('request.deny', { id: request.id, password: v.password, reason: (v.text ?? '').trim() }),
+        )
+      }
     >
-      <ErrorAlert error={error} />
       <Descriptions
         size="small"
         column={1}
@@ -74,18 +56,16 @@ export function DecisionDialog({ request, mode, onCancel, onDone }: { request: A
           description={already.length > 0 ? t('ui:decision.approvedSoFar', { names: already.join(', ') }) : null}
         />
       ) : null}
-      <Form form={form} layout="vertical" requiredMark={false} disabled={busy} onFinish={(v) => void submit(v)}>
-        <Form.Item
-          name="text"
-          label={approve ? t('ui:decision.note') : t('ui:decision.reason')}
-          rules={approve ? [] : [{ required: true, whitespace: true, message: t('ui:decision.reasonRequired') }, { min: 2, message: t('ui:decision.reasonRequired') }]}
-        >
-          <Input.TextArea rows={2} maxLength={1000} data-testid="decision-text" />
-        </Form.Item>
-        <Form.Item name="password" label={t('ui:decision.password')} extra={t('ui:decision.passwordHint')} rules={[{ required: true, message: t('ui:decision.passwordRequired') }]}>
-          <Input.Password autoComplete="current-password" autoFocus data-testid="decision-password" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="text"
+        label={approve ? t('ui:decision.note') : t('ui:decision.reason')}
+        rules={approve ? [] : [{ required: true, whitespace: true, message: t('ui:decision.reasonRequired') }, { min: 2, message: t('ui:decision.reasonRequired') }]}
+      >
+        <Input.TextArea rows={2} maxLength={1000} data-testid="decision-text" />
+      </Form.Item>
+      <Form.Item name="password" label={t('ui:decision.password')} extra={t('ui:decision.passwordHint')} rules={[{ required: true, message: t('ui:decision.passwordRequired') }]}>
+        <Input.Password autoComplete="current-password" autoFocus data-testid="decision-password" />
+      </Form.Item>
+    </FormDialog>
   );
 }

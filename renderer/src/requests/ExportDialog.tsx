@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HashText } from '../components/HashText.tsx';
-import { percentOf } from '../dock/format.ts';
+import { percentOf } from '../components/formatDuration.ts';
 import { formatBytes } from '../components/formatBytes.ts';
 import { onExportEvent, type ExportProgress, type VerifyProgress } from './events.ts';
 import type { AccessRequest } from './labels.tsx';

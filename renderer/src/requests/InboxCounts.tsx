@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
 import { Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 import { REQUEST_KINDS } from '../../../electron/shared/requests.ts';
 
 type Inbox = Output<'request.inbox'>;
@@ -10,17 +10,9 @@ type Inbox = Output<'request.inbox'>;
 /** The approver's inbox counted the ways they triage it (issue 14 item 16); `version` reloads it. */
 export function InboxCounts({ version }: { version: number }) {
   const { t } = useTranslation();
-  const [inbox, setInbox] = useState<Inbox | null>(null);
-  useEffect(() => {
-    let live = true;
-    invoke('request.inbox', {}).then(
-      (i) => live && setInbox(i),
-      () => live && setInbox(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [version]);
+  const loaded = useLoaded<Inbox>(() => invoke('request.inbox', {}), [version]);
+  // Counts that failed to refresh are stale counts: show none rather than old ones.
+  const inbox = loaded.error ? null : loaded.value;
   if (!inbox) return <span />;
   return (
     <Space wrap size={4} data-testid="inbox-counts" data-total={inbox.total}>

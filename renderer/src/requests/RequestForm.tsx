@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
-import { Alert, Flex, Form, Input, Modal, Radio, Spin, Tag, Typography } from 'antd';
+import { Alert, Flex, Form, Input, Radio, Spin, Tag, Typography } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke } from '../api.ts';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 import { classificationColor, classificationFromHistory, type Classification } from '../recordings/labels.tsx';
 import type { AccessRequest } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
@@ -19,80 +19,49 @@ const CHECK_LIMIT = 50;
 export function RequestForm({ recordingIds, initialKind, onCancel, onCreated }: { recordingIds: string[]; initialKind: Kind; onCancel: () => void; onCreated: (r: AccessRequest) => void }) {
   const { t } = useTranslation();
   const basisSecrecy = useRuleBasis('secrecy');
-  const [form] = Form.useForm<{ kind: Kind; purpose: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [classified, setClassified] = useState<Map<string, Classification> | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    const ids = recordingIds.slice(0, CHECK_LIMIT);
-    Promise.all(ids.map((id) => invoke('recording.get', { id }))).then(
-      (details) => {
-        if (!live) return;
-        const found = new Map<string, Classification>();
-        for (const d of details) {
-          const c = classificationFromHistory(d.history)?.value;
-          if (c) found.set(d.recording.id, c);
-        }
-        setClassified(found);
-      },
-      () => live && setClassified(new Map()),
-    );
-    return () => {
-      live = false;
-    };
-  }, [recordingIds]);
-
-  const submit = async (v: { kind: Kind; purpose: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await invoke('request.create', { kind: v.kind, recordingIds, purpose: v.purpose.trim() }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
+  // Which items are classified decides the warning shown; a failed look-up leaves it to the station (no warning).
+  const looked = useLoaded(async () => {
+    const details = await Promise.all(recordingIds.slice(0, CHECK_LIMIT).map((id) => invoke('recording.get', { id })));
+    const found = new Map<string, Classification>();
+    for (const d of details) {
+      const c = classificationFromHistory(d.history)?.value;
+      if (c) found.set(d.recording.id, c);
     }
-  };
+    return found;
+  }, [recordingIds]);
+  const classified = looked.error ? new Map<string, Classification>() : looked.value;
 
   return (
-    <Modal
-      open
+    <FormDialog<{ kind: Kind; purpose: string }>
       title={t('ui:requestForm.title', { count: recordingIds.length })}
       okText={t('ui:requestForm.submit')}
-      cancelText={t('ui:common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onCancel}
-      confirmLoading={busy}
       width={640}
-      destroyOnHidden
-      data-testid="request-form"
+      initialValues={{ kind: initialKind, purpose: '' }}
+      testId="request-form"
+      onCancel={onCancel}
+      onSubmit={async (v) => onCreated(await invoke('request.create', { kind: v.kind, recordingIds, purpose: v.purpose.trim() }))}
     >
-      <ErrorAlert error={error} />
-      <Form form={form} layout="vertical" requiredMark={false} disabled={busy} initialValues={{ kind: initialKind, purpose: '' }} onFinish={(v) => void submit(v)}>
-        <Form.Item name="kind" label={t('ui:requestForm.kind')}>
-          <Radio.Group data-testid="request-kind" optionType="button" buttonStyle="solid" options={KINDS.map((k) => ({ value: k, label: t(`ui:requests.kinds.${k}`) }))} />
-        </Form.Item>
-        <Form.Item noStyle shouldUpdate={(a, b) => a.kind !== b.kind}>
-          {({ getFieldValue }) => (
-            <Typography.Paragraph type="secondary" style={{ marginTop: -12 }}>
-              {t(`ui:requestForm.kindHints.${getFieldValue('kind') as Kind}`)}
-            </Typography.Paragraph>
-          )}
-        </Form.Item>
-        <Form.Item
-          name="purpose"
-          label={t('ui:requestForm.purpose')}
-          extra={t('ui:requestForm.purposeHint')}
-          rules={[
-            { required: true, whitespace: true, message: t('ui:requestForm.purposeRequired') },
-            { min: 2, message: t('ui:requestForm.purposeRequired') },
-          ]}
-        >
-          <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="request-purpose" />
-        </Form.Item>
-      </Form>
+      <Form.Item name="kind" label={t('ui:requestForm.kind')}>
+        <Radio.Group data-testid="request-kind" optionType="button" buttonStyle="solid" options={KINDS.map((k) => ({ value: k, label: t(`ui:requests.kinds.${k}`) }))} />
+      </Form.Item>
+      <Form.Item noStyle shouldUpdate={(a, b) => a.kind !== b.kind}>
+        {({ getFieldValue }) => (
+          <Typography.Paragraph type="secondary" style={{ marginTop: -12 }}>
+            {t(`ui:requestForm.kindHints.${getFieldValue('kind') as Kind}`)}
+          </Typography.Paragraph>
+        )}
+      </Form.Item>
+      <Form.Item
+        name="purpose"
+        label={t('ui:requestForm.purpose')}
+        extra={t('ui:requestForm.purposeHint')}
+        rules={[
+          { required: true, whitespace: true, message: t('ui:requestForm.purposeRequired') },
+          { min: 2, message: t('ui:requestForm.purposeRequired') },
+        ]}
+      >
+        <Input.TextArea rows={3} maxLength={1000} showCount autoFocus data-testid="request-purpose" />
+      </Form.Item>
       <Typography.Text strong>{t('ui:requestForm.items', { count: recordingIds.length })}</Typography.Text>
       <Flex gap={4} wrap style={{ margin: '6px 0 12px', maxHeight: 120, overflow: 'auto' }} data-testid="request-items">
         {recordingIds.map((id) => {
@@ -111,6 +80,6 @@ export function RequestForm({ recordingIds, initialKind, onCancel, onCreated }: 
       ) : (
         <Alert type="info" showIcon title={t('ui:requestForm.approvalHint')} description={t('ui:requestForm.twoApproversHint') + basisSecrecy} />
       )}
-    </Modal>
+    </FormDialog>
   );
 }

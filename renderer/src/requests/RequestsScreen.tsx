@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type StationStatus, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { PlayerModal, type PlaybackTarget } from '../player/PlayerModal.tsx';
 import { classificationColor } from '../recordings/labels.tsx';
 import { DecisionDialog } from './DecisionDialog.tsx';
@@ -16,8 +16,9 @@ import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
 import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
-import { DocumentPreview } from '../reports/DocumentPreview.tsx';
+import { DocumentPreview } from '../components/DocumentPreview.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type TabKey = 'awaiting' | 'mine' | 'all';
 type Dialog =
@@ -48,19 +49,8 @@ function abilities(user: User, r: AccessRequest, tab: TabKey) {
 /** The items of one request, their classification, and every decision taken on it. */
 function RequestItems({ request, onPlay, canPlay }: { request: AccessRequest; onPlay: (recordingId: string) => void; canPlay: boolean }) {
   const { t } = useTranslation();
-  const [detail, setDetail] = useState<RequestDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { value: detail, error } = useLoaded<RequestDetail>(() => invoke('request.show', { id: request.id }), [request.id, request.state]);
   const [printing, setPrinting] = useState(false);
-  useEffect(() => {
-    let live = true;
-    invoke('request.show', { id: request.id }).then(
-      (d) => live && setDetail(d),
-      (e: unknown) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [request.id, request.state]);
   if (error) return <ErrorAlert error={error} />;
   if (!detail) return <Spin size="small" />;
   return (

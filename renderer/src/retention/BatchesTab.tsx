@@ -6,11 +6,11 @@ import { CheckOutlined, CloseOutlined, DeleteOutlined, FileDoneOutlined, ReloadO
 import { useTranslation } from 'react-i18next';
 import { invoke, onEvent, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { can, sameUser } from '../cases/access.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { can, sameUser } from '../components/access.ts';
 import { FormDialog, PasswordField, ReasonField } from '../components/FormDialog.tsx';
-import { formatDate } from '../cases/labels.tsx';
-import { DocumentPreview } from '../reports/DocumentPreview.tsx';
+import { formatDate } from '../components/formatTime.ts';
+import { DocumentPreview } from '../components/DocumentPreview.tsx';
 import { BATCH_STATES, BatchStateTag, basisText, type BatchItem, type BatchState, type DestructionBatch } from './labels.tsx';
 import type { DestroyProgress } from '../../../electron/shared/events.ts';
 

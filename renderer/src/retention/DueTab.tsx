@@ -6,7 +6,7 @@ import { DeleteOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { can } from '../cases/access.ts';
+import { can } from '../components/access.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { RetentionWhy, basisText, type DestructionBatch, type RetentionStatus } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';

@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { can, sameUser } from '../cases/access.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { can, sameUser } from '../components/access.ts';
 import { StateTag } from '../requests/labels.tsx';
 
 type AccessRequest = Output<'request.list'>[number];

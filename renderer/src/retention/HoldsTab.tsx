@@ -6,8 +6,8 @@ import { LockOutlined, ReloadOutlined, UnlockOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next';
 import { invoke, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { can } from '../cases/access.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { can } from '../components/access.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ReleaseDialog } from './RetentionDialogs.tsx';
 import type { Hold } from './labels.tsx';

@@ -6,8 +6,8 @@ import { FieldTimeOutlined, LockOutlined, SearchOutlined } from '@ant-design/ico
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output, type User } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
-import { can } from '../cases/access.ts';
+import { formatTime } from '../components/formatTime.ts';
+import { can } from '../components/access.ts';
 import { findRecordings } from '../cases/findRecordings.ts';
 import { ExtensionDialog, HoldDialog } from './RetentionDialogs.tsx';
 import { RetentionWhy, UntilTag, basisText, type RetentionStatus } from './labels.tsx';

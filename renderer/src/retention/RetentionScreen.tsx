@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Flex, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../api.ts';
-import { PageHeader } from '../cases/labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { BatchesTab } from './BatchesTab.tsx';
 import { DueTab } from './DueTab.tsx';
 import { ExtensionsTab } from './ExtensionsTab.tsx';

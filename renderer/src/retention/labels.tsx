@@ -1,8 +1,9 @@
 import { Flex, Tag, Tooltip, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { formatDate, periodText } from '../cases/labels.tsx';
-import { articleNumber } from './articles.ts';
+import { periodText } from '../cases/labels.tsx';
+import { formatDate } from '../components/formatTime.ts';
+import { articleNumber } from '../components/articles.ts';
 import type { BatchItem, DestructionBatch, Hold, RetentionBasis, RetentionCandidate, RetentionStatus } from '../../../electron/api/index.ts';
 
 export type { BatchItem, DestructionBatch, Hold, RetentionBasis, RetentionCandidate, RetentionStatus };

@@ -5,10 +5,11 @@ import { DeleteOutlined, FormOutlined, ReloadOutlined, UploadOutlined } from '@a
 import { useTranslation } from 'react-i18next';
 import { invoke, StationUiError, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { previewYear, runsText, type YearPreview } from './format.ts';
 import { YearFormDialog } from './YearFormDialog.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 
 const MAX_YEAR_FILE_BYTES = 256 * 1024;
 
@@ -159,8 +160,7 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
   const { message } = App.useApp();
   const [overview, setOverview] = useState<Overview | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
-  const [detail, setDetail] = useState<YearData | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [overviewError, setError] = useState<unknown>(null);
   const [fileError, setFileError] = useState<unknown>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [removing, setRemoving] = useState<number | null>(null);
@@ -187,24 +187,9 @@ export function CalendarTab({ canEdit }: { canEdit: boolean }) {
     void load();
   }, [load]);
 
-  useEffect(() => {
-    if (selected === null) {
-      setDetail(null);
-      return;
-    }
-    let live = true;
-    invoke('calendar.show', { year: selected }).then(
-      (r) => {
-        if (live) setDetail(r.year);
-      },
-      (e: unknown) => {
-        if (live) setError(e);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [selected, overview]);
+  const year = useLoaded<YearData | null>(async () => (selected === null ? null : (await invoke('calendar.show', { year: selected })).year), [selected, overview]);
+  const detail = year.value;
+  const error = overviewError ?? year.error;
 
   const readFile = async (file: File) => {
     setFileError(null);

@@ -6,7 +6,7 @@ import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { periodText } from '../cases/labels.tsx';
 import { FormDialog } from '../components/FormDialog.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';

@@ -3,7 +3,7 @@
 // Station settings; every citation in the station then names this rule.
 import { Descriptions, Flex, Input, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { articleNumber } from '../retention/articles.ts';
+import { articleNumber } from '../components/articles.ts';
 import type { Input as ApiInput, Output } from '../api.ts';
 import type { RulePurpose } from '../components/useRuleCitation.ts';
 

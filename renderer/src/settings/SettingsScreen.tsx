@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Flex, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../api.ts';
-import { PageHeader } from '../cases/labels.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { hasAnyRole, SETTINGS_EDIT_ROLES } from '../roles.ts';
 import { CalendarTab } from './CalendarTab.tsx';
 import { CategoriesTab } from './CategoriesTab.tsx';

@@ -8,7 +8,7 @@ import { invoke, type User } from '../api.ts';
 import { errorText } from '../i18n.ts';
 import { roleColor, sortRoles } from '../roles.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { formatTime } from '../ledger/labels.ts';
+import { formatTime } from '../components/formatTime.ts';
 import { AddUserDialog, DisableDialog, ResetPasswordDialog, RolesDialog } from './UserDialogs.tsx';
 
 type Dialog = { kind: 'add' } | { kind: 'roles'; user: User } | { kind: 'password'; user: User } | { kind: 'disable'; user: User } | null;

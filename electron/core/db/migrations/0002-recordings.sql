@@ -79,7 +79,7 @@ CREATE TABLE recordings (
   recorded_at_source    TEXT CHECK (recorded_at_source IN ('name', 'metadata', 'filesystem')),
   recorded_end_at       TEXT,
   stored_at             TEXT NOT NULL,
-  -- All three times, whichever was used (DESIGN.md "Recorders and their files").
+  -- All three times, whichever was used (README.md, Architecture: "Recorders and their files").
   name_time             TEXT,
   name_time_raw         TEXT,
   meta_time             TEXT,
@@ -150,7 +150,7 @@ CREATE TRIGGER explanations_no_delete BEFORE DELETE ON explanations
 BEGIN SELECT RAISE(ABORT, 'explanations are append-only'); END;
 
 -- Every entry found on a source gets a row and, in the end, a visible outcome: nothing a recorder
--- holds is left behind without a reason (DESIGN.md).
+-- holds is left behind without a reason (README.md, Architecture).
 CREATE TABLE ingest_files (
   session_id    INTEGER NOT NULL REFERENCES ingest_sessions(id),
   seq           INTEGER NOT NULL,                 -- order of processing within the session

@@ -1,11 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button, Flex, Modal, Spin } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { saveTextFile } from '../ledger/download.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
+import { useLoaded } from './useLoaded.ts';
+import { saveTextFile } from './saveTextFile.ts';
 import { parseDocument, printDocument, renderInto } from './printDocument.ts';
-import './reports.css';
+import './documentPreview.css';
 
 /** A station document (HTML from the api), drawn in a shadow root so its styles stay its own. */
 export function HtmlDocumentView({ html, testId }: { html: string; testId?: string }) {
@@ -43,20 +44,9 @@ export function DocumentPreview({
   testId?: string;
 }) {
   const { t } = useTranslation();
-  const [doc, setDoc] = useState<PrintableDoc | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // The document asked for when the preview opened; a caller's new closure each render is not a new document.
   const [loader] = useState(() => load);
-
-  useEffect(() => {
-    let live = true;
-    loader().then(
-      (d) => live && setDoc(d),
-      (e: unknown) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [loader]);
+  const { value: doc, error } = useLoaded(loader, [loader]);
 
   return (
     <Modal
