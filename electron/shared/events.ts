@@ -292,6 +292,7 @@ export type RunnerEvent = { type: 'ran'; result: RunResult } | { type: 'error'; 
 export type ExportProgress = { phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
 export type DestroyPhase = 'tombstones' | 'shredding' | 'certificate';
 export type DestroyProgress = { batchId: string; phase: DestroyPhase; done: number; total: number };
+export type PackageVerifyProgress = { bytes: number; totalBytes: number; path: string };
 export type VaultVerifyProgress = { objects: number; totalObjects: number; bytes: number; totalBytes: number; current: string };
 
 /** Every event and its payload. */
@@ -301,7 +302,7 @@ export type EventMap = {
   /** The session ended without a logout (idle timeout); the window returns to the login screen. */
   'session.ended': { reason: string };
   'export.progress': ExportProgress & { requestId: string };
-  'package.verify.progress': { bytes: number; totalBytes: number; path: string };
+  'package.verify.progress': PackageVerifyProgress;
   'dock.volume': DockedVolume;
   'ingest.session': SessionSummary;
   'ingest.progress': ProgressEvent;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { str, table, timeOption } from './format.ts';
 import { packageWitnessLines } from './witnessPackage.ts';
 import { REGISTER_COLUMNS } from '../../shared/reports.ts';
+import { listenerFor } from '../../shared/events.ts';
 
 type Kind = 'view' | 'copy' | 'burn';
 
@@ -117,15 +118,16 @@ export const requestCommands: CliCommand[] = [
     unlock: 'required',
     async run({ client, positionals, args, t, print, json }) {
       let shown = -1;
-      const off = client.on((event, payload) => {
-        if (json || event !== 'export.progress' || !process.stderr.isTTY) return;
-        const p = payload as { phase: string; bytes: number; totalBytes: number };
-        const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
-        if (pct !== shown) {
-          shown = pct;
-          process.stderr.write(`\r${t(`export.${p.phase}`, { pct })}`);
-        }
-      });
+      const off = client.on(
+        listenerFor('export.progress', (p) => {
+          if (json || !process.stderr.isTTY) return;
+          const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+          if (pct !== shown) {
+            shown = pct;
+            process.stderr.write(`\r${t(`export.${p.phase}`, { pct })}`);
+          }
+        }),
+      );
       try {
         const r = await client.invoke('export.run', { requestId: positionals[0] ?? '', to: str(args.to) ?? '' });
         if (shown >= 0) process.stderr.write('\n');
