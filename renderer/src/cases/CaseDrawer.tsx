@@ -30,6 +30,7 @@ import { LinkDialog } from './LinkDialog.tsx';
 import { ArchiveDeadlineText, CaseStateTag, EnforcementTag, periodText, type CaseEvidence, type CaseView } from './labels.tsx';
 import { formatDate } from '../components/formatTime.ts';
 import { DetailSummary } from '../components/DetailFields.tsx';
+import { ASKABLE_KINDS } from '../../../electron/shared/requests.ts';
 
 type AccessRequest = CaseView['requests'][number];
 type CaseDisc = CaseView['discs'][number];
@@ -110,7 +111,7 @@ export function CaseDrawer({ caseId, user, onClose, onChanged, navigate, canOpen
   const isOpen = c?.state === 'open';
 
   const requestMenu = [
-    ...(['view', 'copy', 'burn'] as const).map((k) => ({ key: k, label: t(`ui:caseRequest.kinds.${k}`), 'data-testid': `case-request-${k}` })),
+    ...ASKABLE_KINDS.map((k) => ({ key: k, label: t(`ui:caseRequest.kinds.${k}`), 'data-testid': `case-request-${k}` })),
     { key: 'extend', label: t('ui:extensions.requestMenu'), 'data-testid': 'case-request-extend' },
   ];
 
