@@ -1,114 +1,124 @@
-// Runtime (not a command): front ends start the dock service with their platform's device ports.
-// The desktop main process and `station watch` call startDock(server, createPlatformDevices(…)); the
-// commands in devices.ts then reach the running service through dockOf(station).
-import { join } from 'node:path';
-import type { Station } from '../core/station.ts';
-import { DockService } from '../core/devices/dock.ts';
-import { classifyDevice, loadCatalogueIfPresent, mergeCatalogues, shippedCataloguePath, type RecorderCatalogue, type RecorderClass } from '../core/devices/catalogue.ts';
-import type { PlatformDevices, UsbDeviceInfo } from '../core/devices/ports.ts';
-import type { ApiServer } from './server.ts';
-import { ReplicaRunner } from '../core/replica/runner.ts';
-import type { Emit } from '../shared/events.ts';
+// The dock (running in the desktop app or `station watch`): who is on duty, accepting and retrying docked
+// recorders, unlocking encrypted ones. The custodian docks (README.md, Architecture: Roles).
+import { z } from 'zod';
+import { StationError } from '../core/errors.ts';
+import { ability, command, roles } from './command.ts';
+import type { StationRuntime } from './runtime/runtime.ts';
 
-const docks = new WeakMap<Station, DockService>();
-const wired = new WeakMap<Station, () => void>();
-// Whoever keeps the dock also keeps the replica queue moving (electron/core/replica/README.md).
-const replicaRunners = new WeakMap<Station, ReplicaRunner>();
-
-/** The running dock service of this station, if a front end started one. */
-export function dockOf(station: Station): DockService | null {
-  return docks.get(station) ?? null;
+const readers = ability('read');
+const custodian = roles('custodian');
+const badge = z.string().trim().min(1).max(32);
+const serial = z.string().trim().min(1).max(64);
+const text = (max: number) => z.string().trim().max(max);
+const usbDevice = z
+  .object({
+    vendorId: z.number().int().min(0).max(0xffff),
+    productId: z.number().int().min(0).max(0xffff),
+    serialNumber: z.string().max(256).nullable(),
+    manufacturer: z.string().max(256).nullable().default(null),
+    product: z.string().max(256).nullable().default(null),
+    portPath: z.string().max(512).nullable(),
+  })
+  .strict();
+function requireDock(runtime: StationRuntime) {
+  const dock = runtime.dock;
+  if (!dock) throw new StationError('state', 'dock.not_running', {});
+  return dock;
 }
 
-/** Where an admin's catalogue entries live (they override the shipped resources/recorders/catalogue.json). */
-export function localCataloguePath(station: Station): string {
-  return join(station.paths.dataDir, 'recorders', 'catalogue.json');
-}
-
-export async function loadRecorderCatalogue(station: Station): Promise<RecorderCatalogue> {
-  const shipped = await loadCatalogueIfPresent(shippedCataloguePath(station.paths.resources));
-  const local = await loadCatalogueIfPresent(localCataloguePath(station));
-  return mergeCatalogues(shipped, local);
-}
-
-/**
- * Ingest events go to every signed-in client, whoever started the ingest (a window, the dock, the
- * CLI). Wired once per station so an event is never delivered twice.
- */
-export function wireIngestEvents(station: Station, broadcast: Emit): void {
-  if (wired.has(station)) return;
-  wired.set(
-    station,
-    station.ingest.on((e) => broadcast(e.type, e.payload)),
-  );
-}
-
-export type DockHandle = {
-  service: DockService;
-  /** Ends running sessions cleanly (the file being read is not marked ingested) and stops watching. */
-  stop(): Promise<void>;
+export const dockHandlers = {
+  'dock.status': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ runtime }) => {
+      const dock = runtime.dock;
+      return dock ? { running: true, ...dock.status() } : { running: false, duty: null, volumes: [], activeSessions: 0 };
+    },
+  }),
+  'dock.onDuty': command({
+    input: z.object({}).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, runtime, actor }) => {
+      station.requireUnlocked();
+      const dock = requireDock(runtime);
+      dock.setDuty(actor.username);
+      return dock.status();
+    },
+  }),
+  'dock.offDuty': command({
+    input: z.object({}).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, runtime, actor }) => {
+      const dock = runtime.dock;
+      const duty = station.duty.current();
+      if (duty && duty.username.toLowerCase() !== actor.username.toLowerCase()) {
+        throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: duty.username });
+      }
+      if (dock) {
+        dock.setDuty(null);
+        return dock.status();
+      }
+      // The dock runs in another process (a `station watch`): the record is what says who is on duty.
+      station.duty.release(actor.username, 'off_duty');
+      return { duty: null, volumes: [], activeSessions: 0 };
+    },
+  }),
+  'dock.duty': command({
+    input: z.object({}).strict(),
+    access: readers,
+    mutates: false,
+    run: ({ station }) => station.duty.current(),
+  }),
+  /** The custodian on duty hands over to another custodian (ledgered: from whom to whom). */
+  'dock.handOver': command({
+    input: z.object({ to: z.string().trim().min(1).max(64) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, runtime, actor }, { to }) => {
+      station.requireUnlocked();
+      const register = station.duty;
+      register.handOver(actor.username, to);
+      const dock = runtime.dock;
+      if (dock && dock.duty?.toLowerCase() === actor.username.toLowerCase()) dock.handedOver(register.current()!.username);
+      return register.current();
+    },
+  }),
+  'dock.accept': command({
+    input: z
+      .object({
+        mountPoint: z.string().min(1).max(4096),
+        serial: serial.optional(),
+        vendor: text(100).optional(),
+        model: text(100).optional(),
+        officerBadge: badge.optional(),
+        note: text(500).optional(),
+      })
+      .strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, runtime, actor }, input) => {
+      station.requireUnlocked();
+      return requireDock(runtime).accept(actor.username, input.mountPoint, input);
+    },
+  }),
+  'dock.retry': command({
+    input: z.object({ mountPoint: z.string().min(1).max(4096) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ station, runtime, actor }, { mountPoint }) => {
+      const volume = requireDock(runtime).retry(mountPoint);
+      // Who restarted a stopped ingest (after freeing space, say) is part of the custody record.
+      station.write(() => station.ledger.append({ actor: actor.username, action: 'dock.retry_requested', subject: `volume:${mountPoint}` }));
+      return volume;
+    },
+  }),
+  'dock.unlock': command({
+    input: z.object({ device: usbDevice, password: z.string().min(1).max(256) }).strict(),
+    access: custodian,
+    mutates: true,
+    run: ({ runtime, actor }, { device, password }) => requireDock(runtime).unlock(actor.username, device, password),
+  }),
 };
-
-/**
- * Starts detecting and ingesting docked recorders. `duty` names the custodian on duty (the CLI's
- * logged-in user); a desktop window sets it later with the `dock.onDuty` command.
- */
-export async function startDock(server: ApiServer, ports: PlatformDevices, options: { duty?: string | null; recheckMs?: number } = {}): Promise<DockHandle> {
-  const station = server.station;
-  const existing = docks.get(station);
-  if (existing) return { service: existing, stop: () => stopDock(station, existing) };
-  wireIngestEvents(station, (event, payload) => server.broadcast(event, payload));
-  const ingest = station.ingest;
-  if (station.unlocked) ingest.recoverInterrupted();
-  const service = new DockService({
-    ingest,
-    ports,
-    emit: (event, payload) => server.broadcast(event, payload),
-    catalogue: () => loadRecorderCatalogue(station),
-    ...(options.recheckMs ? { recheckMs: options.recheckMs } : {}),
-  });
-  docks.set(station, service);
-  try {
-    // Refused (dock.duty_taken) while another custodian is on duty anywhere on this station.
-    if (options.duty) service.setDuty(options.duty);
-    await service.start();
-  } catch (e) {
-    docks.delete(station);
-    throw e;
-  }
-  const runner = new ReplicaRunner(station, { onEvent: (e) => server.broadcast('replica.run', e) });
-  replicaRunners.set(station, runner);
-  runner.start();
-  return { service, stop: () => stopDock(station, service) };
-}
-
-async function stopDock(station: Station, service: DockService): Promise<void> {
-  await replicaRunners.get(station)?.stop();
-  replicaRunners.delete(station);
-  await service.stop();
-  if (docks.get(station) === service) docks.delete(station);
-}
-
-/**
- * What native's unlockers need to know about a device (native createPlatformDevices({ classify })).
- * Loaded before it is handed out; re-read at most every few seconds afterwards, so an admin's edit
- * applies without a restart.
- */
-export async function recorderClassifier(server: ApiServer): Promise<(device: Pick<UsbDeviceInfo, 'vendorId' | 'productId'>) => RecorderClass | null> {
-  let cached = await loadRecorderCatalogue(server.station).catch((): RecorderCatalogue => ({ entries: [] }));
-  let loadedAt = performance.now();
-  let loading = false;
-  return (device) => {
-    if (!loading && performance.now() - loadedAt > 5000) {
-      loading = true;
-      loadRecorderCatalogue(server.station)
-        .then((c) => (cached = c))
-        .catch(() => {})
-        .finally(() => {
-          loading = false;
-          loadedAt = performance.now();
-        });
-    }
-    return classifyDevice(cached, device);
-  };
-}

@@ -1,48 +1,69 @@
 // The one command surface. main (IPC), preload (allow-list), the CLI and the e2e bridge are all
-// derived from this map: adding a command is one handler + its schema in a feature file here.
+// derived from this map: adding a command is one handler + its schema in its namespace's file here.
 import type { z } from 'zod';
-import { authHandlers } from './auth.ts';
-import { ledgerHandlers } from './ledger.ts';
+import { mergeHandlers } from './command.ts';
 import { stationHandlers } from './station.ts';
-import { userHandlers } from './users.ts';
+import { authHandlers } from './auth.ts';
+import { userHandlers } from './user.ts';
+import { ledgerHandlers } from './ledger.ts';
 import { vaultHandlers } from './vault.ts';
-import { requestHandlers } from './requests.ts';
+import { requestHandlers } from './request.ts';
+import { playbackHandlers } from './playback.ts';
+import { exportHandlers } from './export.ts';
+import { registerHandlers } from './register.ts';
+import { packageHandlers } from './package.ts';
 import { ingestHandlers } from './ingest.ts';
-import { recordingHandlers } from './recordings.ts';
-import { deviceHandlers } from './devices.ts';
-import { discHandlers } from './discs.ts';
-import { caseHandlers } from './cases.ts';
+import { recordingHandlers } from './recording.ts';
+import { dockHandlers } from './dock.ts';
+import { officerHandlers } from './officer.ts';
+import { recorderHandlers } from './recorder.ts';
+import { recorderCatalogueHandlers } from './recorderCatalogue.ts';
+import { burnHandlers } from './burn.ts';
+import { drivesHandlers } from './drives.ts';
+import { caseHandlers } from './case.ts';
 import { retentionHandlers } from './retention.ts';
-import { reportHandlers } from './reports.ts';
+import { destroyHandlers } from './destroy.ts';
+import { calendarHandlers } from './calendar.ts';
+import { reportHandlers } from './report.ts';
+import { dashboardHandlers } from './dashboard.ts';
 import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
-import { searchHandlers } from './search.ts';
-import { calendarFormHandlers } from './calendarForm.ts';
 import { attentionHandlers } from './attention.ts';
 import { EVENTS } from '../shared/events.ts';
 
-export const handlers = {
-  ...stationHandlers,
-  ...authHandlers,
-  ...userHandlers,
-  ...ledgerHandlers,
-  ...vaultHandlers,
-  ...requestHandlers,
-  ...ingestHandlers,
-  ...recordingHandlers,
-  ...deviceHandlers,
-  ...discHandlers,
-  ...caseHandlers,
-  ...retentionHandlers,
-  ...reportHandlers,
-  ...witnessHandlers,
-  ...replicaHandlers,
-  ...ruleHandlers,
-  ...searchHandlers,
-  ...calendarFormHandlers,
-  ...attentionHandlers,
-};
+// One file per command namespace: `recording.*` lives in recording.ts, `burn.*` in burn.ts. A name
+// defined in two files is refused at load (mergeHandlers).
+export const handlers = mergeHandlers(
+  stationHandlers,
+  authHandlers,
+  userHandlers,
+  ledgerHandlers,
+  vaultHandlers,
+  requestHandlers,
+  playbackHandlers,
+  exportHandlers,
+  registerHandlers,
+  packageHandlers,
+  ingestHandlers,
+  recordingHandlers,
+  dockHandlers,
+  officerHandlers,
+  recorderHandlers,
+  recorderCatalogueHandlers,
+  burnHandlers,
+  drivesHandlers,
+  caseHandlers,
+  retentionHandlers,
+  destroyHandlers,
+  calendarHandlers,
+  reportHandlers,
+  dashboardHandlers,
+  witnessHandlers,
+  replicaHandlers,
+  ruleHandlers,
+  attentionHandlers,
+);
 
 export type Handlers = typeof handlers;
 export type Channel = keyof Handlers;

@@ -14,7 +14,6 @@ import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
 import type { Station } from '../core/station.ts';
 import { ability, command, roles } from './command.ts';
-import { wireIngestEvents } from './dock.ts';
 
 const readers = ability('read');
 
@@ -63,9 +62,9 @@ export const ingestHandlers = {
     input: z.object({ path: z.string().min(1).max(4096), recorderSerial: z.string().trim().min(1).max(64).optional() }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: async ({ station, actor, broadcast, signal }, input) => {
+    run: async ({ station, runtime, actor, signal }, input) => {
       station.requireUnlocked();
-      wireIngestEvents(station, broadcast);
+      runtime.wireIngestEvents();
       const source = await sourceForPath(station, input.path, input.recorderSerial);
       return station.ingest.ingest(source, actor.username, { signal });
     },

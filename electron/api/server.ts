@@ -8,6 +8,8 @@ import type { User } from '../core/access/users.ts';
 import type { Command, CommandContext, Session } from './command.ts';
 import { channels, handlers, type Channel, type Input, type Output } from './index.ts';
 import { invalidInput } from './validation.ts';
+import { StationRuntime } from './runtime/runtime.ts';
+import { ReplicaRunner } from '../core/replica/runner.ts';
 
 import { FIRST_LOGIN_COMMANDS } from '../shared/commands.ts';
 import type { Result } from '../shared/ipc.ts';
@@ -79,6 +81,7 @@ export function toSerialized(e: unknown): SerializedError {
 
 export class ApiServer {
   readonly station: Station;
+  readonly runtime: StationRuntime;
   private readonly now: () => number;
   private readonly mediaUrl: (token: string) => string;
 
@@ -86,6 +89,15 @@ export class ApiServer {
     this.station = station;
     this.now = () => station.clock.now().getTime();
     this.mediaUrl = options.mediaUrl ?? ((token) => `station-media://play/${token}`);
+    this.runtime = new StationRuntime({
+      ingest: () => station.ingest,
+      createDock: (runtime) => station.createDock(runtime),
+      discs: () => station.discs,
+      unlocked: () => station.unlocked,
+      catalogue: () => station.recorderCatalogue.load(),
+      replicaRunner: (onEvent) => new ReplicaRunner(station, { onEvent }),
+      broadcast: (event, payload) => this.broadcast(event, payload),
+    });
   }
 
   close(): void {
@@ -156,6 +168,7 @@ export class ApiServer {
     const controller = new AbortController();
     const ctx: CommandContext = {
       station: this.station,
+      runtime: this.runtime,
       actor: actor as User,
       session,
       emit: (event, data) => client.emit(event, data),

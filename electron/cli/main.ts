@@ -4,7 +4,7 @@ import type { i18n } from 'i18next';
 import { openStationApi, defaultDataDir, StationError, toSerialized, type ApiClient } from '../api/server.ts';
 import type { SerializedError } from '../api/index.ts';
 import { createCliI18n, pickLang } from './i18n.ts';
-import { provideDiscPorts } from '../api/discs.ts';
+import { provideDiscPorts } from '../api/runtime/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import { readSecret } from './secrets.ts';
 import { cliCommands, type CliCommand, type CliContext } from './commands/index.ts';

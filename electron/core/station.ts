@@ -23,6 +23,9 @@ import { Playback } from './access/playback.ts';
 import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
 import { Exporter } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
+import { DockService, type DockRuntime } from './devices/dock.ts';
+import { DutyRegister } from './devices/duty.ts';
+import { namingRulesOf } from './ingest/nameRules.ts';
 import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
@@ -32,7 +35,8 @@ import { WitnessClient } from './witness/client.ts';
 import { Attention } from './attention/attention.ts';
 import { DashboardService } from './reports/dashboard.ts';
 import { RequestForms } from './papers/requestForm.ts';
-import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { citeStationRule, loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { RecorderCatalogueStore } from './devices/recorderCatalogue.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -64,7 +68,7 @@ export type StationStatus = {
 type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
 
 /** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
-type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
+type Features = { ingest?: IngestService; discs?: DiscService; duty?: DutyRegister; cases?: CaseServices; replica?: ReplicaService };
 
 /** Built on first use too: the calendar in force, the witness client, exports, and what is shown about them. */
 type RecordFeatures = { calendar?: StationCalendar; witness?: WitnessClient; exports?: Exporter; attention?: Attention; dashboard?: DashboardService; requestForms?: RequestForms };
@@ -158,7 +162,71 @@ export class Station {
     return (this.features.ingest ??= new IngestService(this));
   }
   get discs(): DiscService {
-    return (this.features.discs ??= new DiscService(this));
+    // Front ends hand in their writers at start-up, before first-run setup attaches the database:
+    // the attached parts are read at each use, not when the service is built.
+    const s = (): Services => this.s;
+    const witness = (): WitnessClient => this.witness;
+    return (this.features.discs ??= new DiscService({
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get vault() {
+        return s().vault;
+      },
+      get requests() {
+        return s().requests;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      paths: this.paths,
+      findRecording: (id) => this.ingest.catalogue.find(id),
+      agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name'), timeZone: this.settings.get('agency.timeZone') }),
+      requireUnlocked: () => this.requireUnlocked(),
+      origin: () => this.origin,
+      verifierKey: () => this.verifierKey(),
+      cite: (purpose) => citeStationRule(this, purpose),
+      get witness() {
+        return witness();
+      },
+    }));
+  }
+  /** Who is on duty at the dock: in the database, so every process (desktop, `station watch`) sees one record. */
+  get duty(): DutyRegister {
+    const s = (): Services => this.s;
+    return (this.features.duty ??= new DutyRegister({
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get users() {
+        return s().users;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+    }));
+  }
+  /** The dock is started by a front end with its platform's devices; the station supplies everything else. */
+  createDock(runtime: DockRuntime): DockService {
+    const s = (): Services => this.s;
+    return new DockService({
+      ...runtime,
+      ingest: this.ingest,
+      duty: this.duty,
+      get ledger() {
+        return s().ledger;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      unlocked: () => this.unlocked,
+      namingRules: () => namingRulesOf(this),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      syncClocks: () => this.settings.get('recorder.syncClocks'),
+    });
   }
   get cases(): CaseServices {
     return (this.features.cases ??= createCaseServices({
@@ -185,6 +253,16 @@ export class Station {
   }
   get replica(): ReplicaService {
     return (this.features.replica ??= new ReplicaService(this));
+  }
+
+  private catalogueStore: RecorderCatalogueStore | null = null;
+  /** The recorder catalogue (USB ids → vendor/model) an admin edits; read by the dock. */
+  get recorderCatalogue(): RecorderCatalogueStore {
+    return (this.catalogueStore ??= new RecorderCatalogueStore({
+      dataDir: this.paths.dataDir,
+      resources: this.paths.resources,
+      ledgered: (entry) => this.write(() => this.ledger.append(entry)),
+    }));
   }
 
   get calendar(): StationCalendar {

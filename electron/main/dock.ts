@@ -1,7 +1,7 @@
 // Starts the dock service (recorder detection and ingest) once the station is unlocked: ingest
 // needs the vault key, and detection before that would only queue recorders nobody can ingest.
 // Tells the custodian on the desktop when a recorder may be undocked.
-import { recorderClassifier, startDock, type DockHandle } from '../api/dock.ts';
+import { recorderClassifier, startDock, type DockHandle } from '../api/runtime/dock.ts';
 import type { ApiServer } from '../api/server.ts';
 import { createPlatformDevices } from '../../native/index.ts';
 import { listenerFor } from '../shared/events.ts';

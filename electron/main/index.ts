@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Menu, app, type BrowserWindow, crashReporter, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
 import { openStationApi, toSerialized, type ApiServer } from '../api/server.ts';
 import { dockStarter } from './dock.ts';
-import { provideDiscPorts } from '../api/discs.ts';
+import { provideDiscPorts } from '../api/runtime/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import { notify } from './notify.ts';
 import { DesktopNotices } from './desktopNotices.ts';

@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSyn
 import { randomFillSync } from 'node:crypto';
 import { join } from 'node:path';
 import { createTestStation } from '../support/testStation.ts';
-import { provideDiscPorts } from '../../electron/api/discs.ts';
+import { provideDiscPorts } from '../../electron/api/runtime/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import { writeArgs } from '../../native/discs/xorrisoArgs.ts';
 import { findExecutable } from '../../native/discs/xorrisoProcess.ts';

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openStationApi, type ApiClient, type ApiServer } from '../../electron/api/server.ts';
-import { provideDiscPorts } from '../../electron/api/discs.ts';
+import { provideDiscPorts } from '../../electron/api/runtime/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import type { Clock } from '../../electron/core/clock.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startDock } from '../../electron/api/dock.ts';
+import { startDock } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { fakeDevices, openStationPage, screenshot, screenshotDir } from './harness.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient, ApiServer } from '../../electron/api/server.ts';
 import type { Role } from '../../electron/api/index.ts';
-import type { DockHandle } from '../../electron/api/dock.ts';
+import type { DockHandle } from '../../electron/api/runtime/dock.ts';
 import { CJK, visibleText, type StationPage, type fakeDevices } from './harness.ts';
 import { tx, type Lang } from './locale.ts';
 

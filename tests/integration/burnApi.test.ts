@@ -25,7 +25,7 @@ describe('burn api', () => {
     await expect(f.clerk.invoke('burn.start', { requestId: f.requestId, target: { kind: 'iso', path: iso } })).rejects.toMatchObject({ code: 'disc.no_writer' });
     expect(actions(before)).toEqual([]);
 
-    const { provideDiscPorts } = await import('../../electron/api/discs.ts');
+    const { provideDiscPorts } = await import('../../electron/api/runtime/discs.ts');
     const { createDiscPorts } = await import('../../native/discs/index.ts');
     provideDiscPorts(f.t.server, createDiscPorts());
     const view = await f.clerk.invoke('request.create', { kind: 'view', recordingIds: f.recordings, purpose: '调阅' });

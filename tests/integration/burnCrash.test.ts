@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hasCommand, STATION_BIN } from '../support/cli.ts';
 import { PASSPHRASE } from '../support/testStation.ts';
 import { queryLedger } from '../../electron/core/ledger/query.ts';
-import { provideDiscPorts } from '../../electron/api/discs.ts';
+import { provideDiscPorts } from '../../electron/api/runtime/discs.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';
 import { burnFixture, type BurnFixture } from './burnSupport.ts';
 import { ManualClock } from '../../electron/core/clock.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import type { ManualClock } from '../../electron/core/clock.ts';
 import { buildMp4, writeSparseMp4 } from '../fixtures/mediaFixtures.ts';
-import { provideDiscPorts } from '../../electron/api/discs.ts';
+import { provideDiscPorts } from '../../electron/api/runtime/discs.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DiscPorts } from '../../electron/core/discs/ports.ts';
 import { createDiscPorts } from '../../native/discs/index.ts';

@@ -12,7 +12,7 @@ import type { DiscWriter, WriteRequest } from '../../electron/core/discs/ports.t
 import { createDiscPorts, RemovableWriter, XorrisoWriter } from '../../native/discs/index.ts';
 import { findExecutable } from '../../native/discs/xorrisoProcess.ts';
 import { parseReportLba } from '../../native/discs/xorrisoParse.ts';
-import { provideDiscPorts } from '../../electron/api/discs.ts';
+import { provideDiscPorts } from '../../electron/api/runtime/discs.ts';
 import { burnFixture, type BurnFixture } from './burnSupport.ts';
 
 let f: BurnFixture | null = null;

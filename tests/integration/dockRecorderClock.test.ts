@@ -12,7 +12,7 @@ import { queryLedger } from '../../electron/core/ledger/query.ts';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume } from '../../electron/api/index.ts';
 import type { MountedVolume, PlatformDevices, RecorderUnlocker, UsbDeviceInfo, VolumeWatcher } from '../../electron/core/devices/ports.ts';
@@ -83,7 +83,7 @@ function volume(): MountedVolume {
 async function settled(mountPoint: string): Promise<DockedVolume> {
   const end = Date.now() + 60_000;
   for (;;) {
-    const v = dockOf(t.station)?.status().volumes.find((x) => x.mountPoint === mountPoint);
+    const v = dockOf(t.server)?.status().volumes.find((x) => x.mountPoint === mountPoint);
     if (v && ['done', 'failed', 'interrupted', 'stopped', 'unrecognized'].includes(v.state)) return v;
     if (Date.now() > end) throw new Error(`volume ${mountPoint} did not settle: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 20));

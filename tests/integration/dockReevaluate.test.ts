@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume } from '../../electron/api/index.ts';
 import type { MountedVolume, PlatformDevices, VolumeWatcher } from '../../electron/core/devices/ports.ts';
@@ -47,7 +47,7 @@ function folder(files: Record<string, Buffer>): MountedVolume {
   return { mountPoint: dir, device: '/dev/sdy1', fsType: 'exfat', label: null, usb: null };
 }
 
-const view = (mountPoint: string) => dockOf(t.station)?.status().volumes.find((x) => x.mountPoint === mountPoint);
+const view = (mountPoint: string) => dockOf(t.server)?.status().volumes.find((x) => x.mountPoint === mountPoint);
 
 async function until(mountPoint: string, ok: (v: DockedVolume) => boolean): Promise<DockedVolume> {
   const end = Date.now() + 60_000;

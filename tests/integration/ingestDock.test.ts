@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume, ProgressEvent } from '../../electron/api/index.ts';
 import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo, VolumeWatcher } from '../../electron/core/devices/ports.ts';
@@ -57,7 +57,7 @@ function volume(files: Record<string, Buffer>, usb: UsbDeviceInfo | null = null)
 async function settled(mountPoint: string, states: DockedVolume['state'][] = ['done', 'failed', 'interrupted', 'stopped', 'unrecognized', 'waiting']): Promise<DockedVolume> {
   const end = Date.now() + 60_000;
   for (;;) {
-    const v = dockOf(t.station)?.status().volumes.find((x) => x.mountPoint === mountPoint);
+    const v = dockOf(t.server)?.status().volumes.find((x) => x.mountPoint === mountPoint);
     if (v && states.includes(v.state)) return v;
     if (Date.now() > end) throw new Error(`volume ${mountPoint} did not settle: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -193,7 +193,7 @@ describe('dock service', () => {
     const aborted = await keeper.invoke('ledger.list', { action: 'ingest.file_aborted' });
     // Two files are read at once, so the small one may be cut off too; the big one must be among the aborted.
     expect(aborted.entries.map((e) => e.details)).toContainEqual(expect.objectContaining({ path: clip(1), reason: 'io.device_gone' }));
-    expect(dockOf(t.station)!.status().volumes).toEqual([]);
+    expect(dockOf(t.server)!.status().volumes).toEqual([]);
 
     fake.mount(v);
     expect(await settled(v.mountPoint, ['done', 'failed'])).toMatchObject({ state: 'done', session: { counts: { aborted: 0, pending: 0 } } });

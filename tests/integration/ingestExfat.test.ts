@@ -10,7 +10,7 @@ import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { loopExfatCapability, Volumes } from '../support/loopVolumes.ts';
 import { nameAt, plaintextFound, randomMp4, randomWav, sha256 } from '../support/recorderFiles.ts';
 import { buildJpeg, buildMp4, buildTruncatedMp4 } from '../fixtures/mediaFixtures.ts';
-import { startDock, dockOf, type DockHandle } from '../../electron/api/dock.ts';
+import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import { LinuxVolumeWatcher } from '../../native/linux/volumes.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume, ProgressEvent } from '../../electron/api/index.ts';
@@ -55,7 +55,7 @@ function devices(mountRoot: string): PlatformDevices {
 }
 
 function volumeState(t: TestStation, mountPoint: string): DockedVolume | undefined {
-  return dockOf(t.station)?.status().volumes.find((v) => v.mountPoint === mountPoint);
+  return dockOf(t.server)?.status().volumes.find((v) => v.mountPoint === mountPoint);
 }
 
 describe.skipIf(!cap.ok)('dock and ingest from an exFAT volume on a loop device (FUSE)', () => {

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { i18n } from 'i18next';
 import type { BurnJob, BurnProgress, BurnTarget, InsertMedium, MediaId, OpticalDrive } from '../../api/index.ts';
-import { provideDiscPorts } from '../../api/discs.ts';
+import { provideDiscPorts } from '../../api/runtime/discs.ts';
 import { StationError } from '../../api/server.ts';
 import { createDiscPorts } from '../../../native/discs/index.ts';
 import type { CliCommand, CliContext } from './types.ts';

@@ -1,4 +1,4 @@
-import { provideDiscPorts } from '../../api/discs.ts';
+import { provideDiscPorts } from '../../api/runtime/discs.ts';
 import { createDiscPorts } from '../../../native/discs/index.ts';
 import type { CliCommand } from './types.ts';
 import { StationError } from '../../api/server.ts';

@@ -1,5 +1,5 @@
 import type { i18n } from 'i18next';
-import type { PackageVerifyResult } from '../../api/requests.ts';
+import type { PackageVerifyResult } from '../../api/package.ts';
 
 type Witness = Extract<PackageVerifyResult, { ok: true }>['witness'];
 

@@ -1,4 +1,4 @@
-// Typed subscriptions to the burn events (electron/api/discs.ts: broadcast to every signed-in
+// Typed subscriptions to the burn events (electron/api/runtime/discs.ts: broadcast to every signed-in
 // window); payloads are declared with the event names in electron/shared/events.ts.
 import { onEvent } from '../api.ts';
 import type { BurnJob, BurnMedium, BurnProgress, EventMap, InsertMedium } from '../../../electron/shared/events.ts';

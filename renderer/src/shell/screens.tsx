@@ -71,49 +71,49 @@ export const SCREENS: readonly ScreenDef[] = [
     render: (p) => <DockScreen user={p.user} navigate={p.navigate} />,
   },
   {
-    // recording.list / recording.get in electron/api/recordings.ts.
+    // recording.list / recording.get in electron/api/recording.ts.
     key: 'recordings',
     icon: <VideoCameraOutlined />,
     roles: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
     render: (p) => <RecordingsScreen user={p.user} focus={p.focus} navigate={p.navigate} />,
   },
   {
-    // request.list in electron/api/requests.ts.
+    // request.list in electron/api/request.ts.
     key: 'requests',
     icon: <FileProtectOutlined />,
     roles: ['clerk', 'custodian', 'approver', 'auditor', 'admin'],
     render: (p) => <RequestsScreen user={p.user} status={p.status} focus={p.focus} />,
   },
   {
-    // case.list / case.show in electron/api/cases.ts.
+    // case.list / case.show in electron/api/case.ts.
     key: 'cases',
     icon: <FolderOpenOutlined />,
     roles: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
     render: (p) => <CasesScreen user={p.user} focus={p.focus} navigate={p.navigate} canOpen={opens(p.user.roles)} />,
   },
   {
-    // burn.* in electron/api/discs.ts: clerks and custodians burn; auditors read the jobs.
+    // burn.* in electron/api/burn.ts: clerks and custodians burn; auditors read the jobs.
     key: 'burn',
     icon: <FireOutlined />,
     roles: ['clerk', 'custodian', 'auditor'],
     render: (p) => <BurnScreen user={p.user} focus={p.focus} navigate={p.navigate} canOpen={opens(p.user.roles)} />,
   },
   {
-    // retention.* / destroy.* in electron/api/retention.ts.
+    // retention.* / destroy.* in electron/api/retention.ts, destroy.ts.
     key: 'retention',
     icon: <FieldTimeOutlined />,
     roles: ['admin', 'auditor', 'custodian', 'approver', 'clerk'],
     render: (p) => <RetentionScreen user={p.user} focus={p.focus} navigate={p.navigate} canOpen={opens(p.user.roles)} />,
   },
   {
-    // register.list / register.csv in electron/api/requests.ts.
+    // register.list / register.csv in electron/api/register.ts.
     key: 'register',
     icon: <SolutionOutlined />,
     roles: ['auditor', 'approver', 'custodian', 'admin'],
     render: (p) => <RegisterScreen user={p.user} status={p.status} />,
   },
   {
-    // report.* in electron/api/reports.ts (002 第二十六条 supervision).
+    // report.* in electron/api/report.ts (002 第二十六条 supervision).
     key: 'reports',
     icon: <BarChartOutlined />,
     roles: ['auditor', 'approver', 'custodian', 'admin'],

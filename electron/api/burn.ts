@@ -3,12 +3,8 @@
 // resolves when it has ended. The platform's writers come from the front end (provideDiscPorts),
 // since api may not import native.
 import { z } from 'zod';
-import type { Station } from '../core/station.ts';
-import type { DiscPorts } from '../core/discs/ports.ts';
 import { MEDIA_IDS } from '../core/discs/profiles.ts';
 import { ability, command } from './command.ts';
-import type { ApiServer } from './server.ts';
-import type { Emit } from '../shared/events.ts';
 
 const readers = ability('read');
 const burners = ability('burn');
@@ -21,23 +17,7 @@ const target = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dir'), path }).strict(),
 ]);
 
-const wired = new WeakMap<Station, () => void>();
-
-function wireBurnEvents(station: Station, broadcast: Emit): void {
-  if (wired.has(station)) return;
-  wired.set(
-    station,
-    station.discs.on((e) => broadcast(e.type, e.payload)),
-  );
-}
-
-/** Runtime (not a command): main, the CLI and the e2e bridge hand in createDiscPorts() from native. */
-export function provideDiscPorts(server: ApiServer, ports: DiscPorts): void {
-  server.station.discs.setPorts(ports);
-  wireBurnEvents(server.station, (event, payload) => server.broadcast(event, payload));
-}
-
-export const discHandlers = {
+export const burnHandlers = {
   'burn.profiles': command({
     input: z.object({}).strict(),
     access: readers,
@@ -72,8 +52,8 @@ export const discHandlers = {
       .strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor, broadcast }, input) => {
-      wireBurnEvents(station, broadcast);
+    run: ({ station, runtime, actor }, input) => {
+      runtime.wireBurnEvents();
       return station.discs.start(actor, input);
     },
   }),
@@ -104,8 +84,8 @@ export const discHandlers = {
     input: z.object({ jobId: id, target: target.optional() }).strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor, broadcast }, input) => {
-      wireBurnEvents(station, broadcast);
+    run: ({ station, runtime, actor }, input) => {
+      runtime.wireBurnEvents();
       return station.discs.retry(actor, input.jobId, input.target);
     },
   }),
@@ -132,11 +112,5 @@ export const discHandlers = {
     access: readers,
     mutates: false,
     run: ({ station }, q) => station.discs.note(q.jobId, q.disc),
-  }),
-  'drives.list': command({
-    input: z.object({}).strict(),
-    access: ability('drives'),
-    mutates: false,
-    run: ({ station }) => station.discs.drives(),
   }),
 };

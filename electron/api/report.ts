@@ -1,18 +1,16 @@
-// Supervision reports (002_79771f0fef6d4575.txt 第二十六条) and the dashboard of what is due.
+// Supervision reports (002_79771f0fef6d4575.txt 第二十六条).
 import { z } from 'zod';
 import { ruleBasis } from '../core/rules/agencyRule.ts';
 import type { RulePurpose } from '../core/rules/purposes.ts';
 import { monthlyReport, reportCsv, REPORT_COLUMNS } from '../core/reports/monthly.ts';
 import { reportHtml } from '../core/reports/reportHtml.ts';
 import type { Station } from '../core/station.ts';
-import { ability, command, signedIn } from './command.ts';
+import { ability, command } from './command.ts';
 
 /** What the monthly report counts: hand-over, interruptions, approvals and the register, discs, destructions, supervision. */
 const REPORT_PURPOSES: readonly RulePurpose[] = ['supervision', 'handover', 'interruption', 'viewCopyApproval', 'register', 'discToCaseFile', 'destruction'];
-
 const supervisors = ability('report');
 const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/);
-
 const report = (station: Station, m: string) => monthlyReport(station.db, { month: m, timeZone: station.settings.get('agency.timeZone'), now: station.clock.now() });
 
 export const reportHandlers = {
@@ -42,11 +40,5 @@ export const reportHandlers = {
     access: supervisors,
     mutates: false,
     run: ({ station }, q) => ({ html: reportHtml(report(station, q.month), station.settings.get('agency.name'), ruleBasis(station, REPORT_PURPOSES)) }),
-  }),
-  'dashboard.summary': command({
-    input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
-    access: signedIn,
-    mutates: false,
-    run: ({ station }, q) => station.dashboard.summary(q),
   }),
 };

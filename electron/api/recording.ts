@@ -1,15 +1,23 @@
 // The recordings catalogue (000_f52585dae22cddca.txt 第十条): list with filters, one recording with
 // every field, where each time came from and its ledger history; the custodian's explanations and
-// assignments. Listing the catalogue is not viewing footage (that needs an approval, requests.ts).
+// assignments. Listing the catalogue is not viewing footage (that needs an approval, request.ts).
+// Also the custodian's classification of a recording, and searching with dates as the agency's days as
+// people type them (2026-12-07) as well as ISO times (issue 14 item 15), used by `station recordings search`;
+// the UI pages through recording.list with the same filters.
 import { z } from 'zod';
-import { ability, command, roles } from './command.ts';
+import { CLASSIFICATIONS } from '../shared/requests.ts';
 import { MEDIA_KINDS } from '../shared/recordings.ts';
+import { localTimeToUtc } from '../core/media/localTime.ts';
+import { StationError } from '../core/errors.ts';
+import { ability, command, roles } from './command.ts';
 
 const readers = ability('read');
 const isoTime = z.iso.datetime({ offset: true });
 const recordingId = z.string().trim().min(1).max(32);
+const id = z.string().trim().min(1).max(100);
 
-export const recordingHandlers = {
+// recording.search extends recording.list's input, which an object literal cannot refer to inside itself.
+const catalogueHandlers = {
   'recording.list': command({
     input: z
       .object({
@@ -68,5 +76,58 @@ export const recordingHandlers = {
     access: roles('custodian'),
     mutates: true,
     run: ({ station, actor }, input) => station.ingest.catalogue.assignRecorder(actor.username, input.ids, input.serial),
+  }),
+  'recording.classify': command({
+    input: z.object({ recordingId: id, classification: z.enum(CLASSIFICATIONS).nullable(), note: z.string().max(1000).default('') }).strict(),
+    access: roles('custodian'),
+    mutates: true,
+    run: ({ station, actor }, input) => {
+      station.requests.classify(actor.username, input.recordingId, input.classification, input.note);
+      return { recordingId: input.recordingId, classification: input.classification };
+    },
+  }),
+};
+
+const dayOrTime = z.string().trim().min(1).max(40);
+
+/** A day's start in the agency's time zone, or the ISO time as given; `end` gives the next day's start for an inclusive last day. */
+export function agencyTime(value: string, timeZone: string, end: boolean): string {
+  const day = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  if (day) {
+    const local = { year: Number(day[1]), month: Number(day[2]), day: Number(day[3]), hour: 0, minute: 0, second: 0 };
+    let at: Date;
+    try {
+      at = localTimeToUtc(local, timeZone);
+    } catch {
+      throw new StationError('input', 'search.bad_date', { value });
+    }
+    return new Date(at.getTime() + (end ? 86_400_000 : 0)).toISOString();
+  }
+  if (!z.iso.datetime({ offset: true }).safeParse(value).success) throw new StationError('input', 'search.bad_date', { value });
+  return new Date(value).toISOString();
+}
+
+export const recordingHandlers = {
+  ...catalogueHandlers,
+  'recording.search': command({
+    input: catalogueHandlers['recording.list'].input.omit({ from: true, to: true, storedFrom: true, storedTo: true }).extend({
+      from: dayOrTime.optional(),
+      to: dayOrTime.optional(),
+      storedFrom: dayOrTime.optional(),
+      storedTo: dayOrTime.optional(),
+    }),
+    access: ability('read'),
+    mutates: false,
+    run: ({ station }, f) => {
+      const tz = station.settings.get('agency.timeZone');
+      const { from, to, storedFrom, storedTo, ...rest } = f;
+      return station.ingest.catalogue.list({
+        ...rest,
+        ...(from ? { from: agencyTime(from, tz, false) } : {}),
+        ...(to ? { to: agencyTime(to, tz, true) } : {}),
+        ...(storedFrom ? { storedFrom: agencyTime(storedFrom, tz, false) } : {}),
+        ...(storedTo ? { storedTo: agencyTime(storedTo, tz, true) } : {}),
+      });
+    },
   }),
 };
