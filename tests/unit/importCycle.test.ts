@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd });
 const RULE = 'station/no-import-cycle';
 const tag = `${process.pid}`;
 
-// [folder, severity the config gives the rule there]: 2 = error, 1 = warn (core and api until #11 items 1 and 4 merge).
+// [folder, severity the config gives the rule there]: 2 = error, 1 = warn (core until #11 item 1 merges).
 const LAYERS: [string, 1 | 2][] = [
   ['electron/shared', 2],
   ['electron/central', 2],
@@ -20,7 +20,7 @@ const LAYERS: [string, 1 | 2][] = [
   ['native', 2],
   ['renderer/src', 2],
   ['electron/core', 1],
-  ['electron/api', 1],
+  ['electron/api', 2],
 ];
 const probes: string[] = [];
 
