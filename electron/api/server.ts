@@ -95,7 +95,7 @@ export class ApiServer {
       discs: () => station.discs,
       unlocked: () => station.unlocked,
       catalogue: () => station.recorderCatalogue.load(),
-      replicaRunner: (onEvent) => new ReplicaRunner(station, { onEvent }),
+      replicaRunner: (onEvent) => new ReplicaRunner({ ready: () => station.initialized && station.unlocked, replica: () => station.replica }, { onEvent }),
       broadcast: (event, payload) => this.broadcast(event, payload),
     });
   }

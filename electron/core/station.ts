@@ -20,12 +20,11 @@ import { assertPasswordAcceptable, hashPassword } from './access/passwords.ts';
 import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
-import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
+import { Recordings } from './recordings/recordings.ts';
 import { Exporter } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
 import { DockService, type DockRuntime } from './devices/dock.ts';
 import { DutyRegister } from './devices/duty.ts';
-import { namingRulesOf } from './ingest/nameRules.ts';
 import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
@@ -65,7 +64,7 @@ export type StationStatus = {
   clockAnomaly: ClockAnomaly | null;
 };
 
-type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
+type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; recordings: Recordings; requests: Requests; playback: Playback };
 
 /** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
 type Features = { ingest?: IngestService; discs?: DiscService; duty?: DutyRegister; cases?: CaseServices; replica?: ReplicaService };
@@ -102,17 +101,18 @@ export class Station {
     const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn, this.paths.dataDir);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
+    const recordings = new Recordings({ db, ledger, clock: this.clock, write, driftTolerance: () => settings.get('recorder.clockDriftToleranceSeconds') });
     const requests = new Requests({
       db,
       ledger,
       clock: this.clock,
       users,
-      catalogue: new SqlRecordingCatalogue(db),
+      catalogue: { get: (id) => recordings.ref(id) },
       write,
       approvalDays: () => settings.get('requests.approvalDays'),
     });
     const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, users, write });
-    this.services = { db, settings, ledger, users, vault, requests, playback };
+    this.services = { db, settings, ledger, users, vault, recordings, requests, playback };
   }
 
   /**
@@ -151,6 +151,9 @@ export class Station {
   get settings(): Settings {
     return this.s.settings;
   }
+  get recordings(): Recordings {
+    return this.s.recordings;
+  }
   get requests(): Requests {
     return this.s.requests;
   }
@@ -159,7 +162,19 @@ export class Station {
   }
 
   get ingest(): IngestService {
-    return (this.features.ingest ??= new IngestService(this));
+    return (this.features.ingest ??= new IngestService({
+      db: this.db,
+      ledger: this.ledger,
+      clock: this.clock,
+      settings: this.settings,
+      write: (fn) => this.write(fn),
+      vault: this.vault,
+      users: this.users,
+      recordings: this.recordings,
+      requireUnlocked: () => void this.requireUnlocked(),
+      paths: this.paths,
+      calendar: () => this.calendar.live(),
+    }));
   }
   get discs(): DiscService {
     // Front ends hand in their writers at start-up, before first-run setup attaches the database:
@@ -182,7 +197,7 @@ export class Station {
       clock: this.clock,
       write: (fn) => this.write(fn),
       paths: this.paths,
-      findRecording: (id) => this.ingest.catalogue.find(id),
+      findRecording: (id) => this.recordings.find(id),
       agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name'), timeZone: this.settings.get('agency.timeZone') }),
       requireUnlocked: () => this.requireUnlocked(),
       origin: () => this.origin,
@@ -223,7 +238,7 @@ export class Station {
       clock: this.clock,
       write: (fn) => this.write(fn),
       unlocked: () => this.unlocked,
-      namingRules: () => namingRulesOf(this),
+      namingRules: () => this.ingest.namingRules.rules(),
       timeZone: () => this.settings.get('agency.timeZone'),
       syncClocks: () => this.settings.get('recorder.syncClocks'),
     });
@@ -238,7 +253,7 @@ export class Station {
       users: this.users,
       vault: this.vault,
       calendar: () => this.calendar.current(),
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       timeZone: () => this.settings.get('agency.timeZone'),
       agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name') }),
       agencyName: () => this.settings.get('agency.name'),
@@ -252,7 +267,21 @@ export class Station {
     }));
   }
   get replica(): ReplicaService {
-    return (this.features.replica ??= new ReplicaService(this));
+    return (this.features.replica ??= new ReplicaService({
+      db: this.db,
+      ledger: this.ledger,
+      now: () => this.clock.now(),
+      write: (fn) => this.write(fn),
+      dataDir: this.paths.dataDir,
+      objectPath: (objectId) => this.vault.objectPath(objectId),
+      requireUnlocked: () => void this.requireUnlocked(),
+      masterKey: () => this.requireUnlocked().masterKey,
+      retention: this.cases.retention,
+      agencyCode: () => this.settings.get('agency.code'),
+      stationId: () => this.settings.get('station.id'),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      defaultPeriod: () => this.settings.get('retention.default'),
+    }));
   }
 
   private catalogueStore: RecorderCatalogueStore | null = null;
@@ -271,7 +300,8 @@ export class Station {
       ledger: this.ledger,
       write: (fn) => this.write(fn),
       calendarsDir: join(this.paths.resources, 'calendars'),
-      judgeWaitingDeadlines: (actor, calendar, cause) => judgeUnknownDeadlines(this, actor, calendar, cause),
+      judgeWaitingDeadlines: (actor, calendar, cause) =>
+        judgeUnknownDeadlines({ recordings: this.recordings, ledger: this.ledger, timeZone: this.settings.get('agency.timeZone') }, actor, calendar, cause),
     }));
   }
   get witness(): WitnessClient {
@@ -299,7 +329,7 @@ export class Station {
       now: () => this.clock.now(),
       timeZone: () => this.settings.get('agency.timeZone'),
       requests: this.requests,
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       retention: this.cases.retention,
       replica: () => this.replica,
       witness: this.witness,
@@ -313,7 +343,7 @@ export class Station {
     return (this.records.requestForms ??= new RequestForms({
       db: this.db,
       requests: this.requests,
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       timeZone: () => this.settings.get('agency.timeZone'),
       agencyName: () => this.settings.get('agency.name'),
       now: () => this.clock.now(),

@@ -29,7 +29,7 @@ describe('table owner rule', () => {
   });
 
   it.each([
-    ['electron/core/ingest/x.ts', "export const q = 'SELECT id FROM recordings WHERE sha256 = ?';"],
+    ['electron/core/recordings/x.ts', "export const q = 'SELECT id FROM recordings WHERE sha256 = ?';"],
     ['electron/core/ledger/x.ts', 'export const q = `INSERT INTO ledger (seq) VALUES (?)`;'],
     // Prose is not SQL: the keywords are upper case in this code base's statements.
     ['electron/core/cases/x.ts', "export const note = 'copied from recordings into the ledger';"],

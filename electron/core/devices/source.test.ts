@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
-import { namingRulesOf } from '../ingest/nameRules.ts';
 import { dockedSource, sourceForPath } from './source.ts';
 
 let t: TestStation | null = null;
@@ -30,7 +29,7 @@ describe('source identity', () => {
     const root = folder();
     mkdirSync(join(root, 'synced'));
     writeFileSync(join(root, 'synced', 'A12B345_JH0102_20250301100304_0001.MP4'), 'x');
-    const source = await sourceForPath({ path: join(root, 'synced', '..', 'synced') }, { registry: station.ingest.registry, namingRules: () => namingRulesOf(station) });
+    const source = await sourceForPath({ path: join(root, 'synced', '..', 'synced') }, { registry: station.ingest.registry, namingRules: () => station.ingest.namingRules.rules() });
     const real = realpathSync(join(root, 'synced'));
     expect(source).toEqual({ kind: 'folder', root: real, sourceKey: `folder:${real}`, device: null, fsType: null, label: null, vendorInfo: null, recorder: null });
   });
@@ -40,7 +39,7 @@ describe('source identity', () => {
     const station = t.station;
     station.ingest.registry.addRecorder('admin', { serial: 'A12B345', registeredVia: 'custodian' });
     const root = folder();
-    const byPath = await sourceForPath({ path: root, recorderSerial: 'A12B345' }, { registry: station.ingest.registry, namingRules: () => namingRulesOf(station) });
+    const byPath = await sourceForPath({ path: root, recorderSerial: 'A12B345' }, { registry: station.ingest.registry, namingRules: () => station.ingest.namingRules.rules() });
     expect(byPath.recorder).toEqual({ serial: 'A12B345', via: 'custodian' });
     const docked = dockedSource({ mountPoint: '/media/rec', device: '/dev/sdz1', fsType: 'exfat', label: null, usb: null }, { serial: 'A12B345', via: 'usb' }, { vendorInfo: null, clockDrift: null });
     expect(docked).toMatchObject({ kind: 'volume', root: '/media/rec', device: '/dev/sdz1', recorder: { serial: 'A12B345', via: 'usb' } });
@@ -50,7 +49,7 @@ describe('source identity', () => {
   it('refuses an unregistered recorder, a file and a missing path', async () => {
     t = await createTestStation();
     const station = t.station;
-    const deps = { registry: station.ingest.registry, namingRules: () => namingRulesOf(station) };
+    const deps = { registry: station.ingest.registry, namingRules: () => station.ingest.namingRules.rules() };
     const root = folder();
     writeFileSync(join(root, 'file.mp4'), 'x');
     await expect(sourceForPath({ path: root, recorderSerial: 'NOPE' }, deps)).rejects.toMatchObject({ code: 'recorder.not_found' });

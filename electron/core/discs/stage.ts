@@ -9,7 +9,7 @@ import type { Clock } from '../clock.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { StationPaths } from '../paths.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { Recording } from '../ingest/catalogue.ts';
+import type { Recording } from '../recordings/catalogue.ts';
 import type { RulePurpose } from '../rules/purposes.ts';
 import type { WitnessClient } from '../witness/client.ts';
 import type { AccessRequest, Requests, RecordingRef } from '../access/requests.ts';
