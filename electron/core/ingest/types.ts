@@ -1,7 +1,6 @@
 // The ingest feature's vocabulary: what a source, a file result and a session summary are, what
 // the service is built from, and what its steps (session.ts, oneFile.ts, catalogueWrite.ts) pass
 // one another.
-import type { ErrorParams } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -10,9 +9,7 @@ import type { StationPaths } from '../paths.ts';
 import type { Users } from '../access/users.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { RecorderInfo } from '../devices/ports.ts';
-import type { RecordingFlag } from '../recordings/catalogue.ts';
 import type { Recordings } from '../recordings/recordings.ts';
-import type { EntryType } from './scan.ts';
 import type { ClockDrift } from './clockDrift.ts';
 import type { WorkingDayCalendar } from './workingDays.ts';
 import type { ProgressTracker } from './progress.ts';
