@@ -363,3 +363,67 @@ export function inRecordedOrder(db: ReadableDB, ids: readonly string[]): string[
     db.prepare('SELECT r.id FROM json_each(?) j JOIN recordings r ON r.id = j.value ORDER BY r.recorded_at, r.number').all(JSON.stringify(ids)) as { id: string }[]
   ).map((r) => r.id);
 }
+
+/** What other features show of a recording next to their own rows (retention, destruction batches, certificates). */
+export type RecordingFacts = {
+  id: string;
+  number: number;
+  objectId: string;
+  sha256: string;
+  size: number;
+  kind: string;
+  originalName: string;
+  recordedAt: string | null;
+  storedAt: string;
+  officerBadge: string | null;
+  recorderSerial: string | null;
+};
+
+/** The facts of `ids` (of every recording when omitted), in catalogue order; unknown ids are left out. */
+export function recordingFacts(db: ReadableDB, ids?: readonly string[]): RecordingFacts[] {
+  const filter = ids ? 'WHERE r.id IN (SELECT value FROM json_each(?))' : '';
+  const rows = db
+    .prepare(`SELECT r.id, r.number, r.object_id, r.sha256, r.size, r.kind, r.original_name, r.recorded_at, r.stored_at, r.officer_badge, r.recorder_serial FROM recordings r ${filter} ORDER BY r.number`)
+    .all(...(ids ? [JSON.stringify(ids)] : [])) as {
+    id: string;
+    number: number;
+    object_id: string;
+    sha256: string;
+    size: number;
+    kind: string;
+    original_name: string;
+    recorded_at: string | null;
+    stored_at: string;
+    officer_badge: string | null;
+    recorder_serial: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    objectId: r.object_id,
+    sha256: r.sha256,
+    size: r.size,
+    kind: r.kind,
+    originalName: r.original_name,
+    recordedAt: r.recorded_at,
+    storedAt: r.stored_at,
+    officerBadge: r.officer_badge,
+    recorderSerial: r.recorder_serial,
+  }));
+}
+
+/**
+ * Recordings not destroyed that wait for someone, in catalogue order: a late hand-over or an
+ * interruption without its written explanation (000 第九条), a deadline the calendar could not give.
+ */
+export function awaitingAttention(db: ReadableDB): { late: string[]; interrupted: string[]; deadlinesUnknown: string[] } {
+  const alive = 'NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)';
+  const unexplained = (flag: 'late' | 'interruption', kind: string) =>
+    (
+      db
+        .prepare(`SELECT r.id FROM recordings r WHERE r.${flag} = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = ?) AND ${alive} ORDER BY r.number`)
+        .all(kind) as { id: string }[]
+    ).map((r) => r.id);
+  const deadlinesUnknown = (db.prepare(`SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND ${alive} ORDER BY r.number`).all() as { id: string }[]).map((r) => r.id);
+  return { late: unexplained('late', 'late_handover'), interrupted: unexplained('interruption', 'interruption'), deadlinesUnknown };
+}
