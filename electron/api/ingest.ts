@@ -12,9 +12,9 @@ import { volumeUuid } from '../core/devices/volumeIdentity.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
 import type { Station } from '../core/station.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 
 /**
  * The source a custodian named. A mount point whose file names carry one registered recorder's
@@ -121,7 +121,7 @@ export const ingestHandlers = {
         timeZone: z.string().min(1).max(64).optional(),
       })
       .strict(),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => {
       // Checked before the transaction, so a bad zone changes none of the other fields sent with it either.

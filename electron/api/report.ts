@@ -5,11 +5,11 @@ import type { RulePurpose } from '../core/rules/purposes.ts';
 import { monthlyReport, reportCsv, REPORT_COLUMNS } from '../core/reports/monthly.ts';
 import { reportHtml } from '../core/reports/reportHtml.ts';
 import type { Station } from '../core/station.ts';
-import { command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 
 /** What the monthly report counts: hand-over, interruptions, approvals and the register, discs, destructions, supervision. */
 const REPORT_PURPOSES: readonly RulePurpose[] = ['supervision', 'handover', 'interruption', 'viewCopyApproval', 'register', 'discToCaseFile', 'destruction'];
-const supervisors = roles('auditor', 'approver', 'custodian', 'admin');
+const supervisors = ability('report');
 const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/);
 const report = (station: Station, m: string) => monthlyReport(station.db, { month: m, timeZone: station.settings.get('agency.timeZone'), now: station.clock.now() });
 

@@ -7,29 +7,10 @@ import type { FutureTime, RecordedAtReason, TimeMismatch } from '../ingest/metad
 import { driftBeyondTolerance } from '../ingest/clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
 import type { ReadableDB } from '../db/database.ts';
+import type { RecordingFlag } from '../../shared/events.ts';
+export type { RecordingFlag };
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
-
-export type RecordingFlag =
-  | 'late'
-  | 'interruption'
-  | 'unparseable'
-  | 'changed_during_read'
-  | 'unknown_officer'
-  | 'unknown_recorder'
-  | 'duplicate'
-  | 'needs_explanation'
-  // Issue 15: doubtful times. They ask the custodian to look, not for a 书面说明 the rules require,
-  // so they do not count as needs_explanation.
-  | 'time_in_future'
-  | 'time_mismatch'
-  | 'deadline_unknown'
-  // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
-  | 'name_unrecognized'
-  // The recorder's clock was ahead of the station's at dock by more than the setting.
-  | 'clock_drift'
-  // Destroyed by an executed destruction batch: the row stays as a tombstone (000 第十二条).
-  | 'destroyed';
 
 export type Recording = {
   id: string;

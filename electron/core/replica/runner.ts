@@ -1,12 +1,13 @@
 // The queue in the background: the desktop app and `station watch` (the dock's duty) keep the
 // replica moving without anyone typing `station replica run`.
-import { isStationError, type ErrorParams } from '../errors.ts';
-import type { ReplicaService, RunResult } from './service.ts';
+import { isStationError } from '../errors.ts';
+import type { ReplicaService } from './service.ts';
+import type { RunnerEvent } from '../../shared/events.ts';
+
+export type { RunnerEvent };
 
 /** What the runner needs: whether the station can send (set up and unlocked), and its replica. */
 export type RunnerDeps = { ready: () => boolean; replica: () => ReplicaService };
-
-export type RunnerEvent = { type: 'ran'; result: RunResult } | { type: 'error'; code: string; params: ErrorParams };
 
 export class ReplicaRunner {
   private readonly deps: RunnerDeps;

@@ -20,6 +20,8 @@ import { runWormTest, type WormResult } from './worm.ts';
 import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } from './pacing.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
 import { recordingRef, recordingsByObject, recordingsOfObject } from '../recordings/recordings.ts';
+import type { RunResult } from '../../shared/events.ts';
+export type { RunResult };
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
@@ -98,21 +100,6 @@ export type ReplicaStatus = {
 };
 
 export type ReplicaOptionsInput = { parallelParts?: number; bandwidthMiBps?: number | null; window?: TransferWindow | null; clearAfterReplication?: boolean };
-
-export type RunResult = {
-  stored: number;
-  extended: number;
-  waiting: number;
-  failed: number;
-  error: { code: string; params: ErrorParams } | null;
-  snapshot: { ledgerSize: number; versionId: string | null } | null;
-  /** Set when the off-peak window is closed: nothing (more) was started. */
-  deferred: 'replica.outside_window' | null;
-  /** Seconds this run paused because an ingest session was running. */
-  waitedForIngestSeconds: number;
-  /** Parts dropped mid-send because an ingest began; each was sent again after it. */
-  partsYielded: number;
-};
 
 export type AuditProblem = { objectId: string; code: string };
 export type AuditResult = { checked: number; sampled: number; problems: AuditProblem[] };
