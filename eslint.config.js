@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { readFileSync } from 'node:fs';
-import station from './lint-rules/index.js';
+import station from './tests/lint-rules/index.js';
 
 const tableOwners = JSON.parse(readFileSync(new URL('./electron/core/db/tableOwners.json', import.meta.url), 'utf8')).tables;
 
@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    // No import cycles anywhere (README.md, Architecture: Layers); `import type` counts, see lint-rules/importCycle.js.
+    // No import cycles anywhere (README.md, Architecture: Layers); `import type` counts, see tests/lint-rules/importCycle.js.
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     plugins: { station },
     rules: { 'station/no-import-cycle': 'error' },

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// station/no-import-cycle (lint-rules/importCycle.js) is enforced by eslint.config.js; this proves it bites in
+// station/no-import-cycle (tests/lint-rules/importCycle.js) is enforced by eslint.config.js; this proves it bites in
 // every layer by linting a small file placed in the layer, next to a probe file on disk that imports it back.
 // The probes live only while this file runs (written beside the layer's code so the config's globs apply).
 const cwd = fileURLToPath(new URL('../../', import.meta.url));

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// station/table-owner (lint-rules/tableOwner.js, map in electron/core/db/tableOwners.json): a core feature names
+// station/table-owner (tests/lint-rules/tableOwner.js, map in electron/core/db/tableOwners.json): a core feature names
 // only its own tables in SQL. Proven like tests/unit/layers.test.ts, by linting small files placed in features.
 const cwd = fileURLToPath(new URL('../../', import.meta.url));
 const eslint = new ESLint({ cwd });
