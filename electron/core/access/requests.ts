@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { StationError, type SerializedError } from '../errors.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Users, User } from './users.ts';
 import { CLASSIFICATIONS, REQUEST_KINDS, type Classification, type RequestKind } from '../../shared/requests.ts';
@@ -386,4 +386,17 @@ export class Requests {
     if (changed.changes !== 1) throw new StationError('state', 'request.already_used', { requestId: id });
     this.d.ledger.append({ actor, action: 'request.fulfilled', subject: `request:${id}`, details });
   }
+}
+
+/** Ids of the requests made for a case or naming any of these recordings, newest first. */
+export function requestIdsForCase(db: Pick<ReadableDB, 'prepare'>, caseId: string, recordingIds: string[]): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT id FROM requests q WHERE q.case_id = ? OR EXISTS (
+           SELECT 1 FROM request_items i WHERE i.request_id = q.id AND i.recording_id IN (SELECT value FROM json_each(?)))
+         ORDER BY number DESC`,
+      )
+      .all(caseId, JSON.stringify(recordingIds)) as { id: string }[]
+  ).map((r) => r.id);
 }

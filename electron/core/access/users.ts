@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { StationError } from '../errors.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { assertRoleSet, isRole, type Role } from './roles.ts';
 import { checkPassword, dummyPasswordHash, hashPassword, passwordHashProblem } from './passwords.ts';
@@ -278,4 +278,10 @@ export class Users {
     const others = (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE disabled = 0 AND id != ? AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = 'admin')").get(row.id) as { n: number }).n;
     if (others === 0) throw new StationError('denied', 'user.last_admin', {});
   }
+}
+
+/** The display name of the user with this login (logins compare without case), or undefined when there is none. */
+export function displayNameOf(db: Pick<ReadableDB, 'prepare'>, username: string): string | undefined {
+  const row = db.prepare('SELECT display_name FROM users WHERE username = ? COLLATE NOCASE').get(username) as { display_name: string } | undefined;
+  return row?.display_name;
 }

@@ -7,7 +7,9 @@ import { StationError, isStationError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
-import type { AccessRequest, RequestKind, Requests } from '../access/requests.ts';
+import { requestIdsForCase, type AccessRequest, type RequestKind, type Requests } from '../access/requests.ts';
+import { burnJobsOfRequests, type RequestBurnJob } from '../discs/jobStore.ts';
+import { officerJoin, officerRegistered } from '../ingest/registryReads.ts';
 import { normalizeRecordingId } from '../recordings/catalogue.ts';
 import { inRecordedOrder, recordingExists, type Recordings } from '../recordings/recordings.ts';
 import type { DeadlineSpec, WorkingDayCalendar } from '../calendar/workingDays.ts';
@@ -70,20 +72,8 @@ export type CaseUpdate = Partial<Omit<CaseInput, 'openedAt'>>;
 export type CaseFilter = { state?: CaseState; enforcementType?: EnforcementType; text?: string; officer?: string; offset?: number; limit?: number };
 
 /** A burn job of the disc feature made for one of the case's requests. */
-export type CaseDisc = {
-  jobId: string;
-  requestId: string;
-  media: string;
-  discCount: number;
-  copies: number;
-  volumeLabel: string | null;
-  state: string;
-  operator: string;
-  createdAt: string;
-  endedAt: string | null;
-  /** Media written and verified by reading back (each disc of the set, each copy). */
-  verifiedMedia: number;
-};
+/** A burn job made for one of the case's requests (the disc feature's, read through it). */
+export type CaseDisc = RequestBurnJob;
 
 function toLink(r: LinkRow): CaseLink {
   return {
@@ -168,7 +158,7 @@ export class CaseService {
     return (
       this.db
         .prepare(
-          `SELECT co.badge, o.name, co.role, co.added_at, co.added_by FROM case_officers co LEFT JOIN officers o ON o.badge = co.badge
+          `SELECT co.badge, o.name, co.role, co.added_at, co.added_by FROM case_officers co ${officerJoin('o', 'co.badge')}
            WHERE co.case_id = ? ORDER BY co.role = 'lead' DESC, co.added_at, co.badge`,
         )
         .all(caseId) as { badge: string; name: string | null; role: 'lead' | 'assist'; added_at: string; added_by: string }[]
@@ -269,15 +259,8 @@ export class CaseService {
   requests(caseId: string): AccessRequest[] {
     const id = this.resolveId(caseId);
     this.deps.requests.expireDue();
-    const ids = this.db
-      .prepare(
-        `SELECT id FROM requests q WHERE q.case_id = ? OR EXISTS (
-           SELECT 1 FROM request_items i JOIN case_links l ON l.recording_id = i.recording_id AND l.case_id = ? AND l.unlinked_at IS NULL
-           WHERE i.request_id = q.id)
-         ORDER BY number DESC`,
-      )
-      .all(id, id) as { id: string }[];
-    return ids.map((r) => this.deps.requests.get(r.id));
+    const linkedNow = (this.db.prepare('SELECT recording_id FROM case_links WHERE case_id = ? AND unlinked_at IS NULL').all(id) as { recording_id: string }[]).map((l) => l.recording_id);
+    return requestIdsForCase(this.db, id, linkedNow).map((requestId) => this.deps.requests.get(requestId));
   }
 
   /**
@@ -286,41 +269,7 @@ export class CaseService {
    */
   discs(caseId: string): CaseDisc[] {
     const id = this.resolveId(caseId);
-    const requestIds = this.requests(id).map((r) => r.id);
-    if (requestIds.length === 0 || !this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'burn_jobs'").get()) return [];
-    return (
-      this.db
-        .prepare(
-          `SELECT j.id, j.request_id, j.media, j.copies, j.disc_count, j.volume_label, j.state, j.operator, j.created_at, j.ended_at,
-             (SELECT COUNT(*) FROM burn_media m WHERE m.job_id = j.id AND m.state = 'verified') AS verified
-           FROM burn_jobs j WHERE j.request_id IN (SELECT value FROM json_each(?)) ORDER BY j.number`,
-        )
-        .all(JSON.stringify(requestIds)) as {
-        id: string;
-        request_id: string;
-        media: string;
-        copies: number;
-        disc_count: number;
-        volume_label: string | null;
-        state: string;
-        operator: string;
-        created_at: string;
-        ended_at: string | null;
-        verified: number;
-      }[]
-    ).map((j) => ({
-      jobId: j.id,
-      requestId: j.request_id,
-      media: j.media,
-      discCount: j.disc_count,
-      copies: j.copies,
-      volumeLabel: j.volume_label,
-      state: j.state,
-      operator: j.operator,
-      createdAt: j.created_at,
-      endedAt: j.ended_at,
-      verifiedMedia: j.verified,
-    }));
+    return burnJobsOfRequests(this.db, this.requests(id).map((r) => r.id));
   }
 
   /** Every ledger entry about the case: its own, and its links (whose subject is the recording). */
@@ -345,7 +294,7 @@ export class CaseService {
       const badge = o.badge.trim();
       if (seen.has(badge)) throw new StationError('input', 'case.officer_twice', { badge });
       seen.add(badge);
-      if (!this.db.prepare('SELECT 1 FROM officers WHERE badge = ?').get(badge)) throw new StationError('input', 'case.officer_unknown', { badge });
+      if (!officerRegistered(this.db, badge)) throw new StationError('input', 'case.officer_unknown', { badge });
       return { badge, role: o.role ?? (i === 0 ? 'lead' : 'assist') };
     });
   }

@@ -267,3 +267,57 @@ function toMedium(r: MediumRow): BurnMedium {
     ledgerSeq: r.ledger_seq,
   };
 }
+
+/** A burn job made for a request, as a case file lists it. */
+export type RequestBurnJob = {
+  jobId: string;
+  requestId: string;
+  media: string;
+  discCount: number;
+  copies: number;
+  volumeLabel: string | null;
+  state: string;
+  operator: string;
+  createdAt: string;
+  endedAt: string | null;
+  /** Media written and verified by reading back (each disc of the set, each copy). */
+  verifiedMedia: number;
+};
+
+/** The burn jobs made for these requests, in the order they were made; none on a database without the disc tables. */
+export function burnJobsOfRequests(db: Pick<ReadableDB, 'prepare'>, requestIds: string[]): RequestBurnJob[] {
+  if (requestIds.length === 0 || !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'burn_jobs'").get()) return [];
+  return (
+    db
+      .prepare(
+        `SELECT j.id, j.request_id, j.media, j.copies, j.disc_count, j.volume_label, j.state, j.operator, j.created_at, j.ended_at,
+           (SELECT COUNT(*) FROM burn_media m WHERE m.job_id = j.id AND m.state = 'verified') AS verified
+         FROM burn_jobs j WHERE j.request_id IN (SELECT value FROM json_each(?)) ORDER BY j.number`,
+      )
+      .all(JSON.stringify(requestIds)) as {
+      id: string;
+      request_id: string;
+      media: string;
+      copies: number;
+      disc_count: number;
+      volume_label: string | null;
+      state: string;
+      operator: string;
+      created_at: string;
+      ended_at: string | null;
+      verified: number;
+    }[]
+  ).map((j) => ({
+    jobId: j.id,
+    requestId: j.request_id,
+    media: j.media,
+    discCount: j.disc_count,
+    copies: j.copies,
+    volumeLabel: j.volume_label,
+    state: j.state,
+    operator: j.operator,
+    createdAt: j.created_at,
+    endedAt: j.ended_at,
+    verifiedMedia: j.verified,
+  }));
+}

@@ -2,6 +2,9 @@
 // the agency gave the case, people's real names with their login or 警号 in brackets, and translated
 // words, never an internal id, a login alone or an enum value.
 import type { ReadableDB } from '../db/database.ts';
+import { displayNameOf } from '../access/users.ts';
+import { registeredOfficerName } from '../ingest/registryReads.ts';
+import { caseNumberById, currentLinkNote } from '../cases/caseReads.ts';
 
 type Db = Pick<ReadableDB, 'prepare'>;
 
@@ -9,8 +12,7 @@ type Db = Pick<ReadableDB, 'prepare'>;
 export function personName(db: Db, username: string | null | undefined): string {
   if (!username) return '—';
   if (username === 'system') return '工作站（自动）';
-  const row = db.prepare('SELECT display_name FROM users WHERE username = ? COLLATE NOCASE').get(username) as { display_name: string } | undefined;
-  const name = row?.display_name.trim();
+  const name = displayNameOf(db, username)?.trim();
   return name && name !== username ? `${name}（${username}）` : username;
 }
 
@@ -24,8 +26,7 @@ export function officerName(name: string | null | undefined, badge: string | nul
 /** The officer registered under a badge, by name. */
 export function officerByBadge(db: Db, badge: string | null | undefined): string {
   if (!badge) return '—';
-  const row = db.prepare('SELECT name FROM officers WHERE badge = ?').get(badge) as { name: string } | undefined;
-  return officerName(row?.name ?? null, badge);
+  return officerName(registeredOfficerName(db, badge), badge);
 }
 
 /**
@@ -34,8 +35,7 @@ export function officerByBadge(db: Db, badge: string | null | undefined): string
  */
 export function caseNumberOf(db: Db, caseId: string | null | undefined): string | null {
   if (!caseId) return null;
-  const row = db.prepare('SELECT case_number FROM cases WHERE id = ?').get(caseId) as { case_number: string } | undefined;
-  return row?.case_number ?? caseId;
+  return caseNumberById(db, caseId) ?? caseId;
 }
 
 export const REQUEST_KIND_ZH: Record<string, string> = { view: '调阅', copy: '复制', burn: '刻录光盘', extend: '延长保存', destroy: '销毁' };
@@ -46,10 +46,7 @@ export const REQUEST_STATE_EN: Record<string, string> = { requested: 'awaiting d
 
 /** The note written when a recording was linked to a case (where, when, by whom it was taken), or null. */
 export function linkNoteOf(db: Db, caseId: string | null | undefined, recordingId: string): string | null {
-  const row = caseId
-    ? (db.prepare('SELECT note FROM case_links WHERE case_id = ? AND recording_id = ? AND unlinked_at IS NULL ORDER BY id DESC LIMIT 1').get(caseId, recordingId) as { note: string } | undefined)
-    : (db.prepare('SELECT note FROM case_links WHERE recording_id = ? AND unlinked_at IS NULL ORDER BY id DESC LIMIT 1').get(recordingId) as { note: string } | undefined);
-  return row?.note.trim() || null;
+  return currentLinkNote(db, caseId || null, recordingId)?.trim() || null;
 }
 
 export const DECISION_ZH: Record<string, string> = { approved: '批准', denied: '不批准' };

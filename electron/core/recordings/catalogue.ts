@@ -6,6 +6,8 @@ import type { LedgerEntry } from '../ledger/ledger.ts';
 import type { FutureTime, RecordedAtReason, TimeMismatch } from '../ingest/metadata.ts';
 import { driftBeyondTolerance } from '../ingest/clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
+import { officerJoin, recorderJoin } from '../ingest/registryReads.ts';
+import { destroyedColumns, destroyedExists, destroyedJoin } from '../cases/caseReads.ts';
 import type { ReadableDB } from '../db/database.ts';
 import type { RecordingFlag } from '../../shared/events.ts';
 export type { RecordingFlag };
@@ -184,11 +186,11 @@ SELECT r.*, o.name AS officer_name,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption') AS interruption_explained,
   EXISTS (SELECT 1 FROM time_explanations t WHERE t.recording_id = r.id) AS time_explained,
-  dr.destroyed_at AS destroyed_at, dr.batch_id AS destroyed_batch, dr.destroyed_by AS destroyed_by
+  ${destroyedColumns('dr')}
 FROM recordings r
-LEFT JOIN destroyed_recordings dr ON dr.recording_id = r.id
-LEFT JOIN officers o ON o.badge = r.officer_badge
-LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
+${destroyedJoin('dr', 'r.id')}
+${officerJoin('o', 'r.officer_badge')}
+${recorderJoin('rec', 'r.recorder_serial')}`;
 
 const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
   OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
@@ -312,6 +314,6 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   args.push(...search.args);
   if (f.includeDuplicates === false) where.push('r.duplicate_of IS NULL');
   if (f.explained) eq('EXISTS (SELECT 1 FROM explanations x WHERE x.recording_id = r.id AND x.kind = ?)', f.explained);
-  if (f.destroyed !== undefined) where.push(`${f.destroyed ? '' : 'NOT '}EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)`);
+  if (f.destroyed !== undefined) where.push(`${f.destroyed ? '' : 'NOT '}${destroyedExists('r.id')}`);
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }

@@ -24,6 +24,8 @@ import {
   type RecordingRow,
 } from './catalogue.ts';
 import { recordingColumns, type NewRecording } from './newRecording.ts';
+import { officerRegistered, recorderRegistered } from '../ingest/registryReads.ts';
+import { destroyedExists } from '../cases/caseReads.ts';
 
 export type RecordingsDeps = {
   db: WritableDB;
@@ -160,8 +162,7 @@ export class Recordings {
   /** The custodian names the officer of recordings whose officer is unknown or wrong; each change ledgered. */
   assignOfficer(actor: string, ids: string[], badge: string): Recording[] {
     return this.deps.write(() => {
-      const officer = this.db.prepare('SELECT badge FROM officers WHERE badge = ?').get(badge);
-      if (!officer) throw new StationError('input', 'officer.not_found', { badge });
+      if (!officerRegistered(this.db, badge)) throw new StationError('input', 'officer.not_found', { badge });
       return ids.map((raw) => {
         const r = this.require(raw);
         if (r.officerBadge === badge && r.officerSource === 'custodian') return r;
@@ -175,7 +176,7 @@ export class Recordings {
   /** The custodian names the recorder of recordings whose recorder is unknown; each change ledgered. */
   assignRecorder(actor: string, ids: string[], serial: string): Recording[] {
     return this.deps.write(() => {
-      if (!this.db.prepare('SELECT serial FROM recorders WHERE serial = ?').get(serial)) throw new StationError('input', 'recorder.not_found', { serial });
+      if (!recorderRegistered(this.db, serial)) throw new StationError('input', 'recorder.not_found', { serial });
       return ids.map((raw) => {
         const r = this.require(raw);
         if (r.recorderSerial === serial) return r;
@@ -428,7 +429,7 @@ export function recordingFacts(db: ReadableDB, ids?: readonly string[]): Recordi
  * interruption without its written explanation (000 第九条), a deadline the calendar could not give.
  */
 export function awaitingAttention(db: ReadableDB): { late: string[]; interrupted: string[]; deadlinesUnknown: string[] } {
-  const alive = 'NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)';
+  const alive = `NOT ${destroyedExists('r.id')}`;
   const unexplained = (flag: 'late' | 'interruption', kind: string) =>
     (
       db

@@ -2,6 +2,7 @@
 // file names, explanations and case-link notes, each answered from an index (migration 0015), so a
 // search stays fast on a catalogue of hundreds of thousands of recordings.
 import type { ReadableDB } from '../db/database.ts';
+import { caseNumbers, linkedNowToCases } from '../cases/caseReads.ts';
 
 export type SearchFilter = {
   /** Part of a case's 案号, as typed: brackets, spaces and dashes are ignored (〔2026〕118号 = 2026-118); a typed 号 ends the number (11号 is not 118号). */
@@ -26,14 +27,14 @@ export function normalizeCaseNumber(s: string): string {
 function casesMatching(db: ReadableDB, typed: string): string[] {
   const wanted = normalizeCaseNumber(typed);
   if (!wanted) return [];
-  const rows = db.prepare('SELECT id, case_number FROM cases').all() as { id: string; case_number: string }[];
-  return rows.filter((c) => normalizeCaseNumber(c.case_number).includes(wanted)).map((c) => c.id);
+  return caseNumbers(db)
+    .filter((c) => normalizeCaseNumber(c.caseNumber).includes(wanted))
+    .map((c) => c.id);
 }
 
 /** Recordings linked now (not unlinked) to any of these cases, or whose file name carried a matching 案号. */
 function linkedTo(caseIds: string[]): string {
-  const list = caseIds.map(() => '?').join(', ');
-  return caseIds.length === 0 ? '0' : `r.id IN (SELECT l.recording_id FROM case_links l WHERE l.case_id IN (${list}) AND l.unlinked_at IS NULL)`;
+  return caseIds.length === 0 ? '0' : linkedNowToCases('r.id', caseIds.length);
 }
 
 /** An FTS5 phrase: the typed text as one quoted string, so no character of it is query syntax. */
