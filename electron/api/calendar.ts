@@ -1,7 +1,7 @@
 // The working-day calendar: the years it covers (shipped or edited by an admin, each edit ledgered with
 // before and after), a day's status, deadlines on it; a year's State Council arrangement entered by form
 // (issue 14 item 19), and whether next year's is owed yet (the dashboard warns from 1 November). The form
-// becomes an ordinary calendar edit: validated, stored and ledgered (`calendar.edited`) by editCalendar.
+// becomes an ordinary calendar edit: validated, stored and ledgered (`calendar.edited`) by StationCalendar.edit.
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';

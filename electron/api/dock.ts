@@ -2,7 +2,6 @@
 // recorders, unlocking encrypted ones. The custodian docks (README.md, Architecture: Roles).
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { DutyRegister } from '../core/devices/duty.ts';
 import { command, roles } from './command.ts';
 import type { StationRuntime } from './runtime/runtime.ts';
 
@@ -54,7 +53,7 @@ export const dockHandlers = {
     mutates: true,
     run: ({ station, runtime, actor }) => {
       const dock = runtime.dock;
-      const duty = new DutyRegister(station).current();
+      const duty = station.duty.current();
       if (duty && duty.username.toLowerCase() !== actor.username.toLowerCase()) {
         throw new StationError('state', 'dock.not_on_duty', { username: actor.username, duty: duty.username });
       }
@@ -63,7 +62,7 @@ export const dockHandlers = {
         return dock.status();
       }
       // The dock runs in another process (a `station watch`): the record is what says who is on duty.
-      new DutyRegister(station).release(actor.username, 'off_duty');
+      station.duty.release(actor.username, 'off_duty');
       return { duty: null, volumes: [], activeSessions: 0 };
     },
   }),
@@ -71,7 +70,7 @@ export const dockHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => new DutyRegister(station).current(),
+    run: ({ station }) => station.duty.current(),
   }),
   /** The custodian on duty hands over to another custodian (ledgered: from whom to whom). */
   'dock.handOver': command({
@@ -80,7 +79,7 @@ export const dockHandlers = {
     mutates: true,
     run: ({ station, runtime, actor }, { to }) => {
       station.requireUnlocked();
-      const register = new DutyRegister(station);
+      const register = station.duty;
       register.handOver(actor.username, to);
       const dock = runtime.dock;
       if (dock && dock.duty?.toLowerCase() === actor.username.toLowerCase()) dock.handedOver(register.current()!.username);

@@ -80,7 +80,7 @@ export type { Role } from '../core/access/roles.ts';
 export type { User } from '../core/access/users.ts';
 export type { LedgerEntry, CheckpointRecord, LedgerVerifyResult } from '../core/ledger/ledger.ts';
 export type { StationStatus } from '../core/station.ts';
-export type { Recording, RecordingDetail, RecordingFlag, Explanation, ExplanationKind } from '../core/ingest/catalogue.ts';
+export type { Recording, RecordingDetail, RecordingFlag, Explanation, ExplanationKind } from '../core/recordings/catalogue.ts';
 export type { SessionSummary, FileResult, FileOutcome, ProgressEvent } from '../core/ingest/service.ts';
 export type { Officer, Recorder } from '../core/ingest/registry.ts';
 export type { DockedVolume, DockState } from '../core/devices/dock.ts';

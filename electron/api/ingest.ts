@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { StationError, fromSystemError } from '../core/errors.ts';
 import { type IngestSourceSpec } from '../core/ingest/service.ts';
 import { serialsFromNames } from '../core/devices/identify.ts';
-import { namingRulesOf } from '../core/ingest/nameRules.ts';
 import { volumeUuid } from '../core/devices/volumeIdentity.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
@@ -41,7 +40,7 @@ async function sourceForPath(station: Station, path: string, recorderSerial: str
     return { ...base, kind: isMount ? 'volume' : 'folder', sourceKey: `recorder:${r.serial}`, recorder: { serial: r.serial, via: 'custodian' } };
   }
   if (isMount) {
-    const serials = await serialsFromNames(root, namingRulesOf(station));
+    const serials = await serialsFromNames(root, station.ingest.namingRules.rules());
     if (serials.length === 1 && registry.recorder(serials[0]!)) {
       return { ...base, kind: 'volume', sourceKey: `recorder:${serials[0]}`, recorder: { serial: serials[0]!, via: 'name' } };
     }

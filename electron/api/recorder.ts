@@ -1,7 +1,6 @@
 // The recorder registry: the custodian registers and assigns recorders; admins edit the naming rules
 // (file-name layouts per recorder model, issue 15 item 4).
 import { z } from 'zod';
-import { namingRulesView, saveNamingRules } from '../core/ingest/nameRules.ts';
 import { command, roles } from './command.ts';
 
 const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
@@ -50,7 +49,7 @@ export const recorderHandlers = {
     input: z.object({}).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }) => namingRulesView(station),
+    run: ({ station }) => station.ingest.namingRules.view(),
   }),
   'recorder.namingRules.set': command({
     // The document is validated field by field by namingRules.ts (strict, unknown keys refused),
@@ -58,6 +57,6 @@ export const recorderHandlers = {
     input: z.object({ document: z.unknown(), reason: z.string().trim().min(2).max(2000) }).strict(),
     access: roles('admin'),
     mutates: true,
-    run: ({ station, actor }, { document, reason }) => saveNamingRules(station, actor.username, document, reason),
+    run: ({ station, actor }, { document, reason }) => station.ingest.namingRules.save(actor.username, document, reason),
   }),
 };

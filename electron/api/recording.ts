@@ -37,7 +37,7 @@ const catalogueHandlers = {
         sessionId: z.number().int().min(1).optional(),
         caseId: z.string().max(64).optional(),
         text: z.string().max(200).optional(),
-        // Search (issue 14 item 15): part of a 案号 as typed, and who ingested (core/ingest/search.ts).
+        // Search (issue 14 item 15): part of a 案号 as typed, and who ingested (core/recordings/search.ts).
         caseNumber: z.string().max(100).optional(),
         custodian: z.string().max(64).optional(),
         includeDuplicates: z.boolean().optional(),
@@ -50,31 +50,31 @@ const catalogueHandlers = {
       .strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, filter) => station.ingest.catalogue.list(filter),
+    run: ({ station }, filter) => station.recordings.list(filter),
   }),
   'recording.get': command({
     input: z.object({ id: recordingId }).strict(),
     access: readers,
     mutates: false,
-    run: ({ station }, { id }) => station.ingest.catalogue.detail(id),
+    run: ({ station }, { id }) => station.recordings.detail(id),
   }),
   'recording.explain': command({
     input: z.object({ id: recordingId, kind: z.enum(['late_handover', 'interruption', 'time_mismatch']).optional(), text: z.string().trim().min(1).max(4000) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => station.ingest.catalogue.explain(actor.username, input.id, input.kind ?? null, input.text),
+    run: ({ station, actor }, input) => station.recordings.explain(actor.username, input.id, input.kind ?? null, input.text),
   }),
   'recording.assignOfficer': command({
     input: z.object({ ids: z.array(recordingId).min(1).max(10_000), officerBadge: z.string().trim().min(1).max(32) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => station.ingest.catalogue.assignOfficer(actor.username, input.ids, input.officerBadge),
+    run: ({ station, actor }, input) => station.recordings.assignOfficer(actor.username, input.ids, input.officerBadge),
   }),
   'recording.assignRecorder': command({
     input: z.object({ ids: z.array(recordingId).min(1).max(10_000), serial: z.string().trim().min(1).max(64) }).strict(),
     access: roles('custodian'),
     mutates: true,
-    run: ({ station, actor }, input) => station.ingest.catalogue.assignRecorder(actor.username, input.ids, input.serial),
+    run: ({ station, actor }, input) => station.recordings.assignRecorder(actor.username, input.ids, input.serial),
   }),
   'recording.classify': command({
     input: z.object({ recordingId: id, classification: z.enum(CLASSIFICATIONS).nullable(), note: z.string().max(1000).default('') }).strict(),
@@ -120,7 +120,7 @@ export const recordingHandlers = {
     run: ({ station }, f) => {
       const tz = station.settings.get('agency.timeZone');
       const { from, to, storedFrom, storedTo, ...rest } = f;
-      return station.ingest.catalogue.list({
+      return station.recordings.list({
         ...rest,
         ...(from ? { from: agencyTime(from, tz, false) } : {}),
         ...(to ? { to: agencyTime(to, tz, true) } : {}),

@@ -6,7 +6,7 @@ import { StationError } from '../core/errors.ts';
 import { CASE_FILE_RETENTION_PRESETS } from '../core/cases/period.ts';
 import { CASE_ARCHIVE_PRESETS, RETENTION_PRESETS } from '../core/calendar/presets.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
-import { normalizeRecordingId } from '../core/ingest/catalogue.ts';
+import { normalizeRecordingId } from '../core/recordings/catalogue.ts';
 import { ENFORCEMENT_TYPES } from '../core/cases/types.ts';
 import { command, roles } from './command.ts';
 import { periodSchema } from './case.ts';

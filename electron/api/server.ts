@@ -89,6 +89,7 @@ export class ApiServer {
     this.mediaUrl = options.mediaUrl ?? ((token) => `station-media://play/${token}`);
     this.runtime = new StationRuntime({
       ingest: () => station.ingest,
+      createDock: (runtime) => station.createDock(runtime),
       discs: () => station.discs,
       unlocked: () => station.unlocked,
       catalogue: () => station.recorderCatalogue.load(),

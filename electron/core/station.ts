@@ -20,9 +20,11 @@ import { assertPasswordAcceptable, hashPassword } from './access/passwords.ts';
 import { Vault } from './vault/vault.ts';
 import { Requests } from './access/requests.ts';
 import { Playback } from './access/playback.ts';
-import { SqlRecordingCatalogue } from './access/recordingCatalogue.ts';
+import { Recordings } from './recordings/recordings.ts';
 import { Exporter } from './access/exporter.ts';
 import { DiscService } from './discs/service.ts';
+import { DockService, type DockRuntime } from './devices/dock.ts';
+import { DutyRegister } from './devices/duty.ts';
 import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
@@ -32,7 +34,7 @@ import { WitnessClient } from './witness/client.ts';
 import { Attention } from './attention/attention.ts';
 import { DashboardService } from './reports/dashboard.ts';
 import { RequestForms } from './papers/requestForm.ts';
-import { loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
+import { citeStationRule, loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
 import { RecorderCatalogueStore } from './devices/recorderCatalogue.ts';
 
 export const STATION_VERSION = '0.1.0';
@@ -62,10 +64,10 @@ export type StationStatus = {
   clockAnomaly: ClockAnomaly | null;
 };
 
-type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; requests: Requests; playback: Playback };
+type Services = { db: WritableDB; settings: Settings; ledger: Ledger; users: Users; vault: Vault; recordings: Recordings; requests: Requests; playback: Playback };
 
 /** Services built on first use: one ingest queue, one burn queue, one replica queue per station. */
-type Features = { ingest?: IngestService; discs?: DiscService; cases?: CaseServices; replica?: ReplicaService };
+type Features = { ingest?: IngestService; discs?: DiscService; duty?: DutyRegister; cases?: CaseServices; replica?: ReplicaService };
 
 /** Built on first use too: the calendar in force, the witness client, exports, and what is shown about them. */
 type RecordFeatures = { calendar?: StationCalendar; witness?: WitnessClient; exports?: Exporter; attention?: Attention; dashboard?: DashboardService; requestForms?: RequestForms };
@@ -99,17 +101,18 @@ export class Station {
     const write = <T>(fn: () => T): T => writeTransaction(db, ledger, fn, this.paths.dataDir);
     const users = new Users({ db, ledger, clock: this.clock, write });
     const vault = new Vault({ db, ledger, paths: this.paths, masterKey: () => this.requireUnlocked().masterKey, now: () => this.clock.now(), write });
+    const recordings = new Recordings({ db, ledger, clock: this.clock, write, driftTolerance: () => settings.get('recorder.clockDriftToleranceSeconds') });
     const requests = new Requests({
       db,
       ledger,
       clock: this.clock,
       users,
-      catalogue: new SqlRecordingCatalogue(db),
+      catalogue: { get: (id) => recordings.ref(id) },
       write,
       approvalDays: () => settings.get('requests.approvalDays'),
     });
     const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, users, write });
-    this.services = { db, settings, ledger, users, vault, requests, playback };
+    this.services = { db, settings, ledger, users, vault, recordings, requests, playback };
   }
 
   /**
@@ -148,6 +151,9 @@ export class Station {
   get settings(): Settings {
     return this.s.settings;
   }
+  get recordings(): Recordings {
+    return this.s.recordings;
+  }
   get requests(): Requests {
     return this.s.requests;
   }
@@ -156,10 +162,86 @@ export class Station {
   }
 
   get ingest(): IngestService {
-    return (this.features.ingest ??= new IngestService(this));
+    return (this.features.ingest ??= new IngestService({
+      db: this.db,
+      ledger: this.ledger,
+      clock: this.clock,
+      settings: this.settings,
+      write: (fn) => this.write(fn),
+      vault: this.vault,
+      users: this.users,
+      recordings: this.recordings,
+      requireUnlocked: () => void this.requireUnlocked(),
+      paths: this.paths,
+      calendar: () => this.calendar.live(),
+    }));
   }
   get discs(): DiscService {
-    return (this.features.discs ??= new DiscService(this));
+    // Front ends hand in their writers at start-up, before first-run setup attaches the database:
+    // the attached parts are read at each use, not when the service is built.
+    const s = (): Services => this.s;
+    const witness = (): WitnessClient => this.witness;
+    return (this.features.discs ??= new DiscService({
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get vault() {
+        return s().vault;
+      },
+      get requests() {
+        return s().requests;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      paths: this.paths,
+      findRecording: (id) => this.recordings.find(id),
+      agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name'), timeZone: this.settings.get('agency.timeZone') }),
+      requireUnlocked: () => this.requireUnlocked(),
+      origin: () => this.origin,
+      verifierKey: () => this.verifierKey(),
+      cite: (purpose) => citeStationRule(this, purpose),
+      get witness() {
+        return witness();
+      },
+    }));
+  }
+  /** Who is on duty at the dock: in the database, so every process (desktop, `station watch`) sees one record. */
+  get duty(): DutyRegister {
+    const s = (): Services => this.s;
+    return (this.features.duty ??= new DutyRegister({
+      get db() {
+        return s().db;
+      },
+      get ledger() {
+        return s().ledger;
+      },
+      get users() {
+        return s().users;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+    }));
+  }
+  /** The dock is started by a front end with its platform's devices; the station supplies everything else. */
+  createDock(runtime: DockRuntime): DockService {
+    const s = (): Services => this.s;
+    return new DockService({
+      ...runtime,
+      ingest: this.ingest,
+      duty: this.duty,
+      get ledger() {
+        return s().ledger;
+      },
+      clock: this.clock,
+      write: (fn) => this.write(fn),
+      unlocked: () => this.unlocked,
+      namingRules: () => this.ingest.namingRules.rules(),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      syncClocks: () => this.settings.get('recorder.syncClocks'),
+    });
   }
   get cases(): CaseServices {
     return (this.features.cases ??= createCaseServices({
@@ -171,7 +253,7 @@ export class Station {
       users: this.users,
       vault: this.vault,
       calendar: () => this.calendar.current(),
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       timeZone: () => this.settings.get('agency.timeZone'),
       agency: () => ({ code: this.settings.get('agency.code'), name: this.settings.get('agency.name') }),
       agencyName: () => this.settings.get('agency.name'),
@@ -204,7 +286,8 @@ export class Station {
       ledger: this.ledger,
       write: (fn) => this.write(fn),
       calendarsDir: join(this.paths.resources, 'calendars'),
-      judgeWaitingDeadlines: (actor, calendar, cause) => judgeUnknownDeadlines(this, actor, calendar, cause),
+      judgeWaitingDeadlines: (actor, calendar, cause) =>
+        judgeUnknownDeadlines({ recordings: this.recordings, ledger: this.ledger, timeZone: this.settings.get('agency.timeZone') }, actor, calendar, cause),
     }));
   }
   get witness(): WitnessClient {
@@ -232,7 +315,7 @@ export class Station {
       now: () => this.clock.now(),
       timeZone: () => this.settings.get('agency.timeZone'),
       requests: this.requests,
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       retention: this.cases.retention,
       replica: () => this.replica,
       witness: this.witness,
@@ -246,7 +329,7 @@ export class Station {
     return (this.records.requestForms ??= new RequestForms({
       db: this.db,
       requests: this.requests,
-      catalogue: () => this.ingest.catalogue,
+      catalogue: () => this.recordings,
       timeZone: () => this.settings.get('agency.timeZone'),
       agencyName: () => this.settings.get('agency.name'),
       now: () => this.clock.now(),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';
 import { station as cli } from '../support/cli.ts';
-import { searchClauses, type SearchFilter } from '../../electron/core/ingest/search.ts';
+import { searchClauses, type SearchFilter } from '../../electron/core/recordings/search.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 
 // Big enough that a scan of the catalogue, not an index, would be the plan's visible choice.

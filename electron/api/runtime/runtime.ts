@@ -3,7 +3,7 @@
 // (electron/core/replica/README.md), and the wiring of ingest and burn events to every signed-in
 // client. One per ApiServer; commands reach it as `ctx.runtime`, front ends through startDock,
 // provideDiscPorts and recorderClassifier (dock.ts, discs.ts here).
-import { DockService } from '../../core/devices/dock.ts';
+import type { DockRuntime, DockService } from '../../core/devices/dock.ts';
 import { classifyDevice, type RecorderCatalogue, type RecorderClass } from '../../core/devices/catalogue.ts';
 import type { PlatformDevices, UsbDeviceInfo } from '../../core/devices/ports.ts';
 import type { DiscPorts } from '../../core/discs/ports.ts';
@@ -13,6 +13,8 @@ import type { RunnerEvent } from '../../core/replica/runner.ts';
 
 export type RuntimeDeps = {
   ingest: () => IngestService;
+  /** The station builds the dock from its own parts; the runtime hands in the platform's. */
+  createDock: (runtime: DockRuntime) => DockService;
   discs: () => DiscService;
   unlocked: () => boolean;
   /** The recorder catalogue in force (shipped entries merged with the admin's). */
@@ -72,8 +74,7 @@ export class StationRuntime {
     this.wireIngestEvents();
     const ingest = this.deps.ingest();
     if (this.deps.unlocked()) ingest.recoverInterrupted();
-    const service = new DockService({
-      ingest,
+    const service = this.deps.createDock({
       ports,
       emit: (event, payload) => this.deps.broadcast(event, payload),
       catalogue: this.deps.catalogue,

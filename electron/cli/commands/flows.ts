@@ -1,8 +1,7 @@
-// The approver's inbox and batch decisions (issue 14 item 16) and the catalogue search (item 15) from the command line.
+// The approver's inbox and batch decisions (issue 14 item 16) from the command line; the catalogue search (item 15) is recordingFilters.ts.
 import type { CliCommand } from './types.ts';
 import { str, table } from './format.ts';
 import { StationError } from '../../api/server.ts';
-import { recordingRows } from './ingest.ts';
 
 const ids = (v: unknown): string[] =>
   (str(v) ?? '')
@@ -10,9 +9,6 @@ const ids = (v: unknown): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const FLAGS = ['late', 'important', 'interruption', 'needs-explanation', 'unparseable', 'deadline-unknown', 'doubtful-time'] as const;
-const flagKey = (f: (typeof FLAGS)[number]) => f.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as 'late';
-const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 
 /** 元旦 or newYear → newYear: the CLI takes a holiday by its Chinese name as the notice writes it, or by its key. */
 const HOLIDAY_NAMES: Record<string, string> = {
@@ -79,54 +75,6 @@ export const flowCommands: CliCommand[] = [
       const r = await client.invoke('calendar.nextYear', {});
       print(r.covered ? t('calendar_form.next_covered', { year: r.year }) : r.warn ? t('calendar_form.next_missing', { year: r.year }) : t('calendar_form.next_not_yet', { year: r.year, from: r.warnFrom }), r);
       return r.warn ? 1 : 0;
-    },
-  },
-  {
-    words: ['recordings', 'search'],
-    synopsis:
-      '[--case-number 案号] [--text TEXT] [--officer BADGE] [--recorder SERIAL] [--custodian USER] [--from DATE] [--to DATE] [--stored-from DATE] [--stored-to DATE] [--late] [--important] [--interruption] [--needs-explanation] [--unparseable] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--limit N] [--offset N]',
-    positionals: [],
-    options: {
-      'case-number': { type: 'string' },
-      text: { type: 'string' },
-      officer: { type: 'string' },
-      recorder: { type: 'string' },
-      custodian: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'stored-from': { type: 'string' },
-      'stored-to': { type: 'string' },
-      kind: { type: 'string' },
-      limit: { type: 'string' },
-      offset: { type: 'string' },
-      ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'boolean' as const }])),
-    },
-    login: true,
-    unlock: 'never',
-    async run({ client, args, t, print }) {
-      const text = (name: string) => str(args[name])?.trim() || undefined;
-      const kind = text('kind');
-      if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new StationError('input', 'search.bad_kind', { value: kind, allowed: KINDS.join('|') });
-      const picked: Record<string, string | undefined> = {
-        caseNumber: text('case-number'),
-        text: text('text'),
-        officer: text('officer'),
-        recorder: text('recorder'),
-        custodian: text('custodian'),
-        from: text('from'),
-        to: text('to'),
-        storedFrom: text('stored-from'),
-        storedTo: text('stored-to'),
-        kind,
-      };
-      const res = await client.invoke('recording.search', {
-        ...Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined)),
-        ...Object.fromEntries(FLAGS.filter((f) => args[f] === true).map((f) => [flagKey(f), true])),
-        limit: text('limit') ? Number(text('limit')) : 100,
-        offset: text('offset') ? Number(text('offset')) : 0,
-        order: 'asc',
-      });
-      print(`${table(recordingRows(t, res.items))}\n${t('recordings.count', { shown: res.items.length, total: res.total })}`, res);
     },
   },
   {

@@ -13,7 +13,8 @@ import { recorderRuleCommands } from './recorderRules.ts';
 import { flowCommands } from './flows.ts';
 import { dailyWorkCommands } from './dailyWork.ts';
 import { ruleCommands } from './rules.ts';
+import { recordingFilterCommands } from './recordingFilters.ts';
 
-export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands, ...ruleCommands];
+export const cliCommands: CliCommand[] = [...foundationCommands, ...requestCommands, ...ingestCommands, ...recordingFilterCommands, ...caseCommands, ...discCommands, ...accountCommands, ...witnessCommands, ...replicaCommands, ...recorderRuleCommands, ...flowCommands, ...dailyWorkCommands, ...ruleCommands];
 
 export type { CliCommand, CliContext } from './types.ts';

@@ -6,8 +6,7 @@ import { recorderClassifier, startDock } from '../../api/runtime/dock.ts';
 import { createPlatformDevices } from '../../../native/index.ts';
 import { DEFAULT_LINUX_MOUNT_ROOTS } from '../../../native/linux/volumes.ts';
 import type { CliCommand, CliContext } from './types.ts';
-import { str, table, timeOption } from './format.ts';
-import { StationError } from '../../api/server.ts';
+import { str, table } from './format.ts';
 
 type T = i18n['t'];
 
@@ -88,17 +87,6 @@ export function recordingRows(t: T, items: Recording[]): string[][] {
     ]);
   }
   return rows;
-}
-
-/** `--explained late|interruption`, the words `explain --kind` takes. */
-function explainedKind(v: string): 'late_handover' | 'interruption' {
-  if (v === 'late' || v === 'late_handover') return 'late_handover';
-  if (v === 'interruption') return 'interruption';
-  throw new StationError('input', 'cli.bad_usage', { detail: `--explained ${v}: late|interruption`, usage: '' });
-}
-
-function bool(v: unknown): boolean | undefined {
-  return v === true ? true : undefined;
 }
 
 async function watch(ctx: CliContext): Promise<number> {
@@ -227,59 +215,6 @@ export const ingestCommands: CliCommand[] = [
     async run({ client, t, print }) {
       const duty = await client.invoke('dock.duty', {});
       print(duty ? t('duty.on_duty', { username: duty.username, since: duty.since }) : t('duty.nobody_on_duty'), duty);
-    },
-  },
-  {
-    words: ['recordings', 'list'],
-    synopsis: '[--officer BADGE] [--recorder SERIAL] [--from DATE|TIME] [--to DATE|TIME] [--late] [--important] [--interruption] [--needs-explanation] [--deadline-unknown] [--doubtful-time] [--kind video|audio|photo|unknown] [--stored-from DATE|TIME] [--stored-to DATE|TIME] [--explained late|interruption] [--destroyed|--not-destroyed] [--without-duplicates] [--limit N] [--offset N]',
-    positionals: [],
-    options: {
-      officer: { type: 'string' },
-      recorder: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      late: { type: 'boolean' },
-      important: { type: 'boolean' },
-      interruption: { type: 'boolean' },
-      'needs-explanation': { type: 'boolean' },
-      'deadline-unknown': { type: 'boolean' },
-      'doubtful-time': { type: 'boolean' },
-      kind: { type: 'string' },
-      'stored-from': { type: 'string' },
-      'stored-to': { type: 'string' },
-      explained: { type: 'string' },
-      destroyed: { type: 'boolean' },
-      'not-destroyed': { type: 'boolean' },
-      'without-duplicates': { type: 'boolean' },
-      limit: { type: 'string' },
-      offset: { type: 'string' },
-    },
-    login: true,
-    unlock: 'never',
-    async run({ client, args, t, print }) {
-      const kind = str(args.kind) as Recording['kind'] | undefined;
-      const res = await client.invoke('recording.list', {
-        ...(str(args.officer) ? { officer: str(args.officer) } : {}),
-        ...(str(args.recorder) ? { recorder: str(args.recorder) } : {}),
-        ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}),
-        ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}),
-        ...(bool(args.late) ? { late: true } : {}),
-        ...(bool(args.important) ? { important: true } : {}),
-        ...(bool(args.interruption) ? { interruption: true } : {}),
-        ...(bool(args['needs-explanation']) ? { needsExplanation: true } : {}),
-        ...(bool(args['deadline-unknown']) ? { deadlineUnknown: true } : {}),
-        ...(bool(args['doubtful-time']) ? { doubtfulTime: true } : {}),
-        ...(kind ? { kind } : {}),
-        ...(args['stored-from'] !== undefined ? { storedFrom: timeOption('stored-from', args['stored-from'], 'from') } : {}),
-        ...(args['stored-to'] !== undefined ? { storedTo: timeOption('stored-to', args['stored-to'], 'to') } : {}),
-        ...(str(args.explained) ? { explained: explainedKind(str(args.explained)!) } : {}),
-        ...(bool(args.destroyed) ? { destroyed: true } : bool(args['not-destroyed']) ? { destroyed: false } : {}),
-        ...(bool(args['without-duplicates']) ? { includeDuplicates: false } : {}),
-        limit: str(args.limit) ? Number(args.limit) : 100,
-        offset: str(args.offset) ? Number(args.offset) : 0,
-        order: 'asc',
-      });
-      print(`${table(recordingRows(t, res.items))}\n${t('recordings.count', { shown: res.items.length, total: res.total })}`, res);
     },
   },
   {

@@ -8,7 +8,7 @@
 import type { ReadableDB } from '../db/database.ts';
 import type { Role } from '../access/roles.ts';
 import type { Requests } from '../access/requests.ts';
-import type { Catalogue } from '../ingest/catalogue.ts';
+import type { Recordings } from '../recordings/recordings.ts';
 import type { RetentionService } from '../cases/retention.ts';
 import type { ReplicaService } from '../replica/service.ts';
 import type { WitnessClient } from '../witness/client.ts';
@@ -51,7 +51,7 @@ export type AttentionDeps = {
   timeZone: () => string;
   requests: Pick<Requests, 'inbox'>;
   /** The ingest feature's catalogue: explanations owed. */
-  catalogue: () => Pick<Catalogue, 'list'>;
+  catalogue: () => Pick<Recordings, 'list'>;
   retention: Pick<RetentionService, 'due'>;
   replica: () => Pick<ReplicaService, 'config' | 'status'>;
   witness: Pick<WitnessClient, 'status'>;

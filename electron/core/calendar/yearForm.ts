@@ -2,7 +2,7 @@
 // JSON file: the notice's number and date, and for each holiday its days off as a range and its
 // make-up working days. The form is checked for consistency beyond what validateCalendarYear asks
 // of any year (every holiday once, ranges the right way round, the notice's year, make-up days near
-// their holiday) and then becomes an ordinary CalendarYear, stored and ledgered by editCalendar.
+// their holiday) and then becomes an ordinary CalendarYear, stored and ledgered by StationCalendar.edit.
 import { StationError } from '../errors.ts';
 import { validateCalendarYear, type CalendarYear, type HolidayPeriod } from './calendarData.ts';
 import { addDays, dayNumber, isLocalDate, yearOf, type LocalDate } from './localDate.ts';

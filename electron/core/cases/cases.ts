@@ -8,7 +8,8 @@ import type { WritableDB } from '../db/database.ts';
 import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
 import type { AccessRequest, RequestKind, Requests } from '../access/requests.ts';
-import { normalizeRecordingId } from '../ingest/catalogue.ts';
+import { normalizeRecordingId } from '../recordings/catalogue.ts';
+import { inRecordedOrder, recordingExists, type Recordings } from '../recordings/recordings.ts';
 import type { DeadlineSpec, WorkingDayCalendar } from '../calendar/workingDays.ts';
 import { queryLedger } from '../ledger/query.ts';
 import type { Ledger, LedgerEntry } from '../ledger/ledger.ts';
@@ -119,6 +120,8 @@ export type CaseDeps = {
   fileRetention: () => SettingsShape['cases.fileRetention'];
   /** The agency's 立卷归档 deadline rule, read when a case is closed. */
   archiveDeadline: () => SettingsShape['cases.archiveDeadline'];
+  /** The recordings catalogue's owner: the case and party columns are kept through it. */
+  catalogue: () => Pick<Recordings, 'caseOf' | 'setCase'>;
 };
 
 export class CaseService {
@@ -251,15 +254,15 @@ export class CaseService {
   /** The recordings a whole-case request or disc covers: linked now and not destroyed. */
   recordingIdsOf(caseId: string): string[] {
     const id = this.resolveId(caseId);
-    return (
+    const linked = (
       this.db
         .prepare(
-          `SELECT l.recording_id FROM case_links l JOIN recordings r ON r.id = l.recording_id
-           WHERE l.case_id = ? AND l.unlinked_at IS NULL AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = l.recording_id)
-           ORDER BY r.recorded_at, r.number`,
+          `SELECT l.recording_id FROM case_links l
+           WHERE l.case_id = ? AND l.unlinked_at IS NULL AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = l.recording_id)`,
         )
         .all(id) as { recording_id: string }[]
     ).map((r) => r.recording_id);
+    return inRecordedOrder(this.db, linked);
   }
 
   /** Requests made for the case, or naming any recording linked to it now. */
@@ -436,7 +439,7 @@ export class CaseService {
     const ids = [...new Set(recordingIds.map((r) => normalizeRecordingId(r)))];
     if (ids.length === 0) throw new StationError('input', 'case.no_recordings', { caseId: row.id });
     for (const id of ids) {
-      if (!this.db.prepare('SELECT 1 FROM recordings WHERE id = ?').get(id)) throw new StationError('input', 'recording.not_found', { recordingId: id });
+      if (!recordingExists(this.db, id)) throw new StationError('input', 'recording.not_found', { recordingId: id });
       if (this.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?').get(id)) throw new StationError('state', 'recording.destroyed', { recordingId: id });
       if (this.db.prepare('SELECT 1 FROM case_links WHERE case_id = ? AND recording_id = ? AND unlinked_at IS NULL').get(row.id, id)) {
         throw new StationError('input', 'case.already_linked', { caseId: row.id, recordingId: id });
@@ -477,14 +480,14 @@ export class CaseService {
    */
   private syncCatalogue(actor: string, recordingIds: string[]): void {
     for (const id of recordingIds) {
-      const current = this.db.prepare('SELECT case_id, party FROM recordings WHERE id = ?').get(id) as { case_id: string | null; party: string | null };
+      const current = this.deps.catalogue().caseOf(id);
       const primary = this.db
         .prepare('SELECT c.id, c.party_name FROM case_links l JOIN cases c ON c.id = l.case_id WHERE l.recording_id = ? AND l.unlinked_at IS NULL ORDER BY l.id LIMIT 1')
         .get(id) as { id: string; party_name: string } | undefined;
       const next = { caseId: primary?.id ?? null, party: primary?.party_name ?? null };
-      if (next.caseId === current.case_id && next.party === current.party) continue;
-      this.db.prepare('UPDATE recordings SET case_id = ?, party = ? WHERE id = ?').run(next.caseId, next.party, id);
-      this.deps.ledger.append({ actor, action: 'recording.case_assigned', subject: `recording:${id}`, details: { from: { caseId: current.case_id, party: current.party }, to: next } });
+      if (next.caseId === current.caseId && next.party === current.party) continue;
+      this.deps.catalogue().setCase(id, next.caseId, next.party);
+      this.deps.ledger.append({ actor, action: 'recording.case_assigned', subject: `recording:${id}`, details: { from: { caseId: current.caseId, party: current.party }, to: next } });
     }
   }
 

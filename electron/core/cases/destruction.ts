@@ -11,7 +11,8 @@ import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { User, Users } from '../access/users.ts';
 import type { Vault } from '../vault/vault.ts';
-import { normalizeRecordingId } from '../ingest/catalogue.ts';
+import { normalizeRecordingId } from '../recordings/catalogue.ts';
+import { recordingRef, recordingsOfObject } from '../recordings/recordings.ts';
 import { loadRuleCatalogue, stationCitations, stationRule, type RuleSource } from '../rules/agencyRule.ts';
 import { caseNumberOf, officerByBadge, personName } from '../papers/names.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
@@ -288,12 +289,12 @@ export class DestructionService {
     for (const id of remaining) {
       onProgress?.({ phase: 'tombstones', done: done++, total: remaining.length });
       this.deps.write(() => {
-        const rec = this.db.prepare('SELECT object_id, sha256, size, original_name FROM recordings WHERE id = ?').get(id) as { object_id: string; sha256: string; size: number; original_name: string };
-        const entry = this.deps.ledger.append({ actor, action: 'recording.destroyed', subject: `recording:${id}`, details: { batchId: batch.id, objectId: rec.object_id, sha256: rec.sha256, size: rec.size, originalName: rec.original_name } });
-        this.db.prepare('INSERT INTO destroyed_recordings (recording_id, batch_id, object_id, destroyed_at, destroyed_by, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(id, batch.id, rec.object_id, entry.time, actor, entry.seq);
+        const rec = recordingRef(this.db, id)!;
+        const entry = this.deps.ledger.append({ actor, action: 'recording.destroyed', subject: `recording:${id}`, details: { batchId: batch.id, objectId: rec.objectId, sha256: rec.sha256, size: rec.size, originalName: rec.originalName } });
+        this.db.prepare('INSERT INTO destroyed_recordings (recording_id, batch_id, object_id, destroyed_at, destroyed_by, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(id, batch.id, rec.objectId, entry.time, actor, entry.seq);
       });
     }
-    const objects = [...new Set(all.map((id) => (this.db.prepare('SELECT object_id FROM recordings WHERE id = ?').get(id) as { object_id: string }).object_id))];
+    const objects = [...new Set(all.map((id) => recordingRef(this.db, id)!.objectId))];
     done = 0;
     for (const objectId of objects) {
       onProgress?.({ phase: 'shredding', done: done++, total: objects.length });
@@ -324,11 +325,8 @@ export class DestructionService {
 
   /** Recordings not destroyed that still use the object (a duplicate kept under another rule). */
   private survivorsOf(objectId: string): string[] {
-    return (
-      this.db
-        .prepare('SELECT id FROM recordings r WHERE r.object_id = ? AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id) ORDER BY number')
-        .all(objectId) as { id: string }[]
-    ).map((r) => r.id);
+    const destroyed = this.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?');
+    return recordingsOfObject(this.db, objectId).filter((id) => destroyed.get(id) === undefined);
   }
 
   private buildCertificate(batchId: string, executor: string): DestructionCertificate {

@@ -19,6 +19,7 @@ import { assertLocalDate, type LocalDate } from '../calendar/localDate.ts';
 import { endOfLocalDay, localDateAt } from '../calendar/workingDays.ts';
 import { assertPeriod, periodEnd } from './period.ts';
 import type { CaseState, Period } from './types.ts';
+import { recordingExists } from '../recordings/recordings.ts';
 
 // Citations are the agency's own rule (issue 14 item 1): empty until the admin picks one, never another agency's.
 export type RetentionBasis =
@@ -440,7 +441,7 @@ export class RetentionService {
 
   /** The recording exists and was not destroyed. */
   assertLive(recordingId: string): void {
-    if (!this.db.prepare('SELECT 1 FROM recordings WHERE id = ?').get(recordingId)) throw new StationError('input', 'recording.not_found', { recordingId });
+    if (!recordingExists(this.db, recordingId)) throw new StationError('input', 'recording.not_found', { recordingId });
     if (this.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?').get(recordingId)) throw new StationError('state', 'recording.destroyed', { recordingId });
   }
 }

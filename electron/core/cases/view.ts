@@ -4,7 +4,8 @@ import { ruleBasis, type RuleSource } from '../rules/agencyRule.ts';
 import { BURN_JOB_STATE_ZH, DECISION_ZH, personName, REQUEST_STATE_EN, REQUEST_STATE_ZH } from '../papers/names.ts';
 import type { ReadableDB } from '../db/database.ts';
 import type { AccessRequest } from '../access/requests.ts';
-import type { Catalogue, Recording } from '../ingest/catalogue.ts';
+import type { Recording } from '../recordings/catalogue.ts';
+import type { Recordings } from '../recordings/recordings.ts';
 import type { CaseDisc, CaseService } from './cases.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
 import type { Case, CaseLink } from './types.ts';
@@ -29,7 +30,7 @@ export type CaseViewDeps = {
   cases: Pick<CaseService, 'get' | 'links' | 'requests' | 'discs'>;
   retention: Pick<RetentionService, 'statusOf' | 'holds'>;
   /** The ingest feature's catalogue: each piece of evidence's catalogue facts. */
-  catalogue: () => Pick<Catalogue, 'require'>;
+  catalogue: () => Pick<Recordings, 'require'>;
   timeZone: () => string;
   agencyName: () => string;
   now: () => Date;

@@ -4,12 +4,15 @@
 // storage is reported and ledgered, and waits for a custodian to accept it. Everything it knows is
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
-import type { IngestService, SessionSummary, ProgressEvent, IngestSourceSpec, RecorderIdentity } from '../ingest/service.ts';
-import { namingRulesOf } from '../ingest/nameRules.ts';
+import type { IngestService, SessionSummary, ProgressEvent, RecorderIdentity } from '../ingest/service.ts';
+import type { Clock } from '../clock.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { NamingRule } from '../media/namingRules.ts';
 import { measureVendorClock, type ClockDrift } from '../ingest/clockDrift.ts';
 import { identifyVolume, type UnrecognizedReason, type VolumeIdentity } from './identify.ts';
 import type { RecorderCatalogue } from './catalogue.ts';
-import { DutyRegister } from './duty.ts';
+import type { DutyRegister } from './duty.ts';
+import { dockedSource } from './source.ts';
 import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo } from './ports.ts';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,8 +68,8 @@ type Entry = {
   files: string | null;
 };
 
-export type DockDeps = {
-  ingest: IngestService;
+/** What a front end hands in when it starts the dock: its platform's devices and its event delivery. */
+export type DockRuntime = {
   ports: PlatformDevices;
   /** Delivers 'dock.volume' events to every connected front end. */
   emit: (event: 'dock.volume', payload: DockedVolume) => void;
@@ -74,6 +77,21 @@ export type DockDeps = {
   catalogue: () => Promise<RecorderCatalogue>;
   /** How often docked volumes are judged again (new files, a recorder registered elsewhere); default 10 s. */
   recheckMs?: number;
+};
+
+/** The rest comes from the composition root (Station.createDock). */
+export type DockDeps = DockRuntime & {
+  ingest: Pick<IngestService, 'on' | 'abort' | 'ingest' | 'registry' | 'runningCount'>;
+  duty: DutyRegister;
+  ledger: Pick<Ledger, 'append'>;
+  clock: Clock;
+  write: <T>(fn: () => T) => T;
+  unlocked: () => boolean;
+  /** The naming rules in force, read when a volume is identified (an admin may replace them meanwhile). */
+  namingRules: () => NamingRule[];
+  timeZone: () => string;
+  /** Setting recorder.syncClocks: set a recorder's clock to the station's at unlock. */
+  syncClocks: () => boolean;
 };
 
 /**
@@ -123,10 +141,6 @@ export class DockService {
 
   constructor(deps: DockDeps) {
     this.deps = deps;
-  }
-
-  private get station() {
-    return this.deps.ingest.station;
   }
 
   get duty(): string | null {
@@ -217,7 +231,7 @@ export class DockService {
     this.offIngest = null;
     if (this.dutyUser) {
       try {
-        this.register.release(this.dutyUser, 'dock_stopped');
+        this.deps.duty.release(this.dutyUser, 'dock_stopped');
       } catch {
         // A locked or full station cannot record it; the next taker sees that this process has ended.
       }
@@ -230,14 +244,14 @@ export class DockService {
    */
   setDuty(username: string | null): void {
     if (username !== null) {
-      this.register.take(username);
+      this.deps.duty.take(username);
       this.dutyUser = username;
       for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
       return;
     }
     const previous = this.dutyUser;
     this.dutyUser = null;
-    if (previous) this.register.release(previous, 'off_duty');
+    if (previous) this.deps.duty.release(previous, 'off_duty');
   }
 
   /** The duty was handed over (DutyRegister.handOver, ledgered there): this dock now works for `to`. */
@@ -246,14 +260,10 @@ export class DockService {
     for (const e of this.entries.values()) if (e.view.state === 'waiting') this.begin(e);
   }
 
-  private get register(): DutyRegister {
-    return new DutyRegister(this.station);
-  }
-
   /** This dock's custodian, if the station's record still has them on duty; otherwise who does. */
   private dutyCheck(): { ok: true; actor: string } | { ok: false; duty: string | null } {
     if (!this.dutyUser) return { ok: false, duty: null };
-    const duty = this.register.current();
+    const duty = this.deps.duty.current();
     if (duty && duty.username.toLowerCase() === this.dutyUser.toLowerCase()) return { ok: true, actor: this.dutyUser };
     return { ok: false, duty: duty?.username ?? null };
   }
@@ -304,7 +314,7 @@ export class DockService {
       progress: null,
       session: null,
       mayUndock: false,
-      detectedAt: this.station.clock.now().toISOString(),
+      detectedAt: this.deps.clock.now().toISOString(),
     };
     const entry: Entry = { volume, view, identity: null, sourceKey: null, task: null, files: null };
     this.entries.set(volume.mountPoint, entry);
@@ -332,7 +342,7 @@ export class DockService {
       registry: this.deps.ingest.registry,
       catalogue: await this.deps.catalogue(),
       vendorInfo: entry.view.vendorInfo,
-      rules: namingRulesOf(this.station),
+      rules: this.deps.namingRules(),
     });
     entry.identity = identity;
     const catalogueModel = identity.entry ? { vendor: identity.entry.vendor, model: identity.entry.model, verified: identity.entry.verified } : null;
@@ -348,8 +358,8 @@ export class DockService {
     const v = entry.volume;
     // Judged again and still refused for the same reason: said and ledgered once already.
     if (entry.view.state === 'unrecognized' && entry.view.reason === `dock.${reason}` && entry.view.serialsFromNames.join(',') === serials.join(',')) return;
-    this.station.write(() =>
-      this.station.ledger.append({
+    this.deps.write(() =>
+      this.deps.ledger.append({
         actor: this.dutyUser ?? 'system',
         action: 'dock.storage_refused',
         subject: `volume:${v.mountPoint}`,
@@ -374,7 +384,7 @@ export class DockService {
       this.update(entry, { state: 'waiting', reason: 'dock.no_custodian_on_duty', reasonParams: null });
       return;
     }
-    if (!this.station.unlocked) {
+    if (!this.deps.unlocked()) {
       this.update(entry, { state: 'waiting', reason: 'station.locked', reasonParams: null });
       return;
     }
@@ -405,17 +415,7 @@ export class DockService {
 
   private run(entry: Entry, recorder: RecorderIdentity, actor: string): void {
     const reg = this.deps.ingest.registry.recorder(recorder.serial);
-    const source: IngestSourceSpec = {
-      kind: 'volume',
-      root: entry.volume.mountPoint,
-      sourceKey: `recorder:${recorder.serial}`,
-      device: entry.volume.device,
-      fsType: entry.volume.fsType,
-      label: entry.volume.label,
-      recorder,
-      vendorInfo: entry.view.vendorInfo,
-      clockDrift: this.takeMeasuredClock(entry.volume.usb),
-    };
+    const source = dockedSource(entry.volume, recorder, { vendorInfo: entry.view.vendorInfo, clockDrift: this.takeMeasuredClock(entry.volume.usb) });
     entry.sourceKey = source.sourceKey;
     this.update(entry, {
       state: 'queued',
@@ -459,7 +459,7 @@ export class DockService {
     if (!serial) throw new StationError('input', 'dock.serial_required', { mountPoint });
     const registry = this.deps.ingest.registry;
     const v = entry.volume;
-    this.station.write(() => {
+    this.deps.write(() => {
       if (!registry.recorder(serial)) {
         registry.insertRecorder(actor, {
           serial,
@@ -474,7 +474,7 @@ export class DockService {
           note: input.note ?? '',
         });
       }
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'dock.storage_accepted',
         subject: `volume:${v.mountPoint}`,
@@ -513,8 +513,8 @@ export class DockService {
       clock = await this.recorderClock(actor, unlocker, device, adminPassword);
       await unlocker.exposeStorage(device, adminPassword);
     } finally {
-      this.station.write(() =>
-        this.station.ledger.append({
+      this.deps.write(() =>
+        this.deps.ledger.append({
           actor,
           action: 'dock.unlock_requested',
           subject: usbSubject(device),
@@ -546,11 +546,11 @@ export class DockService {
    */
   private async recorderClock(actor: string, unlocker: RecorderUnlocker, device: UsbDeviceInfo, password: string): Promise<ClockReport | null> {
     if (!unlocker.readClock) return null;
-    const zone = this.station.settings.get('agency.timeZone');
+    const zone = this.deps.timeZone();
     const read = async (): Promise<ClockDrift | null> => {
-      const before = this.station.clock.now();
+      const before = this.deps.clock.now();
       const local = await unlocker.readClock!(device, password);
-      const after = this.station.clock.now();
+      const after = this.deps.clock.now();
       return local === null ? null : measureVendorClock(unlocker.id, local, before, after, zone);
     };
     const problem = (e: unknown): string => {
@@ -565,7 +565,7 @@ export class DockService {
     }
     if (!drift) return null;
     this.measuredClock.set(usbKey(device), drift);
-    if (!this.station.settings.get('recorder.syncClocks') || !unlocker.syncClock) return { drift, synced: null, problem: null };
+    if (!this.deps.syncClocks() || !unlocker.syncClock) return { drift, synced: null, problem: null };
     let after: ClockDrift | null = null;
     try {
       if (!(await unlocker.syncClock(device, password))) return { drift, synced: null, problem: null };
@@ -576,8 +576,8 @@ export class DockService {
     const synced = { before: drift, after, by: this.dutyUser ?? actor };
     // The custodian on duty is who the recorder's clock was changed for; the drift the recordings
     // were made with stays the measured one (before), which is what the session records.
-    this.station.write(() =>
-      this.station.ledger.append({
+    this.deps.write(() =>
+      this.deps.ledger.append({
         actor: synced.by,
         action: 'device.clock_synced',
         subject: usbSubject(device),

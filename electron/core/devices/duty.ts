@@ -2,7 +2,10 @@
 // custodians at two terminals (the desktop app, a `station watch`) must never both be on duty and both
 // open sessions on one recorder. Taking duty, handing it over and leaving it are ledgered with who and whom.
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Clock } from '../clock.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Users } from '../access/users.ts';
 import { currentProcess, ownerAlive, type LeaseOwner } from '../vault/writeLease.ts';
 
 export type Duty = { username: string; since: string; holderAlive: boolean };
@@ -19,14 +22,23 @@ function holderOf(row: Row): LeaseOwner | null {
   }
 }
 
+/** The duty row is this register's own table; users are asked who is a custodian. */
+export type DutyDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append'>;
+  clock: Clock;
+  users: Pick<Users, 'get' | 'backed'>;
+  write: <T>(fn: () => T) => T;
+};
+
 export class DutyRegister {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
+  private readonly d: DutyDeps;
+  constructor(deps: DutyDeps) {
+    this.d = deps;
   }
 
   private row(): Row | null {
-    return (this.station.db.prepare('SELECT username, since, holder FROM dock_duty WHERE station = 1').get() as Row | undefined) ?? null;
+    return (this.d.db.prepare('SELECT username, since, holder FROM dock_duty WHERE station = 1').get() as Row | undefined) ?? null;
   }
 
   current(): Duty | null {
@@ -39,12 +51,12 @@ export class DutyRegister {
   /** The user's name as the record spells it, if they are an active custodian. */
   private custodian(username: string): string {
     try {
-      this.station.users.get(username);
+      this.d.users.get(username);
     } catch {
       throw new StationError('denied', 'ingest.not_custodian', { username });
     }
     // Roles as the ledger backs them: a row edited with sqlite3 does not make anyone a custodian.
-    const user = this.station.users.backed(username, 'command');
+    const user = this.d.users.backed(username, 'command');
     if (user.disabled || !user.roles.includes('custodian')) throw new StationError('denied', 'ingest.not_custodian', { username });
     return user.username;
   }
@@ -56,22 +68,22 @@ export class DutyRegister {
    */
   take(name: string): void {
     const username = this.custodian(name);
-    this.station.write(() => {
+    this.d.write(() => {
       const r = this.row();
-      const now = this.station.clock.now().toISOString();
+      const now = this.d.clock.now().toISOString();
       const holder = JSON.stringify(currentProcess());
       if (r && !same(r.username, username)) {
         const h = holderOf(r);
         if (!h || ownerAlive(h)) throw new StationError('state', 'dock.duty_taken', { duty: r.username, since: r.since, username });
       }
       if (r && same(r.username, username)) {
-        this.station.db.prepare('UPDATE dock_duty SET holder = ? WHERE station = 1').run(holder);
+        this.d.db.prepare('UPDATE dock_duty SET holder = ? WHERE station = 1').run(holder);
       } else if (r) {
-        this.station.db.prepare('UPDATE dock_duty SET username = ?, since = ?, holder = ? WHERE station = 1').run(username, now, holder);
+        this.d.db.prepare('UPDATE dock_duty SET username = ?, since = ?, holder = ? WHERE station = 1').run(username, now, holder);
       } else {
-        this.station.db.prepare('INSERT INTO dock_duty (station, username, since, holder) VALUES (1, ?, ?, ?)').run(username, now, holder);
+        this.d.db.prepare('INSERT INTO dock_duty (station, username, since, holder) VALUES (1, ?, ?, ?)').run(username, now, holder);
       }
-      this.station.ledger.append({
+      this.d.ledger.append({
         actor: username,
         action: 'dock.duty_started',
         subject: 'dock',
@@ -84,18 +96,18 @@ export class DutyRegister {
   handOver(from: string, toName: string): void {
     const to = this.custodian(toName);
     if (same(from, to)) throw new StationError('input', 'dock.handover_to_self', { username: from });
-    this.station.write(() => {
+    this.d.write(() => {
       const r = this.row();
       if (!r || !same(r.username, from)) throw new StationError('state', 'dock.not_on_duty', { username: from, duty: r?.username ?? null });
-      const now = this.station.clock.now().toISOString();
-      this.station.db.prepare('UPDATE dock_duty SET username = ?, since = ? WHERE station = 1').run(to, now);
-      this.station.ledger.append({ actor: from, action: 'dock.duty_handed_over', subject: 'dock', details: { from: r.username, to, onDutySince: r.since } });
+      const now = this.d.clock.now().toISOString();
+      this.d.db.prepare('UPDATE dock_duty SET username = ?, since = ? WHERE station = 1').run(to, now);
+      this.d.ledger.append({ actor: from, action: 'dock.duty_handed_over', subject: 'dock', details: { from: r.username, to, onDutySince: r.since } });
     });
   }
 
   /** `username` leaves duty (off-duty, or their dock stopped). Nothing happens if someone else is on duty now. */
   release(username: string, reason: 'off_duty' | 'dock_stopped'): boolean {
-    return this.station.write(() => {
+    return this.d.write(() => {
       const r = this.row();
       if (!r || !same(r.username, username)) return false;
       // A dock that stops gives up only a duty it took; the same custodian may be on duty at another terminal.
@@ -104,8 +116,8 @@ export class DutyRegister {
         const me = currentProcess();
         if (!h || h.pid !== me.pid || h.startTicks !== me.startTicks) return false;
       }
-      this.station.db.prepare('DELETE FROM dock_duty WHERE station = 1').run();
-      this.station.ledger.append({ actor: username, action: 'dock.duty_ended', subject: 'dock', details: { reason, since: r.since } });
+      this.d.db.prepare('DELETE FROM dock_duty WHERE station = 1').run();
+      this.d.ledger.append({ actor: username, action: 'dock.duty_ended', subject: 'dock', details: { reason, since: r.since } });
       return true;
     });
   }

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
-import { namingRulesOf } from '../ingest/nameRules.ts';
 import { parseCatalogue } from './catalogue.ts';
 import { identifyVolume, serialsFromNames } from './identify.ts';
 
@@ -28,7 +27,7 @@ function volumeWith(names: string[]): string {
 describe('device identification reads names with the naming rules', () => {
   it('defect: an alphanumeric 产品序号 and the DCAM layout are read at identification', async () => {
     t = await createTestStation();
-    const rules = namingRulesOf(t.station);
+    const rules = t.station.ingest.namingRules.rules();
     const root = volumeWith(['A12B345_JH0102_20250301100304_0001.MP4', 'A12B345_JH0102_20250301101304_0002_IMP.mp4', 'notes.txt']);
     expect(await serialsFromNames(root, rules)).toEqual(['A12B345']);
     const dcam = volumeWith(['DCAM_CAM001_000001_20260804_100000_IMP.mp4', 'DCAM_CAM001_000001_20260804_101000.mp4']);
@@ -45,7 +44,7 @@ describe('device identification reads names with the naming rules', () => {
       registry,
       catalogue: parseCatalogue({ format: 'evidence-station/recorder-catalogue', version: 1, recorders: [] }),
       vendorInfo: null,
-      rules: namingRulesOf(t.station),
+      rules: t.station.ingest.namingRules.rules(),
     });
     expect(identity).toMatchObject({ kind: 'recorder', serial: 'A12B345', via: 'name' });
   });
@@ -53,6 +52,6 @@ describe('device identification reads names with the naming rules', () => {
   it('mixed serials across layouts are still refused, not guessed', async () => {
     t = await createTestStation();
     const root = volumeWith(['A12B345_JH0102_20250301100304_0001.MP4', 'DCAM_CAM001_000001_20260804_100000.mp4']);
-    expect((await serialsFromNames(root, namingRulesOf(t.station))).sort()).toEqual(['A12B345', 'CAM001']);
+    expect((await serialsFromNames(root, t.station.ingest.namingRules.rules())).sort()).toEqual(['A12B345', 'CAM001']);
   });
 });

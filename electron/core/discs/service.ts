@@ -9,20 +9,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { StationError, fromSystemError, isStationError, type ErrorParams } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { StationPaths } from '../paths.ts';
 import type { User } from '../access/users.ts';
-import type { AccessRequest } from '../access/requests.ts';
+import type { AccessRequest, Requests } from '../access/requests.ts';
 import { MEDIA_PROFILES, MEDIA_IDS, type MediaId } from './profiles.ts';
 import { cleanVolumeLabel, planDiscs, usableBytes, volumeIdFor } from './plan.ts';
 import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, MediumReader, OpticalDrive, WrittenMedium } from './ports.ts';
 import { JobStore, targetValue, type BurnDisc, type BurnJob, type BurnMedium, type Verification } from './jobStore.ts';
 import { PATHS, safePackageName, type PackageManifest } from '../evidencePackage/format.ts';
 import { createStagingDir, removeStagingDir, sweepStaging } from './staging.ts';
-import { stageDisc, type StagedDisc } from './stage.ts';
+import { stageDisc, type StageDeps, type StagedDisc } from './stage.ts';
 import { readBack } from './readBack.ts';
 import { renderLabel } from './printables.ts';
 import { caseNumberOf, personName } from '../papers/names.ts';
-import { citeStationRule } from '../rules/agencyRule.ts';
 
 export type BurnInput = {
   requestId: string;
@@ -83,6 +84,14 @@ export type BurnPlan = {
   labelFitsVolumeId: boolean;
 };
 
+/** What the burn queue needs of the station: its own table (JobStore), requests, the ledger, and what a disc carries. */
+export type DiscDeps = StageDeps & {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append' | 'proofBundle'>;
+  requests: Pick<Requests, 'get' | 'recording' | 'requireApproval' | 'markFulfilled'>;
+  paths: Pick<StationPaths, 'resources' | 'staging'>;
+};
+
 type Run = {
   controller: AbortController;
   done: Promise<BurnJob>;
@@ -132,17 +141,17 @@ async function exists(path: string): Promise<boolean> {
 }
 
 export class DiscService {
-  private readonly station: Station;
+  private readonly d: DiscDeps;
   private ports: DiscPorts | null = null;
   private readonly listeners = new Set<(e: BurnEvent) => void>();
   private readonly runs = new Map<string, Run>();
 
-  constructor(station: Station) {
-    this.station = station;
+  constructor(deps: DiscDeps) {
+    this.d = deps;
   }
 
   private get store(): JobStore {
-    return new JobStore(this.station.db);
+    return new JobStore(this.d.db);
   }
 
   /** Front ends (main, CLI, e2e bridge) hand in their platform's writers and drives. */
@@ -269,7 +278,7 @@ export class DiscService {
 
   /** Which recording goes on which disc, before anything is written (the Burn screen's preview). */
   async plan(input: { requestId: string; media?: MediaId | undefined; target?: BurnTarget | undefined; copies?: number | undefined; volumeLabel?: string | null | undefined }): Promise<BurnPlan> {
-    const req = this.station.requests.get(input.requestId);
+    const req = this.d.requests.get(input.requestId);
     if (req.kind !== 'burn') throw new StationError('input', 'request.wrong_kind', { requestId: req.id, kind: req.kind });
     const target = input.target ? await this.checkTarget(input.target) : null;
     const media = input.media ?? (target ? this.defaultMedia(target) : 'dvd');
@@ -279,7 +288,7 @@ export class DiscService {
   }
 
   private planFor(req: AccessRequest, media: MediaId, capacity: number, copies: number, volumeLabel?: string | null): BurnPlan {
-    const recordings = req.items.map((id) => this.station.requests.recording(id));
+    const recordings = req.items.map((id) => this.d.requests.recording(id));
     const planned = planDiscs(
       recordings.map((r) => ({ recordingId: r.id, size: r.size })),
       capacity,
@@ -287,13 +296,13 @@ export class DiscService {
     const byId = new Map(recordings.map((r) => [r.id, r]));
     // Numbered across the whole set, so a file keeps its name whichever disc it lands on.
     const order = new Map(req.items.map((id, i) => [id, i + 1]));
-    const agencyCode = this.station.settings.get('agency.code');
+    const agencyCode = this.d.agency().code;
     const label = volumeLabel?.trim() || null;
     const discs = planned.map((d) => ({
       index: d.index,
       volumeId:
         (label ? cleanVolumeLabel(label, d.index, planned.length) : null) ??
-        volumeIdFor({ agencyCode, caseNumber: caseNumberOf(this.station.db, req.caseId) ?? req.caseId, requestId: req.id, disc: d.index, discs: planned.length }),
+        volumeIdFor({ agencyCode, caseNumber: caseNumberOf(this.d.db, req.caseId) ?? req.caseId, requestId: req.id, disc: d.index, discs: planned.length }),
       bytes: d.bytes,
       files: d.items.map((id) => ({ recordingId: id, name: safePackageName(order.get(id)!, byId.get(id)!.originalName), size: byId.get(id)!.size })),
     }));
@@ -332,8 +341,8 @@ export class DiscService {
    * (approval, media, target, no writer) is refused here, before anything is decrypted.
    */
   async start(actor: User, input: BurnInput): Promise<BurnJob> {
-    this.station.requireUnlocked();
-    const req = this.station.requests.requireApproval(actor, input.requestId, 'burn');
+    this.d.requireUnlocked();
+    const req = this.d.requests.requireApproval(actor, input.requestId, 'burn');
     this.assertNotRunning(req.id);
     this.assertCopiesFree(req.id, null);
     const target = await this.checkTarget(input.target);
@@ -351,15 +360,15 @@ export class DiscService {
       }
     }
     const store = this.store;
-    const jobId = this.station.write(() => {
+    const jobId = this.d.write(() => {
       // Again inside the write lock: two starts at once (two processes) must not both get a job.
       this.assertNotRunning(req.id);
       this.assertCopiesFree(req.id, null);
       const number = store.nextNumber();
       const id = `BJ-${String(number).padStart(6, '0')}`;
       const setId = randomUUID();
-      const createdAt = this.station.clock.now().toISOString();
-      const entry = this.station.ledger.append({
+      const createdAt = this.d.clock.now().toISOString();
+      const entry = this.d.ledger.append({
         actor: actor.username,
         action: 'disc.burn_started',
         subject: `request:${req.id}`,
@@ -404,21 +413,21 @@ export class DiscService {
 
   /** Burns what a failed, interrupted or cancelled job still lacks; the same set, the same manifests. */
   async retry(actor: User, jobId: string, target?: BurnTarget): Promise<BurnJob> {
-    this.station.requireUnlocked();
+    this.d.requireUnlocked();
     const job = this.job(jobId);
     if (job.state === 'completed') throw new StationError('state', 'disc.job_finished', { jobId });
     if (this.runs.has(jobId) || (ACTIVE.includes(job.state) && pidAlive(job.ownerPid) && job.ownerPid !== process.pid)) {
       throw new StationError('state', 'disc.burn_in_progress', { requestId: job.requestId, jobId });
     }
-    this.station.requests.requireApproval(actor, job.requestId, 'burn');
+    this.d.requests.requireApproval(actor, job.requestId, 'burn');
     this.assertNotRunning(job.requestId);
     const newTarget = target ? await this.checkTarget(target) : job.target;
     if (newTarget.kind !== job.target.kind) throw new StationError('input', 'disc.media_target_mismatch', { media: job.media, target: newTarget.kind });
     this.writerFor(newTarget);
-    this.station.write(() => {
+    this.d.write(() => {
       this.assertCopiesFree(job.requestId, jobId);
       this.store.setState(jobId, 'running', { error: null, ended: null, ownerPid: process.pid, target: newTarget });
-      this.station.ledger.append({
+      this.d.ledger.append({
         actor: actor.username,
         action: 'disc.burn_retried',
         subject: `request:${job.requestId}`,
@@ -470,7 +479,7 @@ export class DiscService {
         // execute() records its own failures; this is for a failure while recording one. Nobody
         // may be waiting, so it must not become an unhandled rejection.
         try {
-          this.station.write(() => this.store.setState(jobId, 'failed', { error: { code: 'disc.internal', params: { message: e instanceof Error ? e.message : String(e) } }, ended: this.station.clock.now().toISOString() }));
+          this.d.write(() => this.store.setState(jobId, 'failed', { error: { code: 'disc.internal', params: { message: e instanceof Error ? e.message : String(e) } }, ended: this.d.clock.now().toISOString() }));
         } catch {
           // the database itself is gone (station closed); the job is swept as interrupted at the next start
         }
@@ -486,9 +495,9 @@ export class DiscService {
     let lastCreatedAt: Date | null = null;
     let current: { mediumId: number; written: WrittenMedium | null; partial: string | null; renamedTo?: string; disc: number; copy: number; writer: DiscWriter } | null = null;
     try {
-      await sweepStaging(this.station.paths.staging);
-      staging = await createStagingDir(this.station.paths.staging);
-      const req = this.station.requests.get(this.job(jobId).requestId);
+      await sweepStaging(this.d.paths.staging);
+      staging = await createStagingDir(this.d.paths.staging);
+      const req = this.d.requests.get(this.job(jobId).requestId);
       for (const disc of this.job(jobId).discs) {
         const missing = this.missingCopies(this.job(jobId), disc.index);
         if (missing.length === 0) continue;
@@ -498,7 +507,7 @@ export class DiscService {
         const progress = (copy: number, phase: BurnPhase, bytes: number, totalBytes: number, file: string | null) =>
           this.emit({ type: 'burn.progress', payload: { jobId, disc: disc.index, discs: job.discCount, copy, copies: job.copies, phase, bytes, totalBytes, file } });
         const staged = await stageDisc({
-          station: this.station,
+          deps: this.d,
           store: this.store,
           job,
           disc,
@@ -520,10 +529,10 @@ export class DiscService {
           else if (await exists(loc.final)) throw new StationError('input', 'disc.target_exists', { path: loc.final });
           // Distinct per medium even when two are written within the same 10 ms (the ISO date's
           // resolution): the creation time is half of the media id.
-          const now = this.station.clock.now();
+          const now = this.d.clock.now();
           const createdAt: Date = lastCreatedAt && now.getTime() <= lastCreatedAt.getTime() ? new Date(lastCreatedAt.getTime() + 10) : now;
           lastCreatedAt = createdAt;
-          const mediumId = this.station.write(() =>
+          const mediumId = this.d.write(() =>
             this.store.insertMedium({
               jobId,
               disc: disc.index,
@@ -547,7 +556,7 @@ export class DiscService {
             signal,
             onProgress: (p) => progress(copy, p.phase === 'closing' ? 'closing' : 'writing', p.bytes, p.totalBytes, null),
           });
-          this.station.write(() => this.store.updateMedium(mediumId, { state: 'verifying' }));
+          this.d.write(() => this.store.updateMedium(mediumId, { state: 'verifying' }));
           this.emitJob(jobId);
           const reader = await writer.openMedium(current.written);
           let checked: { verification: Verification; mediaId: string };
@@ -557,8 +566,8 @@ export class DiscService {
               {
                 volumeId: disc.volumeId,
                 manifestSha256: staged.manifestSha256,
-                verifierKey: this.station.verifierKey(),
-                catalogue: new Map(disc.recordings.map((id) => [id, this.station.requests.recording(id).sha256])),
+                verifierKey: this.d.verifierKey(),
+                catalogue: new Map(disc.recordings.map((id) => [id, this.d.requests.recording(id).sha256])),
                 totalBytes: staged.totalBytes,
               },
               (p) => progress(copy, p.phase, p.bytes, p.totalBytes, p.file),
@@ -578,10 +587,10 @@ export class DiscService {
         }
         await removeStagingDir(discDir);
       }
-      this.station.write(() => {
+      this.d.write(() => {
         const done = this.job(jobId);
-        this.store.setState(jobId, 'completed', { error: null, ended: this.station.clock.now().toISOString() });
-        this.station.requests.markFulfilled(actor.username, done.requestId, {
+        this.store.setState(jobId, 'completed', { error: null, ended: this.d.clock.now().toISOString() });
+        this.d.requests.markFulfilled(actor.username, done.requestId, {
           jobId,
           media: done.discs.flatMap((d) => d.media.filter((m) => m.state === 'verified').map((m) => ({ disc: d.index, copy: m.copy, mediaId: m.mediaId, location: m.location }))),
         });
@@ -598,11 +607,11 @@ export class DiscService {
       }
       const verification = (e as { verification?: Verification }).verification ?? null;
       const job = this.job(jobId);
-      this.station.write(() => {
-        const at = this.station.clock.now().toISOString();
+      this.d.write(() => {
+        const at = this.d.clock.now().toISOString();
         if (current) this.store.updateMedium(current.mediumId, { state: 'failed', error: err.toJSON(), verification, ended: at });
         this.store.setState(jobId, cancelled ? 'cancelled' : 'failed', { error: err.toJSON(), ended: at });
-        this.station.ledger.append({
+        this.d.ledger.append({
           actor: actor.username,
           action: cancelled ? 'disc.burn_cancelled' : 'disc.burn_failed',
           subject: `request:${job.requestId}`,
@@ -652,14 +661,14 @@ export class DiscService {
     checked: { verification: Verification; mediaId: string },
   ): void {
     const job = this.job(jobId);
-    const req = this.station.requests.get(job.requestId);
+    const req = this.d.requests.get(job.requestId);
     const approvers = req.decisions.filter((d) => d.decision === 'approved').map((d) => d.approver);
-    this.station.write(() => {
+    this.d.write(() => {
       this.assertCopiesFree(job.requestId, jobId);
       if (copy > job.copies || this.store.isVerified(jobId, disc.index, copy)) {
         throw new StationError('state', 'disc.copy_already_burned', { jobId, disc: disc.index, copy, copies: job.copies });
       }
-      const entry = this.station.ledger.append({
+      const entry = this.d.ledger.append({
         actor: by.actor,
         action: 'disc.burned',
         subject: `request:${req.id}`,
@@ -714,7 +723,7 @@ export class DiscService {
       const reason: InsertMedium['reason'] | null =
         !m || m.state === 'none' ? 'no_medium' : m.state !== 'blank' ? 'not_blank' : m.freeBytes !== null && m.freeBytes < staged.onMediumBytes ? 'too_small' : null;
       if (reason === null) return;
-      this.station.write(() => this.store.setState(job.id, 'waiting_medium'));
+      this.d.write(() => this.store.setState(job.id, 'waiting_medium'));
       // Ready to be resumed before anyone hears that a disc is wanted: a quick answer must not be lost.
       const resumed = new Promise<void>((resolveWait, rejectWait) => {
         const onAbort = () => rejectWait(signal.reason);
@@ -731,7 +740,7 @@ export class DiscService {
         payload: { jobId: job.id, device, disc: disc.index, discs: job.discCount, copy, copies: job.copies, reason, found: m, neededBytes: staged.onMediumBytes },
       });
       await resumed;
-      this.station.write(() => this.store.setState(job.id, 'running'));
+      this.d.write(() => this.store.setState(job.id, 'running'));
       this.emitJob(job.id);
     }
   }
@@ -750,10 +759,11 @@ export class DiscService {
     if (!disc) throw new StationError('input', 'disc.no_such_disc', { jobId, disc: discIndex });
     if (!disc.manifestSha256 || !disc.createdAt) throw new StationError('state', 'disc.not_staged', { jobId, disc: discIndex });
     if (copy < 1 || copy > job.copies) throw new StationError('input', 'disc.no_such_disc', { jobId, disc: discIndex });
-    const req = this.station.requests.get(job.requestId);
+    const req = this.d.requests.get(job.requestId);
+    const agency = this.d.agency();
     const medium = disc.media.filter((m) => m.copy === copy && m.state === 'verified').at(-1) ?? null;
     const files = disc.recordings.map((id, i) => {
-      const r = this.station.requests.recording(id);
+      const r = this.d.requests.recording(id);
       return { path: `FILES/${disc.names[i]}`, size: r.size, sha256: r.sha256 };
     });
     const v = medium?.verification;
@@ -761,18 +771,18 @@ export class DiscService {
       ? `已读回核对：${v.md5?.checked ? `MD5 ${v.md5.files} 个文件一致；` : ''}SHA-256 ${v.sha256.files} 个文件一致 / read back and verified`
       : '未核对 / not verified';
     return {
-      html: renderLabel(this.station.paths.resources, {
-        agencyName: this.station.settings.get('agency.name'),
-        agencyCode: this.station.settings.get('agency.code'),
-        caseNumber: caseNumberOf(this.station.db, req.caseId),
+      html: renderLabel(this.d.paths.resources, {
+        agencyName: agency.name,
+        agencyCode: agency.code,
+        caseNumber: caseNumberOf(this.d.db, req.caseId),
         label: job.volumeLabel?.trim() || null,
-        citation: citeStationRule(this.station, 'discToCaseFile'),
+        citation: this.d.cite('discToCaseFile'),
         requestId: req.id,
         purpose: req.purpose,
-        approvers: req.decisions.filter((d) => d.decision === 'approved').map((d) => personName(this.station.db, d.approver)),
-        operator: personName(this.station.db, job.operator),
+        approvers: req.decisions.filter((d) => d.decision === 'approved').map((d) => personName(this.d.db, d.approver)),
+        operator: personName(this.d.db, job.operator),
         createdAt: disc.createdAt,
-        timeZone: this.station.settings.get('agency.timeZone'),
+        timeZone: agency.timeZone,
         disc: disc.index,
         discs: job.discCount,
         copy,
@@ -780,7 +790,7 @@ export class DiscService {
         volumeId: disc.volumeId,
         mediaId: medium?.mediaId ?? null,
         manifestSha256: disc.manifestSha256,
-        verifierKey: this.station.verifierKey(),
+        verifierKey: this.d.verifierKey(),
         verification,
         files,
       }),
@@ -796,7 +806,7 @@ export class DiscService {
    * that no record knows about. The request stays approved for a retry of what is still missing.
    */
   async recover(): Promise<void> {
-    await sweepStaging(this.station.paths.staging);
+    await sweepStaging(this.d.paths.staging);
     const store = this.store;
     for (const job of store.list({ states: ACTIVE, limit: 10_000 })) {
       if (this.runs.has(job.id) || pidAlive(job.ownerPid)) continue;
@@ -815,15 +825,15 @@ export class DiscService {
       const left = unfinished.filter((m) => !settled.has(m.id));
       const now = this.job(job.id);
       const complete = now.discs.every((d) => this.missingCopies(now, d.index).length === 0);
-      this.station.write(() => {
-        const at = this.station.clock.now().toISOString();
+      this.d.write(() => {
+        const at = this.d.clock.now().toISOString();
         const error = { code: 'disc.interrupted', params: { jobId: job.id } as ErrorParams };
         for (const m of left) store.updateMedium(m.id, { state: 'failed', error, ended: at });
         if (complete) {
           // Every copy was on its medium and is now recorded: the job is done and the approval used.
           store.setState(job.id, 'completed', { error: null, ended: at });
-          if (this.station.requests.get(job.requestId).state !== 'approved') return;
-          this.station.requests.markFulfilled('system', job.requestId, {
+          if (this.d.requests.get(job.requestId).state !== 'approved') return;
+          this.d.requests.markFulfilled('system', job.requestId, {
             jobId: job.id,
             recovered: true,
             media: now.discs.flatMap((d) => d.media.filter((x) => x.state === 'verified').map((x) => ({ disc: d.index, copy: x.copy, mediaId: x.mediaId, location: x.location }))),
@@ -831,7 +841,7 @@ export class DiscService {
           return;
         }
         store.setState(job.id, 'interrupted', { error, ended: at });
-        this.station.ledger.append({
+        this.d.ledger.append({
           actor: 'system',
           action: 'disc.burn_interrupted',
           subject: `request:${job.requestId}`,
@@ -859,8 +869,8 @@ export class DiscService {
             {
               volumeId: disc.volumeId,
               manifestSha256: disc.manifestSha256,
-              verifierKey: this.station.verifierKey(),
-              catalogue: new Map(disc.recordings.map((id) => [id, this.station.requests.recording(id).sha256])),
+              verifierKey: this.d.verifierKey(),
+              catalogue: new Map(disc.recordings.map((id) => [id, this.d.requests.recording(id).sha256])),
               totalBytes: disc.bytes,
             },
             () => undefined,
@@ -878,10 +888,10 @@ export class DiscService {
       }
     }
     await rm(location, { recursive: true, force: true });
-    this.station.write(() => {
-      const at = this.station.clock.now().toISOString();
+    this.d.write(() => {
+      const at = this.d.clock.now().toISOString();
       this.store.updateMedium(m.id, { state: 'failed', error: failure, ended: at });
-      this.station.ledger.append({
+      this.d.ledger.append({
         actor: 'system',
         action: 'disc.unrecorded_removed',
         subject: `request:${job.requestId}`,

@@ -3,8 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Station } from '../station.ts';
-import type { AccessRequest, RecordingRef } from '../access/requests.ts';
+import type { KeyObject } from 'node:crypto';
+import type { ReadableDB } from '../db/database.ts';
+import type { Clock } from '../clock.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { StationPaths } from '../paths.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { Recording } from '../recordings/catalogue.ts';
+import type { RulePurpose } from '../rules/purposes.ts';
+import type { WitnessClient } from '../witness/client.ts';
+import type { AccessRequest, Requests, RecordingRef } from '../access/requests.ts';
 import type { User } from '../access/users.ts';
 import { packageFileOf } from '../access/exporter.ts';
 import { writePackage } from '../evidencePackage/writer.ts';
@@ -14,7 +22,6 @@ import { sha256Bytes } from '../evidencePackage/hashing.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import { renderNote, type NoteRecording } from './printables.ts';
 import { caseNumberOf, linkNoteOf, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH } from '../papers/names.ts';
-import { citeStationRule } from '../rules/agencyRule.ts';
 import type { BurnDisc, BurnJob, JobStore } from './jobStore.ts';
 import { onMediumBytes } from './profiles.ts';
 
@@ -43,8 +50,30 @@ async function treeSizes(dir: string): Promise<{ bytes: number; onMedium: number
   return { bytes, onMedium };
 }
 
+/** What staging a disc reads of the station; each member the narrowest the package needs. */
+export type StageDeps = {
+  db: ReadableDB;
+  ledger: Pick<Ledger, 'proofBundle'>;
+  clock: Clock;
+  write: <T>(fn: () => T) => T;
+  paths: Pick<StationPaths, 'resources'>;
+  vault: Pick<Vault, 'read'>;
+  requests: Pick<Requests, 'recording'>;
+  /** The catalogue's fuller record (officer's name, end time) for the written note. */
+  findRecording: (id: string) => Pick<Recording, 'officerBadge' | 'officerName' | 'recordedEndAt'> | null;
+  agency: () => { code: string; name: string; timeZone: string };
+  /** The station's signing key; throws while the station is locked. */
+  requireUnlocked: () => { signingKey: KeyObject };
+  origin: () => string;
+  verifierKey: () => string;
+  /** The article of the agency's rule for a purpose, as papers cite it. */
+  cite: (purpose: RulePurpose) => string | null;
+  /** For what the package carries of the witness (nothing when the station is not enrolled). */
+  witness: Pick<WitnessClient, 'config' | 'lastCosigned' | 'sync' | 'entryProof'>;
+};
+
 export async function stageDisc(input: {
-  station: Station;
+  deps: StageDeps;
   store: JobStore;
   job: BurnJob;
   disc: BurnDisc;
@@ -54,19 +83,17 @@ export async function stageDisc(input: {
   signal: AbortSignal;
   onProgress: (p: { bytes: number; totalBytes: number; file: string }) => void;
 }): Promise<StagedDisc> {
-  const { station, store, job, disc, request: req } = input;
-  const keys = station.requireUnlocked();
-  const recordings: RecordingRef[] = disc.recordings.map((id) => station.requests.recording(id));
+  const { deps, store, job, disc, request: req } = input;
+  const keys = deps.requireUnlocked();
+  const recordings: RecordingRef[] = disc.recordings.map((id) => deps.requests.recording(id));
   const approvals = req.decisions.filter((d) => d.decision === 'approved');
-  const agency = { code: station.settings.get('agency.code'), name: station.settings.get('agency.name') };
-  const timeZone = station.settings.get('agency.timeZone');
+  const { timeZone, ...agency } = deps.agency();
   // A retry or a further copy carries the same package id, time and note, so its manifest is the
   // same bytes and the label's QR code names every copy of that disc alike.
   const packageId = disc.packageId ?? randomUUID();
-  const createdAt = disc.createdAt ?? station.clock.now().toISOString();
-  const catalogue = station.ingest.catalogue;
+  const createdAt = disc.createdAt ?? deps.clock.now().toISOString();
   const noteRecordings: NoteRecording[] = recordings.map((r, i) => {
-    const full = catalogue.find(r.id);
+    const full = deps.findRecording(r.id);
     return {
       name: disc.names[i]!,
       originalName: r.originalName,
@@ -77,18 +104,18 @@ export async function stageDisc(input: {
       recorder: r.recorder,
       size: r.size,
       sha256: r.sha256,
-      linkNote: linkNoteOf(station.db, req.caseId, r.id),
+      linkNote: linkNoteOf(deps.db, req.caseId, r.id),
     };
   });
-  const caseNumber = caseNumberOf(station.db, req.caseId);
-  const requester = personName(station.db, req.requester);
-  const approverNames = approvals.map((a) => personName(station.db, a.approver));
-  const operator = personName(station.db, input.operator.username);
+  const caseNumber = caseNumberOf(deps.db, req.caseId);
+  const requester = personName(deps.db, req.requester);
+  const approverNames = approvals.map((a) => personName(deps.db, a.approver));
+  const operator = personName(deps.db, input.operator.username);
   // What the user typed as the disc's label travels with the disc as typed; the volume id is only what ISO 9660 could hold.
   const label = job.volumeLabel?.trim() || null;
   const noteHtml =
     store.noteHtml(job.id, disc.index) ??
-    renderNote(station.paths.resources, {
+    renderNote(deps.paths.resources, {
       agencyName: agency.name,
       agencyCode: agency.code,
       caseNumber,
@@ -97,7 +124,7 @@ export async function stageDisc(input: {
       requester,
       approvers: approvals.map((a, i) => ({ name: approverNames[i]!, at: a.at })),
       // The rule's article on the written note, else the one on discs attached to the case file (004 has only the latter).
-      citation: citeStationRule(station, 'evidenceNote') ?? citeStationRule(station, 'discToCaseFile'),
+      citation: deps.cite('evidenceNote') ?? deps.cite('discToCaseFile'),
       label,
       operator,
       createdAt,
@@ -110,13 +137,13 @@ export async function stageDisc(input: {
       setId: job.setId,
       recordings: noteRecordings,
     });
-  const verifyHtml = await readFile(join(station.paths.resources, 'templates', VERIFY_HTML_PATH));
-  const bundle = station.write(() => station.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], station.verifierKey()));
+  const verifyHtml = await readFile(join(deps.paths.resources, 'templates', VERIFY_HTML_PATH));
+  const bundle = deps.write(() => deps.ledger.proofBundle([...recordings.map((r) => r.ingestSeq), ...approvals.map((a) => a.ledgerSeq)], deps.verifierKey()));
   const names = new Map(disc.recordings.map((id, i) => [id, disc.names[i]!]));
   const setLine = `光盘组 ${job.setId}：本盘为第 ${disc.index} 张，共 ${job.discCount} 张（各盘所含文件见 MANIFEST.json 的 set 字段）。NOTE.html 为取证文字说明；用浏览器打开 verify.html 可离线核对全部文件。`;
   const setLineEn = `Disc ${disc.index} of ${job.discCount} of set ${job.setId} (what each disc holds: "set" in MANIFEST.json). NOTE.html is the written note; open verify.html in a browser to check every file offline.`;
   const witness = await packageWitness(
-    station.witness,
+    deps.witness,
     bundle.size,
     recordings.map((r, i) => ({ recordingId: r.id, ingestSeq: r.ingestSeq, path: `${PATHS.files}/${disc.names[i]!}` })),
   );
@@ -127,7 +154,7 @@ export async function stageDisc(input: {
       kind: 'disc',
       createdAt,
       agency,
-      station: { origin: station.origin, verifierKey: station.verifierKey() },
+      station: { origin: deps.origin(), verifierKey: deps.verifierKey() },
       request: {
         id: req.id,
         kind: req.kind,
@@ -151,7 +178,7 @@ export async function stageDisc(input: {
       },
       ...(witness ? { witness: witness.manifest } : {}),
     },
-    files: recordings.map((r) => packageFileOf(station.vault, r)),
+    files: recordings.map((r) => packageFileOf(deps.vault, r)),
     names,
     proofBundle: bundle,
     witnessFiles: witness?.files ?? [],
@@ -159,7 +186,7 @@ export async function stageDisc(input: {
       { path: NOTE_PATH, content: noteHtml },
       { path: VERIFY_HTML_PATH, content: verifyHtml },
     ],
-    readme: renderReadme(station.paths.resources, {
+    readme: renderReadme(deps.paths.resources, {
       agencyName: agency.name,
       agencyCode: agency.code,
       requestId: req.id,
@@ -172,17 +199,17 @@ export async function stageDisc(input: {
       caseNumber: caseNumber ?? '—',
       label: label ?? '—',
       createdAt,
-      verifierKey: station.verifierKey(),
+      verifierKey: deps.verifierKey(),
       setLine,
       setLineEn,
       ...witnessReadmeLines(witness),
     }),
-    signer: { key: keys.signingKey, keyName: station.origin },
+    signer: { key: keys.signingKey, keyName: deps.origin() },
     onProgress: input.onProgress,
     signal: input.signal,
   });
   const manifestSha256 = sha256Bytes(await readFile(join(input.dir, PATHS.manifest)));
-  station.write(() => store.setPackage(job.id, disc.index, { packageId, createdAt, manifestSha256, noteHtml }));
+  deps.write(() => store.setPackage(job.id, disc.index, { packageId, createdAt, manifestSha256, noteHtml }));
   const sizes = await treeSizes(input.dir);
   return {
     dir: input.dir,

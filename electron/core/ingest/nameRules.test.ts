@@ -9,7 +9,6 @@ import { ManualClock } from '../clock.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { randomMp4 } from '../../../tests/support/recorderFiles.ts';
 import { type IngestSourceSpec } from './service.ts';
-import { namingRulesOf } from './nameRules.ts';
 
 let t: TestStation | null = null;
 const dirs: string[] = [];
@@ -37,8 +36,9 @@ describe('naming rules at ingest', () => {
     const clip = () => randomMp4({ creationTime: new Date('2026-08-04T02:00:00Z') });
     const dir = folder({ 'DCAM_CAM001_000001_20260804_100000_IMP.mp4': clip(), 'A12B345_JH0102_20260804100000_0001.mp4': clip(), 'clip-from-phone.mp4': clip() });
     const svc = t.station.ingest;
+    const recordings = t.station.recordings;
     const s = await svc.ingest(spec(dir), 'keeper');
-    const byName = new Map(s.files.map((f) => [f.path, svc.catalogue.require(f.recordingId!)]));
+    const byName = new Map(s.files.map((f) => [f.path, recordings.require(f.recordingId!)]));
 
     const dcam = byName.get('DCAM_CAM001_000001_20260804_100000_IMP.mp4')!;
     expect(dcam).toMatchObject({ nameRule: 'dcam-imp', important: true, recorderSerial: 'CAM001', officerBadge: '000001', recordedAtSource: 'name', recordedAt: '2026-08-04T02:00:00.000Z' });
@@ -62,10 +62,10 @@ describe('naming rules at ingest', () => {
     const own = join(t.station.paths.dataDir, 'recorders', 'naming-rules.json');
     const rule = { id: 'xyz', models: ['*'], layout: 'XYZ_{time14}', source: 'admin', verified: true, examples: [{ name: 'XYZ_20260804100000.mp4', expect: { recordedAtRaw: '20260804100000' } }] };
     writeFileSync(own, JSON.stringify({ format: 'evidence-station/naming-rules', version: 1, rules: [...shipped.rules, rule] }));
-    expect(namingRulesOf(t.station).map((r) => r.id)).toContain('xyz');
+    expect(t.station.ingest.namingRules.rules().map((r) => r.id)).toContain('xyz');
     const bad = { ...rule, examples: [{ name: 'XYZ_20260804100000.mp4', expect: { recordedAtRaw: '20990101000000' } }] };
     writeFileSync(own, JSON.stringify({ format: 'evidence-station/naming-rules', version: 1, rules: [bad] }));
     utimesSync(own, new Date(), new Date(Date.now() + 5000));
-    expect(() => namingRulesOf(t!.station)).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
+    expect(() => t!.station.ingest.namingRules.rules()).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
   });
 });

@@ -8,15 +8,14 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { dirname, join } from 'node:path';
 import { StationError } from '../errors.ts';
 import { exampleFailures, loadNamingRules, parseNamingRules, type ExampleFailure, type NamingRule } from '../media/namingRules.ts';
-import type { Station } from '../station.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { StationPaths } from '../paths.ts';
 
-const cache = new WeakMap<Station, { key: string; rules: NamingRule[] }>();
-
-export function namingRulesPath(station: Station): { path: string; origin: 'station' | 'shipped' } {
-  const own = join(station.paths.dataDir, 'recorders', 'naming-rules.json');
-  if (existsSync(own)) return { path: own, origin: 'station' };
-  return { path: join(station.paths.resources, 'recorders', 'naming-rules.json'), origin: 'shipped' };
-}
+export type NamingRulesDeps = {
+  paths: Pick<StationPaths, 'dataDir' | 'resources'>;
+  ledger: Pick<Ledger, 'append'>;
+  write: <T>(fn: () => T) => T;
+};
 
 /** The error for the first example that does not hold, naming it; `more` counts the others. */
 export function exampleError(failures: ExampleFailure[]): StationError {
@@ -31,22 +30,6 @@ export function exampleError(failures: ExampleFailure[]): StationError {
   });
 }
 
-export function namingRulesOf(station: Station): NamingRule[] {
-  const { path } = namingRulesPath(station);
-  const st = statSync(path);
-  const key = `${path}:${st.mtimeMs}:${st.size}:${st.ino}`;
-  const hit = cache.get(station);
-  if (hit && hit.key === key) return hit.rules;
-  const rules = loadNamingRules(path);
-  const failures = exampleFailures(rules);
-  if (failures.length > 0) {
-    const f = failures[0]!;
-    throw new StationError('input', 'media.naming_rules_invalid', { path: `${f.rule}: ${f.name}`, reason: f.problem });
-  }
-  cache.set(station, { key, rules });
-  return rules;
-}
-
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
 export type NamingRulesView = {
@@ -57,75 +40,106 @@ export type NamingRulesView = {
   rules: { id: string; models: string[]; layout: string; verified: boolean; examples: number }[];
 };
 
-export function namingRulesView(station: Station): NamingRulesView {
-  const { path, origin } = namingRulesPath(station);
-  const bytes = readFileSync(path);
-  const rules = namingRulesOf(station);
-  return {
-    origin,
-    sha256: sha256(bytes),
-    document: JSON.parse(bytes.toString('utf8')) as unknown,
-    rules: rules.map((r) => ({ id: r.id, models: r.models, layout: r.layout, verified: r.verified, examples: r.examples.length })),
-  };
-}
+/** The station's naming rules; the parsed set is kept until the file under it changes. */
+export class NamingRules {
+  private readonly deps: NamingRulesDeps;
+  private cache: { key: string; rules: NamingRule[] } | null = null;
+  constructor(deps: NamingRulesDeps) {
+    this.deps = deps;
+  }
 
-/**
- * Replaces the station's rules with `document`. Nothing is written unless the whole set is valid
- * and every example of every rule holds. The file is renamed into place inside the transaction
- * that appends the ledger entry, so a failed rename leaves neither.
- */
-export function saveNamingRules(station: Station, actor: string, document: unknown, reason: string): NamingRulesView {
-  const rules = parseNamingRules(document);
-  const failures = exampleFailures(rules);
-  if (failures.length > 0) throw exampleError(failures);
-  const before = namingRulesPath(station);
-  const previous = { origin: before.origin, sha256: sha256(readFileSync(before.path)) };
-  const text = `${JSON.stringify(document, null, 2)}\n`;
-  const target = join(station.paths.dataDir, 'recorders', 'naming-rules.json');
-  const dir = dirname(target);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.naming-rules-${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  path(): { path: string; origin: 'station' | 'shipped' } {
+    const own = join(this.deps.paths.dataDir, 'recorders', 'naming-rules.json');
+    if (existsSync(own)) return { path: own, origin: 'station' };
+    return { path: join(this.deps.paths.resources, 'recorders', 'naming-rules.json'), origin: 'shipped' };
   }
-  // If the commit fails after the rename, the previous file is put back: rules no ledger entry
-  // accounts for must not be in force.
-  const keep = join(dir, `.naming-rules-${randomBytes(6).toString('hex')}.prev`);
-  const hadOwn = before.origin === 'station';
-  if (hadOwn) copyFileSync(target, keep);
-  let renamed = false;
-  try {
-    station.write(() => {
-      station.ledger.append({
-        actor,
-        action: 'recorder.naming_rules_saved',
-        subject: 'recorder:naming_rules',
-        details: { sha256: sha256(text), previous, reason, rules: rules.map((r) => ({ id: r.id, models: r.models, layout: r.layout, examples: r.examples.length })) },
-      });
-      renameSync(tmp, target);
-      renamed = true;
-    });
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    if (renamed) {
-      if (hadOwn) renameSync(keep, target);
-      else rmSync(target, { force: true });
+
+  rules(): NamingRule[] {
+    const { path } = this.path();
+    const st = statSync(path);
+    const key = `${path}:${st.mtimeMs}:${st.size}:${st.ino}`;
+    const hit = this.cache;
+    if (hit && hit.key === key) return hit.rules;
+    const rules = loadNamingRules(path);
+    const failures = exampleFailures(rules);
+    if (failures.length > 0) {
+      const f = failures[0]!;
+      throw new StationError('input', 'media.naming_rules_invalid', { path: `${f.rule}: ${f.name}`, reason: f.problem });
     }
-    cache.delete(station);
-    throw e;
-  } finally {
-    rmSync(keep, { force: true });
+    this.cache = { key, rules };
+    return rules;
   }
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
+
+  view(): NamingRulesView {
+    const { path, origin } = this.path();
+    const bytes = readFileSync(path);
+    const rules = this.rules();
+    return {
+      origin,
+      sha256: sha256(bytes),
+      document: JSON.parse(bytes.toString('utf8')) as unknown,
+      rules: rules.map((r) => ({ id: r.id, models: r.models, layout: r.layout, verified: r.verified, examples: r.examples.length })),
+    };
   }
-  cache.delete(station);
-  return namingRulesView(station);
+
+  /**
+   * Replaces the station's rules with `document`. Nothing is written unless the whole set is valid
+   * and every example of every rule holds. The file is renamed into place inside the transaction
+   * that appends the ledger entry, so a failed rename leaves neither.
+   */
+  save(actor: string, document: unknown, reason: string): NamingRulesView {
+    const rules = parseNamingRules(document);
+    const failures = exampleFailures(rules);
+    if (failures.length > 0) throw exampleError(failures);
+    const before = this.path();
+    const previous = { origin: before.origin, sha256: sha256(readFileSync(before.path)) };
+    const text = `${JSON.stringify(document, null, 2)}\n`;
+    const target = join(this.deps.paths.dataDir, 'recorders', 'naming-rules.json');
+    const dir = dirname(target);
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `.naming-rules-${randomBytes(6).toString('hex')}.tmp`);
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    // If the commit fails after the rename, the previous file is put back: rules no ledger entry
+    // accounts for must not be in force.
+    const keep = join(dir, `.naming-rules-${randomBytes(6).toString('hex')}.prev`);
+    const hadOwn = before.origin === 'station';
+    if (hadOwn) copyFileSync(target, keep);
+    let renamed = false;
+    try {
+      this.deps.write(() => {
+        this.deps.ledger.append({
+          actor,
+          action: 'recorder.naming_rules_saved',
+          subject: 'recorder:naming_rules',
+          details: { sha256: sha256(text), previous, reason, rules: rules.map((r) => ({ id: r.id, models: r.models, layout: r.layout, examples: r.examples.length })) },
+        });
+        renameSync(tmp, target);
+        renamed = true;
+      });
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      if (renamed) {
+        if (hadOwn) renameSync(keep, target);
+        else rmSync(target, { force: true });
+      }
+      this.cache = null;
+      throw e;
+    } finally {
+      rmSync(keep, { force: true });
+    }
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+    this.cache = null;
+    return this.view();
+  }
 }

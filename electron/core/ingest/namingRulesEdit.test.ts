@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { queryLedger } from '../ledger/query.ts';
-import { namingRulesOf } from './nameRules.ts';
 import { matchRecorderName } from '../media/namingRules.ts';
 
 let t: TestStation | null = null;
@@ -41,7 +40,7 @@ describe('naming rules edited by admins', () => {
     expect(saved.rules.map((r) => r.id)).toContain('patrol-x');
     const file = join(t.dir, 'recorders', 'naming-rules.json');
     expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(saved.sha256);
-    expect(matchRecorderName('PXAB12-9911-20260301080000.mp4', namingRulesOf(t.station), 'acme-x1').name).toMatchObject({ rule: 'patrol-x', deviceSerial: 'AB12' });
+    expect(matchRecorderName('PXAB12-9911-20260301080000.mp4', t.station.ingest.namingRules.rules(), 'acme-x1').name).toMatchObject({ rule: 'patrol-x', deviceSerial: 'AB12' });
     const [entry] = queryLedger(t.station.db, { action: 'recorder.naming_rules_saved', limit: 10, order: 'asc' }).entries;
     expect(entry).toMatchObject({ actor: 'admin', details: { sha256: saved.sha256, reason: '新增某型号记录仪命名格式', previous: { origin: 'shipped', sha256: shipped.sha256 } } });
     // Replacing the station's own file again: the previous one is named by its hash; no temp files stay.
@@ -87,8 +86,8 @@ describe('naming rules edited by admins', () => {
     await t.admin.invoke('recorder.namingRules.set', { document: { ...document, rules: [...document.rules, PATROL] }, reason: '新增' });
     const file = join(t.dir, 'recorders', 'naming-rules.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"AB12"', '"ZZ12"'));
-    expect(() => namingRulesOf(t!.station)).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
+    expect(() => t!.station.ingest.namingRules.rules()).toThrow(expect.objectContaining({ code: 'media.naming_rules_invalid' }));
     rmSync(file);
-    expect(namingRulesOf(t.station).some((r) => r.id === 'patrol-x')).toBe(false);
+    expect(t.station.ingest.namingRules.rules().some((r) => r.id === 'patrol-x')).toBe(false);
   });
 });

@@ -2,7 +2,18 @@
 // Identity is never guessed (README.md Architecture, issue "Dock and ingest" item 3): what the station does not
 // know, a custodian states, and each statement is ledgered with its author.
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { Clock } from '../clock.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Recordings } from '../recordings/recordings.ts';
+
+export type RegistryDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append'>;
+  clock: Clock;
+  write: <T>(fn: () => T) => T;
+  recordings: Pick<Recordings, 'adoptRecorderOfficer'>;
+};
 
 export type Officer = { badge: string; name: string; unitCode: string | null; unitName: string | null; createdAt: string; createdBy: string };
 
@@ -77,16 +88,16 @@ const toRecorder = (r: RecorderRow): Recorder => ({
 const RECORDER_SELECT = 'SELECT r.*, o.name AS officer_name FROM recorders r LEFT JOIN officers o ON o.badge = r.officer_badge';
 
 export class Registry {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
+  private readonly deps: RegistryDeps;
+  constructor(deps: RegistryDeps) {
+    this.deps = deps;
   }
 
-  private get db() {
-    return this.station.db;
+  private get db(): WritableDB {
+    return this.deps.db;
   }
   private now(): string {
-    return this.station.clock.now().toISOString();
+    return this.deps.clock.now().toISOString();
   }
 
   // ---- officers
@@ -110,12 +121,12 @@ export class Registry {
     const badge = assertBadge(input.badge.trim());
     const name = input.name.trim();
     if (!name) throw new StationError('input', 'officer.bad_name', {});
-    return this.station.write(() => {
+    return this.deps.write(() => {
       if (this.officer(badge)) throw new StationError('input', 'officer.exists', { badge });
       this.db
         .prepare('INSERT INTO officers (badge, name, unit_code, unit_name, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
         .run(badge, name, input.unitCode ?? null, input.unitName ?? null, this.now(), actor);
-      this.station.ledger.append({ actor, action: 'officer.added', subject: `officer:${badge}`, details: { name, unitCode: input.unitCode ?? null, unitName: input.unitName ?? null } });
+      this.deps.ledger.append({ actor, action: 'officer.added', subject: `officer:${badge}`, details: { name, unitCode: input.unitCode ?? null, unitName: input.unitName ?? null } });
       return this.requireOfficer(badge);
     });
   }
@@ -188,7 +199,7 @@ export class Registry {
         input.note ?? '',
       );
     const recorder = this.requireRecorder(serial);
-    this.station.ledger.append({
+    this.deps.ledger.append({
       actor,
       action: input.registeredVia === 'accepted_storage' ? 'recorder.accepted' : 'recorder.added',
       subject: `recorder:${serial}`,
@@ -206,7 +217,7 @@ export class Registry {
   }
 
   addRecorder(actor: string, input: Parameters<Registry['insertRecorder']>[1]): Recorder {
-    return this.station.write(() => this.insertRecorder(actor, input));
+    return this.deps.write(() => this.insertRecorder(actor, input));
   }
 
   /**
@@ -215,20 +226,12 @@ export class Registry {
    * change ledgered on the recording: "before or after ingest" (issue item 3).
    */
   assignRecorder(actor: string, serial: string, officerBadge: string | null, options: { applyToRecordings?: boolean } = {}): { recorder: Recorder; recordingsUpdated: string[] } {
-    return this.station.write(() => {
+    return this.deps.write(() => {
       const before = this.requireRecorder(serial);
       if (officerBadge) this.requireOfficer(officerBadge);
       this.db.prepare('UPDATE recorders SET officer_badge = ? WHERE serial = ?').run(officerBadge, serial);
-      this.station.ledger.append({ actor, action: 'recorder.assigned', subject: `recorder:${serial}`, details: { from: before.officerBadge, to: officerBadge } });
-      const updated: string[] = [];
-      if (options.applyToRecordings && officerBadge) {
-        const ids = (this.db.prepare('SELECT id FROM recordings WHERE recorder_serial = ? AND officer_badge IS NULL ORDER BY number').all(serial) as { id: string }[]).map((r) => r.id);
-        for (const id of ids) {
-          this.db.prepare("UPDATE recordings SET officer_badge = ?, officer_source = 'custodian' WHERE id = ?").run(officerBadge, id);
-          this.station.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${id}`, details: { from: null, to: officerBadge, via: `recorder:${serial}` } });
-          updated.push(id);
-        }
-      }
+      this.deps.ledger.append({ actor, action: 'recorder.assigned', subject: `recorder:${serial}`, details: { from: before.officerBadge, to: officerBadge } });
+      const updated = options.applyToRecordings && officerBadge ? this.deps.recordings.adoptRecorderOfficer(actor, serial, officerBadge) : [];
       return { recorder: this.requireRecorder(serial), recordingsUpdated: updated };
     });
   }

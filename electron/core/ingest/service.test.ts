@@ -62,12 +62,12 @@ describe('ingest service', () => {
     const dup = second.files.find((f) => f.path === 'copy-from-vendor-tool.mp4')!;
     expect(dup.outcome).toBe('duplicate');
     expect(dup.flags).toContain('duplicate');
-    const orig = svc.catalogue.require(first.files[0]!.recordingId!);
-    const copy = svc.catalogue.require(dup.recordingId!);
+    const orig = t.station.recordings.require(first.files[0]!.recordingId!);
+    const copy = t.station.recordings.require(dup.recordingId!);
     expect(copy).toMatchObject({ duplicateOf: orig.id, objectId: orig.objectId, sha256: sha256(clip) });
     // The copy was read (once), but only one object was kept.
     expect(t.station.vault.list().filter((o) => o.sha256 === orig.sha256)).toHaveLength(1);
-    expect(svc.catalogue.detail(orig.id).duplicates).toEqual([copy.id]);
+    expect(t.station.recordings.detail(orig.id).duplicates).toEqual([copy.id]);
     const entry = t.station.ledger.entry(copy.ingestSeq)!;
     expect(entry.details).toMatchObject({ outcome: 'duplicate', duplicateOf: orig.id, objectId: orig.objectId });
     // A duplicate is not a new hand-over: not flagged late even though the footage is old.
@@ -77,7 +77,7 @@ describe('ingest service', () => {
     utimesSync(join(a, seg(10, 0, 0, 1)), new Date(), new Date());
     const again = await svc.ingest(spec(a), 'keeper');
     expect(again.files[0]).toMatchObject({ outcome: 'already_ingested', recordingId: orig.id });
-    expect(svc.catalogue.list({}).total).toBe(3);
+    expect(t.station.recordings.list({}).total).toBe(3);
   });
 
   it('a session cut short by a dead process is closed as interrupted and the next one does only the rest', async () => {
@@ -105,21 +105,21 @@ describe('ingest service', () => {
     expect(first.files[0]!.flags).not.toContain('interruption');
     await svc.ingest(spec(folder({ [seg(10, 0, 0, 1)]: randomMp4({ durationSeconds: 10 }) })), 'keeper');
     const second = await svc.ingest(spec(folder({ [seg(10, 0, 10, 2)]: randomMp4({ durationSeconds: 10 }), [seg(10, 30, 0, 4)]: randomMp4({ durationSeconds: 10 }) })), 'keeper');
-    const byName = (n: string) => svc.catalogue.list({ text: n }).items[0]!;
+    const byName = (n: string) => t.station.recordings.list({ text: n }).items[0]!;
     expect(byName('_0001').interruption.flagged).toBe(false);
     expect(byName('_0002').interruption.flagged).toBe(false);
     expect(byName('_0004').interruption.flagged).toBe(false);
     const flagged = byName('_0003');
     expect(flagged.interruption).toMatchObject({ flagged: true, after: byName('_0002').id, gapSeconds: 20 });
     // First judged against _0001 (the nearest then), then corrected when _0002 arrived.
-    const history = svc.catalogue.detail(flagged.id).history;
+    const history = t.station.recordings.detail(flagged.id).history;
     expect(history.map((h) => h.action)).toEqual(['recording.ingested', 'recording.flagged', 'recording.flagged']);
     expect(history[2]!.details).toMatchObject({ after: byName('_0002').id, gapSeconds: 20, previously: { after: byName('_0001').id, gapSeconds: 30 } });
     expect(second.session.counts.ingested).toBe(2);
     // A segment found later between them (10:00:29 + 10 s, 1 s before _0003): no interruption after all.
     await svc.ingest(spec(folder({ [seg(10, 0, 29, 7)]: randomMp4({ durationSeconds: 10 }) })), 'keeper');
     expect(byName('_0003').interruption.flagged).toBe(false);
-    expect(svc.catalogue.detail(flagged.id).history.at(-1)).toMatchObject({ action: 'recording.unflagged', details: { reason: 'nearer_segment', gapSeconds: 1 } });
+    expect(t.station.recordings.detail(flagged.id).history.at(-1)).toMatchObject({ action: 'recording.unflagged', details: { reason: 'nearer_segment', gapSeconds: 1 } });
     expect(byName('_0007').interruption).toMatchObject({ flagged: true, after: byName('_0002').id, gapSeconds: 9 });
     // The setting decides the window.
     await t.admin.invoke('ingest.setSettings', { interruptionGapSeconds: { min: 30, max: 60 } });
@@ -140,7 +140,7 @@ describe('ingest service', () => {
     const wd = (await svc.ingest(spec(dir2), 'keeper')).files[0]!;
     // Thu → Fri (1), Mon (2): due Monday 2025-03-03 24:00 — stored Sunday, in time.
     expect(wd.flags).not.toContain('late');
-    const rec = svc.catalogue.require(wd.recordingId!);
+    const rec = t.station.recordings.require(wd.recordingId!);
     expect(rec.handover).toMatchObject({ rule: { workingDays: 2 }, deadline: '2025-03-03T15:59:59.999Z', late: false });
     expect(t.station.ledger.entry(rec.ingestSeq)!.details).toMatchObject({ handover: { calendar: 'cn-holidays' } });
   });
@@ -151,10 +151,10 @@ describe('ingest service', () => {
     // No officer in the name, recorder unknown.
     const dir = folder({ 'VID_0001.MP4': randomMp4(), [nameAt({ y: 2025, mo: 3, d: 1, h: 8, mi: 0, s: 0 }, { deviceSerial: '5555555', officerId: '999999', sequence: 1 })]: randomMp4() });
     const r = await svc.ingest(spec(dir, { kind: 'volume', sourceKey: 'recorder:5555555', recorder: { serial: '5555555', via: 'custodian' } }), 'keeper');
-    const anonymous = svc.catalogue.require(r.files.find((f) => f.path === 'VID_0001.MP4')!.recordingId!);
+    const anonymous = t.station.recordings.require(r.files.find((f) => f.path === 'VID_0001.MP4')!.recordingId!);
     expect(anonymous).toMatchObject({ officerBadge: null, recorderSerial: '5555555', recorderRegistered: false });
     expect(anonymous.flags).toEqual(expect.arrayContaining(['unknown_officer', 'unknown_recorder']));
-    const named = svc.catalogue.list({ officer: '999999' }).items[0]!;
+    const named = t.station.recordings.list({ officer: '999999' }).items[0]!;
     expect(named).toMatchObject({ officerBadge: '999999', officerSource: 'name', officerName: null });
     expect(named.flags).toContain('unknown_officer'); // named, but not a registered officer
 
@@ -162,17 +162,17 @@ describe('ingest service', () => {
     await keeper.invoke('recorder.add', { serial: '5555555', model: 'X1' });
     const assigned = await keeper.invoke('recorder.assign', { serial: '5555555', officerBadge: '999999' });
     expect(assigned.recordingsUpdated).toEqual([anonymous.id]);
-    const now = svc.catalogue.require(anonymous.id);
+    const now = t.station.recordings.require(anonymous.id);
     expect(now).toMatchObject({ officerBadge: '999999', officerSource: 'custodian', officerName: '王五', recorderRegistered: true });
     expect(now.flags).not.toContain('unknown_officer');
-    expect(svc.catalogue.detail(anonymous.id).history.map((h) => [h.action, h.actor])).toEqual([
+    expect(t.station.recordings.detail(anonymous.id).history.map((h) => [h.action, h.actor])).toEqual([
       ['recording.ingested', 'keeper'],
       ['recording.officer_assigned', 'keeper'],
     ]);
     // Later files of that recorder take the registry's assignment, saying so.
     const dir2 = folder({ 'VID_0002.MP4': randomMp4() });
     const r2 = await svc.ingest(spec(dir2, { kind: 'volume', sourceKey: 'recorder:5555555', recorder: { serial: '5555555', via: 'custodian' } }), 'keeper');
-    expect(svc.catalogue.require(r2.files[0]!.recordingId!)).toMatchObject({ officerBadge: '999999', officerSource: 'registry' });
+    expect(t.station.recordings.require(r2.files[0]!.recordingId!)).toMatchObject({ officerBadge: '999999', officerSource: 'registry' });
   });
 
   it('what the recorder said is immutable; explanations are append-only', async () => {
@@ -181,10 +181,10 @@ describe('ingest service', () => {
     const id = r.files[0]!.recordingId!;
     expect(() => t.station.db.prepare("UPDATE recordings SET sha256 = 'x' WHERE id = ?").run(id)).toThrow(/immutable/);
     expect(() => t.station.db.prepare('UPDATE recordings SET recorded_at = NULL WHERE id = ?').run(id)).toThrow(/immutable/);
-    svc.catalogue.explain('keeper', id, null, '外地执法，返回后移交');
+    t.station.recordings.explain('keeper', id, null, '外地执法，返回后移交');
     expect(() => t.station.db.prepare("UPDATE explanations SET text = 'x'").run()).toThrow(/append-only/);
     expect(() => t.station.db.prepare('DELETE FROM explanations').run()).toThrow(/append-only/);
-    expect(() => svc.catalogue.explain('keeper', id, 'interruption', 'x y')).toThrow(expect.objectContaining({ code: 'recording.nothing_to_explain' }));
+    expect(() => t.station.recordings.explain('keeper', id, 'interruption', 'x y')).toThrow(expect.objectContaining({ code: 'recording.nothing_to_explain' }));
   });
 
   it('clearing the recorder (setting, off by default) deletes each file only after its verified ingest, ledgered', async () => {
@@ -208,7 +208,7 @@ describe('ingest service', () => {
     expect(deletions).toHaveLength(3);
     for (const d of deletions) {
       const id = d.subject.slice('recording:'.length);
-      const rec = svc.catalogue.require(id);
+      const rec = t.station.recordings.require(id);
       expect(rec.sourceDeletedAt).not.toBeNull();
       // Each deletion comes after the entry that recorded the verified ingest.
       const seq = (t.station.db.prepare("SELECT seq FROM ledger WHERE action = 'recording.source_deleted' AND subject = ?").get(d.subject) as { seq: number }).seq;

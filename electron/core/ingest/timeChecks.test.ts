@@ -37,7 +37,7 @@ async function ingestOne(station: TestStation, name: string, data: Buffer, mtime
   const s = await svc.ingest(spec(folderWith(name, data, mtime)), 'keeper');
   const id = s.files[0]?.recordingId;
   if (!id) throw new Error(`not ingested: ${JSON.stringify(s.files[0])}`);
-  return svc.catalogue.require(id);
+  return station.station.recordings.require(id);
 }
 
 async function stationAt(iso: string): Promise<TestStation> {
@@ -138,7 +138,7 @@ describe('deadline_unknown', () => {
     const rec = await ingestOne(s, name, randomMp4({ creationTime: new Date('2026-12-30T02:00:00Z') }), end);
     expect(rec.flags).toContain('deadline_unknown');
     expect(rec.handover).toMatchObject({ deadline: null, late: false, deadlineUnknown: true });
-    expect(s.station.ingest.catalogue.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
+    expect(s.station.recordings.list({ deadlineUnknown: true }).items.map((r) => r.id)).toEqual([rec.id]);
     expect(s.station.dashboard.summary()).toMatchObject({ counts: { deadlinesUnknown: 1 }, deadlinesUnknown: [rec.id] });
     // The deadline is a fact of custody: nobody sets it with sqlite3 by hand either.
     expect(() => s.station.db.prepare("UPDATE recordings SET late = 1 WHERE id = ?").run(rec.id)).toThrow(/immutable/);
@@ -146,7 +146,7 @@ describe('deadline_unknown', () => {
     const edit = await s.admin.invoke('calendar.edit', { kind: 'put_year', year: YEAR_2027, reason: '依据国务院办公厅通知补充2027年' });
     expect(edit.deadlinesJudged).toEqual([{ recordingId: rec.id, deadline: '2027-01-04T15:59:59.999Z', late }]);
 
-    const after = s.station.ingest.catalogue.require(rec.id);
+    const after = s.station.recordings.require(rec.id);
     expect(after.handover).toMatchObject({ deadline: '2027-01-04T15:59:59.999Z', late, deadlineUnknown: false });
     expect(after.flags).not.toContain('deadline_unknown');
     expect(after.flags.includes('late')).toBe(late);
@@ -181,7 +181,7 @@ describe('recorder clock drift at dock', () => {
     const { session, files } = await svc.ingest(spec(dir), 'keeper');
     expect(session.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name', beyondTolerance: true });
     for (const f of files) {
-      const rec = svc.catalogue.require(f.recordingId!);
+      const rec = s.station.recordings.require(f.recordingId!);
       expect(rec.clockDrift).toEqual({ seconds: 3600, source: 'estimate:newest_file_name' });
       expect(rec.flags).toContain('clock_drift');
     }
@@ -190,6 +190,6 @@ describe('recorder clock drift at dock', () => {
 
     // Within the setting it is recorded but not flagged.
     await s.admin.invoke('ingest.setSettings', { clockDriftToleranceSeconds: 7200 });
-    expect(svc.catalogue.require(files[0]!.recordingId!).flags).not.toContain('clock_drift');
+    expect(s.station.recordings.require(files[0]!.recordingId!).flags).not.toContain('clock_drift');
   });
 });

@@ -4,7 +4,7 @@
 // 002_79771f0fef6d4575.txt 第二十四条), citing the agency's own rule.
 import type { ReadableDB } from '../db/database.ts';
 import type { Requests } from '../access/requests.ts';
-import type { Catalogue } from '../ingest/catalogue.ts';
+import type { Recordings } from '../recordings/recordings.ts';
 import { bi, dataTable, escapeHtml, fieldTable, htmlPage, localTimeText } from '../cases/printable.ts';
 import { ruleBasis, type RuleSource } from '../rules/agencyRule.ts';
 import { caseNumberOf, DECISION_ZH, officerName, personName, REQUEST_KIND_EN, REQUEST_KIND_ZH, REQUEST_STATE_EN, REQUEST_STATE_ZH } from './names.ts';
@@ -16,7 +16,7 @@ export type RequestFormDeps = {
   db: ReadableDB;
   requests: Pick<Requests, 'get'>;
   /** The ingest feature's catalogue: each recording's facts, a destroyed one's too. */
-  catalogue: () => Pick<Catalogue, 'find'>;
+  catalogue: () => Pick<Recordings, 'find'>;
   timeZone: () => string;
   agencyName: () => string;
   now: () => Date;

@@ -13,7 +13,7 @@
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
-import type { RecordingFilter } from '../ingest/catalogue.ts';
+import type { RecordingFilter } from '../recordings/catalogue.ts';
 
 export type ReportGroup = 'total' | 'officer' | 'recorder';
 

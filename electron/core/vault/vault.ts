@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { StationError, isStationError } from '../errors.ts';
@@ -12,6 +12,15 @@ import { openObject } from './objectReader.ts';
 import { LEASE_SUFFIX, currentProcess, ownerAlive, stagedLeasePid, takeLease, writerState } from './writeLease.ts';
 
 export type VaultObject = { id: string; sha256: string; size: number; createdAt: string; shredded: boolean };
+
+/** What a put wrote, and what it duplicates. */
+export type StoredObject = VaultObject & {
+  /**
+   * With `dedupe`: the object that already held these bytes. This put then kept nothing (no row,
+   * its file removed), so its own id names nothing stored; the caller links the earlier object.
+   */
+  duplicates: VaultObject | null;
+};
 
 type ObjectRow = { id: string; sha256: string; size: number; wrapped_key: Buffer | null; chunk_size: number; created_at: string; shredded_at: string | null };
 
@@ -66,18 +75,24 @@ export class Vault {
    * atomically, then read back and re-hashed. Only a verified object gets its catalogue row, and
    * that row commits together with the caller's ledger entry — a crash at any point before
    * leaves no row and no entry claiming the object.
+   *
+   * With `dedupe`, content the vault already holds is stored once: the hash is known only after the
+   * read, so the new object is written and verified, then, under the write lock, compared with the
+   * vault; when the bytes are there already the new object is dropped and `duplicates` names the
+   * earlier one, in the same transaction as the caller's own rows.
    */
   async put(
     source: AsyncIterable<Buffer | Uint8Array>,
     options: {
-      ledgerEntry?: (object: VaultObject) => AppendInput;
-      alsoInTransaction?: (object: VaultObject) => void;
+      ledgerEntry?: (object: StoredObject) => AppendInput;
+      alsoInTransaction?: (object: StoredObject) => void;
+      dedupe?: boolean;
       onProgress?: (bytes: number) => void;
       signal?: AbortSignal;
       /** see WriteObjectOptions.sourceGivesUpBuffers */
       sourceGivesUpBuffers?: boolean;
     } = {},
-  ): Promise<VaultObject> {
+  ): Promise<StoredObject> {
     const masterKey = this.deps.masterKey();
     const id = randomUUID();
     const key = randomKey();
@@ -100,17 +115,24 @@ export class Vault {
       if (check.sha256 !== written.sha256 || check.size !== written.size) {
         throw new StationError('verify', 'vault.readback_mismatch', { objectId: id });
       }
-      const object: VaultObject = { id, sha256: written.sha256, size: written.size, createdAt: this.deps.now().toISOString(), shredded: false };
-      this.deps.write(() => {
-        // A row must never claim a file that is not there (whatever removed or moved it).
-        if (!existsSync(dest)) throw new StationError('state', 'vault.object_vanished', { objectId: id });
-        this.deps.db
-          .prepare('INSERT INTO vault_objects (id, sha256, size, wrapped_key, chunk_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(id, object.sha256, object.size, wrapKey(masterKey, key, objectAad(id)), 1 << 20, object.createdAt);
+      const fresh: VaultObject = { id, sha256: written.sha256, size: written.size, createdAt: this.deps.now().toISOString(), shredded: false };
+      return this.deps.write(() => {
+        const duplicates = options.dedupe ? this.findBySha256(fresh.sha256) : null;
+        if (duplicates) {
+          // Removed before the commit: a crash after it leaves no row-less file for the sweep to set aside.
+          rmSync(dest, { force: true });
+        } else {
+          // A row must never claim a file that is not there (whatever removed or moved it).
+          if (!existsSync(dest)) throw new StationError('state', 'vault.object_vanished', { objectId: id });
+          this.deps.db
+            .prepare('INSERT INTO vault_objects (id, sha256, size, wrapped_key, chunk_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(id, fresh.sha256, fresh.size, wrapKey(masterKey, key, objectAad(id)), 1 << 20, fresh.createdAt);
+        }
+        const object: StoredObject = { ...fresh, duplicates };
         options.alsoInTransaction?.(object);
         if (options.ledgerEntry) this.deps.ledger.append(options.ledgerEntry(object));
+        return object;
       });
-      return object;
     } catch (e) {
       // Only this write's own uncommitted file: no row was committed for it.
       await rm(dest, { force: true });
@@ -132,8 +154,9 @@ export class Vault {
     return { id: r.id, sha256: r.sha256, size: r.size, createdAt: r.created_at, shredded: r.wrapped_key === null };
   }
 
+  /** The earliest live (not shredded) object with these bytes. */
   findBySha256(sha256: string): VaultObject | null {
-    const r = this.deps.db.prepare('SELECT id FROM vault_objects WHERE sha256 = ? AND wrapped_key IS NOT NULL ORDER BY created_at LIMIT 1').get(sha256) as
+    const r = this.deps.db.prepare('SELECT id FROM vault_objects WHERE sha256 = ? AND wrapped_key IS NOT NULL ORDER BY created_at, id LIMIT 1').get(sha256) as
       | { id: string }
       | undefined;
     return r ? this.get(r.id) : null;

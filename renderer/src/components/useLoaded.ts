@@ -30,36 +30,46 @@ export function latestOnly() {
  * (after an action). A failed reload keeps the last good value beside the error, so a list does not vanish when
  * one refresh fails. An answer to an older request, or one arriving after the screen closed, is dropped.
  * `clearOnChange` empties the value while a different thing (new `deps`) loads, for views where showing the previous
- * thing under the new title would mislead (one ledger entry, one request).
+ * thing under the new title would mislead (one ledger entry, one recording). `skip` asks for nothing and keeps what
+ * is shown — a drawer closing with its last content still sliding out.
  */
 export function useLoaded<T>(
   fetch: () => Promise<T>,
   deps: DependencyList,
-  { clearOnChange = false }: { clearOnChange?: boolean } = {},
-): { value: T | null; error: unknown; reload: () => Promise<void> } {
+  { clearOnChange = false, skip = false }: { clearOnChange?: boolean; skip?: boolean } = {},
+): { value: T | null; error: unknown; loading: boolean; reload: () => Promise<void> } {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // True while the newest request is out (a refresh button spins on it).
+  const [loading, setLoading] = useState(false);
   const [loads] = useState(latestOnly);
   // `fetch` is a new closure each render; `deps` name what it reads, as with useCallback.
-  const reload = useCallback(
-    () =>
-      loads.run(
-        fetch,
-        (v) => {
-          setValue(v);
-          setError(null);
-        },
-        setError,
-      ),
-    deps,
-  );
+  const reload = useCallback(() => {
+    setLoading(true);
+    return loads.run(
+      fetch,
+      (v) => {
+        setValue(v);
+        setError(null);
+        setLoading(false);
+      },
+      (e) => {
+        setError(e);
+        setLoading(false);
+      },
+    );
+  }, deps);
   useEffect(() => {
+    if (skip) {
+      setLoading(false);
+      return loads.cancel;
+    }
     if (clearOnChange) {
       setValue(null);
       setError(null);
     }
     void reload();
     return loads.cancel;
-  }, [reload]);
-  return { value, error, reload };
+  }, [reload, skip]);
+  return { value, error, loading, reload };
 }

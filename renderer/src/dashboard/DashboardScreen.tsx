@@ -25,6 +25,7 @@ import type { Dashboard } from '../../../electron/api/index.ts';
 import './dashboard.css';
 import { AttentionCard } from './AttentionCard.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type CaseRow = Dashboard['casesToArchive'][number];
 type RequestRow = Dashboard['requestsWaiting'][number];
@@ -60,38 +61,27 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
   const basisHandover = useRuleBasis('handover');
   const basisCaseArchive = useRuleBasis('caseArchive');
   const { token } = theme.useToken();
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [refreshCount, setRefreshCount] = useState(0);
-  const [witness, setWitness] = useState<WitnessStatus | null>(null);
-  // Recordings that exist only on this PC (not yet stored and locked on the replica); null when this role cannot see the replica.
-  const [onlyHere, setOnlyHere] = useState<number | null>(null);
   const seesReplica = canOpen('replica');
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await invoke('dashboard.summary', { limit: LIMIT }));
-      // "Last cosigned: size N, M minutes ago" (electron/core/witness/README.md).
-      setWitness((await invoke('station.status', {})).witness);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-    if (seesReplica) {
-      try {
-        setOnlyHere((await invoke('replica.status', {})).onlyHere);
-      } catch {
-        setOnlyHere(null);
-      }
-    }
-  }, [seesReplica]);
+  const summary = useLoaded(async () => {
+    const data = await invoke('dashboard.summary', { limit: LIMIT });
+    // "Last cosigned: size N, M minutes ago" (electron/core/witness/README.md).
+    const { witness } = await invoke('station.status', {});
+    return { data, witness };
+  }, []);
+  // Recordings that exist only on this PC (not yet stored and locked on the replica); null when this role cannot see
+  // the replica, or the replica cannot say.
+  const replica = useLoaded(async () => (seesReplica ? (await invoke('replica.status', {})).onlyHere : null), [seesReplica]);
+  const data: Dashboard | null = summary.value?.data ?? null;
+  const witness: WitnessStatus | null = summary.value?.witness ?? null;
+  const onlyHere = replica.error ? null : replica.value;
+  const { error, loading } = summary;
+  const reloadSummary = summary.reload;
+  const reloadReplica = replica.reload;
+  const load = useCallback(() => Promise.all([reloadSummary(), reloadReplica()]), [reloadSummary, reloadReplica]);
 
   useEffect(() => {
-    void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
   }, [load]);

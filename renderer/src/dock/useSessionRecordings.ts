@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { invoke } from '../api.ts';
 import type { Recording } from '../recordings/labels.tsx';
+import { useLoaded } from '../components/useLoaded.ts';
 
 const LIMIT = 100;
 
@@ -10,39 +11,36 @@ const LIMIT = 100;
  * the session is flagged (`version`), every few seconds while it runs, and on demand.
  */
 export function useSessionRecordings(sessionId: number, version: number, running: boolean) {
-  const [flagged, setFlagged] = useState<Recording[] | null>(null);
-  const [officers, setOfficers] = useState<{ badge: string; name: string | null }[]>([]);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [late, interrupted, some] = await Promise.all([
-        invoke('recording.list', { sessionId, late: true, limit: LIMIT, order: 'asc' }),
-        invoke('recording.list', { sessionId, interruption: true, limit: LIMIT, order: 'asc' }),
-        invoke('recording.list', { sessionId, limit: LIMIT, order: 'asc' }),
-      ]);
-      const byId = new Map<string, Recording>();
-      for (const r of [...late.items, ...interrupted.items]) byId.set(r.id, r);
-      setFlagged([...byId.values()].sort((a, b) => a.number - b.number));
-      const seen = new Map<string, string | null>();
-      for (const r of some.items) if (r.officerBadge && !seen.has(r.officerBadge)) seen.set(r.officerBadge, r.officerName);
-      setOfficers([...seen].map(([badge, name]) => ({ badge, name })));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
+  const { value, error, reload } = useLoaded(async () => {
+    const [late, interrupted, some] = await Promise.all([
+      invoke('recording.list', { sessionId, late: true, limit: LIMIT, order: 'asc' }),
+      invoke('recording.list', { sessionId, interruption: true, limit: LIMIT, order: 'asc' }),
+      invoke('recording.list', { sessionId, limit: LIMIT, order: 'asc' }),
+    ]);
+    const byId = new Map<string, Recording>();
+    for (const r of [...late.items, ...interrupted.items]) byId.set(r.id, r);
+    const seen = new Map<string, string | null>();
+    for (const r of some.items) if (r.officerBadge && !seen.has(r.officerBadge)) seen.set(r.officerBadge, r.officerName);
+    return { flagged: [...byId.values()].sort((a, b) => a.number - b.number), officers: [...seen].map(([badge, name]) => ({ badge, name })) };
   }, [sessionId]);
 
+  // useLoaded reads the session when it is first shown; after that, a flagged file (a burst of them: wait a moment)
+  // or the session starting or ending reads it again.
+  const first = useRef(true);
   useEffect(() => {
-    const timer = setTimeout(() => void load(), version === 0 ? 0 : 400);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const timer = setTimeout(() => void reload(), version === 0 ? 0 : 400);
     return () => clearTimeout(timer);
-  }, [load, version, running]);
+  }, [reload, version, running]);
 
   useEffect(() => {
     if (!running) return;
-    const timer = setInterval(() => void load(), 3000);
+    const timer = setInterval(() => void reload(), 3000);
     return () => clearInterval(timer);
-  }, [load, running]);
+  }, [reload, running]);
 
-  return { flagged, officers, error, reload: load };
+  return { flagged: value?.flagged ?? null, officers: value?.officers ?? [], error, reload };
 }

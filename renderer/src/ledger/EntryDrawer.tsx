@@ -12,7 +12,10 @@ type Detail = Output<'ledger.entry'>;
 
 export function EntryDrawer({ seq, onClose }: { seq: number | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { value: detail, error } = useLoaded<Detail | null>(() => (seq === null ? Promise.resolve(null) : invoke('ledger.entry', { seq })), [seq], { clearOnChange: true });
+  const { value: detail, error } = useLoaded<Detail | null>(() => (seq === null ? Promise.resolve(null) : invoke('ledger.entry', { seq })), [seq], {
+    clearOnChange: true,
+    skip: seq === null,
+  });
 
   const entry = detail?.entry;
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { saveTextFile } from '../components/saveTextFile.ts';
 import { App, Button, DatePicker, Flex, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -11,6 +11,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../components/formatTime.ts';
 import './register.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 type Row = Output<'register.list'>[number];
 type Kind = Row['kind'];
@@ -29,29 +30,21 @@ export function RegisterScreen({ user, status }: { user: User; status: StationSt
   const basisRegister = useRuleBasis('register');
   const { message } = App.useApp();
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
   const from = range?.[0]?.startOf('day').toISOString();
   const to = range?.[1]?.add(1, 'day').startOf('day').toISOString();
   const query = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
   const key = JSON.stringify(query);
 
-  const load = useCallback(async () => {
-    try {
+  const { value: rows, error, reload: load } = useLoaded<Row[]>(
+    async () => {
       const list = await invoke('register.list', JSON.parse(key) as typeof query);
       // Newest first on screen; the CSV keeps the ledger's order.
-      setRows([...list].reverse());
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [key]);
-
-  useEffect(() => {
-    setRows(null);
-    void load();
-  }, [load]);
+      return [...list].reverse();
+    },
+    [key],
+    { clearOnChange: true },
+  );
 
   const exportCsv = async () => {
     setExporting(true);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { App, Button, Card, DatePicker, Flex, Statistic, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -14,6 +14,7 @@ import { saveTextFile } from '../components/saveTextFile.ts';
 import type { MonthlyReport, ReportRow } from '../../../electron/api/index.ts';
 import './reports.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { useLoaded } from '../components/useLoaded.ts';
 
 /** The CSV's columns in the order electron/core/reports/monthly.ts (REPORT_COLUMNS) writes them. */
 export const CSV_COLUMNS = [
@@ -51,29 +52,11 @@ export function ReportsScreen({ status }: { status: StationStatus }) {
   const basisSupervision = useRuleBasis('supervision');
   const { message } = App.useApp();
   const [month, setMonth] = useState<Dayjs>(() => dayjs().startOf('month'));
-  const [report, setReport] = useState<MonthlyReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [printing, setPrinting] = useState(false);
   const m = month.format('YYYY-MM');
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setReport(await invoke('report.monthly', { month: m }));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [m]);
-
-  useEffect(() => {
-    setReport(null);
-    void load();
-  }, [load]);
+  const { value: report, error, loading, reload: load } = useLoaded<MonthlyReport>(() => invoke('report.monthly', { month: m }), [m], { clearOnChange: true });
 
   const exportCsv = async () => {
     setExporting(true);

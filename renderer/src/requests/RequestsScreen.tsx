@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type HTMLAttributes } from 'react';
+import { useEffect, useState, type HTMLAttributes } from 'react';
 import { App, Badge, Button, Descriptions, Flex, Popconfirm, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CheckOutlined, CloseOutlined, ExportOutlined, PlayCircleOutlined, PrinterOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
@@ -139,9 +139,7 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
   const supervisor = user.roles.some((r) => SUPERVISORS.includes(r));
   const tabs: TabKey[] = [...(approver ? (['awaiting'] as const) : []), ...(requester ? (['mine'] as const) : []), ...(supervisor ? (['all'] as const) : [])];
   const [tab, setTab] = useState<TabKey>(focus && requester ? 'mine' : (tabs[0] ?? 'mine'));
-  const [rows, setRows] = useState<AccessRequest[] | null>(null);
   const [awaitingCount, setAwaitingCount] = useState(0);
-  const [error, setError] = useState<unknown>(null);
   const [expanded, setExpanded] = useState<readonly string[]>(focus ? [focus] : []);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [playing, setPlaying] = useState<PlaybackTarget | null>(null);
@@ -149,25 +147,31 @@ export function RequestsScreen({ user, status, focus }: { user: User; status: St
   const [selected, setSelected] = useState<readonly string[]>([]);
   const [inboxVersion, setInboxVersion] = useState(0);
 
-  const load = useCallback(async () => {
-    try {
+  // A poll still out when the tab changes answers for the old tab; useLoaded drops it.
+  const listed = useLoaded(
+    async () => {
       const query = tab === 'awaiting' ? { awaitingMe: true } : tab === 'mine' ? { mine: true } : {};
       const [list, awaiting] = await Promise.all([invoke('request.list', query), approver ? invoke('request.list', { awaitingMe: true }) : Promise.resolve(null)]);
-      setRows(list);
-      // A selection only holds requests still listed: one decided elsewhere drops out of the batch.
-      setSelected((sel) => sel.filter((id) => list.some((r) => r.id === id)));
-      setInboxVersion((v) => v + 1);
-      if (awaiting) setAwaitingCount(awaiting.length);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [tab, approver]);
+      return { list, awaiting: awaiting?.length ?? null };
+    },
+    [tab, approver],
+    { clearOnChange: true },
+  );
+  const rows = listed.value?.list ?? null;
+  const error = listed.error;
+  const load = listed.reload;
 
   useEffect(() => {
-    setRows(null);
+    if (!listed.value) return;
+    const { list, awaiting } = listed.value;
+    // A selection only holds requests still listed: one decided elsewhere drops out of the batch.
+    setSelected((sel) => sel.filter((id) => list.some((r) => r.id === id)));
+    setInboxVersion((v) => v + 1);
+    if (awaiting !== null) setAwaitingCount(awaiting);
+  }, [listed.value]);
+
+  useEffect(() => {
     setSelected([]);
-    void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
   }, [load]);

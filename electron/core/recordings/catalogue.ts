@@ -1,12 +1,10 @@
-// The recordings catalogue (000_f52585dae22cddca.txt 第十条) and the written explanations the
-// rules ask for. Reads are plain queries; every change is one transaction with its ledger entry.
-import type { Statement } from 'better-sqlite3';
+// The shape of the recordings catalogue (000_f52585dae22cddca.txt 第十条): what a recording is,
+// how a row reads, and the filter every list, count and report goes through. The table itself is
+// read and written only by Recordings (recordings.ts).
 import { StationError } from '../errors.ts';
-import type { Station } from '../station.ts';
-import { queryLedger } from '../ledger/query.ts';
 import type { LedgerEntry } from '../ledger/ledger.ts';
-import type { FutureTime, RecordedAtReason, TimeMismatch } from './metadata.ts';
-import { driftBeyondTolerance } from './clockDrift.ts';
+import type { FutureTime, RecordedAtReason, TimeMismatch } from '../ingest/metadata.ts';
+import { driftBeyondTolerance } from '../ingest/clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
 import type { ReadableDB } from '../db/database.ts';
 
@@ -127,7 +125,7 @@ export type RecordingFilter = SearchFilter & {
   order?: 'asc' | 'desc';
 };
 
-type Row = {
+export type RecordingRow = {
   id: string;
   number: number;
   object_id: string;
@@ -199,7 +197,7 @@ type Row = {
   destroyed_by: string | null;
 };
 
-const SELECT = `
+export const SELECT = `
 SELECT r.*, o.name AS officer_name,
   (rec.serial IS NOT NULL) AS recorder_registered,
   EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover') AS late_explained,
@@ -214,7 +212,7 @@ LEFT JOIN recorders rec ON rec.serial = r.recorder_serial`;
 const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
   OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
 
-function toRecording(r: Row, driftTolerance: number): Recording {
+export function toRecording(r: RecordingRow, driftTolerance: number): Recording {
   const late = r.late === 1;
   const interruption = r.interruption === 1;
   const flags: RecordingFlag[] = [];
@@ -334,130 +332,4 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   if (f.explained) eq('EXISTS (SELECT 1 FROM explanations x WHERE x.recording_id = r.id AND x.kind = ?)', f.explained);
   if (f.destroyed !== undefined) where.push(`${f.destroyed ? '' : 'NOT '}EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)`);
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
-}
-
-export class Catalogue {
-  private readonly station: Station;
-  constructor(station: Station) {
-    this.station = station;
-  }
-
-  private get db() {
-    return this.station.db;
-  }
-
-  private findStatement: Statement | null = null;
-
-  find(id: string): Recording | null {
-    this.findStatement ??= this.db.prepare(`${SELECT} WHERE r.id = ?`);
-    const row = this.findStatement.get(id) as Row | undefined;
-    return row ? toRecording(row, this.station.settings.get('recorder.clockDriftToleranceSeconds')) : null;
-  }
-
-  require(id: string): Recording {
-    const r = this.find(normalizeRecordingId(id));
-    if (!r) throw new StationError('input', 'recording.not_found', { recordingId: id });
-    return r;
-  }
-
-  list(f: RecordingFilter = {}): { total: number; items: Recording[] } {
-    const { clause, args } = recordingWhere(this.db, f);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
-    const order = f.order === 'asc' ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
-      .all(...args, f.limit ?? 100, f.offset ?? 0) as Row[];
-    const drift = this.station.settings.get('recorder.clockDriftToleranceSeconds');
-    return { total, items: rows.map((r) => toRecording(r, drift)) };
-  }
-
-  explanations(recordingId: string): Explanation[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT id, recording_id, kind, text, author, created_at, ledger_seq FROM explanations WHERE recording_id = ?
-           UNION ALL SELECT id, recording_id, 'time_mismatch' AS kind, text, author, created_at, ledger_seq FROM time_explanations WHERE recording_id = ?
-           ORDER BY ledger_seq`,
-        )
-        .all(recordingId, recordingId) as {
-        id: number;
-        recording_id: string;
-        kind: ExplanationKind;
-        text: string;
-        author: string;
-        created_at: string;
-        ledger_seq: number;
-      }[]
-    ).map((e) => ({ id: e.id, recordingId: e.recording_id, kind: e.kind, text: e.text, author: e.author, createdAt: e.created_at, ledgerSeq: e.ledger_seq }));
-  }
-
-  detail(id: string): RecordingDetail {
-    const recording = this.require(id);
-    const history = queryLedger(this.db, { subject: `recording:${recording.id}`, order: 'asc', limit: 1000 }).entries;
-    const duplicates = (this.db.prepare('SELECT id FROM recordings WHERE duplicate_of = ? ORDER BY number').all(recording.id) as { id: string }[]).map((r) => r.id);
-    return { recording, explanations: this.explanations(recording.id), history, duplicates };
-  }
-
-  /**
-   * 书面说明 of a late hand-over, 中止记录的说明 of an interruption (000 第九条): entered by the
-   * custodian, kept in the catalogue and, word for word, in the ledger.
-   */
-  explain(actor: string, id: string, kind: ExplanationKind | null, text: string): { recording: Recording; explanation: Explanation } {
-    const body = text.trim();
-    if (body.length < 2) throw new StationError('input', 'recording.explanation_empty', {});
-    const recording = this.require(id);
-    const pending: ExplanationKind[] = [];
-    if (recording.handover.late) pending.push('late_handover');
-    if (recording.interruption.flagged) pending.push('interruption');
-    // A doubtful time may be explained (a recorder clock set wrong, a file renamed late) but only
-    // when named: it is not one of the explanations the rules require.
-    if (kind === 'time_mismatch' && (recording.timeChecks.mismatch.length > 0 || recording.timeChecks.inFuture.length > 0)) pending.push('time_mismatch');
-    let chosen = kind;
-    if (!chosen) {
-      const open = pending.filter((k) => (k === 'late_handover' ? !recording.handover.explained : !recording.interruption.explained));
-      if (open.length === 1) chosen = open[0]!;
-      else if (pending.length === 1) chosen = pending[0]!;
-      else throw new StationError('input', pending.length === 0 ? 'recording.nothing_to_explain' : 'recording.explanation_kind_required', { recordingId: recording.id });
-    }
-    if (!pending.includes(chosen)) throw new StationError('input', 'recording.nothing_to_explain', { recordingId: recording.id });
-    return this.station.write(() => {
-      const at = this.station.clock.now().toISOString();
-      const entry = this.station.ledger.append({ actor, action: 'recording.explained', subject: `recording:${recording.id}`, details: { kind: chosen, text: body } });
-      const info =
-        chosen === 'time_mismatch'
-          ? this.db.prepare('INSERT INTO time_explanations (recording_id, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?)').run(recording.id, body, actor, at, entry.seq)
-          : this.db.prepare('INSERT INTO explanations (recording_id, kind, text, author, created_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)').run(recording.id, chosen, body, actor, at, entry.seq);
-      const explanation = this.explanations(recording.id).find((e) => e.id === Number(info.lastInsertRowid) && (e.kind === 'time_mismatch') === (chosen === 'time_mismatch'))!;
-      return { recording: this.require(recording.id), explanation };
-    });
-  }
-
-  /** The custodian names the officer of recordings whose officer is unknown or wrong; each change ledgered. */
-  assignOfficer(actor: string, ids: string[], badge: string): Recording[] {
-    return this.station.write(() => {
-      const officer = this.db.prepare('SELECT badge FROM officers WHERE badge = ?').get(badge);
-      if (!officer) throw new StationError('input', 'officer.not_found', { badge });
-      return ids.map((raw) => {
-        const r = this.require(raw);
-        if (r.officerBadge === badge && r.officerSource === 'custodian') return r;
-        this.db.prepare("UPDATE recordings SET officer_badge = ?, officer_source = 'custodian' WHERE id = ?").run(badge, r.id);
-        this.station.ledger.append({ actor, action: 'recording.officer_assigned', subject: `recording:${r.id}`, details: { from: r.officerBadge, to: badge } });
-        return this.require(r.id);
-      });
-    });
-  }
-
-  /** The custodian names the recorder of recordings whose recorder is unknown; each change ledgered. */
-  assignRecorder(actor: string, ids: string[], serial: string): Recording[] {
-    return this.station.write(() => {
-      if (!this.db.prepare('SELECT serial FROM recorders WHERE serial = ?').get(serial)) throw new StationError('input', 'recorder.not_found', { serial });
-      return ids.map((raw) => {
-        const r = this.require(raw);
-        if (r.recorderSerial === serial) return r;
-        this.db.prepare("UPDATE recordings SET recorder_serial = ?, recorder_source = 'custodian' WHERE id = ?").run(serial, r.id);
-        this.station.ledger.append({ actor, action: 'recording.recorder_assigned', subject: `recording:${r.id}`, details: { from: r.recorderSerial, to: serial } });
-        return this.require(r.id);
-      });
-    });
-  }
 }
