@@ -4,10 +4,10 @@
 // since api may not import native.
 import { z } from 'zod';
 import { MEDIA_IDS } from '../core/discs/profiles.ts';
-import { command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
-const burners = roles('clerk', 'custodian');
+const readers = ability('read');
+const burners = ability('burn');
 const id = z.string().trim().min(1).max(100);
 const path = z.string().min(1).max(4096);
 

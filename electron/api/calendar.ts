@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
 import { getCalendarYear } from '../core/calendar/calendarData.ts';
 import { assertLocalDate } from '../core/calendar/localDate.ts';
-import { command, roles, signedIn } from './command.ts';
+import { ability, command, roles, signedIn } from './command.ts';
 import { HOLIDAY_KEYS, nextYearDue, yearFromForm, type HolidayKey } from '../core/calendar/yearForm.ts';
 import { localDateAt } from '../core/calendar/workingDays.ts';
 
@@ -38,7 +38,7 @@ export const calendarHandlers = {
       z.object({ kind: z.literal('put_year'), year: z.record(z.string(), z.unknown()), reason: z.string().trim().min(2).max(2000) }).strict(),
       z.object({ kind: z.literal('remove_year'), year: z.number().int().min(1000).max(9999), reason: z.string().trim().min(2).max(2000) }).strict(),
     ]),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => {
       const edit = input.kind === 'put_year' ? { kind: 'put_year' as const, year: input.year as never } : { kind: 'remove_year' as const, year: input.year };

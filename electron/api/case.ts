@@ -3,11 +3,11 @@
 // recordings, requests and discs; the printable summary; whole-case requests.
 import { z } from 'zod';
 import { ENFORCEMENT_TYPES, PARTY_KINDS } from '../core/cases/types.ts';
-import { REQUEST_KINDS } from '../core/access/requests.ts';
-import { command, roles } from './command.ts';
+import { ASKABLE_KINDS } from '../shared/requests.ts';
+import { ability, command } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
-const caseWriters = roles('clerk', 'custodian');
+const readers = ability('read');
+const caseWriters = ability('caseWrite');
 const caseId = z.string().trim().min(1).max(100);
 const recordingId = z.string().trim().min(1).max(32);
 const isoTime = z.iso.datetime({ offset: true });
@@ -114,8 +114,8 @@ export const caseHandlers = {
   }),
   /** A view/copy/burn request over every recording linked to the case now (extensions: retention.requestExtension with caseId). */
   'case.request': command({
-    input: z.object({ id: caseId, kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']), purpose: z.string().trim().min(2).max(1000) }).strict(),
-    access: roles('clerk', 'custodian', 'approver'),
+    input: z.object({ id: caseId, kind: z.enum(ASKABLE_KINDS), purpose: z.string().trim().min(2).max(1000) }).strict(),
+    access: ability('request'),
     mutates: true,
     run: ({ station, actor }, input) => station.cases.cases.createRequest(actor, input.id, input),
   }),

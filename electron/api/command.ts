@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Station } from '../core/station.ts';
-import type { Role } from '../core/access/roles.ts';
+import { ABILITIES, type Ability, type Role } from '../shared/roles.ts';
+import type { Emit } from '../shared/events.ts';
 import type { User } from '../core/access/users.ts';
 import type { StationRuntime } from './runtime/runtime.ts';
 
@@ -17,9 +18,9 @@ export type CommandContext = {
   actor: User;
   session: Session | null;
   /** Sends a progress or status event to the calling client only. */
-  emit: (event: string, payload: unknown) => void;
+  emit: Emit;
   /** Sends an event to every signed-in client (dock and ingest progress). */
-  broadcast: (event: string, payload: unknown) => void;
+  broadcast: Emit;
   /** Lets public auth commands start and end this client's session. */
   client: { setSession(user: User | null): Session | null };
   signal: AbortSignal;
@@ -42,6 +43,8 @@ export function command<S extends z.ZodType, O>(def: Command<S, O>): Command<S, 
 export const anyone = { kind: 'public' } as const satisfies Access;
 export const signedIn = { kind: 'session', roles: 'any' } as const satisfies Access;
 export const roles = (...r: Role[]): Access => ({ kind: 'session', roles: r });
+/** The roles the shared ability table names: the renderer offers the command to the same roles. */
+export const ability = (a: Ability): Access => ({ kind: 'session', roles: ABILITIES[a] });
 
 type HandlerMap = Record<string, { input: z.ZodType; access: Access; mutates: boolean }>;
 type Merged<U> = (U extends unknown ? (m: U) => void : never) extends (m: infer I) => void ? I : never;

@@ -2,10 +2,10 @@
 // recorders, unlocking encrypted ones. The custodian docks (README.md, Architecture: Roles).
 import { z } from 'zod';
 import { StationError } from '../core/errors.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 import type { StationRuntime } from './runtime/runtime.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const custodian = roles('custodian');
 const badge = z.string().trim().min(1).max(32);
 const serial = z.string().trim().min(1).max(64);

@@ -1,11 +1,11 @@
 // The optical drives this station sees.
 import { z } from 'zod';
-import { command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 
 export const drivesHandlers = {
   'drives.list': command({
     input: z.object({}).strict(),
-    access: roles('clerk', 'custodian', 'admin'),
+    access: ability('drives'),
     mutates: false,
     run: ({ station }) => station.discs.drives(),
   }),

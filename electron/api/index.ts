@@ -30,6 +30,7 @@ import { witnessHandlers } from './witness.ts';
 import { replicaHandlers } from './replica.ts';
 import { ruleHandlers } from './rules.ts';
 import { attentionHandlers } from './attention.ts';
+import { EVENTS } from '../shared/events.ts';
 
 // One file per command namespace: `recording.*` lives in recording.ts, `burn.*` in burn.ts. A name
 // defined in two files is refused at load (mergeHandlers).
@@ -71,9 +72,9 @@ export type Output<C extends Channel> = Awaited<ReturnType<Handlers[C]['run']>>;
 
 export const channels = Object.keys(handlers) as Channel[];
 
-/** Events a client may subscribe to (progress of long operations). */
-export const events = ['ledger.verify.progress', 'vault.verify.progress', 'session.ended', 'export.progress', 'package.verify.progress', 'dock.volume', 'ingest.session', 'ingest.progress', 'ingest.file', 'destroy.progress', 'burn.job', 'burn.progress', 'burn.medium', 'burn.insert', 'replica.run'] as const;
-export type EventName = (typeof events)[number];
+/** Events a client may subscribe to (electron/shared/events.ts declares them with their payloads). */
+export const events = EVENTS;
+export type { EventName, EventMap } from '../shared/events.ts';
 
 export type { SerializedError } from '../core/errors.ts';
 export type { Role } from '../core/access/roles.ts';

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { sourceForPath } from '../core/devices/source.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 
 const outcome = z.enum(['pending', 'ingested', 'duplicate', 'already_ingested', 'skipped', 'failed', 'aborted']);
 
@@ -80,7 +80,7 @@ export const ingestHandlers = {
         timeZone: z.string().min(1).max(64).optional(),
       })
       .strict(),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => {
       // Checked before the transaction, so a bad zone changes none of the other fields sent with it either.

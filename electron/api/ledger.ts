@@ -4,10 +4,10 @@ import { loadLeaves, verifyLedger, type LedgerVerifyResult } from '../core/ledge
 import { MerkleTree } from '../core/ledger/merkle.ts';
 import { readPackageCheckpoint, verifyAgainst } from '../core/ledger/against.ts';
 import { ledgerActions, queryLedgerWork } from '../core/ledger/query.ts';
-import { command, roles } from './command.ts';
+import { ability, command } from './command.ts';
 
 // Everyone who works with evidence may read the ledger: transparency is the point of it.
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const isoTime = z.iso.datetime({ offset: true });
 const seq = z.number().int().min(1);
 
@@ -101,7 +101,7 @@ export const ledgerHandlers = {
   }),
   'ledger.checkpoint': command({
     input: z.object({}).strict(),
-    access: roles('admin', 'auditor', 'custodian'),
+    access: ability('checkpoint'),
     mutates: true,
     run: ({ station, actor }) =>
       station.write(() => {

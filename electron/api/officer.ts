@@ -1,8 +1,8 @@
 // Officers (who wears which recorder): registered by the custodian, read by everyone who works with evidence.
 import { z } from 'zod';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const custodian = roles('custodian');
 const badge = z.string().trim().min(1).max(32);
 const text = (max: number) => z.string().trim().max(max);

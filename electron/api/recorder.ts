@@ -1,9 +1,9 @@
 // The recorder registry: the custodian registers and assigns recorders; admins edit the naming rules
 // (file-name layouts per recorder model, issue 15 item 4).
 import { z } from 'zod';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const custodian = roles('custodian');
 const badge = z.string().trim().min(1).max(32);
 const serial = z.string().trim().min(1).max(64);

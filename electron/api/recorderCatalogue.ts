@@ -1,9 +1,9 @@
 // The recorder catalogue (USB ids → vendor/model), edited by admins.
 import { z } from 'zod';
 import { formatUsbId } from '../core/devices/catalogue.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 
 export const recorderCatalogueHandlers = {
   'recorderCatalogue.list': command({

@@ -5,12 +5,13 @@
 // people type them (2026-12-07) as well as ISO times (issue 14 item 15), used by `station recordings search`;
 // the UI pages through recording.list with the same filters.
 import { z } from 'zod';
-import { CLASSIFICATIONS } from '../core/access/requests.ts';
+import { CLASSIFICATIONS } from '../shared/requests.ts';
+import { MEDIA_KINDS } from '../shared/recordings.ts';
 import { localTimeToUtc } from '../core/media/localTime.ts';
 import { StationError } from '../core/errors.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 const isoTime = z.iso.datetime({ offset: true });
 const recordingId = z.string().trim().min(1).max(32);
 const id = z.string().trim().min(1).max(100);
@@ -29,7 +30,7 @@ const catalogueHandlers = {
         late: z.boolean().optional(),
         important: z.boolean().optional(),
         interruption: z.boolean().optional(),
-        kind: z.enum(['video', 'audio', 'photo', 'unknown']).optional(),
+        kind: z.enum(MEDIA_KINDS).optional(),
         needsExplanation: z.boolean().optional(),
         unparseable: z.boolean().optional(),
         deadlineUnknown: z.boolean().optional(),
@@ -115,7 +116,7 @@ export const recordingHandlers = {
       storedFrom: dayOrTime.optional(),
       storedTo: dayOrTime.optional(),
     }),
-    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    access: ability('read'),
     mutates: false,
     run: ({ station }, f) => {
       const tz = station.settings.get('agency.timeZone');

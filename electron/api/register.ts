@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { registerCsv, registerHtml, registerRows } from '../core/access/register.ts';
 import { ruleBasis } from '../core/rules/agencyRule.ts';
 import { command, roles } from './command.ts';
+import { REGISTER_COLUMNS } from '../shared/reports.ts';
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -35,7 +36,7 @@ export const registerHandlers = {
         from: isoTime.optional(),
         to: isoTime.optional(),
         // The caller's translated column headers and kind labels: the api itself speaks no language.
-        headers: z.array(z.string().max(50)).length(9),
+        headers: z.array(z.string().max(50)).length(REGISTER_COLUMNS.length),
         kindLabels: z.object({ view: z.string(), spot_check: z.string(), copy: z.string(), burn: z.string() }),
       })
       .strict(),

@@ -2,8 +2,6 @@
 import { z } from 'zod';
 import { anyone, command, roles } from './command.ts';
 import { parseWindow } from '../core/replica/pacing.ts';
-import { restoreFromReplica } from '../core/replica/restore.ts';
-import { StationError } from '../core/errors.ts';
 
 /** Where the store is and the credentials it takes: the same for configuring it and restoring from it. */
 const storeAccess = z.object({
@@ -99,16 +97,12 @@ export const replicaHandlers = {
     access: anyone,
     mutates: true,
     run: async ({ station }, input) => {
-      if (station.initialized) throw new StationError('state', 'replica.restore_target_not_empty', { dataDir: station.paths.dataDir });
-      const result = await restoreFromReplica({
-        dataDir: station.paths.dataDir,
+      // The setup wizard's process goes on to unlock and sign in to what it restored.
+      return station.restoreFromReplica({
         passphrase: input.passphrase,
         ...(input.stationId ? { stationId: input.stationId } : {}),
         store: { endpoint: input.endpoint, bucket: input.bucket, region: input.region ?? 'us-east-1', accessKeyId: input.accessKeyId, secretAccessKey: input.secret },
       });
-      // The setup wizard's process goes on to unlock and sign in to what it restored.
-      station.adoptRestored();
-      return result;
     },
   }),
 };

@@ -1,20 +1,20 @@
 // Requests to view, copy or burn recordings (and extensions, through retention.requestExtension), and their
 // approval: an approver decides with their password re-entered.
 import { z } from 'zod';
-import { REQUEST_KINDS } from '../core/access/requests.ts';
-import { command, roles } from './command.ts';
+import { ASKABLE_KINDS } from '../shared/requests.ts';
+import { ability, command, roles } from './command.ts';
 
 const id = z.string().trim().min(1).max(100);
 const password = z.string().min(1).max(1024);
 // Not the auditor: they read everything and change nothing (spot-checks, which are ledgered, stay).
-const requesters = roles('clerk', 'custodian', 'approver');
+const requesters = ability('request');
 
 export const requestHandlers = {
   'request.create': command({
     input: z
       .object({
         // An extension needs its term: the one path is retention.requestExtension (issue #14 item 6).
-        kind: z.enum(REQUEST_KINDS.filter((k) => k !== 'extend') as ['view', 'copy', 'burn']),
+        kind: z.enum(ASKABLE_KINDS),
         recordingIds: z.array(id).min(1).max(10_000),
         purpose: z.string().trim().min(2).max(1000),
         caseId: id.nullable().optional(),

@@ -8,12 +8,12 @@ import { CASE_ARCHIVE_PRESETS, RETENTION_PRESETS } from '../core/calendar/preset
 import { assertLocalDate } from '../core/calendar/localDate.ts';
 import { normalizeRecordingId } from '../core/recordings/catalogue.ts';
 import { ENFORCEMENT_TYPES } from '../core/cases/types.ts';
-import { command, roles } from './command.ts';
+import { ability, command, roles } from './command.ts';
 import { periodSchema } from './case.ts';
 
-const readers = roles('admin', 'auditor', 'custodian', 'approver', 'clerk');
+const readers = ability('read');
 // Not the auditor: they read everything and change nothing.
-const requesters = roles('clerk', 'custodian', 'approver');
+const requesters = ability('request');
 const recordingId = z.string().trim().min(1).max(32);
 const password = z.string().min(1).max(1024);
 const localDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
@@ -52,7 +52,7 @@ export const retentionHandlers = {
   }),
   'retention.hold': command({
     input: z.object({ scope: z.enum(['recording', 'case']), target: z.string().trim().min(1).max(100), reason: z.string().trim().min(2).max(2000) }).strict(),
-    access: roles('custodian', 'clerk', 'approver'),
+    access: ability('hold'),
     mutates: true,
     run: ({ station, actor }, input) => {
       const { cases, retention } = station.cases;
@@ -63,7 +63,7 @@ export const retentionHandlers = {
   /** Lifting a hold exposes footage to destruction again: an approver's decision, password re-entered. */
   'retention.release': command({
     input: z.object({ holdId: z.string().trim().min(1).max(32), reason: z.string().trim().min(2).max(2000), password }).strict(),
-    access: roles('approver'),
+    access: ability('release'),
     mutates: true,
     run: async ({ station, actor }, input) => {
       await station.users.authenticate(actor.username, input.password, 'confirm');
@@ -80,7 +80,7 @@ export const retentionHandlers = {
     input: z
       .object({ code: z.string().trim().min(1).max(32), nameZh: z.string().trim().min(1).max(100), nameEn: z.string().trim().min(1).max(100), period: periodSchema, citation: z.string().max(500).optional() })
       .strict(),
-    access: roles('admin'),
+    access: ability('editSettings'),
     mutates: true,
     run: ({ station, actor }, input) => station.cases.retention.putCategory(actor.username, input),
   }),

@@ -11,10 +11,12 @@ import { invalidInput } from './validation.ts';
 import { StationRuntime } from './runtime/runtime.ts';
 import { ReplicaRunner } from '../core/replica/runner.ts';
 
-/** What a user whose password an administrator chose may still do: set their own, or leave. */
-const FIRST_LOGIN_CHANNELS = new Set(['auth.changePassword', 'auth.logout', 'auth.whoami']);
+import { FIRST_LOGIN_COMMANDS } from '../shared/commands.ts';
+import type { Result } from '../shared/ipc.ts';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+export type { Result };
+
+const FIRST_LOGIN_CHANNELS: ReadonlySet<string> = new Set(FIRST_LOGIN_COMMANDS);
 
 type Listener = (event: string, payload: unknown) => void;
 
@@ -93,7 +95,7 @@ export class ApiServer {
       discs: () => station.discs,
       unlocked: () => station.unlocked,
       catalogue: () => station.recorderCatalogue.load(),
-      replicaRunner: (onEvent) => new ReplicaRunner(station, { onEvent }),
+      replicaRunner: (onEvent) => new ReplicaRunner({ ready: () => station.initialized && station.unlocked, replica: () => station.replica }, { onEvent }),
       broadcast: (event, payload) => this.broadcast(event, payload),
     });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { anyone, command, roles } from './command.ts';
+import { ability, anyone, command } from './command.ts';
 import { ruleSettingSchema } from './rules.ts';
 
 export const stationHandlers = {
@@ -45,7 +45,7 @@ export const stationHandlers = {
   }),
   'station.settings': command({
     input: z.object({}).strict(),
-    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    access: ability('read'),
     mutates: false,
     run: ({ station }) => station.settings.all(),
   }),

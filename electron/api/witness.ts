@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordingIngestSeq } from '../core/witness/client.ts';
 import { parsePolicy, verifyTlogProof } from '../core/witness/proof.ts';
-import { anyone, command, roles, signedIn } from './command.ts';
+import { ability, anyone, command, roles, signedIn } from './command.ts';
 
 // The central witness (core/witness/README.md). Enrolment names the witness the station reports
 // to and is an admin's act, ledgered; submitting is something any signed-in session may trigger,
@@ -28,7 +28,7 @@ export const witnessHandlers = {
   }),
   'witness.proof': command({
     input: z.union([z.object({ recording: z.string().min(1).max(100) }).strict(), z.object({ seq: z.number().int().min(1) }).strict()]),
-    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    access: ability('read'),
     mutates: false,
     run: ({ station }, input) => station.witness.entryProof('seq' in input ? input.seq : recordingIngestSeq(station.db, input.recording)),
   }),
@@ -41,7 +41,7 @@ export const witnessHandlers = {
   }),
   'witness.status': command({
     input: z.object({}).strict(),
-    access: roles('admin', 'auditor', 'custodian', 'approver', 'clerk'),
+    access: ability('read'),
     mutates: false,
     run: ({ station }) => station.witness.status(),
   }),

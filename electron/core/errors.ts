@@ -1,14 +1,9 @@
 // Every failure the station reports is a StationError with a stable code; front ends translate
 // `errors.<code>` through i18next, so no user ever sees a stack trace or an English-only message.
 
-export type ErrorKind =
-  | 'input' // the request itself is malformed or names nothing that exists: exit 2
-  | 'denied' // authenticated but not allowed, or authentication failed: exit 1
-  | 'verify' // an integrity check failed: exit 1
-  | 'state' // the station is not in a state where this can happen (locked, not initialized): exit 2
-  | 'io'; // the disk, a device or the OS refused: exit 1
+import type { ErrorKind, ErrorParams, SerializedError } from '../shared/ipc.ts';
 
-export type ErrorParams = Record<string, string | number | boolean | null>;
+export type { ErrorKind, ErrorParams, SerializedError };
 
 export class StationError extends Error {
   readonly code: string;
@@ -27,8 +22,6 @@ export class StationError extends Error {
     return { code: this.code, kind: this.kind, params: this.params };
   }
 }
-
-export type SerializedError = { code: string; kind: ErrorKind; params: ErrorParams };
 
 export function isStationError(e: unknown): e is StationError {
   return e instanceof StationError;

@@ -104,8 +104,12 @@ export class Settings {
     this.db = db;
   }
 
+  // Read several times for every ingested file: preparing the statement cost more than running it.
+  private getStatement: ReturnType<WritableDB['prepare']> | null = null;
+
   get<K extends keyof SettingsShape>(key: K): SettingsShape[K] {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    this.getStatement ??= this.db.prepare('SELECT value FROM settings WHERE key = ?');
+    const row = this.getStatement.get(key) as { value: string } | undefined;
     if (row) return JSON.parse(row.value) as SettingsShape[K];
     if (key in DEFAULT_SETTINGS) return DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS] as SettingsShape[K];
     throw new StationError('state', 'station.setting_missing', { key });

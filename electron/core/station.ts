@@ -27,6 +27,7 @@ import { DockService, type DockRuntime } from './devices/dock.ts';
 import { DutyRegister } from './devices/duty.ts';
 import { IngestService } from './ingest/service.ts';
 import { ReplicaService } from './replica/service.ts';
+import { restoreFromReplica, type RestoreInput, type RestoreResult } from './replica/restore.ts';
 import { createCaseServices, type CaseServices } from './cases/index.ts';
 import { StationCalendar } from './calendar/stationCalendar.ts';
 import { judgeUnknownDeadlines } from './ingest/deadlines.ts';
@@ -113,6 +114,14 @@ export class Station {
     });
     const playback = new Playback({ db, ledger, clock: this.clock, vault, requests, users, write });
     this.services = { db, settings, ledger, users, vault, recordings, requests, playback };
+  }
+
+  /** A lost station rebuilt into this empty data folder from its replica, then taken up by this process. */
+  async restoreFromReplica(input: Omit<RestoreInput, 'dataDir' | 'open'>): Promise<RestoreResult> {
+    if (this.initialized) throw new StationError('state', 'replica.restore_target_not_empty', { dataDir: this.paths.dataDir });
+    const result = await restoreFromReplica({ ...input, dataDir: this.paths.dataDir, open: (dataDir) => Station.open({ dataDir }) });
+    this.adoptRestored();
+    return result;
   }
 
   /**
@@ -267,7 +276,21 @@ export class Station {
     }));
   }
   get replica(): ReplicaService {
-    return (this.features.replica ??= new ReplicaService(this));
+    return (this.features.replica ??= new ReplicaService({
+      db: this.db,
+      ledger: this.ledger,
+      now: () => this.clock.now(),
+      write: (fn) => this.write(fn),
+      dataDir: this.paths.dataDir,
+      objectPath: (objectId) => this.vault.objectPath(objectId),
+      requireUnlocked: () => void this.requireUnlocked(),
+      masterKey: () => this.requireUnlocked().masterKey,
+      retention: this.cases.retention,
+      agencyCode: () => this.settings.get('agency.code'),
+      stationId: () => this.settings.get('station.id'),
+      timeZone: () => this.settings.get('agency.timeZone'),
+      defaultPeriod: () => this.settings.get('retention.default'),
+    }));
   }
 
   private catalogueStore: RecorderCatalogueStore | null = null;

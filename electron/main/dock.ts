@@ -4,6 +4,7 @@
 import { recorderClassifier, startDock, type DockHandle } from '../api/runtime/dock.ts';
 import type { ApiServer } from '../api/server.ts';
 import { createPlatformDevices } from '../../native/index.ts';
+import { listenerFor } from '../shared/events.ts';
 
 export type DockStarter = { ensure(): void; stop(): Promise<void> };
 
@@ -25,11 +26,11 @@ export function dockStarter(options: {
         try {
           const devices = createPlatformDevices({ classify: await recorderClassifier(server) });
           handle = await startDock(server, devices);
-          unsubscribe = server.observe((event, payload) => {
-            if (event !== 'ingest.session') return;
-            const s = payload as { status: string; mayUndock: boolean; recorderSerial: string | null; filesTotal: number };
-            if (s.status === 'completed' && s.mayUndock) options.notifyUndock({ recorderSerial: s.recorderSerial, files: s.filesTotal });
-          });
+          unsubscribe = server.observe(
+            listenerFor('ingest.session', (s) => {
+              if (s.status === 'completed' && s.mayUndock) options.notifyUndock({ recorderSerial: s.recorderSerial, files: s.filesTotal });
+            }),
+          );
           log.info('dock service started');
         } catch (e) {
           log.error('dock service could not start', e);

@@ -6,9 +6,9 @@ import type { IpcMain, WebContents } from 'electron';
 import { channels, events } from '../api/index.ts';
 import type { ApiClient, ApiServer, Result } from '../api/server.ts';
 import { isTrustedSender, type RendererSource } from './origin.ts';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc.ts';
 
-export const INVOKE_CHANNEL = 'station:invoke';
-export const EVENT_CHANNEL = 'station:event';
+export { EVENT_CHANNEL, INVOKE_CHANNEL };
 
 /** The parts of WebContents the bridge uses. */
 export type BridgeContents = Pick<WebContents, 'id' | 'isDestroyed' | 'send' | 'on' | 'once'>;

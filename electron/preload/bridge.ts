@@ -1,11 +1,11 @@
 // What the renderer gets as window.station, built from an allow-list so that it is exactly
 // invoke + on over the api's channels and events, and nothing else.
 // Pure: ipcRenderer comes in as a parameter, so the unit test needs no Electron.
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type Result } from '../shared/ipc.ts';
 
-export const INVOKE_CHANNEL = 'station:invoke';
-export const EVENT_CHANNEL = 'station:event';
+export { EVENT_CHANNEL, INVOKE_CHANNEL };
 
-export type Envelope = { ok: true; value: unknown } | { ok: false; error: { code: string; kind: string; params: Record<string, unknown> } };
+export type Envelope = Result<unknown>;
 
 export type StationBridge = {
   invoke(channel: string, payload?: unknown): Promise<Envelope>;

@@ -1,14 +1,17 @@
 // The renderer's only door to the station: window.station (exposed by the preload, or by the e2e
 // bridge) carries {ok, value | error} envelopes because Error objects lose their fields across IPC.
 // Everything here is typed from electron/api's handler map, imported as types only.
-import type { Channel, EventName, Input, Output, SerializedError } from '../../electron/api/index.ts';
+import type { Channel, Input, Output } from '../../electron/api/index.ts';
+import { isPublicCommand } from '../../electron/shared/commands.ts';
+import { listenerFor, type EventMap, type EventName } from '../../electron/shared/events.ts';
+import type { Result, SerializedError } from '../../electron/shared/ipc.ts';
 
 export type { Channel, Input, Output };
 export type { LedgerEntry, CheckpointRecord, LedgerVerifyResult, Role, StationStatus, User } from '../../electron/api/index.ts';
 export type { WitnessStatus } from '../../electron/api/witness.ts';
 
 export type ErrorParams = SerializedError['params'];
-export type BridgeResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+export type BridgeResult = Result<unknown>;
 
 export type StationBridge = {
   invoke(channel: string, payload: unknown): Promise<BridgeResult>;
@@ -21,19 +24,8 @@ declare global {
   }
 }
 
-/**
- * Payloads of the events this UI listens to. electron/api declares event names but not payload
- * types; suggest exporting them there. Until then: a known event gets its shape, any other
- * event name from the api is `unknown`, and a renamed known event stops compiling.
- */
-type KnownPayloads = {
-  'ledger.verify.progress': { done: number; total: number };
-  'session.ended': { reason: string };
-};
-const knownAreEvents: [keyof KnownPayloads] extends [EventName] ? true : never = true;
-void knownAreEvents;
-
-export type EventPayload<E extends EventName> = E extends keyof KnownPayloads ? KnownPayloads[E] : unknown;
+/** Every event's payload is declared with its name in electron/shared/events.ts. */
+export type EventPayload<E extends EventName> = EventMap[E];
 
 /** A failure reported by the station (or by the bridge), ready for t('errors:' + code, params). */
 export class StationUiError extends Error {
@@ -73,8 +65,6 @@ export function onSessionLost(handler: ((code: string) => void) | null): void {
   sessionLost = handler;
 }
 
-const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['station.status', 'station.init', 'station.unlock', 'auth.login']);
-
 export async function invoke<C extends Channel>(channel: C, payload: Input<C>): Promise<Output<C>> {
   let result: BridgeResult;
   try {
@@ -84,11 +74,12 @@ export async function invoke<C extends Channel>(channel: C, payload: Input<C>): 
   }
   if (result.ok) return result.value as Output<C>;
   const error = new StationUiError(result.error);
-  if (SESSION_LOST.has(error.code) && !PUBLIC_CHANNELS.has(channel)) sessionLost?.(error.code);
+  if (SESSION_LOST.has(error.code) && !isPublicCommand(channel)) sessionLost?.(error.code);
   throw error;
 }
 
 export function onEvent<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void {
   if (!bridgeAvailable()) return () => {};
-  return bridge().on(event, (payload) => cb(payload as EventPayload<E>));
+  const listener = listenerFor(event, cb);
+  return bridge().on(event, (payload) => listener(event, payload));
 }

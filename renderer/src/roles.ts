@@ -1,4 +1,4 @@
-import type { Role } from './api.ts';
+import { ABILITIES, EXCLUSIVE_ROLES, type Role } from '../../electron/shared/roles.ts';
 
 // Record<Role, …> makes the compiler flag a role added in core but not presented here.
 const ROLE_META: Record<Role, { color: string; order: number }> = {
@@ -19,11 +19,8 @@ export function sortRoles(roles: readonly Role[]): Role[] {
   return [...roles].sort((a, b) => ROLE_META[a].order - ROLE_META[b].order);
 }
 
-/**
- * Separation of duties (README.md Architecture, core/access/roles.ts): whoever administers users must never
- * also approve access to footage. The station refuses it; the form disables it up front.
- */
-const EXCLUSIVE: readonly [Role, Role][] = [['admin', 'approver']];
+/** Separation of duties (electron/shared/roles.ts): the station refuses it; the form disables it up front. */
+const EXCLUSIVE = EXCLUSIVE_ROLES;
 
 export function conflictingRoles(role: Role, selected: readonly Role[]): Role[] {
   const out: Role[] = [];
@@ -42,14 +39,7 @@ export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): bo
   return roles.some((r) => allowed.includes(r));
 }
 
-/** ledger.checkpoint in electron/api/ledger.ts. */
-export const CHECKPOINT_ROLES: readonly Role[] = ['admin', 'auditor', 'custodian'];
-
-/** ingest.setSettings, retention.setCategory and calendar.edit in electron/api: the Settings screen's changes. */
-export const SETTINGS_EDIT_ROLES: readonly Role[] = ['admin'];
-
-/**
- * request.create / withdraw, case.request, retention.requestExtension / applyExtension in
- * electron/api. Not the auditor: they read everything and change nothing (spot-checks stay).
- */
-export const REQUESTER_ROLES: readonly Role[] = ['clerk', 'custodian', 'approver'];
+// The api's access reads the same table (electron/shared/roles.ts ABILITIES).
+export const CHECKPOINT_ROLES: readonly Role[] = ABILITIES.checkpoint;
+export const SETTINGS_EDIT_ROLES: readonly Role[] = ABILITIES.editSettings;
+export const REQUESTER_ROLES: readonly Role[] = ABILITIES.request;

@@ -157,8 +157,12 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     // others in flight): the replica drops the parts in flight and waits, then resumes after.
     replica.setOptions('admin', { parallelParts: 2 });
     const each = Math.max(8 * MiB, Math.floor(bytes / 4));
+    // Each measured ingest starts from a quiet Ceph (on these same cores), so that none pays for
+    // the OSD still flushing what the step before it sent.
+    const settled: number[] = [await ceph.settle()];
     const alone = await ingestFolder(4, each);
     await ingestFolder(1, bytes);
+    settled.push(await ceph.settle());
     let background: Promise<RunResult> | null = null;
     const sentParts = () => (station!.db.prepare('SELECT count(*) AS n FROM replica_sent').get() as { n: number }).n;
     const sentBefore = sentParts();
@@ -171,9 +175,10 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     const after = await background!;
     if (after.partsYielded < 1) throw new Error(`bench: no part was in flight when the ingest started: ${JSON.stringify(after)}`);
     // Alone once more after it: the machine is shared, so "alone" is the mean of before and after.
+    settled.push(await ceph.settle());
     const aloneAgain = await ingestFolder(4, each);
     const aloneMean = (alone + aloneAgain) / 2;
-    rows.push({ name: 'ingest alone (mean of a run before and one after)', seconds: aloneMean, mibPerSecond: (4 * each) / MiB / aloneMean, note: `${alone.toFixed(2)} s and ${aloneAgain.toFixed(2)} s` });
+    rows.push({ name: 'ingest alone (mean of a run before and one after)', seconds: aloneMean, mibPerSecond: (4 * each) / MiB / aloneMean, note: `${alone.toFixed(2)} s and ${aloneAgain.toFixed(2)} s; Ceph settled ${settled.map((ms) => (ms / 1000).toFixed(0)).join(', ')} s before the three ingests` });
     rows.push({
       name: 'ingest started while a replication is mid-upload (parts in flight dropped, none sent until it ends)',
       seconds: beside,

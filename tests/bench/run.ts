@@ -10,11 +10,17 @@ import { benchIngest } from './ingest.ts';
 import { benchWitness } from './witness.ts';
 import { benchReplica } from './replica.ts';
 import { benchCli } from './cli.ts';
+import { benchScale } from './scale.ts';
+import { benchRecorders } from './recorders.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
 
 const fileBytes = Math.round(Number(process.env.BENCH_FILE_GIB ?? '2') * 2 ** 30);
 const ledgerEntries = Number(process.env.BENCH_LEDGER_ENTRIES ?? '1000000');
 const workDir = process.env.BENCH_DIR ?? tmpdir();
+// Issue 16 target 6: the catalogue and ledger sizes of the at-scale queries (generated once into tests/bench/data/).
+const scaleRecordings = Number(process.env.BENCH_SCALE_RECORDINGS ?? '1000000');
+const scaleLedger = Number(process.env.BENCH_SCALE_LEDGER ?? '10000000');
+const scaleRuns = Number(process.env.BENCH_SCALE_RUNS ?? '40');
 
 // BENCH_ONLY=ingest (or foundation, burn, replica, cli) runs one part while working on it; its results go to their own file so
 // the full run's latest.md stays whole.
@@ -26,6 +32,8 @@ const parts = {
   witness: () => benchWitness({ workDir }),
   replica: () => benchReplica({ workDir, fileBytes }),
   cli: () => benchCli({ workDir }),
+  recorders: () => benchRecorders({ workDir, bigGiB: Number(process.env.BENCH_BIG_GIB ?? '4') }),
+  scale: () => benchScale({ recordings: scaleRecordings, ledgerEntries: scaleLedger, runs: scaleRuns }),
 };
 if (only !== undefined && !(only in parts)) throw new Error(`BENCH_ONLY must be one of ${Object.keys(parts).join(', ')}`);
 const reports: BenchReport[] = [];
@@ -39,6 +47,7 @@ const meta = {
   'work dir': workDir,
   'file size': `${(fileBytes / 2 ** 30).toFixed(2)} GiB`,
   'ledger entries': String(ledgerEntries),
+  'at scale': `${scaleRecordings} recordings, ${scaleLedger} ledger entries, p95 of ${scaleRuns} runs`,
 };
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });

@@ -2,7 +2,8 @@
 // to a real Ceph RGW, then a new PC whose first-run wizard rebuilds it from the replica with the
 // station passphrase. A wrong passphrase is refused with the translated message and nothing is
 // written; the right one restores, the restored station unlocks, its users sign in, its ledger
-// verifies and every object is the source's hash for hash. Ceph is started here, only when this
+// verifies, every object is the source's hash for hash, and its Replication screen shows the
+// bucket's default retention in both languages. Ceph is started here, only when this
 // scenario runs (its bootstrap costs ~20–35 s of the scenario's time on two cores), and stopped at
 // its end whatever happened. A station of its own: it depends on no other story.
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { nameAt, randomMp4, shanghaiNow } from '../support/recorderFiles.ts';
 import { openAgencyWindow, screenshot } from './harness.ts';
 import { tx } from './locale.ts';
 import { login } from './dockScenarios.ts';
-import { USER_DATA, assertClean, assertNoRawKeys, type Ctx, type Scenario } from './steps.ts';
+import { USER_DATA, assertClean, assertNoRawKeys, switchLanguage, type Ctx, type Scenario } from './steps.ts';
 
 const AGENCY = { code: 'SY-RP-0001', name: '示例县交通运输综合行政执法大队' };
 const PASSPHRASE = 'Replica-Room-East-2026!';
@@ -128,6 +129,19 @@ export const replicaScenarios: Scenario[] = [
         assert.ok(verified.size > source.ledgerSize, 'the snapshot ledger, then what the new station wrote');
         assert.equal((server.station.db.prepare("SELECT count(*) AS n FROM ledger WHERE action = 'station.restored'").get() as { n: number }).n, 1);
         assert.deepEqual(objectsOf(server.station), source.objects, 'every object the source held, hash for hash');
+
+        // The restored catalogue keeps the replica's settings: the Replication screen shows the
+        // bucket's default retention the self-test set and read back (the shortest legal period).
+        const days = server.station.settings.get('retention.default').years * 365;
+        await page.getByTestId('nav-replica').click();
+        const retention = page.getByTestId('replica-default-retention');
+        await retention.waitFor();
+        assert.equal((await retention.innerText()).trim(), tx('zh-CN', 'ui:replicaLock.defaultRetention', { days }));
+        await switchLanguage(page, 'en');
+        await page.getByText(tx('en', 'ui:replicaLock.defaultRetention', { days })).waitFor();
+        await assertNoRawKeys(page, 'replication screen (en)');
+        await screenshot(page, 'en-replica-default-retention');
+        await switchLanguage(page, 'zh-CN');
         assertClean(sp, 'restore from replica');
         await sp.close();
       } finally {

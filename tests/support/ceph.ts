@@ -181,6 +181,40 @@ export class CephCluster {
     await this.stopDaemon('client.rgw.a', options.kill ? 'SIGKILL' : 'SIGTERM');
   }
 
+  /** CPU seconds the three daemons have used so far (Linux clock ticks of 1/100 s, user + system). */
+  private cpuSeconds(): number {
+    let ticks = 0;
+    for (const name of ['client.rgw.a', 'osd.0', 'mon.a']) {
+      const pid = this.pidOf(name);
+      if (pid === null) continue;
+      try {
+        // The command name may hold spaces: the fields start after its closing parenthesis.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // A daemon that just ended uses nothing more.
+      }
+    }
+    return ticks / 100;
+  }
+
+  /**
+   * Waits until the daemons have used under 5 % of a core for a whole second (the OSD flushing what
+   * it was sent, the gateway's own housekeeping), at most `maxMs`, so that a benchmark step does
+   * not pay for the step before it. Returns how long it waited.
+   */
+  async settle(maxMs = 20_000): Promise<number> {
+    const t0 = Date.now();
+    let last = this.cpuSeconds();
+    while (Date.now() - t0 < maxMs) {
+      await sleep(1000);
+      const now = this.cpuSeconds();
+      if (now - last < 0.05) break;
+      last = now;
+    }
+    return Date.now() - t0;
+  }
+
   private pidOf(name: string): number | null {
     const file = join(this.dir, 'run', `${name}.pid`);
     if (!existsSync(file)) return null;

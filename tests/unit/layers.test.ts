@@ -27,6 +27,14 @@ describe('layer rule', () => {
     ['electron/central/x.ts', "import { handlers } from '../api/index.ts';\nexport const a = handlers;"],
     ['electron/central/x.ts', "import { app } from 'electron';\nexport const a = app;"],
     ['electron/core/x.ts', "import { CentralService } from '../central/service.ts';\nexport const a = CentralService;"],
+    ['electron/shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
+    ['electron/shared/x.ts', "import { z } from 'zod';\nexport const a = z;"],
+    ['electron/shared/x.ts', "import type { Station } from '../core/station.ts';\nexport type A = Station;"],
+    ['electron/shared/x.ts', "import type { Channel } from '../api/index.ts';\nexport type A = Channel;"],
+    ['renderer/src/x.ts', "import type { Station } from '../../electron/core/station.ts';\nexport type A = Station;"],
+    ['renderer/src/x.ts', "import { dockStarter } from '../../electron/main/dock.ts';\nexport const a = dockStarter;"],
+    ['renderer/src/x.ts', "import { verifyConsistency } from '../../electron/central/report.ts';\nexport const a = verifyConsistency;"],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;"],
   ])('%s may not: %s', async (file, code) => {
     expect(await layerErrors(file, code)).not.toEqual([]);
   });
@@ -37,6 +45,11 @@ describe('layer rule', () => {
     ['renderer/src/x.ts', "import type { Channel } from '../../electron/api/index.ts';\nexport type A = Channel;"],
     ['electron/core/x.ts', "import { createHash } from 'node:crypto';\nexport const a = createHash;"],
     ['electron/central/x.ts', "import { verifyConsistency } from '../core/ledger/merkle.ts';\nexport const a = verifyConsistency;"],
+    ['electron/shared/x.ts', "import { ROLES } from './roles.ts';\nexport const a = ROLES;"],
+    ['renderer/src/x.ts', "import { ABILITIES } from '../../electron/shared/roles.ts';\nexport const a = ABILITIES;"],
+    ['electron/core/x.ts', "import { REQUEST_KINDS } from '../shared/requests.ts';\nexport const a = REQUEST_KINDS;"],
+    ['electron/main/x.ts', "import { INVOKE_CHANNEL } from '../shared/ipc.ts';\nexport const a = INVOKE_CHANNEL;"],
+    ['native/x.ts', "import type { UsbDeviceInfo } from '../electron/shared/events.ts';\nexport type A = UsbDeviceInfo;"],
   ])('%s may: %s', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

@@ -3,6 +3,7 @@ import type { CliCommand, CliContext } from './types.ts';
 import { str, table, timeOption } from './format.ts';
 import { StationError } from '../../api/server.ts';
 import type { RetentionStatus } from '../../api/index.ts';
+import { REPORT_COLUMNS } from '../../shared/reports.ts';
 
 const list = (v: unknown): string[] =>
   (str(v) ?? '')
@@ -333,7 +334,7 @@ export const caseCommands: CliCommand[] = [
       const month = str(args.month) ?? '';
       const htmlOut = str(args.html);
       if (htmlOut) writeFile(htmlOut, (await client.invoke('report.html', { month })).html);
-      const columns = ['group', 'key', 'name', 'recordings', 'onTime', 'late', 'deadlineUnknown', 'timelinessRate', 'lateExplanations', 'interruptions', 'interruptionExplanations', 'requestsApproved', 'requestsDenied', 'discsBurned', 'destructions'];
+      const columns = REPORT_COLUMNS;
       const groupLabels = { total: t('report.group.total'), officer: t('report.group.officer'), recorder: t('report.group.recorder') };
       if (args.csv === true && !json) {
         const { csv } = await client.invoke('report.csv', { month, headers: columns.map((c) => t(`report.col.${c}`)), groupLabels });

@@ -4,6 +4,7 @@ import type { WitnessStatus } from '../../api/witness.ts';
 import { StationError } from '../../api/server.ts';
 import type { CliCommand } from './types.ts';
 import { str, table, timeOption } from './format.ts';
+import { listenerFor } from '../../shared/events.ts';
 
 /** The ledger alarm and the clock anomaly, for every user who looks at the station (ledger/README.md). */
 export function alarmLines(s: StationStatus & { witness?: WitnessStatus | null }, t: (key: string, params?: Record<string, unknown>) => string): string[] {
@@ -295,15 +296,16 @@ export const foundationCommands: CliCommand[] = [
     unlock: 'required',
     async run({ client, t, print, json }) {
       let lastShown = -1;
-      const off = client.on((event, payload) => {
-        if (json || event !== 'vault.verify.progress') return;
-        const p = payload as { bytes: number; totalBytes: number; objects: number; totalObjects: number };
-        const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
-        if (pct !== lastShown && process.stderr.isTTY) {
-          lastShown = pct;
-          process.stderr.write(`\r${t('vault.progress', { pct, objects: p.objects, total: p.totalObjects })}`);
-        }
-      });
+      const off = client.on(
+        listenerFor('vault.verify.progress', (p) => {
+          if (json) return;
+          const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+          if (pct !== lastShown && process.stderr.isTTY) {
+            lastShown = pct;
+            process.stderr.write(`\r${t('vault.progress', { pct, objects: p.objects, total: p.totalObjects })}`);
+          }
+        }),
+      );
       try {
         const result = await client.invoke('vault.verify', {});
         if (lastShown >= 0) process.stderr.write('\n');

@@ -7,6 +7,7 @@ import { createPlatformDevices } from '../../../native/index.ts';
 import { DEFAULT_LINUX_MOUNT_ROOTS } from '../../../native/linux/volumes.ts';
 import type { CliCommand, CliContext } from './types.ts';
 import { str, table } from './format.ts';
+import { listenerFor } from '../../shared/events.ts';
 
 type T = i18n['t'];
 
@@ -130,13 +131,15 @@ async function watch(ctx: CliContext): Promise<number> {
     linux: { mountRoots: [...DEFAULT_LINUX_MOUNT_ROOTS, ...roots] },
   });
   let lastProgress = 0;
-  const offProgress = client.on((name, payload) => {
-    if (json || name !== 'ingest.progress') return;
-    const now = performance.now();
-    if (now - lastProgress < 5000) return;
-    lastProgress = now;
-    out(progressLine(t, payload as ProgressEvent));
-  });
+  const offProgress = client.on(
+    listenerFor('ingest.progress', (progress) => {
+      if (json) return;
+      const now = performance.now();
+      if (now - lastProgress < 5000) return;
+      lastProgress = now;
+      out(progressLine(t, progress));
+    }),
+  );
   const dock = await startDock(server, devices, { duty: username });
   out(t('dock.watching', { user: username, roots: [...DEFAULT_LINUX_MOUNT_ROOTS, ...roots].map((r) => r.path).join(', ') }));
   // A pending promise does not keep Node running; this timer does, until a signal arrives.
@@ -165,10 +168,11 @@ export const ingestCommands: CliCommand[] = [
     login: true,
     unlock: 'required',
     async run({ client, args, positionals, t, print, json }) {
-      const off = client.on((name, payload) => {
-        if (json) return;
-        if (name === 'ingest.file') process.stdout.write(`${fileLine(t, payload as FileResult)}\n`);
-      });
+      const off = client.on(
+        listenerFor('ingest.file', (file) => {
+          if (!json) process.stdout.write(`${fileLine(t, file)}\n`);
+        }),
+      );
       try {
         const recorder = str(args.recorder);
         const result = await client.invoke('ingest.run', { path: positionals[0] ?? '', ...(recorder ? { recorderSerial: recorder } : {}) });

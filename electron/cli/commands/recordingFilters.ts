@@ -6,11 +6,11 @@ import type { Input, Recording } from '../../api/index.ts';
 import { str, table, timeOption } from './format.ts';
 import { StationError } from '../../api/server.ts';
 import { recordingRows } from './ingest.ts';
+import { MEDIA_KINDS as KINDS } from '../../shared/recordings.ts';
 
 const FLAGS = ['late', 'important', 'interruption', 'needs-explanation', 'unparseable', 'deadline-unknown', 'doubtful-time'] as const;
 type FlagKey = 'late' | 'important' | 'interruption' | 'needsExplanation' | 'unparseable' | 'deadlineUnknown' | 'doubtfulTime';
 const flagKey = (f: (typeof FLAGS)[number]) => f.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) as FlagKey;
-const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 const TEXT_FILTERS = { 'case-number': 'caseNumber', text: 'text', officer: 'officer', recorder: 'recorder', custodian: 'custodian' } as const;
 const TIME_FILTERS = { from: ['from', 'from'], to: ['to', 'to'], 'stored-from': ['storedFrom', 'from'], 'stored-to': ['storedTo', 'to'] } as const;
 

@@ -5,6 +5,8 @@ import { StationError } from '../../api/server.ts';
 import { readFileSync } from 'node:fs';
 import { str, table, timeOption } from './format.ts';
 import { packageWitnessLines } from './witnessPackage.ts';
+import { REGISTER_COLUMNS } from '../../shared/reports.ts';
+import { listenerFor } from '../../shared/events.ts';
 
 type Kind = 'view' | 'copy' | 'burn';
 
@@ -116,15 +118,16 @@ export const requestCommands: CliCommand[] = [
     unlock: 'required',
     async run({ client, positionals, args, t, print, json }) {
       let shown = -1;
-      const off = client.on((event, payload) => {
-        if (json || event !== 'export.progress' || !process.stderr.isTTY) return;
-        const p = payload as { phase: string; bytes: number; totalBytes: number };
-        const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
-        if (pct !== shown) {
-          shown = pct;
-          process.stderr.write(`\r${t(`export.${p.phase}`, { pct })}`);
-        }
-      });
+      const off = client.on(
+        listenerFor('export.progress', (p) => {
+          if (json || !process.stderr.isTTY) return;
+          const pct = p.totalBytes ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+          if (pct !== shown) {
+            shown = pct;
+            process.stderr.write(`\r${t(`export.${p.phase}`, { pct })}`);
+          }
+        }),
+      );
       try {
         const r = await client.invoke('export.run', { requestId: positionals[0] ?? '', to: str(args.to) ?? '' });
         if (shown >= 0) process.stderr.write('\n');
@@ -183,7 +186,8 @@ export const requestCommands: CliCommand[] = [
     unlock: 'never',
     async run({ client, args, t, print, writeFile }) {
       const range = { ...(args.from !== undefined ? { from: timeOption('from', args.from, 'from') } : {}), ...(args.to !== undefined ? { to: timeOption('to', args.to, 'to') } : {}) };
-      const headers = ['seq', 'time', 'kind_col', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'].map((h) => t(`register.${h}`));
+      // register.kind holds the kind labels, so the column's header is register.kind_col.
+      const headers = REGISTER_COLUMNS.map((h) => t(`register.${h === 'kind' ? 'kind_col' : h}`));
       const kindLabels = { view: t('register.kind.view'), spot_check: t('register.kind.spot_check'), copy: t('register.kind.copy'), burn: t('register.kind.burn') };
       const out = str(args.csv);
       if (out) {

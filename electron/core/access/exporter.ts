@@ -15,8 +15,8 @@ import { PATHS, safePackageName } from '../evidencePackage/format.ts';
 import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts';
 import type { User } from './users.ts';
 import type { RecordingRef, Requests } from './requests.ts';
-
-export type ExportProgress = { phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
+import type { ExportProgress } from '../../shared/events.ts';
+export type { ExportProgress };
 
 /** A recording as a package file: its catalogue facts, and its original bytes streamed from the vault. */
 export function packageFileOf(vault: Pick<Vault, 'read'>, r: RecordingRef): PackageSourceFile {

@@ -3,13 +3,10 @@ import { StationError, type SerializedError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Users, User } from './users.ts';
+import { CLASSIFICATIONS, REQUEST_KINDS, type Classification, type RequestKind } from '../../shared/requests.ts';
 
-export const REQUEST_KINDS = ['view', 'copy', 'burn', 'extend'] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
+export { CLASSIFICATIONS, REQUEST_KINDS, type Classification, type RequestKind };
 export type RequestState = 'requested' | 'approved' | 'denied' | 'fulfilled' | 'expired' | 'withdrawn';
-
-export const CLASSIFICATIONS = ['state_secret', 'trade_secret', 'privacy'] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
 
 /** What the access rules need to know about a recording; the ingest catalogue provides it. */
 export type RecordingRef = {

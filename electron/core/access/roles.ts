@@ -1,11 +1,7 @@
 import { StationError } from '../errors.ts';
+import { EXCLUSIVE_ROLES, ROLES, isRole, type Role } from '../../shared/roles.ts';
 
-export const ROLES = ['custodian', 'approver', 'clerk', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
+export { ROLES, isRole, type Role };
 
 /**
  * Separation of duties (README.md, Architecture): whoever administers users and settings must never also
@@ -13,7 +9,8 @@ export function isRole(value: string): value is Role {
  */
 export function assertRoleSet(roles: readonly Role[]): void {
   if (roles.length === 0) throw new StationError('input', 'user.no_roles', {});
-  if (roles.includes('admin') && roles.includes('approver')) {
+  // The one exclusive pair's error code names it; a second pair would need its own code.
+  if (EXCLUSIVE_ROLES.some(([a, b]) => roles.includes(a) && roles.includes(b))) {
     throw new StationError('denied', 'user.admin_cannot_approve', {});
   }
 }

@@ -12,7 +12,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { User, Users } from '../access/users.ts';
 import type { Vault } from '../vault/vault.ts';
 import { normalizeRecordingId } from '../recordings/catalogue.ts';
-import { recordingRef, recordingsOfObject } from '../recordings/recordings.ts';
+import { recordingFacts, recordingRef, recordingsOfObject } from '../recordings/recordings.ts';
 import { loadRuleCatalogue, stationCitations, stationRule, type RuleSource } from '../rules/agencyRule.ts';
 import { caseNumberOf, officerByBadge, personName } from '../papers/names.ts';
 import type { RetentionService, RetentionStatus } from './retention.ts';
@@ -118,35 +118,28 @@ export class DestructionService {
 
   get(id: string): DestructionBatch {
     const r = this.row(id);
-    const items = (
-      this.db
-        .prepare(
-          `SELECT i.recording_id, i.retention_until, i.decided_by_rule, r.original_name, r.recorded_at, r.officer_badge, r.recorder_serial, r.object_id, d.destroyed_at
-           FROM destruction_items i JOIN recordings r ON r.id = i.recording_id LEFT JOIN destroyed_recordings d ON d.recording_id = i.recording_id
-           WHERE i.batch_id = ? ORDER BY r.number`,
-        )
-        .all(r.id) as {
-        recording_id: string;
-        retention_until: string;
-        decided_by_rule: string;
-        original_name: string;
-        recorded_at: string | null;
-        officer_badge: string | null;
-        recorder_serial: string | null;
-        object_id: string;
-        destroyed_at: string | null;
-      }[]
-    ).map((i) => ({
-      recordingId: i.recording_id,
-      originalName: i.original_name,
-      recordedAt: i.recorded_at,
-      officer: i.officer_badge,
-      recorder: i.recorder_serial,
-      objectId: i.object_id,
-      retentionUntil: i.retention_until,
-      rule: JSON.parse(i.decided_by_rule) as BatchItem['rule'],
-      destroyedAt: i.destroyed_at,
-    }));
+    const rows = this.db
+      .prepare(
+        `SELECT i.recording_id, i.retention_until, i.decided_by_rule, d.destroyed_at
+         FROM destruction_items i LEFT JOIN destroyed_recordings d ON d.recording_id = i.recording_id WHERE i.batch_id = ?`,
+      )
+      .all(r.id) as { recording_id: string; retention_until: string; decided_by_rule: string; destroyed_at: string | null }[];
+    const byId = new Map(rows.map((i) => [i.recording_id, i]));
+    // In catalogue order, with the catalogue's facts of each recording.
+    const items = recordingFacts(this.db, [...byId.keys()]).map((f) => {
+      const i = byId.get(f.id)!;
+      return {
+        recordingId: i.recording_id,
+        originalName: f.originalName,
+        recordedAt: f.recordedAt,
+        officer: f.officerBadge,
+        recorder: f.recorderSerial,
+        objectId: f.objectId,
+        retentionUntil: i.retention_until,
+        rule: JSON.parse(i.decided_by_rule) as BatchItem['rule'],
+        destroyedAt: i.destroyed_at,
+      };
+    });
     return {
       id: r.id,
       state: r.state,
@@ -331,48 +324,34 @@ export class DestructionService {
 
   private buildCertificate(batchId: string, executor: string): DestructionCertificate {
     const b = this.row(batchId);
-    const items: CertificateItem[] = (
-      this.db
-        .prepare(
-          `SELECT i.recording_id, i.retention_until, i.decided_by_rule, r.original_name, r.sha256, r.size, r.kind, r.recorded_at, r.stored_at, r.officer_badge, r.recorder_serial,
-             r.object_id, d.ledger_seq, v.wrapped_key IS NULL AS shredded
-           FROM destruction_items i JOIN recordings r ON r.id = i.recording_id JOIN destroyed_recordings d ON d.recording_id = i.recording_id
-           JOIN vault_objects v ON v.id = r.object_id WHERE i.batch_id = ? ORDER BY r.number`,
-        )
-        .all(batchId) as {
-        recording_id: string;
-        retention_until: string;
-        decided_by_rule: string;
-        original_name: string;
-        sha256: string;
-        size: number;
-        kind: string;
-        recorded_at: string | null;
-        stored_at: string;
-        officer_badge: string | null;
-        recorder_serial: string | null;
-        object_id: string;
-        ledger_seq: number;
-        shredded: number;
-      }[]
-    ).map((r) => {
+    const rows = this.db
+      .prepare(
+        `SELECT i.recording_id, i.retention_until, i.decided_by_rule, d.ledger_seq, v.wrapped_key IS NULL AS shredded
+         FROM destruction_items i JOIN destroyed_recordings d ON d.recording_id = i.recording_id
+         JOIN vault_objects v ON v.id = d.object_id WHERE i.batch_id = ?`,
+      )
+      .all(batchId) as { recording_id: string; retention_until: string; decided_by_rule: string; ledger_seq: number; shredded: number }[];
+    const byId = new Map(rows.map((i) => [i.recording_id, i]));
+    // In catalogue order, with the catalogue's facts of each recording.
+    const items: CertificateItem[] = recordingFacts(this.db, [...byId.keys()]).map((f) => {
+      const r = byId.get(f.id)!;
       const basis = JSON.parse(r.decided_by_rule) as { kind: string; category?: string; caseId?: string; requestId?: string };
       return {
         recordingId: r.recording_id,
-        originalName: r.original_name,
-        sha256: r.sha256,
-        size: r.size,
-        kind: r.kind,
-        recordedAt: r.recorded_at,
-        storedAt: r.stored_at,
-        officer: r.officer_badge,
-        officerName: officerByBadge(this.db, r.officer_badge),
-        recorder: r.recorder_serial,
+        originalName: f.originalName,
+        sha256: f.sha256,
+        size: f.size,
+        kind: f.kind,
+        recordedAt: f.recordedAt,
+        storedAt: f.storedAt,
+        officer: f.officerBadge,
+        officerName: officerByBadge(this.db, f.officerBadge),
+        recorder: f.recorderSerial,
         retentionUntil: r.retention_until,
         rule: { kind: basis.kind, ref: basis.category ?? basis.caseId ?? basis.requestId ?? null, caseNumber: basis.kind === 'case' ? caseNumberOf(this.db, basis.caseId) : null },
-        objectId: r.object_id,
+        objectId: f.objectId,
         objectShredded: r.shredded === 1,
-        sharedWith: this.survivorsOf(r.object_id),
+        sharedWith: this.survivorsOf(f.objectId),
         ledgerSeq: r.ledger_seq,
       };
     });

@@ -19,7 +19,7 @@ import { assertLocalDate, type LocalDate } from '../calendar/localDate.ts';
 import { endOfLocalDay, localDateAt } from '../calendar/workingDays.ts';
 import { assertPeriod, periodEnd } from './period.ts';
 import type { CaseState, Period } from './types.ts';
-import { recordingExists } from '../recordings/recordings.ts';
+import { recordingExists, recordingFacts } from '../recordings/recordings.ts';
 
 // Citations are the agency's own rule (issue 14 item 1): empty until the admin picks one, never another agency's.
 export type RetentionBasis =
@@ -143,9 +143,8 @@ export class RetentionService {
    * tables: a due list over tens of thousands of recordings is a handful of queries, not one each.
    */
   statusOf(ids?: string[]): RetentionStatus[] {
-    const filter = ids ? `WHERE r.id IN (SELECT value FROM json_each(?))` : '';
     const args = ids ? [JSON.stringify(ids)] : [];
-    const recs = this.db.prepare(`SELECT r.id, r.object_id, r.recorded_at, r.stored_at FROM recordings r ${filter} ORDER BY r.number`).all(...args) as RecRow[];
+    const recs: RecRow[] = recordingFacts(this.db, ids).map((r) => ({ id: r.id, object_id: r.objectId, recorded_at: r.recordedAt, stored_at: r.storedAt }));
     const links = groupBy(
       this.db
         .prepare(

@@ -3,8 +3,8 @@
 // for the custodian on duty, several at once (setting ingest.maxConcurrentRecorders). Unrecognized
 // storage is reported and ledgered, and waits for a custodian to accept it. Everything it knows is
 // in status() and in 'dock.volume' events, so any number of windows can show the Dock screen.
-import { StationError, isStationError, type ErrorParams } from '../errors.ts';
-import type { IngestService, SessionSummary, ProgressEvent, RecorderIdentity } from '../ingest/service.ts';
+import { StationError, isStationError } from '../errors.ts';
+import type { IngestService, RecorderIdentity } from '../ingest/service.ts';
 import type { Clock } from '../clock.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { NamingRule } from '../media/namingRules.ts';
@@ -16,47 +16,8 @@ import { dockedSource } from './source.ts';
 import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo } from './ports.ts';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-
-export type DockState =
-  | 'identifying'
-  | 'unrecognized' // not a known recorder: reported, waits for a custodian to accept it
-  | 'waiting' // a recorder, but no custodian on duty or the station is locked
-  | 'queued' // waiting for a free ingest slot
-  | 'ingesting'
-  | 'done' // every file has its outcome: may be undocked
-  | 'interrupted'
-  | 'stopped' // e.g. the vault disk is full: retry after freeing space
-  | 'failed'
-  | 'removed';
-
-export type DockedVolume = {
-  mountPoint: string;
-  device: string;
-  fsType: string;
-  label: string | null;
-  usb: UsbDeviceInfo | null;
-  state: DockState;
-  /** Why it is waiting, unrecognized, stopped or failed: a translatable code (errors.<code>). */
-  reason: string | null;
-  reasonParams: ErrorParams | null;
-  recorder: {
-    serial: string;
-    via: string;
-    vendor: string | null;
-    model: string | null;
-    officerBadge: string | null;
-    officerName: string | null;
-  } | null;
-  /** What the file names say, for the custodian deciding about unrecognized storage. */
-  serialsFromNames: string[];
-  catalogueModel: { vendor: string; model: string; verified: boolean } | null;
-  vendorInfo: RecorderInfo | null;
-  sessionId: number | null;
-  progress: ProgressEvent | null;
-  session: SessionSummary | null;
-  mayUndock: boolean;
-  detectedAt: string;
-};
+import type { DockState, DockedVolume } from '../../shared/events.ts';
+export type { DockState, DockedVolume };
 
 type Entry = {
   volume: MountedVolume;

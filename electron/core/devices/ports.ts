@@ -1,18 +1,8 @@
 // Ports: what the station needs from the operating system to notice docked recorders. Core
 // declares them; native/ implements them per platform (linux, win32, darwin); tests use the
 // real linux implementations against loop-mounted exFAT volumes.
-
-/** A USB device as the bus reports it. Identification only: the station never opens a device. */
-export type UsbDeviceInfo = {
-  vendorId: number;
-  productId: number;
-  /** iSerialNumber string descriptor where the OS exposes it without opening the device (sysfs, SetupAPI). */
-  serialNumber: string | null;
-  manufacturer: string | null;
-  product: string | null;
-  /** Platform path that ties the device to its block devices (linux: /sys/bus/usb/devices/1-2). */
-  portPath: string | null;
-};
+import type { UsbDeviceInfo, RecorderInfo } from '../../shared/events.ts';
+export type { UsbDeviceInfo, RecorderInfo };
 
 export interface UsbMonitor {
   list(): Promise<UsbDeviceInfo[]>;
@@ -37,15 +27,6 @@ export interface VolumeWatcher {
   /** Calls back when volumes appear or disappear. Returns a function that stops watching. */
   watch(listener: { mounted(volume: MountedVolume): void; unmounted(volume: MountedVolume): void }): Promise<() => Promise<void>>;
 }
-
-/** What a vendor unlock can read from the recorder (公安部 interface `GetZFYInfo`). */
-export type RecorderInfo = {
-  deviceSerial: string | null; // 产品序号
-  officerId: string | null; // 警号
-  officerName: string | null; // 姓名
-  unitCode: string | null; // 单位编号
-  unitName: string | null; // 单位名称
-};
 
 /**
  * Recorders that expose storage only after a vendor command (`SetMSDC` with the admin password).

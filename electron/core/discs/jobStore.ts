@@ -3,75 +3,9 @@
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { ErrorParams } from '../errors.ts';
 import type { MediaId } from './profiles.ts';
-import type { BurnTarget, Md5Check } from './ports.ts';
-
-export type JobState = 'running' | 'waiting_medium' | 'completed' | 'failed' | 'interrupted' | 'cancelled';
-export type MediumState = 'writing' | 'verifying' | 'verified' | 'failed';
-
-export type ShaCheck = { ok: true; files: number; bytes: number; checkpointSize: number } | { ok: false; reason: string; path: string; detail?: string };
-
-/** What reading the medium back found; stored with the medium and shown on the cover sheet. */
-export type Verification = {
-  md5: Md5Check | null;
-  sha256: ShaCheck | null;
-  manifestSha256: string | null;
-  /** Every planned recording is on the medium with the hash the catalogue holds. */
-  catalogue: 'match' | 'mismatch' | null;
-  /** The volume id read from the medium. */
-  volumeId: string | null;
-};
-
-export type BurnMedium = {
-  id: number;
-  disc: number;
-  copy: number;
-  attempt: number;
-  state: MediumState;
-  writer: string;
-  location: string;
-  mediaId: string | null;
-  volumeId: string;
-  verification: Verification | null;
-  error: { code: string; params: ErrorParams } | null;
-  startedAt: string;
-  endedAt: string | null;
-  ledgerSeq: number | null;
-};
-
-export type BurnDisc = {
-  index: number;
-  recordings: string[];
-  names: string[];
-  bytes: number;
-  volumeId: string;
-  packageId: string | null;
-  createdAt: string | null;
-  manifestSha256: string | null;
-  media: BurnMedium[];
-};
-
-export type BurnJob = {
-  id: string;
-  requestId: string;
-  operator: string;
-  media: MediaId;
-  capacityBytes: number;
-  target: BurnTarget;
-  copies: number;
-  setId: string;
-  discCount: number;
-  volumeLabel: string | null;
-  place: string | null;
-  remarks: string | null;
-  state: JobState;
-  ownerPid: number | null;
-  error: { code: string; params: ErrorParams } | null;
-  createdAt: string;
-  endedAt: string | null;
-  discs: BurnDisc[];
-  /** Media verified so far out of discCount × copies. */
-  verified: number;
-};
+import type { BurnTarget } from './ports.ts';
+import type { JobState, BurnMediumState as MediumState, ShaCheck, Verification, BurnMedium, BurnDisc, BurnJob } from '../../shared/events.ts';
+export type { JobState, MediumState, ShaCheck, Verification, BurnMedium, BurnDisc, BurnJob };
 
 type JobRow = {
   id: string;

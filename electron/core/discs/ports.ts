@@ -3,19 +3,8 @@
 // Windows: IMAPI2 through PowerShell; macOS: drutil/hdiutil). `exercised` says honestly whether an
 // adapter has ever run for real in our tests, so the UI can say so.
 import type { PackageSource } from '../evidencePackage/source.ts';
-
-/** Where a burn goes: an ISO image file (xorriso's stdio: pseudo-drive), an optical drive, a folder. */
-export type BurnTarget = { kind: 'iso'; path: string } | { kind: 'drive'; device: string } | { kind: 'dir'; path: string };
-
-export type MediumState = 'blank' | 'appendable' | 'closed' | 'none' | 'unknown';
-
-export type LoadedMedium = {
-  state: MediumState;
-  /** The drive's name for the medium: 'CD-R', 'DVD+R', 'BD-R', 'stdio file' … */
-  kind: string | null;
-  capacityBytes: number | null;
-  freeBytes: number | null;
-};
+import type { BurnTarget, LoadedMediumState as MediumState, LoadedMedium, Md5Check } from '../../shared/events.ts';
+export type { BurnTarget, MediumState, LoadedMedium, Md5Check };
 
 export type OpticalDrive = {
   /** What to pass as `drive:` (/dev/sr0, E:, disk2). */
@@ -53,8 +42,6 @@ export type WriteRequest = {
 
 /** What a writer wrote, enough to open it again for reading back. */
 export type WrittenMedium = { writer: string; target: BurnTarget; volumeId: string; createdAt: string };
-
-export type Md5Check = { checked: true; files: number; mismatches: string[] } | { checked: false; reason: string };
 
 /**
  * A written medium opened for reading back. As a PackageSource it is what the station's verifier

@@ -2,8 +2,9 @@
 // recordable kinds sold under each name, in 2048-byte sectors as drives report them (DVD-R DL
 // holds a little less than DVD+R DL, so DL plans for DVD-R DL), never the marketing figure.
 
-export const MEDIA_IDS = ['cd', 'dvd', 'dvd-dl', 'bd25', 'bd50', 'usb'] as const;
-export type MediaId = (typeof MEDIA_IDS)[number];
+import { MEDIA_IDS, type MediaId } from '../../shared/events.ts';
+
+export { MEDIA_IDS, type MediaId };
 
 export const SECTOR = 2048;
 

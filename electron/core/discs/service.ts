@@ -16,7 +16,7 @@ import type { User } from '../access/users.ts';
 import type { AccessRequest, Requests } from '../access/requests.ts';
 import { MEDIA_PROFILES, MEDIA_IDS, type MediaId } from './profiles.ts';
 import { cleanVolumeLabel, planDiscs, usableBytes, volumeIdFor } from './plan.ts';
-import type { BurnTarget, DiscPorts, DiscWriter, LoadedMedium, MediumReader, OpticalDrive, WrittenMedium } from './ports.ts';
+import type { BurnTarget, DiscPorts, DiscWriter, MediumReader, OpticalDrive, WrittenMedium } from './ports.ts';
 import { JobStore, targetValue, type BurnDisc, type BurnJob, type BurnMedium, type Verification } from './jobStore.ts';
 import { PATHS, safePackageName, type PackageManifest } from '../evidencePackage/format.ts';
 import { createStagingDir, removeStagingDir, sweepStaging } from './staging.ts';
@@ -24,6 +24,8 @@ import { stageDisc, type StageDeps, type StagedDisc } from './stage.ts';
 import { readBack } from './readBack.ts';
 import { renderLabel } from './printables.ts';
 import { caseNumberOf, personName } from '../papers/names.ts';
+import type { BurnPhase, BurnProgress, EventMessage, InsertMedium } from '../../shared/events.ts';
+export type { BurnPhase, BurnProgress, InsertMedium };
 
 export type BurnInput = {
   requestId: string;
@@ -36,38 +38,7 @@ export type BurnInput = {
   remarks?: string | null | undefined;
 };
 
-export type BurnPhase = 'staging' | 'writing' | 'closing' | 'checking_md5' | 'reading_back';
-
-export type BurnProgress = {
-  jobId: string;
-  disc: number;
-  discs: number;
-  copy: number;
-  copies: number;
-  phase: BurnPhase;
-  bytes: number;
-  totalBytes: number;
-  file: string | null;
-};
-
-export type InsertMedium = {
-  jobId: string;
-  device: string;
-  disc: number;
-  discs: number;
-  copy: number;
-  copies: number;
-  /** Why the loaded medium (if any) will not do. */
-  reason: 'no_medium' | 'not_blank' | 'too_small';
-  found: LoadedMedium | null;
-  neededBytes: number;
-};
-
-export type BurnEvent =
-  | { type: 'burn.job'; payload: BurnJob }
-  | { type: 'burn.progress'; payload: BurnProgress }
-  | { type: 'burn.medium'; payload: BurnMedium & { jobId: string } }
-  | { type: 'burn.insert'; payload: InsertMedium };
+export type BurnEvent = EventMessage<'burn.job' | 'burn.progress' | 'burn.medium' | 'burn.insert'>;
 
 export type BurnPlan = {
   requestId: string;

@@ -1,20 +1,8 @@
 // Per-recorder progress for the Dock screen: files and bytes done, speed, time left. Speed is a
 // moving average so one slow file (a FUSE hiccup) does not make the estimate jump about.
 
-export type ProgressSnapshot = {
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  /** Smoothed read speed of this source, bytes per second; 0 until measured. */
-  bytesPerSecond: number;
-  /** Seconds left at the current speed; null until a speed is known. */
-  etaSeconds: number | null;
-  /** The file started last among those being read. */
-  currentPath: string | null;
-  /** Every file being read now, with the bytes read so far. */
-  reading: { path: string; bytes: number }[];
-};
+import type { ProgressSnapshot } from '../../shared/events.ts';
+export type { ProgressSnapshot };
 
 export class ProgressTracker {
   private filesDone = 0;

@@ -7,8 +7,8 @@ import type { Dir, Dirent, Stats } from 'node:fs';
 import { lstat, opendir, readlink } from 'node:fs/promises';
 import { isAbsolute, posix } from 'node:path';
 import { fromSystemError, type ErrorParams } from '../errors.ts';
-
-export type EntryType = 'file' | 'symlink' | 'other' | 'directory';
+import type { EntryType } from '../../shared/events.ts';
+export type { EntryType };
 
 export type ScannedEntry = {
   /** Relative to the root, '/'-separated, for display and the catalogue (see displayName). */

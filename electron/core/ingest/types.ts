@@ -1,7 +1,6 @@
 // The ingest feature's vocabulary: what a source, a file result and a session summary are, what
 // the service is built from, and what its steps (session.ts, oneFile.ts, catalogueWrite.ts) pass
 // one another.
-import type { ErrorParams } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -10,12 +9,13 @@ import type { StationPaths } from '../paths.ts';
 import type { Users } from '../access/users.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { RecorderInfo } from '../devices/ports.ts';
-import type { RecordingFlag } from '../recordings/catalogue.ts';
 import type { Recordings } from '../recordings/recordings.ts';
-import type { EntryType } from './scan.ts';
 import type { ClockDrift } from './clockDrift.ts';
 import type { WorkingDayCalendar } from './workingDays.ts';
-import type { ProgressSnapshot, ProgressTracker } from './progress.ts';
+import type { ProgressTracker } from './progress.ts';
+import type { EventMessage, FileOutcome, FileResult, ProgressEvent, SessionStatus, SessionSummary } from '../../shared/events.ts';
+
+export type { FileOutcome, FileResult, ProgressEvent, SessionStatus, SessionSummary };
 
 /** How the session's recorder was identified; 'name' = its registered 产品序号 in the file names. */
 export type RecorderIdentity = { serial: string; via: 'usb' | 'vendor' | 'name' | 'custodian' };
@@ -34,54 +34,7 @@ export type IngestSourceSpec = {
   clockDrift?: ClockDrift | null;
 };
 
-export type FileOutcome = 'ingested' | 'duplicate' | 'already_ingested' | 'skipped' | 'failed' | 'aborted';
-
-export type FileResult = {
-  sessionId: number;
-  seq: number;
-  path: string;
-  entryType: EntryType;
-  size: number | null;
-  outcome: FileOutcome | 'pending';
-  /** A translatable code (errors.<reason>) for skipped, failed and aborted files. */
-  reason: string | null;
-  params: ErrorParams | null;
-  recordingId: string | null;
-  flags: RecordingFlag[];
-};
-
-export type SessionStatus = 'running' | 'completed' | 'interrupted' | 'stopped';
-
-export type SessionSummary = {
-  id: number;
-  sourceKind: 'volume' | 'folder';
-  sourceKey: string;
-  root: string;
-  device: string | null;
-  fsType: string | null;
-  label: string | null;
-  recorderSerial: string | null;
-  custodian: string;
-  status: SessionStatus;
-  stopCode: string | null;
-  filesTotal: number;
-  bytesTotal: number;
-  startedAt: string;
-  endedAt: string | null;
-  counts: Record<FileOutcome | 'pending', number>;
-  flagged: { late: number; interruption: number; unparseable: number; changedDuringRead: number; needsExplanation: number };
-  /** The recorder's clock minus the station's at dock, and how it was measured (issue 15); null when unknown. */
-  clockDrift: { seconds: number; source: string; beyondTolerance: boolean } | null;
-  /** Every file has its final outcome: the recorder may be undocked. */
-  mayUndock: boolean;
-};
-
-export type ProgressEvent = ProgressSnapshot & { sessionId: number; sourceKey: string; recorderSerial: string | null; root: string };
-
-export type IngestEvent =
-  | { type: 'ingest.session'; payload: SessionSummary }
-  | { type: 'ingest.progress'; payload: ProgressEvent }
-  | { type: 'ingest.file'; payload: FileResult };
+export type IngestEvent = EventMessage<'ingest.session' | 'ingest.progress' | 'ingest.file'>;
 
 export type IngestListener = (event: IngestEvent) => void;
 

@@ -109,6 +109,8 @@ export class Ledger {
   private accumulator: MerkleAccumulator;
   private lastLeaf: string;
   private lastSeq = 0;
+  /** The table holds exactly seqs 1..size, so a seq is a position (see leavesAfter). */
+  private seqIsPosition = true;
   private signer: Signer | null = null;
   private insert: Statement | null = null;
   private readonly db: WritableDB;
@@ -142,7 +144,9 @@ export class Ledger {
     const acc = new MerkleAccumulator();
     let last = GENESIS_PREV;
     let lastSeq = 0;
+    let firstSeq = 1;
     for (const [seq, hash] of this.db.prepare('SELECT seq, leaf_hash FROM ledger ORDER BY seq').raw().iterate() as Iterable<[number, string]>) {
+      if (acc.size === 0) firstSeq = seq;
       acc.append(Buffer.from(hash, 'hex'));
       last = hash;
       lastSeq = seq;
@@ -152,6 +156,8 @@ export class Ledger {
     // Normally lastSeq === size; they differ only on a tampered table, where appending must still
     // work (so the tampering can be reported) and `verify` names the gap.
     this.lastSeq = lastSeq;
+    // Distinct integers from 1 whose largest is their count are exactly 1..count.
+    this.seqIsPosition = firstSeq === 1 && lastSeq === acc.size;
     this.pendingSigned = null;
     const t = this.db.prepare('SELECT time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { time: string } | undefined;
     if (t) this.noteTime(t.time);
@@ -230,7 +236,14 @@ export class Ledger {
   /** Leaf hashes after position `from` (positions, not seq: a gap in seq shows as a different root). */
   private leavesAfter(from: number, upTo: number = this.size): Buffer[] {
     if (upTo <= from) return [];
-    const rows = this.db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq LIMIT ? OFFSET ?').raw().all(upTo - from, from) as [string][];
+    // Where every seq from 1 to the last is present (reload() checks it, append() keeps it), position p
+    // is seq p and the primary key finds the tail at once; OFFSET would step over every earlier row (the whole table
+    // at ten million entries, at every checkpoint). A table with a gap keeps the positional read.
+    const rows = (
+      this.seqIsPosition
+        ? this.db.prepare('SELECT leaf_hash FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq').raw().all(from, upTo)
+        : this.db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq LIMIT ? OFFSET ?').raw().all(upTo - from, from)
+    ) as [string][];
     return rows.map(([h]) => Buffer.from(h, 'hex'));
   }
 

@@ -20,8 +20,9 @@ import { fourcc } from './result.ts';
 import { readWav } from './wav.ts';
 import type { WavResult } from './wav.ts';
 import { fromSystemError } from '../errors.ts';
+import type { MediaKind } from '../../shared/recordings.ts';
 
-export type MediaKind = 'video' | 'audio' | 'photo' | 'unknown';
+export type { MediaKind };
 
 /** Formats recognized by their magic bytes for which the station has no reader (yet). */
 export type UnreadFormat = 'png' | 'heif' | 'h26x-raw';

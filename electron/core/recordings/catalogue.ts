@@ -7,29 +7,10 @@ import type { FutureTime, RecordedAtReason, TimeMismatch } from '../ingest/metad
 import { driftBeyondTolerance } from '../ingest/clockDrift.ts';
 import { searchClauses, type SearchFilter } from './search.ts';
 import type { ReadableDB } from '../db/database.ts';
+import type { RecordingFlag } from '../../shared/events.ts';
+export type { RecordingFlag };
 
 export type ExplanationKind = 'late_handover' | 'interruption' | 'time_mismatch';
-
-export type RecordingFlag =
-  | 'late'
-  | 'interruption'
-  | 'unparseable'
-  | 'changed_during_read'
-  | 'unknown_officer'
-  | 'unknown_recorder'
-  | 'duplicate'
-  | 'needs_explanation'
-  // Issue 15: doubtful times. They ask the custodian to look, not for a 书面说明 the rules require,
-  // so they do not count as needs_explanation.
-  | 'time_in_future'
-  | 'time_mismatch'
-  | 'deadline_unknown'
-  // No naming rule of the recorder catalogue matched the name: said so, not silently dated.
-  | 'name_unrecognized'
-  // The recorder's clock was ahead of the station's at dock by more than the setting.
-  | 'clock_drift'
-  // Destroyed by an executed destruction batch: the row stays as a tombstone (000 第十二条).
-  | 'destroyed';
 
 export type Recording = {
   id: string;
@@ -324,7 +305,8 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
   if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
   if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
-  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? NEEDS_EXPLANATION : `NOT ${NEEDS_EXPLANATION}`);
+  // Only a late or interrupted recording can need one: said first, in the words of its partial index (migration 0018).
+  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? `(r.late = 1 OR r.interruption = 1) AND ${NEEDS_EXPLANATION}` : `NOT ${NEEDS_EXPLANATION}`);
   const search = searchClauses(db, f);
   where.push(...search.where);
   args.push(...search.args);

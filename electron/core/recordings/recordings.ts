@@ -84,8 +84,13 @@ export class Recordings {
     const { clause, args } = recordingWhere(this.db, f);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM recordings r ${clause}`).get(...args) as { n: number }).n;
     const order = f.order === 'asc' ? 'ASC' : 'DESC';
+    // The page is picked by its sort keys alone, then only its rows are joined and flagged: a sort or an OFFSET over
+    // thousands of matches (a search, a flag) must not build every full row it passes.
     const rows = this.db
-      .prepare(`${SELECT} ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?`)
+      .prepare(
+        `${SELECT} WHERE r.number IN (SELECT r.number FROM recordings r ${clause} ORDER BY r.recorded_at ${order}, r.number ${order} LIMIT ? OFFSET ?)
+         ORDER BY r.recorded_at ${order}, r.number ${order}`,
+      )
       .all(...args, f.limit ?? 100, f.offset ?? 0) as RecordingRow[];
     const drift = this.deps.driftTolerance();
     return { total, items: rows.map((r) => toRecording(r, drift)) };
@@ -352,9 +357,84 @@ export function recordingsOfObject(db: ReadableDB, objectId: string): string[] {
   return (db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
 }
 
+/** Every vault object's recordings (a first copy and its duplicates), each list in catalogue order. */
+export function recordingsByObject(db: ReadableDB): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of db.prepare('SELECT id, object_id FROM recordings ORDER BY number').all() as { id: string; object_id: string }[]) {
+    const list = out.get(r.object_id) ?? [];
+    list.push(r.id);
+    out.set(r.object_id, list);
+  }
+  return out;
+}
+
 /** `ids` in the order the footage was recorded (then catalogue order); unknown ids are left out. */
 export function inRecordedOrder(db: ReadableDB, ids: readonly string[]): string[] {
   return (
     db.prepare('SELECT r.id FROM json_each(?) j JOIN recordings r ON r.id = j.value ORDER BY r.recorded_at, r.number').all(JSON.stringify(ids)) as { id: string }[]
   ).map((r) => r.id);
+}
+
+/** What other features show of a recording next to their own rows (retention, destruction batches, certificates). */
+export type RecordingFacts = {
+  id: string;
+  number: number;
+  objectId: string;
+  sha256: string;
+  size: number;
+  kind: string;
+  originalName: string;
+  recordedAt: string | null;
+  storedAt: string;
+  officerBadge: string | null;
+  recorderSerial: string | null;
+};
+
+/** The facts of `ids` (of every recording when omitted), in catalogue order; unknown ids are left out. */
+export function recordingFacts(db: ReadableDB, ids?: readonly string[]): RecordingFacts[] {
+  const filter = ids ? 'WHERE r.id IN (SELECT value FROM json_each(?))' : '';
+  const rows = db
+    .prepare(`SELECT r.id, r.number, r.object_id, r.sha256, r.size, r.kind, r.original_name, r.recorded_at, r.stored_at, r.officer_badge, r.recorder_serial FROM recordings r ${filter} ORDER BY r.number`)
+    .all(...(ids ? [JSON.stringify(ids)] : [])) as {
+    id: string;
+    number: number;
+    object_id: string;
+    sha256: string;
+    size: number;
+    kind: string;
+    original_name: string;
+    recorded_at: string | null;
+    stored_at: string;
+    officer_badge: string | null;
+    recorder_serial: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    objectId: r.object_id,
+    sha256: r.sha256,
+    size: r.size,
+    kind: r.kind,
+    originalName: r.original_name,
+    recordedAt: r.recorded_at,
+    storedAt: r.stored_at,
+    officerBadge: r.officer_badge,
+    recorderSerial: r.recorder_serial,
+  }));
+}
+
+/**
+ * Recordings not destroyed that wait for someone, in catalogue order: a late hand-over or an
+ * interruption without its written explanation (000 第九条), a deadline the calendar could not give.
+ */
+export function awaitingAttention(db: ReadableDB): { late: string[]; interrupted: string[]; deadlinesUnknown: string[] } {
+  const alive = 'NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)';
+  const unexplained = (flag: 'late' | 'interruption', kind: string) =>
+    (
+      db
+        .prepare(`SELECT r.id FROM recordings r WHERE r.${flag} = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = ?) AND ${alive} ORDER BY r.number`)
+        .all(kind) as { id: string }[]
+    ).map((r) => r.id);
+  const deadlinesUnknown = (db.prepare(`SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND ${alive} ORDER BY r.number`).all() as { id: string }[]).map((r) => r.id);
+  return { late: unexplained('late', 'late_handover'), interrupted: unexplained('interruption', 'interruption'), deadlinesUnknown };
 }

@@ -12,11 +12,30 @@ import { unlockKeys } from '../keys/keyring.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
 import { headMacKey, newHeadRecord, writeHead } from '../ledger/head.ts';
 import { MerkleAccumulator } from '../ledger/merkle.ts';
-import { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Settings } from '../settings.ts';
+import type { Vault } from '../vault/vault.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, openSnapshot, type ReplicaManifest } from './snapshot.ts';
 
-export type RestoreInput = { dataDir: string; store: StoreConfig; passphrase: string; stationId?: string };
+/**
+ * What the restore asks of the rebuilt station to verify it. The composition root opens it (`open`),
+ * since how a station is built is its business alone.
+ */
+export type RestoredStation = {
+  unlock(passphrase: string): Promise<void>;
+  readonly db: WritableDB;
+  readonly ledger: Ledger;
+  readonly settings: Settings;
+  readonly vault: Vault;
+  readonly origin: string;
+  publicKey(): Buffer;
+  write<T>(fn: () => T): T;
+  close(): void;
+};
+
+export type RestoreInput = { dataDir: string; store: StoreConfig; passphrase: string; stationId?: string; open: (dataDir: string) => RestoredStation };
 
 export type RestoreResult = {
   stationId: string;
@@ -160,7 +179,7 @@ export async function restoreFromReplica(input: RestoreInput): Promise<RestoreRe
     }
 
     // The rebuilt station must verify before it is put in place.
-    const station = Station.open({ dataDir: staging });
+    const station = input.open(staging);
     let result: RestoreResult;
     try {
       await station.unlock(input.passphrase);

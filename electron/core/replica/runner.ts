@@ -1,21 +1,24 @@
 // The queue in the background: the desktop app and `station watch` (the dock's duty) keep the
 // replica moving without anyone typing `station replica run`.
-import { isStationError, type ErrorParams } from '../errors.ts';
-import type { Station } from '../station.ts';
-import { type RunResult } from './service.ts';
+import { isStationError } from '../errors.ts';
+import type { ReplicaService } from './service.ts';
+import type { RunnerEvent } from '../../shared/events.ts';
 
-export type RunnerEvent = { type: 'ran'; result: RunResult } | { type: 'error'; code: string; params: ErrorParams };
+export type { RunnerEvent };
+
+/** What the runner needs: whether the station can send (set up and unlocked), and its replica. */
+export type RunnerDeps = { ready: () => boolean; replica: () => ReplicaService };
 
 export class ReplicaRunner {
-  private readonly station: Station;
+  private readonly deps: RunnerDeps;
   private readonly intervalMs: number;
   private readonly onEvent: (e: RunnerEvent) => void;
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   private readonly abort = new AbortController();
 
-  constructor(station: Station, options: { intervalMs?: number; onEvent?: (e: RunnerEvent) => void } = {}) {
-    this.station = station;
+  constructor(deps: RunnerDeps, options: { intervalMs?: number; onEvent?: (e: RunnerEvent) => void } = {}) {
+    this.deps = deps;
     this.intervalMs = options.intervalMs ?? 60_000;
     this.onEvent = options.onEvent ?? (() => {});
   }
@@ -40,9 +43,9 @@ export class ReplicaRunner {
 
   private async tick(): Promise<void> {
     // Nothing to do until an admin set a store; the master key is needed for its secret.
-    if (!this.station.initialized || !this.station.unlocked || !this.station.replica.config()) return;
+    if (!this.deps.ready() || !this.deps.replica().config()) return;
     try {
-      const result = await this.station.replica.run({ actor: 'system', signal: this.abort.signal });
+      const result = await this.deps.replica().run({ actor: 'system', signal: this.abort.signal });
       if (result.stored || result.extended || result.error || result.failed) this.onEvent({ type: 'ran', result });
     } catch (e) {
       // Another process (a `station replica run`) is at it: its turn, not an error.

@@ -6,7 +6,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError, isStationError, type ErrorParams } from '../errors.ts';
-import type { Station } from '../station.ts';
+import type { WritableDB } from '../db/database.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { RetentionService } from '../cases/retention.ts';
+import type { SettingsShape } from '../settings.ts';
 import { unwrapKey, wrapKey } from '../vault/keyWrap.ts';
 import Database from 'better-sqlite3';
 import { loadLeaves } from '../ledger/ledger.ts';
@@ -16,6 +19,9 @@ import { ReplicaStore, type StoreConfig } from './store.ts';
 import { runWormTest, type WormResult } from './worm.ts';
 import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } from './pacing.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
+import { recordingRef, recordingsByObject, recordingsOfObject } from '../recordings/recordings.ts';
+import type { RunResult } from '../../shared/events.ts';
+export type { RunResult };
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 512 * 1024 * 1024;
@@ -95,21 +101,6 @@ export type ReplicaStatus = {
 
 export type ReplicaOptionsInput = { parallelParts?: number; bandwidthMiBps?: number | null; window?: TransferWindow | null; clearAfterReplication?: boolean };
 
-export type RunResult = {
-  stored: number;
-  extended: number;
-  waiting: number;
-  failed: number;
-  error: { code: string; params: ErrorParams } | null;
-  snapshot: { ledgerSize: number; versionId: string | null } | null;
-  /** Set when the off-peak window is closed: nothing (more) was started. */
-  deferred: 'replica.outside_window' | null;
-  /** Seconds this run paused because an ingest session was running. */
-  waitedForIngestSeconds: number;
-  /** Parts dropped mid-send because an ingest began; each was sent again after it. */
-  partsYielded: number;
-};
-
 export type AuditProblem = { objectId: string; code: string };
 export type AuditResult = { checked: number; sampled: number; problems: AuditProblem[] };
 
@@ -174,8 +165,31 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What the replica needs of its station, and nothing more (the station builds it: station.ts).
+ * Settings are read at each use, since an administrator may change them while the station runs.
+ */
+export type ReplicaDeps = {
+  db: WritableDB;
+  ledger: Pick<Ledger, 'append' | 'size' | 'latestCheckpoint'>;
+  now: () => Date;
+  write: <T>(fn: () => T) => T;
+  /** The station's data folder: the uploader's lock file and the snapshot's scratch copy live there. */
+  dataDir: string;
+  objectPath: (objectId: string) => string;
+  /** Refuses (station.locked) while the station is locked. */
+  requireUnlocked: () => void;
+  /** The unlocked master key: it wraps the store's secret and seals the catalogue snapshot. */
+  masterKey: () => Buffer;
+  retention: Pick<RetentionService, 'categories' | 'statusOf'>;
+  agencyCode: () => string;
+  stationId: () => string;
+  timeZone: () => string;
+  defaultPeriod: () => SettingsShape['retention.default'];
+};
+
 export class ReplicaService {
-  private readonly station: Station;
+  private readonly deps: ReplicaDeps;
   /** The WORM self-test runs at the first run of each process ("at every start"), and at every save. */
   private testedThisProcess = false;
   /**
@@ -184,21 +198,21 @@ export class ReplicaService {
    */
   snapshotLockMs = SNAPSHOT_LOCK_DAYS * 86_400_000;
 
-  constructor(station: Station) {
-    this.station = station;
+  constructor(deps: ReplicaDeps) {
+    this.deps = deps;
   }
 
   private get db() {
-    return this.station.db;
+    return this.deps.db;
   }
 
   private now(): Date {
-    return this.station.clock.now();
+    return this.deps.now();
   }
 
   /** Where this station's objects live in the bucket: several stations may share one. */
   prefix(): string {
-    return `evidence-station/${this.station.settings.get('agency.code')}/${this.station.settings.get('station.id')}`;
+    return `evidence-station/${this.deps.agencyCode()}/${this.deps.stationId()}`;
   }
 
   remoteKey(objectId: string): string {
@@ -238,7 +252,7 @@ export class ReplicaService {
   private openStore(): ReplicaStore {
     const r = this.row();
     if (!r) throw new StationError('state', 'replica.not_configured', {});
-    const masterKey = this.station.requireUnlocked().masterKey;
+    const masterKey = this.deps.masterKey();
     const secret = unwrapKey(masterKey, r.secret_wrapped, secretAad(r.access_key_id));
     try {
       return new ReplicaStore({ endpoint: r.endpoint, bucket: r.bucket, region: r.region, accessKeyId: r.access_key_id, secretAccessKey: secret.toString('utf8') });
@@ -254,7 +268,7 @@ export class ReplicaService {
    * to it until a later self-test passes.
    */
   async configure(actor: string, input: ConfigureInput): Promise<{ config: ReplicaConfigView; worm: WormResult }> {
-    const masterKey = this.station.requireUnlocked().masterKey;
+    const masterKey = this.deps.masterKey();
     const endpoint = input.endpoint.trim();
     let url: URL;
     try {
@@ -281,7 +295,7 @@ export class ReplicaService {
       store.close();
     }
     const now = this.now().toISOString();
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db
         .prepare(
           `INSERT INTO replica_config (id, endpoint, bucket, region, access_key_id, secret_wrapped, part_size, bandwidth_limit, configured_at, configured_by, worm_ok, worm_checked_at, worm_failures)
@@ -292,7 +306,7 @@ export class ReplicaService {
         )
         .run(endpoint, input.bucket, region, input.accessKeyId, wrapKey(masterKey, Buffer.from(input.secret, 'utf8'), secretAad(input.accessKeyId)), partSize, bandwidth, now, actor, worm.ok ? 1 : 0, now, JSON.stringify(worm.failures));
       // Never the secret: the ledger is exported with evidence packages and read by auditors.
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'replica.configured',
         subject: `replica:${input.bucket}`,
@@ -309,8 +323,8 @@ export class ReplicaService {
    * outlasts the shortest legal period.
    */
   shortestRetentionDays(): number {
-    const years = [this.station.settings.get('retention.default').years];
-    for (const c of this.station.cases.retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
+    const years = [this.deps.defaultPeriod().years];
+    for (const c of this.deps.retention.categories()) if (c.retiredAt === null && 'years' in c.period) years.push(c.period.years);
     return Math.min(...years) * 365;
   }
 
@@ -324,9 +338,9 @@ export class ReplicaService {
       store.close();
     }
     const now = this.now().toISOString();
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db.prepare('UPDATE replica_config SET worm_ok = ?, worm_checked_at = ?, worm_failures = ? WHERE id = 1').run(worm.ok ? 1 : 0, now, JSON.stringify(worm.failures));
-      this.station.ledger.append({ actor, action: 'replica.selftest', subject: `replica:${store.config.bucket}`, details: { ok: worm.ok, failures: worm.failures, cases: worm.cases, defaultRetention: worm.defaultRetention } });
+      this.deps.ledger.append({ actor, action: 'replica.selftest', subject: `replica:${store.config.bucket}`, details: { ok: worm.ok, failures: worm.failures, cases: worm.cases, defaultRetention: worm.defaultRetention } });
     });
     this.testedThisProcess = true;
     return worm;
@@ -347,11 +361,11 @@ export class ReplicaService {
     if (bandwidth !== null && !(bandwidth >= 65536)) throw new StationError('input', 'replica.bad_bandwidth', {});
     const window = input.window === undefined ? (r.window_start && r.window_end ? { start: r.window_start, end: r.window_end } : null) : input.window === null ? null : checkWindow(input.window);
     const clear = input.clearAfterReplication ?? r.clear_after_replication === 1;
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db
         .prepare('UPDATE replica_config SET parallel_parts = ?, bandwidth_limit = ?, window_start = ?, window_end = ?, clear_after_replication = ? WHERE id = 1')
         .run(parallel, bandwidth, window?.start ?? null, window?.end ?? null, clear ? 1 : 0);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor,
         action: 'replica.options',
         subject: `replica:${r.bucket}`,
@@ -369,7 +383,7 @@ export class ReplicaService {
     if (objects.length === 0) return 0;
     const now = this.now().toISOString();
     const put = this.db.prepare("INSERT OR IGNORE INTO replica_queue (object_id, state, remote_key, queued_at) VALUES (?, 'queued', ?, ?)");
-    this.station.write(() => {
+    this.deps.write(() => {
       for (const o of objects) put.run(o.id, this.remoteKey(o.id), now);
     });
     return objects.length;
@@ -377,12 +391,13 @@ export class ReplicaService {
 
   /** A clerk's request: this recording's object goes first. */
   prioritize(actor: string, recordingId: string): void {
-    const rec = this.db.prepare('SELECT object_id FROM recordings WHERE id = ?').get(recordingId) as { object_id: string } | undefined;
+    const ref = recordingRef(this.db, recordingId);
+    const rec = ref ? { object_id: ref.objectId } : undefined;
     if (!rec) throw new StationError('input', 'recording.not_found', { recordingId });
     this.enqueueMissing();
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db.prepare("UPDATE replica_queue SET priority = priority + 1, next_attempt_at = NULL WHERE object_id = ? AND state != 'stored'").run(rec.object_id);
-      this.station.ledger.append({ actor, action: 'replica.prioritized', subject: `recording:${recordingId}`, details: { objectId: rec.object_id } });
+      this.deps.ledger.append({ actor, action: 'replica.prioritized', subject: `recording:${recordingId}`, details: { objectId: rec.object_id } });
     });
   }
 
@@ -400,15 +415,9 @@ export class ReplicaService {
     const rows = this.db.prepare(`${VIEW} ORDER BY priority DESC, queued_at`).all() as (QueueRow & { size: number; parts: number })[];
     for (const r of rows) counts[r.state]++;
     const pendingRows = rows.filter((r) => r.state !== 'stored');
-    const recs = this.recordingsByObject();
-    const onlyHere = (
-      this.db
-        .prepare(
-          `SELECT count(*) AS n FROM recordings r JOIN vault_objects o ON o.id = r.object_id
-           WHERE o.shredded_at IS NULL AND NOT EXISTS (SELECT 1 FROM replica_queue q WHERE q.object_id = r.object_id AND q.state = 'stored')`,
-        )
-        .get() as { n: number }
-    ).n;
+    const recs = recordingsByObject(this.db);
+    // Recordings, not objects: a duplicate shares its first copy's object and is only here just the same.
+    const onlyHere = pendingRows.reduce((n, r) => n + (recs.get(r.object_id)?.length ?? 0), 0);
     const bytesPending = pendingRows.reduce((s, r) => s + r.size, 0);
     const config = this.config();
     const bytesPerSecond = this.throughput();
@@ -427,7 +436,7 @@ export class ReplicaService {
       bytesPerSecond,
       etaSeconds: bytesPerSecond && bytesPending > 0 ? Math.max(0, bytesPending - journaled) / bytesPerSecond : null,
       paused: {
-        outsideWindow: config !== null && !inWindow(config.window, this.now(), this.station.settings.get('agency.timeZone')),
+        outsideWindow: config !== null && !inWindow(config.window, this.now(), this.deps.timeZone()),
         ingestRunning: ingestRunning(this.db),
       },
     };
@@ -454,7 +463,7 @@ export class ReplicaService {
          FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id ORDER BY q.queued_at`,
       )
       .all() as (QueueRow & { size: number; parts: number })[];
-    const recs = this.recordingsByObject();
+    const recs = recordingsByObject(this.db);
     return rows.map((r) => this.item(r, r.size, r.parts, recs.get(r.object_id) ?? []));
   }
 
@@ -478,25 +487,15 @@ export class ReplicaService {
     };
   }
 
-  private recordingsByObject(): Map<string, string[]> {
-    const out = new Map<string, string[]>();
-    for (const r of this.db.prepare('SELECT id, object_id FROM recordings ORDER BY number').all() as { id: string; object_id: string }[]) {
-      const list = out.get(r.object_id) ?? [];
-      list.push(r.id);
-      out.set(r.object_id, list);
-    }
-    return out;
-  }
-
   /**
    * What the replica must hold for an object: COMPLIANCE until the latest retention end of the
    * recordings stored in it, and a legal hold while any of them is protected (a hold, an open or
    * unarchived case) or kept permanently — those have no end date to lock until.
    */
   lockFor(objectId: string): { recordingIds: string[]; retainUntil: Date | null; legalHold: boolean } {
-    const ids = (this.db.prepare('SELECT id FROM recordings WHERE object_id = ? ORDER BY number').all(objectId) as { id: string }[]).map((r) => r.id);
+    const ids = recordingsOfObject(this.db, objectId);
     if (ids.length === 0) throw new StationError('state', 'replica.no_recording', { objectId });
-    const statuses = this.station.cases.retention.statusOf(ids);
+    const statuses = this.deps.retention.statusOf(ids);
     let until: number | null = null;
     let legalHold = false;
     for (const s of statuses) {
@@ -510,7 +509,7 @@ export class ReplicaService {
 
   /** Takes the per-station replica lock: one uploader at a time (the desktop app or `station replica run`). */
   private takeRunLock(): () => void {
-    const path = join(this.station.paths.dataDir, 'replica.lock');
+    const path = join(this.deps.dataDir, 'replica.lock');
     const mine = String(process.pid);
     try {
       writeFileSync(path, mine, { flag: 'wx' });
@@ -530,9 +529,9 @@ export class ReplicaService {
    */
   async run(options: { actor: string; ignoreBackoff?: boolean; ignoreWindow?: boolean; signal?: AbortSignal; onItem?: (item: ReplicaItem) => void }): Promise<RunResult> {
     const result: RunResult = { stored: 0, extended: 0, waiting: 0, failed: 0, error: null, snapshot: null, deferred: null, waitedForIngestSeconds: 0, partsYielded: 0 };
-    this.station.requireUnlocked();
+    this.deps.requireUnlocked();
     if (!this.row()) throw new StationError('state', 'replica.not_configured', {});
-    const windowOpen = () => options.ignoreWindow === true || inWindow(this.config()!.window, this.now(), this.station.settings.get('agency.timeZone'));
+    const windowOpen = () => options.ignoreWindow === true || inWindow(this.config()!.window, this.now(), this.deps.timeZone());
     // Outside the agency's off-peak window nothing is sent, not even the self-test's test version.
     if (!windowOpen()) return { ...result, deferred: 'replica.outside_window' };
     const release = this.takeRunLock();
@@ -541,7 +540,7 @@ export class ReplicaService {
       const cfg = this.config()!;
       if (!cfg.worm.ok) throw new StationError('state', 'replica.not_worm', { failures: cfg.worm.failures.join(', ') });
       this.enqueueMissing();
-      this.station.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
+      this.deps.write(() => this.db.prepare('DELETE FROM replica_sent WHERE at < ?').run(new Date(this.now().getTime() - 86_400_000).toISOString()));
       const store = this.openStore();
       const tried = new Set<string>();
       const pace: Pace = { throttle: new Throttle(cfg.bandwidthLimit), windowOpen, signal: options.signal, waitedMs: 0, waiting: 0, waitStart: 0, yielded: 0 };
@@ -582,12 +581,17 @@ export class ReplicaService {
         }
         if (!result.error && !options.signal?.aborted && !result.deferred) {
           result.extended = await this.extendGrown(store, options.actor);
-          // The snapshot copies the whole database in this process (VACUUM INTO): not beside an ingest.
-          await this.waitForDock(pace);
-          result.snapshot = await this.replicateCatalogue(store, cfg);
-          // Every run, not only those that took a snapshot: an idle station must still let old
-          // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
-          await this.pruneSnapshots(store, [`${this.prefix()}/${SNAPSHOT_NAME}`, `${this.prefix()}/${MANIFEST_NAME}`]);
+          // The snapshot copies the whole database in this process (VACUUM INTO): not beside an
+          // ingest. Stopped while waiting (the app closing): the next run takes it.
+          await this.waitForDock(pace).catch((e: unknown) => {
+            if (!options.signal?.aborted) throw e;
+          });
+          if (!options.signal?.aborted) {
+            result.snapshot = await this.replicateCatalogue(store, cfg);
+            // Every run, not only those that took a snapshot: an idle station must still let old
+            // snapshots (holding destroyed objects' wrapped keys) go once their lock ends.
+            await this.pruneSnapshots(store, [`${this.prefix()}/${SNAPSHOT_NAME}`, `${this.prefix()}/${MANIFEST_NAME}`]);
+          }
         }
       } finally {
         store.close();
@@ -618,7 +622,7 @@ export class ReplicaService {
   }
 
   private forgetUpload(objectId: string): void {
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db.prepare('DELETE FROM replica_parts WHERE object_id = ?').run(objectId);
       this.db.prepare('UPDATE replica_queue SET upload_id = NULL WHERE object_id = ?').run(objectId);
     });
@@ -628,12 +632,12 @@ export class ReplicaService {
     const attempts = item.attempts + 1;
     // 30 s, 1 min, 2 min … capped at one hour: a store that is down is asked again, not hammered.
     const next = retry ? new Date(this.now().getTime() + Math.min(30_000 * 2 ** (attempts - 1), 3_600_000)).toISOString() : null;
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db
         .prepare('UPDATE replica_queue SET state = ?, attempts = ?, next_attempt_at = ?, reason = ?, reason_params = ? WHERE object_id = ?')
         .run(retry ? 'waiting-retry' : 'failed', attempts, next, err.code, JSON.stringify(err.params), item.object_id);
       // A transfer that can never succeed as it stands is part of the record; a retry is not.
-      if (!retry) this.station.ledger.append({ actor, action: 'replica.failed', subject: `object:${item.object_id}`, details: { reason: err.code, params: err.params } });
+      if (!retry) this.deps.ledger.append({ actor, action: 'replica.failed', subject: `object:${item.object_id}`, details: { reason: err.code, params: err.params } });
     });
   }
 
@@ -672,14 +676,14 @@ export class ReplicaService {
     const vaultRow = this.db.prepare('SELECT sha256, size, shredded_at FROM vault_objects WHERE id = ?').get(objectId) as { sha256: string; size: number; shredded_at: string | null };
     if (vaultRow.shredded_at) {
       // Destroyed before it was copied: there is nothing left to copy, and nothing may be.
-      this.station.write(() => this.db.prepare("UPDATE replica_queue SET state = 'failed', reason = 'replica.object_destroyed', reason_params = '{}' WHERE object_id = ?").run(objectId));
+      this.deps.write(() => this.db.prepare("UPDATE replica_queue SET state = 'failed', reason = 'replica.object_destroyed', reason_params = '{}' WHERE object_id = ?").run(objectId));
       return;
     }
     const lock = this.lockFor(objectId);
     if (!lock.legalHold && lock.retainUntil && lock.retainUntil.getTime() <= this.now().getTime()) {
       throw new StationError('state', 'replica.retention_ended', { objectId });
     }
-    const path = this.station.vault.objectPath(objectId);
+    const path = this.deps.objectPath(objectId);
     let size: number;
     try {
       size = (await stat(path)).size;
@@ -702,7 +706,7 @@ export class ReplicaService {
     if (!uploadId) {
       uploadId = await store.createUpload(key, lock);
       const id = uploadId;
-      this.station.write(() => {
+      this.deps.write(() => {
         this.db.prepare('DELETE FROM replica_parts WHERE object_id = ?').run(objectId);
         this.db.prepare("UPDATE replica_queue SET state = 'uploading', upload_id = ? WHERE object_id = ?").run(id, objectId);
       });
@@ -777,7 +781,7 @@ export class ReplicaService {
       }
       const seconds = (performance.now() - t0) / 1000;
       const at = this.now().toISOString();
-      this.station.write(() => {
+      this.deps.write(() => {
         insertPart.run(objectId, uploadId, n, offset, length, md5.toString('hex'), sha256, etag, at);
         if (!l || l.etag !== etag) insertSent.run(at, length, seconds);
       });
@@ -826,14 +830,14 @@ export class ReplicaService {
     const applied = await this.applyLock(store, key, versionId, lock);
     const sha256OfCiphertext = createHash('sha256');
     for (const p of ordered) sha256OfCiphertext.update(Buffer.from(p.sha256, 'hex'));
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db
         .prepare(
           "UPDATE replica_queue SET state = 'stored', remote_version = ?, etag = ?, retain_until = ?, legal_hold = ?, stored_at = ?, upload_id = NULL, reason = NULL, reason_params = NULL, next_attempt_at = NULL WHERE object_id = ?",
         )
         .run(versionId, head.etag, applied.retainUntil, applied.legalHold ? 1 : 0, this.now().toISOString(), objectId);
       this.db.prepare('DELETE FROM replica_parts WHERE object_id = ?').run(objectId);
-      this.station.ledger.append({
+      this.deps.ledger.append({
         actor: 'system',
         action: 'replica.stored',
         subject: `object:${objectId}`,
@@ -892,10 +896,10 @@ export class ReplicaService {
    */
   private async replicateCatalogue(store: ReplicaStore, cfg: ReplicaConfigView): Promise<{ ledgerSize: number; versionId: string | null } | null> {
     const last = this.db.prepare('SELECT ledger_size FROM replica_snapshots ORDER BY id DESC LIMIT 1').get() as { ledger_size: number } | undefined;
-    const ledger = this.station.ledger;
+    const ledger = this.deps.ledger;
     // Its own ledger entry is the one thing that always follows a snapshot.
     if (last && ledger.size <= last.ledger_size + 1) return null;
-    const tmp = join(this.station.paths.dataDir, `replica-snapshot-${process.pid}.tmp`);
+    const tmp = join(this.deps.dataDir, `replica-snapshot-${process.pid}.tmp`);
     await rm(tmp, { force: true });
     let plain: Buffer;
     let ledgerSize: number;
@@ -914,8 +918,8 @@ export class ReplicaService {
     } finally {
       await rm(tmp, { force: true });
     }
-    const stationId = this.station.settings.get('station.id');
-    const sealed = sealSnapshot(this.station.requireUnlocked().masterKey, plain, stationId, ledgerSize);
+    const stationId = this.deps.stationId();
+    const sealed = sealSnapshot(this.deps.masterKey(), plain, stationId, ledgerSize);
     plain.fill(0);
     const retainUntil = new Date(Math.ceil((this.now().getTime() + this.snapshotLockMs) / 1000) * 1000);
     const key = `${this.prefix()}/${SNAPSHOT_NAME}`;
@@ -932,7 +936,7 @@ export class ReplicaService {
     const manifest: ReplicaManifest = {
       format: MANIFEST_FORMAT,
       stationId,
-      agencyCode: this.station.settings.get('agency.code'),
+      agencyCode: this.deps.agencyCode(),
       keys: { kdf: keys.kdf, wrappedMasterKey: keys.wrapped_master_key.toString('base64'), publicKey: keys.signing_public_key.toString('base64'), wrappedSigningKey: keys.wrapped_signing_key.toString('base64') },
       snapshot: { key, versionId, sha256, ledgerSize, root },
       checkpoint: cp && cp.size <= ledgerSize ? { size: cp.size, root: cp.root, note: cp.note } : null,
@@ -940,11 +944,11 @@ export class ReplicaService {
     };
     const body = Buffer.from(JSON.stringify(manifest, null, 2));
     await store.putSmall(`${this.prefix()}/${MANIFEST_NAME}`, body, createHash('md5').update(body).digest('base64'), { retainUntil });
-    this.station.write(() => {
+    this.deps.write(() => {
       this.db
         .prepare('INSERT INTO replica_snapshots (ledger_size, remote_key, version_id, sha256, retain_until, taken_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(ledgerSize, key, versionId, sha256, retainUntil.toISOString(), this.now().toISOString());
-      this.station.ledger.append({ actor: 'system', action: 'replica.snapshot', subject: `replica:${cfg.bucket}`, details: { key, versionId, ledgerSize, root, sha256, retainUntil: retainUntil.toISOString() } });
+      this.deps.ledger.append({ actor: 'system', action: 'replica.snapshot', subject: `replica:${cfg.bucket}`, details: { key, versionId, ledgerSize, root, sha256, retainUntil: retainUntil.toISOString() } });
     });
     return { ledgerSize, versionId };
   }
@@ -977,7 +981,7 @@ export class ReplicaService {
    * ledgered (`replica.audit`) and the copy stops counting as safe until it is sent again.
    */
   async audit(actor: string, options: { sample?: number } = {}): Promise<AuditResult> {
-    this.station.requireUnlocked();
+    this.deps.requireUnlocked();
     const store = this.openStore();
     const problems: AuditProblem[] = [];
     let checked = 0;
@@ -1035,12 +1039,12 @@ export class ReplicaService {
       store.close();
     }
     const bad = [...new Set(problems.map((p) => p.objectId))];
-    this.station.write(() => {
+    this.deps.write(() => {
       for (const id of bad) {
         const first = problems.find((p) => p.objectId === id)!;
         this.db.prepare("UPDATE replica_queue SET state = 'queued', upload_id = NULL, reason = ?, reason_params = '{}', next_attempt_at = NULL WHERE object_id = ?").run(first.code, id);
       }
-      this.station.ledger.append({ actor, action: 'replica.audit', subject: 'replica', details: { checked, sampled, problems } });
+      this.deps.ledger.append({ actor, action: 'replica.audit', subject: 'replica', details: { checked, sampled, problems } });
     });
     return { checked, sampled, problems };
   }
@@ -1069,10 +1073,10 @@ export class ReplicaService {
       const applied = await this.applyLock(store, row.remote_key, row.remote_version, want);
       const legalHold = releases ? false : row.legal_hold === 1 || applied.legalHold;
       const retainUntil = applied.retainUntil ?? row.retain_until;
-      this.station.write(() => {
+      this.deps.write(() => {
         this.db.prepare('UPDATE replica_queue SET retain_until = ?, legal_hold = ? WHERE object_id = ?').run(retainUntil, legalHold ? 1 : 0, row.object_id);
-        if (grows) this.station.ledger.append({ actor, action: 'replica.extended', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, retainUntil, legalHold, previous: row.retain_until } });
-        if (releases) this.station.ledger.append({ actor, action: 'replica.hold_released', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, key: row.remote_key, legalHold: false, retainUntil } });
+        if (grows) this.deps.ledger.append({ actor, action: 'replica.extended', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, retainUntil, legalHold, previous: row.retain_until } });
+        if (releases) this.deps.ledger.append({ actor, action: 'replica.hold_released', subject: `object:${row.object_id}`, details: { versionId: row.remote_version, key: row.remote_key, legalHold: false, retainUntil } });
       });
       n++;
     }

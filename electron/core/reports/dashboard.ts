@@ -5,6 +5,7 @@ import type { ReadableDB } from '../db/database.ts';
 import type { Requests } from '../access/requests.ts';
 import type { CaseService } from '../cases/cases.ts';
 import type { RetentionService } from '../cases/retention.ts';
+import { awaitingAttention } from '../recordings/recordings.ts';
 
 export type DashboardCase = { id: string; caseNumber: string; title: string; closedAt: string; deadline: string | null; overdue: boolean; problem: { code: string; params: Record<string, unknown> } | null };
 
@@ -56,24 +57,7 @@ export class DashboardService {
     const toArchive: DashboardCase[] = closed
       .map((c) => ({ id: c.id, caseNumber: c.caseNumber, title: c.title, closedAt: c.closedAt!, deadline: c.archive?.deadline ?? null, overdue: c.archive?.overdue ?? false, problem: c.archive?.problem ?? null }))
       .sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
-    const unexplained = (flag: 'late' | 'interruption', kind: string) =>
-      (
-        db
-          .prepare(
-            `SELECT r.id FROM recordings r WHERE r.${flag} = 1
-               AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = ?)
-               AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id)
-             ORDER BY r.number`,
-          )
-          .all(kind) as { id: string }[]
-      ).map((r) => r.id);
-    const late = unexplained('late', 'late_handover');
-    const interrupted = unexplained('interruption', 'interruption');
-    const deadlinesUnknown = (
-      db
-        .prepare('SELECT r.id FROM recordings r WHERE r.deadline_unknown = 1 AND NOT EXISTS (SELECT 1 FROM destroyed_recordings d WHERE d.recording_id = r.id) ORDER BY r.number')
-        .all() as { id: string }[]
-    ).map((r) => r.id);
+    const { late, interrupted, deadlinesUnknown } = awaitingAttention(db);
     const waiting = this.deps.requests.list({ state: 'requested', limit: 100_000 }).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const extensionsToApply = (
       db.prepare("SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x JOIN requests q ON q.id = x.request_id WHERE x.state = 'requested' AND q.state = 'approved'").get() as { n: number }

@@ -14,6 +14,7 @@ import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
 import type { RecordingFilter } from '../recordings/catalogue.ts';
+import { REPORT_COLUMNS } from '../../shared/reports.ts';
 
 export type ReportGroup = 'total' | 'officer' | 'recorder';
 
@@ -70,23 +71,10 @@ export const COLUMN_FILTERS: Record<RecordingColumn, RecordingFilter> = {
  */
 export const DISC_BURN_ACTIONS = ['disc.burned'] as const;
 
-export const REPORT_COLUMNS = [
-  'group',
-  'key',
-  'name',
-  'recordings',
-  'onTime',
-  'late',
-  'deadlineUnknown',
-  'timelinessRate',
-  'lateExplanations',
-  'interruptions',
-  'interruptionExplanations',
-  'requestsApproved',
-  'requestsDenied',
-  'discsBurned',
-  'destructions',
-] as const satisfies readonly (keyof ReportRow)[];
+export { REPORT_COLUMNS };
+// Every column the shared list names is a field of the row written under it.
+const columnsAreFields: readonly (keyof ReportRow)[] = REPORT_COLUMNS;
+void columnsAreFields;
 
 type Entry = { seq: number; time: string; actor: string; action: string; subject: string; details: string };
 

@@ -1,17 +1,12 @@
 // Typed subscriptions to the burn events (electron/api/runtime/discs.ts: broadcast to every signed-in
-// window). The payload types come from the api as types only, so a changed shape fails to compile.
+// window); payloads are declared with the event names in electron/shared/events.ts.
 import { onEvent } from '../api.ts';
-import type { BurnJob, BurnMedium, BurnProgress, InsertMedium } from '../../../electron/api/index.ts';
+import type { BurnJob, BurnMedium, BurnProgress, EventMap, InsertMedium } from '../../../electron/shared/events.ts';
 
 export type { BurnJob, BurnMedium, BurnProgress, InsertMedium };
 
-type Payloads = {
-  'burn.job': BurnJob;
-  'burn.progress': BurnProgress;
-  'burn.medium': BurnMedium & { jobId: string };
-  'burn.insert': InsertMedium;
-};
+type BurnEvent = 'burn.job' | 'burn.progress' | 'burn.medium' | 'burn.insert';
 
-export function onBurnEvent<E extends keyof Payloads>(event: E, cb: (payload: Payloads[E]) => void): () => void {
-  return onEvent(event, (payload) => cb(payload as Payloads[E]));
+export function onBurnEvent<E extends BurnEvent>(event: E, cb: (payload: EventMap[E]) => void): () => void {
+  return onEvent(event, cb);
 }

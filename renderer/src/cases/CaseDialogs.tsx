@@ -7,6 +7,7 @@ import { FormDialog, ReasonField } from '../components/FormDialog.tsx';
 import { ArchiveDeadlineText, deadlineRuleText, type Case, type DeadlineRule } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { useLoaded } from '../components/useLoaded.ts';
+import { ASKABLE_KINDS } from '../../../electron/shared/requests.ts';
 
 type AccessRequest = Output<'case.request'>;
 
@@ -103,7 +104,7 @@ export function CaseRequestDialog({ kase, kind, onCancel, onDone }: { kase: Case
       <Form.Item name="kind" label={t('ui:caseRequest.kind')}>
         <Radio.Group
           optionType="button"
-          options={(['view', 'copy', 'burn'] as const).map((k) => ({ value: k, label: t(`ui:caseRequest.kinds.${k}`) }))}
+          options={ASKABLE_KINDS.map((k) => ({ value: k, label: t(`ui:caseRequest.kinds.${k}`) }))}
           data-testid="case-request-kind"
         />
       </Form.Item>

@@ -30,6 +30,7 @@ import { CaseDiscsTab } from './CaseDiscsTab.tsx';
 import { CaseHoldsTab } from './CaseHoldsTab.tsx';
 import { CaseUnlinkedTab } from './CaseUnlinkedTab.tsx';
 import { CaseHistoryTab } from './CaseHistoryTab.tsx';
+import { ASKABLE_KINDS } from '../../../electron/shared/requests.ts';
 
 type Dialog =
   | { kind: 'edit' }
@@ -79,7 +80,7 @@ export function CaseDrawer({ caseId, user, onClose, onChanged, navigate, canOpen
   const isOpen = c?.state === 'open';
 
   const requestMenu = [
-    ...(['view', 'copy', 'burn'] as const).map((k) => ({ key: k, label: t(`ui:caseRequest.kinds.${k}`), 'data-testid': `case-request-${k}` })),
+    ...ASKABLE_KINDS.map((k) => ({ key: k, label: t(`ui:caseRequest.kinds.${k}`), 'data-testid': `case-request-${k}` })),
     { key: 'extend', label: t('ui:extensions.requestMenu'), 'data-testid': 'case-request-extend' },
   ];
 

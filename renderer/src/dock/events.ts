@@ -1,18 +1,12 @@
-// Typed subscriptions to the station's ingest and dock events. electron/api declares the event
-// names but not their payloads; the payload types come from the same api (types only), so a
-// changed shape fails to compile here rather than at run time.
+// Typed subscriptions to the station's ingest and dock events; payloads are declared with the event
+// names in electron/shared/events.ts, so a changed shape fails to compile here rather than at run time.
 import { onEvent } from '../api.ts';
-import type { DockedVolume, FileResult, ProgressEvent, SessionSummary } from '../../../electron/api/index.ts';
+import type { DockedVolume, EventMap, FileResult, ProgressEvent, SessionSummary } from '../../../electron/shared/events.ts';
 
 export type { DockedVolume, FileResult, ProgressEvent, SessionSummary };
 
-type Payloads = {
-  'ingest.session': SessionSummary;
-  'ingest.progress': ProgressEvent;
-  'ingest.file': FileResult;
-  'dock.volume': DockedVolume;
-};
+type IngestEvent = 'ingest.session' | 'ingest.progress' | 'ingest.file' | 'dock.volume';
 
-export function onIngestEvent<E extends keyof Payloads>(event: E, cb: (payload: Payloads[E]) => void): () => void {
-  return onEvent(event, (payload) => cb(payload as Payloads[E]));
+export function onIngestEvent<E extends IngestEvent>(event: E, cb: (payload: EventMap[E]) => void): () => void {
+  return onEvent(event, cb);
 }

@@ -9,7 +9,7 @@ import { useLoaded } from '../components/useLoaded.ts';
 import { ClassifyDialog } from './ClassifyDialog.tsx';
 import { ExplainDialog } from './ExplainDialog.tsx';
 import { FlagTags, classificationColor, classificationFromHistory, type Recording } from './labels.tsx';
-import { REQUESTER_ROLES } from '../roles.ts';
+import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
 import { RecordingFieldsSection } from './RecordingFieldsSection.tsx';
 import { RecordingTimesSection } from './RecordingTimesSection.tsx';
 import { RecordingRulesSection } from './RecordingRulesSection.tsx';
@@ -20,7 +20,6 @@ import { RecordingHistorySection } from './RecordingHistorySection.tsx';
 type Detail = Output<'recording.get'>;
 export type RequestKind = 'view' | 'copy' | 'burn';
 
-const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 
 /**
  * One recording with every catalogue field (000 第十条), the three times and which was used, its

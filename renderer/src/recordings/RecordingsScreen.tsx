@@ -15,11 +15,10 @@ import { useSearchFields } from './SearchFields.tsx';
 import type { Recording } from './labels.tsx';
 import type { Officer, Recorder } from '../../../electron/api/index.ts';
 import './recordings.css';
-import { REQUESTER_ROLES } from '../roles.ts';
+import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { MEDIA_KINDS as KINDS } from '../../../electron/shared/recordings.ts';
 
-const REQUESTERS: readonly string[] = REQUESTER_ROLES;
-const KINDS = ['video', 'audio', 'photo', 'unknown'] as const;
 
 /** Text typed into a filter applies after a short pause, not on every key. */
 function useDebounced<T>(value: T, ms = 350): T {

@@ -3,10 +3,10 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { LedgerEntry } from '../api.ts';
 import type { Recording, RecordingFlag } from '../../../electron/api/index.ts';
+import { CLASSIFICATIONS, type Classification } from '../../../electron/shared/requests.ts';
 
 export type { Recording, RecordingFlag };
-export type Classification = 'state_secret' | 'trade_secret' | 'privacy';
-export const CLASSIFICATIONS: readonly Classification[] = ['state_secret', 'trade_secret', 'privacy'];
+export { CLASSIFICATIONS, type Classification };
 
 const FLAG_COLORS: Record<RecordingFlag, string> = {
   late: 'orange',

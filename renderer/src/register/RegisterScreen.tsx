@@ -11,6 +11,7 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { formatTime } from '../components/formatTime.ts';
 import './register.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { REGISTER_COLUMNS as CSV_COLUMNS } from '../../../electron/shared/reports.ts';
 import { useLoaded } from '../components/useLoaded.ts';
 
 type Row = Output<'register.list'>[number];
@@ -18,7 +19,6 @@ type Kind = Row['kind'];
 const KINDS: readonly Kind[] = ['view', 'spot_check', 'copy', 'burn'];
 const KIND_COLORS: Record<Kind, string> = { view: 'blue', spot_check: 'purple', copy: 'geekblue', burn: 'magenta' };
 /** The CSV's columns, in the order electron/core/access/register.ts writes them. */
-const CSV_COLUMNS = ['seq', 'time', 'kind', 'viewer', 'copier', 'approvers', 'purpose', 'request', 'recordings'] as const;
 
 
 /**

@@ -14,26 +14,10 @@ import { saveTextFile } from '../components/saveTextFile.ts';
 import type { MonthlyReport, ReportRow } from '../../../electron/api/index.ts';
 import './reports.css';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { REPORT_COLUMNS as CSV_COLUMNS } from '../../../electron/shared/reports.ts';
 import { useLoaded } from '../components/useLoaded.ts';
 
-/** The CSV's columns in the order electron/core/reports/monthly.ts (REPORT_COLUMNS) writes them. */
-export const CSV_COLUMNS = [
-  'group',
-  'key',
-  'name',
-  'recordings',
-  'onTime',
-  'late',
-  'deadlineUnknown',
-  'timelinessRate',
-  'lateExplanations',
-  'interruptions',
-  'interruptionExplanations',
-  'requestsApproved',
-  'requestsDenied',
-  'discsBurned',
-  'destructions',
-] as const satisfies readonly (keyof ReportRow)[];
+export { CSV_COLUMNS };
 
 type Figure = Exclude<(typeof CSV_COLUMNS)[number], 'group' | 'key' | 'name'>;
 const FIGURES = CSV_COLUMNS.filter((c): c is Figure => c !== 'group' && c !== 'key' && c !== 'name');

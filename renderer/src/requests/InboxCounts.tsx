@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke, type Output } from '../api.ts';
 import { formatTime } from '../components/formatTime.ts';
 import { useLoaded } from '../components/useLoaded.ts';
+import { REQUEST_KINDS } from '../../../electron/shared/requests.ts';
 
 type Inbox = Output<'request.inbox'>;
 
@@ -16,7 +17,7 @@ export function InboxCounts({ version }: { version: number }) {
   return (
     <Space wrap size={4} data-testid="inbox-counts" data-total={inbox.total}>
       <Typography.Text strong>{t('ui:inbox.total', { count: inbox.total })}</Typography.Text>
-      {(['view', 'copy', 'burn', 'extend'] as const)
+      {REQUEST_KINDS
         .filter((k) => inbox.byKind[k] > 0)
         .map((k) => (
           <Tag key={k} data-testid={`inbox-count-${k}`} data-count={inbox.byKind[k]}>

@@ -7,9 +7,8 @@ import { useLoaded } from '../components/useLoaded.ts';
 import { classificationColor, classificationFromHistory, type Classification } from '../recordings/labels.tsx';
 import type { AccessRequest } from './labels.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
+import { ASKABLE_KINDS as KINDS, type AskableKind as Kind } from '../../../electron/shared/requests.ts';
 
-type Kind = 'view' | 'copy' | 'burn';
-const KINDS: readonly Kind[] = ['view', 'copy', 'burn'];
 /** Classification is looked up for this many items; beyond it the station still decides (two approvers). */
 const CHECK_LIMIT = 50;
 

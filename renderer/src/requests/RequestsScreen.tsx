@@ -15,7 +15,7 @@ import { InboxCounts } from './InboxCounts.tsx';
 import { ExportDialog } from './ExportDialog.tsx';
 import { KindTag, StateTag, approvalsOf, type AccessRequest, type RequestDetail } from './labels.tsx';
 import './requests.css';
-import { REQUESTER_ROLES } from '../roles.ts';
+import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
 import { DocumentPreview } from '../components/DocumentPreview.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { useLoaded } from '../components/useLoaded.ts';
@@ -27,7 +27,6 @@ type Dialog =
   | { kind: 'batch'; mode: 'approve' | 'deny'; requests: AccessRequest[] }
   | null;
 
-const REQUESTERS: readonly string[] = REQUESTER_ROLES;
 const SUPERVISORS = ['custodian', 'approver', 'auditor', 'admin'];
 const POLL_MS = 15_000;
 

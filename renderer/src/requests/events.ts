@@ -1,11 +1,13 @@
+// Progress of an export and of the read-back check, sent by the station to this window only; payloads are
+// declared with the event names in electron/shared/events.ts.
 import { onEvent } from '../api.ts';
+import type { EventMap, PackageVerifyProgress } from '../../../electron/shared/events.ts';
 
-export type ExportProgress = { requestId: string; phase: 'writing' | 'verifying'; bytes: number; totalBytes: number; file: string };
-export type VerifyProgress = { bytes: number; totalBytes: number; path: string };
+export type ExportProgress = EventMap['export.progress'];
+export type VerifyProgress = PackageVerifyProgress;
 
-type Payloads = { 'export.progress': ExportProgress; 'package.verify.progress': VerifyProgress };
+type ExportEvent = 'export.progress' | 'package.verify.progress';
 
-/** Progress of an export and of the read-back check, sent by the station to this window only. */
-export function onExportEvent<E extends keyof Payloads>(event: E, cb: (payload: Payloads[E]) => void): () => void {
-  return onEvent(event, (payload) => cb(payload as Payloads[E]));
+export function onExportEvent<E extends ExportEvent>(event: E, cb: (payload: EventMap[E]) => void): () => void {
+  return onEvent(event, cb);
 }

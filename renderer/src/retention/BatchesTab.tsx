@@ -12,8 +12,8 @@ import { FormDialog, PasswordField, ReasonField } from '../components/FormDialog
 import { formatDate } from '../components/formatTime.ts';
 import { DocumentPreview } from '../components/DocumentPreview.tsx';
 import { BATCH_STATES, BatchStateTag, basisText, type BatchItem, type BatchState, type DestructionBatch } from './labels.tsx';
+import type { DestroyProgress } from '../../../electron/shared/events.ts';
 
-type DestroyProgress = { batchId: string; phase: 'tombstones' | 'shredding' | 'certificate'; done: number; total: number };
 
 type Dialog = { kind: 'approve' | 'deny' | 'cancel' | 'execute' | 'certificate'; batch: DestructionBatch } | null;
 
