@@ -8,8 +8,7 @@ export const authHandlers = {
     access: anyone,
     mutates: true,
     run: async ({ station, client }, { username, password }) => {
-      const user = await station.users.authenticate(username, password);
-      station.write(() => station.ledger.append({ actor: user.username, action: 'auth.login', subject: `user:${user.username}` }));
+      const user = await station.users.login(username, password);
       client.setSession(user);
       return { user };
     },
@@ -19,7 +18,7 @@ export const authHandlers = {
     access: signedIn,
     mutates: true,
     run: ({ station, actor, client }) => {
-      station.write(() => station.ledger.append({ actor: actor.username, action: 'auth.logout', subject: `user:${actor.username}` }));
+      station.users.logout(actor.username);
       client.setSession(null);
       return { ok: true };
     },

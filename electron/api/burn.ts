@@ -67,12 +67,7 @@ export const burnHandlers = {
     input: z.object({ jobId: id }).strict(),
     access: burners,
     mutates: true,
-    run: ({ station, actor }, { jobId }) => {
-      const job = station.discs.resume(actor, jobId);
-      // The operator confirmed the medium in the drive: ledgered like every other step of a burn.
-      station.write(() => station.ledger.append({ actor: actor.username, action: 'disc.burn_continued', subject: `burn:${jobId}` }));
-      return job;
-    },
+    run: ({ station, actor }, { jobId }) => station.discs.resume(actor, jobId),
   }),
   'burn.cancel': command({
     input: z.object({ jobId: id }).strict(),

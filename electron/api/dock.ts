@@ -108,12 +108,7 @@ export const dockHandlers = {
     input: z.object({ mountPoint: z.string().min(1).max(4096) }).strict(),
     access: custodian,
     mutates: true,
-    run: ({ station, runtime, actor }, { mountPoint }) => {
-      const volume = requireDock(runtime).retry(mountPoint);
-      // Who restarted a stopped ingest (after freeing space, say) is part of the custody record.
-      station.write(() => station.ledger.append({ actor: actor.username, action: 'dock.retry_requested', subject: `volume:${mountPoint}` }));
-      return volume;
-    },
+    run: ({ runtime, actor }, { mountPoint }) => requireDock(runtime).retry(actor.username, mountPoint),
   }),
   'dock.unlock': command({
     input: z.object({ device: usbDevice, password: z.string().min(1).max(256) }).strict(),

@@ -2,55 +2,13 @@
 // sessions with every file's outcome. Progress goes to every signed-in client as 'ingest.*' events.
 import { citeStationRule, offeredPresets } from '../core/rules/agencyRule.ts';
 import { HANDOVER_PRESETS as RULE_HANDOVER_PRESETS } from '../core/calendar/presets.ts';
-import { realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { StationError, fromSystemError } from '../core/errors.ts';
-import { type IngestSourceSpec } from '../core/ingest/service.ts';
-import { serialsFromNames } from '../core/devices/identify.ts';
-import { volumeUuid } from '../core/devices/volumeIdentity.ts';
+import { sourceForPath } from '../core/devices/source.ts';
 import { HANDOVER_PRESETS } from '../core/ingest/handover.ts';
 import { assertTimeZone } from '../core/settings.ts';
-import type { Station } from '../core/station.ts';
 import { ability, command, roles } from './command.ts';
 
 const readers = ability('read');
-
-/**
- * The source a custodian named. A mount point whose file names carry one registered recorder's
- * 产品序号 gets that recorder's source key, so ingesting it by path and docking it resume each other.
- */
-async function sourceForPath(station: Station, path: string, recorderSerial: string | undefined): Promise<IngestSourceSpec> {
-  let root: string;
-  try {
-    root = await realpath(resolve(path));
-  } catch (e) {
-    throw fromSystemError(e, path);
-  }
-  const st = await stat(root).catch((e: unknown) => {
-    throw fromSystemError(e, path);
-  });
-  if (!st.isDirectory()) throw new StationError('input', 'ingest.not_a_directory', { path });
-  const parent = dirname(root);
-  const isMount = parent === root || (await stat(parent)).dev !== st.dev;
-  const registry = station.ingest.registry;
-  const base = { root, device: null, fsType: null, label: null, vendorInfo: null };
-  if (recorderSerial) {
-    const r = registry.requireRecorder(recorderSerial);
-    return { ...base, kind: isMount ? 'volume' : 'folder', sourceKey: `recorder:${r.serial}`, recorder: { serial: r.serial, via: 'custodian' } };
-  }
-  if (isMount) {
-    const serials = await serialsFromNames(root, station.ingest.namingRules.rules());
-    if (serials.length === 1 && registry.recorder(serials[0]!)) {
-      return { ...base, kind: 'volume', sourceKey: `recorder:${serials[0]}`, recorder: { serial: serials[0]!, via: 'name' } };
-    }
-    // An unregistered recorder is known by its file system's UUID, so docking it at another mount point
-    // resumes the same source instead of cataloguing it again; the path only where no UUID can be read.
-    const uuid = await volumeUuid(root);
-    return { ...base, kind: 'volume', sourceKey: uuid ? `volume-uuid:${uuid}` : `volume:${root}`, recorder: null };
-  }
-  return { ...base, kind: 'folder', sourceKey: `folder:${root}`, recorder: null };
-}
 
 const outcome = z.enum(['pending', 'ingested', 'duplicate', 'already_ingested', 'skipped', 'failed', 'aborted']);
 
@@ -64,7 +22,8 @@ export const ingestHandlers = {
     run: async ({ station, runtime, actor, signal }, input) => {
       station.requireUnlocked();
       runtime.wireIngestEvents();
-      const source = await sourceForPath(station, input.path, input.recorderSerial);
+      // Which source a path is, decided where the dock decides it for a docked volume (core/devices/source.ts).
+      const source = await sourceForPath(input, { registry: station.ingest.registry, namingRules: () => station.ingest.namingRules.rules() });
       return station.ingest.ingest(source, actor.username, { signal });
     },
   }),

@@ -4,14 +4,13 @@ import { ruleBasis } from '../core/rules/agencyRule.ts';
 import type { RulePurpose } from '../core/rules/purposes.ts';
 import { monthlyReport, reportCsv, REPORT_COLUMNS } from '../core/reports/monthly.ts';
 import { reportHtml } from '../core/reports/reportHtml.ts';
-import type { Station } from '../core/station.ts';
-import { ability, command } from './command.ts';
+import { ability, command, type CommandContext } from './command.ts';
 
 /** What the monthly report counts: hand-over, interruptions, approvals and the register, discs, destructions, supervision. */
 const REPORT_PURPOSES: readonly RulePurpose[] = ['supervision', 'handover', 'interruption', 'viewCopyApproval', 'register', 'discToCaseFile', 'destruction'];
 const supervisors = ability('report');
 const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/);
-const report = (station: Station, m: string) => monthlyReport(station.db, { month: m, timeZone: station.settings.get('agency.timeZone'), now: station.clock.now() });
+const report = (station: CommandContext['station'], m: string) => monthlyReport(station.db, { month: m, timeZone: station.settings.get('agency.timeZone'), now: station.clock.now() });
 
 export const reportHandlers = {
   /** Rows: the total, then one per officer, then one per recorder (key null = not known). */

@@ -4,7 +4,6 @@ import { anyone, command, roles, signedIn } from './command.ts';
 import { loadRuleCatalogue, stationRule, validateRuleSetting } from '../core/rules/agencyRule.ts';
 import { RULE_PURPOSES } from '../core/rules/purposes.ts';
 import type { RulePurpose } from '../core/rules/purposes.ts';
-import type { Station } from '../core/station.ts';
 
 const purposeArticles = z.partialRecord(z.enum(RULE_PURPOSES), z.string().max(20));
 
@@ -21,8 +20,6 @@ export const ruleSettingSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
-
-const currentRule = (station: Station) => stationRule(station);
 
 export const ruleHandlers = {
   // Public: the setup wizard lists the shipped rules before anyone can sign in.
@@ -47,7 +44,7 @@ export const ruleHandlers = {
     input: z.object({}).strict(),
     access: signedIn,
     mutates: false,
-    run: ({ station }) => currentRule(station),
+    run: ({ station }) => stationRule(station),
   }),
   'rules.set': command({
     input: z.object({ rule: ruleSettingSchema }).strict(),
@@ -56,7 +53,7 @@ export const ruleHandlers = {
     run: ({ station, actor }, { rule }) => {
       const valid = validateRuleSetting(rule, loadRuleCatalogue(station.paths.resources));
       station.write(() => station.settings.set(station.ledger, actor.username, 'rules.agencyRule', valid));
-      return currentRule(station);
+      return stationRule(station);
     },
   }),
 };

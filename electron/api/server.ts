@@ -222,10 +222,7 @@ export class ApiServer {
       throw new StationError('denied', 'auth.password_change_required', {});
     }
     if (allowed !== 'any' && !user.roles.some((r) => allowed.includes(r))) {
-      // Attempts beyond one's role are what an auditor most wants to see.
-      this.station.write(() =>
-        this.station.ledger.append({ actor: user.username, action: 'auth.forbidden', subject: `command:${channel}`, details: { roles: user.roles } }),
-      );
+      this.station.users.recordForbidden(user, channel);
       throw new StationError('denied', 'auth.forbidden', { channel, roles: user.roles.join(',') });
     }
     session.lastSeen = this.now();

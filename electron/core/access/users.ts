@@ -271,6 +271,22 @@ export class Users {
     return this.toUser(row);
   }
 
+  /** A sign-in: the password checked (failures are bookkept by authenticate) and the session's start ledgered. */
+  async login(username: string, password: string): Promise<User> {
+    const user = await this.authenticate(username, password);
+    this.write(() => this.ledger.append({ actor: user.username, action: 'auth.login', subject: `user:${user.username}` }));
+    return user;
+  }
+
+  logout(username: string): void {
+    this.write(() => this.ledger.append({ actor: username, action: 'auth.logout', subject: `user:${username}` }));
+  }
+
+  /** A command beyond the user's roles: attempts beyond one's role are what an auditor most wants to see. */
+  recordForbidden(user: User, command: string): void {
+    this.write(() => this.ledger.append({ actor: user.username, action: 'auth.forbidden', subject: `command:${command}`, details: { roles: user.roles } }));
+  }
+
   /** The station must never lose its last active administrator: nobody could manage users then. */
   private assertNotLastAdmin(row: UserRow, staysActiveAdmin: boolean): void {
     const wasActiveAdmin = row.disabled === 0 && (JSON.parse(row.roles) as string[]).includes('admin');

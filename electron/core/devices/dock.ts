@@ -451,14 +451,17 @@ export class DockService {
   }
 
   /** Tries a waiting, interrupted, stopped (disk full, space freed since) or failed volume again. */
-  retry(mountPoint: string): DockedVolume {
+  /** A custodian restarts a stopped ingest (after freeing space, say): who did is part of the custody record. */
+  retry(actor: string, mountPoint: string): DockedVolume {
     const entry = this.entry(mountPoint);
     if (entry.view.state === 'queued' || entry.view.state === 'ingesting' || entry.view.state === 'identifying') {
       throw new StationError('state', 'ingest.already_running', { source: entry.sourceKey ?? mountPoint });
     }
     if (entry.identity?.kind === 'recorder') this.begin(entry);
     else entry.task = this.identify(entry).catch((e) => this.fail(entry, e));
-    return { ...entry.view };
+    const view = { ...entry.view };
+    this.deps.write(() => this.deps.ledger.append({ actor, action: 'dock.retry_requested', subject: `volume:${mountPoint}` }));
+    return view;
   }
 
   /**

@@ -423,6 +423,8 @@ export class DiscService {
     this.assertMayControl(actor, job);
     if (!run || job.state !== 'waiting_medium' || !run.resume) throw new StationError('state', 'disc.not_waiting', { jobId });
     run.resume();
+    // The operator confirmed the medium in the drive: ledgered like every other step of a burn.
+    this.d.write(() => this.d.ledger.append({ actor: actor.username, action: 'disc.burn_continued', subject: `burn:${jobId}` }));
     return job;
   }
 

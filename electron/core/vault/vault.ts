@@ -215,6 +215,20 @@ export class Vault {
     }));
   }
 
+  /** A fixity check someone ran: itself part of the chain of custody, so it is ledgered with what it found. */
+  async verifyRecorded(actor: string, onProgress?: Parameters<Vault['verifyAll']>[0]): Promise<VaultVerifyResult> {
+    const result = await this.verifyAll(onProgress);
+    this.deps.write(() =>
+      this.deps.ledger.append({
+        actor,
+        action: result.ok ? 'vault.verified' : 'vault.verify_failed',
+        subject: 'vault',
+        details: { checked: result.checked, bytes: result.bytes, failures: result.failures },
+      }),
+    );
+    return result;
+  }
+
   async verifyAll(onProgress?: (p: { objects: number; totalObjects: number; bytes: number; totalBytes: number; current: string }) => void): Promise<VaultVerifyResult> {
     const objects = this.list().filter((o) => !o.shredded);
     const totalBytes = objects.reduce((s, o) => s + o.size, 0);
