@@ -48,6 +48,8 @@ const meta = {
   'file size': `${(fileBytes / 2 ** 30).toFixed(2)} GiB`,
   'ledger entries': String(ledgerEntries),
   'at scale': `${scaleRecordings} recordings, ${scaleLedger} ledger entries, p95 of ${scaleRuns} runs`,
+  // What the machine was doing meanwhile, in the runner's words (the figures are only as quiet as the machine).
+  ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
 };
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });

@@ -31,6 +31,14 @@ export const REGISTER_ACTIONS = ['view.started', 'view.spot_check', 'export.writ
 export function registerRows(db: ReadableDB, q: { from?: string; to?: string; actor?: string } = {}): RegisterRow[] {
   const { clause, args } = ledgerFilter({ ...q, actions: REGISTER_ACTIONS });
   const rows = db.prepare(`SELECT * FROM ledger ${clause} ORDER BY seq`).all(...args) as LedgerRow[];
+  // A month's register names the same few people hundreds of times: each looked up once.
+  const names = new Map<string, string>();
+  const nameOf = (username: string): string => {
+    let name = names.get(username);
+    if (name === undefined) names.set(username, (name = personName(db, username)));
+    return name;
+  };
+  const caseOfRequest = db.prepare('SELECT case_id FROM requests WHERE id = ?');
   return rows.map((row) => {
     const e = rowToEntry(row);
     const d = e.details as { requestId?: string | null; purpose?: string; approvers?: string[]; recordings?: string[] };
@@ -41,7 +49,7 @@ export function registerRows(db: ReadableDB, q: { from?: string; to?: string; ac
     // A disc recorded on recovery after a crash is the system's entry on behalf of the job's operator.
     const copier = viewing ? null : e.actor === 'system' && typeof (e.details as { operator?: unknown }).operator === 'string' ? (e.details as { operator: string }).operator : e.actor;
     const requestId = d.requestId ?? null;
-    const caseId = requestId ? ((db.prepare('SELECT case_id FROM requests WHERE id = ?').get(requestId) as { case_id: string | null } | undefined)?.case_id ?? null) : null;
+    const caseId = requestId ? ((caseOfRequest.get(requestId) as { case_id: string | null } | undefined)?.case_id ?? null) : null;
     return {
       seq: e.seq,
       time: e.time,
@@ -53,9 +61,9 @@ export function registerRows(db: ReadableDB, q: { from?: string; to?: string; ac
       requestId,
       recordings: d.recordings ?? subjectRecording,
       caseNumber: caseNumberOf(db, caseId),
-      viewerName: viewer ? personName(db, viewer) : null,
-      copierName: copier ? personName(db, copier) : null,
-      approverNames: (d.approvers ?? []).map((a) => personName(db, a)),
+      viewerName: viewer ? nameOf(viewer) : null,
+      copierName: copier ? nameOf(copier) : null,
+      approverNames: (d.approvers ?? []).map(nameOf),
     };
   });
 }

@@ -38,3 +38,6 @@ BEGIN SELECT RAISE(ABORT, 'ledger counts follow the ledger'); END;
 -- The register (viewings and copies in a month) and every action-and-period filter: by action, then time.
 CREATE INDEX ledger_action_time ON ledger(action, time);
 DROP INDEX ledger_action;
+
+-- A recording's detail names its later copies (duplicate_of): found by index, not by a scan of the catalogue.
+CREATE INDEX recordings_duplicate_of ON recordings(duplicate_of, number) WHERE duplicate_of IS NOT NULL;
