@@ -18,6 +18,7 @@ import { Station } from '../../electron/core/station.ts';
 import { ApiServer } from '../../electron/api/server.ts';
 import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
 import { fileFacts } from '../../electron/core/ingest/metadata.ts';
+import type { FileToCatalogue } from '../../electron/core/ingest/catalogueWrite.ts';
 import { probeReader } from '../../electron/core/media/probe.ts';
 import type { MediaProbe } from '../../electron/core/media/probe.ts';
 import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
@@ -123,7 +124,8 @@ async function generate(dataDir: string, state: GenState, to: number, ratio: num
   const timeZone = settings.get('agency.timeZone');
   const tolerance = settings.get('time.toleranceSeconds');
   const rules = station.ingest.namingRules.rules();
-  const insert = (svc as unknown as { insertRecording: (...a: unknown[]) => string }).insertRecording.bind(svc);
+  const insert = (ctx: unknown, seq: number, entry: unknown, src: unknown, read: unknown, facts: unknown, object: { id: string; sha256: string; size: number }, duplicateOf: string | null) =>
+    svc.catalogue.insertRecording({ ctx, seq, entry, src, read, facts } as FileToCatalogue, object, duplicateOf);
   const target = Math.round(to * ratio);
   let { extraDue, extraCounter } = state;
   const t0 = process.hrtime.bigint();

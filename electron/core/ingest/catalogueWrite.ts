@@ -60,8 +60,11 @@ export class CatalogueWrite {
     return { recorderSerial, recorderSource, officerBadge, officerSource };
   }
 
-  /** Inside the vault's transaction: the catalogue row, the per-file result and the ledger entry. */
-  private insertRecording(file: FileToCatalogue, object: { id: string; sha256: string; size: number }, duplicateOf: string | null): string {
+  /**
+   * Inside the vault's transaction: the catalogue row, the per-file result and the ledger entry.
+   * Public for the scale bench, which builds a million-recording catalogue through this very code.
+   */
+  insertRecording(file: FileToCatalogue, object: { id: string; sha256: string; size: number }, duplicateOf: string | null): string {
     const { ctx, seq, entry, src, read, facts } = file;
     const settings = this.deps.settings;
     const { id, number } = this.deps.recordings.next();

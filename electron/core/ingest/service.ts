@@ -83,6 +83,8 @@ export class IngestService {
   private readonly store: SessionStore;
   private readonly deps: IngestDeps;
   private readonly session: SessionStep;
+  /** The catalogue write of one stored file (catalogueWrite.ts). */
+  readonly catalogue: CatalogueWrite;
   private readonly listeners = new Set<IngestListener>();
   private readonly running = new Map<string, { sessionId: number | null; controller: AbortController }>();
   private readonly slots: Slots;
@@ -95,7 +97,7 @@ export class IngestService {
     this.slots = new Slots(() => this.deps.settings.get('ingest.maxConcurrentRecorders'));
     const { recordings, settings } = deps;
     this.store = new SessionStore({ db, clock, recordings, driftTolerance: () => settings.get('recorder.clockDriftToleranceSeconds') });
-    const catalogue = new CatalogueWrite({ recordings, registry: this.registry, store: this.store, ledger, clock, settings, calendar: new LazyHolidayCalendar(deps.calendar) });
+    const catalogue = (this.catalogue = new CatalogueWrite({ recordings, registry: this.registry, store: this.store, ledger, clock, settings, calendar: new LazyHolidayCalendar(deps.calendar) }));
     const oneFile = new OneFile({ db, ledger, clock, settings, write, vault: deps.vault, recordings, store: this.store, namingRules: this.namingRules, catalogue });
     this.session = new SessionStep({ ledger, clock, settings, write, store: this.store, oneFile, namingRules: this.namingRules, emit: (e) => this.emit(e) });
   }
