@@ -3,6 +3,7 @@ import { StationError, type SerializedError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Users, User } from './users.ts';
+import { isDestroyed } from '../cases/tombstones.ts';
 import { CLASSIFICATIONS, REQUEST_KINDS, type Classification, type RequestKind } from '../../shared/requests.ts';
 
 export { CLASSIFICATIONS, REQUEST_KINDS, type Classification, type RequestKind };
@@ -130,7 +131,7 @@ export class Requests {
     const r = this.d.catalogue.get(id);
     if (!r) throw new StationError('input', 'recording.not_found', { recordingId: id });
     // A destroyed recording keeps its catalogue row as a tombstone; it can never be viewed or copied again.
-    if (this.d.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?').get(id)) {
+    if (isDestroyed(this.d.db, id)) {
       throw new StationError('state', 'recording.destroyed', { recordingId: id });
     }
     return r;
@@ -400,3 +401,16 @@ export function requestIdsForCase(db: Pick<ReadableDB, 'prepare'>, caseId: strin
       .all(caseId, JSON.stringify(recordingIds)) as { id: string }[]
   ).map((r) => r.id);
 }
+
+/** Requests this user made that were approved or denied at or after `since` (ISO), oldest number first. */
+export function requestsDecidedSince(db: ReadableDB, username: string, since: string): { id: string; state: 'approved' | 'denied'; at: string }[] {
+  return db
+    .prepare(
+      `SELECT id, state, coalesce(approved_at, closed_at) AS at FROM requests
+       WHERE lower(requester) = lower(?) AND state IN ('approved', 'denied') AND coalesce(approved_at, closed_at) >= ? ORDER BY number`,
+    )
+    .all(username, since) as { id: string; state: 'approved' | 'denied'; at: string }[];
+}
+
+/** Joins the request `requestIdColumn` names, under `alias`, for counts that stay one statement. */
+export const requestJoin = (alias: string, requestIdColumn: string): string => `JOIN requests ${alias} ON ${alias}.id = ${requestIdColumn}`;

@@ -7,7 +7,7 @@
 // notification shows on the desktop to whoever stands in front of it.
 import type { ReadableDB } from '../db/database.ts';
 import type { Role } from '../access/roles.ts';
-import type { Requests } from '../access/requests.ts';
+import { requestsDecidedSince, type Requests } from '../access/requests.ts';
 import type { Recordings } from '../recordings/recordings.ts';
 import type { RetentionService } from '../cases/retention.ts';
 import type { ReplicaService } from '../replica/service.ts';
@@ -81,12 +81,7 @@ export class Attention {
 
     if (has('clerk') || has('custodian') || has('approver')) {
       const since = new Date(d.now().getTime() - DECISION_NEWS_DAYS * 86_400_000).toISOString();
-      const decided = d.db
-        .prepare(
-          `SELECT id, state, coalesce(approved_at, closed_at) AS at FROM requests
-           WHERE lower(requester) = lower(?) AND state IN ('approved', 'denied') AND coalesce(approved_at, closed_at) >= ? ORDER BY number`,
-        )
-        .all(user.username, since) as { id: string; state: 'approved' | 'denied'; at: string }[];
+      const decided = requestsDecidedSince(d.db, user.username, since);
       for (const r of decided) {
         items.push({ kind: 'request_decided', key: `request_decided:${r.id}:${r.state}`, count: 1, subjects: [r.id], params: { requestId: r.id, state: r.state }, screen: 'requests', severity: r.state === 'denied' ? 'warning' : 'info' });
       }

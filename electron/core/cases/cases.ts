@@ -4,7 +4,7 @@
 // deadline starts, 002 第二十一条, 003 第二十五条, 004 第十八条), archived when the file is
 // complete (立卷归档: the file's retention starts, and with it its evidence's, 000 第十二条).
 import { StationError, isStationError } from '../errors.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
 import { requestIdsForCase, type AccessRequest, type RequestKind, type Requests } from '../access/requests.ts';
@@ -484,4 +484,9 @@ export class CaseService {
     if (recordingIds.length === 0) throw new StationError('input', 'case.no_recordings', { caseId: id });
     return this.deps.requests.create(actor, { kind: input.kind, recordingIds, purpose: input.purpose, caseId: id });
   }
+}
+
+/** How many cases are open. */
+export function openCaseCount(db: ReadableDB): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM cases WHERE state = 'open'").get() as { n: number }).n;
 }

@@ -7,10 +7,10 @@
 // since a hold or a new link can arrive between any two of them.
 import { StationError } from '../errors.ts';
 import type { KeyObject } from 'node:crypto';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { User, Users } from '../access/users.ts';
-import type { Vault } from '../vault/vault.ts';
+import { vaultObjectJoin, type Vault } from '../vault/vault.ts';
 import { normalizeRecordingId } from '../recordings/catalogue.ts';
 import { recordingFacts, recordingRef, recordingsOfObject } from '../recordings/recordings.ts';
 import { loadRuleCatalogue, stationCitations, stationRule, type RuleSource } from '../rules/agencyRule.ts';
@@ -328,7 +328,7 @@ export class DestructionService {
       .prepare(
         `SELECT i.recording_id, i.retention_until, i.decided_by_rule, d.ledger_seq, v.wrapped_key IS NULL AS shredded
          FROM destruction_items i JOIN destroyed_recordings d ON d.recording_id = i.recording_id
-         JOIN vault_objects v ON v.id = d.object_id WHERE i.batch_id = ?`,
+         ${vaultObjectJoin('v', 'd.object_id')} WHERE i.batch_id = ?`,
       )
       .all(batchId) as { recording_id: string; retention_until: string; decided_by_rule: string; ledger_seq: number; shredded: number }[];
     const byId = new Map(rows.map((i) => [i.recording_id, i]));
@@ -403,4 +403,9 @@ export class DestructionService {
       ),
     };
   }
+}
+
+/** How many destruction batches are in this state. */
+export function destructionBatchCount(db: ReadableDB, state: string): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM destruction_batches WHERE state = ?').get(state) as { n: number }).n;
 }

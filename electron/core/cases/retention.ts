@@ -9,11 +9,11 @@
 // Periods run from the later of recording and storage: whichever reading of "the period" an
 // agency takes, the station never reaches the end earlier.
 import { StationError } from '../errors.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { SettingsShape } from '../settings.ts';
 import type { User } from '../access/users.ts';
-import type { AccessRequest, Requests } from '../access/requests.ts';
+import { requestJoin, type AccessRequest, type Requests } from '../access/requests.ts';
 import { stationCitations, type AgencyCitation, type RuleSource } from '../rules/agencyRule.ts';
 import { assertLocalDate, type LocalDate } from '../calendar/localDate.ts';
 import { endOfLocalDay, localDateAt } from '../calendar/workingDays.ts';
@@ -443,4 +443,11 @@ export class RetentionService {
     if (!recordingExists(this.db, recordingId)) throw new StationError('input', 'recording.not_found', { recordingId });
     if (this.db.prepare('SELECT 1 FROM destroyed_recordings WHERE recording_id = ?').get(recordingId)) throw new StationError('state', 'recording.destroyed', { recordingId });
   }
+}
+
+/** Approved requests whose retention extensions are still to apply (the custodian's to-do). */
+export function extensionsToApplyCount(db: ReadableDB): number {
+  return (
+    db.prepare(`SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x ${requestJoin('q', 'x.request_id')} WHERE x.state = 'requested' AND q.state = 'approved'`).get() as { n: number }
+  ).n;
 }

@@ -3,7 +3,7 @@
 // know, a custodian states, and each statement is ledgered with its author.
 import { StationError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Recordings } from '../recordings/recordings.ts';
 
@@ -237,3 +237,15 @@ export class Registry {
   }
 }
 
+
+/** Every registered officer's name by badge, for reports that name rows they group by badge. */
+export function officerNames(db: ReadableDB): Map<string, string> {
+  return new Map((db.prepare('SELECT badge, name FROM officers').all() as { badge: string; name: string }[]).map((o) => [o.badge, o.name]));
+}
+
+/** Every registered recorder's "vendor model" by serial (null when neither is known). */
+export function recorderNames(db: ReadableDB): Map<string, string | null> {
+  return new Map(
+    (db.prepare('SELECT serial, vendor, model FROM recorders').all() as { serial: string; vendor: string | null; model: string | null }[]).map((r) => [r.serial, [r.vendor, r.model].filter(Boolean).join(' ') || null]),
+  );
+}

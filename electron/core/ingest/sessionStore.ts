@@ -3,7 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import { StationError, type ErrorParams } from '../errors.ts';
 import type { Clock } from '../clock.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { Recordings } from '../recordings/recordings.ts';
 import type { ScannedEntry, EntryType } from './scan.ts';
 import type { ClockDrift } from './clockDrift.ts';
@@ -229,4 +229,9 @@ export class SessionStore {
     const ids = this.q(`SELECT id FROM ingest_sessions ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, options.limit ?? 50, options.offset ?? 0) as { id: number }[];
     return { total, items: ids.map((r) => this.summary(r.id)) };
   }
+}
+
+/** The process ids owning a session still marked running (their process may have died since). */
+export function runningSessionOwnerPids(db: ReadableDB): number[] {
+  return (db.prepare("SELECT owner_pid FROM ingest_sessions WHERE status = 'running'").all() as { owner_pid: number }[]).map((r) => r.owner_pid);
 }

@@ -102,3 +102,8 @@ export async function unlockKeys(db: ReadableDB, passphrase: string): Promise<Un
   }
   return { masterKey, signingKey, publicKey: row.signing_public_key, rewrap };
 }
+
+/** The stored (wrapped) key material as kept on disk: what a replica snapshot's manifest carries for a restore. */
+export function storedKeys(db: ReadableDB): KeyRow {
+  return keyRow(db);
+}

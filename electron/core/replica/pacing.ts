@@ -4,6 +4,7 @@
 // tested without sleeping.
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
+import { runningSessionOwnerPids } from '../ingest/sessionStore.ts';
 
 export type TransferWindow = { start: string; end: string };
 
@@ -91,6 +92,5 @@ function alive(pid: number): boolean {
  * starts no new part until it ends. A session whose process died is not waited for.
  */
 export function ingestRunning(db: ReadableDB): boolean {
-  const rows = db.prepare("SELECT owner_pid FROM ingest_sessions WHERE status = 'running'").all() as { owner_pid: number }[];
-  return rows.some((r) => r.owner_pid === process.pid || alive(r.owner_pid));
+  return runningSessionOwnerPids(db).some((pid) => pid === process.pid || alive(pid));
 }

@@ -11,6 +11,8 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { RetentionService } from '../cases/retention.ts';
 import type { SettingsShape } from '../settings.ts';
 import { unwrapKey, wrapKey } from '../vault/keyWrap.ts';
+import { objectFacts, objectNotShredded, vaultObjectJoin, vaultObjectsFrom } from '../vault/vault.ts';
+import { storedKeys } from '../keys/keyring.ts';
 import Database from 'better-sqlite3';
 import { loadLeaves } from '../ledger/ledger.ts';
 import type { ReadableDB } from '../db/database.ts';
@@ -378,7 +380,7 @@ export class ReplicaService {
   /** Every committed, not shredded vault object gets its queue row (idempotent). */
   enqueueMissing(): number {
     const objects = this.db
-      .prepare('SELECT id FROM vault_objects WHERE shredded_at IS NULL AND id NOT IN (SELECT object_id FROM replica_queue) ORDER BY created_at')
+      .prepare(`SELECT o.id ${vaultObjectsFrom('o')} WHERE ${objectNotShredded('o')} AND o.id NOT IN (SELECT object_id FROM replica_queue) ORDER BY o.created_at`)
       .all() as { id: string }[];
     if (objects.length === 0) return 0;
     const now = this.now().toISOString();
@@ -411,7 +413,7 @@ export class ReplicaService {
                     q.upload_id, COALESCE(q.attempts, 0) AS attempts, q.next_attempt_at, q.reason, q.reason_params, q.remote_version, q.etag, q.retain_until,
                     COALESCE(q.legal_hold, 0) AS legal_hold, COALESCE(q.queued_at, o.created_at) AS queued_at, q.stored_at, o.size,
                     (SELECT count(*) FROM replica_parts p WHERE p.object_id = q.object_id AND p.upload_id = q.upload_id) AS parts
-                  FROM vault_objects o LEFT JOIN replica_queue q ON q.object_id = o.id WHERE o.shredded_at IS NULL`;
+                  ${vaultObjectsFrom('o')} LEFT JOIN replica_queue q ON q.object_id = o.id WHERE ${objectNotShredded('o')}`;
     const rows = this.db.prepare(`${VIEW} ORDER BY priority DESC, queued_at`).all() as (QueueRow & { size: number; parts: number })[];
     for (const r of rows) counts[r.state]++;
     const pendingRows = rows.filter((r) => r.state !== 'stored');
@@ -460,7 +462,7 @@ export class ReplicaService {
     const rows = this.db
       .prepare(
         `SELECT q.*, o.size, (SELECT count(*) FROM replica_parts p WHERE p.object_id = q.object_id AND p.upload_id = q.upload_id) AS parts
-         FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id ORDER BY q.queued_at`,
+         FROM replica_queue q ${vaultObjectJoin('o', 'q.object_id')} ORDER BY q.queued_at`,
       )
       .all() as (QueueRow & { size: number; parts: number })[];
     const recs = recordingsByObject(this.db);
@@ -576,7 +578,7 @@ export class ReplicaService {
               break;
             }
           }
-          const row = this.db.prepare('SELECT q.*, o.size FROM replica_queue q JOIN vault_objects o ON o.id = q.object_id WHERE q.object_id = ?').get(next.object_id) as QueueRow & { size: number };
+          const row = this.db.prepare(`SELECT q.*, o.size FROM replica_queue q ${vaultObjectJoin('o', 'q.object_id')} WHERE q.object_id = ?`).get(next.object_id) as QueueRow & { size: number };
           options.onItem?.(this.item(row, row.size, 0, this.lockFor(next.object_id).recordingIds));
         }
         if (!result.error && !options.signal?.aborted && !result.deferred) {
@@ -673,8 +675,8 @@ export class ReplicaService {
 
   private async transfer(store: ReplicaStore, item: QueueRow, cfg: ReplicaConfigView, pace: Pace): Promise<void> {
     const objectId = item.object_id;
-    const vaultRow = this.db.prepare('SELECT sha256, size, shredded_at FROM vault_objects WHERE id = ?').get(objectId) as { sha256: string; size: number; shredded_at: string | null };
-    if (vaultRow.shredded_at) {
+    const vaultRow = objectFacts(this.db, objectId)!;
+    if (vaultRow.shreddedAt) {
       // Destroyed before it was copied: there is nothing left to copy, and nothing may be.
       this.deps.write(() => this.db.prepare("UPDATE replica_queue SET state = 'failed', reason = 'replica.object_destroyed', reason_params = '{}' WHERE object_id = ?").run(objectId));
       return;
@@ -926,12 +928,7 @@ export class ReplicaService {
     const sha256 = createHash('sha256').update(sealed).digest('hex');
     const put = await store.putSmall(key, sealed, createHash('md5').update(sealed).digest('base64'), { retainUntil });
     const versionId = put.versionId ?? (await store.latestVersion(key));
-    const keys = this.db.prepare('SELECT kdf, wrapped_master_key, signing_public_key, wrapped_signing_key FROM station_keys WHERE id = 1').get() as {
-      kdf: string;
-      wrapped_master_key: Buffer;
-      signing_public_key: Buffer;
-      wrapped_signing_key: Buffer;
-    };
+    const keys = storedKeys(this.db);
     const cp = ledger.latestCheckpoint();
     const manifest: ReplicaManifest = {
       format: MANIFEST_FORMAT,

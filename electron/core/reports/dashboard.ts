@@ -3,8 +3,9 @@
 // explanation (000 第九条, 第十一条), requests waiting for a decision, and destructions due.
 import type { ReadableDB } from '../db/database.ts';
 import type { Requests } from '../access/requests.ts';
-import type { CaseService } from '../cases/cases.ts';
-import type { RetentionService } from '../cases/retention.ts';
+import { openCaseCount, type CaseService } from '../cases/cases.ts';
+import { extensionsToApplyCount, type RetentionService } from '../cases/retention.ts';
+import { destructionBatchCount } from '../cases/destruction.ts';
 import { awaitingAttention } from '../recordings/recordings.ts';
 
 export type DashboardCase = { id: string; caseNumber: string; title: string; closedAt: string; deadline: string | null; overdue: boolean; problem: { code: string; params: Record<string, unknown> } | null };
@@ -59,15 +60,13 @@ export class DashboardService {
       .sort((a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
     const { late, interrupted, deadlinesUnknown } = awaitingAttention(db);
     const waiting = this.deps.requests.list({ state: 'requested', limit: 100_000 }).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    const extensionsToApply = (
-      db.prepare("SELECT COUNT(DISTINCT x.request_id) AS n FROM retention_extensions x JOIN requests q ON q.id = x.request_id WHERE x.state = 'requested' AND q.state = 'approved'").get() as { n: number }
-    ).n;
+    const extensionsToApply = extensionsToApplyCount(db);
     const due = retention.due();
-    const batches = (state: string) => (db.prepare('SELECT COUNT(*) AS n FROM destruction_batches WHERE state = ?').get(state) as { n: number }).n;
+    const batches = (state: string) => destructionBatchCount(db, state);
     return {
       generatedAt: this.deps.now().toISOString(),
       counts: {
-        casesOpen: (db.prepare("SELECT COUNT(*) AS n FROM cases WHERE state = 'open'").get() as { n: number }).n,
+        casesOpen: openCaseCount(db),
         casesToArchive: toArchive.length,
         casesArchiveOverdue: toArchive.filter((c) => c.overdue).length,
         lateHandoversUnexplained: late.length,

@@ -13,6 +13,7 @@
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
+import { officerNames, recorderNames } from '../ingest/registry.ts';
 import type { RecordingFilter } from '../recordings/catalogue.ts';
 import { REPORT_COLUMNS } from '../../shared/reports.ts';
 
@@ -117,10 +118,8 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
   const toIso = to.toISOString();
 
   const names = {
-    officer: new Map((db.prepare('SELECT badge, name FROM officers').all() as { badge: string; name: string }[]).map((o) => [o.badge, o.name])),
-    recorder: new Map(
-      (db.prepare('SELECT serial, vendor, model FROM recorders').all() as { serial: string; vendor: string | null; model: string | null }[]).map((r) => [r.serial, [r.vendor, r.model].filter(Boolean).join(' ') || null]),
-    ),
+    officer: officerNames(db),
+    recorder: recorderNames(db),
   };
   const total = emptyRow('total', null, null);
   const rows = { officer: new Map<string | null, ReportRow>(), recorder: new Map<string | null, ReportRow>() };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { StationError, isStationError } from '../errors.ts';
-import type { WritableDB } from '../db/database.ts';
+import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { AppendInput, Ledger } from '../ledger/ledger.ts';
 import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
@@ -390,4 +390,22 @@ export class Vault {
     await fh?.sync().catch(() => {});
     await fh?.close();
   }
+}
+
+// Other features keep object facts in the same SQL statement as their own rows (a million
+// objects): these fragments let them join without naming the vault's table.
+
+/** `FROM` the vault's objects under `alias`, shredded ones included; pair with `objectNotShredded`. */
+export const vaultObjectsFrom = (alias: string): string => `FROM vault_objects ${alias}`;
+
+/** The object under `alias` still has its key (it is not shredded). */
+export const objectNotShredded = (alias: string): string => `${alias}.shredded_at IS NULL`;
+
+/** Joins the object `objectIdColumn` names, under `alias` (its size, its key). */
+export const vaultObjectJoin = (alias: string, objectIdColumn: string): string => `JOIN vault_objects ${alias} ON ${alias}.id = ${objectIdColumn}`;
+
+/** One object's content facts, shredded or not; undefined when the vault never held it. */
+export function objectFacts(db: ReadableDB, objectId: string): { sha256: string; size: number; shreddedAt: string | null } | undefined {
+  const row = db.prepare('SELECT sha256, size, shredded_at FROM vault_objects WHERE id = ?').get(objectId) as { sha256: string; size: number; shredded_at: string | null } | undefined;
+  return row && { sha256: row.sha256, size: row.size, shreddedAt: row.shredded_at };
 }
