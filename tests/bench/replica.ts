@@ -10,12 +10,13 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type {
+  S3Client} from '@aws-sdk/client-s3';
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   PutObjectLockConfigurationCommand,
-  S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Station } from '../../electron/core/station.ts';
@@ -87,14 +88,7 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
   let station: Station | null = null;
   try {
     ceph = await CephCluster.start();
-    s3 = new S3Client({
-      endpoint: ceph.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = ceph.adminClient();
     await s3.send(new CreateBucketCommand({ Bucket: 'bench', ObjectLockEnabledForBucket: true }));
     await s3.send(new PutObjectLockConfigurationCommand({ Bucket: 'bench', ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
     await s3.send(new CreateBucketCommand({ Bucket: 'plain' }));

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, PutObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectLockConfigurationCommand } from '@aws-sdk/client-s3';
 import { openStationApi } from '../../electron/api/server.ts';
 import { Station } from '../../electron/core/station.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
@@ -66,14 +66,7 @@ export const replicaScenarios: Scenario[] = [
       const t0 = Date.now();
       const ceph = await CephCluster.start();
       console.log(`      Ceph RGW started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      const s3 = new S3Client({
-        endpoint: ceph.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
-        forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      });
+      const s3 = ceph.adminClient();
       const fresh = join(ctx.scratch, 'replica-new-pc');
       mkdirSync(fresh);
       const server = openStationApi({ dataDir: fresh });

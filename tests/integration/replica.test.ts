@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {
+  S3Client} from '@aws-sdk/client-s3';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -17,8 +19,7 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
-  PutObjectLockConfigurationCommand,
-  S3Client,
+  PutObjectLockConfigurationCommand
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -108,14 +109,7 @@ describe.skipIf(unavailable !== null)('replica on a real Ceph RGW (S3 Object Loc
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'station-replica-'));
     ceph = await CephCluster.start();
-    s3 = new S3Client({
-      endpoint: ceph.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = ceph.adminClient();
     // What the storage administrator does once: a bucket with Object Lock and a short default
     // retention (the station sets each version's own), and, for the bad-input case, one without.
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
 
 const exec = promisify(execFile);
 
@@ -59,6 +60,18 @@ export class CephCluster {
     this.conf = conf;
     this.rgwPort = rgwPort;
     this.endpoint = `http://127.0.0.1:${rgwPort}`;
+  }
+
+  /** The storage administrator's client (the test user); checksums only when required, as RGW 16.2 needs. */
+  adminClient(): S3Client {
+    return new S3Client({
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   }
 
   /** Bootstraps the whole cluster and the test user; on any failure everything started is stopped. */
