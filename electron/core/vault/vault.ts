@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { StationError, isStationError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { AppendInput, Ledger } from '../ledger/ledger.ts';
+import { latestEntryBySubject } from '../ledger/query.ts';
 import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
 import { writeObject, sweepTemp } from './objectWriter.ts';
@@ -351,13 +352,13 @@ export class Vault {
     } catch {
       return [];
     }
-    const entry = this.deps.db.prepare("SELECT seq, time, details FROM ledger WHERE action = 'vault.object_quarantined' AND subject = ? ORDER BY seq DESC LIMIT 1");
+    const entry = latestEntryBySubject(this.deps.db, 'vault.object_quarantined');
     const out: QuarantinedObject[] = [];
     for (const name of names.sort()) {
       if (!name.endsWith('.evo')) continue;
       const objectId = name.slice(0, -'.evo'.length);
       const bytes = (await stat(join(this.quarantineDir, name))).size;
-      const e = entry.get(`object:${objectId}`) as { seq: number; time: string; details: string } | undefined;
+      const e = entry(`object:${objectId}`);
       out.push({
         objectId,
         bytes,
