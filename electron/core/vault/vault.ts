@@ -378,3 +378,12 @@ export class Vault {
     await fh?.close();
   }
 }
+
+/**
+ * The statement listing the catalogue's objects not shredded, oldest first, as `o`, with `columns`
+ * from what `join` adds: a caller's own table rides in the same statement (a restore's queue state).
+ */
+export function liveObjectsSql(columns: string, join: string): string {
+  return `SELECT o.id, ${columns} FROM vault_objects o ${join}
+           WHERE o.shredded_at IS NULL ORDER BY o.created_at`;
+}
