@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import type { ReadableDB } from '../db/database.ts';
+import { subjectFoldReader } from '../ledger/query.ts';
 import { isRole, type Role } from './roles.ts';
 
 // Authority comes from the record, not from a row anyone with sqlite3 can edit: a user's roles,
@@ -45,14 +45,10 @@ type Cached = { seq: number; leaf: string; state: LedgeredAuthority | null };
  */
 export class AuthorityIndex {
   private readonly cache = new Map<string, Cached>();
-  private readonly leafAt: Statement;
-  private readonly entriesAfter: Statement;
+  private readonly entries: ReturnType<typeof subjectFoldReader>;
 
   constructor(db: ReadableDB) {
-    this.leafAt = db.prepare('SELECT leaf_hash FROM ledger WHERE seq = ?');
-    this.entriesAfter = db.prepare(
-      `SELECT seq, actor, action, details, leaf_hash FROM ledger WHERE subject = ? AND seq > ? AND action IN (${AUTHORITY_ACTIONS.map(() => '?').join(',')}) ORDER BY seq`,
-    );
+    this.entries = subjectFoldReader(db, AUTHORITY_ACTIONS);
   }
 
   of(username: string): LedgeredAuthority | null {
@@ -60,10 +56,9 @@ export class AuthorityIndex {
     // The entry last folded must still be there unchanged: a rolled-back transaction or a restored
     // database may reuse its seq for something else, and then everything is folded again.
     if (cached.seq > 0) {
-      const still = this.leafAt.get(cached.seq) as { leaf_hash: string } | undefined;
-      if (still?.leaf_hash !== cached.leaf) cached = { seq: 0, leaf: '', state: null };
+      if (this.entries.leafAt(cached.seq) !== cached.leaf) cached = { seq: 0, leaf: '', state: null };
     }
-    const rows = this.entriesAfter.all(`user:${username}`, cached.seq, ...AUTHORITY_ACTIONS) as Row[];
+    const rows = this.entries.after(`user:${username}`, cached.seq);
     let state = cached.state;
     for (const row of rows) state = fold(state, row);
     const last = rows.at(-1);

@@ -1,6 +1,6 @@
 import type { ReadableDB } from '../db/database.ts';
-import { rowToEntry, type LedgerRow } from '../ledger/ledger.ts';
-import { ledgerFilter } from '../ledger/query.ts';
+import { rowToEntry } from '../ledger/ledger.ts';
+import { ledgerRowsMatching } from '../ledger/query.ts';
 import { caseNumberOf, personName } from '../papers/names.ts';
 import { bi, dataTable, escapeHtml, htmlPage, localTimeText } from '../cases/printable.ts';
 
@@ -29,8 +29,7 @@ export type RegisterRow = {
 export const REGISTER_ACTIONS = ['view.started', 'view.spot_check', 'export.written', 'disc.burned'] as const;
 
 export function registerRows(db: ReadableDB, q: { from?: string; to?: string; actor?: string } = {}): RegisterRow[] {
-  const { clause, args } = ledgerFilter({ ...q, actions: REGISTER_ACTIONS });
-  const rows = db.prepare(`SELECT * FROM ledger ${clause} ORDER BY seq`).all(...args) as LedgerRow[];
+  const rows = ledgerRowsMatching(db, { ...q, actions: REGISTER_ACTIONS });
   // A month's register names the same few people hundreds of times: each looked up once.
   const names = new Map<string, string>();
   const nameOf = (username: string): string => {

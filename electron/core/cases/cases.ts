@@ -13,7 +13,7 @@ import { officerJoin, officerRegistered } from '../ingest/registryReads.ts';
 import { normalizeRecordingId } from '../recordings/catalogue.ts';
 import { inRecordedOrder, recordingExists, type Recordings } from '../recordings/recordings.ts';
 import type { DeadlineSpec, WorkingDayCalendar } from '../calendar/workingDays.ts';
-import { queryLedger } from '../ledger/query.ts';
+import { queryLedger, seqsWithDetail } from '../ledger/query.ts';
 import type { Ledger, LedgerEntry } from '../ledger/ledger.ts';
 import { assertPeriod } from './period.ts';
 import { ENFORCEMENT_TYPES, PARTY_KINDS, type ArchiveDeadline, type Case, type CaseLink, type CaseOfficer, type CaseState, type EnforcementType, type PartyKind, type Period } from './types.ts';
@@ -276,11 +276,7 @@ export class CaseService {
   history(caseId: string): LedgerEntry[] {
     const id = this.resolveId(caseId);
     const own = queryLedger(this.db, { subject: `case:${id}`, order: 'asc', limit: 10_000 }).entries;
-    const seqs = (
-      this.db
-        .prepare("SELECT seq FROM ledger WHERE action IN ('case.recording_linked', 'case.recording_unlinked') AND json_extract(details, '$.caseId') = ? ORDER BY seq")
-        .all(id) as { seq: number }[]
-    ).map((r) => r.seq);
+    const seqs = seqsWithDetail(this.db, ['case.recording_linked', 'case.recording_unlinked'], '$.caseId', id);
     const linked = seqs.map((s) => this.deps.ledger.entry(s)!).filter(Boolean);
     return [...own, ...linked].sort((a, b) => a.seq - b.seq);
   }

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { randomKey, unwrapKey, wrapKey } from '../vault/keyWrap.ts';
@@ -106,4 +107,22 @@ export async function unlockKeys(db: ReadableDB, passphrase: string): Promise<Un
 /** The stored (wrapped) key material as kept on disk: what a replica snapshot's manifest carries for a restore. */
 export function storedKeys(db: ReadableDB): KeyRow {
   return keyRow(db);
+}
+
+/**
+ * Unlocks keys kept outside any station database (a replica manifest's copy, for a restore) with the
+ * very checks of `unlockKeys`, by holding them in a throwaway in-memory table of the same shape.
+ */
+export async function unlockDetachedKeys(
+  stored: { kdf: string; wrappedMasterKey: Buffer; publicKey: Buffer; wrappedSigningKey: Buffer },
+  passphrase: string,
+): Promise<UnlockedKeys & { rewrap: Rewrap | null }> {
+  const mem = new Database(':memory:');
+  try {
+    mem.exec('CREATE TABLE station_keys (id INTEGER PRIMARY KEY, kdf TEXT, wrapped_master_key BLOB, signing_public_key BLOB, wrapped_signing_key BLOB)');
+    mem.prepare('INSERT INTO station_keys VALUES (1, ?, ?, ?, ?)').run(stored.kdf, stored.wrappedMasterKey, stored.publicKey, stored.wrappedSigningKey);
+    return await unlockKeys(mem as unknown as ReadableDB, passphrase);
+  } finally {
+    mem.close();
+  }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import { StationError, isStationError } from '../errors.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { lastSeqOf, latestEntryOf, timesOfAfter } from '../ledger/query.ts';
 import { unlockKeys, type UnlockedKeys } from './keyring.ts';
 
 // Wrong station passphrases are slowed and recorded. The count lives in the ledger itself, not in
@@ -24,13 +25,10 @@ type Streak = { failures: number; retryAt: string | null; sinceSeq: number };
 
 /** The failures since the last successful unlock that followed any, from the newest such entry. */
 function currentStreak(db: WritableDB): Streak {
-  const row = db
-    .prepare("SELECT seq, action, details FROM ledger WHERE action IN ('station.unlock_failed', 'station.unlock_failures_cleared') ORDER BY seq DESC LIMIT 1")
-    .get() as { seq: number; action: string; details: string } | undefined;
+  const row = latestEntryOf(db, ['station.unlock_failed', 'station.unlock_failures_cleared']);
   if (!row || row.action === 'station.unlock_failures_cleared') return { failures: 0, retryAt: null, sinceSeq: row?.seq ?? 0 };
   const d = JSON.parse(row.details) as { failures?: number; retryAt?: string | null };
-  const cleared = db.prepare("SELECT COALESCE(MAX(seq), 0) AS n FROM ledger WHERE action = 'station.unlock_failures_cleared'").get() as { n: number };
-  return { failures: Number(d.failures) || 1, retryAt: d.retryAt ?? null, sinceSeq: cleared.n };
+  return { failures: Number(d.failures) || 1, retryAt: d.retryAt ?? null, sinceSeq: lastSeqOf(db, 'station.unlock_failures_cleared') };
 }
 
 export type UnlockDeps = { db: WritableDB; ledger: Ledger; clock: Clock; write: <T>(fn: () => T) => T };
@@ -72,9 +70,7 @@ export async function unlockWithGuard(deps: UnlockDeps, passphrase: string): Pro
   write(() => {
     const streak = currentStreak(db);
     if (streak.failures > 0) {
-      const times = (
-        db.prepare("SELECT time FROM ledger WHERE action = 'station.unlock_failed' AND seq > ? ORDER BY seq").raw().all(streak.sinceSeq) as [string][]
-      ).map((r) => r[0]);
+      const times = timesOfAfter(db, 'station.unlock_failed', streak.sinceSeq);
       ledger.append({
         actor: 'system',
         action: 'station.unlock_failures_cleared',

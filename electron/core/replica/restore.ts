@@ -8,14 +8,15 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StationError, isStationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
-import { unlockKeys } from '../keys/keyring.ts';
+import { unlockDetachedKeys } from '../keys/keyring.ts';
 import { verifyLedger } from '../ledger/ledger.ts';
 import { headMacKey, newHeadRecord, writeHead } from '../ledger/head.ts';
 import { MerkleAccumulator } from '../ledger/merkle.ts';
+import { iterateLeafTimes, latestCheckpointRow } from '../ledger/query.ts';
 import type { WritableDB } from '../db/database.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Settings } from '../settings.ts';
-import type { Vault } from '../vault/vault.ts';
+import { liveObjectsSql, type Vault } from '../vault/vault.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { MANIFEST_FORMAT, MANIFEST_NAME, openSnapshot, type ReplicaManifest } from './snapshot.ts';
 
@@ -53,17 +54,16 @@ function isEmptyOrMissing(dir: string): boolean {
 
 /** Opens the manifest's wrapped master key with the passphrase, the way unlock does at a station. */
 async function masterKeyFrom(manifest: ReplicaManifest, passphrase: string): Promise<Buffer> {
-  const mem = new Database(':memory:');
-  try {
-    mem.exec('CREATE TABLE station_keys (id INTEGER PRIMARY KEY, kdf TEXT, wrapped_master_key BLOB, signing_public_key BLOB, wrapped_signing_key BLOB)');
-    mem
-      .prepare('INSERT INTO station_keys VALUES (1, ?, ?, ?, ?)')
-      .run(manifest.keys.kdf, Buffer.from(manifest.keys.wrappedMasterKey, 'base64'), Buffer.from(manifest.keys.publicKey, 'base64'), Buffer.from(manifest.keys.wrappedSigningKey, 'base64'));
-    const keys = await unlockKeys(mem as unknown as ReadableDB, passphrase);
-    return keys.masterKey;
-  } finally {
-    mem.close();
-  }
+  const keys = await unlockDetachedKeys(
+    {
+      kdf: manifest.keys.kdf,
+      wrappedMasterKey: Buffer.from(manifest.keys.wrappedMasterKey, 'base64'),
+      publicKey: Buffer.from(manifest.keys.publicKey, 'base64'),
+      wrappedSigningKey: Buffer.from(manifest.keys.wrappedSigningKey, 'base64'),
+    },
+    passphrase,
+  );
+  return keys.masterKey;
 }
 
 function writeRestoredHead(dir: string, manifest: ReplicaManifest, masterKey: Buffer): void {
@@ -71,14 +71,14 @@ function writeRestoredHead(dir: string, manifest: ReplicaManifest, masterKey: Bu
   try {
     const acc = new MerkleAccumulator();
     let lastTime = '';
-    for (const row of db.prepare('SELECT seq, leaf_hash, time FROM ledger ORDER BY seq').iterate() as Iterable<{ seq: number; leaf_hash: string; time: string }>) {
+    for (const row of iterateLeafTimes(db as unknown as ReadableDB)) {
       acc.append(Buffer.from(row.leaf_hash, 'hex'));
       if (row.time > lastTime) lastTime = row.time;
     }
     if (acc.size !== manifest.snapshot.ledgerSize || acc.root().toString('hex') !== manifest.snapshot.root) {
       throw new StationError('verify', 'replica.restore_inconsistent', { reason: 'snapshot root' });
     }
-    const cp = db.prepare('SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1').get() as { size: number; root: string; note: string } | undefined;
+    const cp = latestCheckpointRow(db as unknown as ReadableDB);
     const now = new Date().toISOString();
     writeHead(
       dir,
@@ -152,10 +152,7 @@ export async function restoreFromReplica(input: RestoreInput): Promise<RestoreRe
     let rows: { id: string; remote_key: string | null; remote_version: string | null; state: string | null }[];
     try {
       rows = db
-        .prepare(
-          `SELECT o.id, q.remote_key, q.remote_version, q.state FROM vault_objects o LEFT JOIN replica_queue q ON q.object_id = o.id
-           WHERE o.shredded_at IS NULL ORDER BY o.created_at`,
-        )
+        .prepare(liveObjectsSql('q.remote_key, q.remote_version, q.state', 'LEFT JOIN replica_queue q ON q.object_id = o.id'))
         .all() as typeof rows;
     } finally {
       db.close();

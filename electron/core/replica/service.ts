@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import { loadLeaves } from '../ledger/ledger.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
+import { latestEntryOf, ledgerEntryCount } from '../ledger/query.ts';
 import { ReplicaStore, type StoreConfig } from './store.ts';
 import { runWormTest, type WormResult } from './worm.ts';
 import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } from './pacing.ts';
@@ -911,7 +912,7 @@ export class ReplicaService {
       this.db.prepare('VACUUM INTO ?').run(tmp);
       const copy = new Database(tmp, { readonly: true, fileMustExist: true });
       try {
-        ledgerSize = (copy.prepare('SELECT count(*) AS n FROM ledger').get() as { n: number }).n;
+        ledgerSize = ledgerEntryCount(copy as unknown as ReadableDB);
         root = new MerkleTree(loadLeaves(copy as unknown as ReadableDB, ledgerSize), ledgerSize).root(ledgerSize).toString('hex');
       } finally {
         copy.close();
@@ -1003,9 +1004,7 @@ export class ReplicaService {
         if (latest && latest !== row.remote_version) problems.push({ objectId: row.object_id, code: 'replica.audit_replaced' });
         if (sampled < sample) {
           sampled++;
-          const entry = this.db
-            .prepare("SELECT details FROM ledger WHERE action = 'replica.stored' AND subject = ? ORDER BY seq DESC LIMIT 1")
-            .get(`object:${row.object_id}`) as { details: string } | undefined;
+          const entry = latestEntryOf(this.db, ['replica.stored'], `object:${row.object_id}`);
           const want = entry ? ((JSON.parse(entry.details) as { partSha256s?: string[]; size?: number }) ?? {}) : {};
           const cfg = this.config()!;
           const hashes: string[] = [];

@@ -12,6 +12,7 @@
 // months in the agency's time zone.
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
+import { iterateEntriesBetween, iterateEntriesOf } from '../ledger/query.ts';
 import { localTimeToUtc } from '../media/localTime.ts';
 import { officerNames, recorderNames } from '../ingest/registry.ts';
 import type { RecordingFilter } from '../recordings/catalogue.ts';
@@ -139,11 +140,15 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
   // figures with this same code (electron/central/report.ts).
   type Known = { storedAt: string; officer: string | null; recorder: string | null; late: boolean; deadlineKnown: boolean; interruption: boolean; explained: Set<string> };
   const known = new Map<string, Known>();
-  for (const e of db
-    .prepare(
-      "SELECT time, subject, action, details FROM ledger WHERE action IN ('recording.ingested', 'recording.officer_assigned', 'recording.recorder_assigned', 'recording.deadline_judged', 'recording.flagged', 'recording.unflagged', 'recording.explained') ORDER BY seq",
-    )
-    .iterate() as Iterable<Pick<Entry, 'time' | 'subject' | 'action' | 'details'>>) {
+  for (const e of iterateEntriesOf(db, [
+    'recording.ingested',
+    'recording.officer_assigned',
+    'recording.recorder_assigned',
+    'recording.deadline_judged',
+    'recording.flagged',
+    'recording.unflagged',
+    'recording.explained',
+  ])) {
     const id = e.subject.replace(/^recording:/, '');
     const d = JSON.parse(e.details) as Record<string, unknown>;
     if (e.action === 'recording.ingested') {
@@ -202,7 +207,7 @@ export function monthlyReport(db: ReadableDB, options: { month: string; timeZone
   };
 
   const burnActions: readonly string[] = DISC_BURN_ACTIONS;
-  for (const e of db.prepare('SELECT * FROM ledger WHERE time >= ? AND time < ? ORDER BY seq').iterate(fromIso, toIso) as Iterable<Entry>) {
+  for (const e of iterateEntriesBetween(db, fromIso, toIso) as Iterable<Entry>) {
     const d = JSON.parse(e.details) as Record<string, unknown>;
     const recording = e.subject.startsWith('recording:') ? e.subject.slice('recording:'.length) : null;
     switch (e.action) {

@@ -5,6 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import { StationError, isStationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import type { AppendInput, Ledger } from '../ledger/ledger.ts';
+import { latestEntryBySubject } from '../ledger/query.ts';
 import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
 import { writeObject, sweepTemp } from './objectWriter.ts';
@@ -365,13 +366,13 @@ export class Vault {
     } catch {
       return [];
     }
-    const entry = this.deps.db.prepare("SELECT seq, time, details FROM ledger WHERE action = 'vault.object_quarantined' AND subject = ? ORDER BY seq DESC LIMIT 1");
+    const entry = latestEntryBySubject(this.deps.db, 'vault.object_quarantined');
     const out: QuarantinedObject[] = [];
     for (const name of names.sort()) {
       if (!name.endsWith('.evo')) continue;
       const objectId = name.slice(0, -'.evo'.length);
       const bytes = (await stat(join(this.quarantineDir, name))).size;
-      const e = entry.get(`object:${objectId}`) as { seq: number; time: string; details: string } | undefined;
+      const e = entry(`object:${objectId}`);
       out.push({
         objectId,
         bytes,
@@ -408,4 +409,13 @@ export const vaultObjectJoin = (alias: string, objectIdColumn: string): string =
 export function objectFacts(db: ReadableDB, objectId: string): { sha256: string; size: number; shreddedAt: string | null } | undefined {
   const row = db.prepare('SELECT sha256, size, shredded_at FROM vault_objects WHERE id = ?').get(objectId) as { sha256: string; size: number; shredded_at: string | null } | undefined;
   return row && { sha256: row.sha256, size: row.size, shreddedAt: row.shredded_at };
+}
+
+/**
+ * The statement listing the catalogue's objects not shredded, oldest first, as `o`, with `columns`
+ * from what `join` adds: a caller's own table rides in the same statement (a restore's queue state).
+ */
+export function liveObjectsSql(columns: string, join: string): string {
+  return `SELECT o.id, ${columns} FROM vault_objects o ${join}
+           WHERE o.shredded_at IS NULL ORDER BY o.created_at`;
 }

@@ -1,6 +1,7 @@
 import type { ReadableDB, WritableDB } from '../db/database.ts';
 import { StationError } from '../errors.ts';
-import { loadLeaves, rowToEntry, type Ledger, type LedgerRow } from '../ledger/ledger.ts';
+import { loadLeaves, rowToEntry, type Ledger } from '../ledger/ledger.ts';
+import { firstSeqOf, latestEntryOf, ledgerRowsAt } from '../ledger/query.ts';
 import { MerkleTree } from '../ledger/merkle.ts';
 import { findCosignature, formatAddCheckpoint, parseCosignerVerifierKey, splitNote } from './cosignature.ts';
 import { formatTlogProof } from './proof.ts';
@@ -20,9 +21,7 @@ export type WitnessConfig = { url: string; vkey: string; trustedNetwork: boolean
  * entry in the hash-chained, checkpointed ledger.
  */
 export function witnessConfig(db: ReadableDB): WitnessConfig | null {
-  const row = db.prepare("SELECT seq, time, details FROM ledger WHERE action = 'witness.enrolled' ORDER BY seq DESC LIMIT 1").get() as
-    | { seq: number; time: string; details: string }
-    | undefined;
+  const row = latestEntryOf(db, ['witness.enrolled']);
   if (!row) return null;
   const d = JSON.parse(row.details) as { url: string; witnessKey: string; trustedNetwork: boolean };
   return { url: d.url, vkey: d.witnessKey, trustedNetwork: d.trustedNetwork === true, enrolledAt: row.time, enrolledSeq: row.seq };
@@ -121,9 +120,7 @@ export class WitnessClient {
     if (!cfg) return null;
     const last = lastCosigned(db, cfg.vkey);
     const latest = this.deps.ledger.latestCheckpoint();
-    const a = db.prepare("SELECT seq, time, details FROM ledger WHERE action = 'witness.alarm' ORDER BY seq DESC LIMIT 1").get() as
-      | { seq: number; time: string; details: string }
-      | undefined;
+    const a = latestEntryOf(db, ['witness.alarm']);
     // An alarm is cleared only by the witness cosigning again after it, never by time passing.
     const alarmStands = a && (!last || last.receivedAt < a.time);
     const d = alarmStands ? (JSON.parse(a.details) as { kind: string; headSize: number | null }) : null;
@@ -213,7 +210,7 @@ export class WitnessClient {
     let pushed = 0;
     while (have < cosignedSize) {
       const end = Math.min(cosignedSize, have + MIRROR_BATCH);
-      const rows = this.deps.db.prepare('SELECT * FROM ledger ORDER BY seq LIMIT ? OFFSET ?').all(end - have, have) as LedgerRow[];
+      const rows = ledgerRowsAt(this.deps.db, have, end - have);
       const entries = rows.map((r) => {
         const { leafHash: _leaf, ...content } = rowToEntry(r);
         return content;
@@ -249,7 +246,7 @@ export class WitnessClient {
 
 /** The ledger entry that recorded the ingest of a recording. */
 export function recordingIngestSeq(db: ReadableDB, recordingId: string): number {
-  const row = db.prepare("SELECT seq FROM ledger WHERE action = 'recording.ingested' AND subject = ? ORDER BY seq LIMIT 1").get(`recording:${recordingId}`) as { seq: number } | undefined;
-  if (!row) throw new StationError('input', 'witness.no_such_recording', { id: recordingId });
-  return row.seq;
+  const seq = firstSeqOf(db, 'recording.ingested', `recording:${recordingId}`);
+  if (seq === undefined) throw new StationError('input', 'witness.no_such_recording', { id: recordingId });
+  return seq;
 }
