@@ -1,8 +1,8 @@
-import { Button, Table, Typography } from 'antd';
+import { Button, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../components/formatTime.ts';
-import { KindTag, StateTag } from '../requests/labels.tsx';
+import { KindTag, RequestLink, StateTag } from '../requests/labels.tsx';
 import type { CaseView } from './labels.tsx';
 
 type AccessRequest = CaseView['requests'][number];
@@ -16,14 +16,7 @@ export function CaseRequestsTab({ requests, canOpen, navigate }: { requests: Acc
       title: t('ui:caseView.columns.request'),
       dataIndex: 'id',
       width: 110,
-      render: (v: string) =>
-        canOpen('requests') ? (
-          <Typography.Link className="mono" onClick={() => navigate('requests', v)}>
-            {v}
-          </Typography.Link>
-        ) : (
-          <span className="mono">{v}</span>
-        ),
+      render: (v: string) => <RequestLink id={v} canOpen={canOpen} navigate={navigate} />,
     },
     { key: 'kind', title: t('ui:caseView.columns.kind'), width: 90, render: (_: unknown, r) => <KindTag kind={r.kind} /> },
     { key: 'state', title: t('ui:caseView.columns.state'), width: 100, render: (_: unknown, r) => <StateTag state={r.state} /> },

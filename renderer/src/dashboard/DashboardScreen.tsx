@@ -26,6 +26,7 @@ import './dashboard.css';
 import { AttentionCard } from './AttentionCard.tsx';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { useLoaded } from '../components/useLoaded.ts';
+import { RequestLink } from '../requests/labels.tsx';
 
 type CaseRow = Dashboard['casesToArchive'][number];
 type RequestRow = Dashboard['requestsWaiting'][number];
@@ -115,14 +116,7 @@ export function DashboardScreen({ navigate, canOpen }: { navigate: (screen: stri
       title: t('ui:dashboard.request'),
       dataIndex: 'id',
       width: 130,
-      render: (v: string) =>
-        canOpen('requests') ? (
-          <Typography.Link className="mono" onClick={() => navigate('requests', v)}>
-            {v}
-          </Typography.Link>
-        ) : (
-          <span className="mono">{v}</span>
-        ),
+      render: (v: string) => <RequestLink id={v} canOpen={canOpen} navigate={navigate} />,
     },
     { key: 'kind', title: t('ui:dashboard.kind'), dataIndex: 'kind', width: 110, render: (v: string) => <Tag>{t(`ui:dashboard.kinds.${v}`, { defaultValue: v })}</Tag> },
     { key: 'requester', title: t('ui:dashboard.requester'), dataIndex: 'requester' },

@@ -1,4 +1,4 @@
-import { Tag } from 'antd';
+import { Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Output } from '../api.ts';
 
@@ -34,4 +34,15 @@ export function KindTag({ kind }: { kind: RequestKind }) {
 
 export function approvalsOf(r: Pick<AccessRequest, 'decisions'>): string[] {
   return r.decisions.filter((d) => d.decision === 'approved').map((d) => d.approver);
+}
+
+/** A request's id, a link to it on the Requests screen for those who may open that screen. */
+export function RequestLink({ id, canOpen, navigate }: { id: string; canOpen: (screen: string) => boolean; navigate: (screen: string, focus?: string) => void }) {
+  return canOpen('requests') ? (
+    <Typography.Link className="mono" onClick={() => navigate('requests', id)}>
+      {id}
+    </Typography.Link>
+  ) : (
+    <span className="mono">{id}</span>
+  );
 }
