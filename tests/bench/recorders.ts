@@ -74,7 +74,7 @@ export async function benchRecorders(options: { workDir: string; bigGiB: number;
     // One large recording, 1 GiB and BENCH_BIG_GIB: sparse on the station's own disk (its payload a hole read as
     // zeros), so making it costs nothing; the ingest reads, hashes, encrypts, writes and verifies every byte of it.
     const big: Record<string, Run> = {};
-    for (const gib of [1, options.bigGiB]) {
+    for (const gib of [...new Set([1, options.bigGiB])]) {
       const root = join(dir, `big-${gib}`);
       mkdirSync(root);
       writeRecording(join(root, recorderFileName({ deviceSerial: '1999999', sequence: 1 })), Math.round(gib * GiB), gib, { sparse: true });
