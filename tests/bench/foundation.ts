@@ -99,28 +99,6 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       note: `one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed, ${cores} cores`,
     });
 
-    // Issue 16 target 8: playback's first byte and a seek to the middle, through the vault's range read (each
-    // chunk authenticated before it is released). Baseline: the same reads of the plain file with dd.
-    const firstChunk = async (start: number): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const it = station.vault.read(lastId, { start, end: size - 1 });
-      const first = await it.next();
-      const s = seconds(t0);
-      await it.return(undefined);
-      if (first.done || first.value.length === 0) throw new Error('playback read returned nothing');
-      return s;
-    };
-    const middle = Math.floor(size / 2);
-    const ddSeconds = (skipMiB: number) => timeCommand('dd', [`if=${source}`, 'of=/dev/null', 'bs=1M', 'count=1', `skip=${skipMiB}`]);
-    const firstByte = Math.min(await firstChunk(0), await firstChunk(0));
-    const seek = Math.min(await firstChunk(middle), await firstChunk(middle));
-    const ddFirst = Math.min(ddSeconds(0), ddSeconds(0));
-    const ddMiddle = Math.min(ddSeconds(Math.floor(middle / 2 ** 20)), ddSeconds(Math.floor(middle / 2 ** 20)));
-    rows.push({ name: 'playback: first byte (dd of the plain file, baseline)', seconds: ddFirst });
-    rows.push({ name: 'playback: first byte', seconds: firstByte, ratio: { 'vs dd': firstByte / ddFirst, 'of the 100 ms target': firstByte / 0.1 }, note: `${(firstByte * 1000).toFixed(1)} ms, object of ${(size / GiB).toFixed(2)} GiB (target: 4 GiB; the chunk format makes it independent of size)` });
-    rows.push({ name: 'playback: seek to the middle (dd, baseline)', seconds: ddMiddle });
-    rows.push({ name: 'playback: seek to the middle', seconds: seek, ratio: { 'vs dd': seek / ddMiddle, 'of the 100 ms target': seek / 0.1 }, note: `${(seek * 1000).toFixed(1)} ms` });
-
     // Ledger at scale: appends in transactions of 1,000 (as a busy ingest does), then a few
     // single-entry transactions (every one an fsync'd commit, synchronous=FULL).
     const ledger = station.ledger;
