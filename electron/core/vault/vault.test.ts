@@ -89,7 +89,7 @@ describe('vault inside the station', () => {
   it('verifyAll checks objects in parallel: totals add up, failures in catalogue order, concurrency 1 agrees', async () => {
     t = await createTestStation();
     const sizes = [3 * MiB + 1, 0, MiB, 2 * MiB + 5, 17, MiB + 3];
-    const objects = [];
+    const objects: { id: string }[] = [];
     for (const size of sizes) objects.push(await t.station.vault.put(chunksOf(randomBytes(size))));
     // Two damaged objects; the first is the largest, so in parallel it is found out after the other.
     for (const o of [objects[3]!, objects[0]!]) {

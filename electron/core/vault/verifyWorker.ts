@@ -21,7 +21,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fromSystemError, StationError } from '../errors.ts';
-import { corrupt, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
+import { corrupt, DEFAULT_CHUNK_SIZE, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
 // Plaintext bytes decrypted per update(): small enough to still be in cache when the hash reads them, large enough
 // that the per-call cost does not show.
@@ -36,7 +36,9 @@ const TAG_LENGTH = ${TAG_LENGTH};
 const NONCE_LENGTH = ${NONCE_LENGTH};
 const NONCE_PREFIX_LENGTH = ${NONCE_PREFIX_LENGTH};
 const DECRYPT_SLICE = ${DECRYPT_SLICE};
-// Kept between objects: a verify of a vault reads thousands of chunks of the same size.
+const KEEP_BUFFER = ${DEFAULT_CHUNK_SIZE + TAG_LENGTH};
+// Kept between objects (a verify of a vault reads thousands of chunks of the same size), unless a header asked for an
+// unusually large chunk: an idle worker does not hold on to that.
 let buffer = null;
 
 parentPort.on('message', (job) => {
@@ -48,6 +50,7 @@ parentPort.on('message', (job) => {
   } finally {
     // The worker keeps nothing of the key once the object is done (the deciphers reset their contexts at final()).
     key.fill(0);
+    if (buffer !== null && buffer.length > KEEP_BUFFER) buffer = null;
   }
 });
 
@@ -85,7 +88,7 @@ function verify(job, key) {
       return { type: 'corrupt', chunk: index };
     }
     done += plainLength;
-    parentPort.postMessage({ type: 'progress', done });
+    if (job.progress) parentPort.postMessage({ type: 'progress', done });
   }
   return { type: 'done', sha256: hash.digest('hex'), size: done };
 }
@@ -213,6 +216,8 @@ export function verifyOnWorker(
       chunkSize: job.chunkSize,
       chunkCount: job.chunkCount,
       size: job.size,
+      // The read-back of a put wants no progress: no message per chunk then.
+      progress: onProgress !== undefined,
       stop: stop.buffer,
     };
     try {
