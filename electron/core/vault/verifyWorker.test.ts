@@ -60,7 +60,7 @@ describe('verify on a worker', () => {
   });
 
   it('decrypts in slices across chunk sizes that are not multiples of the slice', async () => {
-    for (const chunkSize of [1, 100_003, 3 * 65_536 + 1]) {
+    for (const chunkSize of [1, 100_003, (1 << 20) + 3, 2 * (1 << 20) + 1]) {
       const s = await store(chunkSize * 3 + 17, chunkSize);
       const object = await openObject(s.path, s.key, s.objectId);
       try {
