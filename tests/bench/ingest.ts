@@ -4,7 +4,7 @@
 // Target: faster than dcfldd (which only copies and hashes) and within 1.25× of cp.
 // BENCH_FILE_GIB scales the total (default 2 GiB; the 4-volume run splits the same total four ways).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
 import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
@@ -27,6 +27,16 @@ function seconds(start: bigint): number {
  */
 function cryptoFloorSeconds(bytes: number, rates: { sha256: number; aesGcm: number }): number {
   return 2 * (bytes / rates.sha256) + 2 * (bytes / rates.aesGcm);
+}
+
+/** The calling process's main thread: ns on a core and ns runnable waiting for one (Linux); null elsewhere. */
+function mainThreadSched(): { cpu: number; waited: number } | null {
+  try {
+    const [cpu, waited] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return cpu !== undefined && waited !== undefined ? { cpu, waited } : null;
+  } catch {
+    return null;
+  }
 }
 
 async function timeAll(fn: () => Promise<unknown>): Promise<number> {
@@ -73,6 +83,9 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       // The same thread's delay with nothing to do, measured just before each ingest: the machine's own share of
       // the figure (a 2-core machine shared with other work delays every thread, however idle).
       const idleP99: number[] = [];
+      // The event-loop thread's own time on a core and time runnable but waiting for one (Linux schedstat, ns): the
+      // first is the ingest's work on the UI thread whatever the load, the second is what the machine's load adds.
+      const uiThread: { cpu: number; waited: number }[] = [];
       // The least any verified ingest must do: read every byte and SHA-256 it (OpenSSL, with the CPU's SHA
       // instructions), nothing written. Two files at a time per volume, as the station reads them.
       const hashOnly = (s: Source) =>
@@ -114,6 +127,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
         await new Promise((r) => setTimeout(r, 1000));
         idle.disable();
         idleP99.push(idle.percentile(99) / 1e6);
+        const sched0 = mainThreadSched();
         const cpu0 = process.cpuUsage();
         // The desktop app serves its UI from this thread while it ingests (issue 16, target 7).
         const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -131,7 +145,9 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
           ),
         );
         const cpu = process.cpuUsage(cpu0);
+        const sched1 = mainThreadSched();
         loopDelay.disable();
+        if (sched0 && sched1) uiThread.push({ cpu: (sched1.cpu - sched0.cpu) / 1e9, waited: (sched1.waited - sched0.waited) / 1e9 });
         ingestCpu.push((cpu.user + cpu.system) / 1e6);
         loopP99.push(loopDelay.percentile(99) / 1e6);
         loopNote.push(`p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)}, max ${(loopDelay.max / 1e6).toFixed(0)} of ${loopDelay.count} samples, load ${loadavg()[0]!.toFixed(1)}`);
@@ -156,6 +172,16 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
         ratio: { 'vs cp': ing / cp, 'vs cp+sync': ing / cpSync, ...(dc !== null ? { 'vs dcfldd': ing / dc } : {}), 'vs floor': ing / floor },
         note: `${sources.length} × ${sources[0]!.files.length} files of ${(fileBytes / MiB).toFixed(0)} MiB, ${(bytes / 2 ** 30).toFixed(2)} GiB total; best of 2`,
       });
+      if (uiThread.length > 0) {
+        const least = Math.min(...uiThread.map((u) => u.cpu));
+        const at = uiThread.find((u) => u.cpu === least)!;
+        rows.push({
+          name: `${label}: event-loop thread CPU during ingest (the UI thread's share of the work)`,
+          seconds: least,
+          ratio: { 'of all ingest CPU': least / Math.min(...ingestCpu), 'of ingest wall': least / ing },
+          note: `least of 2 rounds; that round it also waited ${(at.waited * 1000).toFixed(0)} ms for a core (the load)`,
+        });
+      }
       const rates = { sha256: opensslRate('sha256'), aesGcm: opensslRate('aes-256-gcm') };
       const cryptoFloor = cryptoFloorSeconds(bytes, rates);
       rows.push({
