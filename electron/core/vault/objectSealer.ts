@@ -20,6 +20,9 @@ import { Worker } from 'node:worker_threads';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
+// Writeback of an object being written is started every this many bytes (see pace() in the worker).
+const PACE_BYTES = 16 << 20;
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash, createCipheriv, createSecretKey } = require('node:crypto');
@@ -31,6 +34,8 @@ const NONCE_PREFIX_LENGTH = ${NONCE_PREFIX_LENGTH};
 const MAX_CHUNK_COUNT = ${MAX_CHUNK_COUNT};
 // iovecs per writev, well under every platform's IOV_MAX.
 const MAX_IOV = 256;
+// Bytes written between two writeback flushes; see pace().
+const PACE_BYTES = ${PACE_BYTES};
 
 let job = null;
 
@@ -89,19 +94,45 @@ function seal(final, returned) {
     job.index++;
     if (last) job.sealedLast = true;
   }
-  if (outs.length > 0) writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
+  if (outs.length > 0) {
+    writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
+    for (const o of outs) job.unflushed += o.length;
+    if (!final) pace();
+  }
 }
 
-function closeJob() {
-  if (job && job.fd !== null) {
-    try { fs.closeSync(job.fd); } catch {}
-    job.fd = null;
+// Writeback is started every PACE_BYTES instead of leaving the whole object dirty until its final fsync: the kernel
+// (dirty_background_ratio, gigabytes on a large machine) would otherwise write nothing before it, so the final fsync
+// waited for the whole object, and on ext4 (data=ordered) every SQLite WAL fsync of the UI thread meanwhile could
+// wait behind some object's backlog in the journal commit. The fdatasync runs on the thread pool while this thread
+// seals on; at most one is outstanding per object (a later one is simply skipped). It is not what makes the object
+// durable: the fsync before the rename is.
+function pace() {
+  if (job.unflushed < PACE_BYTES || job.flushing) return;
+  job.unflushed = 0;
+  const current = job;
+  current.flushing = new Promise((resolve) => {
+    fs.fdatasync(current.fd, (e) => {
+      if (e && !current.error) current.error = errorInfo(e);
+      current.flushing = null;
+      resolve();
+    });
+  });
+}
+
+// The descriptor is closed only once no writeback flush uses it.
+async function closeJob(current) {
+  if (current.flushing) await current.flushing;
+  if (current.fd !== null) {
+    const fd = current.fd;
+    current.fd = null;
+    try { fs.closeSync(fd); } catch {}
   }
 }
 
 function fail(e) {
-  job.error = errorInfo(e);
-  closeJob();
+  if (!job.error) job.error = errorInfo(e);
+  void closeJob(job);
 }
 
 function reply(type, returned, extra) {
@@ -111,13 +142,20 @@ function reply(type, returned, extra) {
   );
 }
 
+// Messages are handled one at a time, in order: finish and discard wait for a writeback flush, and nothing of the next
+// object may start meanwhile.
+let queue = Promise.resolve();
 parentPort.on('message', (m) => {
+  queue = queue.then(() => handle(m));
+});
+
+async function handle(m) {
   if (m.type === 'start') {
     const keyBytes = m.key;
     job = {
       fd: null, header: Buffer.from(m.header), chunkSize: m.chunkSize, key: createSecretKey(keyBytes),
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
-      sealedLast: false, error: null,
+      sealedLast: false, error: null, unflushed: 0, flushing: null,
     };
     // The structured clone of the key is this thread's only raw copy; the KeyObject keeps its own.
     keyBytes.fill(0);
@@ -151,25 +189,28 @@ parentPort.on('message', (m) => {
     if (job && !job.error) {
       try {
         seal(true, returned);
-        fs.fsyncSync(job.fd);
-        const fd = job.fd;
-        job.fd = null;
-        fs.closeSync(fd);
-        sha256 = job.hash.digest('hex');
+        if (job.flushing) await job.flushing;
+        if (!job.error) {
+          fs.fsyncSync(job.fd);
+          sha256 = job.hash.digest('hex');
+        }
       } catch (e) {
-        fail(e);
+        if (!job.error) job.error = errorInfo(e);
       }
     }
-    if (job) returned.push(...job.pending.splice(0));
-    reply('finished', returned, { sha256 });
+    if (job) {
+      returned.push(...job.pending.splice(0));
+      await closeJob(job);
+    }
+    reply('finished', returned, { sha256: job && !job.error ? sha256 : null });
     job = null;
   } else if (m.type === 'discard') {
     const returned = job ? job.pending.splice(0) : [];
-    closeJob();
-    job = null;
+    if (job) await closeJob(job);
     reply('discarded', returned);
+    job = null;
   }
-});
+}
 `;
 
 /** How a buffer given to update() may be treated. */
