@@ -166,6 +166,7 @@ async function handle(m) {
     } catch (e) {
       fail(e);
     }
+    reply('started', []);
   } else if (m.type === 'data') {
     const piece = { ab: m.ab, kind: m.kind, view: new Uint8Array(m.ab, m.offset, m.length) };
     const returned = [];
@@ -223,7 +224,7 @@ export type Handover =
   | 'lend';
 
 type Returned = { ab: ArrayBuffer; kind: 'lent' | 'stage' | 'given' };
-type Reply = { type: 'ack' | 'finished' | 'discarded'; error: ErrorInfo | null; returned: Returned[]; sha256?: string | null };
+type Reply = { type: 'started' | 'ack' | 'finished' | 'discarded'; error: ErrorInfo | null; returned: Returned[]; sha256?: string | null };
 type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: number };
 
 // Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
@@ -295,6 +296,7 @@ export class ObjectSealer {
   private wakeUp: (() => void) | null = null;
   private waiter: { type: Reply['type']; resolve: (r: Reply) => void; reject: (e: unknown) => void } | null = null;
   private failure: { error: unknown } | null = null;
+  private readonly starting: Promise<Reply>;
   private readonly onMessage = (reply: Reply): void => {
     for (const r of reply.returned) this.recycle(r);
     if (reply.error) this.failure ??= { error: toError(reply.error) };
@@ -324,7 +326,21 @@ export class ObjectSealer {
     w.on('error', this.onBroken);
     w.on('exit', this.onBroken);
     // A copy of the key goes to the worker (structured clone); the caller's buffer stays the caller's to wipe.
-    w.postMessage({ type: 'start', path: opts.path, key: new Uint8Array(opts.key), header: new Uint8Array(opts.header), chunkSize: opts.chunkSize });
+    this.starting = new Promise<Reply>((resolve, reject) => {
+      this.waiter = { type: 'started', resolve, reject };
+      w.postMessage({ type: 'start', path: opts.path, key: new Uint8Array(opts.key), header: new Uint8Array(opts.header), chunkSize: opts.chunkSize });
+    });
+    // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
+    this.starting.catch(() => {});
+  }
+
+  /**
+   * Resolves once the temp file exists with its header (a crash from then on leaves it for the sweep, and what
+   * announces the write — its lease — is already there); rejects with the error of creating it.
+   */
+  async started(): Promise<void> {
+    await this.starting;
+    this.throwIfFailed();
   }
 
   /** The plaintext's next bytes. Rejects with the first error the worker met (a full disk, say). */
@@ -373,7 +389,9 @@ export class ObjectSealer {
     }
   }
 
-  private request(type: 'finish' | 'discard'): Promise<Reply> {
+  private async request(type: 'finish' | 'discard'): Promise<Reply> {
+    // One reply is awaited at a time; the start's comes first.
+    await this.starting.catch(() => {});
     const w = this.worker;
     if (!w) return Promise.reject(this.failure?.error ?? new StationError('state', 'vault.hash_failed', {}));
     const expect = type === 'finish' ? 'finished' : 'discarded';

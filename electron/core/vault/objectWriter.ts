@@ -74,6 +74,8 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
       chunkSize: header.chunkSize,
       giveBack: lender && ((block) => lender.giveBack(block)),
     });
+    // The temp file exists before the first byte is read, as it did when this thread created it.
+    await io(tmpPath, () => sealer!.started());
     const handover: Handover = lender ? 'lend' : opts.sourceGivesUpBuffers ? 'give' : 'copy';
     const sealing = sealer;
     // The sealer's errors are the vault disk's (full, gone…); the source's own errors pass through unchanged.
