@@ -238,21 +238,32 @@ const STAGE_SIZE = 4 << 20;
 // Staging blocks kept for the next object.
 const MAX_IDLE_STAGES = 4;
 
-const idleWorkers: Worker[] = [];
+// An idle worker (a thread with its own isolate, ~10 MiB) is kept this long for the next object — a dock session stores
+// files back to back — and then ended, so a station that stored 16 files at once does not hold 16 threads for the day.
+const IDLE_MS = 30_000;
+
+type Idle = { worker: Worker; timer: NodeJS.Timeout };
+const idleWorkers: Idle[] = [];
 const idleStages: ArrayBuffer[] = [];
 
 function newWorker(): Worker {
   const w = new Worker(WORKER_SOURCE, { eval: true, name: 'station-seal' });
   // A worker that dies while idle must not be handed out again (messages to it would go nowhere).
-  w.once('exit', () => {
-    const at = idleWorkers.indexOf(w);
-    if (at >= 0) idleWorkers.splice(at, 1);
-  });
+  w.once('exit', () => dropIdle(w));
   return w;
 }
 
+function dropIdle(w: Worker): void {
+  const at = idleWorkers.findIndex((i) => i.worker === w);
+  if (at < 0) return;
+  clearTimeout(idleWorkers[at]!.timer);
+  idleWorkers.splice(at, 1);
+}
+
 function takeWorker(): Worker {
-  const w = idleWorkers.pop() ?? newWorker();
+  const idle = idleWorkers.pop();
+  if (idle) clearTimeout(idle.timer);
+  const w = idle?.worker ?? newWorker();
   // Referenced while writing: a command awaiting only the result must not end before it arrives.
   w.ref();
   return w;
@@ -261,8 +272,16 @@ function takeWorker(): Worker {
 function releaseWorker(w: Worker, reusable: boolean): void {
   // An idle worker must never keep the CLI or a test run alive.
   w.unref();
-  if (reusable && idleWorkers.length < MAX_IDLE) idleWorkers.push(w);
-  else void w.terminate();
+  if (!reusable || idleWorkers.length >= MAX_IDLE) {
+    void w.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    dropIdle(w);
+    void w.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idleWorkers.push({ worker: w, timer });
 }
 
 /** An error the worker met, as the errno-style error the rest of the vault maps (disk full, permission…). */
