@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isCanonicalJsonText } from './canonicalJson.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
+import { entryText, leafHashOfText } from './entryHash.ts';
 
 export type RangeJob = {
   dbPath: string;
@@ -82,14 +83,10 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
     if (details.charCodeAt(0) !== 0x7b || !isCanonicalJsonText(details)) return doubt('details');
     if (prev === null) firstPrev = prevHash;
     else if (prevHash !== prev) return doubt('chain');
-    // The bytes entryBytes() hashes: canonical JSON of the seven fields, keys in code-unit order; details is already
-    // canonical (checked above), so it goes in as stored.
-    const json: string = `{"action":${JSON.stringify(action)},"actor":${JSON.stringify(actor)},"details":${details},"prev":${JSON.stringify(prevHash)},"seq":${seq},"subject":${JSON.stringify(subject)},"time":${JSON.stringify(time)}}`;
-    // RFC 6962 leaf: SHA-256(0x00 ‖ bytes); U+0000 is the single byte 0x00 in UTF-8.
-    const leaf: string = crypto.hash('sha256', `\u0000${json}`, 'hex');
-    if (leaf !== leafHex) return doubt('leaf');
-    const at = (seq - 1) * 32;
-    leaves.write(leaf, at, 'hex');
+    // The bytes entryBytes() hashes; details is already canonical (checked above), so it goes in as stored.
+    const leaf = leafHashOfText(entryText({ seq, time, actor, action, subject, prev: prevHash }, details));
+    if (leaf.toString('hex') !== leafHex) return doubt('leaf');
+    leaf.copy(leaves, (seq - 1) * 32);
     prev = leafHex;
     const ms = Date.parse(time);
     if (!Number.isFinite(ms)) return doubt('time');
@@ -98,7 +95,7 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
     if (ms < minMs) minMs = ms;
     if (headCreatedSeq === null && action === 'ledger.head_created') headCreatedSeq = seq;
 
-    let h: Buffer = Buffer.from(leaves.subarray(at, at + 32));
+    let h: Buffer = leaf;
     for (let n = count; n % 2 === 1; n = Math.floor(n / 2)) h = nodeHash(stack.pop() as Buffer, h);
     stack.push(h);
     count++;
