@@ -17,7 +17,7 @@ import {
 } from './merkle.ts';
 import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
-import { verifyLedgerInParallel } from './parallelVerify.ts';
+import { buildTreeInParallel, verifyLedgerInParallel } from './parallelVerify.ts';
 import { headMacKey, newHeadRecord, readHead, writeHead, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
@@ -106,7 +106,14 @@ export function loadLeaves(db: ReadableDB, upTo?: number): LeafSource {
  * ledger entry commit or roll back together ("if it is not in the ledger, it did not happen").
  */
 export class Ledger {
-  private accumulator: MerkleAccumulator;
+  /**
+   * The running Merkle tree of the table (its perfect subtrees), built from every leaf hash on first use rather than at
+   * open: a locked station (`station status`, a CLI command that does not unlock) never needs it, and at a million
+   * entries building it is seconds. Unlock needs it (the head record check) and so does signing; null until then.
+   */
+  private accumulator: MerkleAccumulator | null = null;
+  /** Entries in the table: the tree's size, kept without the tree. */
+  private count = 0;
   private lastLeaf: string;
   private lastSeq = 0;
   /** The table holds exactly seqs 1..size, so a seq is a position (see leavesAfter). */
@@ -144,40 +151,53 @@ export class Ledger {
     this.clock = clock;
     this.checkpointEvery = options.checkpointEvery ?? 100;
     this.headDir = options.headDir ?? null;
-    this.accumulator = new MerkleAccumulator();
     this.lastLeaf = GENESIS_PREV;
     this.reload();
   }
 
-  /** Rebuilds the in-memory running root from the table (at open, and after a rolled-back transaction). */
+  /**
+   * Re-reads the table's head (at open, after a rolled-back transaction, after another process appended): three
+   * indexed reads; the tree itself is rebuilt when next needed (see `tree`).
+   */
   reload(): void {
-    const acc = new MerkleAccumulator();
-    let last = GENESIS_PREV;
-    let lastSeq = 0;
-    let firstSeq = 1;
-    for (const [seq, hash] of this.db.prepare('SELECT seq, leaf_hash FROM ledger ORDER BY seq').raw().iterate() as Iterable<[number, string]>) {
-      if (acc.size === 0) firstSeq = seq;
-      acc.append(Buffer.from(hash, 'hex'));
-      last = hash;
-      lastSeq = seq;
-    }
-    this.accumulator = acc;
-    this.lastLeaf = last;
+    const last = this.sql('SELECT seq, leaf_hash, time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { seq: number; leaf_hash: string; time: string } | undefined;
+    const first = this.sql('SELECT seq FROM ledger ORDER BY seq LIMIT 1').get() as { seq: number } | undefined;
+    const count = (this.sql('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    this.accumulator = null;
+    this.count = count;
+    this.lastLeaf = last?.leaf_hash ?? GENESIS_PREV;
     // Normally lastSeq === size; they differ only on a tampered table, where appending must still
     // work (so the tampering can be reported) and `verify` names the gap.
-    this.lastSeq = lastSeq;
+    this.lastSeq = last?.seq ?? 0;
     // Distinct integers from 1 whose largest is their count are exactly 1..count.
-    this.seqIsPosition = firstSeq === 1 && lastSeq === acc.size;
+    this.seqIsPosition = (first?.seq ?? 1) === 1 && this.lastSeq === count;
     this.pendingSigned = null;
     this.proven = null;
-    const t = this.db.prepare('SELECT time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { time: string } | undefined;
-    if (t) this.noteTime(t.time);
+    if (last) this.noteTime(last.time);
     // Another process appended (or a transaction rolled back): the table must still extend the
     // head this process trusts.
     if (this.head && !this.alarmState) {
       const alarm = this.checkHead(this.head);
       if (alarm) this.raise(alarm);
     }
+  }
+
+  /**
+   * The running tree, built from every leaf hash in the table on first use after open or reload — O(entries), the same
+   * work open used to do every time. Only the rows this process knows of (seq ≤ lastSeq; the ledger only grows upward):
+   * another process's later rows come in through syncHead → reload, as before.
+   */
+  private get tree(): MerkleAccumulator {
+    if (!this.accumulator) {
+      // On every core for a large ledger outside a transaction (parallelVerify.ts); else, or on any doubt, here.
+      const acc =
+        (this.seqIsPosition ? buildTreeInParallel(this.db, this.lastSeq) : null) ??
+        MerkleAccumulator.fromHexLeaves(this.sql('SELECT leaf_hash FROM ledger WHERE seq <= ? ORDER BY seq').pluck().iterate(this.lastSeq) as Iterable<string>);
+      this.accumulator = acc;
+      // Only a table edited under us between the reads could differ; the tree is then what the table holds.
+      this.count = acc.size;
+    }
+    return this.accumulator;
   }
 
   private noteTime(time: string): void {
@@ -291,7 +311,7 @@ export class Ledger {
       ext.append(leaf);
       if (rec.seen && ext.size === rec.seen.size) rootAt.set(ext.size, ext.root().toString('hex'));
     }
-    if (!ext.root().equals(this.accumulator.root())) return { ...base, kind: 'history_inconsistent', reason: 'tail' };
+    if (!ext.root().equals(this.tree.root())) return { ...base, kind: 'history_inconsistent', reason: 'tail' };
     if (rec.seen) {
       const seenRoot = rec.seen.size === rec.size ? rec.root : (rootAt.get(rec.seen.size) ?? merkleRoot(loadLeaves(this.db, rec.seen.size)).toString('hex'));
       if (seenRoot !== rec.seen.root) return { ...base, kind: 'history_inconsistent', headSize: rec.seen.size, checkpointSize: rec.seen.size, reason: 'seen' };
@@ -487,8 +507,8 @@ export class Ledger {
       const record = newHeadRecord({
         publicKey: this.head?.publicKey ?? other?.publicKey ?? rawKeyBase64(this.signer.key),
         size: this.size,
-        root: this.accumulator.root().toString('hex'),
-        frontier: this.accumulator.toJSON().nodes,
+        root: this.tree.root().toString('hex'),
+        frontier: this.tree.toJSON().nodes,
         checkpoint: pick(this.head?.checkpoint, other?.checkpoint, this.pendingSigned),
         seen: pick(this.head?.seen, other?.seen),
         lastTime: [this.lastTime, this.head?.lastTime, other?.lastTime].filter((t): t is string => !!t).sort().pop() ?? this.clock.now().toISOString(),
@@ -504,11 +524,11 @@ export class Ledger {
   }
 
   get size(): number {
-    return this.accumulator.size;
+    return this.count;
   }
 
   root(): Buffer {
-    return this.accumulator.root();
+    return this.tree.root();
   }
 
   /**
@@ -541,7 +561,9 @@ export class Ledger {
       content.prev,
       leaf,
     );
-    this.accumulator.append(leafBytes);
+    // The tree, if built, follows; otherwise it is built with this row when first needed.
+    this.accumulator?.append(leafBytes);
+    this.count++;
     this.lastLeaf = leaf;
     this.lastSeq = content.seq;
     this.noteTime(content.time);
@@ -585,7 +607,7 @@ export class Ledger {
    */
   checkpoint(): CheckpointRecord {
     if (!this.signer) throw new StationError('state', 'station.locked', {});
-    const size = this.accumulator.size;
+    const size = this.size;
     const existing = this.checkpointAt(size);
     if (existing) return existing;
     if (this.alarmState) throw this.inconsistent();
@@ -597,7 +619,7 @@ export class Ledger {
     const roots = this.provenRoots(sizes, latest);
     let record: CheckpointRecord | null = null;
     for (const n of sizes) record = this.sign(n, roots.get(n) as Buffer);
-    this.proven = { size, root: roots.get(size) as Buffer, frontier: this.accumulator.clone() };
+    this.proven = { size, root: roots.get(size) as Buffer, frontier: this.tree.clone() };
     return record as CheckpointRecord;
   }
 
@@ -621,7 +643,7 @@ export class Ledger {
    */
   private provenRoots(sizes: number[], latest: CheckpointRecord | null): Map<number, Buffer> {
     const size = this.size;
-    const newRoot = this.accumulator.root();
+    const newRoot = this.tree.root();
     const fail = (reason: string, headSize: number | null): never => {
       this.raise({ kind: 'history_inconsistent', headSize, checkpointSize: latest?.size ?? null, reason });
       throw this.inconsistent();

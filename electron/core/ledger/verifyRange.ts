@@ -10,6 +10,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isCanonicalJsonText } from './canonicalJson.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { entryText, leafHashOfText } from './entryHash.ts';
+import { MerkleAccumulator } from './merkle.ts';
 
 export type RangeJob = {
   dbPath: string;
@@ -153,10 +154,55 @@ export function runRangeWorker(job: RangeJob): void {
   }
 }
 
+export type TreeJob = {
+  dbPath: string;
+  /** Seq ranges [from, to], each starting after a multiple of its power-of-two length. */
+  ranges: { from: number; to: number }[];
+  /** Slot 0: the next range to take; slot 1: results posted. */
+  signal: SharedArrayBuffer;
+  results: MessagePort;
+};
+
+/** A range's perfect subtrees (largest first; one for a whole range), or doubt. */
+export type TreeResult = { index: number; doubt: null; nodes: Buffer[] } | { index: number; doubt: string };
+
+/**
+ * Building the ledger's running tree at unlock on every core (`buildTreeInParallel`): each range's leaf hashes, as
+ * stored, folded into its perfect subtrees. Nothing is judged here; a range that is not exactly its rows is doubt,
+ * and the caller then builds the tree on its own thread as it always did.
+ */
+export function runTreeWorker(job: TreeJob): void {
+  const signal = new Int32Array(job.signal);
+  const post = (result: TreeResult): void => {
+    job.results.postMessage(result);
+    Atomics.add(signal, 1, 1);
+    Atomics.notify(signal, 1);
+  };
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+    const st = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
+    for (let index = Atomics.add(signal, 0, 1); index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+      const { from, to } = job.ranges[index] as { from: number; to: number };
+      try {
+        const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));
+        post(acc.size === to - from + 1 ? { index, doubt: null, nodes: acc.toJSON().nodes.map((n) => Buffer.from(n, 'hex')) } : { index, doubt: 'missing' });
+      } catch (e) {
+        post({ index, doubt: `error: ${(e as Error).message}` });
+      }
+    }
+  } catch (e) {
+    post({ index: -1, doubt: `error: ${(e as Error).message}` });
+  } finally {
+    db?.close();
+    job.results.close();
+  }
+}
+
 /** Takes what the workers posted so far, without waiting (the caller's thread is blocked in Atomics.wait). */
-export function drainResults(port: MessagePort): (RangeResult | { index: -1; doubt: string })[] {
-  const out: (RangeResult | { index: -1; doubt: string })[] = [];
-  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as RangeResult);
+export function drainResults<R = RangeResult>(port: MessagePort): (R | { index: -1; doubt: string })[] {
+  const out: (R | { index: -1; doubt: string })[] = [];
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as R);
   return out;
 }
 
