@@ -8,6 +8,7 @@ import { createTestStation, type TestStation } from '../support/testStation.ts';
 import { ingestFixtures } from '../support/caseFixtures.ts';
 import { station as cli } from '../support/cli.ts';
 import { searchClauses, type SearchFilter } from '../../electron/core/recordings/search.ts';
+import { recordingWhere } from '../../electron/core/recordings/catalogue.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 
 // Big enough that a scan of the catalogue, not an index, would be the plan's visible choice.
@@ -164,6 +165,16 @@ describe('recording search on a large catalogue', () => {
     expect(late.ids).toEqual([real[0], real[1]]);
     const owed = await search({ needsExplanation: true, late: true });
     expect(owed.ids).toEqual([real[1]]);
+    // Alone (the dashboard's and the list's flag): every unexplained late or interrupted recording, counted in the
+    // covering partial index of migration 0019 and paged off it in order, never the union of the flag indexes.
+    const allOwed = await search({ needsExplanation: true });
+    expect(allOwed.total).toBe(all.filter((r) => (r.late === 1 && r.id !== real[0]) || r.interruption === 1).length);
+    const owedWhere = recordingWhere(t.station.db, { needsExplanation: true });
+    for (const sql of [`SELECT COUNT(*) FROM recordings r ${owedWhere.clause}`, `SELECT r.number FROM recordings r ${owedWhere.clause} ORDER BY r.recorded_at DESC, r.number DESC LIMIT 100`]) {
+      const steps = (t.station.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...owedWhere.args) as { detail: string }[]).map((r) => r.detail);
+      expect(steps[0], steps.join('\n')).toBe('SCAN r USING COVERING INDEX recordings_attention_cover');
+      expect(steps.filter((d) => /MULTI-INDEX|TEMP B-TREE/.test(d)), steps.join('\n')).toEqual([]);
+    }
     const interruptions = await search({ interruption: true });
     expect(interruptions.total).toBe(all.filter((r) => r.interruption === 1).length);
     expect(interruptions.total).toBeGreaterThan(600);
