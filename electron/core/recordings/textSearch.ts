@@ -107,10 +107,8 @@ export function trigramFold(text: string): string | null {
 type Sample = {
   maxRowid: number;
   takenAt: number;
-  /** Each sampled row's text as the tokenizer folds it: all columns (joined by a character no trigram spans), the name. */
-  all: string[];
-  name: string[];
-  /** How many sampled rows hold each trigram. */
+  rows: number;
+  /** How many sampled rows hold each trigram: in any column, in the name. */
   allCounts: Map<string, number>;
   nameCounts: Map<string, number>;
 };
@@ -135,7 +133,7 @@ function sample(db: ReadableDB): Sample {
   // A rowid range of integers: FTS5 seeks to it, but walks the whole table for a bare lower bound (ORDER BY … LIMIT)
   // or for bounds bound as REAL — which is how better-sqlite3 binds every JavaScript number.
   const window = db.prepare('SELECT name, explanations, notes FROM recording_search WHERE rowid >= CAST(? AS INTEGER) AND rowid < CAST(? AS INTEGER)');
-  const s: Sample = { maxRowid, takenAt: Date.now(), all: [], name: [], allCounts: new Map(), nameCounts: new Map() };
+  const s: Sample = { maxRowid, takenAt: Date.now(), rows: 0, allCounts: new Map(), nameCounts: new Map() };
   const count = (m: Map<string, number>, text: string) => {
     for (const t of trigramsOf(text)) m.set(t, (m.get(t) ?? 0) + 1);
   };
@@ -145,8 +143,7 @@ function sample(db: ReadableDB): Sample {
     for (const r of window.all(from, to) as { name: string; explanations: string; notes: string }[]) {
       const name = folder.fold(r.name) ?? '';
       const all = [name, folder.fold(r.explanations) ?? '', folder.fold(r.notes) ?? ''].join('\u0000\u0000');
-      s.name.push(name);
-      s.all.push(all);
+      s.rows++;
       count(s.nameCounts, name);
       count(s.allCounts, all);
     }
@@ -173,9 +170,8 @@ export function substringRowids(db: ReadableDB, text: string, columns: SearchCol
   // One trigram is one doclist either way.
   if (cps.length < 4 || foldedCps.length !== cps.length) return null;
   const s = sample(db);
-  const rows = columns === 'name' ? s.name : s.all;
   const counts = columns === 'name' ? s.nameCounts : s.allCounts;
-  const sampled = Math.max(1, rows.length);
+  const sampled = Math.max(1, s.rows);
   const share = (i: number) => (counts.get(foldedCps[i]! + foldedCps[i + 1]! + foldedCps[i + 2]!) ?? 0) / sampled;
   // The stretches of the text whose every trigram is uncommon: each is asked as a phrase (its trigrams' doclists are
   // short, and their positions make it far more selective than the trigrams alone).
@@ -186,8 +182,10 @@ export function substringRowids(db: ReadableDB, text: string, columns: SearchCol
     if (last && last.to === i + 2) last.to = i + 3;
     else windows.push({ from: i, to: i + 3 });
   }
-  const seen = new Map(windows.map((w) => [w, rows.filter((r) => r.includes(foldedCps.slice(w.from, w.to).join(''))).length]));
-  windows.sort((a, b) => seen.get(a)! - seen.get(b)!);
+  // A stretch is in at most as many rows as its rarest trigram: what the stretches are ranked and the candidates
+  // estimated by (reading the sample's text for each would cost more than the rest of the search).
+  const rarest = (w: { from: number; to: number }) => Math.min(...Array.from({ length: w.to - w.from - 2 }, (_, k) => share(w.from + k)));
+  windows.sort((a, b) => rarest(a) - rarest(b));
   const chosen: { from: number; to: number }[] = [];
   let trigrams = 0;
   for (const w of windows) {
@@ -196,10 +194,8 @@ export function substringRowids(db: ReadableDB, text: string, columns: SearchCol
     trigrams += w.to - w.from - 2;
   }
   if (chosen.length === 0) return null;
-  // Rows of the sample holding every chosen stretch, scaled to the table (half a row when none does).
-  const parts = chosen.map((w) => foldedCps.slice(w.from, w.to).join(''));
-  const joint = Math.max(0.5, rows.filter((r) => parts.every((p) => r.includes(p))).length) / sampled;
-  if (joint * s.maxRowid > MAX_CANDIDATES) return null;
+  // At most the rows of the rarest stretch (half a sampled row when the sample has none), scaled to the table.
+  if ((Math.max(0.5, rarest(chosen[0]!) * sampled) / sampled) * s.maxRowid > MAX_CANDIDATES) return null;
   const prefix = columns === 'name' ? 'name : ' : '';
   const query = chosen.map((w) => `${prefix}${ftsPhrase(cps.slice(w.from, w.to).join(''))}`).join(' AND ');
   const candidates = db.prepare('SELECT rowid FROM recording_search WHERE recording_search MATCH ? LIMIT ?').pluck().all(query, MAX_CANDIDATES + 1) as number[];
