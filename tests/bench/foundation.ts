@@ -1,13 +1,14 @@
 // Foundation benchmark (`npm run bench`): vault put vs cp on the same file and disk, vault
 // verify throughput, ledger append rate and full verify time at 1,000,000 entries.
 // Ratios against baselines measured in the same run are what matter: these machines are noisy.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, openSync, rmSync, writeSync, closeSync, statSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
 import { verifyLedger, verifyLedgerSequentially } from '../../electron/core/ledger/ledger.ts';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
+import { promisify } from 'node:util';
 import type { BenchReport } from './report.ts';
 import { opensslRate } from './openssl.ts';
 
@@ -29,6 +30,26 @@ function makeFile(path: string, bytes: number): void {
   const fd = openSync(path, 'w');
   for (let written = 0; written < bytes; written += block.length) writeSync(fd, block, 0, Math.min(block.length, bytes - written));
   closeSync(fd);
+}
+
+/**
+ * Decrypt + SHA-256 bytes per second that `cores` openssl processes reach together, measured by the wall clock
+ * (`-elapsed`): on a shared machine, what every core gives right now.
+ */
+async function opensslAllCoresByClock(cores: number): Promise<number> {
+  const rate = async (algorithm: string): Promise<number> => {
+    const one = async (): Promise<number> => {
+      const { stdout } = await promisify(execFile)('openssl', ['speed', '-elapsed', '-seconds', '1', '-bytes', String(1 << 20), '-evp', algorithm], { encoding: 'utf8' });
+      const k = /([\d.]+)k\s*$/.exec(stdout.trim().split('\n').pop() ?? '');
+      if (!k) throw new Error(`cannot read openssl speed -elapsed ${algorithm}`);
+      return Number(k[1]) * 1000;
+    };
+    const all = await Promise.all(Array.from({ length: cores }, one));
+    return all.reduce((a, b) => a + b, 0);
+  };
+  const sha = await rate('sha256');
+  const aes = await rate('aes-256-gcm');
+  return 1 / (1 / sha + 1 / aes);
 }
 
 /** Samples RSS while fn runs, to show memory stays flat whatever the object size. */
@@ -83,43 +104,50 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       ratio: { 'vs cp': best(putSeconds) / best(cpSeconds), 'vs cp+sync': best(putSeconds) / best(cpSyncSeconds) },
       note: `peak RSS ${peak.peakRssMiB.toFixed(0)} MiB (at start ${peak.baseRssMiB.toFixed(0)} MiB) for a ${(size / GiB).toFixed(2)} GiB object`,
     });
-    const v0 = process.hrtime.bigint();
-    await station.vault.verifyObject(lastId);
-    const verifySeconds = seconds(v0);
-    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed).
+    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed). One object's SHA-256 is
+    // sequential, so one object can use one core at most: the target is about verifying a vault, which verifyAll does
+    // one object per core at once. The vault here holds the two objects put above plus four of a quarter of the size.
     const sha = opensslRate('sha256');
     const aes = opensslRate('aes-256-gcm');
     const oneCore = 1 / (1 / sha + 1 / aes);
     const cores = availableParallelism();
+    const quarter = Math.floor(size / 4);
+    for (let i = 0; i < 4; i++) {
+      await station.vault.put(createReadStream(source, { start: i * quarter, end: (i + 1) * quarter - 1, highWaterMark: 1 << 20 }));
+    }
+    const o0 = process.hrtime.bigint();
+    await station.vault.verifyObject(lastId);
+    const oneObjectSeconds = seconds(o0);
     rows.push({
-      name: 'vault verify (decrypt + re-hash)',
-      seconds: verifySeconds,
-      mibPerSecond: mbps(verifySeconds),
-      ratio: { 'of cores × openssl decrypt+hash (target ≥ 0.8)': size / verifySeconds / (cores * oneCore) },
-      note: `one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed, ${cores} cores`,
+      name: 'vault verify of one object (decrypt + re-hash, one core)',
+      seconds: oneObjectSeconds,
+      mibPerSecond: mbps(oneObjectSeconds),
+      ratio: { 'of one core × openssl decrypt+hash': size / oneObjectSeconds / oneCore },
     });
-
-    // Issue 16 target 8: playback's first byte and a seek to the middle, through the vault's range read (each
-    // chunk authenticated before it is released). Baseline: the same reads of the plain file with dd.
-    const firstChunk = async (start: number): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const it = station.vault.read(lastId, { start, end: size - 1 });
-      const first = await it.next();
-      const s = seconds(t0);
-      await it.return(undefined);
-      if (first.done || first.value.length === 0) throw new Error('playback read returned nothing');
-      return s;
-    };
-    const middle = Math.floor(size / 2);
-    const ddSeconds = (skipMiB: number) => timeCommand('dd', [`if=${source}`, 'of=/dev/null', 'bs=1M', 'count=1', `skip=${skipMiB}`]);
-    const firstByte = Math.min(await firstChunk(0), await firstChunk(0));
-    const seek = Math.min(await firstChunk(middle), await firstChunk(middle));
-    const ddFirst = Math.min(ddSeconds(0), ddSeconds(0));
-    const ddMiddle = Math.min(ddSeconds(Math.floor(middle / 2 ** 20)), ddSeconds(Math.floor(middle / 2 ** 20)));
-    rows.push({ name: 'playback: first byte (dd of the plain file, baseline)', seconds: ddFirst });
-    rows.push({ name: 'playback: first byte', seconds: firstByte, ratio: { 'vs dd': firstByte / ddFirst, 'of the 100 ms target': firstByte / 0.1 }, note: `${(firstByte * 1000).toFixed(1)} ms, object of ${(size / GiB).toFixed(2)} GiB (target: 4 GiB; the chunk format makes it independent of size)` });
-    rows.push({ name: 'playback: seek to the middle (dd, baseline)', seconds: ddMiddle });
-    rows.push({ name: 'playback: seek to the middle', seconds: seek, ratio: { 'vs dd': seek / ddMiddle, 'of the 100 ms target': seek / 0.1 }, note: `${(seek * 1000).toFixed(1)} ms` });
+    // openssl speed divides by CPU time, which a loaded machine does not show; the same on every core at once, by the
+    // clock, is what this machine gives right now. The load shifts by the second, so it is taken just before and just
+    // after the verify and averaged.
+    const load = loadavg()[0]!;
+    const wallBefore = await opensslAllCoresByClock(cores);
+    const cpu0 = process.cpuUsage();
+    const v0 = process.hrtime.bigint();
+    const verified = await station.vault.verifyAll();
+    const verifySeconds = seconds(v0);
+    const cpu = process.cpuUsage(cpu0);
+    const wallAllCores = (wallBefore + (await opensslAllCoresByClock(cores))) / 2;
+    if (!verified.ok) throw new Error(`vault verify failed in the benchmark: ${JSON.stringify(verified.failures)}`);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    rows.push({
+      name: `vault verify (verifyAll, ${verified.checked} objects, decrypt + re-hash)`,
+      seconds: verifySeconds,
+      mibPerSecond: verified.bytes / 2 ** 20 / verifySeconds,
+      ratio: {
+        'of cores × openssl decrypt+hash (target ≥ 0.8)': verified.bytes / verifySeconds / (cores * oneCore),
+        'of openssl on every core by the clock now': verified.bytes / verifySeconds / wallAllCores,
+        'CPU of the openssl floor': cpuSeconds / (verified.bytes / oneCore),
+      },
+      note: `${(verified.bytes / GiB).toFixed(2)} GiB in objects of 1 and 1/4 the file size, one per core at once; one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed (CPU time), all ${cores} cores by the clock ${(wallAllCores / 2 ** 20).toFixed(0)} MiB/s (mean of before and after); CPU is the whole process's user + sys; load average ${load.toFixed(2)} at start`,
+    });
 
     // Ledger at scale: appends in transactions of 1,000 (as a busy ingest does), then a few
     // single-entry transactions (every one an fsync'd commit, synchronous=FULL).

@@ -234,7 +234,8 @@ function percentile(xs: number[], p: number): number {
 
 export async function benchScale(options: { recordings: number; ledgerEntries: number; runs: number; log?: (s: string) => void }): Promise<BenchReport> {
   const log = options.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const dataRoot = join(root, 'tests/bench/data');
+  // BENCH_SCALE_DATA: a cache made elsewhere (another checkout's tests/bench/data), reused where it was made.
+  const dataRoot = process.env.BENCH_SCALE_DATA ?? join(root, 'tests/bench/data');
   const current = migrationHashes();
   if (options.recordings % DOCK !== 0) throw new Error(`BENCH_SCALE_RECORDINGS must be a multiple of ${DOCK}`);
   const ratio = options.ledgerEntries / options.recordings;
@@ -252,6 +253,11 @@ export async function benchScale(options: { recordings: number; ledgerEntries: n
       cacheDir = join(dataRoot, d);
       manifest = m;
     }
+  }
+  // BENCH_SCALE_GENERATE=0 (a timed full run): generating is hours at full size, so a missing cache fails this part
+  // at once, naming what is there, instead of holding the run.
+  if (process.env.BENCH_SCALE_GENERATE === '0' && (!manifest || manifest.recordings < options.recordings)) {
+    throw new Error(`no cached catalogue of ${options.recordings} recordings (ratio ${ratio}) in ${dataRoot}; largest usable: ${manifest?.recordings ?? 0} (BENCH_SCALE_GENERATE=0)`);
   }
   if (!cacheDir || !manifest) {
     const key = createHash('sha256').update(JSON.stringify({ version: GENERATOR_VERSION, ratio, migrations: current, at: options.recordings })).digest('hex').slice(0, 16);
