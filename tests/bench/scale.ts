@@ -27,6 +27,7 @@ import { probeReader } from '../../electron/core/media/probe.ts';
 import type { MediaProbe } from '../../electron/core/media/probe.ts';
 import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
+import { ftsPhrase, substringRowids } from '../../electron/core/recordings/textSearch.ts';
 
 /** Bump when what is generated changes: the cached catalogue is then made again. */
 const GENERATOR_VERSION = 1;
@@ -335,6 +336,8 @@ export async function benchScale(options: { recordings: number; ledgerEntries: n
     const day = 86_400_000;
     const days = Math.max(1, Math.floor((n * DT_MS) / day) - 31);
     const iso = (t: number) => new Date(t).toISOString();
+    // A recorder, its officer and a month of its file names: "3000017_100017_202401".
+    const fileNameText = (k: number) => `${serialOf((k * 17) % OFFICERS)}_${badgeOf((k * 17) % OFFICERS)}_${iso(START + 8 * 3_600_000 + ((k * 13) % days) * day).slice(0, 7).replace('-', '')}`;
     const queries: Q[] = [
       { name: 'recordings list, first page (100)', target: 50, run: () => client.invoke('recording.list', {} as never) },
       { name: 'recordings list, page 50 (offset 4,900)', target: 50, run: () => client.invoke('recording.list', { offset: 4900 } as never) },
@@ -348,7 +351,7 @@ export async function benchScale(options: { recordings: number; ledgerEntries: n
       { name: 'search by 案号 (linked case)', target: 50, run: (k) => client.invoke('recording.list', { caseNumber: caseNumberOf(2 * ((k * 7) % Math.max(1, Math.floor(n / DOCK / 2)))) } as never) },
       { name: 'search by 案号 in the file name', target: 50, run: (k) => client.invoke('recording.list', { caseNumber: `XZCF2024${String((k * 11) % Math.max(1, n / 20)).padStart(5, '0')}` } as never) },
       { name: 'search by text (Chinese, an explanation)', target: 50, run: () => client.invoke('recording.list', { text: '电量耗尽' } as never) },
-      { name: 'search by text (part of a file name)', target: 50, run: (k) => client.invoke('recording.list', { text: `${serialOf((k * 17) % OFFICERS)}_${badgeOf((k * 17) % OFFICERS)}_${iso(START + 8 * 3_600_000 + ((k * 13) % days) * day).slice(0, 7).replace('-', '')}` } as never) },
+      { name: 'search by text (part of a file name)', target: 50, run: (k) => client.invoke('recording.list', { text: fileNameText(k) } as never) },
       { name: 'one recording with its history', target: 50, run: (k) => client.invoke('recording.get', { id: `RC-${String(1 + ((k * 7919) % n)).padStart(6, '0')}` }) },
       { name: 'ledger, first page (100)', target: 50, run: () => client.invoke('ledger.list', {} as never) },
       { name: 'ledger, page 50 (offset 4,900)', target: 50, run: () => client.invoke('ledger.list', { offset: 4900 } as never) },
@@ -378,6 +381,39 @@ export async function benchScale(options: { recordings: number; ledgerEntries: n
       const r = result as { total?: number; items?: unknown[]; entries?: unknown[]; history?: unknown[] } | unknown[];
       const shown = Array.isArray(r) ? `${r.length} rows` : r.items ? `${r.items.length} of ${r.total}` : r.entries ? `${r.entries.length} of ${r.total}` : r.history ? `${r.history.length} history entries` : '';
       rows.push({ name: q.name, seconds: p95 / 1000, ratio: { [`of the ${q.target} ms target (p95)`]: p95 / q.target }, note: `p95 ${p95.toFixed(1)} ms, median ${percentile(times, 50).toFixed(1)} ms of ${options.runs} (CPU median ${percentile(cpu, 50).toFixed(1)} ms); ${shown}` });
+    }
+    // The search step alone, against the way it was done before in the same run: the whole typed text as one FTS5
+    // trigram phrase, and through its uncommon stretches checked in code (recordings/textSearch.ts), on the texts the
+    // file-name search above typed. Both must find the same rows.
+    if (!only || only.split(',').some((s) => 'text search step'.includes(s))) {
+      const texts = Array.from({ length: options.runs }, (_, k) => fileNameText(k + 1));
+      const phraseStmt = station.db.prepare('SELECT rowid FROM recording_search WHERE recording_search MATCH ?').pluck();
+      const step = (f: (t: string) => number[]) => {
+        f(texts[0]!);
+        const times: number[] = [];
+        const cpu: number[] = [];
+        const found: number[][] = [];
+        for (const t of texts) {
+          const c0 = process.cpuUsage();
+          const t0 = process.hrtime.bigint();
+          found.push(f(t).sort((a, b) => a - b));
+          times.push(seconds(t0) * 1000);
+          const c = process.cpuUsage(c0);
+          cpu.push((c.user + c.system) / 1000);
+        }
+        return { p95: percentile(times, 95), median: percentile(times, 50), cpu: percentile(cpu, 50), found };
+      };
+      const phrase = step((t) => phraseStmt.all(ftsPhrase(t)) as number[]);
+      const stretches = step((t) => substringRowids(station.db, t, 'all') ?? (phraseStmt.all(ftsPhrase(t)) as number[]));
+      if (JSON.stringify(phrase.found) !== JSON.stringify(stretches.found)) throw new Error('scale: the text search through stretches found other rows than the phrase');
+      const describe = (r: typeof phrase) => `p95 ${r.p95.toFixed(1)} ms, median ${r.median.toFixed(1)} ms (CPU median ${r.cpu.toFixed(1)} ms)`;
+      rows.push({ name: 'text search step: the whole text as one trigram phrase (as before; baseline)', seconds: phrase.p95 / 1000, note: describe(phrase) });
+      rows.push({
+        name: 'text search step: uncommon stretches, checked in code',
+        seconds: stretches.p95 / 1000,
+        ratio: { 'vs the phrase (p95)': stretches.p95 / phrase.p95, 'vs the phrase (CPU median)': stretches.cpu / phrase.cpu },
+        note: `${describe(stretches)}; same rows found for all ${texts.length} texts`,
+      });
     }
     rows.push({ name: 'database and data folder size', seconds: 0, note: `database ${(dbBytes / 2 ** 30).toFixed(2)} GiB, data folder ${(size / 2 ** 30).toFixed(2)} GiB (${(dbBytes / n).toFixed(0)} B per recording incl. its share of the ledger)` });
     rows.push({ name: 'process memory during the queries', seconds: 0, note: `RSS ${(rss0 / 2 ** 20).toFixed(0)} MiB at start, peak ${(peakRss / 2 ** 20).toFixed(0)} MiB; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB` });
