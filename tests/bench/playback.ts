@@ -74,10 +74,14 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
       note: 'sparse source on the station disk (payload reads as zeros); a real ciphertext object in the vault',
     });
 
-    const dropCacheAndStart = () => {
+    // The object's cache dropped, then the clocks started: the wall clock, and this process's CPU (every thread), which
+    // the machine's other work does not inflate — what the station itself spends on an answer.
+    type Start = { t0: bigint; cpu0: NodeJS.CpuUsage };
+    const dropCacheAndStart = (): Start => {
       dropCache(objectPath);
-      return process.hrtime.bigint();
+      return { cpu0: process.cpuUsage(), t0: process.hrtime.bigint() };
     };
+    type Timed = { wall: number; cpu: number };
     const session = await auditor.invoke('playback.open', { recordingId, reason: 'benchmark: playback start and seek' });
     const { before, after } = mp4AroundPayload({ mdatBytes: payload, durationSeconds: 600 });
     /** What the recording holds at `offset` (the MP4 head, the zero payload, the moov at the end), to check every answer. */
@@ -92,7 +96,7 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
     };
     // One media-element request: `Range: bytes=start-`, timed until its first body chunk is in hand, then cancelled as
     // the player does when it seeks elsewhere.
-    const firstChunk = async (start: number, url = session.url, t0 = dropCacheAndStart()): Promise<number> => {
+    const firstChunk = async (start: number, url = session.url, { t0, cpu0 } = dropCacheAndStart()): Promise<Timed> => {
       const res = await playbackResponse((token, range) => servePlayback(api, token, range), {
         url,
         method: 'GET',
@@ -101,21 +105,22 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
       if (res.status !== 206 || !res.body) throw new Error(`bench: playback answered ${res.status} ${res.headers.get('x-station-error') ?? ''}`);
       const reader = res.body.getReader();
       const first = await reader.read();
-      const s = seconds(t0);
+      const wall = seconds(t0);
+      const used = process.cpuUsage(cpu0);
       await reader.cancel();
       if (first.done || first.value.length === 0) throw new Error('bench: playback returned nothing');
       const got = Buffer.from(first.value.buffer, first.value.byteOffset, first.value.byteLength);
       if (!got.equals(expected(start, got.length))) throw new Error(`bench: playback at ${start} returned other bytes than the recording holds`);
-      return s;
+      return { wall, cpu: (used.user + used.system) / 1e6 };
     };
     // From the viewer's click: the api's playback.open (checks, a ledger entry committed with fsync) and then the
     // player's first request, as one wait.
-    const openAndFirstChunk = async (): Promise<number> => {
-      const t0 = dropCacheAndStart();
+    const openAndFirstChunk = async (): Promise<Timed> => {
+      const start = dropCacheAndStart();
       const opened = await auditor.invoke('playback.open', { recordingId, reason: 'benchmark: open and first byte' });
-      const s = await firstChunk(0, opened.url, t0);
+      const timed = await firstChunk(0, opened.url, start);
       await auditor.invoke('playback.close', { token: opened.token });
-      return s;
+      return timed;
     };
     // The same 1 MiB of the vault object by dd, its cache dropped the same way: reading it from the disk, no more.
     const ddRead = (offset: number): number => {
@@ -147,7 +152,7 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
     ];
     for (const { label, at } of points) {
       // Interleaved, so a burst of load from the machine's other work falls on both alike.
-      const served: number[] = [];
+      const served: Timed[] = [];
       const dd: number[] = [];
       const raw: number[] = [];
       for (let r = 0; r < options.runs; r++) {
@@ -155,7 +160,7 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
         raw.push(pread(at));
         served.push(await firstChunk(at));
       }
-      const s = median(served);
+      const s = median(served.map((x) => x.wall));
       const d = median(dd);
       const p = median(raw);
       rows.push({ name: `playback: ${label}, dd of the same 1 MiB of the object (baseline)`, seconds: d, note: `median of ${options.runs}; open + one 1 MiB pread in-process: ${ms(p)}` });
@@ -163,17 +168,17 @@ export async function benchPlayback(options: { workDir: string; gib: number; run
         name: `playback: ${label}`,
         seconds: s,
         ratio: { 'vs dd': s / d, 'vs pread': s / p, 'of the 100 ms target': s / TARGET_SECONDS },
-        note: `${ms(s)} median of ${options.runs}, worst ${ms(Math.max(...served))}; at byte ${at} of ${(size / GiB).toFixed(2)} GiB; page cache of the object dropped before each`,
+        note: `${ms(s)} median of ${options.runs}, worst ${ms(Math.max(...served.map((x) => x.wall)))}, CPU ${ms(median(served.map((x) => x.cpu)))} (median); at byte ${at} of ${(size / GiB).toFixed(2)} GiB; page cache of the object dropped before each`,
       });
     }
-    const opens: number[] = [];
+    const opens: Timed[] = [];
     for (let r = 0; r < options.runs; r++) opens.push(await openAndFirstChunk());
-    const o = median(opens);
+    const o = median(opens.map((x) => x.wall));
     rows.push({
       name: 'playback: open (api playback.open, ledgered) + first byte',
       seconds: o,
       ratio: { 'of the 100 ms target': o / TARGET_SECONDS },
-      note: `${ms(o)} median of ${options.runs}, worst ${ms(Math.max(...opens))}; from the viewer's click to the first bytes in the player's hands, page cache of the object dropped before each`,
+      note: `${ms(o)} median of ${options.runs}, worst ${ms(Math.max(...opens.map((x) => x.wall)))}, CPU ${ms(median(opens.map((x) => x.cpu)))} (median); from the viewer's click to the first bytes in the player's hands, page cache of the object dropped before each`,
     });
     await auditor.invoke('playback.close', { token: session.token });
     return { title, rows };

@@ -61,9 +61,9 @@ export class RecorderSources {
   /** Why these are folders, or null when they are exFAT volumes. */
   readonly foldersBecause: string | null;
 
-  constructor(dir: string, options: { volumes?: boolean } = {}) {
+  constructor(dir: string) {
     this.dir = dir;
-    const cap = options.volumes === false ? { ok: false as const, reason: 'folders asked for' } : loopExfatCapability();
+    const cap = loopExfatCapability();
     this.volumes = cap.ok ? new Volumes() : null;
     this.foldersBecause = cap.ok ? null : cap.reason;
   }

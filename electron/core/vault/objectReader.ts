@@ -34,7 +34,10 @@ export type VaultObject = {
    * works for an empty object). Throws vault.object_corrupt with the chunk index when a chunk fails its tag.
    */
   readRange(start: number, endInclusive: number): AsyncIterable<Buffer>;
-  /** Decrypts every chunk and re-hashes the plaintext. */
+  /**
+   * Decrypts every chunk and re-hashes the plaintext, all on a worker thread of its own (verifyWorker.ts); close()
+   * stops a running verify (vault.object_closed) before it closes the file.
+   */
   verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject>;
   close(): Promise<void>;
 };
