@@ -20,6 +20,9 @@ import { Worker } from 'node:worker_threads';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
+// The sealing thread's nice value on Linux (0 normal … 19 lowest): its CFS weight is then about a tenth of the UI
+// thread's, which is what it loses to when both want a core.
+const SEAL_NICE = process.platform === 'linux' ? 10 : 0;
 // Writeback of an object being written is started every this many bytes (see pace() in the worker).
 const PACE_BYTES = 16 << 20;
 
@@ -27,6 +30,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash, createCipheriv, createSecretKey } = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
+// Below the thread that serves the UI (issue 16, target 7; findings of helper loop): on Linux the nice value is per
+// thread, so this lowers only this sealing thread, and the UI thread gets a core as soon as it has work. Elsewhere it
+// may apply to more or be refused; the write does not depend on it.
+try { os.setPriority(0, ${SEAL_NICE}); } catch {}
 const HEADER_LENGTH = ${HEADER_LENGTH};
 const TAG_LENGTH = ${TAG_LENGTH};
 const NONCE_LENGTH = ${NONCE_LENGTH};
