@@ -7,7 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
 import { verifyLedger, verifyLedgerSequentially } from '../../electron/core/ledger/ledger.ts';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { BenchReport } from './report.ts';
 import { opensslRate } from './openssl.ts';
 
@@ -83,43 +83,48 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       ratio: { 'vs cp': best(putSeconds) / best(cpSeconds), 'vs cp+sync': best(putSeconds) / best(cpSyncSeconds) },
       note: `peak RSS ${peak.peakRssMiB.toFixed(0)} MiB (at start ${peak.baseRssMiB.toFixed(0)} MiB) for a ${(size / GiB).toFixed(2)} GiB object`,
     });
-    const v0 = process.hrtime.bigint();
-    await station.vault.verifyObject(lastId);
-    const verifySeconds = seconds(v0);
-    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed).
+    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed). One object's SHA-256 is
+    // sequential, so one object can use one core at most: the target is about verifying a vault, which verifyAll does
+    // one object per core at once. The vault here holds the two objects put above plus four of a quarter of the size.
     const sha = opensslRate('sha256');
     const aes = opensslRate('aes-256-gcm');
     const oneCore = 1 / (1 / sha + 1 / aes);
     const cores = availableParallelism();
+    const quarter = Math.floor(size / 4);
+    for (let i = 0; i < 4; i++) {
+      await station.vault.put(createReadStream(source, { start: i * quarter, end: (i + 1) * quarter - 1, highWaterMark: 1 << 20 }));
+    }
+    const oneObject0 = process.hrtime.bigint();
+    await station.vault.verifyObject(lastId);
+    const oneObjectSeconds = seconds(oneObject0);
     rows.push({
-      name: 'vault verify (decrypt + re-hash)',
-      seconds: verifySeconds,
-      mibPerSecond: mbps(verifySeconds),
-      ratio: { 'of cores × openssl decrypt+hash (target ≥ 0.8)': size / verifySeconds / (cores * oneCore) },
-      note: `one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed, ${cores} cores`,
+      name: 'vault verify of one object (decrypt + re-hash, one core)',
+      seconds: oneObjectSeconds,
+      mibPerSecond: mbps(oneObjectSeconds),
+      ratio: { 'of one core × openssl decrypt+hash': size / oneObjectSeconds / oneCore },
     });
-
-    // Issue 16 target 8: playback's first byte and a seek to the middle, through the vault's range read (each
-    // chunk authenticated before it is released). Baseline: the same reads of the plain file with dd.
-    const firstChunk = async (start: number): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const it = station.vault.read(lastId, { start, end: size - 1 });
-      const first = await it.next();
-      const s = seconds(t0);
-      await it.return(undefined);
-      if (first.done || first.value.length === 0) throw new Error('playback read returned nothing');
-      return s;
-    };
-    const middle = Math.floor(size / 2);
-    const ddSeconds = (skipMiB: number) => timeCommand('dd', [`if=${source}`, 'of=/dev/null', 'bs=1M', 'count=1', `skip=${skipMiB}`]);
-    const firstByte = Math.min(await firstChunk(0), await firstChunk(0));
-    const seek = Math.min(await firstChunk(middle), await firstChunk(middle));
-    const ddFirst = Math.min(ddSeconds(0), ddSeconds(0));
-    const ddMiddle = Math.min(ddSeconds(Math.floor(middle / 2 ** 20)), ddSeconds(Math.floor(middle / 2 ** 20)));
-    rows.push({ name: 'playback: first byte (dd of the plain file, baseline)', seconds: ddFirst });
-    rows.push({ name: 'playback: first byte', seconds: firstByte, ratio: { 'vs dd': firstByte / ddFirst, 'of the 100 ms target': firstByte / 0.1 }, note: `${(firstByte * 1000).toFixed(1)} ms, object of ${(size / GiB).toFixed(2)} GiB (target: 4 GiB; the chunk format makes it independent of size)` });
-    rows.push({ name: 'playback: seek to the middle (dd, baseline)', seconds: ddMiddle });
-    rows.push({ name: 'playback: seek to the middle', seconds: seek, ratio: { 'vs dd': seek / ddMiddle, 'of the 100 ms target': seek / 0.1 }, note: `${(seek * 1000).toFixed(1)} ms` });
+    // openssl speed divides by CPU time, which a loaded machine does not show: the process's CPU against the same floor
+    // is the figure the load disturbs least, so it is reported beside the target's ratio, with the load. (openssl run
+    // on every core by the clock around the verify was tried as a further baseline: it swung 0.4–2× from one second to
+    // the next on the shared machine.)
+    const verifyLoad = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
+    const v0 = process.hrtime.bigint();
+    const verified = await station.vault.verifyAll();
+    const verifySeconds = seconds(v0);
+    const cpu = process.cpuUsage(cpu0);
+    if (!verified.ok) throw new Error(`vault verify failed in the benchmark: ${JSON.stringify(verified.failures)}`);
+    const verifyCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    rows.push({
+      name: `vault verify (verifyAll, ${verified.checked} objects, decrypt + re-hash)`,
+      seconds: verifySeconds,
+      mibPerSecond: verified.bytes / 2 ** 20 / verifySeconds,
+      ratio: {
+        'of cores × openssl decrypt+hash (target ≥ 0.8)': verified.bytes / verifySeconds / (cores * oneCore),
+        'CPU of the openssl floor': verifyCpuSeconds / (verified.bytes / oneCore),
+      },
+      note: `${(verified.bytes / GiB).toFixed(2)} GiB in objects of 1 and 1/4 the file size, one per core at once; one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed (CPU time), ${cores} cores; CPU is the whole process's user + sys; load average ${verifyLoad.toFixed(2)} at start`,
+    });
 
     // Ledger at scale: appends in transactions of 1,000 (as a busy ingest does), then a few
     // single-entry transactions (every one an fsync'd commit, synchronous=FULL).
@@ -142,14 +147,30 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
     const singleSeconds = seconds(s0);
     rows.push({ name: 'ledger append, one per transaction (fsync each)', seconds: singleSeconds, perSecond: singles / singleSeconds });
     // Baseline in the same run: the one-thread verifier (the pass that names the first bad entry when anything fails).
+    // CPU seconds of the whole process (every thread) as well as wall time: on a shared machine the wall time says how
+    // busy the others were, the CPU time what the verifier itself costs (seconds per 1M entries on 2 idle cores ≈ CPU / 2).
+    const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+      const u = process.cpuUsage(since);
+      return (u.user + u.system) / 1e6;
+    };
+    const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+    const qc = process.cpuUsage();
     const q0 = process.hrtime.bigint();
     const baseline = verifyLedgerSequentially(station.db, station.publicKey(), station.origin, ledger.size);
     const sequentialVerify = seconds(q0);
+    const sequentialCpu = cpuSeconds(qc);
     if (!baseline.ok) throw new Error(`ledger verify failed in the benchmark: ${JSON.stringify(baseline)}`);
-    rows.push({ name: `ledger full verify, one thread (baseline)`, seconds: sequentialVerify, perSecond: baseline.size / sequentialVerify });
+    rows.push({
+      name: `ledger full verify, one thread (baseline)`,
+      seconds: sequentialVerify,
+      perSecond: baseline.size / sequentialVerify,
+      note: `CPU ${sequentialCpu.toFixed(2)} s (${((sequentialCpu / baseline.size) * 1e6).toFixed(1)} µs per entry); load average ${load()}`,
+    });
+    const fc = process.cpuUsage();
     const f0 = process.hrtime.bigint();
     const result = verifyLedger(station.db, station.publicKey(), station.origin);
     const fullVerify = seconds(f0);
+    const fullCpu = cpuSeconds(fc);
     if (!result.ok) throw new Error(`ledger verify failed in the benchmark: ${JSON.stringify(result)}`);
     rows.push({
       name: `ledger full verify (${result.size} entries, ${result.checkpoints} checkpoints)`,
@@ -157,9 +178,26 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       perSecond: result.size / fullVerify,
       // Issue 16 target 5: ≤ 5 s for 1,000,000 entries on the build machine, ranges verified on every core.
       ratio: { 'vs one thread': fullVerify / sequentialVerify, 'of the 5 s target per 1M entries': fullVerify / 5 / (result.size / 1e6) },
-      note: `${availableParallelism()} worker threads`,
+      note: `${availableParallelism()} worker threads; CPU ${fullCpu.toFixed(2)} s all threads (${((fullCpu / result.size) * 1e6).toFixed(1)} µs per entry, ${(fullCpu / (result.size / 1e6) / availableParallelism()).toFixed(2)} s per 1M on ${availableParallelism()} idle cores); load average ${load()}`,
     });
+    // Opening the station at this ledger size: locked (what `station status` and every CLI command start with), then
+    // the unlock (passphrase KDF, then the head record check, which builds the Merkle tree from every leaf hash).
     station.close();
+    const o0 = process.hrtime.bigint();
+    const reopened = Station.open({ dataDir: join(dir, 'data') });
+    const openSeconds = seconds(o0);
+    const u0 = process.hrtime.bigint();
+    await reopened.unlock('benchmark passphrase');
+    const unlockSeconds = seconds(u0);
+    const entries = reopened.ledger.size;
+    reopened.close();
+    rows.push({ name: `station open, locked (ledger of ${entries} entries)`, seconds: openSeconds, note: 'the Merkle tree is not built until needed' });
+    rows.push({
+      name: `station unlock (ledger of ${entries} entries)`,
+      seconds: unlockSeconds,
+      ratio: { 'vs one-thread full verify': unlockSeconds / sequentialVerify },
+      note: `passphrase KDF + head record check (the tree from every leaf hash); load average ${load()}`,
+    });
     return { title: 'Foundation: vault and ledger', rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -52,8 +52,19 @@ function checkRawPublicKey(pub: Uint8Array): void {
   if (!(pub instanceof Uint8Array) || pub.length !== 32) throw keyError('public_key_length');
 }
 
+// A KeyObject is immutable: its public half is worked out once (signing a checkpoint every N entries asked each time).
+const rawOf = new WeakMap<KeyObject, Buffer>();
+
 /** The 32-byte Ed25519 public key of a private or public KeyObject. */
 export function rawPublicKey(key: KeyObject): Buffer {
+  const known = rawOf.get(key);
+  if (known) return Buffer.from(known);
+  const raw = rawPublicKeyOf(key);
+  rawOf.set(key, Buffer.from(raw));
+  return raw;
+}
+
+function rawPublicKeyOf(key: KeyObject): Buffer {
   if (key.asymmetricKeyType !== 'ed25519') throw keyError('not_ed25519');
   const pub = key.type === 'private' ? crypto.createPublicKey(key) : key;
   const { x } = pub.export({ format: 'jwk' });
@@ -61,11 +72,18 @@ export function rawPublicKey(key: KeyObject): Buffer {
   return Buffer.from(x, 'base64url');
 }
 
+// A ledger verify checks a signature every checkpointEvery entries (10,000 at a million) with one key: building the
+// KeyObject from JWK and the key ID each time cost a quarter of each check (issue 16). One key is remembered, by value.
+let lastPublicKey: { raw: Buffer; key: KeyObject } | null = null;
+
 function publicKeyObject(raw: Uint8Array): KeyObject {
-  return crypto.createPublicKey({
+  if (lastPublicKey?.raw.equals(raw)) return lastPublicKey.key;
+  const key = crypto.createPublicKey({
     key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') },
     format: 'jwk',
   });
+  lastPublicKey = { raw: Buffer.from(raw), key };
+  return key;
 }
 
 function ed25519Verify(data: Buffer, publicKeyRaw: Uint8Array, sig: Uint8Array): boolean {
@@ -77,10 +95,19 @@ function ed25519Verify(data: Buffer, publicKeyRaw: Uint8Array, sig: Uint8Array):
   }
 }
 
+let lastKeyId: { name: string; raw: Buffer; id: Buffer } | null = null;
+
 /** Signed-note key ID: first 4 bytes of SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key). */
 export function keyId(keyName: string, publicKeyRaw: Uint8Array): Buffer {
   checkKeyName(keyName);
   checkRawPublicKey(publicKeyRaw);
+  if (lastKeyId && lastKeyId.name === keyName && lastKeyId.raw.equals(publicKeyRaw)) return Buffer.from(lastKeyId.id);
+  const id = computeKeyId(keyName, publicKeyRaw);
+  lastKeyId = { name: keyName, raw: Buffer.from(publicKeyRaw), id: Buffer.from(id) };
+  return id;
+}
+
+function computeKeyId(keyName: string, publicKeyRaw: Uint8Array): Buffer {
   return crypto
     .createHash('sha256')
     .update(`${keyName}\n`, 'utf8')

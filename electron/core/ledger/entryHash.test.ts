@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../errors.ts';
-import { entryBytes, entryLeafHash, leafHash, nodeHash, validateEntryContent } from './entryHash.ts';
+import { canonicalJson } from './canonicalJson.ts';
+import { entryBytes, entryLeafHash, entryText, leafHash, leafHashOfText, nodeHash, validateEntryContent } from './entryHash.ts';
 import type { LedgerEntryContent } from './entryHash.ts';
 
 const ZERO = '0'.repeat(64);
@@ -33,6 +34,20 @@ describe('entryBytes', () => {
   it('does not depend on the order details were built in', () => {
     const reordered = { ...entry, details: { tags: ['knife', 'sealed'], weight: 1.5, location: '证物室 A-3' } };
     expect(entryLeafHash(reordered).equals(entryLeafHash(entry))).toBe(true);
+  });
+
+  it('is what entryText writes from canonical details, byte for byte, and leafHashOfText is its leaf hash', () => {
+    // The append path and the verifier build the bytes this way; any difference would be a leaf nobody can re-derive.
+    const awkward: LedgerEntryContent[] = [
+      entry,
+      { ...entry, seq: 9_007_199_254_740_991, actor: 'quote " backslash \\ tab \t', subject: '\u0000\u001f\u007f\u2028\u2029', details: {} },
+      { ...entry, action: '案号 粤公(2026)123号 😀', subject: 'lone \ud800 surrogate', details: { '10': 1, '9': 2, b: [null, true, -0, 1e21, 0.1], a: { '': '\ud83d' } } },
+    ];
+    for (const e of awkward) {
+      const text = entryText(e, canonicalJson(e.details));
+      expect(Buffer.from(text, 'utf8').equals(entryBytes(e))).toBe(true);
+      expect(leafHashOfText(text).equals(entryLeafHash(e))).toBe(true);
+    }
   });
 
   it('throws on details canonical JSON cannot hold', () => {

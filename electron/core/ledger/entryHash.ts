@@ -41,6 +41,24 @@ export function entryBytes(e: LedgerEntryContent): Buffer {
 }
 
 /**
+ * entryBytes as text, for callers that already hold the details as canonical JSON (the append path has just made it;
+ * the verifier has just checked that the stored text is canonical): the seven keys in code-unit order (action, actor,
+ * details, prev, seq, subject, time), strings and the number written as JSON.stringify writes them, which is what
+ * canonicalJson writes for a string or a safe integer. Re-encoding the whole entry through canonicalJson cost a fifth
+ * of an append and most of a verified entry (issue 16); entryHash.test.ts holds this to entryBytes byte for byte.
+ * The fields must be strings and seq a safe integer — callers check that before, since JSON.stringify would write
+ * other values differently from canonicalJson (or not at all).
+ */
+export function entryText(e: Omit<LedgerEntryContent, 'details'>, canonicalDetails: string): string {
+  return `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)},"details":${canonicalDetails},"prev":${JSON.stringify(e.prev)},"seq":${e.seq},"subject":${JSON.stringify(e.subject)},"time":${JSON.stringify(e.time)}}`;
+}
+
+/** leafHash of entryText: U+0000 is the single byte 0x00 in UTF-8, the RFC 6962 leaf prefix. One hash call, no copies. */
+export function leafHashOfText(text: string): Buffer {
+  return crypto.hash('sha256', `\u0000${text}`, 'buffer');
+}
+
+/**
  * Checks that content read from somewhere untrusted (a proof bundle, a disc) has the shape
  * the station writes. Hashing does not require this — entryBytes hashes whatever it is
  * given — but a verifier should not report "proven" for an entry with seq 1.5 or time "soon".

@@ -3,8 +3,8 @@ import crypto, { type KeyObject } from 'node:crypto';
 import { CLOCK_TOLERANCE_MS, isLedgerClock, type Clock } from '../clock.ts';
 import { StationError } from '../errors.ts';
 import type { ReadableDB, WritableDB } from '../db/database.ts';
-import { canonicalJson } from './canonicalJson.ts';
-import { entryBytes, leafHash, type LedgerEntryContent } from './entryHash.ts';
+import { canonicalJson, isCanonicalJsonText } from './canonicalJson.ts';
+import { entryBytes, entryText, leafHash, leafHashOfText, type LedgerEntryContent } from './entryHash.ts';
 import {
   MerkleAccumulator,
   MerkleTree,
@@ -17,8 +17,8 @@ import {
 } from './merkle.ts';
 import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
-import { verifyLedgerInParallel } from './parallelVerify.ts';
-import { headMacKey, newHeadRecord, readHead, writeHead, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
+import { buildTreeInParallel, verifyLedgerInParallel } from './parallelVerify.ts';
+import { headMacKey, newHeadRecord, readHead, writeHead, writeHeadAsync, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
 const HEAD_DEBOUNCE_MS = 1000;
@@ -106,13 +106,30 @@ export function loadLeaves(db: ReadableDB, upTo?: number): LeafSource {
  * ledger entry commit or roll back together ("if it is not in the ledger, it did not happen").
  */
 export class Ledger {
-  private accumulator: MerkleAccumulator;
+  /**
+   * The running Merkle tree of the table (its perfect subtrees), built from every leaf hash on first use rather than at
+   * open: a locked station (`station status`, a CLI command that does not unlock) never needs it, and at a million
+   * entries building it is seconds. Unlock needs it (the head record check) and so does signing; null until then.
+   */
+  private accumulator: MerkleAccumulator | null = null;
+  /** Entries in the table: the tree's size, kept without the tree. */
+  private count = 0;
   private lastLeaf: string;
   private lastSeq = 0;
   /** The table holds exactly seqs 1..size, so a seq is a position (see leavesAfter). */
   private seqIsPosition = true;
   private signer: Signer | null = null;
-  private insert: Statement | null = null;
+  /** Statements of the per-append and per-checkpoint path, prepared once (preparing cost more than running them). */
+  private readonly statements = new Map<string, Statement>();
+  /**
+   * The tree this process last proved to extend its trusted base (the head record, or the table's latest checkpoint)
+   * and signed, as it stands in the table now. Proving the next checkpoint from here reads and hashes only the entries
+   * since — about checkpointEvery — instead of everything since the head record was last written (up to a second of
+   * appends, thousands of entries, at every checkpoint: most of an append's cost in a burst, issue 16). Proving
+   * head → proven earlier and proven → now gives head → now, so the promise is the same. Forgotten whenever the table
+   * may no longer hold it: reload() (a rolled-back transaction, another process's appends), a new head, locking.
+   */
+  private proven: { size: number; root: Buffer; frontier: MerkleAccumulator } | null = null;
   private readonly db: WritableDB;
   private readonly clock: Clock;
   readonly checkpointEvery: number;
@@ -134,39 +151,53 @@ export class Ledger {
     this.clock = clock;
     this.checkpointEvery = options.checkpointEvery ?? 100;
     this.headDir = options.headDir ?? null;
-    this.accumulator = new MerkleAccumulator();
     this.lastLeaf = GENESIS_PREV;
     this.reload();
   }
 
-  /** Rebuilds the in-memory running root from the table (at open, and after a rolled-back transaction). */
+  /**
+   * Re-reads the table's head (at open, after a rolled-back transaction, after another process appended): three
+   * indexed reads; the tree itself is rebuilt when next needed (see `tree`).
+   */
   reload(): void {
-    const acc = new MerkleAccumulator();
-    let last = GENESIS_PREV;
-    let lastSeq = 0;
-    let firstSeq = 1;
-    for (const [seq, hash] of this.db.prepare('SELECT seq, leaf_hash FROM ledger ORDER BY seq').raw().iterate() as Iterable<[number, string]>) {
-      if (acc.size === 0) firstSeq = seq;
-      acc.append(Buffer.from(hash, 'hex'));
-      last = hash;
-      lastSeq = seq;
-    }
-    this.accumulator = acc;
-    this.lastLeaf = last;
+    const last = this.sql('SELECT seq, leaf_hash, time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { seq: number; leaf_hash: string; time: string } | undefined;
+    const first = this.sql('SELECT seq FROM ledger ORDER BY seq LIMIT 1').get() as { seq: number } | undefined;
+    const count = (this.sql('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    this.accumulator = null;
+    this.count = count;
+    this.lastLeaf = last?.leaf_hash ?? GENESIS_PREV;
     // Normally lastSeq === size; they differ only on a tampered table, where appending must still
     // work (so the tampering can be reported) and `verify` names the gap.
-    this.lastSeq = lastSeq;
+    this.lastSeq = last?.seq ?? 0;
     // Distinct integers from 1 whose largest is their count are exactly 1..count.
-    this.seqIsPosition = firstSeq === 1 && lastSeq === acc.size;
+    this.seqIsPosition = (first?.seq ?? 1) === 1 && this.lastSeq === count;
     this.pendingSigned = null;
-    const t = this.db.prepare('SELECT time FROM ledger ORDER BY seq DESC LIMIT 1').get() as { time: string } | undefined;
-    if (t) this.noteTime(t.time);
+    this.proven = null;
+    if (last) this.noteTime(last.time);
     // Another process appended (or a transaction rolled back): the table must still extend the
     // head this process trusts.
     if (this.head && !this.alarmState) {
       const alarm = this.checkHead(this.head);
       if (alarm) this.raise(alarm);
     }
+  }
+
+  /**
+   * The running tree, built from every leaf hash in the table on first use after open or reload — O(entries), the same
+   * work open used to do every time. Only the rows this process knows of (seq ≤ lastSeq; the ledger only grows upward):
+   * another process's later rows come in through syncHead → reload, as before.
+   */
+  private get tree(): MerkleAccumulator {
+    if (!this.accumulator) {
+      // On every core for a large ledger outside a transaction (parallelVerify.ts); else, or on any doubt, here.
+      const acc =
+        (this.seqIsPosition ? buildTreeInParallel(this.db, this.lastSeq) : null) ??
+        MerkleAccumulator.fromHexLeaves(this.sql('SELECT leaf_hash FROM ledger WHERE seq <= ? ORDER BY seq').pluck().iterate(this.lastSeq) as Iterable<string>);
+      this.accumulator = acc;
+      // Only a table edited under us between the reads could differ; the tree is then what the table holds.
+      this.count = acc.size;
+    }
+    return this.accumulator;
   }
 
   private noteTime(time: string): void {
@@ -180,14 +211,24 @@ export class Ledger {
    * move meanwhile): if another process appended, re-read before appending. One indexed query.
    */
   syncHead(): void {
-    const head = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM ledger').get() as { n: number }).n;
+    const head = (this.sql('SELECT COALESCE(MAX(seq), 0) AS n FROM ledger').get() as { n: number }).n;
     if (head !== this.lastSeq) this.reload();
+  }
+
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
   }
 
   setSigner(signer: Signer | null): void {
     // Locking (and closing): whatever the debounce held back goes into the head record now.
     if (!signer && this.headDirty) this.afterCommit(true);
     this.signer = signer;
+    this.proven = null;
     if (!signer) {
       this.headKey?.fill(0);
       this.headKey = null;
@@ -241,7 +282,7 @@ export class Ledger {
     // at ten million entries, at every checkpoint). A table with a gap keeps the positional read.
     const rows = (
       this.seqIsPosition
-        ? this.db.prepare('SELECT leaf_hash FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq').raw().all(from, upTo)
+        ? this.sql('SELECT leaf_hash FROM ledger WHERE seq > ? AND seq <= ? ORDER BY seq').raw().all(from, upTo)
         : this.db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq LIMIT ? OFFSET ?').raw().all(upTo - from, from)
     ) as [string][];
     return rows.map(([h]) => Buffer.from(h, 'hex'));
@@ -270,7 +311,7 @@ export class Ledger {
       ext.append(leaf);
       if (rec.seen && ext.size === rec.seen.size) rootAt.set(ext.size, ext.root().toString('hex'));
     }
-    if (!ext.root().equals(this.accumulator.root())) return { ...base, kind: 'history_inconsistent', reason: 'tail' };
+    if (!ext.root().equals(this.tree.root())) return { ...base, kind: 'history_inconsistent', reason: 'tail' };
     if (rec.seen) {
       const seenRoot = rec.seen.size === rec.size ? rec.root : (rootAt.get(rec.seen.size) ?? merkleRoot(loadLeaves(this.db, rec.seen.size)).toString('hex'));
       if (seenRoot !== rec.seen.root) return { ...base, kind: 'history_inconsistent', headSize: rec.seen.size, checkpointSize: rec.seen.size, reason: 'seen' };
@@ -296,6 +337,7 @@ export class Ledger {
     if (!this.headDir || !this.signer) return { created: false };
     this.headKey = headMacKey(masterKey);
     this.head = null;
+    this.proven = null;
     const read = readHead(this.headDir, this.headKey);
     // Another process (`station watch` beside the app) may have appended since this one opened the
     // table. It writes its head record only after its commit, so the table read after the record
@@ -422,9 +464,10 @@ export class Ledger {
    * Failures (a full disk) leave the head to the next write; the table is already committed.
    * A head write costs two fsyncs (~15 ms here), so in a burst of small writes (an ingest of
    * 10,000 files) it is written at most every HEAD_DEBOUNCE_MS, always when a checkpoint was
-   * signed, and at lock/close; a timer writes what a burst's end left behind.
+   * signed, and at lock/close; a timer writes what a burst's end left behind. `force` skips the
+   * debounce; `wait` writes on this thread — the debounced writes (wait false) go to the thread pool.
    */
-  afterCommit(force = false): void {
+  afterCommit(force = false, wait = force): void {
     if (!this.headDir || !this.headKey || !this.signer || this.alarmState || this.db.inTransaction) return;
     if (!this.headDirty && !this.pendingSigned && this.head?.size === this.size) return;
     const sinceLast = performance.now() - this.lastHeadWrite;
@@ -432,7 +475,7 @@ export class Ledger {
       this.headDirty = true;
       this.flushTimer ??= setTimeout(() => {
         this.flushTimer = null;
-        this.afterCommit(true);
+        this.afterCommit(true, false);
       }, HEAD_DEBOUNCE_MS - sinceLast);
       this.flushTimer.unref?.();
       return;
@@ -465,13 +508,19 @@ export class Ledger {
       const record = newHeadRecord({
         publicKey: this.head?.publicKey ?? other?.publicKey ?? rawKeyBase64(this.signer.key),
         size: this.size,
-        root: this.accumulator.root().toString('hex'),
-        frontier: this.accumulator.toJSON().nodes,
+        root: this.tree.root().toString('hex'),
+        frontier: this.tree.toJSON().nodes,
         checkpoint: pick(this.head?.checkpoint, other?.checkpoint, this.pendingSigned),
         seen: pick(this.head?.seen, other?.seen),
         lastTime: [this.lastTime, this.head?.lastTime, other?.lastTime].filter((t): t is string => !!t).sort().pop() ?? this.clock.now().toISOString(),
         writtenAt: this.clock.now().toISOString(),
       });
+      // Off this thread (head.ts, writeHeadAsync) unless something waits for it: lock/close (`wait`), a checkpoint
+      // just signed (written at once), or the first head record (its absence would be an alarm).
+      if (!wait && !this.pendingSigned && this.head) {
+        this.writeHeadInBackground(record);
+        return;
+      }
       writeHead(this.headDir, record, this.headKey);
       this.head = record;
       this.headDirty = false;
@@ -481,12 +530,34 @@ export class Ledger {
     }
   }
 
+  /**
+   * The debounced head write of afterCommit, in the background (issue 16, target 7: its two fsyncs no longer
+   * hold up the thread that serves the UI). The head stays dirty until the record is on disk, so a lock or close
+   * meanwhile writes synchronously, and that later write supersedes this one (head.ts never lets an older
+   * record land over a newer one).
+   */
+  private writeHeadInBackground(record: HeadRecord): void {
+    const key = this.headKey as Buffer;
+    this.headDirty = true;
+    writeHeadAsync(this.headDir as string, record, key, { mayRename: () => this.headKey === key && !!this.signer && !this.alarmState }).then(
+      (outcome) => {
+        if (outcome !== 'written' || this.headKey !== key || (this.head && this.head.size > record.size)) return;
+        this.head = record;
+        // Entries committed while it was being written are the next write's (the debounce timer is armed).
+        if (record.size === this.size) this.headDirty = false;
+      },
+      () => {
+        // As the synchronous path: a failure (a full disk) leaves the head dirty for the next write.
+      },
+    );
+  }
+
   get size(): number {
-    return this.accumulator.size;
+    return this.count;
   }
 
   root(): Buffer {
-    return this.accumulator.root();
+    return this.tree.root();
   }
 
   /**
@@ -504,11 +575,24 @@ export class Ledger {
       details: input.details ?? {},
       prev: this.lastLeaf,
     };
+    // entryText needs strings (a number would hash as a number and be stored as text); TypeScript callers always pass them.
+    for (const f of [content.actor, content.action, content.subject]) if (typeof f !== 'string') throw new StationError('input', 'ledger.entry_invalid', { field: 'text' });
     const details = canonicalJson(content.details);
-    const leaf = leafHash(entryBytes(content)).toString('hex');
-    this.insert ??= this.db.prepare('INSERT INTO ledger (seq, time, actor, action, subject, details, prev_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.insert.run(content.seq, content.time, content.actor, content.action, content.subject, details, content.prev, leaf);
-    this.accumulator.append(Buffer.from(leaf, 'hex'));
+    const leafBytes = leafHashOfText(entryText(content, details));
+    const leaf = leafBytes.toString('hex');
+    this.sql('INSERT INTO ledger (seq, time, actor, action, subject, details, prev_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      content.seq,
+      content.time,
+      content.actor,
+      content.action,
+      content.subject,
+      details,
+      content.prev,
+      leaf,
+    );
+    // The tree, if built, follows; otherwise it is built with this row when first needed.
+    this.accumulator?.append(leafBytes);
+    this.count++;
     this.lastLeaf = leaf;
     this.lastSeq = content.seq;
     this.noteTime(content.time);
@@ -552,7 +636,7 @@ export class Ledger {
    */
   checkpoint(): CheckpointRecord {
     if (!this.signer) throw new StationError('state', 'station.locked', {});
-    const size = this.accumulator.size;
+    const size = this.size;
     const existing = this.checkpointAt(size);
     if (existing) return existing;
     if (this.alarmState) throw this.inconsistent();
@@ -564,6 +648,7 @@ export class Ledger {
     const roots = this.provenRoots(sizes, latest);
     let record: CheckpointRecord | null = null;
     for (const n of sizes) record = this.sign(n, roots.get(n) as Buffer);
+    this.proven = { size, root: roots.get(size) as Buffer, frontier: this.tree.clone() };
     return record as CheckpointRecord;
   }
 
@@ -576,7 +661,7 @@ export class Ledger {
     const signer = this.signer as Signer;
     const note = signCheckpoint({ origin: signer.origin, size, root }, signer.key, signer.keyName);
     const record: CheckpointRecord = { size, root: root.toString('hex'), note, createdAt: this.clock.now().toISOString() };
-    this.db.prepare('INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)').run(size, record.root, note, record.createdAt);
+    this.sql('INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)').run(size, record.root, note, record.createdAt);
     if (!this.pendingSigned || size > this.pendingSigned.size) this.pendingSigned = { size, root: record.root, note };
     return record;
   }
@@ -587,13 +672,17 @@ export class Ledger {
    */
   private provenRoots(sizes: number[], latest: CheckpointRecord | null): Map<number, Buffer> {
     const size = this.size;
-    const newRoot = this.accumulator.root();
+    const newRoot = this.tree.root();
     const fail = (reason: string, headSize: number | null): never => {
       this.raise({ kind: 'history_inconsistent', headSize, checkpointSize: latest?.size ?? null, reason });
       throw this.inconsistent();
     };
     let base: { size: number; root: Buffer; frontier: MerkleAccumulator } | null = null;
-    if (this.head) {
+    const proven = this.proven;
+    if (proven && (!this.head || proven.size >= this.head.size)) {
+      // Proven from the head record (or the table's latest checkpoint) when it was signed; see `proven`.
+      base = { size: proven.size, root: proven.root, frontier: proven.frontier.clone() };
+    } else if (this.head) {
       const frontier = this.frontierOf(this.head);
       if (!frontier) return fail('frontier', this.head.size);
       base = { size: this.head.size, root: Buffer.from(this.head.root, 'hex'), frontier };
@@ -621,11 +710,17 @@ export class Ledger {
     // Roots at the requested sizes, and the table's latest checkpoint if it lies past the base.
     const want = new Set(sizes);
     if (latest && latest.size > base.size) want.add(latest.size);
-    const ext = base.frontier.clone();
     const below = [...want].filter((n) => n < base.size);
-    for (const leaf of tail) {
-      ext.append(leaf);
-      if (want.has(ext.size)) roots.set(ext.size, ext.root());
+    if ([...want].every((n) => n === size || n <= base.size)) {
+      // Only the current tree past the base (the usual checkpoint every N entries): the proof just checked that the
+      // base plus the table's tail is this root, so hashing the tail a second time would only repeat it.
+      if (want.has(size)) roots.set(size, newRoot);
+    } else {
+      const ext = base.frontier.clone();
+      for (const leaf of tail) {
+        ext.append(leaf);
+        if (want.has(ext.size)) roots.set(ext.size, ext.root());
+      }
     }
     if (want.has(base.size)) roots.set(base.size, base.root);
     if (below.length > 0) {
@@ -638,14 +733,14 @@ export class Ledger {
   }
 
   checkpointAt(size: number): CheckpointRecord | null {
-    const row = this.db.prepare('SELECT size, root, note, created_at FROM checkpoints WHERE size = ?').get(size) as
+    const row = this.sql('SELECT size, root, note, created_at FROM checkpoints WHERE size = ?').get(size) as
       | { size: number; root: string; note: string; created_at: string }
       | undefined;
     return row ? { size: row.size, root: row.root, note: row.note, createdAt: row.created_at } : null;
   }
 
   latestCheckpoint(): CheckpointRecord | null {
-    const row = this.db.prepare('SELECT size FROM checkpoints ORDER BY size DESC LIMIT 1').get() as { size: number } | undefined;
+    const row = this.sql('SELECT size FROM checkpoints ORDER BY size DESC LIMIT 1').get() as { size: number } | undefined;
     return row ? this.checkpointAt(row.size) : null;
   }
 
@@ -747,29 +842,37 @@ export function verifyLedgerSequentially(
   let latestMs = Number.NEGATIVE_INFINITY;
   let headCreatedSeq: number | null = null;
   const fail = (firstBadSeq: number, reason: string): LedgerVerifyResult => ({ ok: false, size: total, firstBadSeq, reason });
-  for (const row of db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as Iterable<LedgerRow>) {
-    if (row.seq !== expectedSeq) return fail(expectedSeq, row.seq > expectedSeq ? 'missing' : 'out_of_order');
-    let content: LedgerEntryContent;
-    try {
-      content = { ...rowToEntry(row), prev: row.prev_hash };
-      delete (content as Partial<LedgerEntry>).leafHash;
-      if (canonicalJson(content.details) !== row.details) return fail(row.seq, 'details_not_canonical');
-    } catch {
-      return fail(row.seq, 'unreadable');
+  // Rows as arrays, details judged canonical from their text, the entry's bytes written once from the stored details:
+  // the same checks as canonicalJson(JSON.parse(details)) and entryBytes, at a third of the cost (issue 16).
+  const rows = db.prepare('SELECT seq, time, actor, action, subject, details, prev_hash, leaf_hash FROM ledger ORDER BY seq').raw().iterate() as Iterable<
+    [number, string, string, string, string, string, string, string]
+  >;
+  for (const [seq, time, actor, action, subject, details, prevHash, leafHex] of rows) {
+    if (seq !== expectedSeq) return fail(expectedSeq, seq > expectedSeq ? 'missing' : 'out_of_order');
+    const allText = [time, actor, action, subject, details, prevHash].every((v) => typeof v === 'string');
+    if (!allText || !isCanonicalJsonText(details)) {
+      // The quick check refuses some canonical text (integer-like keys): the full one decides, and names the defect.
+      try {
+        if (canonicalJson(JSON.parse(details) as unknown) !== details) return fail(seq, 'details_not_canonical');
+      } catch {
+        return fail(seq, 'unreadable');
+      }
     }
-    if (row.prev_hash !== prev) return fail(row.seq, 'chain_broken');
-    const leaf = leafHash(entryBytes(content));
-    if (leaf.toString('hex') !== row.leaf_hash) return fail(row.seq, 'hash_mismatch');
-    leaf.copy(leaves, (row.seq - 1) * 32);
-    prev = row.leaf_hash;
-    const ms = Date.parse(row.time);
-    if (!Number.isFinite(ms)) return fail(row.seq, 'unreadable');
+    if (prevHash !== prev) return fail(seq, 'chain_broken');
+    const leaf = allText
+      ? leafHashOfText(entryText({ seq, time, actor, action, subject, prev: prevHash }, details))
+      : leafHash(entryBytes({ seq, time, actor, action, subject, details: JSON.parse(details) as Record<string, unknown>, prev: prevHash }));
+    if (leaf.toString('hex') !== leafHex) return fail(seq, 'hash_mismatch');
+    leaf.copy(leaves, (seq - 1) * 32);
+    prev = leafHex;
+    const ms = Date.parse(time);
+    if (!Number.isFinite(ms)) return fail(seq, 'unreadable');
     // The station's clock never goes below the ledger's last time; an earlier time means the
     // clock was trusted blindly when the entry was written (or the entry was forged).
-    if (ms < latestMs - CLOCK_TOLERANCE_MS) return fail(row.seq, 'time_backwards');
+    if (ms < latestMs - CLOCK_TOLERANCE_MS) return fail(seq, 'time_backwards');
     if (ms > latestMs) latestMs = ms;
-    if (headCreatedSeq === null && row.action === 'ledger.head_created') headCreatedSeq = row.seq;
-    if (onProgress && row.seq % 10_000 === 0) onProgress(row.seq, total);
+    if (headCreatedSeq === null && action === 'ledger.head_created') headCreatedSeq = seq;
+    if (onProgress && seq % 10_000 === 0) onProgress(seq, total);
     expectedSeq++;
   }
   if (expectedSeq - 1 !== total) return fail(expectedSeq, 'missing');

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { entryBytes, leafHash } from './entryHash.ts';
 import { checkCoverageAndHead, GENESIS_PREV, headClaims, verifyLedger, verifyLedgerSequentially, type LedgerVerifyOptions } from './ledger.ts';
-import { verifyLedgerInParallel } from './parallelVerify.ts';
+import { buildTreeInParallel, verifyLedgerInParallel } from './parallelVerify.ts';
+import { MerkleAccumulator } from './merkle.ts';
 
 let t: TestStation | null = null;
 afterEach(() => {
@@ -103,5 +104,30 @@ describe('ledger verify in parallel ranges', () => {
       expect(parallelOnly(t, 64), name).toBeNull();
       expect(verifyAll(t, 64), name).toEqual(expected);
     }
+  });
+
+  it('builds the running tree on worker threads exactly as one thread does, and declines what it cannot do', async () => {
+    t = await stationWithEntries();
+    const db = t.station.db;
+    const size = t.station.ledger.size;
+    const leaves = db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq').pluck().all() as string[];
+    const one = MerkleAccumulator.fromHexLeaves(leaves);
+    expect(one.root().equals(t.station.ledger.root())).toBe(true);
+    // Whole ranges only, a short last range, one range, ranges smaller than a worker's share.
+    for (const rangeSize of [8, 64, 256, 1024, 4096]) {
+      for (const n of [size, 512, 777, 1]) {
+        const tree = buildTreeInParallel(db, n, { parallelFrom: 1, rangeSize, workers: 2 });
+        expect(tree, `${rangeSize} ${n}`).not.toBeNull();
+        expect(tree?.toJSON(), `${rangeSize} ${n}`).toEqual(MerkleAccumulator.fromHexLeaves(leaves.slice(0, n)).toJSON());
+      }
+    }
+    // Too small for threads, or rows the workers cannot see: the caller builds it itself.
+    expect(buildTreeInParallel(db, size)).toBeNull();
+    expect(db.transaction(() => buildTreeInParallel(db, size, { parallelFrom: 1, rangeSize: 64, workers: 2 }))()).toBeNull();
+    // More entries asked for than the table holds: doubt, not a tree.
+    expect(buildTreeInParallel(db, size + 5, { parallelFrom: 1, rangeSize: 64, workers: 2 })).toBeNull();
+    // A leaf hash that is not 64 hex digits: doubt too (one thread then throws ledger.leaf_invalid, as before).
+    forge(t, (f) => f.prepare("UPDATE ledger SET leaf_hash = 'zz' WHERE seq = 300").run());
+    expect(buildTreeInParallel(db, size, { parallelFrom: 1, rangeSize: 64, workers: 2 })).toBeNull();
   });
 });

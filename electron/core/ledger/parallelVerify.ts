@@ -11,7 +11,8 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import type { ReadableDB } from '../db/database.ts';
 import { CLOCK_TOLERANCE_MS } from '../clock.ts';
-import { drainResults, RANGE_MODULE_URL, type RangeJob, type RangeResult } from './verifyRange.ts';
+import { drainResults, RANGE_MODULE_URL, type RangeJob, type RangeResult, type TreeJob, type TreeResult } from './verifyRange.ts';
+import { MerkleAccumulator } from './merkle.ts';
 import type { HeadRead } from './head.ts';
 
 type Result =
@@ -54,6 +55,84 @@ import(workerData.moduleUrl).then(
   },
 );
 `;
+
+const TREE_WORKER_SOURCE = WORKER_SOURCE.replace('m.runRangeWorker', 'm.runTreeWorker');
+// Below this many leaves one thread builds the tree sooner than worker threads start (~0.1 s each).
+const DEFAULT_TREE_PARALLEL_FROM = 200_000;
+
+/**
+ * The ledger's running tree over seqs 1..size, built on every core: each worker folds whole power-of-two ranges of
+ * stored leaf hashes into their subtrees, and the ranges' subtrees are merged here in order. Null (build it on one
+ * thread) for a small or in-memory ledger, inside a transaction (workers see committed rows only), or on any doubt.
+ */
+export function buildTreeInParallel(
+  db: ReadableDB,
+  size: number,
+  options: { parallelFrom?: number; rangeSize?: number; workers?: number } = {},
+): MerkleAccumulator | null {
+  if (size < (options.parallelFrom ?? DEFAULT_TREE_PARALLEL_FROM) || RANGE_MODULE_URL === null || db.memory || db.inTransaction || !db.name) return null;
+  const cores = options.workers ?? availableParallelism();
+  if (cores < 2) return null;
+  const rangeSize = options.rangeSize ?? rangeSizeFor(size, cores);
+  const ranges: { from: number; to: number }[] = [];
+  for (let start = 0; start < size; start += rangeSize) ranges.push({ from: start + 1, to: Math.min(start + rangeSize, size) });
+  const signal = new SharedArrayBuffer(8);
+  const counter = new Int32Array(signal);
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  const results: (Buffer[] | undefined)[] = new Array(ranges.length);
+  try {
+    for (let i = 0; i < Math.min(cores, ranges.length); i++) {
+      const { port1, port2 } = new MessageChannel();
+      const job: TreeJob = { dbPath: db.name, ranges, signal, results: port2 };
+      const worker = new Worker(TREE_WORKER_SOURCE, { eval: true, name: 'station-ledger-tree', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] });
+      worker.unref();
+      workers.push(worker);
+      ports.push(port1);
+    }
+    let received = 0;
+    while (received < ranges.length) {
+      const seen = Atomics.load(counter, 1);
+      let got = 0;
+      for (const port of ports) {
+        for (const r of drainResults<TreeResult>(port)) {
+          got++;
+          if (r.doubt !== null || r.index < 0) return null;
+          results[r.index] = r.nodes.map((n) => Buffer.from(n));
+          received++;
+        }
+      }
+      if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+    for (const p of ports) p.close();
+  }
+  // Whole ranges are perfect subtrees of rangeSize leaves: merged pairwise as an accumulator merges them. The last
+  // range, if short, brings its own smaller subtrees, which come after every whole range's.
+  const nodes: { size: number; hash: Buffer }[] = [];
+  for (let i = 0; i < ranges.length; i++) {
+    const r = ranges[i] as { from: number; to: number };
+    const sub = results[i] as Buffer[];
+    const len = r.to - r.from + 1;
+    if (len === rangeSize) {
+      if (sub.length !== 1) return null;
+      nodes.push({ size: rangeSize, hash: sub[0] as Buffer });
+      while (nodes.length >= 2 && (nodes[nodes.length - 1] as { size: number }).size === (nodes[nodes.length - 2] as { size: number }).size) {
+        const right = nodes.pop() as { size: number; hash: Buffer };
+        const left = nodes.pop() as { size: number; hash: Buffer };
+        nodes.push({ size: left.size * 2, hash: nodeHash(left.hash, right.hash) });
+      }
+    } else {
+      for (const h of sub) nodes.push({ size: 0, hash: h });
+    }
+  }
+  try {
+    return MerkleAccumulator.fromJSON({ size, nodes: nodes.map((n) => n.hash.toString('hex')) });
+  } catch {
+    return null;
+  }
+}
 
 function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return crypto.createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();

@@ -9,6 +9,8 @@ import crypto from 'node:crypto';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isCanonicalJsonText } from './canonicalJson.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
+import { entryText, leafHashOfText } from './entryHash.ts';
+import { MerkleAccumulator } from './merkle.ts';
 
 export type RangeJob = {
   dbPath: string;
@@ -82,14 +84,10 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
     if (details.charCodeAt(0) !== 0x7b || !isCanonicalJsonText(details)) return doubt('details');
     if (prev === null) firstPrev = prevHash;
     else if (prevHash !== prev) return doubt('chain');
-    // The bytes entryBytes() hashes: canonical JSON of the seven fields, keys in code-unit order; details is already
-    // canonical (checked above), so it goes in as stored.
-    const json: string = `{"action":${JSON.stringify(action)},"actor":${JSON.stringify(actor)},"details":${details},"prev":${JSON.stringify(prevHash)},"seq":${seq},"subject":${JSON.stringify(subject)},"time":${JSON.stringify(time)}}`;
-    // RFC 6962 leaf: SHA-256(0x00 ‖ bytes); U+0000 is the single byte 0x00 in UTF-8.
-    const leaf: string = crypto.hash('sha256', `\u0000${json}`, 'hex');
-    if (leaf !== leafHex) return doubt('leaf');
-    const at = (seq - 1) * 32;
-    leaves.write(leaf, at, 'hex');
+    // The bytes entryBytes() hashes; details is already canonical (checked above), so it goes in as stored.
+    const leaf = leafHashOfText(entryText({ seq, time, actor, action, subject, prev: prevHash }, details));
+    if (leaf.toString('hex') !== leafHex) return doubt('leaf');
+    leaf.copy(leaves, (seq - 1) * 32);
     prev = leafHex;
     const ms = Date.parse(time);
     if (!Number.isFinite(ms)) return doubt('time');
@@ -98,7 +96,7 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
     if (ms < minMs) minMs = ms;
     if (headCreatedSeq === null && action === 'ledger.head_created') headCreatedSeq = seq;
 
-    let h: Buffer = Buffer.from(leaves.subarray(at, at + 32));
+    let h: Buffer = leaf;
     for (let n = count; n % 2 === 1; n = Math.floor(n / 2)) h = nodeHash(stack.pop() as Buffer, h);
     stack.push(h);
     count++;
@@ -156,10 +154,55 @@ export function runRangeWorker(job: RangeJob): void {
   }
 }
 
+export type TreeJob = {
+  dbPath: string;
+  /** Seq ranges [from, to], each starting after a multiple of its power-of-two length. */
+  ranges: { from: number; to: number }[];
+  /** Slot 0: the next range to take; slot 1: results posted. */
+  signal: SharedArrayBuffer;
+  results: MessagePort;
+};
+
+/** A range's perfect subtrees (largest first; one for a whole range), or doubt. */
+export type TreeResult = { index: number; doubt: null; nodes: Buffer[] } | { index: number; doubt: string };
+
+/**
+ * Building the ledger's running tree at unlock on every core (`buildTreeInParallel`): each range's leaf hashes, as
+ * stored, folded into its perfect subtrees. Nothing is judged here; a range that is not exactly its rows is doubt,
+ * and the caller then builds the tree on its own thread as it always did.
+ */
+export function runTreeWorker(job: TreeJob): void {
+  const signal = new Int32Array(job.signal);
+  const post = (result: TreeResult): void => {
+    job.results.postMessage(result);
+    Atomics.add(signal, 1, 1);
+    Atomics.notify(signal, 1);
+  };
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+    const st = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
+    for (let index = Atomics.add(signal, 0, 1); index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+      const { from, to } = job.ranges[index] as { from: number; to: number };
+      try {
+        const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));
+        post(acc.size === to - from + 1 ? { index, doubt: null, nodes: acc.toJSON().nodes.map((n) => Buffer.from(n, 'hex')) } : { index, doubt: 'missing' });
+      } catch (e) {
+        post({ index, doubt: `error: ${(e as Error).message}` });
+      }
+    }
+  } catch (e) {
+    post({ index: -1, doubt: `error: ${(e as Error).message}` });
+  } finally {
+    db?.close();
+    job.results.close();
+  }
+}
+
 /** Takes what the workers posted so far, without waiting (the caller's thread is blocked in Atomics.wait). */
-export function drainResults(port: MessagePort): (RangeResult | { index: -1; doubt: string })[] {
-  const out: (RangeResult | { index: -1; doubt: string })[] = [];
-  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as RangeResult);
+export function drainResults<R = RangeResult>(port: MessagePort): (R | { index: -1; doubt: string })[] {
+  const out: (R | { index: -1; doubt: string })[] = [];
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as R);
   return out;
 }
 
