@@ -373,6 +373,8 @@ export class ObjectSealer {
   /** The plaintext's next bytes. Rejects with the first error the worker met (a full disk, say). */
   async update(data: Uint8Array, handover: Handover = 'copy'): Promise<void> {
     this.throwIfFailed();
+    // After finish() or discard() the worker serves another object: nothing more may reach it from here.
+    if (!this.worker) throw new StationError('state', 'vault.hash_failed', {});
     if (data.length === 0) return;
     if (movable(data, handover)) {
       // Staged bytes go first: order is everything to the hash and to the chunk layout.
