@@ -238,8 +238,10 @@ type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: num
 // Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
 // next block is read, and memory stays at a few blocks per object however fast the source is.
 const MAX_QUEUED = 2;
-// Idle workers kept for the next object: more than the objects usually in flight would only hold memory.
-const MAX_IDLE = 4;
+// Idle workers kept for the next object. Starting a worker costs ~50 ms of CPU (its isolate and Node's bootstrap),
+// about what sealing 40 MiB costs, so four volumes docked again (two files in flight each) should find theirs; more
+// would only hold memory, and IDLE_MS ends them anyway.
+const MAX_IDLE = 8;
 // Small pieces of a source that keeps its buffers are copied into staging blocks of this size before they are posted:
 // one message per few MiB rather than per piece.
 const STAGE_SIZE = 4 << 20;
@@ -247,8 +249,9 @@ const STAGE_SIZE = 4 << 20;
 const MAX_IDLE_STAGES = 4;
 
 // An idle worker (a thread with its own isolate, ~10 MiB) is kept this long for the next object — a dock session stores
-// files back to back — and then ended, so a station that stored 16 files at once does not hold 16 threads for the day.
-const IDLE_MS = 30_000;
+// files back to back, and recorders are docked minutes apart — and then ended, so a station that stored many files at
+// once does not hold their threads for the day.
+const IDLE_MS = 120_000;
 
 type Idle = { worker: Worker; timer: NodeJS.Timeout };
 const idleWorkers: Idle[] = [];
