@@ -201,6 +201,11 @@ async function handle(m) {
         if (job.flushing) await job.flushing;
         if (!job.error) {
           fs.fsyncSync(job.fd);
+          // Closed here rather than in closeJob, so that an error closing it (some network file systems report a
+          // failed write only then) fails the object.
+          const fd = job.fd;
+          job.fd = null;
+          fs.closeSync(fd);
           sha256 = job.hash.digest('hex');
         }
       } catch (e) {
@@ -355,10 +360,12 @@ export class ObjectSealer {
     w.on('message', this.onMessage);
     w.on('error', this.onBroken);
     w.on('exit', this.onBroken);
-    // A copy of the key goes to the worker (structured clone); the caller's buffer stays the caller's to wipe.
+    // A copy of the key is moved (not cloned) to the worker, which zeroes it once imported: no second copy lingers in
+    // this thread's memory. The caller's buffer stays the caller's to wipe.
+    const key = new Uint8Array(opts.key);
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
-      w.postMessage({ type: 'start', path: opts.path, key: new Uint8Array(opts.key), header: new Uint8Array(opts.header), chunkSize: opts.chunkSize });
+      w.postMessage({ type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize }, [key.buffer]);
     });
     // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
     this.starting.catch(() => {});
