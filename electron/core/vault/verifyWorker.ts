@@ -14,7 +14,7 @@
 // index and last-chunk flag in its nonce and the header as associated data. A chunk whose final() fails ends the
 // verify: its (unauthenticated) plaintext has only gone into the running hash, which is then thrown away.
 //
-// The worker is given as source text, not a file, for the reason offThreadHash.ts gives: the same code runs from the
+// The worker is given as source text, not a file, for the reason objectSealer.ts gives: the same code runs from the
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
