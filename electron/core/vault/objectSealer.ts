@@ -16,7 +16,8 @@
 //
 // The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
 // desktop app without a worker file to locate next to each of them.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { IdleWorkers } from './idleWorkers.ts';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
@@ -266,47 +267,8 @@ const MAX_IDLE_STAGES = 4;
 // once does not hold their threads for the day.
 const IDLE_MS = 120_000;
 
-type Idle = { worker: Worker; timer: NodeJS.Timeout };
-const idleWorkers: Idle[] = [];
 const idleStages: ArrayBuffer[] = [];
-
-function newWorker(): Worker {
-  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'station-seal' });
-  // A worker that dies while idle must not be handed out again (messages to it would go nowhere).
-  w.once('exit', () => dropIdle(w));
-  return w;
-}
-
-function dropIdle(w: Worker): void {
-  const at = idleWorkers.findIndex((i) => i.worker === w);
-  if (at < 0) return;
-  clearTimeout(idleWorkers[at]!.timer);
-  idleWorkers.splice(at, 1);
-}
-
-function takeWorker(): Worker {
-  const idle = idleWorkers.pop();
-  if (idle) clearTimeout(idle.timer);
-  const w = idle?.worker ?? newWorker();
-  // Referenced while writing: a command awaiting only the result must not end before it arrives.
-  w.ref();
-  return w;
-}
-
-function releaseWorker(w: Worker, reusable: boolean): void {
-  // An idle worker must never keep the CLI or a test run alive.
-  w.unref();
-  if (!reusable || idleWorkers.length >= MAX_IDLE) {
-    void w.terminate();
-    return;
-  }
-  const timer = setTimeout(() => {
-    dropIdle(w);
-    void w.terminate();
-  }, IDLE_MS);
-  timer.unref();
-  idleWorkers.push({ worker: w, timer });
-}
+const workers = new IdleWorkers({ source: WORKER_SOURCE, name: 'station-seal', maxIdle: MAX_IDLE, idleMs: IDLE_MS });
 
 /** An error the worker met, as the errno-style error the rest of the vault maps (disk full, permission…). */
 function toError(info: ErrorInfo): Error {
@@ -363,7 +325,7 @@ export class ObjectSealer {
 
   constructor(opts: SealerOptions) {
     this.giveBack = opts.giveBack;
-    const w = takeWorker();
+    const w = workers.take();
     this.worker = w;
     w.on('message', this.onMessage);
     w.on('error', this.onBroken);
@@ -494,7 +456,7 @@ export class ObjectSealer {
     w.off('message', this.onMessage);
     w.off('error', this.onBroken);
     w.off('exit', this.onBroken);
-    releaseWorker(w, reusable);
+    workers.release(w, reusable);
   }
 }
 

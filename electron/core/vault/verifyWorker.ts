@@ -18,7 +18,7 @@
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { IdleWorkers } from './idleWorkers.ts';
 import { fromSystemError, StationError } from '../errors.ts';
 import { corrupt, DEFAULT_CHUNK_SIZE, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
@@ -129,46 +129,7 @@ const MAX_IDLE = Math.max(4, availableParallelism());
 // morning should not hold the threads for the day.
 const IDLE_MS = 30_000;
 
-type Idle = { worker: Worker; timer: NodeJS.Timeout };
-const idle: Idle[] = [];
-
-function takeWorker(): Worker {
-  const kept = idle.pop();
-  if (kept) clearTimeout(kept.timer);
-  const w = kept?.worker ?? newWorker();
-  // Referenced while verifying: a command awaiting only the result must not end before it arrives.
-  w.ref();
-  return w;
-}
-
-function newWorker(): Worker {
-  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'station-verify' });
-  // A worker that dies while idle must not be handed out again.
-  w.once('exit', () => dropIdle(w));
-  return w;
-}
-
-function dropIdle(w: Worker): void {
-  const at = idle.findIndex((i) => i.worker === w);
-  if (at < 0) return;
-  clearTimeout(idle[at]!.timer);
-  idle.splice(at, 1);
-}
-
-function giveBack(w: Worker): void {
-  // An idle worker must never keep the CLI or a test run alive.
-  w.unref();
-  if (idle.length >= MAX_IDLE) {
-    void w.terminate();
-    return;
-  }
-  const timer = setTimeout(() => {
-    dropIdle(w);
-    void w.terminate();
-  }, IDLE_MS);
-  timer.unref();
-  idle.push({ worker: w, timer });
-}
+const workers = new IdleWorkers({ source: WORKER_SOURCE, name: 'station-verify', maxIdle: MAX_IDLE, idleMs: IDLE_MS });
 
 /**
  * Decrypts every chunk of the object and re-hashes its plaintext on a worker thread. Resolves with the SHA-256 and the
@@ -180,7 +141,7 @@ export function verifyOnWorker(
   onProgress?: (done: number) => void,
   onStop?: (control: VerifyStop) => void,
 ): Promise<{ sha256: string; size: number }> {
-  const w = takeWorker();
+  const w = workers.take();
   const stop = new Int32Array(new SharedArrayBuffer(4));
   // The key travels in a buffer of its own that is moved, not copied, so no second copy stays behind on this thread.
   const key = new Uint8Array(job.key.length);
@@ -190,8 +151,7 @@ export function verifyOnWorker(
       w.off('message', onMessage);
       w.off('error', onBroken);
       w.off('exit', onBroken);
-      if (reusable) giveBack(w);
-      else void w.terminate();
+      workers.release(w, reusable);
     };
     const onMessage = (reply: Reply): void => {
       if (reply.type === 'progress') {
