@@ -37,6 +37,7 @@ import { DashboardService } from './reports/dashboard.ts';
 import { RequestForms } from './papers/requestForm.ts';
 import { citeStationRule, loadRuleCatalogue, validateRuleSetting, type AgencyRuleSetting } from './rules/agencyRule.ts';
 import { RecorderCatalogueStore } from './devices/recorderCatalogue.ts';
+import { processAlive } from './processAlive.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -556,11 +557,3 @@ function writeTransaction<T>(db: WritableDB, ledger: Ledger, fn: () => T, dataDi
   return result;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -83,43 +83,48 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       ratio: { 'vs cp': best(putSeconds) / best(cpSeconds), 'vs cp+sync': best(putSeconds) / best(cpSyncSeconds) },
       note: `peak RSS ${peak.peakRssMiB.toFixed(0)} MiB (at start ${peak.baseRssMiB.toFixed(0)} MiB) for a ${(size / GiB).toFixed(2)} GiB object`,
     });
-    const v0 = process.hrtime.bigint();
-    await station.vault.verifyObject(lastId);
-    const verifySeconds = seconds(v0);
-    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed).
+    // Issue 16 target 4: ≥ 0.8 × (cores × one core's decrypt + SHA-256 rate by openssl speed). One object's SHA-256 is
+    // sequential, so one object can use one core at most: the target is about verifying a vault, which verifyAll does
+    // one object per core at once. The vault here holds the two objects put above plus four of a quarter of the size.
     const sha = opensslRate('sha256');
     const aes = opensslRate('aes-256-gcm');
     const oneCore = 1 / (1 / sha + 1 / aes);
     const cores = availableParallelism();
+    const quarter = Math.floor(size / 4);
+    for (let i = 0; i < 4; i++) {
+      await station.vault.put(createReadStream(source, { start: i * quarter, end: (i + 1) * quarter - 1, highWaterMark: 1 << 20 }));
+    }
+    const oneObject0 = process.hrtime.bigint();
+    await station.vault.verifyObject(lastId);
+    const oneObjectSeconds = seconds(oneObject0);
     rows.push({
-      name: 'vault verify (decrypt + re-hash)',
-      seconds: verifySeconds,
-      mibPerSecond: mbps(verifySeconds),
-      ratio: { 'of cores × openssl decrypt+hash (target ≥ 0.8)': size / verifySeconds / (cores * oneCore) },
-      note: `one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed, ${cores} cores`,
+      name: 'vault verify of one object (decrypt + re-hash, one core)',
+      seconds: oneObjectSeconds,
+      mibPerSecond: mbps(oneObjectSeconds),
+      ratio: { 'of one core × openssl decrypt+hash': size / oneObjectSeconds / oneCore },
     });
-
-    // Issue 16 target 8: playback's first byte and a seek to the middle, through the vault's range read (each
-    // chunk authenticated before it is released). Baseline: the same reads of the plain file with dd.
-    const firstChunk = async (start: number): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const it = station.vault.read(lastId, { start, end: size - 1 });
-      const first = await it.next();
-      const s = seconds(t0);
-      await it.return(undefined);
-      if (first.done || first.value.length === 0) throw new Error('playback read returned nothing');
-      return s;
-    };
-    const middle = Math.floor(size / 2);
-    const ddSeconds = (skipMiB: number) => timeCommand('dd', [`if=${source}`, 'of=/dev/null', 'bs=1M', 'count=1', `skip=${skipMiB}`]);
-    const firstByte = Math.min(await firstChunk(0), await firstChunk(0));
-    const seek = Math.min(await firstChunk(middle), await firstChunk(middle));
-    const ddFirst = Math.min(ddSeconds(0), ddSeconds(0));
-    const ddMiddle = Math.min(ddSeconds(Math.floor(middle / 2 ** 20)), ddSeconds(Math.floor(middle / 2 ** 20)));
-    rows.push({ name: 'playback: first byte (dd of the plain file, baseline)', seconds: ddFirst });
-    rows.push({ name: 'playback: first byte', seconds: firstByte, ratio: { 'vs dd': firstByte / ddFirst, 'of the 100 ms target': firstByte / 0.1 }, note: `${(firstByte * 1000).toFixed(1)} ms, object of ${(size / GiB).toFixed(2)} GiB (target: 4 GiB; the chunk format makes it independent of size)` });
-    rows.push({ name: 'playback: seek to the middle (dd, baseline)', seconds: ddMiddle });
-    rows.push({ name: 'playback: seek to the middle', seconds: seek, ratio: { 'vs dd': seek / ddMiddle, 'of the 100 ms target': seek / 0.1 }, note: `${(seek * 1000).toFixed(1)} ms` });
+    // openssl speed divides by CPU time, which a loaded machine does not show: the process's CPU against the same floor
+    // is the figure the load disturbs least, so it is reported beside the target's ratio, with the load. (openssl run
+    // on every core by the clock around the verify was tried as a further baseline: it swung 0.4–2× from one second to
+    // the next on the shared machine.)
+    const verifyLoad = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
+    const v0 = process.hrtime.bigint();
+    const verified = await station.vault.verifyAll();
+    const verifySeconds = seconds(v0);
+    const cpu = process.cpuUsage(cpu0);
+    if (!verified.ok) throw new Error(`vault verify failed in the benchmark: ${JSON.stringify(verified.failures)}`);
+    const verifyCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    rows.push({
+      name: `vault verify (verifyAll, ${verified.checked} objects, decrypt + re-hash)`,
+      seconds: verifySeconds,
+      mibPerSecond: verified.bytes / 2 ** 20 / verifySeconds,
+      ratio: {
+        'of cores × openssl decrypt+hash (target ≥ 0.8)': verified.bytes / verifySeconds / (cores * oneCore),
+        'CPU of the openssl floor': verifyCpuSeconds / (verified.bytes / oneCore),
+      },
+      note: `${(verified.bytes / GiB).toFixed(2)} GiB in objects of 1 and 1/4 the file size, one per core at once; one core ${(oneCore / 2 ** 20).toFixed(0)} MiB/s by openssl speed (CPU time), ${cores} cores; CPU is the whole process's user + sys; load average ${verifyLoad.toFixed(2)} at start`,
+    });
 
     // Ledger at scale: appends in transactions of 1,000 (as a busy ingest does), then a few
     // single-entry transactions (every one an fsync'd commit, synchronous=FULL).

@@ -2,7 +2,7 @@
 // (issue 16, target 3). Run by recorders.ts under /usr/bin/time, so its peak resident memory is the whole process's.
 // Arguments: DATA_DIR PASSPHRASE ROOT… ; prints one JSON line.
 import { Station } from '../../electron/core/station.ts';
-import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import { volumeSpec } from './recorderSources.ts';
 
 const [dataDir, passphrase, ...roots] = process.argv.slice(2);
 if (!dataDir || !passphrase || roots.length === 0) throw new Error('usage: ingestProcess.ts DATA_DIR PASSPHRASE ROOT…');
@@ -12,10 +12,7 @@ const svc = station.ingest;
 const baseRss = process.memoryUsage().rss;
 const t0 = process.hrtime.bigint();
 const results = await Promise.all(
-  roots.map((root, i) => {
-    const spec: IngestSourceSpec = { kind: 'volume', root, sourceKey: `recorder:bench-${i}`, device: null, fsType: null, label: null, recorder: { serial: `bench-${i}`, via: 'custodian' }, vendorInfo: null };
-    return svc.ingest(spec, 'keeper');
-  }),
+  roots.map((root, i) => svc.ingest(volumeSpec(root, `bench-${i}`), 'keeper')),
 );
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const counts = results.map((r) => r.session.counts);

@@ -4,51 +4,23 @@
 // size (1 GiB against BENCH_BIG_GIB, default 4). Each ingest runs in its own process under /usr/bin/time, so the
 // peak is the whole process's (the runtime included), not a sample.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Station } from '../../electron/core/station.ts';
-import { loopExfatCapability, Volumes } from '../support/loopVolumes.ts';
-import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
+import { recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
+import { BENCH_PASSPHRASE as PASSPHRASE, benchStation, RecorderSources, writeRecording } from './recorderSources.ts';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
-const PASSPHRASE = 'benchmark passphrase';
 const child = fileURLToPath(new URL('./ingestProcess.ts', import.meta.url));
-
-/** A recorder file: a valid MP4 around `bytes` of payload, random or (sparse) left as a hole that reads as zeros. */
-function writeRecording(path: string, bytes: number, index: number, sparse: boolean): void {
-  const { before, after } = mp4AroundPayload({ mdatBytes: bytes, durationSeconds: 600 });
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, before);
-    if (sparse) {
-      writeSync(fd, after, 0, after.length, before.length + bytes);
-      return;
-    }
-    const block = Buffer.allocUnsafe(4 * MiB);
-    for (let done = 0; done < bytes; done += block.length) {
-      randomFillSync(block);
-      block.writeUInt32BE(index, 0);
-      writeSync(fd, block, 0, Math.min(block.length, bytes - done));
-    }
-    writeSync(fd, after);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 type Run = { seconds: number; baseRss: number; peakRss: number; counts: Record<string, number>[]; statuses: string[] };
 
 /** Ingests `roots` at once in a fresh process on a fresh station; its peak RSS from the kernel via /usr/bin/time. */
 async function ingestInProcess(dir: string, name: string, roots: string[]): Promise<Run> {
   const dataDir = join(dir, `station-${name}`);
-  const station = Station.open({ dataDir });
-  await station.init({ agencyCode: 'BENCH', agencyName: 'bench', passphrase: PASSPHRASE, admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } });
-  await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
-  station.close();
+  (await benchStation(dataDir)).close();
   const out = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, child, dataDir, PASSPHRASE, ...roots], { encoding: 'utf8', maxBuffer: 64 * MiB });
   if (out.status !== 0) throw new Error(`ingest process failed: ${out.stderr}`);
   const maxrss = /maxrss=(\d+)/.exec(out.stderr);
@@ -70,8 +42,7 @@ function problems(run: Run, filesPerSource: number): string[] {
 export async function benchRecorders(options: { workDir: string; bigGiB: number; recorders?: number }): Promise<BenchReport> {
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(join(options.workDir, 'bench-recorders-'));
-  const cap = loopExfatCapability();
-  let vols = cap.ok ? new Volumes() : null;
+  let recorders: RecorderSources | null = new RecorderSources(dir);
   const count = options.recorders ?? 25;
   try {
     // 25 recorders of 2 files of 16 MiB each (800 MiB in all).
@@ -79,41 +50,34 @@ export async function benchRecorders(options: { workDir: string; bigGiB: number;
     const fileBytes = 16 * MiB;
     const roots: string[] = [];
     for (let v = 0; v < count; v++) {
-      const names = Array.from({ length: filesPer }, (_, i) => recorderFileName({ deviceSerial: String(2000000 + v), sequence: i + 1, localTime: new Date(Date.UTC(2025, 2, 1, 8, i * 11, 0)) }));
-      const fill = (root: string) => names.forEach((n, i) => writeRecording(join(root, n), fileBytes, v * 100 + i, false));
-      if (vols) {
-        const vol = vols.exfat({ sizeMiB: (filesPer * fileBytes) / MiB + 32, name: `rec-${v}` });
-        vol.prepare(fill);
-        vol.mount();
-        roots.push(vol.mountPoint);
-      } else {
-        const root = join(dir, `rec-${v}`);
-        mkdirSync(root);
-        fill(root);
-        roots.push(root);
-      }
+      const files = Array.from({ length: filesPer }, (_, i) => ({
+        name: recorderFileName({ deviceSerial: String(2000000 + v), sequence: i + 1, localTime: new Date(Date.UTC(2025, 2, 1, 8, i * 11, 0)) }),
+        bytes: fileBytes,
+        index: v * 100 + i,
+      }));
+      roots.push(recorders.dock(`rec-${v}`, files).root);
     }
     execFileSync('sync');
     const many = await ingestInProcess(dir, 'many', roots);
     const bad = problems(many, filesPer);
     const totalBytes = count * filesPer * fileBytes;
     rows.push({
-      name: `${count} recorders at once (${vols ? 'exFAT/FUSE volumes' : 'folders: no loop-mounted exFAT here'}): ingest`,
+      name: `${count} recorders at once (${recorders.exfat ? 'exFAT/FUSE volumes' : `folders: ${recorders.foldersBecause}`}): ingest`,
       seconds: many.seconds,
       mibPerSecond: totalBytes / MiB / many.seconds,
       ratio: { 'peak RSS of the 1 GiB target': many.peakRss / GiB },
       note: `${bad.length === 0 ? 'all ingested, no errors' : `PROBLEMS: ${bad.join('; ')}`}; peak RSS ${(many.peakRss / MiB).toFixed(0)} MiB (process at start ${(many.baseRss / MiB).toFixed(0)} MiB); ${count} × ${filesPer} files of ${fileBytes / MiB} MiB`,
     });
-    vols?.cleanup();
-    vols = null;
+    recorders.cleanup();
+    recorders = null;
 
     // One large recording, 1 GiB and BENCH_BIG_GIB: sparse on the station's own disk (its payload a hole read as
     // zeros), so making it costs nothing; the ingest reads, hashes, encrypts, writes and verifies every byte of it.
     const big: Record<string, Run> = {};
-    for (const gib of [1, options.bigGiB]) {
+    for (const gib of [...new Set([1, options.bigGiB])]) {
       const root = join(dir, `big-${gib}`);
       mkdirSync(root);
-      writeRecording(join(root, recorderFileName({ deviceSerial: '1999999', sequence: 1 })), Math.round(gib * GiB), gib, true);
+      writeRecording(join(root, recorderFileName({ deviceSerial: '1999999', sequence: 1 })), Math.round(gib * GiB), gib, { sparse: true });
       const run = await ingestInProcess(dir, `big-${gib}`, [root]);
       const badBig = problems(run, 1);
       big[gib] = run;
@@ -138,7 +102,7 @@ export async function benchRecorders(options: { workDir: string; bigGiB: number;
     if (avail) rows.push({ name: 'note', seconds: 0, note: `peak RSS is the kernel's (VmHWM via /usr/bin/time) for the whole ingest process; MemAvailable now ${(Number(avail[1]) / 2 ** 20).toFixed(1)} GiB` });
     return { title: `Recorders at once and one large recording (peak memory)`, rows };
   } finally {
-    vols?.cleanup();
+    recorders?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
 }

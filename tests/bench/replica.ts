@@ -7,8 +7,8 @@
 // ingest alone, same number and size of recordings, in the same run: the replica drops its parts
 // in flight the moment the session starts and sends nothing until it ends, so the dock keeps its
 // speed. Targets: ≥ 0.8 and ≥ 0.9.
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   S3Client} from '@aws-sdk/client-s3';
@@ -19,34 +19,17 @@ import {
   PutObjectLockConfigurationCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { Station } from '../../electron/core/station.ts';
-import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
+import type { Station } from '../../electron/core/station.ts';
 import { type RunResult } from '../../electron/core/replica/service.ts';
 import { CephCluster, TEST_ACCESS_KEY, TEST_SECRET_KEY, cephUnavailable } from '../support/ceph.ts';
-import { mp4AroundPayload, recorderFileName } from '../fixtures/mediaFixtures.ts';
+import { recorderFileName } from '../fixtures/mediaFixtures.ts';
 import type { BenchReport, BenchRow } from './report.ts';
+import { benchStation, volumeSpec, writeRecording } from './recorderSources.ts';
 
 const MiB = 2 ** 20;
 const PART = 8 * MiB;
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-
-function writeRecording(path: string, bytes: number, index: number): void {
-  const { before, after } = mp4AroundPayload({ mdatBytes: bytes, durationSeconds: 600 });
-  const fd = openSync(path, 'w');
-  const block = Buffer.allocUnsafe(16 * MiB);
-  try {
-    writeSync(fd, before);
-    for (let done = 0; done < bytes; done += block.length) {
-      randomFillSync(block);
-      block.writeUInt32BE(index, 0);
-      writeSync(fd, block, 0, Math.min(block.length, bytes - done));
-    }
-    writeSync(fd, after);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A plain multipart upload of a file, `parallel` parts in flight, Content-MD5 per part as the CLI sends. */
 async function plainUpload(s3: S3Client, bucket: string, key: string, path: string, parallel: number): Promise<void> {
@@ -93,19 +76,16 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
     await s3.send(new PutObjectLockConfigurationCommand({ Bucket: 'bench', ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 1 } } } }));
     await s3.send(new CreateBucketCommand({ Bucket: 'plain' }));
 
-    station = Station.open({ dataDir: join(dir, 'station') });
-    await station.init({ agencyCode: 'BENCH', agencyName: 'bench', passphrase: 'benchmark passphrase', admin: { username: 'admin', displayName: 'admin', password: 'admin-password' } });
-    await station.users.add('admin', { username: 'keeper', displayName: 'keeper', roles: ['custodian'], password: 'keeper-password' });
+    station = await benchStation(join(dir, 'station'));
     const ingest = station.ingest;
     let batch = 0;
     const ingestFolder = async (count: number, each: number, beforeIngest?: () => Promise<void>) => {
       const root = join(dir, `src-${++batch}`);
       mkdirSync(root);
       for (let i = 0; i < count; i++) writeRecording(join(root, recorderFileName({ deviceSerial: '1234567', sequence: batch * 100 + i, localTime: new Date(Date.UTC(2026, 10, 1, 8, batch, i)) })), each, batch * 100 + i);
-      const spec: IngestSourceSpec = { kind: 'volume', root, sourceKey: `recorder:bench-${batch}`, device: null, fsType: null, label: null, recorder: { serial: `bench-${batch}`, via: 'custodian' }, vendorInfo: null };
       await beforeIngest?.();
       const t0 = process.hrtime.bigint();
-      const r = await ingest.ingest(spec, 'keeper');
+      const r = await ingest.ingest(volumeSpec(root, `bench-${batch}`), 'keeper');
       const s = seconds(t0);
       if (r.session.counts.ingested !== count) throw new Error(`bench ingest incomplete: ${JSON.stringify(r.session.counts)}`);
       rmSync(root, { recursive: true, force: true });

@@ -11,31 +11,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { queryLedger } from '../../electron/core/ledger/query.ts';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
+import { HandVolumes } from '../support/handVolumes.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
 import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume } from '../../electron/api/index.ts';
-import type { MountedVolume, PlatformDevices, RecorderUnlocker, UsbDeviceInfo, VolumeWatcher } from '../../electron/core/devices/ports.ts';
+import type { MountedVolume, PlatformDevices, RecorderUnlocker, UsbDeviceInfo } from '../../electron/core/devices/ports.ts';
 import { GAB_DLL_DEFAULTS, GabDllUnlocker, validateGabDllConfig, type GabDllConfig } from '../../native/unlock/gabDll.ts';
 import { buildGabStandIn, type StandInProbe } from '../../native/testing/gabStandIn.ts';
-
-class FakeVolumes implements VolumeWatcher {
-  private readonly vols = new Map<string, MountedVolume>();
-  private listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void } | null = null;
-  async current() {
-    return [...this.vols.values()];
-  }
-  async watch(listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void }) {
-    this.listener = listener;
-    return async () => {
-      this.listener = null;
-    };
-  }
-  mount(v: MountedVolume) {
-    this.vols.set(v.mountPoint, v);
-    this.listener?.mounted(v);
-  }
-}
 
 const device: UsbDeviceInfo = { vendorId: 0x2222, productId: 1, serialNumber: 'SN-CLOCK', manufacturer: null, product: null, portPath: null };
 
@@ -57,7 +40,7 @@ afterAll(async () => {
 
 let t: TestStation;
 let keeper: ApiClient;
-let fake: FakeVolumes;
+let fake: HandVolumes;
 let dock: DockHandle | null;
 let dirs: string[] = [];
 let unlocker: GabDllUnlocker | null;
@@ -95,7 +78,7 @@ beforeEach(async () => {
   t = await createTestStation({ clock: new ManualClock(new Date()) });
   keeper = await t.addUser('keeper', ['custodian']);
   await keeper.invoke('recorder.add', { serial: '1234567', usbVendorId: 0x2222, usbProductId: 1, usbSerial: 'SN-CLOCK' });
-  fake = new FakeVolumes();
+  fake = new HandVolumes();
   dock = null;
   unlocker = null;
 });

@@ -7,33 +7,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
+import { HandVolumes } from '../support/handVolumes.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
 import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume } from '../../electron/api/index.ts';
-import type { MountedVolume, PlatformDevices, VolumeWatcher } from '../../electron/core/devices/ports.ts';
-
-class FolderVolumes implements VolumeWatcher {
-  private readonly vols = new Map<string, MountedVolume>();
-  private listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void } | null = null;
-  async current() {
-    return [...this.vols.values()];
-  }
-  async watch(listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void }) {
-    this.listener = listener;
-    return async () => {
-      this.listener = null;
-    };
-  }
-  mount(v: MountedVolume) {
-    this.vols.set(v.mountPoint, v);
-    this.listener?.mounted(v);
-  }
-}
+import type { MountedVolume, PlatformDevices } from '../../electron/core/devices/ports.ts';
 
 let t: TestStation;
 let keeper: ApiClient;
-let volumes: FolderVolumes;
+let volumes: HandVolumes;
 let dock: DockHandle | null = null;
 const dirs: string[] = [];
 
@@ -64,7 +47,7 @@ const refusals = (mountPoint: string) => (t.station.db.prepare("SELECT count(*) 
 beforeEach(async () => {
   t = await createTestStation({ clock: new ManualClock('2025-03-02T01:00:00Z') });
   keeper = await t.addUser('keeper', ['custodian']);
-  volumes = new FolderVolumes();
+  volumes = new HandVolumes();
 });
 
 afterEach(async () => {

@@ -6,39 +6,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock.ts';
 import { createTestStation, type TestStation } from '../support/testStation.ts';
+import { HandVolumes } from '../support/handVolumes.ts';
 import { nameAt, randomMp4 } from '../support/recorderFiles.ts';
 import { startDock, dockOf, type DockHandle } from '../../electron/api/runtime/dock.ts';
 import type { ApiClient } from '../../electron/api/server.ts';
 import type { DockedVolume, ProgressEvent } from '../../electron/api/index.ts';
-import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo, VolumeWatcher } from '../../electron/core/devices/ports.ts';
-
-class FakeVolumes implements VolumeWatcher {
-  private readonly vols = new Map<string, MountedVolume>();
-  private listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void } | null = null;
-  async current() {
-    return [...this.vols.values()];
-  }
-  async watch(listener: { mounted(v: MountedVolume): void; unmounted(v: MountedVolume): void }) {
-    this.listener = listener;
-    return async () => {
-      this.listener = null;
-    };
-  }
-  mount(v: MountedVolume) {
-    this.vols.set(v.mountPoint, v);
-    this.listener?.mounted(v);
-  }
-  unmount(mountPoint: string) {
-    const v = this.vols.get(mountPoint);
-    if (!v) return;
-    this.vols.delete(mountPoint);
-    this.listener?.unmounted(v);
-  }
-}
+import type { MountedVolume, PlatformDevices, RecorderInfo, RecorderUnlocker, UsbDeviceInfo } from '../../electron/core/devices/ports.ts';
 
 let t: TestStation;
 let keeper: ApiClient;
-let fake: FakeVolumes;
+let fake: HandVolumes;
 let dock: DockHandle | null;
 let dirs: string[] = [];
 let unlockers: RecorderUnlocker[] = [];
@@ -69,7 +46,7 @@ const clip = (seq: number, extra: { deviceSerial?: string; officerId?: string } 
 beforeEach(async () => {
   t = await createTestStation({ clock: new ManualClock('2025-03-02T01:00:00Z') });
   keeper = await t.addUser('keeper', ['custodian']);
-  fake = new FakeVolumes();
+  fake = new HandVolumes();
   unlockers = [];
   dock = null;
 });

@@ -16,6 +16,7 @@ import { packageWitness, witnessReadmeLines } from '../witness/packageProofs.ts'
 import type { User } from './users.ts';
 import type { RecordingRef, Requests } from './requests.ts';
 import type { ExportProgress } from '../../shared/events.ts';
+import { processAlive } from '../processAlive.ts';
 export type { ExportProgress };
 
 /** A recording as a package file: its catalogue facts, and its original bytes streamed from the vault. */
@@ -48,15 +49,6 @@ function stamp(iso: string): string {
 
 type ExportJobRow = { package_id: string; request_id: string; operator: string; partial: string; destination: string; owner_pid: number; state: 'writing' | 'committed' };
 
-function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export type ExportDeps = {
   db: WritableDB;
@@ -247,7 +239,7 @@ export class Exporter {
   async recover(): Promise<void> {
     const rows = this.deps.db.prepare('SELECT * FROM export_jobs ORDER BY started_at').all() as ExportJobRow[];
     for (const r of rows) {
-      if (pidAlive(r.owner_pid)) continue;
+      if (processAlive(r.owner_pid)) continue;
       if (!(await exists(dirname(r.partial)))) continue;
       const base = { requestId: r.request_id, operator: r.operator, packageId: r.package_id, destination: r.destination };
       let action: string | null;

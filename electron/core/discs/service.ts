@@ -25,6 +25,7 @@ import { readBack } from './readBack.ts';
 import { renderLabel } from './printables.ts';
 import { caseNumberOf, personName } from '../papers/names.ts';
 import type { BurnPhase, BurnProgress, EventMessage, InsertMedium } from '../../shared/events.ts';
+import { processAlive } from '../processAlive.ts';
 export type { BurnPhase, BurnProgress, InsertMedium };
 
 export type BurnInput = {
@@ -71,16 +72,6 @@ type Run = {
 
 const ACTIVE: BurnJob['state'][] = ['running', 'waiting_medium'];
 
-function pidAlive(pid: number | null): boolean {
-  if (pid === null) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Where one medium of a job goes, and the temporary name it is written under until verified. */
 export function mediumLocation(job: Pick<BurnJob, 'target' | 'discCount' | 'copies'>, disc: { index: number; volumeId: string }, copy: number): { final: string; partial: string | null } {
@@ -300,7 +291,7 @@ export class DiscService {
 
   private assertNotRunning(requestId: string): void {
     for (const j of this.store.list({ requestId, states: ACTIVE })) {
-      if (this.runs.has(j.id) || (j.ownerPid !== process.pid && pidAlive(j.ownerPid))) {
+      if (this.runs.has(j.id) || (j.ownerPid !== null && j.ownerPid !== process.pid && processAlive(j.ownerPid))) {
         throw new StationError('state', 'disc.burn_in_progress', { requestId, jobId: j.id });
       }
     }
@@ -387,7 +378,7 @@ export class DiscService {
     this.d.requireUnlocked();
     const job = this.job(jobId);
     if (job.state === 'completed') throw new StationError('state', 'disc.job_finished', { jobId });
-    if (this.runs.has(jobId) || (ACTIVE.includes(job.state) && pidAlive(job.ownerPid) && job.ownerPid !== process.pid)) {
+    if (this.runs.has(jobId) || (ACTIVE.includes(job.state) && job.ownerPid !== null && job.ownerPid !== process.pid && processAlive(job.ownerPid))) {
       throw new StationError('state', 'disc.burn_in_progress', { requestId: job.requestId, jobId });
     }
     this.d.requests.requireApproval(actor, job.requestId, 'burn');
@@ -782,7 +773,7 @@ export class DiscService {
     await sweepStaging(this.d.paths.staging);
     const store = this.store;
     for (const job of store.list({ states: ACTIVE, limit: 10_000 })) {
-      if (this.runs.has(job.id) || pidAlive(job.ownerPid)) continue;
+      if (this.runs.has(job.id) || (job.ownerPid !== null && processAlive(job.ownerPid))) continue;
       const unfinished = store.unfinishedMedia(job.id);
       const settled = new Set<number>();
       for (const m of unfinished) {

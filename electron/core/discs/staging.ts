@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../processAlive.ts';
 
 // Decrypted originals exist outside the vault only while a disc is being made, and only here: a
 // private (0700) folder per burn under the station's staging folder, named after the process
@@ -23,15 +24,6 @@ export async function removeStagingDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
-function ownerAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes staging folders whose owner process is dead. A live owner (a `station burn` next to the
@@ -48,7 +40,7 @@ export async function sweepStaging(stagingRoot: string): Promise<string[]> {
   for (const name of names) {
     // Only burn folders: another feature's folders here are not this sweep's to judge.
     const m = /^burn-(\d+)-[0-9a-f]+$/.exec(name);
-    if (!m || ownerAlive(Number(m[1]))) continue;
+    if (!m || processAlive(Number(m[1]))) continue;
     await rm(join(stagingRoot, name), { recursive: true, force: true, maxRetries: 3 });
     removed.push(name);
   }

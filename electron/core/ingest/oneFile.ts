@@ -82,8 +82,8 @@ export class OneFile {
       let committed: Committed | null = null;
       await this.deps.vault.put(stream, {
         signal: ctx.signal,
-        // readSource allocates each block afresh and forgets it once yielded.
-        sourceGivesUpBuffers: true,
+        // No copy of the bytes: readSource lends its blocks (a LendingSource), the vault's writer moves each one to
+        // its sealing thread and gives it back for the next read.
         // Content already in the vault is not stored twice; this copy gets its own catalogue row, linked.
         dedupe: true,
         onProgress: (n) => {
@@ -218,7 +218,11 @@ export class OneFile {
     if (replica.required && !replica.ready) return;
     const hash = createHash('sha256');
     const read: ReadOutcome = { bytes: 0, changed: false };
-    for await (const chunk of readSource(src, read)) hash.update(chunk);
+    const blocks = readSource(src, read);
+    for await (const chunk of blocks) {
+      hash.update(chunk);
+      blocks.giveBack(chunk);
+    }
     const rec = this.deps.recordings.find(recordingId);
     if (!rec || read.changed || hash.digest('hex') !== rec.sha256 || rec.sourceDeletedAt) return;
     await this.clearSource(ctx, entry, src, recordingId);

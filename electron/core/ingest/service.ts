@@ -18,6 +18,7 @@ import { CatalogueWrite } from './catalogueWrite.ts';
 import { OneFile } from './oneFile.ts';
 import { SessionStep } from './session.ts';
 import type { FileOutcome, FileResult, IngestDeps, IngestEvent, IngestListener, IngestSourceSpec, SessionSummary } from './types.ts';
+import { processAlive } from '../processAlive.ts';
 
 export type {
   FileOutcome,
@@ -32,15 +33,6 @@ export type {
   SessionSummary,
 } from './types.ts';
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A counting semaphore: at most `limit()` sessions read at once (setting ingest.maxConcurrentRecorders). */
 class Slots {

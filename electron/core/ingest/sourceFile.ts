@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { StationError, fromSystemError } from '../errors.ts';
+import type { LendingSource } from '../vault/objectWriter.ts';
 
 /** An error of the SOURCE (the recorder or folder), as opposed to the vault's disk. */
 export class SourceError extends Error {
@@ -70,6 +71,27 @@ function classifyOpenError(e: unknown, displayPath: string): Error {
 
 export const READ_BLOCK = 4 << 20;
 
+// Read blocks are reused rather than allocated per block (issue 16): a fresh 4 MiB buffer per block cost page faults
+// and zeroed pages, GC of large external memory, and made peak memory depend on how soon the collector ran. The vault
+// writer moves each block to its sealing thread and gives it back when sealed (LendingSource); blocks nobody gives
+// back are left to the collector. The free list is shared by every file being read, so the memory held when idle is
+// bounded by MAX_FREE_BLOCKS, and while reading by the blocks in flight (read ahead + queued at the sealer).
+const MAX_FREE_BLOCKS = 8;
+const freeBlocks: Buffer[] = [];
+
+function takeBlock(): Buffer {
+  // allocUnsafeSlow: memory of its own (never Node's shared pool), so it can move to a worker thread and back.
+  return freeBlocks.pop() ?? Buffer.allocUnsafeSlow(READ_BLOCK);
+}
+
+function giveBackBlock(block: Buffer): void {
+  const ab = block.buffer;
+  // A block moved elsewhere and not returned is detached (length 0); one given back twice must not be read into twice.
+  if (ab.byteLength !== READ_BLOCK || freeBlocks.length >= MAX_FREE_BLOCKS) return;
+  if (freeBlocks.some((b) => b.buffer === ab)) return;
+  freeBlocks.push(block.byteOffset === 0 && block.length === READ_BLOCK ? block : Buffer.from(ab as ArrayBuffer));
+}
+
 export type ReadOutcome = {
   /** Bytes actually delivered. */
   bytes: number;
@@ -85,12 +107,19 @@ export type ReadOutcome = {
  * The next block is already being read while the caller hashes and encrypts this one: a recorder
  * behind USB or FUSE answers slowly, and waiting for it only after each block is done would leave
  * the device and the CPU taking turns.
+ *
+ * The blocks are lent (see LendingSource): a caller that is done with one may give it back for reuse,
+ * and must then not touch it again; a caller that never gives back costs only fresh allocations.
  */
-export async function* readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> {
+export function readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> & LendingSource {
+  return Object.assign(readBlocks(src, outcome), { giveBack: giveBackBlock });
+}
+
+async function* readBlocks(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> {
   type Block = { ok: true; buf: Buffer; n: number; want: number } | { ok: false; error: unknown };
   const readAt = (position: number): Promise<Block> => {
     const want = Math.min(READ_BLOCK, src.size - position);
-    const buf = Buffer.allocUnsafe(want);
+    const buf = takeBlock();
     // Settled into a value, so a read ahead that fails after the caller stopped is not an unhandled rejection.
     return src.handle.read(buf, 0, want, position).then(
       ({ bytesRead }): Block => ({ ok: true, buf, n: bytesRead, want }),
@@ -100,19 +129,20 @@ export async function* readSource(src: OpenedSource, outcome: ReadOutcome): Asyn
   let position = 0;
   let ahead: Promise<Block> | null = src.size > 0 ? readAt(0) : null;
   // A read still running when the caller stops early is not awaited here (a dead device may never answer it);
-  // FileHandle.close() waits for it before the descriptor is released.
+  // FileHandle.close() waits for it before the descriptor is released. Its block is then not reused.
   while (ahead) {
     const block = await ahead;
     ahead = null;
     if (!block.ok) throw new SourceError(block.error);
     if (block.n === 0) {
       outcome.changed = true;
+      giveBackBlock(block.buf);
       break;
     }
     position += block.n;
     outcome.bytes = position;
     if (position < src.size) ahead = readAt(position);
-    yield block.n === block.want ? block.buf : block.buf.subarray(0, block.n);
+    yield block.n === READ_BLOCK ? block.buf : block.buf.subarray(0, block.n);
   }
   try {
     const after = await src.handle.stat();

@@ -18,7 +18,7 @@ import {
 import { makeProofBundle, type ProofBundle } from './proofBundle.ts';
 import { signCheckpoint, verifyCheckpoint } from './checkpoint.ts';
 import { buildTreeInParallel, verifyLedgerInParallel } from './parallelVerify.ts';
-import { headMacKey, newHeadRecord, readHead, writeHead, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
+import { headMacKey, newHeadRecord, readHead, writeHead, writeHeadAsync, type HeadRead, type HeadRecord, type SignedCheckpointRef } from './head.ts';
 
 export const GENESIS_PREV = '0'.repeat(64);
 const HEAD_DEBOUNCE_MS = 1000;
@@ -464,9 +464,10 @@ export class Ledger {
    * Failures (a full disk) leave the head to the next write; the table is already committed.
    * A head write costs two fsyncs (~15 ms here), so in a burst of small writes (an ingest of
    * 10,000 files) it is written at most every HEAD_DEBOUNCE_MS, always when a checkpoint was
-   * signed, and at lock/close; a timer writes what a burst's end left behind.
+   * signed, and at lock/close; a timer writes what a burst's end left behind. `force` skips the
+   * debounce; `wait` writes on this thread — the debounced writes (wait false) go to the thread pool.
    */
-  afterCommit(force = false): void {
+  afterCommit(force = false, wait = force): void {
     if (!this.headDir || !this.headKey || !this.signer || this.alarmState || this.db.inTransaction) return;
     if (!this.headDirty && !this.pendingSigned && this.head?.size === this.size) return;
     const sinceLast = performance.now() - this.lastHeadWrite;
@@ -474,7 +475,7 @@ export class Ledger {
       this.headDirty = true;
       this.flushTimer ??= setTimeout(() => {
         this.flushTimer = null;
-        this.afterCommit(true);
+        this.afterCommit(true, false);
       }, HEAD_DEBOUNCE_MS - sinceLast);
       this.flushTimer.unref?.();
       return;
@@ -514,6 +515,12 @@ export class Ledger {
         lastTime: [this.lastTime, this.head?.lastTime, other?.lastTime].filter((t): t is string => !!t).sort().pop() ?? this.clock.now().toISOString(),
         writtenAt: this.clock.now().toISOString(),
       });
+      // Off this thread (head.ts, writeHeadAsync) unless something waits for it: lock/close (`wait`), a checkpoint
+      // just signed (written at once), or the first head record (its absence would be an alarm).
+      if (!wait && !this.pendingSigned && this.head) {
+        this.writeHeadInBackground(record);
+        return;
+      }
       writeHead(this.headDir, record, this.headKey);
       this.head = record;
       this.headDirty = false;
@@ -521,6 +528,28 @@ export class Ledger {
     } catch {
       this.headDirty = true;
     }
+  }
+
+  /**
+   * The debounced head write of afterCommit, in the background (issue 16, target 7: its two fsyncs no longer
+   * hold up the thread that serves the UI). The head stays dirty until the record is on disk, so a lock or close
+   * meanwhile writes synchronously, and that later write supersedes this one (head.ts never lets an older
+   * record land over a newer one).
+   */
+  private writeHeadInBackground(record: HeadRecord): void {
+    const key = this.headKey as Buffer;
+    this.headDirty = true;
+    writeHeadAsync(this.headDir as string, record, key, { mayRename: () => this.headKey === key && !!this.signer && !this.alarmState }).then(
+      (outcome) => {
+        if (outcome !== 'written' || this.headKey !== key || (this.head && this.head.size > record.size)) return;
+        this.head = record;
+        // Entries committed while it was being written are the next write's (the debounce timer is armed).
+        if (record.size === this.size) this.headDirty = false;
+      },
+      () => {
+        // As the synchronous path: a failure (a full disk) leaves the head dirty for the next write.
+      },
+    );
   }
 
   get size(): number {

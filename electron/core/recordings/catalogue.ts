@@ -192,8 +192,12 @@ ${destroyedJoin('dr', 'r.id')}
 ${officerJoin('o', 'r.officer_badge')}
 ${recorderJoin('rec', 'r.recorder_serial')}`;
 
-const NEEDS_EXPLANATION = `((r.late = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'late_handover'))
-  OR (r.interruption = 1 AND NOT EXISTS (SELECT 1 FROM explanations e WHERE e.recording_id = r.id AND e.kind = 'interruption')))`;
+// Written with the flags as bare truth values and the explained ones as a set (read once), on purpose: `late = 1` in an
+// OR lets SQLite answer it by the union of two indexes (late, interruption), fetching every flagged row and sorting
+// them (~40 ms at 200,000 recordings, growing with the catalogue); this way the only index it can use is the covering
+// partial one of migration 0019 (recordings_attention_cover), already in the list's order. The flags are 0 or 1 (CHECK).
+const NEEDS_EXPLANATION = `((r.late AND r.id NOT IN (SELECT e.recording_id FROM explanations e WHERE e.kind = 'late_handover'))
+  OR (r.interruption AND r.id NOT IN (SELECT e.recording_id FROM explanations e WHERE e.kind = 'interruption')))`;
 
 export function toRecording(r: RecordingRow, driftTolerance: number): Recording {
   const late = r.late === 1;
@@ -307,8 +311,8 @@ export function recordingWhere(db: ReadableDB, f: RecordingFilter): { clause: st
   if (f.unparseable !== undefined) where.push(f.unparseable ? 'r.parse_problem IS NOT NULL' : 'r.parse_problem IS NULL');
   if (f.deadlineUnknown !== undefined) eq('r.deadline_unknown = ?', f.deadlineUnknown ? 1 : 0);
   if (f.doubtfulTime !== undefined) where.push(f.doubtfulTime ? '(r.time_in_future IS NOT NULL OR r.time_mismatch IS NOT NULL)' : '(r.time_in_future IS NULL AND r.time_mismatch IS NULL)');
-  // Only a late or interrupted recording can need one: said first, in the words of its partial index (migration 0018).
-  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? `(r.late = 1 OR r.interruption = 1) AND ${NEEDS_EXPLANATION}` : `NOT ${NEEDS_EXPLANATION}`);
+  // Only a late or interrupted recording can need one: said first, in the words of its partial index (migration 0019).
+  if (f.needsExplanation !== undefined) where.push(f.needsExplanation ? `(r.late OR r.interruption) AND ${NEEDS_EXPLANATION}` : `NOT ${NEEDS_EXPLANATION}`);
   const search = searchClauses(db, f);
   where.push(...search.where);
   args.push(...search.args);

@@ -3,6 +3,7 @@
 // search stays fast on a catalogue of hundreds of thousands of recordings.
 import type { ReadableDB } from '../db/database.ts';
 import { caseNumbers, linkedNowToCases } from '../cases/caseReads.ts';
+import { ftsPhrase, substringRowids, type SearchColumns } from './textSearch.ts';
 
 export type SearchFilter = {
   /** Part of a case's 案号, as typed: brackets, spaces and dashes are ignored (〔2026〕118号 = 2026-118); a typed 号 ends the number (11号 is not 118号). */
@@ -37,9 +38,14 @@ function linkedTo(caseIds: string[]): string {
   return caseIds.length === 0 ? '0' : linkedNowToCases('r.id', caseIds.length);
 }
 
-/** An FTS5 phrase: the typed text as one quoted string, so no character of it is query syntax. */
-function phrase(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+/**
+ * Recordings whose search row (all columns, or the file name) contains `text`, three characters or more: the rows the
+ * trigram phrase finds, through its rarest trigrams where that is faster (textSearch.ts), else the phrase itself.
+ */
+function containing(db: ReadableDB, text: string, columns: SearchColumns): { sql: string; args: unknown[] } {
+  const rowids = substringRowids(db, text, columns);
+  if (rowids) return { sql: 'r.number IN (SELECT value FROM json_each(?))', args: [JSON.stringify(rowids)] };
+  return { sql: 'r.number IN (SELECT rowid FROM recording_search WHERE recording_search MATCH ?)', args: [`${columns === 'name' ? 'name : ' : ''}${ftsPhrase(text)}`] };
 }
 
 function likePattern(text: string): string {
@@ -57,19 +63,19 @@ export function searchClauses(db: ReadableDB, f: SearchFilter): Clauses {
   if (caseNumber) {
     const ids = casesMatching(db, caseNumber);
     // A 案号 the recorder wrote into the file name (name_case_number) is in the name column of the search table.
-    const inName = [...caseNumber].length >= 3 ? 'r.number IN (SELECT rowid FROM recording_search WHERE recording_search MATCH ?)' : null;
-    where.push(`(${[linkedTo(ids), inName].filter(Boolean).join(' OR ')})`);
-    args.push(...ids, ...(inName ? [`name : ${phrase(caseNumber)}`] : []));
+    const inName = [...caseNumber].length >= 3 ? containing(db, caseNumber, 'name') : null;
+    where.push(`(${[linkedTo(ids), inName?.sql].filter(Boolean).join(' OR ')})`);
+    args.push(...ids, ...(inName?.args ?? []));
   }
   const text = f.text?.trim();
   if (text) {
     // Trigram FTS finds three characters or more through the index; shorter text is looked up in
     // the search table's own columns (still not a scan of the catalogue rows).
-    const fts =
-      [...text].length >= 3
-        ? 'r.number IN (SELECT rowid FROM recording_search WHERE recording_search MATCH ?)'
-        : "r.number IN (SELECT rowid FROM recording_search WHERE name LIKE ? ESCAPE '\\' OR explanations LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')";
-    const ftsArgs = [...text].length >= 3 ? [phrase(text)] : [likePattern(text), likePattern(text), likePattern(text)];
+    const long = [...text].length >= 3 ? containing(db, text, 'all') : null;
+    const fts = long
+      ? long.sql
+      : "r.number IN (SELECT rowid FROM recording_search WHERE name LIKE ? ESCAPE '\\' OR explanations LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')";
+    const ftsArgs = long ? long.args : [likePattern(text), likePattern(text), likePattern(text)];
     const ids = casesMatching(db, text);
     where.push(`(${fts}${ids.length > 0 ? ` OR ${linkedTo(ids)}` : ''})`);
     args.push(...ftsArgs, ...(ids.length > 0 ? ids : []));

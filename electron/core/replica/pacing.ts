@@ -5,6 +5,7 @@
 import { StationError } from '../errors.ts';
 import type { ReadableDB } from '../db/database.ts';
 import { runningSessionOwnerPids } from '../ingest/sessionStore.ts';
+import { processAlive } from '../processAlive.ts';
 
 export type TransferWindow = { start: string; end: string };
 
@@ -78,19 +79,11 @@ export class Throttle {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * An ingest session is running on this station (in this process or another one): the replica
  * starts no new part until it ends. A session whose process died is not waited for.
  */
 export function ingestRunning(db: ReadableDB): boolean {
-  return runningSessionOwnerPids(db).some((pid) => pid === process.pid || alive(pid));
+  return runningSessionOwnerPids(db).some((pid) => pid === process.pid || processAlive(pid));
 }

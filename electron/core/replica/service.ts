@@ -24,6 +24,7 @@ import { Throttle, checkWindow, inWindow, ingestRunning, type TransferWindow } f
 import { MANIFEST_FORMAT, MANIFEST_NAME, SNAPSHOT_LOCK_DAYS, SNAPSHOT_NAME, sealSnapshot, type ReplicaManifest } from './snapshot.ts';
 import { recordingRef, recordingsByObject, recordingsOfObject } from '../recordings/recordings.ts';
 import type { RunResult } from '../../shared/events.ts';
+import { processAlive } from '../processAlive.ts';
 export type { RunResult };
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -159,14 +160,6 @@ type Pace = { throttle: Throttle; windowOpen: () => boolean; signal: AbortSignal
 const secretAad = (accessKeyId: string) => Buffer.from(`evidence-station/replica-secret/${accessKeyId}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * What the replica needs of its station, and nothing more (the station builds it: station.ts).
@@ -518,7 +511,7 @@ export class ReplicaService {
       writeFileSync(path, mine, { flag: 'wx' });
     } catch {
       const pid = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) throw new StationError('state', 'replica.busy', { pid });
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new StationError('state', 'replica.busy', { pid });
       writeFileSync(path, mine);
     }
     return () => {

@@ -1,9 +1,10 @@
-// Seals and opens single chunks. WebCrypto rather than createCipheriv because its jobs run on libuv's thread pool:
-// several chunks encrypt in parallel while the main thread hashes and reads, which keeps ingest near disk speed.
-// WebCrypto also never hands out plaintext whose tag failed, which is the guarantee the reader depends on.
+// Opens single chunks for the reader (playback, range reads). WebCrypto never hands out plaintext whose tag failed,
+// which is the guarantee the reader depends on. Sealing is no longer here: objects are sealed by the writer's worker
+// with native createCipheriv (objectSealer.ts, issue 16), where WebCrypto's copies of every chunk and its output cost
+// more CPU than the encryption itself.
 //
-// WebCrypto copies `data` and the algorithm's `iv`/`additionalData` before seal/open return (the spec's "get a copy
-// of the bytes" happens synchronously), so callers may reuse those buffers as soon as the call returns.
+// WebCrypto copies `data` and the algorithm's `iv`/`additionalData` before open returns (the spec's "get a copy of
+// the bytes" happens synchronously), so callers may reuse those buffers as soon as the call returns.
 import { webcrypto } from 'node:crypto';
 import { StationError } from '../errors.ts';
 import { KEY_LENGTH } from './keyWrap.ts';
@@ -15,15 +16,6 @@ export async function importChunkKey(key: Buffer): Promise<ChunkKey> {
   if (key.length !== KEY_LENGTH) throw new StationError('input', 'vault.bad_key', { length: key.length });
   // Not extractable: a CryptoKey leaked into a log or an IPC reply cannot be turned back into the key bytes.
   return webcrypto.subtle.importKey('raw', key, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
-}
-
-/** Resolves to ciphertext ‖ tag, which is exactly the chunk's on-disk form. */
-export function sealChunk(key: ChunkKey, nonce: Uint8Array, header: Uint8Array, plain: Uint8Array): Promise<ArrayBuffer> {
-  return webcrypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: nonce, additionalData: header, tagLength: TAG_LENGTH * 8 },
-    key,
-    plain,
-  );
 }
 
 /** Rejects (with a DOMException) unless the tag verifies; only then is any plaintext released. */

@@ -5,7 +5,8 @@ import { open } from 'node:fs/promises';
 import { fromSystemError, StationError } from '../errors.ts';
 import type { ChunkKey } from './chunkCipher.ts';
 import { importChunkKey, openChunk } from './chunkCipher.ts';
-import { OffThreadHash } from './offThreadHash.ts';
+import type { VerifyStop } from './verifyWorker.ts';
+import { verifyOnWorker } from './verifyWorker.ts';
 import type { ObjectHeader, ObjectLayout } from './objectFormat.ts';
 import {
   chunkNonce,
@@ -33,7 +34,10 @@ export type VaultObject = {
    * works for an empty object). Throws vault.object_corrupt with the chunk index when a chunk fails its tag.
    */
   readRange(start: number, endInclusive: number): AsyncIterable<Buffer>;
-  /** Decrypts every chunk and re-hashes the plaintext. */
+  /**
+   * Decrypts every chunk and re-hashes the plaintext, all on a worker thread of its own (verifyWorker.ts); close()
+   * stops a running verify (vault.object_closed) before it closes the file.
+   */
   verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject>;
   close(): Promise<void>;
 };
@@ -60,7 +64,7 @@ export async function openObject(path: string, key: Buffer, expectedObjectId: st
     await readFully(fh, path, expectedObjectId, headerBytes, 0);
     const header = decodeHeader(headerBytes, expectedObjectId);
     const layout = layoutFromFileSize(fileSize, header.chunkSize, expectedObjectId);
-    return new ObjectReader(fh, path, chunkKey, header, headerBytes, layout);
+    return new ObjectReader(fh, path, chunkKey, key, header, headerBytes, layout);
   } catch (e) {
     await fh.close().catch(() => {});
     throw e;
@@ -75,14 +79,19 @@ class ObjectReader implements VaultObject {
   private readonly fh: FileHandle;
   private readonly path: string;
   private readonly key: ChunkKey;
+  /** The raw key, only for verify's worker (WebCrypto keys cannot be sent to a thread); zeroed at close. */
+  private readonly rawKey: Buffer;
   private readonly header: ObjectHeader;
   private readonly headerBytes: Buffer;
   private closed = false;
+  /** Verifies running on a worker through this file descriptor: close() stops them before closing it. */
+  private readonly verifying = new Set<{ control: VerifyStop | null; settled: Promise<unknown> }>();
 
   constructor(
     fh: FileHandle,
     path: string,
     key: ChunkKey,
+    rawKey: Buffer,
     header: ObjectHeader,
     headerBytes: Buffer,
     layout: ObjectLayout,
@@ -90,6 +99,9 @@ class ObjectReader implements VaultObject {
     this.fh = fh;
     this.path = path;
     this.key = key;
+    // A copy of its own (Buffer.alloc never hands out pooled memory), so the caller may clear theirs at any time.
+    this.rawKey = Buffer.alloc(rawKey.length);
+    rawKey.copy(this.rawKey);
     this.header = header;
     // The file's own bytes are the associated data, so any change to them fails every chunk.
     this.headerBytes = headerBytes;
@@ -120,27 +132,41 @@ class ObjectReader implements VaultObject {
   }
 
   async verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject> {
-    const hash = new OffThreadHash();
-    let done = 0;
-    let hex: string;
+    if (this.closed) throw new StationError('state', 'vault.object_closed', { objectId: this.objectId });
+    const running: { control: VerifyStop | null; settled: Promise<unknown> } = { control: null, settled: Promise.resolve() };
+    const result = verifyOnWorker(
+      {
+        // The descriptor whose header and size openObject checked: the worker reads this file, not whatever the path
+        // names by now.
+        fd: this.fh.fd,
+        path: this.path,
+        objectId: this.objectId,
+        key: this.rawKey,
+        header: this.headerBytes,
+        noncePrefix: this.header.noncePrefix,
+        chunkSize: this.chunkSize,
+        chunkCount: this.chunkCount,
+        size: this.size,
+      },
+      onProgress && ((done) => onProgress(done, this.size)),
+      (control) => (running.control = control),
+    );
+    running.settled = result.catch(() => {});
+    this.verifying.add(running);
     try {
-      for await (const { plain } of this.chunks(0, this.chunkCount - 1)) {
-        done += plain.length;
-        // Each chunk's plaintext is a fresh buffer nobody else holds: it moves to the hashing thread uncopied.
-        await hash.update(plain, true);
-        onProgress?.(done, this.size);
-      }
-      hex = await hash.digest();
-    } catch (e) {
-      hash.discard();
-      throw e;
+      return await result;
+    } finally {
+      this.verifying.delete(running);
     }
-    return { sha256: hex, size: done };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A worker still reading through the descriptor is stopped first: once closed, its number may name another file.
+    for (const running of this.verifying) running.control?.stop();
+    await Promise.all([...this.verifying].map((running) => running.settled));
+    this.rawKey.fill(0);
     await this.fh.close();
   }
 

@@ -86,6 +86,41 @@ describe('vault inside the station', () => {
     expect(t.station.ledger.entry(t.station.ledger.size)).toMatchObject({ action: 'vault.verified' });
   });
 
+  it('verifyAll checks objects in parallel: totals add up, failures in catalogue order, concurrency 1 agrees', async () => {
+    t = await createTestStation();
+    const sizes = [3 * MiB + 1, 0, MiB, 2 * MiB + 5, 17, MiB + 3];
+    const objects: { id: string }[] = [];
+    for (const size of sizes) objects.push(await t.station.vault.put(chunksOf(randomBytes(size))));
+    // Two damaged objects; the first is the largest, so in parallel it is found out after the other.
+    for (const o of [objects[3]!, objects[0]!]) {
+      const path = t.station.vault.objectPath(o.id);
+      const file = readFileSync(path);
+      file[file.length - 20]! ^= 0x01;
+      writeFileSync(path, file);
+    }
+    const total = sizes.reduce((a, b) => a + b, 0);
+    // Puts within one millisecond are ordered by id in the catalogue, not by when they were made.
+    const catalogueOrder = t.station.vault.list().map((o) => o.id);
+    for (const concurrency of [undefined, 1, 6]) {
+      const progress: { objects: number; bytes: number; totalObjects: number; totalBytes: number }[] = [];
+      const result = await t.station.vault.verifyAll((p) => progress.push(p), { concurrency });
+      expect(result).toEqual({
+        ok: false,
+        checked: sizes.length,
+        bytes: total,
+        failures: catalogueOrder
+          .filter((id) => id === objects[0]!.id || id === objects[3]!.id)
+          .map((objectId) => ({ objectId, code: 'vault.object_corrupt' })),
+      });
+      expect(progress.at(-1)).toMatchObject({ objects: sizes.length, totalObjects: sizes.length, bytes: total, totalBytes: total });
+      // Totals only ever grow, whichever object moved them.
+      for (let i = 1; i < progress.length; i++) {
+        expect(progress[i]!.bytes).toBeGreaterThanOrEqual(progress[i - 1]!.bytes);
+        expect(progress[i]!.objects).toBeGreaterThanOrEqual(progress[i - 1]!.objects);
+      }
+    }
+  });
+
   it('shredding destroys the key: the object can never be read again, the ledger remains verifiable', async () => {
     t = await createTestStation();
     const obj = await t.station.vault.put(chunksOf(randomBytes(1000)));

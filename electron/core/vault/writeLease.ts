@@ -8,6 +8,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fromSystemError } from '../errors.ts';
+import { processAlive } from '../processAlive.ts';
 
 export const LEASE_SUFFIX = '.lease';
 
@@ -69,12 +70,7 @@ export function ownerAlive(owner: LeaseOwner): boolean {
     if (owner.startTicks !== null && st.startTicks !== owner.startTicks) return false;
     return true;
   }
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processAlive(owner.pid);
 }
 
 function parseOwner(text: string | null): LeaseOwner | null {

@@ -136,18 +136,7 @@ export function LedgerScreen({ user, status }: { user: User; status: StationStat
 
       <VerifyBanner verify={verify} onOpen={setOpenSeq} onClose={() => setVerify({ phase: 'idle' })} />
       <ErrorAlert error={actionsError} />
-      {pages.error ? (
-        <Alert
-          type="error"
-          showIcon
-          title={errorText(t, pages.error)}
-          action={
-            <Button size="small" onClick={() => setReload((n) => n + 1)}>
-              {t('ui:common.retry')}
-            </Button>
-          }
-        />
-      ) : null}
+      <ErrorAlert error={pages.error} onRetry={() => setReload((n) => n + 1)} />
 
       <Flex gap={12} align="center" wrap data-testid="ledger-filters">
         <Select

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Flex, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { SectionTitle } from '../components/DrawerSection.tsx';
 import type { LedgerEntry } from '../api.ts';
 import { DetailSummary } from '../components/DetailFields.tsx';
 import { formatTime } from '../components/formatTime.ts';
@@ -43,9 +44,7 @@ export function RecordingHistorySection({ history }: { history: LedgerEntry[] })
   const { t, i18n } = useTranslation();
   return (
     <>
-      <Typography.Title level={5} style={{ marginTop: 24 }}>
-        {t('ui:recording.history')}
-      </Typography.Title>
+      <SectionTitle>{t('ui:recording.history')}</SectionTitle>
       <Timeline
         data-testid="recording-history"
         items={history.map((e) => ({

@@ -1,4 +1,5 @@
-import { Descriptions, Tag, Typography } from 'antd';
+import { Tag } from 'antd';
+import { FieldsSection } from '../components/DrawerSection.tsx';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../components/formatTime.ts';
@@ -17,36 +18,28 @@ function ruleText(t: TFunction, rule: unknown): string {
 export function RecordingRulesSection({ r }: { r: Recording }) {
   const { t } = useTranslation();
   return (
-    <>
-      <Typography.Title level={5} style={{ marginTop: 24 }}>
-        {t('ui:recording.rules')}
-      </Typography.Title>
-      <Descriptions
-        bordered
-        size="small"
-        column={2}
-        styles={{ label: { width: 132, whiteSpace: 'nowrap' } }}
-        items={[
-          { key: 'rule', label: t('ui:recording.handoverRule'), children: ruleText(t, r.handover.rule) },
-          { key: 'deadline', label: t('ui:recording.handoverDeadline'), children: r.handover.deadline ? formatTime(r.handover.deadline) : '—' },
-          {
-            key: 'late',
-            label: t('ui:recording.late'),
-            children: r.handover.late ? <Tag color={r.handover.explained ? 'green' : 'red'}>{r.handover.explained ? t('ui:recording.lateExplained') : t('ui:recording.lateUnexplained')}</Tag> : yesNo(t, false),
-          },
-          {
-            key: 'interruption',
-            label: t('ui:recording.interruption'),
-            children: r.interruption.flagged ? (
-              <Tag color={r.interruption.explained ? 'green' : 'red'}>
-                {t('ui:recording.interruptionDetail', { after: r.interruption.after ?? '—', gap: formatDuration(r.interruption.gapSeconds) })}
-              </Tag>
-            ) : (
-              yesNo(t, false)
-            ),
-          },
-        ]}
-      />
-    </>
+    <FieldsSection
+      title={t('ui:recording.rules')}
+      items={[
+        { key: 'rule', label: t('ui:recording.handoverRule'), children: ruleText(t, r.handover.rule) },
+        { key: 'deadline', label: t('ui:recording.handoverDeadline'), children: r.handover.deadline ? formatTime(r.handover.deadline) : '—' },
+        {
+          key: 'late',
+          label: t('ui:recording.late'),
+          children: r.handover.late ? <Tag color={r.handover.explained ? 'green' : 'red'}>{r.handover.explained ? t('ui:recording.lateExplained') : t('ui:recording.lateUnexplained')}</Tag> : yesNo(t, false),
+        },
+        {
+          key: 'interruption',
+          label: t('ui:recording.interruption'),
+          children: r.interruption.flagged ? (
+            <Tag color={r.interruption.explained ? 'green' : 'red'}>
+              {t('ui:recording.interruptionDetail', { after: r.interruption.after ?? '—', gap: formatDuration(r.interruption.gapSeconds) })}
+            </Tag>
+          ) : (
+            yesNo(t, false)
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import type { HTMLAttributes } from 'react';
 import { Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { SectionTitle } from '../components/DrawerSection.tsx';
 import { formatTime } from '../components/formatTime.ts';
 import type { Recording } from './labels.tsx';
 
@@ -16,9 +17,7 @@ export function RecordingTimesSection({ r }: { r: Recording }) {
   });
   return (
     <>
-      <Typography.Title level={5} style={{ marginTop: 24 }}>
-        {t('ui:recording.times')}
-      </Typography.Title>
+      <SectionTitle>{t('ui:recording.times')}</SectionTitle>
       <Typography.Paragraph type="secondary">{t('ui:recording.timesHint')}</Typography.Paragraph>
       <Table
         size="small"

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, AutoComplete, Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from 'antd';
+import { App, AutoComplete, Button, Checkbox, DatePicker, Flex, Input, Select, Space, Typography } from 'antd';
 import { CloseOutlined, CopyOutlined, EyeOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { useSearchFields } from './SearchFields.tsx';
 import type { Recording } from './labels.tsx';
 import type { Officer, Recorder } from '../../../electron/api/index.ts';
 import './recordings.css';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { REQUESTER_ROLES as REQUESTERS } from '../roles.ts';
 import { useRuleBasis } from '../components/useRuleBasis.ts';
 import { MEDIA_KINDS as KINDS } from '../../../electron/shared/recordings.ts';
@@ -128,18 +129,7 @@ export function RecordingsScreen({ user, focus, navigate }: { user: User; focus:
         </Button>
       </Flex>
 
-      {pages.error ? (
-        <Alert
-          type="error"
-          showIcon
-          title={errorText(t, pages.error)}
-          action={
-            <Button size="small" onClick={() => setReload((n) => n + 1)}>
-              {t('ui:common.retry')}
-            </Button>
-          }
-        />
-      ) : null}
+      <ErrorAlert error={pages.error} onRetry={() => setReload((n) => n + 1)} />
 
       <Flex gap={12} align="center" wrap data-testid="recordings-filters">
         <AutoComplete

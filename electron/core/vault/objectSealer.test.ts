@@ -1,0 +1,146 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readlinkSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomKey } from './keyWrap.ts';
+import { createHeader, encodeHeader } from './objectFormat.ts';
+import { openObject } from './objectReader.ts';
+import { ObjectSealer } from './objectSealer.ts';
+import { type LendingSource, writeObject } from './objectWriter.ts';
+
+let root: string;
+let tmpDir: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vault-sealer-'));
+  tmpDir = join(root, 'tmp');
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/**
+ * A source lending blocks of `blockSize` bytes from a small pool, as ingest's readSource does. It counts the blocks it
+ * lends and gets back, and notes any block that comes back unusable (moved elsewhere, cut short). A block reused while
+ * the writer still held it would change the bytes stored: the read-back and the hash below would see it.
+ */
+function lender(data: Buffer, blockSize: number, poolSize = 2): LendingSource & { lent: number; returned: number; problems: string[] } {
+  const free: Buffer[] = [];
+  const state = {
+    lent: 0,
+    returned: 0,
+    problems: [] as string[],
+    giveBack(block: Buffer) {
+      state.returned++;
+      if (block.buffer.byteLength !== blockSize) state.problems.push(`came back with ${block.buffer.byteLength} bytes`);
+      else if (free.length < poolSize) free.push(Buffer.from(block.buffer as ArrayBuffer));
+    },
+    async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+      for (let at = 0; at < data.length; at += blockSize) {
+        const block = free.pop() ?? Buffer.allocUnsafeSlow(blockSize);
+        const n = data.copy(block, 0, at, at + blockSize);
+        state.lent++;
+        // The last block may be shorter: a view of the start of the block, as readSource yields it.
+        yield n === blockSize ? block : block.subarray(0, n);
+      }
+    },
+  };
+  return state;
+}
+
+async function readBack(path: string, key: Buffer, objectId: string): Promise<Buffer> {
+  const object = await openObject(path, key, objectId);
+  try {
+    const parts: Buffer[] = [];
+    if (object.size > 0) for await (const part of object.readRange(0, object.size - 1)) parts.push(part);
+    return Buffer.concat(parts);
+  } finally {
+    await object.close();
+  }
+}
+
+describe('writing from a source that lends its blocks', () => {
+  it.each([
+    ['blocks of whole chunks', 64, 16, 64 * 5],
+    ['blocks that split chunks', 40, 16, 40 * 7 + 3],
+    ['chunks larger than blocks', 10, 32, 333],
+    ['a size that is a whole number of chunks', 48, 16, 96],
+    ['one short block', 64, 16, 5],
+  ])('%s: the object reads back, every block comes back once', async (_name, blockSize, chunkSize, size) => {
+    const data = randomBytes(size);
+    const source = lender(data, blockSize);
+    const key = randomKey();
+    const objectId = randomUUID();
+    const destPath = join(root, 'objects', objectId);
+    const result = await writeObject({ source, key, objectId, destPath, tmpDir, chunkSize });
+    expect(result).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), size });
+    expect((await readBack(destPath, key, objectId)).equals(data)).toBe(true);
+    expect(source.problems).toEqual([]);
+    expect(source.returned).toBe(source.lent);
+  });
+
+  it.runIf(process.platform === 'linux')('a full disk fails the write with io.disk_full and leaves nothing', async () => {
+    const objectId = randomUUID();
+    await mkdir(tmpDir, { recursive: true });
+    // The temp file's name pointing at /dev/full makes every write fail with ENOSPC, as a full disk would.
+    await symlink('/dev/full', join(tmpDir, `${objectId}.partial`));
+    const source = lender(randomBytes(4000), 1000);
+    await expect(
+      writeObject({ source, key: randomKey(), objectId, destPath: join(root, 'o'), tmpDir, chunkSize: 256 }),
+    ).rejects.toMatchObject({ kind: 'io', code: 'io.disk_full' });
+    expect(await readdir(tmpDir)).toEqual([]);
+    expect(source.problems).toEqual([]);
+  });
+});
+
+describe('ObjectSealer', () => {
+  it.runIf(process.platform === 'linux')('discard() returns only after the worker closed the file', async () => {
+    const path = join(root, 'object.partial');
+    const header = createHeader(randomUUID(), 16);
+    const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(header), chunkSize: 16 });
+    await sealer.update(randomBytes(100));
+    // Until the worker answers, something has the file open; after discard nothing in this process does.
+    await sealer.discard();
+    expect(existsSync(path)).toBe(true);
+    expect(openDescriptorsOf(path)).toEqual([]);
+  });
+
+  it('leaves the caller copying its buffer untouched, and gives a given-up buffer no way back', async () => {
+    const path = join(root, 'object.partial');
+    const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
+    const kept = Buffer.from(randomBytes(64));
+    const copy = Buffer.from(kept);
+    await sealer.update(kept, 'copy');
+    const given = Buffer.allocUnsafeSlow(64).fill(7);
+    await sealer.update(given, 'give');
+    const sha = await sealer.finish();
+    expect(kept.equals(copy)).toBe(true);
+    // Moved to the worker: this side's view is empty.
+    expect(given.length).toBe(0);
+    expect(sha).toBe(createHash('sha256').update(copy).update(Buffer.alloc(64, 7)).digest('hex'));
+  });
+
+  it('reports an object it cannot write as soon as the next update', async () => {
+    const path = join(root, 'no-such-dir', 'object.partial');
+    const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
+    let error: unknown;
+    for (let i = 0; i < 10 && !error; i++) await sealer.update(randomBytes(4 << 20)).catch((e: unknown) => (error = e));
+    if (!error) error = await sealer.finish().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ENOENT' });
+    await sealer.discard();
+  });
+});
+
+function openDescriptorsOf(path: string): string[] {
+  const dir = '/proc/self/fd';
+  return readdirSync(dir).filter((fd) => {
+    try {
+      return readlinkSync(join(dir, fd)) === path;
+    } catch {
+      return false;
+    }
+  });
+}

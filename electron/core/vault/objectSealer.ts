@@ -1,0 +1,483 @@
+// Hashes, seals and writes one vault object on a worker thread of its own (issue 16, targets 1–3).
+//
+// Why one worker per object doing all three: the main thread (the desktop app's, which serves the UI) then only reads
+// the source and moves buffers, and each object's CPU work runs on whichever core is free. Before, SHA-256 ran on a
+// pooled worker and AES-GCM through WebCrypto on libuv's four pool threads, shared by every file being stored and by
+// all file I/O: WebCrypto copied each chunk and its output into fresh memory (page faults, zeroing, cleanse), and four
+// volumes at once queued behind the same four threads. Native `createCipheriv` here seals each chunk straight from
+// the block it arrived in, a chunk may span two blocks (GCM is a stream), and a block the source lent is handed back
+// for its next read instead of being freed, so memory is bounded by the blocks in flight, whatever the file's size.
+//
+// The worker opens the temp file itself and is the only one writing it, so no descriptor is shared across threads:
+// main may remove the file after discard() without a write landing in a reused descriptor.
+//
+// The on-disk bytes are exactly objectFormat.ts's: the worker's nonce and offsets are built from the same constants,
+// and the reader (objectReader.ts, WebCrypto) opens them; objectWriter.test.ts proves it by reading every object back.
+//
+// The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
+// desktop app without a worker file to locate next to each of them.
+import { Worker } from 'node:worker_threads';
+import { StationError } from '../errors.ts';
+import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
+
+// Writeback of an object being written is started every this many bytes (see pace() in the worker).
+const PACE_BYTES = 16 << 20;
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash, createCipheriv, createSecretKey } = require('node:crypto');
+const fs = require('node:fs');
+const HEADER_LENGTH = ${HEADER_LENGTH};
+const TAG_LENGTH = ${TAG_LENGTH};
+const NONCE_LENGTH = ${NONCE_LENGTH};
+const NONCE_PREFIX_LENGTH = ${NONCE_PREFIX_LENGTH};
+const MAX_CHUNK_COUNT = ${MAX_CHUNK_COUNT};
+// iovecs per writev, well under every platform's IOV_MAX.
+const MAX_IOV = 256;
+// Bytes written between two writeback flushes; see pace().
+const PACE_BYTES = ${PACE_BYTES};
+
+let job = null;
+
+function errorInfo(e) {
+  return { code: e && e.code, message: String((e && e.message) || e), syscall: e && e.syscall, errno: e && e.errno };
+}
+
+function writeAll(fd, buffers, position) {
+  for (let at = 0; at < buffers.length; at += MAX_IOV) {
+    const batch = buffers.slice(at, at + MAX_IOV);
+    while (batch.length > 0) {
+      let n = fs.writevSync(fd, batch, position);
+      position += n;
+      while (n > 0) {
+        if (n >= batch[0].length) {
+          n -= batch[0].length;
+          batch.shift();
+        } else {
+          batch[0] = batch[0].subarray(n);
+          n = 0;
+        }
+      }
+    }
+  }
+}
+
+// Seals every chunk that is known not to be the last (more bytes follow it), or with final everything pending, the
+// last chunk flagged as such. A chunk is fed to the cipher piece by piece from the blocks it lies in: no staging copy.
+function seal(final, returned) {
+  const outs = [];
+  const first = job.index;
+  while (job.pendingBytes > job.chunkSize || (final && !job.sealedLast)) {
+    if (job.index >= MAX_CHUNK_COUNT) throw Object.assign(new Error('object too large'), { code: 'STATION_TOO_LARGE' });
+    const n = Math.min(job.chunkSize, job.pendingBytes);
+    const last = final && n === job.pendingBytes;
+    job.nonce.writeUInt32BE(job.index, NONCE_PREFIX_LENGTH);
+    job.nonce[NONCE_LENGTH - 1] = last ? 1 : 0;
+    const cipher = createCipheriv('aes-256-gcm', job.key, job.nonce, { authTagLength: TAG_LENGTH });
+    cipher.setAAD(job.header);
+    let need = n;
+    while (need > 0) {
+      const piece = job.pending[0];
+      const take = Math.min(need, piece.view.length);
+      outs.push(cipher.update(piece.view.subarray(0, take)));
+      if (take === piece.view.length) {
+        job.pending.shift();
+        returned.push(piece);
+      } else {
+        piece.view = piece.view.subarray(take);
+      }
+      need -= take;
+      job.pendingBytes -= take;
+    }
+    cipher.final();
+    outs.push(cipher.getAuthTag());
+    job.index++;
+    if (last) job.sealedLast = true;
+  }
+  if (outs.length > 0) {
+    writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
+    for (const o of outs) job.unflushed += o.length;
+    if (!final) pace();
+  }
+}
+
+// Writeback is started every PACE_BYTES instead of leaving the whole object dirty until its final fsync: the kernel
+// (dirty_background_ratio, gigabytes on a large machine) would otherwise write nothing before it, so the final fsync
+// waited for the whole object, and on ext4 (data=ordered) every SQLite WAL fsync of the UI thread meanwhile could
+// wait behind some object's backlog in the journal commit. The fdatasync runs on the thread pool while this thread
+// seals on; at most one is outstanding per object (a later one is simply skipped). It is not what makes the object
+// durable: the fsync before the rename is.
+function pace() {
+  if (job.unflushed < PACE_BYTES || job.flushing) return;
+  job.unflushed = 0;
+  const current = job;
+  current.flushing = new Promise((resolve) => {
+    fs.fdatasync(current.fd, (e) => {
+      if (e && !current.error) current.error = errorInfo(e);
+      current.flushing = null;
+      resolve();
+    });
+  });
+}
+
+// The descriptor is closed only once no writeback flush uses it.
+async function closeJob(current) {
+  if (current.flushing) await current.flushing;
+  if (current.fd !== null) {
+    const fd = current.fd;
+    current.fd = null;
+    try { fs.closeSync(fd); } catch {}
+  }
+}
+
+function fail(e) {
+  if (!job.error) job.error = errorInfo(e);
+  void closeJob(job);
+}
+
+function reply(type, returned, extra) {
+  parentPort.postMessage(
+    { type, error: job ? job.error : null, returned: returned.map((p) => ({ ab: p.ab, kind: p.kind })), ...extra },
+    returned.map((p) => p.ab),
+  );
+}
+
+// Messages are handled one at a time, in order: finish and discard wait for a writeback flush, and nothing of the next
+// object may start meanwhile.
+let queue = Promise.resolve();
+parentPort.on('message', (m) => {
+  queue = queue.then(() => handle(m));
+});
+
+async function handle(m) {
+  if (m.type === 'start') {
+    const keyBytes = m.key;
+    job = {
+      fd: null, header: Buffer.from(m.header), chunkSize: m.chunkSize, key: createSecretKey(keyBytes),
+      nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
+      sealedLast: false, error: null, unflushed: 0, flushing: null,
+    };
+    // The structured clone of the key is this thread's only raw copy; the KeyObject keeps its own.
+    keyBytes.fill(0);
+    job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
+    try {
+      job.fd = fs.openSync(m.path, 'w');
+      writeAll(job.fd, [job.header], 0);
+    } catch (e) {
+      fail(e);
+    }
+    reply('started', []);
+  } else if (m.type === 'data') {
+    const piece = { ab: m.ab, kind: m.kind, view: new Uint8Array(m.ab, m.offset, m.length) };
+    const returned = [];
+    if (!job || job.error) {
+      returned.push(piece);
+    } else {
+      try {
+        job.hash.update(piece.view);
+        job.pending.push(piece);
+        job.pendingBytes += piece.view.length;
+        seal(false, returned);
+      } catch (e) {
+        fail(e);
+        returned.push(...job.pending.splice(0));
+      }
+    }
+    reply('ack', returned);
+  } else if (m.type === 'finish') {
+    const returned = [];
+    let sha256 = null;
+    if (job && !job.error) {
+      try {
+        seal(true, returned);
+        if (job.flushing) await job.flushing;
+        if (!job.error) {
+          fs.fsyncSync(job.fd);
+          sha256 = job.hash.digest('hex');
+        }
+      } catch (e) {
+        if (!job.error) job.error = errorInfo(e);
+      }
+    }
+    if (job) {
+      returned.push(...job.pending.splice(0));
+      await closeJob(job);
+    }
+    reply('finished', returned, { sha256: job && !job.error ? sha256 : null });
+    job = null;
+  } else if (m.type === 'discard') {
+    const returned = job ? job.pending.splice(0) : [];
+    if (job) await closeJob(job);
+    reply('discarded', returned);
+    job = null;
+  }
+}
+`;
+
+/** How a buffer given to update() may be treated. */
+export type Handover =
+  /** the caller keeps the buffer: its bytes are copied */
+  | 'copy'
+  /** the caller never touches it again: its memory may move to the worker and is dropped there */
+  | 'give'
+  /** as 'give', but the memory comes back through the `giveBack` passed to the constructor, for reuse */
+  | 'lend';
+
+type Returned = { ab: ArrayBuffer; kind: 'lent' | 'stage' | 'given' };
+type Reply = { type: 'started' | 'ack' | 'finished' | 'discarded'; error: ErrorInfo | null; returned: Returned[]; sha256?: string | null };
+type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: number };
+
+// Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
+// next block is read, and memory stays at a few blocks per object however fast the source is.
+const MAX_QUEUED = 2;
+// Idle workers kept for the next object: more than the objects usually in flight would only hold memory.
+const MAX_IDLE = 4;
+// Small pieces of a source that keeps its buffers are copied into staging blocks of this size before they are posted:
+// one message per few MiB rather than per piece.
+const STAGE_SIZE = 4 << 20;
+// Staging blocks kept for the next object.
+const MAX_IDLE_STAGES = 4;
+
+// An idle worker (a thread with its own isolate, ~10 MiB) is kept this long for the next object — a dock session stores
+// files back to back — and then ended, so a station that stored 16 files at once does not hold 16 threads for the day.
+const IDLE_MS = 30_000;
+
+type Idle = { worker: Worker; timer: NodeJS.Timeout };
+const idleWorkers: Idle[] = [];
+const idleStages: ArrayBuffer[] = [];
+
+function newWorker(): Worker {
+  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'station-seal' });
+  // A worker that dies while idle must not be handed out again (messages to it would go nowhere).
+  w.once('exit', () => dropIdle(w));
+  return w;
+}
+
+function dropIdle(w: Worker): void {
+  const at = idleWorkers.findIndex((i) => i.worker === w);
+  if (at < 0) return;
+  clearTimeout(idleWorkers[at]!.timer);
+  idleWorkers.splice(at, 1);
+}
+
+function takeWorker(): Worker {
+  const idle = idleWorkers.pop();
+  if (idle) clearTimeout(idle.timer);
+  const w = idle?.worker ?? newWorker();
+  // Referenced while writing: a command awaiting only the result must not end before it arrives.
+  w.ref();
+  return w;
+}
+
+function releaseWorker(w: Worker, reusable: boolean): void {
+  // An idle worker must never keep the CLI or a test run alive.
+  w.unref();
+  if (!reusable || idleWorkers.length >= MAX_IDLE) {
+    void w.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    dropIdle(w);
+    void w.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idleWorkers.push({ worker: w, timer });
+}
+
+/** An error the worker met, as the errno-style error the rest of the vault maps (disk full, permission…). */
+function toError(info: ErrorInfo): Error {
+  if (info.code === 'STATION_TOO_LARGE') return new StationError('input', 'vault.object_too_large', {});
+  return Object.assign(new Error(info.message), { code: info.code, syscall: info.syscall, errno: info.errno });
+}
+
+export type SealerOptions = {
+  /** the temp file; the worker creates (or truncates) and writes it */
+  path: string;
+  /** the object's 32-byte key; the worker's copy is zeroed once imported */
+  key: Buffer;
+  /** the encoded header (objectFormat.ts encodeHeader) */
+  header: Buffer;
+  chunkSize: number;
+  /** receives every block given with 'lend', once the worker is done with it */
+  giveBack?: (block: Buffer) => void;
+};
+
+/**
+ * One object being written: update() with the plaintext in order, then exactly one of finish() (the object is
+ * complete, fsynced and closed) or discard() (the worker stops and closes the file; the caller removes it).
+ */
+export class ObjectSealer {
+  private worker: Worker | null;
+  private readonly giveBack: ((block: Buffer) => void) | undefined;
+  private queued = 0;
+  private stage: Buffer | null = null;
+  private staged = 0;
+  private wakeUp: (() => void) | null = null;
+  private waiter: { type: Reply['type']; resolve: (r: Reply) => void; reject: (e: unknown) => void } | null = null;
+  private failure: { error: unknown } | null = null;
+  private readonly starting: Promise<Reply>;
+  private readonly onMessage = (reply: Reply): void => {
+    for (const r of reply.returned) this.recycle(r);
+    if (reply.error) this.failure ??= { error: toError(reply.error) };
+    if (reply.type === 'ack') {
+      this.queued--;
+      this.wake();
+    } else if (this.waiter?.type === reply.type) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.resolve(reply);
+    }
+  };
+  private readonly onBroken = (e: unknown): void => {
+    this.failure ??= { error: new StationError('io', 'vault.hash_failed', {}, { cause: e }) };
+    this.waiter?.reject(this.failure.error);
+    this.waiter = null;
+    this.wake();
+    // A worker that failed is not trusted with another object.
+    this.detach(false);
+  };
+
+  constructor(opts: SealerOptions) {
+    this.giveBack = opts.giveBack;
+    const w = takeWorker();
+    this.worker = w;
+    w.on('message', this.onMessage);
+    w.on('error', this.onBroken);
+    w.on('exit', this.onBroken);
+    // A copy of the key goes to the worker (structured clone); the caller's buffer stays the caller's to wipe.
+    this.starting = new Promise<Reply>((resolve, reject) => {
+      this.waiter = { type: 'started', resolve, reject };
+      w.postMessage({ type: 'start', path: opts.path, key: new Uint8Array(opts.key), header: new Uint8Array(opts.header), chunkSize: opts.chunkSize });
+    });
+    // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
+    this.starting.catch(() => {});
+  }
+
+  /**
+   * Resolves once the temp file exists with its header (a crash from then on leaves it for the sweep, and what
+   * announces the write — its lease — is already there); rejects with the error of creating it.
+   */
+  async started(): Promise<void> {
+    await this.starting;
+    this.throwIfFailed();
+  }
+
+  /** The plaintext's next bytes. Rejects with the first error the worker met (a full disk, say). */
+  async update(data: Uint8Array, handover: Handover = 'copy'): Promise<void> {
+    this.throwIfFailed();
+    if (data.length === 0) return;
+    if (movable(data, handover)) {
+      // Staged bytes go first: order is everything to the hash and to the chunk layout.
+      if (this.staged > 0) await this.postStage();
+      if (await this.post(data.buffer as ArrayBuffer, data.byteOffset, data.length, handover === 'lend' && this.giveBack ? 'lent' : 'given')) return;
+    }
+    let at = 0;
+    while (at < data.length) {
+      this.stage ??= Buffer.from(idleStages.pop() ?? new ArrayBuffer(STAGE_SIZE));
+      const n = Math.min(STAGE_SIZE - this.staged, data.length - at);
+      this.stage.set(data.subarray(at, at + n), this.staged);
+      this.staged += n;
+      at += n;
+      if (this.staged === STAGE_SIZE) await this.postStage();
+    }
+    // A lent buffer that had to be copied is free again at once.
+    if (handover === 'lend' && this.giveBack && data instanceof Buffer) this.giveBack(data);
+  }
+
+  /** Seals the last chunk, fsyncs and closes the file; resolves to the lowercase hex SHA-256 of the plaintext. */
+  async finish(): Promise<string> {
+    if (this.staged > 0) await this.postStage();
+    this.throwIfFailed();
+    const reply = await this.request('finish');
+    this.detach(true);
+    if (reply.error || !reply.sha256) throw this.failure?.error ?? new StationError('io', 'vault.hash_failed', {});
+    return reply.sha256;
+  }
+
+  /**
+   * Stops the write: resolves once the worker has closed the file (so the caller may remove it). Never rejects; does
+   * nothing after finish().
+   */
+  async discard(): Promise<void> {
+    if (!this.worker) return;
+    try {
+      await this.request('discard');
+      this.detach(true);
+    } catch {
+      // onBroken has already let the worker go.
+    }
+  }
+
+  private async request(type: 'finish' | 'discard'): Promise<Reply> {
+    // One reply is awaited at a time; the start's comes first.
+    await this.starting.catch(() => {});
+    const w = this.worker;
+    if (!w) return Promise.reject(this.failure?.error ?? new StationError('state', 'vault.hash_failed', {}));
+    const expect = type === 'finish' ? 'finished' : 'discarded';
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiter = { type: expect, resolve, reject };
+      w.postMessage({ type });
+    });
+  }
+
+  private async postStage(): Promise<void> {
+    const stage = this.stage!;
+    const n = this.staged;
+    this.stage = null;
+    this.staged = 0;
+    await this.post(stage.buffer as ArrayBuffer, 0, n, 'stage');
+  }
+
+  /** False when the memory cannot move (Node marks its allocation pools untransferable); it is then untouched. */
+  private async post(ab: ArrayBuffer, offset: number, length: number, kind: Returned['kind']): Promise<boolean> {
+    while (this.queued >= MAX_QUEUED && !this.failure) await new Promise<void>((r) => (this.wakeUp = r));
+    this.throwIfFailed();
+    const w = this.worker;
+    if (!w) throw new StationError('state', 'vault.hash_failed', {});
+    try {
+      w.postMessage({ type: 'data', ab, offset, length, kind }, [ab]);
+    } catch (e) {
+      if ((e as { name?: string }).name === 'DataCloneError') return false;
+      throw e;
+    }
+    this.queued++;
+    return true;
+  }
+
+  private recycle(r: Returned): void {
+    if (r.kind === 'lent') this.giveBack?.(Buffer.from(r.ab));
+    else if (r.kind === 'stage' && idleStages.length < MAX_IDLE_STAGES) idleStages.push(r.ab);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private wake(): void {
+    const r = this.wakeUp;
+    this.wakeUp = null;
+    r?.();
+  }
+
+  private detach(reusable: boolean): void {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = null;
+    w.off('message', this.onMessage);
+    w.off('error', this.onBroken);
+    w.off('exit', this.onBroken);
+    releaseWorker(w, reusable);
+  }
+}
+
+/**
+ * Whether a buffer's memory may move to the worker. Node's small Buffers share one pooled ArrayBuffer, and a Buffer may
+ * be a view of part of any memory: a given-up buffer moves only when it spans its whole ArrayBuffer (moving more would
+ * take others' bytes with it). A lender lends the whole ArrayBuffer, even when it yields a view of its start only (a
+ * file's last, shorter block).
+ */
+function movable(data: Uint8Array, handover: Handover): boolean {
+  if (handover === 'copy' || !(data.buffer instanceof ArrayBuffer)) return false;
+  if (handover === 'lend') return true;
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+}
