@@ -2,7 +2,7 @@
 // through FUSE, as a docked recorder) into the vault, against `cp` and `dcfldd hash=sha256` of the
 // same files in the same run; then 4 volumes at once. Ratios are what matter (noisy machines).
 // Target: faster than dcfldd (which only copies and hashes) and within 1.25× of cp.
-// BENCH_FILE_GIB scales the total (default 2 GiB; the 4-volume run splits the same total four ways).
+// BENCH_FILE_GIB scales the total (default 1 GiB, issue 16's size; the 4-volume run splits the same total four ways).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';

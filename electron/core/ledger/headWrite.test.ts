@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LedgerClock, ManualClock } from '../clock.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -156,5 +156,43 @@ describe('the ledger writes its debounced head in the background', () => {
     expect(onDisk(dir, macKey)).toBe(final);
     expect(ledger.alarm).toBeNull();
     db.close();
+  });
+
+  it('a signed checkpoint reaches the head at once (not after the debounce), in the background', async () => {
+    // The debounce timer cannot fire: whatever lands, landed through the immediate path.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const dir = tempDir();
+      const db = openDatabase(join(dir, 'station.db'), { create: true });
+      migrate(db);
+      const clock = new LedgerClock(new ManualClock('2026-03-02T08:00:00Z'));
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const masterKey = randomBytes(32);
+      const macKey = headMacKey(masterKey);
+      const ledger = new Ledger(db, clock, { headDir: dir, checkpointEvery: 1000 });
+      ledger.setSigner({ key: privateKey, keyName: 'k', origin: 'o' });
+      const write = <T>(fn: () => T): T => {
+        const r = db.transaction(fn).immediate();
+        ledger.afterCommit();
+        return r;
+      };
+      expect(ledger.guardOnUnlock(masterKey, rawPublicKey(privateKey), write)).toBeNull();
+      // Within the debounce window of the head's first write: a plain entry waits for the timer...
+      write(() => ledger.append({ actor: 'a', action: 'x', subject: 's' }));
+      // ...a signed checkpoint does not.
+      const cp = write(() => ledger.checkpoint());
+      const signed = () => {
+        const r = readHead(dir, macKey);
+        return r.state === 'ok' && r.record.checkpoint?.size === cp.size;
+      };
+      expect(signed()).toBe(false);
+      for (let i = 0; i < 2000 && !signed(); i++) await new Promise((r) => setImmediate(r));
+      expect(signed()).toBe(true);
+      expect(onDisk(dir, macKey)).toBe(ledger.size);
+      ledger.setSigner(null);
+      db.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -145,6 +145,8 @@ export class Ledger {
   private lastTime: string | null = null;
   private lastHeadWrite = Number.NEGATIVE_INFINITY;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The head record a background write is putting on disk now (writeHeadInBackground). */
+  private headInFlight: HeadRecord | null = null;
 
   constructor(db: WritableDB, clock: Clock, options: { checkpointEvery?: number; headDir?: string } = {}) {
     this.db = db;
@@ -465,13 +467,16 @@ export class Ledger {
    * A head write costs two fsyncs (~15 ms here), so in a burst of small writes (an ingest of
    * 10,000 files) it is written at most every HEAD_DEBOUNCE_MS, always when a checkpoint was
    * signed, and at lock/close; a timer writes what a burst's end left behind. `force` skips the
-   * debounce; `wait` writes on this thread — the debounced writes (wait false) go to the thread pool.
+   * debounce; `wait` writes on this thread — everything else after the first head record (the debounced
+   * writes and a signed checkpoint's) goes to the thread pool.
    */
   afterCommit(force = false, wait = force): void {
     if (!this.headDir || !this.headKey || !this.signer || this.alarmState || this.db.inTransaction) return;
     if (!this.headDirty && !this.pendingSigned && this.head?.size === this.size) return;
     const sinceLast = performance.now() - this.lastHeadWrite;
-    if (!force && !this.pendingSigned && sinceLast < HEAD_DEBOUNCE_MS) {
+    // A signed checkpoint goes into the head at once, unless a write already on its way carries it.
+    const signedWaiting = !!this.pendingSigned && (this.headInFlight?.checkpoint?.size ?? -1) < this.pendingSigned.size;
+    if (!force && !signedWaiting && sinceLast < HEAD_DEBOUNCE_MS) {
       this.headDirty = true;
       this.flushTimer ??= setTimeout(() => {
         this.flushTimer = null;
@@ -515,9 +520,10 @@ export class Ledger {
         lastTime: [this.lastTime, this.head?.lastTime, other?.lastTime].filter((t): t is string => !!t).sort().pop() ?? this.clock.now().toISOString(),
         writtenAt: this.clock.now().toISOString(),
       });
-      // Off this thread (head.ts, writeHeadAsync) unless something waits for it: lock/close (`wait`), a checkpoint
-      // just signed (written at once), or the first head record (its absence would be an alarm).
-      if (!wait && !this.pendingSigned && this.head) {
+      // Off this thread (head.ts, writeHeadAsync) unless something waits for it: lock/close (`wait`) or the first
+      // head record (its absence would be an alarm). A checkpoint just signed is still written at once, in the
+      // background like the rest: the record was started in the same turn as the commit.
+      if (!wait && this.head) {
         this.writeHeadInBackground(record);
         return;
       }
@@ -539,17 +545,25 @@ export class Ledger {
   private writeHeadInBackground(record: HeadRecord): void {
     const key = this.headKey as Buffer;
     this.headDirty = true;
-    writeHeadAsync(this.headDir as string, record, key, { mayRename: () => this.headKey === key && !!this.signer && !this.alarmState }).then(
-      (outcome) => {
-        if (outcome !== 'written' || this.headKey !== key || (this.head && this.head.size > record.size)) return;
-        this.head = record;
-        // Entries committed while it was being written are the next write's (the debounce timer is armed).
-        if (record.size === this.size) this.headDirty = false;
-      },
-      () => {
-        // As the synchronous path: a failure (a full disk) leaves the head dirty for the next write.
-      },
-    );
+    this.headInFlight = record;
+    writeHeadAsync(this.headDir as string, record, key, { mayRename: () => this.headKey === key && !!this.signer && !this.alarmState })
+      .then(
+        (outcome) => {
+          if (outcome !== 'written' || this.headKey !== key || (this.head && this.head.size > record.size)) return;
+          this.head = record;
+          // A checkpoint signed meanwhile (or not carried by this record) is still pending: the next write's.
+          if (this.pendingSigned && (record.checkpoint?.size ?? -1) >= this.pendingSigned.size) this.pendingSigned = null;
+          // Entries committed while it was being written are the next write's (the debounce timer is armed).
+          if (record.size === this.size && !this.pendingSigned) this.headDirty = false;
+        },
+        () => {
+          // As the synchronous path: a failure (a full disk) leaves the head dirty (and a signed checkpoint pending)
+          // for the next write.
+        },
+      )
+      .finally(() => {
+        if (this.headInFlight === record) this.headInFlight = null;
+      });
   }
 
   get size(): number {

@@ -57,6 +57,17 @@ import(workerData.moduleUrl).then(
 `;
 
 const TREE_WORKER_SOURCE = WORKER_SOURCE.replace('m.runRangeWorker', 'm.runTreeWorker');
+/**
+ * Ends a parallel pass without terminating its workers: no range is handed out any more, so each worker finishes the
+ * one it holds and exits on its own (they are unref'd). Terminating a worker while it is still loading the SQLite
+ * addon aborts the whole process (napi_get_last_error_info), and a worker can be that late when another took every
+ * range before it started.
+ */
+function stopHandingOut(counter: Int32Array, rangeCount: number, ports: MessagePort[]): void {
+  Atomics.store(counter, 0, rangeCount);
+  for (const p of ports) p.close();
+}
+
 // Below this many leaves one thread builds the tree about as soon as two workers start and fold it (measured at
 // 200,000: 0.8 s of CPU on one thread, 1.2 s in all with workers, whose start costs ~0.13 s of CPU each).
 const DEFAULT_TREE_PARALLEL_FROM = 500_000;
@@ -79,16 +90,14 @@ export function buildTreeInParallel(
   for (let start = 0; start < size; start += rangeSize) ranges.push({ from: start + 1, to: Math.min(start + rangeSize, size) });
   const signal = new SharedArrayBuffer(8);
   const counter = new Int32Array(signal);
-  const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   const results: (Buffer[] | undefined)[] = new Array(ranges.length);
   try {
     for (let i = 0; i < Math.min(cores, ranges.length); i++) {
       const { port1, port2 } = new MessageChannel();
       const job: TreeJob = { dbPath: db.name, ranges, signal, results: port2 };
-      const worker = new Worker(TREE_WORKER_SOURCE, { eval: true, name: 'station-ledger-tree', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] });
-      worker.unref();
-      workers.push(worker);
+      // Unref'd: a pass never waits for its workers to exit (see stopHandingOut).
+      new Worker(TREE_WORKER_SOURCE, { eval: true, name: 'station-ledger-tree', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] }).unref();
       ports.push(port1);
     }
     let received = 0;
@@ -106,8 +115,7 @@ export function buildTreeInParallel(
       if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
     }
   } finally {
-    for (const w of workers) void w.terminate();
-    for (const p of ports) p.close();
+    stopHandingOut(counter, ranges.length, ports);
   }
   // Whole ranges are perfect subtrees of rangeSize leaves: merged pairwise as an accumulator merges them. The last
   // range, if short, brings its own smaller subtrees, which come after every whole range's.
@@ -184,16 +192,13 @@ export function verifyLedgerInParallel(
   const leaves = new SharedArrayBuffer(total * 32);
   const counter = new Int32Array(signal);
 
-  const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   const results: (RangeResult | undefined)[] = new Array(ranges.length);
   try {
     for (let i = 0; i < Math.min(cores, ranges.length); i++) {
       const { port1, port2 } = new MessageChannel();
       const job: RangeJob = { dbPath: db.name, publicKey: Uint8Array.from(publicKey), keyName, clockToleranceMs: CLOCK_TOLERANCE_MS, wantedSizes, ranges, signal, leaves, results: port2 };
-      const worker = new Worker(WORKER_SOURCE, { eval: true, name: 'station-ledger-verify', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] });
-      worker.unref();
-      workers.push(worker);
+      new Worker(WORKER_SOURCE, { eval: true, name: 'station-ledger-verify', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] }).unref();
       ports.push(port1);
     }
     // This function is synchronous like the sequential verifier it replaces, so it waits on the shared counter
@@ -216,8 +221,7 @@ export function verifyLedgerInParallel(
       if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
     }
   } finally {
-    for (const w of workers) void w.terminate();
-    for (const p of ports) p.close();
+    stopHandingOut(counter, ranges.length, ports);
   }
 
   // Across the ranges, in order: the chain, the time, the perfect subtrees before each range.

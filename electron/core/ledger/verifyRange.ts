@@ -134,10 +134,13 @@ export function runRangeWorker(job: RangeJob): void {
     Atomics.add(signal, 1, 1);
     Atomics.notify(signal, 1);
   };
+  // Nothing left to take (the others were quicker, or the pass ended): leave without loading the SQLite addon.
+  let index = Atomics.add(signal, 0, 1);
+  if (index >= job.ranges.length) return job.results.close();
   let db: Database.Database | null = null;
   try {
     db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
-    for (let index = Atomics.add(signal, 0, 1); index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+    for (; index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
       let result: RangeResult;
       try {
         result = checkRange(db, job, index, leaves);
@@ -178,11 +181,13 @@ export function runTreeWorker(job: TreeJob): void {
     Atomics.add(signal, 1, 1);
     Atomics.notify(signal, 1);
   };
+  let index = Atomics.add(signal, 0, 1);
+  if (index >= job.ranges.length) return job.results.close();
   let db: Database.Database | null = null;
   try {
     db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
     const st = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
-    for (let index = Atomics.add(signal, 0, 1); index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+    for (; index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
       const { from, to } = job.ranges[index] as { from: number; to: number };
       try {
         const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));

@@ -17,7 +17,7 @@ const MAX_CANDIDATES = 20_000;
 /** A trigram in more than this share of the rows costs a long doclist walk and selects little: never asked. */
 const COMMON_SHARE = 0.15;
 /** More trigrams than this (beyond the first stretch) add little selectivity and one doclist walk each. */
-const MAX_TRIGRAMS = 12;
+const MAX_TRIGRAMS = 6;
 /** The sample the rarity estimate comes from: WINDOWS runs of WINDOW consecutive rows, spread over the table (short runs:
  * neighbouring rows share their day, officer and dock, and would make those look common). */
 const WINDOWS = 256;
@@ -181,6 +181,15 @@ export function substringRowids(db: ReadableDB, text: string, columns: SearchCol
     const last = windows.at(-1);
     if (last && last.to === i + 2) last.to = i + 3;
     else windows.push({ from: i, to: i + 3 });
+  }
+  // Each trigram asked costs a walk of its doclist, and two adjacent ones as a phrase select nearly as well as the whole
+  // stretch: of each stretch only its two adjacent trigrams with the fewest rows between them are asked.
+  for (const w of windows) {
+    if (w.to - w.from <= 4) continue;
+    let best = w.from;
+    for (let i = w.from + 1; i + 4 <= w.to; i++) if (share(i) + share(i + 1) < share(best) + share(best + 1)) best = i;
+    w.from = best;
+    w.to = best + 4;
   }
   // A stretch is in at most as many rows as its rarest trigram: what the stretches are ranked and the candidates
   // estimated by (reading the sample's text for each would cost more than the rest of the search).

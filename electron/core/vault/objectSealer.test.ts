@@ -3,6 +3,7 @@ import { existsSync, readlinkSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomKey } from './keyWrap.ts';
 import { createHeader, encodeHeader } from './objectFormat.ts';
@@ -130,6 +131,31 @@ describe('ObjectSealer', () => {
     for (let i = 0; i < 10 && !error; i++) await sealer.update(randomBytes(4 << 20)).catch((e: unknown) => (error = e));
     if (!error) error = await sealer.finish().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ENOENT' });
+    await sealer.discard();
+  });
+});
+
+describe('ObjectSealer when its thread is gone', () => {
+  it('a worker that dies mid-write fails the write with vault.hash_failed; the next object gets a fresh worker', async () => {
+    const path = join(root, 'object.partial');
+    const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
+    await sealer.started();
+    await sealer.update(randomBytes(100));
+    // What an out-of-memory kill of the thread or a crash in native code would look like from here.
+    await (sealer as unknown as { worker: Worker }).worker.terminate();
+    await expect(sealer.finish()).rejects.toMatchObject({ code: 'vault.hash_failed' });
+    await sealer.discard();
+
+    const data = randomBytes(1000);
+    const next = new ObjectSealer({ path: join(root, 'next.partial'), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
+    await next.update(data);
+    expect(await next.finish()).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('refuses use after it has finished', async () => {
+    const sealer = new ObjectSealer({ path: join(root, 'o.partial'), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
+    await sealer.finish();
+    await expect(sealer.update(randomBytes(8))).rejects.toMatchObject({ code: 'vault.hash_failed' });
     await sealer.discard();
   });
 });

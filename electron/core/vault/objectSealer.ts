@@ -20,6 +20,9 @@ import { Worker } from 'node:worker_threads';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
+// The sealing thread's nice value on Linux (0 normal … 19 lowest): its CFS weight is then about a tenth of the UI
+// thread's, which is what it loses to when both want a core.
+const SEAL_NICE = process.platform === 'linux' ? 10 : 0;
 // Writeback of an object being written is started every this many bytes (see pace() in the worker).
 const PACE_BYTES = 16 << 20;
 
@@ -27,6 +30,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash, createCipheriv, createSecretKey } = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
+// Below the thread that serves the UI (issue 16, target 7; findings of helper loop): on Linux the nice value is per
+// thread, so this lowers only this sealing thread, and the UI thread gets a core as soon as it has work. Elsewhere it
+// may apply to more or be refused; the write does not depend on it.
+try { os.setPriority(0, ${SEAL_NICE}); } catch {}
 const HEADER_LENGTH = ${HEADER_LENGTH};
 const TAG_LENGTH = ${TAG_LENGTH};
 const NONCE_LENGTH = ${NONCE_LENGTH};
@@ -66,6 +74,8 @@ function writeAll(fd, buffers, position) {
 // last chunk flagged as such. A chunk is fed to the cipher piece by piece from the blocks it lies in: no staging copy.
 function seal(final, returned) {
   const outs = [];
+  // The buffers cipher.update() allocated for this call's output, each its own memory.
+  const fresh = [];
   const first = job.index;
   while (job.pendingBytes > job.chunkSize || (final && !job.sealedLast)) {
     if (job.index >= MAX_CHUNK_COUNT) throw Object.assign(new Error('object too large'), { code: 'STATION_TOO_LARGE' });
@@ -79,7 +89,9 @@ function seal(final, returned) {
     while (need > 0) {
       const piece = job.pending[0];
       const take = Math.min(need, piece.view.length);
-      outs.push(cipher.update(piece.view.subarray(0, take)));
+      const sealed = cipher.update(piece.view.subarray(0, take));
+      outs.push(sealed);
+      if (sealed.byteOffset === 0 && sealed.byteLength === sealed.buffer.byteLength) fresh.push(sealed.buffer);
       if (take === piece.view.length) {
         job.pending.shift();
         returned.push(piece);
@@ -97,6 +109,10 @@ function seal(final, returned) {
   if (outs.length > 0) {
     writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
     for (const o of outs) job.unflushed += o.length;
+    // Freed now rather than when this thread's GC gets to them: V8 collects external memory only after tens of MiB
+    // of it, and with many objects in flight (25 recorders: 16) each sealing thread held that much garbage.
+    // ArrayBuffer#transfer(0) detaches the buffer and releases its memory at once.
+    for (const ab of fresh) if (typeof ab.transfer === "function") ab.transfer(0);
     if (!final) pace();
   }
 }
@@ -193,6 +209,11 @@ async function handle(m) {
         if (job.flushing) await job.flushing;
         if (!job.error) {
           fs.fsyncSync(job.fd);
+          // Closed here rather than in closeJob, so that an error closing it (some network file systems report a
+          // failed write only then) fails the object.
+          const fd = job.fd;
+          job.fd = null;
+          fs.closeSync(fd);
           sha256 = job.hash.digest('hex');
         }
       } catch (e) {
@@ -230,8 +251,10 @@ type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: num
 // Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
 // next block is read, and memory stays at a few blocks per object however fast the source is.
 const MAX_QUEUED = 2;
-// Idle workers kept for the next object: more than the objects usually in flight would only hold memory.
-const MAX_IDLE = 4;
+// Idle workers kept for the next object. Starting a worker costs ~50 ms of CPU (its isolate and Node's bootstrap),
+// about what sealing 40 MiB costs, so four volumes docked again (two files in flight each) should find theirs; more
+// would only hold memory, and IDLE_MS ends them anyway.
+const MAX_IDLE = 8;
 // Small pieces of a source that keeps its buffers are copied into staging blocks of this size before they are posted:
 // one message per few MiB rather than per piece.
 const STAGE_SIZE = 4 << 20;
@@ -239,8 +262,9 @@ const STAGE_SIZE = 4 << 20;
 const MAX_IDLE_STAGES = 4;
 
 // An idle worker (a thread with its own isolate, ~10 MiB) is kept this long for the next object — a dock session stores
-// files back to back — and then ended, so a station that stored 16 files at once does not hold 16 threads for the day.
-const IDLE_MS = 30_000;
+// files back to back, and recorders are docked minutes apart — and then ended, so a station that stored many files at
+// once does not hold their threads for the day.
+const IDLE_MS = 120_000;
 
 type Idle = { worker: Worker; timer: NodeJS.Timeout };
 const idleWorkers: Idle[] = [];
@@ -344,10 +368,12 @@ export class ObjectSealer {
     w.on('message', this.onMessage);
     w.on('error', this.onBroken);
     w.on('exit', this.onBroken);
-    // A copy of the key goes to the worker (structured clone); the caller's buffer stays the caller's to wipe.
+    // A copy of the key is moved (not cloned) to the worker, which zeroes it once imported: no second copy lingers in
+    // this thread's memory. The caller's buffer stays the caller's to wipe.
+    const key = new Uint8Array(opts.key);
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
-      w.postMessage({ type: 'start', path: opts.path, key: new Uint8Array(opts.key), header: new Uint8Array(opts.header), chunkSize: opts.chunkSize });
+      w.postMessage({ type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize }, [key.buffer]);
     });
     // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
     this.starting.catch(() => {});
@@ -365,6 +391,8 @@ export class ObjectSealer {
   /** The plaintext's next bytes. Rejects with the first error the worker met (a full disk, say). */
   async update(data: Uint8Array, handover: Handover = 'copy'): Promise<void> {
     this.throwIfFailed();
+    // After finish() or discard() the worker serves another object: nothing more may reach it from here.
+    if (!this.worker) throw new StationError('state', 'vault.hash_failed', {});
     if (data.length === 0) return;
     if (movable(data, handover)) {
       // Staged bytes go first: order is everything to the hash and to the chunk layout.

@@ -55,6 +55,9 @@ export type VaultDeps = {
   write: <T>(fn: () => T) => T;
 };
 
+/** At most one in-object progress report of verifyAll per this many milliseconds. */
+const PROGRESS_MS = 100;
+
 const objectAad = (id: string) => Buffer.from(`evidence-station/object-key/${id}`);
 
 /**
@@ -248,15 +251,23 @@ export class Vault {
     let bytes = 0;
     let done = 0;
     let next = 0;
+    // Every chunk of every object in flight reports, over a thousand a second: the listener (an IPC event to the
+    // desktop, a terminal line) hears at most one every PROGRESS_MS, and every object's end.
+    let shownAt = 0;
     const one = async (at: number): Promise<void> => {
       const o = objects[at]!;
       let counted = 0;
+      const chunkDone = (d: number): void => {
+        bytes += d - counted;
+        counted = d;
+        const now = performance.now();
+        if (now - shownAt < PROGRESS_MS) return;
+        shownAt = now;
+        onProgress?.({ objects: done, totalObjects: objects.length, bytes, totalBytes, current: o.id });
+      };
       try {
-        await this.verifyObject(o.id, (d) => {
-          bytes += d - counted;
-          counted = d;
-          onProgress?.({ objects: done, totalObjects: objects.length, bytes, totalBytes, current: o.id });
-        });
+        // Without a listener the worker is asked for no progress at all.
+        await this.verifyObject(o.id, onProgress && chunkDone);
       } catch (e) {
         failed[at] = { objectId: o.id, code: isStationError(e) ? e.code : 'vault.object_corrupt' };
       }

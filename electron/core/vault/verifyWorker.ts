@@ -14,7 +14,7 @@
 // index and last-chunk flag in its nonce and the header as associated data. A chunk whose final() fails ends the
 // verify: its (unauthenticated) plaintext has only gone into the running hash, which is then thrown away.
 //
-// The worker is given as source text, not a file, for the reason offThreadHash.ts gives: the same code runs from the
+// The worker is given as source text, not a file, for the reason objectSealer.ts gives: the same code runs from the
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
@@ -122,12 +122,20 @@ export type VerifyJob = {
 /** Lets the owner of the file descriptor stop a running verify before it closes the descriptor. */
 export type VerifyStop = { stop(): void };
 
-// Idle workers kept for the next object: one per core is what verifyAll runs at once.
-const MAX_IDLE = availableParallelism();
-const idle: Worker[] = [];
+// Idle workers kept for the next object: one per core is what verifyAll runs at once, and four volumes ingesting read
+// back up to four objects at once (a worker costs ~10 MiB and tens of milliseconds to start).
+const MAX_IDLE = Math.max(4, availableParallelism());
+// …and for this long: a dock session reads back files one after another, but a station that verified its vault in the
+// morning should not hold the threads for the day.
+const IDLE_MS = 30_000;
+
+type Idle = { worker: Worker; timer: NodeJS.Timeout };
+const idle: Idle[] = [];
 
 function takeWorker(): Worker {
-  const w = idle.pop() ?? newWorker();
+  const kept = idle.pop();
+  if (kept) clearTimeout(kept.timer);
+  const w = kept?.worker ?? newWorker();
   // Referenced while verifying: a command awaiting only the result must not end before it arrives.
   w.ref();
   return w;
@@ -136,18 +144,30 @@ function takeWorker(): Worker {
 function newWorker(): Worker {
   const w = new Worker(WORKER_SOURCE, { eval: true, name: 'station-verify' });
   // A worker that dies while idle must not be handed out again.
-  w.once('exit', () => {
-    const at = idle.indexOf(w);
-    if (at >= 0) idle.splice(at, 1);
-  });
+  w.once('exit', () => dropIdle(w));
   return w;
+}
+
+function dropIdle(w: Worker): void {
+  const at = idle.findIndex((i) => i.worker === w);
+  if (at < 0) return;
+  clearTimeout(idle[at]!.timer);
+  idle.splice(at, 1);
 }
 
 function giveBack(w: Worker): void {
   // An idle worker must never keep the CLI or a test run alive.
   w.unref();
-  if (idle.length < MAX_IDLE) idle.push(w);
-  else void w.terminate();
+  if (idle.length >= MAX_IDLE) {
+    void w.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    dropIdle(w);
+    void w.terminate();
+  }, IDLE_MS);
+  timer.unref();
+  idle.push({ worker: w, timer });
 }
 
 /**
