@@ -129,6 +129,7 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
     // Ledger at scale: appends in transactions of 1,000 (as a busy ingest does), then a few
     // single-entry transactions (every one an fsync'd commit, synchronous=FULL).
     const ledger = station.ledger;
+    const ac = process.cpuUsage();
     const a0 = process.hrtime.bigint();
     const batch = 1000;
     while (ledger.size < options.ledgerEntries) {
@@ -140,7 +141,13 @@ export async function benchFoundation(options: { workDir: string; fileBytes: num
       });
     }
     const appendSeconds = seconds(a0);
-    rows.push({ name: `ledger append, ${batch} per transaction`, seconds: appendSeconds, perSecond: options.ledgerEntries / appendSeconds, note: `${ledger.size} entries` });
+    const appendCpu = process.cpuUsage(ac);
+    rows.push({
+      name: `ledger append, ${batch} per transaction`,
+      seconds: appendSeconds,
+      perSecond: options.ledgerEntries / appendSeconds,
+      note: `${ledger.size} entries; CPU ${((appendCpu.user + appendCpu.system) / 1e6).toFixed(1)} s (${((appendCpu.user + appendCpu.system) / options.ledgerEntries).toFixed(1)} µs per entry, ${(options.ledgerEntries / ((appendCpu.user + appendCpu.system) / 1e6)).toFixed(0)} /s of CPU); load average ${loadavg()[0]?.toFixed(1)}`,
+    });
     const singles = 500;
     const s0 = process.hrtime.bigint();
     for (let i = 0; i < singles; i++) station.write(() => ledger.append({ actor: 'custodian1', action: 'bench.single', subject: 'x' }));
