@@ -127,23 +127,35 @@ function checkRange(db: Database.Database, job: RangeJob, index: number, leaves:
 
 /** A worker's loop: takes ranges until none is left, posting one result per range. */
 export function runRangeWorker(job: RangeJob): void {
-  const signal = new Int32Array(job.signal);
   const leaves = Buffer.from(job.leaves);
-  const post = (result: RangeResult | { index: -1; doubt: string }): void => {
+  takeRanges<RangeResult>(job, (db) => (index) => checkRange(db, job, index, leaves));
+}
+
+type RangeWork = { dbPath: string; ranges: unknown[]; signal: SharedArrayBuffer; results: MessagePort };
+
+/**
+ * The loop of every range worker: takes ranges from the shared counter until none is left and posts one result per
+ * range (a throw is that range's doubt). The first range is taken before the database is opened, so a worker the
+ * others left nothing to (or whose pass has ended) exits without loading the SQLite addon — terminating a worker that
+ * is loading it aborts the process, which is why the passes never terminate theirs.
+ */
+function takeRanges<R>(job: RangeWork, forDb: (db: Database.Database) => (index: number) => R): void {
+  const signal = new Int32Array(job.signal);
+  const post = (result: R | { index: number; doubt: string }): void => {
     job.results.postMessage(result);
     Atomics.add(signal, 1, 1);
     Atomics.notify(signal, 1);
   };
-  // Nothing left to take (the others were quicker, or the pass ended): leave without loading the SQLite addon.
   let index = Atomics.add(signal, 0, 1);
   if (index >= job.ranges.length) return job.results.close();
   let db: Database.Database | null = null;
   try {
     db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+    const forRange = forDb(db);
     for (; index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
-      let result: RangeResult;
+      let result: R | { index: number; doubt: string };
       try {
-        result = checkRange(db, job, index, leaves);
+        result = forRange(index);
       } catch (e) {
         result = { index, doubt: `error: ${(e as Error).message}` };
       }
@@ -175,33 +187,14 @@ export type TreeResult = { index: number; doubt: null; nodes: Buffer[] } | { ind
  * and the caller then builds the tree on its own thread as it always did.
  */
 export function runTreeWorker(job: TreeJob): void {
-  const signal = new Int32Array(job.signal);
-  const post = (result: TreeResult): void => {
-    job.results.postMessage(result);
-    Atomics.add(signal, 1, 1);
-    Atomics.notify(signal, 1);
-  };
-  let index = Atomics.add(signal, 0, 1);
-  if (index >= job.ranges.length) return job.results.close();
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+  takeRanges<TreeResult>(job, (db) => {
     const st = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
-    for (; index < job.ranges.length; index = Atomics.add(signal, 0, 1)) {
+    return (index) => {
       const { from, to } = job.ranges[index] as { from: number; to: number };
-      try {
-        const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));
-        post(acc.size === to - from + 1 ? { index, doubt: null, nodes: acc.toJSON().nodes.map((n) => Buffer.from(n, 'hex')) } : { index, doubt: 'missing' });
-      } catch (e) {
-        post({ index, doubt: `error: ${(e as Error).message}` });
-      }
-    }
-  } catch (e) {
-    post({ index: -1, doubt: `error: ${(e as Error).message}` });
-  } finally {
-    db?.close();
-    job.results.close();
-  }
+      const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));
+      return acc.size === to - from + 1 ? { index, doubt: null, nodes: acc.toJSON().nodes.map((n) => Buffer.from(n, 'hex')) } : { index, doubt: 'missing' };
+    };
+  });
 }
 
 /** Takes what the workers posted so far, without waiting (the caller's thread is blocked in Atomics.wait). */
