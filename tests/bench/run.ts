@@ -40,7 +40,7 @@ const playbackGiB = Number(process.env.BENCH_PLAYBACK_GIB ?? '4');
 const playbackRuns = Math.max(1, Number(process.env.BENCH_PLAYBACK_RUNS ?? '15'));
 // Not an issue 16 target, and its uploads go through a single-node Ceph on the same two cores at ~25–35 MiB/s: at
 // 1 GiB this part alone took ~6 minutes of a full run. Its ratios were the same at 0.125 and 0.25 GiB.
-const replicaBytes = Math.round(Number(process.env.BENCH_REPLICA_GIB ?? '0.25') * 2 ** 30);
+const replicaBytes = Math.round(Number(process.env.BENCH_REPLICA_GIB ?? '1') * 2 ** 30);
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
 const only = list(process.env.BENCH_ONLY);
