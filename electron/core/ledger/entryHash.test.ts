@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../errors.ts';
 import { canonicalJson } from './canonicalJson.ts';
-import { entryBytes, entryLeafHash, entryText, leafHash, leafHashOfText, nodeHash, validateEntryContent } from './entryHash.ts';
+import { entryBytes, entryLeafHash, entryText, leafHash, leafHashHexOfText, leafHashOfText, nodeHash, validateEntryContent } from './entryHash.ts';
 import type { LedgerEntryContent } from './entryHash.ts';
 
 const ZERO = '0'.repeat(64);
@@ -36,7 +36,7 @@ describe('entryBytes', () => {
     expect(entryLeafHash(reordered).equals(entryLeafHash(entry))).toBe(true);
   });
 
-  it('is what entryText writes from canonical details, byte for byte, and leafHashOfText is its leaf hash', () => {
+  it('is what entryText writes from canonical details, byte for byte, and leafHashOfText (and its hex) is its leaf hash', () => {
     // The append path and the verifier build the bytes this way; any difference would be a leaf nobody can re-derive.
     const awkward: LedgerEntryContent[] = [
       entry,
@@ -47,6 +47,7 @@ describe('entryBytes', () => {
       const text = entryText(e, canonicalJson(e.details));
       expect(Buffer.from(text, 'utf8').equals(entryBytes(e))).toBe(true);
       expect(leafHashOfText(text).equals(entryLeafHash(e))).toBe(true);
+      expect(leafHashHexOfText(text)).toBe(entryLeafHash(e).toString('hex'));
     }
   });
 

@@ -31,11 +31,11 @@ function options(s: TestStation): LedgerVerifyOptions {
   return { checkpointEvery: s.station.ledger.checkpointEvery, head: s.station.ledger.readHeadRecord() };
 }
 
-function parallelOnly(s: TestStation, rangeSize: number) {
+function parallelOnly(s: TestStation, rangeSize: number, workers?: number) {
   const opts = options(s);
   const pub = s.station.publicKey();
   const total = (s.station.db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
-  return verifyLedgerInParallel(s.station.db, pub, s.station.origin, total, undefined, { ...opts, parallelFrom: 1, rangeSize }, {
+  return verifyLedgerInParallel(s.station.db, pub, s.station.origin, total, undefined, { ...opts, parallelFrom: 1, rangeSize, workers }, {
     genesisPrev: GENESIS_PREV,
     headClaims: (h) => headClaims(h, pub, s.station.origin),
     checkCoverageAndHead: (input) => checkCoverageAndHead({ ...input, total, publicKey: pub, keyName: s.station.origin, options: opts }),
@@ -83,6 +83,8 @@ describe('ledger verify in parallel ranges', () => {
     expect(expected).toMatchObject({ ok: true, head: 'authenticated' });
     expect((expected as { checkpoints: number }).checkpoints).toBeGreaterThan(5);
     for (const rangeSize of [16, 64, 256, 4096]) expect(parallelOnly(t, rangeSize)).toEqual(expected);
+    // The calling thread takes ranges beside the workers: alone, with one, with more workers than cores.
+    for (const workers of [0, 1, 3]) expect(parallelOnly(t, 32, workers), `${workers} workers`).toEqual(expected);
   });
 
   it('leaves every kind of tampering to the sequential pass, which names the same first bad entry', async () => {
@@ -102,6 +104,8 @@ describe('ledger verify in parallel ranges', () => {
       const expected = sequential(t);
       expect(expected.ok, name).toBe(false);
       expect(parallelOnly(t, 64), name).toBeNull();
+      // Whichever thread checks the range in doubt, the caller's own or a worker's.
+      expect(parallelOnly(t, 64, 0), name).toBeNull();
       expect(verifyAll(t, 64), name).toEqual(expected);
     }
   });

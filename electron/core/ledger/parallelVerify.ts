@@ -11,7 +11,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import type { ReadableDB } from '../db/database.ts';
 import { CLOCK_TOLERANCE_MS } from '../clock.ts';
-import { drainResults, RANGE_MODULE_URL, type RangeJob, type RangeResult, type TreeJob, type TreeResult } from './verifyRange.ts';
+import { drainResults, RANGE_MODULE_URL, rangeChecker, type RangeJob, type RangeResult, type TreeJob, type TreeResult } from './verifyRange.ts';
 import { MerkleAccumulator } from './merkle.ts';
 import type { HeadRead } from './head.ts';
 
@@ -24,8 +24,10 @@ export type ParallelVerifyOptions = {
   head?: HeadRead | null;
   /** Below this many entries the sequential pass is quicker than starting threads. */
   parallelFrom?: number;
-  /** Entries per range (a power of two); by default about four ranges per core. */
+  /** Entries per range (a power of two); by default about sixteen ranges per thread. */
   rangeSize?: number;
+  /** Worker threads beside the caller's (which takes ranges too); by default one fewer than the cores. */
+  workers?: number;
 };
 
 export type ParallelVerifyHelpers = {
@@ -143,26 +145,28 @@ export function buildTreeInParallel(
   }
 }
 
-// One input buffer and one hash call per interior node: the roots at 10,000 checkpoints are ~150,000 of them, and a
-// Hash object with three updates each cost several times the hashing.
+// One input buffer and one hash call per interior node, the digest as latin1 text: a new Buffer from crypto.hash costs
+// three times the hashing of 65 bytes.
 const NODE_INPUT = Buffer.alloc(65);
 NODE_INPUT[0] = 0x01;
 function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   NODE_INPUT.set(left, 1);
   NODE_INPUT.set(right, 33);
-  return crypto.hash('sha256', NODE_INPUT, 'buffer');
+  return Buffer.from(crypto.hash('sha256', NODE_INPUT, 'binary'), 'latin1');
 }
 
-/** RFC 6962 root from the perfect subtrees of a tree, largest (leftmost) first. */
-function foldRoot(nodes: Uint8Array[]): Buffer {
-  // Buffer.from: hashes posted by a worker arrive as plain Uint8Arrays.
-  let root: Buffer = Buffer.from(nodes[nodes.length - 1] as Uint8Array);
-  for (let i = nodes.length - 2; i >= 0; i--) root = nodeHash(nodes[i] as Buffer, root);
-  return root;
+/** RFC 6962 root (hex) of the perfect subtrees `before` (largest first) followed by a right part already folded. */
+function foldOnto(before: readonly Buffer[], right: Buffer): string {
+  let root = right;
+  for (let i = before.length - 1; i >= 0; i--) root = nodeHash(before[i] as Buffer, root);
+  return root.toString('hex');
 }
 
-function rangeSizeFor(total: number, workers: number): number {
-  const target = Math.max(4096, Math.ceil(total / (workers * 4)));
+/** Ranges per thread: enough that the threads finish within a short range of each other, not so many that a range's fixed cost shows. */
+const RANGES_PER_THREAD = 16;
+
+function rangeSizeFor(total: number, threads: number): number {
+  const target = Math.max(4096, Math.ceil(total / (threads * RANGES_PER_THREAD)));
   return 2 ** Math.ceil(Math.log2(target));
 }
 
@@ -175,49 +179,70 @@ export function verifyLedgerInParallel(
   options: ParallelVerifyOptions,
   helpers: ParallelVerifyHelpers,
 ): Result | null {
-  const cores = availableParallelism();
   if (total < (options.parallelFrom ?? DEFAULT_PARALLEL_FROM) || RANGE_MODULE_URL === null) return null;
   // Workers read through their own connections: they see committed rows only, and none of an in-memory database.
   if (db.memory || db.inTransaction || !db.name) return null;
+  // This thread takes ranges too, so one worker fewer than cores: a worker's start (its module graph and the SQLite
+  // addon, ~0.13 s of CPU) is the pass's largest fixed cost, and this thread would otherwise only wait.
+  const threads = options.workers !== undefined ? options.workers + 1 : Math.max(1, availableParallelism());
+  if (threads < 2 && options.workers === undefined) return null;
 
-  const checkpoints = db.prepare('SELECT size, root FROM checkpoints ORDER BY size').all() as { size: number; root: string }[];
-  if (checkpoints.some((c) => !Number.isSafeInteger(c.size) || c.size < 1 || c.size > total)) return null;
   const claims = options.head?.state === 'ok' ? (helpers.headClaims(options.head) ?? []) : [];
-  const wantedSizes = [...new Set([...checkpoints.map((c) => c.size), ...claims.map((c) => c.size).filter((n) => n >= 1 && n <= total), total])].sort((a, b) => a - b);
-
-  const rangeSize = options.rangeSize ?? rangeSizeFor(total, cores);
+  const extraSizes = [...new Set([...claims.map((c) => c.size).filter((n) => n >= 1 && n <= total), total])].sort((a, b) => a - b);
+  const rangeSize = options.rangeSize ?? rangeSizeFor(total, threads);
   const ranges: { from: number; to: number }[] = [];
   for (let start = 0; start < total; start += rangeSize) ranges.push({ from: start + 1, to: Math.min(start + rangeSize, total) });
   const signal = new SharedArrayBuffer(8);
-  const leaves = new SharedArrayBuffer(total * 32);
   const counter = new Int32Array(signal);
+  const shared = { publicKey: Uint8Array.from(publicKey), keyName, clockToleranceMs: CLOCK_TOLERANCE_MS, extraSizes, ranges };
 
   const ports: MessagePort[] = [];
   const results: (RangeResult | undefined)[] = new Array(ranges.length);
+  let checkpoints: { size: number; root: string }[];
   try {
-    for (let i = 0; i < Math.min(cores, ranges.length); i++) {
+    // The workers first, so their start overlaps this thread's own setup and first ranges.
+    for (let i = 0; i < Math.min(threads - 1, ranges.length); i++) {
       const { port1, port2 } = new MessageChannel();
-      const job: RangeJob = { dbPath: db.name, publicKey: Uint8Array.from(publicKey), keyName, clockToleranceMs: CLOCK_TOLERANCE_MS, wantedSizes, ranges, signal, leaves, results: port2 };
+      const job: RangeJob = { ...shared, dbPath: db.name, signal, results: port2 };
       new Worker(WORKER_SOURCE, { eval: true, name: 'station-ledger-verify', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] }).unref();
       ports.push(port1);
     }
-    // This function is synchronous like the sequential verifier it replaces, so it waits on the shared counter
-    // (the workers bump it after each result) and takes the results with receiveMessageOnPort.
+    checkpoints = db.prepare('SELECT size, root FROM checkpoints ORDER BY size').all() as { size: number; root: string }[];
+    if (checkpoints.some((c) => !Number.isSafeInteger(c.size) || c.size < 1 || c.size > total)) return null;
+
     let received = 0;
     let done = 0;
-    while (received < ranges.length) {
-      const seen = Atomics.load(counter, 1);
+    const take = (r: RangeResult | { index: -1; doubt: string }): boolean => {
+      if (r.doubt !== null || r.index < 0) return false;
+      results[r.index] = r;
+      received++;
+      done += (ranges[r.index] as { from: number; to: number }).to - (ranges[r.index] as { from: number }).from + 1;
+      onProgress?.(done, total);
+      return true;
+    };
+    const drain = (): number | null => {
       let got = 0;
       for (const port of ports) {
         for (const r of drainResults(port)) {
           got++;
-          if (r.doubt !== null || r.index < 0) return null;
-          results[r.index] = r;
-          received++;
-          done += (ranges[r.index] as { from: number; to: number }).to - (ranges[r.index] as { from: number }).from + 1;
-          onProgress?.(done, total);
+          if (!take(r)) return null;
         }
       }
+      return got;
+    };
+    // This thread's share: ranges from the same counter, through its own connection (which sees what the workers'
+    // see: the pass runs outside a transaction), taking what the workers posted between ranges.
+    const mine = rangeChecker(db, shared);
+    for (let index = Atomics.add(counter, 0, 1); index < ranges.length; index = Atomics.add(counter, 0, 1)) {
+      if (!take(mine(index))) return null;
+      if (drain() === null) return null;
+    }
+    // This function is synchronous like the sequential verifier it replaces, so it waits on the shared counter
+    // (the workers bump it after each result) and takes the results with receiveMessageOnPort.
+    while (received < ranges.length) {
+      const seen = Atomics.load(counter, 1);
+      const got = drain();
+      if (got === null) return null;
       if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
     }
   } finally {
@@ -225,12 +250,12 @@ export function verifyLedgerInParallel(
   }
 
   // Across the ranges, in order: the chain, the time, the perfect subtrees before each range.
-  const roots = new Map<number, Buffer>();
+  const roots = new Map<number, string>();
   const verifiedCheckpoints = new Map<number, string>();
   let prevLeaf = helpers.genesisPrev;
   let latestMs = Number.NEGATIVE_INFINITY;
   let headCreatedSeq: number | null = null;
-  let before: { size: number; hash: Buffer }[] = [];
+  const before: { size: number; hash: Buffer }[] = [];
   for (const r of results) {
     if (!r || r.doubt !== null) return null;
     if (r.firstPrev !== prevLeaf) return null;
@@ -238,9 +263,10 @@ export function verifyLedgerInParallel(
     latestMs = Math.max(latestMs, r.maxMs);
     prevLeaf = r.lastLeaf;
     headCreatedSeq ??= r.headCreatedSeq;
-    for (const p of r.peaks) roots.set(p.size, foldRoot([...before.map((b) => b.hash), ...p.nodes]));
+    const beforeHashes = before.map((b) => b.hash);
+    for (const p of r.peaks) roots.set(p.size, foldOnto(beforeHashes, Buffer.from(p.fold, 'hex')));
     for (const c of r.checkpoints) verifiedCheckpoints.set(c.size, c.root);
-    before = [...before, { size: rangeSize, hash: r.rangeRoot }];
+    before.push({ size: rangeSize, hash: Buffer.from(r.rangeRoot, 'hex') });
     while (before.length >= 2 && (before[before.length - 1] as { size: number }).size === (before[before.length - 2] as { size: number }).size) {
       const right = before.pop() as { size: number; hash: Buffer };
       const left = before.pop() as { size: number; hash: Buffer };
@@ -251,17 +277,17 @@ export function verifyLedgerInParallel(
   if (verifiedCheckpoints.size !== checkpoints.length) return null;
   for (const c of checkpoints) {
     if (verifiedCheckpoints.get(c.size) !== c.root) return null;
-    if (roots.get(c.size)?.toString('hex') !== c.root) return null;
+    if (roots.get(c.size) !== c.root) return null;
   }
   const rest = helpers.checkCoverageAndHead({
     checkpoints,
     headCreatedSeq,
     lastGoodSize: checkpoints.length > 0 ? (checkpoints[checkpoints.length - 1] as { size: number }).size : 0,
-    rootAt: (size) => roots.get(size) ?? Buffer.alloc(32),
+    rootAt: (size) => Buffer.from(roots.get(size) ?? '00'.repeat(32), 'hex'),
   });
   if (!rest.ok) return null;
   const root = roots.get(total);
   if (!root) return null;
   onProgress?.(total, total);
-  return { ok: true, size: total, checkpoints: checkpoints.length, root: root.toString('hex'), head: rest.head };
+  return { ok: true, size: total, checkpoints: checkpoints.length, root, head: rest.head };
 }
