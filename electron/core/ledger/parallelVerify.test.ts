@@ -118,11 +118,14 @@ describe('ledger verify in parallel ranges', () => {
     const one = MerkleAccumulator.fromHexLeaves(leaves);
     expect(one.root().equals(t.station.ledger.root())).toBe(true);
     // Whole ranges only, a short last range, one range, ranges smaller than a worker's share.
+    // This thread folds ranges beside the workers: with none, one, two.
     for (const rangeSize of [8, 64, 256, 1024, 4096]) {
       for (const n of [size, 512, 777, 1]) {
-        const tree = buildTreeInParallel(db, n, { parallelFrom: 1, rangeSize, workers: 2 });
-        expect(tree, `${rangeSize} ${n}`).not.toBeNull();
-        expect(tree?.toJSON(), `${rangeSize} ${n}`).toEqual(MerkleAccumulator.fromHexLeaves(leaves.slice(0, n)).toJSON());
+        for (const workers of [0, 1, 2]) {
+          const tree = buildTreeInParallel(db, n, { parallelFrom: 1, rangeSize, workers });
+          expect(tree, `${rangeSize} ${n} ${workers}`).not.toBeNull();
+          expect(tree?.toJSON(), `${rangeSize} ${n} ${workers}`).toEqual(MerkleAccumulator.fromHexLeaves(leaves.slice(0, n)).toJSON());
+        }
       }
     }
     // Too small for threads, or rows the workers cannot see: the caller builds it itself.
@@ -133,5 +136,10 @@ describe('ledger verify in parallel ranges', () => {
     // A leaf hash that is not 64 hex digits: doubt too (one thread then throws ledger.leaf_invalid, as before).
     forge(t, (f) => f.prepare("UPDATE ledger SET leaf_hash = 'zz' WHERE seq = 300").run());
     expect(buildTreeInParallel(db, size, { parallelFrom: 1, rangeSize: 64, workers: 2 })).toBeNull();
+    expect(buildTreeInParallel(db, size, { parallelFrom: 1, rangeSize: 64, workers: 0 })).toBeNull();
+    // 64 characters with one that is not hex: the same.
+    forge(t, (f) => f.prepare('UPDATE ledger SET leaf_hash = ? WHERE seq = 300').run(`${'ab'.repeat(31)}ag`));
+    expect(buildTreeInParallel(db, size, { parallelFrom: 1, rangeSize: 64, workers: 0 })).toBeNull();
+    expect(() => MerkleAccumulator.fromHexLeaves(db.prepare('SELECT leaf_hash FROM ledger ORDER BY seq').pluck().all())).toThrow();
   });
 });

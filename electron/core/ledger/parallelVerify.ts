@@ -11,7 +11,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import type { ReadableDB } from '../db/database.ts';
 import { CLOCK_TOLERANCE_MS } from '../clock.ts';
-import { drainResults, RANGE_MODULE_URL, rangeChecker, type RangeJob, type RangeResult, type TreeJob, type TreeResult } from './verifyRange.ts';
+import { drainResults, RANGE_MODULE_URL, rangeChecker, treeRanger, type RangeJob, type RangeResult, type TreeJob, type TreeResult } from './verifyRange.ts';
 import { MerkleAccumulator } from './merkle.ts';
 import type { HeadRead } from './head.ts';
 
@@ -70,6 +70,56 @@ function stopHandingOut(counter: Int32Array, rangeCount: number, ports: MessageP
   for (const p of ports) p.close();
 }
 
+/**
+ * Runs a pass's ranges on this thread, from the same counter as the workers, taking what they posted between its own
+ * ranges and then waiting for the rest. False on any doubt (a range that fails here or in a worker, a worker that
+ * cannot start) or a worker silent for STALL_MS. This thread reads through the caller's connection, outside a
+ * transaction, so it sees the committed rows the workers' connections see.
+ */
+function collect<R extends { index: number; doubt: string | null }>(
+  rangeCount: number,
+  counter: Int32Array,
+  ports: MessagePort[],
+  mine: (index: number) => R,
+  take: (r: Extract<R, { doubt: null }>) => void,
+): boolean {
+  let received = 0;
+  const accept = (r: R | { index: -1; doubt: string }): boolean => {
+    if (r.doubt !== null || r.index < 0) return false;
+    take(r as Extract<R, { doubt: null }>);
+    received++;
+    return true;
+  };
+  const drain = (): number | null => {
+    let got = 0;
+    for (const port of ports) {
+      for (const r of drainResults<R>(port)) {
+        got++;
+        if (!accept(r)) return null;
+      }
+    }
+    return got;
+  };
+  for (let index = Atomics.add(counter, 0, 1); index < rangeCount; index = Atomics.add(counter, 0, 1)) {
+    let r: R;
+    try {
+      r = mine(index);
+    } catch {
+      return false;
+    }
+    if (!accept(r) || drain() === null) return false;
+  }
+  // Synchronous like the one-thread passes these replace: it waits on the shared counter (the workers bump it after
+  // each result) and takes the results with receiveMessageOnPort.
+  while (received < rangeCount) {
+    const seen = Atomics.load(counter, 1);
+    const got = drain();
+    if (got === null) return false;
+    if (got === 0 && received < rangeCount && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return false;
+  }
+  return true;
+}
+
 // Below this many leaves one thread builds the tree about as soon as two workers start and fold it (measured at
 // 200,000: 0.8 s of CPU on one thread, 1.2 s in all with workers, whose start costs ~0.13 s of CPU each).
 const DEFAULT_TREE_PARALLEL_FROM = 500_000;
@@ -85,9 +135,10 @@ export function buildTreeInParallel(
   options: { parallelFrom?: number; rangeSize?: number; workers?: number } = {},
 ): MerkleAccumulator | null {
   if (size < (options.parallelFrom ?? DEFAULT_TREE_PARALLEL_FROM) || RANGE_MODULE_URL === null || db.memory || db.inTransaction || !db.name) return null;
-  const cores = options.workers ?? availableParallelism();
-  if (cores < 2) return null;
-  const rangeSize = options.rangeSize ?? rangeSizeFor(size, cores);
+  // This thread folds ranges too (see verifyLedgerInParallel): one worker fewer than cores.
+  const workers = options.workers ?? availableParallelism() - 1;
+  if (options.workers === undefined && workers < 1) return null;
+  const rangeSize = options.rangeSize ?? rangeSizeFor(size, workers + 1);
   const ranges: { from: number; to: number }[] = [];
   for (let start = 0; start < size; start += rangeSize) ranges.push({ from: start + 1, to: Math.min(start + rangeSize, size) });
   const signal = new SharedArrayBuffer(8);
@@ -95,27 +146,17 @@ export function buildTreeInParallel(
   const ports: MessagePort[] = [];
   const results: (Buffer[] | undefined)[] = new Array(ranges.length);
   try {
-    for (let i = 0; i < Math.min(cores, ranges.length); i++) {
+    for (let i = 0; i < Math.min(workers, ranges.length); i++) {
       const { port1, port2 } = new MessageChannel();
       const job: TreeJob = { dbPath: db.name, ranges, signal, results: port2 };
       // Unref'd: a pass never waits for its workers to exit (see stopHandingOut).
       new Worker(TREE_WORKER_SOURCE, { eval: true, name: 'station-ledger-tree', workerData: { moduleUrl: RANGE_MODULE_URL, job }, transferList: [port2] }).unref();
       ports.push(port1);
     }
-    let received = 0;
-    while (received < ranges.length) {
-      const seen = Atomics.load(counter, 1);
-      let got = 0;
-      for (const port of ports) {
-        for (const r of drainResults<TreeResult>(port)) {
-          got++;
-          if (r.doubt !== null || r.index < 0) return null;
-          results[r.index] = r.nodes.map((n) => Buffer.from(n));
-          received++;
-        }
-      }
-      if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
-    }
+    const done = collect<TreeResult>(ranges.length, counter, ports, treeRanger(db, ranges), (r) => {
+      results[r.index] = r.nodes.map((n) => Buffer.from(n, 'hex'));
+    });
+    if (!done) return null;
   } finally {
     stopHandingOut(counter, ranges.length, ports);
   }
@@ -210,41 +251,13 @@ export function verifyLedgerInParallel(
     checkpoints = db.prepare('SELECT size, root FROM checkpoints ORDER BY size').all() as { size: number; root: string }[];
     if (checkpoints.some((c) => !Number.isSafeInteger(c.size) || c.size < 1 || c.size > total)) return null;
 
-    let received = 0;
     let done = 0;
-    const take = (r: RangeResult | { index: -1; doubt: string }): boolean => {
-      if (r.doubt !== null || r.index < 0) return false;
+    const ok = collect<RangeResult>(ranges.length, counter, ports, rangeChecker(db, shared), (r) => {
       results[r.index] = r;
-      received++;
       done += (ranges[r.index] as { from: number; to: number }).to - (ranges[r.index] as { from: number }).from + 1;
       onProgress?.(done, total);
-      return true;
-    };
-    const drain = (): number | null => {
-      let got = 0;
-      for (const port of ports) {
-        for (const r of drainResults(port)) {
-          got++;
-          if (!take(r)) return null;
-        }
-      }
-      return got;
-    };
-    // This thread's share: ranges from the same counter, through its own connection (which sees what the workers'
-    // see: the pass runs outside a transaction), taking what the workers posted between ranges.
-    const mine = rangeChecker(db, shared);
-    for (let index = Atomics.add(counter, 0, 1); index < ranges.length; index = Atomics.add(counter, 0, 1)) {
-      if (!take(mine(index))) return null;
-      if (drain() === null) return null;
-    }
-    // This function is synchronous like the sequential verifier it replaces, so it waits on the shared counter
-    // (the workers bump it after each result) and takes the results with receiveMessageOnPort.
-    while (received < ranges.length) {
-      const seen = Atomics.load(counter, 1);
-      const got = drain();
-      if (got === null) return null;
-      if (got === 0 && received < ranges.length && Atomics.wait(counter, 1, seen, STALL_MS) === 'timed-out') return null;
-    }
+    });
+    if (!ok) return null;
   } finally {
     stopHandingOut(counter, ranges.length, ports);
   }

@@ -10,7 +10,6 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { isCanonicalJsonText } from './canonicalJson.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { entryText, leafHashHexOfText } from './entryHash.ts';
-import { MerkleAccumulator } from './merkle.ts';
 
 export type RangeJob = {
   dbPath: string;
@@ -225,23 +224,46 @@ export type TreeJob = {
   results: MessagePort;
 };
 
-/** A range's perfect subtrees (largest first; one for a whole range), or doubt. */
-export type TreeResult = { index: number; doubt: null; nodes: Buffer[] } | { index: number; doubt: string };
+/** A range's perfect subtrees (largest first; one for a whole range) as hex, or doubt. */
+export type TreeResult = { index: number; doubt: null; nodes: string[] } | { index: number; doubt: string };
+
+/**
+ * One range of the running tree: its stored leaf hashes, read a few thousand at a time, folded into its perfect
+ * subtrees in one stack buffer (as checkRange does). Nothing is judged; a range that is not exactly its rows, or a
+ * leaf that is not 64 hex digits (what MerkleAccumulator.fromHexLeaves refuses), is doubt.
+ */
+export function treeRanger(db: Database.Database, ranges: { from: number; to: number }[]): (index: number) => TreeResult {
+  const leavesOf = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
+  const stack = Buffer.alloc(MAX_DEPTH * HASH_LEN);
+  return (index) => {
+    const { from, to } = ranges[index] as { from: number; to: number };
+    let depth = 0;
+    let count = 0;
+    for (let lo = from; lo <= to; lo += ROWS_PER_READ) {
+      const hi = Math.min(to, lo + ROWS_PER_READ - 1);
+      const hexes = leavesOf.all(lo, hi) as unknown[];
+      if (hexes.length !== hi - lo + 1) return { index, doubt: 'missing' };
+      for (const hex of hexes) {
+        // Buffer.write stops at the first character that is not hex: fewer than 32 bytes written is the sign.
+        if (typeof hex !== 'string' || hex.length !== 2 * HASH_LEN || stack.write(hex, depth * HASH_LEN, HASH_LEN, 'hex') !== HASH_LEN) return { index, doubt: 'leaf' };
+        depth++;
+        for (let n = count; n % 2 === 1; n = Math.floor(n / 2)) mergeSlots(stack, --depth - 1);
+        count++;
+      }
+    }
+    const nodes: string[] = [];
+    for (let i = 0; i < depth; i++) nodes.push(stack.toString('hex', i * HASH_LEN, (i + 1) * HASH_LEN));
+    return { index, doubt: null, nodes };
+  };
+}
 
 /**
  * Building the ledger's running tree at unlock on every core (`buildTreeInParallel`): each range's leaf hashes, as
- * stored, folded into its perfect subtrees. Nothing is judged here; a range that is not exactly its rows is doubt,
- * and the caller then builds the tree on its own thread as it always did.
+ * stored, folded into its perfect subtrees. Nothing is judged here; a range in doubt leaves the caller to build the
+ * tree on its own thread as it always did.
  */
 export function runTreeWorker(job: TreeJob): void {
-  takeRanges<TreeResult>(job, (db) => {
-    const st = db.prepare('SELECT leaf_hash FROM ledger WHERE seq >= ? AND seq <= ? ORDER BY seq').pluck();
-    return (index) => {
-      const { from, to } = job.ranges[index] as { from: number; to: number };
-      const acc = MerkleAccumulator.fromHexLeaves(st.iterate(from, to));
-      return acc.size === to - from + 1 ? { index, doubt: null, nodes: acc.toJSON().nodes.map((n) => Buffer.from(n, 'hex')) } : { index, doubt: 'missing' };
-    };
-  });
+  takeRanges<TreeResult>(job, (db) => treeRanger(db, job.ranges));
 }
 
 /** Takes what the workers posted so far, without waiting (the caller's thread is blocked in Atomics.wait). */
