@@ -842,6 +842,25 @@ export function verifyLedger(
   return verifyLedgerSequentially(db, publicKey, keyName, total, onProgress, options);
 }
 
+const COLUMNS = 'seq, time, actor, action, subject, details, prev_hash, leaf_hash';
+const ROWS_PER_PAGE = 4096;
+
+/**
+ * Every row in seq order, as `ORDER BY seq` iterates them, read a page at a time: `.all()` on a few thousand rows costs
+ * 0.7× the CPU per row of `.iterate()` (a call into the addon per row). Each page starts after the last seq handed
+ * out; the verifier stops at the first seq that is not the one expected, so that seq is always an exact integer.
+ */
+function* rowsInPages(db: ReadableDB): Generator<unknown[]> {
+  const first = db.prepare(`SELECT ${COLUMNS} FROM ledger ORDER BY seq LIMIT ${ROWS_PER_PAGE}`).raw();
+  const next = db.prepare(`SELECT ${COLUMNS} FROM ledger WHERE seq > ? ORDER BY seq LIMIT ${ROWS_PER_PAGE}`).raw();
+  let page = first.all() as unknown[][];
+  while (page.length > 0) {
+    yield* page;
+    if (page.length < ROWS_PER_PAGE) return;
+    page = next.all((page[page.length - 1] as unknown[])[0]) as unknown[][];
+  }
+}
+
 export function verifyLedgerSequentially(
   db: ReadableDB,
   publicKey: Buffer,
@@ -858,9 +877,7 @@ export function verifyLedgerSequentially(
   const fail = (firstBadSeq: number, reason: string): LedgerVerifyResult => ({ ok: false, size: total, firstBadSeq, reason });
   // Rows as arrays, details judged canonical from their text, the entry's bytes written once from the stored details:
   // the same checks as canonicalJson(JSON.parse(details)) and entryBytes, at a third of the cost (issue 16).
-  const rows = db.prepare('SELECT seq, time, actor, action, subject, details, prev_hash, leaf_hash FROM ledger ORDER BY seq').raw().iterate() as Iterable<
-    [number, string, string, string, string, string, string, string]
-  >;
+  const rows = rowsInPages(db) as Iterable<[number, string, string, string, string, string, string, string]>;
   for (const [seq, time, actor, action, subject, details, prevHash, leafHex] of rows) {
     if (seq !== expectedSeq) return fail(expectedSeq, seq > expectedSeq ? 'missing' : 'out_of_order');
     const allText = [time, actor, action, subject, details, prevHash].every((v) => typeof v === 'string');

@@ -110,6 +110,22 @@ describe('ledger verify in parallel ranges', () => {
     }
   });
 
+  it('one thread reads the rows in pages of 4,096 and still names a gap at either side of a page boundary', async () => {
+    t = await createTestStation();
+    const s = t.station;
+    while (s.ledger.size < 4200) s.write(() => { for (let i = 0; i < 500; i++) s.ledger.append({ actor: 'admin', action: 'test.filler', subject: `x${s.ledger.size}` }); });
+    const honest = sequential(t);
+    expect(honest).toMatchObject({ ok: true, size: s.ledger.size, root: s.ledger.root().toString('hex') });
+    for (const seq of [4096, 4097]) {
+      t.cleanup();
+      t = await createTestStation();
+      const st = t.station;
+      while (st.ledger.size < 4200) st.write(() => { for (let i = 0; i < 500; i++) st.ledger.append({ actor: 'admin', action: 'test.filler', subject: `x${st.ledger.size}` }); });
+      forge(t, (db) => db.prepare('DELETE FROM ledger WHERE seq = ?').run(seq));
+      expect(sequential(t), `${seq}`).toMatchObject({ ok: false, firstBadSeq: seq, reason: 'missing' });
+    }
+  });
+
   it('builds the running tree on worker threads exactly as one thread does, and declines what it cannot do', async () => {
     t = await stationWithEntries();
     const db = t.station.db;
