@@ -56,8 +56,8 @@ const HASH_LEN = 32;
 const ROWS_PER_READ = 4096;
 
 // Interior nodes are hashed from one reused input buffer into a stack of perfect-subtree roots held in one buffer,
-// the digest taken as latin1 ('binary') text and written back: crypto.hash returning a new Buffer costs three times as much as
-// the hashing of 65 bytes (0.88 against 0.30 µs), and a range has as many interior nodes as leaves.
+// the digest taken as latin1 ('binary') text and written back: crypto.hash returning a new Buffer costs three times
+// as much as the hashing of 65 bytes (0.88 against 0.30 µs), and a range has as many interior nodes as leaves.
 const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_LEN);
 NODE_INPUT[0] = 0x01;
 // A range holds fewer than 2^53 leaves, so at most 53 roots are ever on the stack.
@@ -94,8 +94,8 @@ function statementsFor(db: Database.Database): Statements {
   };
 }
 
-/** Checks one range as the sequential verifier would; exported for the caller's own thread, which takes ranges too. */
-export function checkRange(st: Statements, job: Pick<RangeJob, 'publicKey' | 'keyName' | 'clockToleranceMs' | 'extraSizes' | 'ranges'>, index: number): RangeResult {
+/** Checks one range as the sequential verifier would. */
+function checkRange(st: Statements, job: Pick<RangeJob, 'publicKey' | 'keyName' | 'clockToleranceMs' | 'extraSizes' | 'ranges'>, index: number): RangeResult {
   const { from, to } = job.ranges[index] as { from: number; to: number };
   const doubt = (why: string): RangeResult => ({ index, doubt: why });
 
