@@ -913,6 +913,22 @@ export function verifyLedgerSequentially(
   // One pass over the leaves computes the root at every checkpointed size (O(n log n) overall,
   // instead of one full tree per checkpoint).
   const acc = new MerkleAccumulator();
+  // The roots the head record's claims will be checked against, taken on the same pass: a second accumulator over
+  // every leaf cost a tenth of the pass (issue 16).
+  const claimSizes = options.head?.state === 'ok' ? (headClaims(options.head, publicKey, keyName) ?? []).map((c) => c.size).sort((a, b) => a - b) : [];
+  const claimRoots = new Map<number, Buffer>();
+  let nextClaim = 0;
+  const advanceTo = (size: number): void => {
+    for (;;) {
+      while (nextClaim < claimSizes.length && (claimSizes[nextClaim] as number) <= acc.size) {
+        if (claimSizes[nextClaim] === acc.size) claimRoots.set(acc.size, acc.root());
+        nextClaim++;
+      }
+      if (acc.size >= size) return;
+      const stop = Math.min(size, nextClaim < claimSizes.length ? (claimSizes[nextClaim] as number) : size);
+      while (acc.size < stop) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+    }
+  };
   let lastGoodSize = 0;
   for (const cp of checkpoints) {
     let signed: { size: number; root: Buffer };
@@ -923,15 +939,17 @@ export function verifyLedgerSequentially(
     }
     if (signed.size !== cp.size || signed.root.toString('hex') !== cp.root) return fail(Math.max(1, cp.size), 'checkpoint_mismatch');
     if (cp.size > total) return fail(total + 1, 'missing');
-    while (acc.size < cp.size) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+    advanceTo(cp.size);
     // The signed root pins every entry up to its size; a mismatch means some entry after the
     // last checkpoint that still holds was rewritten together with its hashes.
     if (!acc.root().equals(signed.root)) return fail(lastGoodSize + 1, 'checkpoint_root_mismatch');
     lastGoodSize = cp.size;
   }
-  while (acc.size < total) acc.append(leaves.subarray(acc.size * 32, acc.size * 32 + 32));
+  advanceTo(total);
   const again = new MerkleAccumulator();
   const rootAt = (size: number): Buffer => {
+    const known = claimRoots.get(size);
+    if (known) return known;
     while (again.size < size) again.append(leaves.subarray(again.size * 32, again.size * 32 + 32));
     return again.root();
   };
