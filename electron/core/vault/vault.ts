@@ -93,6 +93,8 @@ export class Vault {
       alsoInTransaction?: (object: StoredObject) => void;
       dedupe?: boolean;
       onProgress?: (bytes: number) => void;
+      /** see WriteObjectOptions.onSourceRead: the fsync, the rename and the read-back verify are still to come */
+      onSourceRead?: () => void;
       signal?: AbortSignal;
       /** see WriteObjectOptions.sourceGivesUpBuffers */
       sourceGivesUpBuffers?: boolean;
@@ -109,7 +111,7 @@ export class Vault {
       throw e;
     });
     try {
-      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
+      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, onSourceRead: options.onSourceRead, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
       const reader = await openObject(dest, key, id);
       let check: { sha256: string; size: number };
       try {
