@@ -237,9 +237,9 @@ export class Vault {
   }
 
   /**
-   * Verifies every object not shredded, up to one per core at once: one object's SHA-256 is sequential and can use
-   * only one core (its verify runs on a worker thread of its own), so a vault of several objects is checked by all of
-   * them. Progress is therefore a total (objects finished, bytes verified), `current` the object that last moved it;
+   * Verifies every object not shredded, up to one per core at once, the largest first: one object's SHA-256 is
+   * sequential and can use only one core (its verify runs on a worker thread of its own), so a vault of several
+   * objects is checked by all of them. Progress is therefore a total (objects finished, bytes verified), `current` the object that last moved it;
    * failures are listed in catalogue order whatever order they were found in.
    */
   async verifyAll(
@@ -278,8 +278,11 @@ export class Vault {
       done++;
       onProgress?.({ objects: done, totalObjects: objects.length, bytes, totalBytes, current: o.id });
     };
+    // Largest first: one object's verify is sequential, so a large object left for the end would run alone on one core
+    // while the others idle; started first, the small ones fill the lanes around it (longest-processing-time order).
+    const order = objects.map((_, i) => i).sort((a, b) => objects[b]!.size - objects[a]!.size || a - b);
     const lane = async (): Promise<void> => {
-      while (next < objects.length) await one(next++);
+      while (next < order.length) await one(order[next++]!);
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
     const failures = failed.filter((f): f is { objectId: string; code: string } => f !== null);
