@@ -15,7 +15,10 @@ import type { Ctx, FileResult, IngestEvent, IngestSourceSpec, SessionStatus, Ses
 
 /** Files of one session read from the source at once. */
 export const FILES_READ_AT_ONCE = 2;
-/** Files of one session open at once: those being read, and at most one more made durable and verified. */
+/**
+ * Files of one session open at once: a new file is started only while fewer than this many are open, so besides the
+ * ones being read at most one more is made durable and verified (two, once a read has ended and its successor waits).
+ */
 export const FILES_OPEN_AT_ONCE = FILES_READ_AT_ONCE + 1;
 
 export type SessionStepDeps = {
@@ -103,7 +106,7 @@ export class SessionStep {
     // catalogue commit). A file leaves the reading stage as soon as its last byte is read, so the next file is read
     // while it is made durable and verified: otherwise the files read together also wait for their fsyncs and verify
     // together, and the recorder and a core stand idle meanwhile (issue 16). At most FILES_READ_AT_ONCE files are read at
-    // once and FILES_OPEN_AT_ONCE open in all, so at most one more waits for its verify: memory stays a few files' blocks.
+    // once and FILES_OPEN_AT_ONCE are open in all: memory stays a few files' blocks and verify buffers.
     let stop: Stop | null = null;
     let failure: { error: unknown } | null = null;
     const inFlight = new Set<Promise<void>>();
