@@ -328,12 +328,12 @@ describe('ingest service', () => {
     const run = svc.ingest(spec(dir), 'keeper');
     // The files before it are stored and waiting; the last one opened is stuck before its first byte.
     await until(() => w.held.length === FILES_OPEN_AT_ONCE - 1 && w.started === FILES_OPEN_AT_ONCE, 'files stored and one being read');
-    svc.abort(`folder:${dir}`, 'ingest.device_removed');
+    svc.abort(`folder:${dir}`, 'io.device_gone');
     await until(() => w.open === FILES_OPEN_AT_ONCE - 1, 'the file being read to stop');
     openGate();
     w.held.splice(0).forEach((go) => go());
     const r = await run;
-    expect(r.session).toMatchObject({ status: 'interrupted', stopCode: 'ingest.device_removed' });
+    expect(r.session).toMatchObject({ status: 'interrupted', stopCode: 'io.device_gone' });
     const outcomes = r.files.map((f) => f.outcome);
     expect(outcomes.slice(0, FILES_OPEN_AT_ONCE - 1)).toEqual(Array(FILES_OPEN_AT_ONCE - 1).fill('ingested'));
     expect(outcomes[FILES_OPEN_AT_ONCE - 1]).toBe('aborted');
@@ -343,7 +343,9 @@ describe('ingest service', () => {
     expect(t.station.vault.list()).toHaveLength(FILES_OPEN_AT_ONCE - 1);
     expect(readdirSync(t.station.paths.vaultTmp).filter((n) => n.endsWith('.partial'))).toEqual([]);
     const aborted = t.station.db.prepare("SELECT details FROM ledger WHERE action = 'ingest.file_aborted'").all() as { details: string }[];
-    expect(aborted.map((a) => (JSON.parse(a.details) as { path: string }).path)).toEqual([r.files[FILES_OPEN_AT_ONCE - 1]!.path]);
+    expect(aborted.map((a) => JSON.parse(a.details) as { path: string; reason: string })).toEqual([
+      expect.objectContaining({ path: r.files[FILES_OPEN_AT_ONCE - 1]!.path, reason: 'io.device_gone' }),
+    ]);
     // The session's closing entry comes after every file's own.
     const last = t.station.ledger.entry(t.station.ledger.size)!;
     expect(last).toMatchObject({ action: 'ingest.session_interrupted' });
