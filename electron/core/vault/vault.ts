@@ -239,8 +239,8 @@ export class Vault {
   /**
    * Verifies every object not shredded, up to one per core at once, the largest first: one object's SHA-256 is
    * sequential and can use only one core (its verify runs on a worker thread of its own), so a vault of several
-   * objects is checked by all of them. Progress is therefore a total (objects finished, bytes verified), `current` the object that last moved it;
-   * failures are listed in catalogue order whatever order they were found in.
+   * objects is checked by all of them. Progress is therefore a total (objects finished, bytes verified), `current`
+   * the object that last moved it; failures are listed in catalogue order whatever order they were found in.
    */
   async verifyAll(
     onProgress?: (p: { objects: number; totalObjects: number; bytes: number; totalBytes: number; current: string }) => void,
