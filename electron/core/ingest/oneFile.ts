@@ -49,8 +49,12 @@ export class OneFile {
     this.deps = deps;
   }
 
-  /** Opens, reads, stores and catalogues one entry; says whether the session can go on. */
-  async process(ctx: Ctx, seq: number, entry: ScannedEntry): Promise<{ result: FileResult; stop?: Stop }> {
+  /**
+   * Opens, reads, stores and catalogues one entry; says whether the session can go on. `sourceRead` is told when the
+   * file's bytes have all been read from the source and only the vault's own work (fsync, rename, read-back verify,
+   * the catalogue commit) is left, so the session can start reading the next file meanwhile.
+   */
+  async process(ctx: Ctx, seq: number, entry: ScannedEntry, sourceRead?: () => void): Promise<{ result: FileResult; stop?: Stop }> {
     if (entry.skip) return { result: this.record(ctx, seq, entry, 'skipped', entry.skip.reason, { path: entry.path, ...entry.skip.params }) };
     if (entry.type !== 'file') return { result: this.record(ctx, seq, entry, 'skipped', 'ingest.not_regular_file', { path: entry.path, kind: entry.type }) };
 
@@ -93,6 +97,7 @@ export class OneFile {
           ctx.emitProgress(first && n < src.size);
           first = false;
         },
+        onSourceRead: sourceRead,
         alsoInTransaction: (stored) => {
           committed = this.deps.catalogue.catalogue({ ctx, seq, entry, src, read, facts }, stored);
         },

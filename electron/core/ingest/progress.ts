@@ -7,7 +7,8 @@ export type { ProgressSnapshot };
 export class ProgressTracker {
   private filesDone = 0;
   private bytesFinished = 0;
-  // Files being read now (a session keeps up to two in flight) and the bytes read of each.
+  // Files being read or still being stored now (a session keeps up to three open, two of them reading) and the bytes
+  // read of each.
   private readonly current = new Map<number, { path: string; bytes: number }>();
   private speed = 0;
   private lastSampleAt: number;

@@ -1,6 +1,6 @@
 // The ingest pipeline on plain folders with a real station (SQLite, vault, keys): dedup, resume,
 // crash recovery, interruption flags, clearing the recorder, identity, the concurrency limit.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { ManualClock } from '../clock.ts';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
 import { randomMp4, nameAt, sha256 } from '../../../tests/support/recorderFiles.ts';
 import { type IngestEvent, type IngestSourceSpec } from './service.ts';
+import { FILES_OPEN_AT_ONCE, FILES_READ_AT_ONCE } from './session.ts';
+import type { Vault } from '../vault/vault.ts';
 
 let t: TestStation;
 let dirs: string[] = [];
@@ -36,6 +38,58 @@ afterEach(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs = [];
 });
+
+/** Resolves once `cond` holds; a scheduler that never gets there fails the test rather than hanging it. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error(`never happened: ${what}`);
+}
+
+type Put = Vault['put'];
+
+/**
+ * Watches the session's vault puts: how many read their source at once, how many are open at once. Each put is held
+ * after its object is stored (verified, catalogued) until the test lets it go, so the session sees it as a file whose
+ * read is done but whose vault work is not; `gateRead(n)` holds the n-th put's source before its first byte.
+ */
+function watchPuts(vault: Vault) {
+  const put: Put = vault.put.bind(vault);
+  const w = { started: 0, reading: 0, maxReading: 0, open: 0, maxOpen: 0, held: [] as (() => void)[], gates: new Map<number, Promise<void>>() };
+  vault.put = (async (source, options = {}) => {
+    const n = ++w.started;
+    w.reading++;
+    w.open++;
+    w.maxReading = Math.max(w.maxReading, w.reading);
+    w.maxOpen = Math.max(w.maxOpen, w.open);
+    let read = false;
+    const gate = w.gates.get(n);
+    const gated = gate
+      ? Object.assign(
+          (async function* () {
+            await gate;
+            yield* source;
+          })(),
+          'giveBack' in source ? { giveBack: (source as { giveBack(b: Buffer): void }).giveBack } : {},
+        )
+      : source;
+    try {
+      const stored = await put(gated, {
+        ...options,
+        onSourceRead: () => {
+          read = true;
+          w.reading--;
+          options.onSourceRead?.();
+        },
+      });
+      await new Promise<void>((resolve) => w.held.push(resolve));
+      return stored;
+    } finally {
+      if (!read) w.reading--;
+      w.open--;
+    }
+  }) as Put;
+  return w;
+}
 
 const seg = (h: number, mi: number, s: number, sequence: number, extra: { important?: boolean } = {}) => nameAt({ y: 2025, mo: 3, d: 1, h, mi, s }, { sequence, ...extra });
 
@@ -232,5 +286,68 @@ describe('ingest service', () => {
     const last = events.filter((e) => e.type === 'ingest.progress').at(-1)!;
     expect(last.payload).toMatchObject({ filesDone: 1, filesTotal: 1, bytesDone: 300_000, bytesTotal: 300_000, etaSeconds: 0 });
     await expect(Promise.all([svc.ingest(spec(a), 'keeper'), svc.ingest(spec(a), 'keeper')])).rejects.toMatchObject({ code: 'ingest.already_running' });
+  });
+
+  it('reads the next files while those already read are made durable and verified, a bounded few at once', async () => {
+    const svc = t.station.ingest;
+    const w = watchPuts(t.station.vault);
+    const files = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [seg(11, i * 10, 0, i + 1), randomMp4()]));
+    const run = svc.ingest(spec(folder(files)), 'keeper');
+    // The first files are read and wait in the vault; the next one is read meanwhile, up to the bound.
+    await until(() => w.held.length === FILES_OPEN_AT_ONCE, `${FILES_OPEN_AT_ONCE} files read while none has finished`);
+    expect(FILES_OPEN_AT_ONCE).toBeGreaterThan(FILES_READ_AT_ONCE);
+    await new Promise((r) => setTimeout(r, 50));
+    // No further file while all of them wait.
+    expect(w.started).toBe(FILES_OPEN_AT_ONCE);
+    // One finishes: one more is started.
+    w.held.shift()!();
+    await until(() => w.started === FILES_OPEN_AT_ONCE + 1 && w.held.length === FILES_OPEN_AT_ONCE, 'the next file after one finished');
+    let done = false;
+    void run.finally(() => (done = true));
+    while (!done) {
+      w.held.splice(0).forEach((go) => go());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const r = await run;
+    expect(r.session).toMatchObject({ status: 'completed', counts: { ingested: 6 } });
+    expect(w.maxReading).toBeLessThanOrEqual(FILES_READ_AT_ONCE);
+    expect(w.maxOpen).toBe(FILES_OPEN_AT_ONCE);
+    // Each file's entry is in the ledger once, with the hash of what the source held.
+    const entries = t.station.db.prepare("SELECT details FROM ledger WHERE action = 'recording.ingested'").all() as { details: string }[];
+    expect(entries.map((e) => (JSON.parse(e.details) as { sha256: string }).sha256).sort()).toEqual(Object.values(files).map((f) => sha256(f)).sort());
+    expect(readdirSync(t.station.paths.vaultTmp).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('stopped while one file is read and those before it are still in the vault: those finish, the one read is aborted and leaves nothing', async () => {
+    const svc = t.station.ingest;
+    const w = watchPuts(t.station.vault);
+    let openGate = () => {};
+    w.gates.set(FILES_OPEN_AT_ONCE, new Promise<void>((resolve) => (openGate = resolve)));
+    const files = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [seg(12, i * 10, 0, i + 1), randomMp4()]));
+    const dir = folder(files);
+    const run = svc.ingest(spec(dir), 'keeper');
+    // The files before it are stored and waiting; the last one opened is stuck before its first byte.
+    await until(() => w.held.length === FILES_OPEN_AT_ONCE - 1 && w.started === FILES_OPEN_AT_ONCE, 'files stored and one being read');
+    svc.abort(`folder:${dir}`, 'io.device_gone');
+    await until(() => w.open === FILES_OPEN_AT_ONCE - 1, 'the file being read to stop');
+    openGate();
+    w.held.splice(0).forEach((go) => go());
+    const r = await run;
+    expect(r.session).toMatchObject({ status: 'interrupted', stopCode: 'io.device_gone' });
+    const outcomes = r.files.map((f) => f.outcome);
+    expect(outcomes.slice(0, FILES_OPEN_AT_ONCE - 1)).toEqual(Array(FILES_OPEN_AT_ONCE - 1).fill('ingested'));
+    expect(outcomes[FILES_OPEN_AT_ONCE - 1]).toBe('aborted');
+    expect(outcomes.slice(FILES_OPEN_AT_ONCE)).toEqual(Array(5 - FILES_OPEN_AT_ONCE).fill('pending'));
+    // Nothing was started after the stop, and the aborted file left no object, no row and no temp file.
+    expect(w.started).toBe(FILES_OPEN_AT_ONCE);
+    expect(t.station.vault.list()).toHaveLength(FILES_OPEN_AT_ONCE - 1);
+    expect(readdirSync(t.station.paths.vaultTmp).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    const aborted = t.station.db.prepare("SELECT details FROM ledger WHERE action = 'ingest.file_aborted'").all() as { details: string }[];
+    expect(aborted.map((a) => JSON.parse(a.details) as { path: string; reason: string })).toEqual([
+      expect.objectContaining({ path: r.files[FILES_OPEN_AT_ONCE - 1]!.path, reason: 'io.device_gone' }),
+    ]);
+    // The session's closing entry comes after every file's own.
+    const last = t.station.ledger.entry(t.station.ledger.size)!;
+    expect(last).toMatchObject({ action: 'ingest.session_interrupted' });
   });
 });

@@ -1,6 +1,7 @@
 // One session over one source: the scan, the session row with one row per entry (files this source
-// already gave settled at once), two files in flight until the end or a stop, the closing ledger
-// entry. Events go out as it goes (ingest.session, ingest.progress, ingest.file).
+// already gave settled at once), the files read two at a time while the one before is verified, until
+// the end or a stop, the closing ledger entry. Events go out as it goes (ingest.session,
+// ingest.progress, ingest.file).
 import type { Clock } from '../clock.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Settings } from '../settings.ts';
@@ -12,7 +13,13 @@ import { isDiskFull, reasonCode, type OneFile } from './oneFile.ts';
 import type { SessionStore } from './sessionStore.ts';
 import type { Ctx, FileResult, IngestEvent, IngestSourceSpec, SessionStatus, SessionSummary, Stop } from './types.ts';
 
-const FILES_IN_FLIGHT = 2;
+/** Files of one session read from the source at once. */
+export const FILES_READ_AT_ONCE = 2;
+/**
+ * Files of one session open at once: a new file is started only while fewer than this many are open, so besides the
+ * ones being read at most one more is made durable and verified (two, once a read has ended and its successor waits).
+ */
+export const FILES_OPEN_AT_ONCE = FILES_READ_AT_ONCE + 1;
 
 export type SessionStepDeps = {
   ledger: Pick<Ledger, 'append'>;
@@ -31,7 +38,7 @@ export class SessionStep {
     this.deps = deps;
   }
 
-  /** Scans the source, records the session and its entries, reads them two at a time, ends the session. */
+  /** Scans the source, records the session and its entries, stores them a few at a time, ends the session. */
   async run(source: IngestSourceSpec, actor: string, signal: AbortSignal, started: (id: number) => void): Promise<{ session: SessionSummary; files: FileResult[] }> {
     const { entries, rootDev } = await scanSource(source.root, { signal });
     const files = entries.filter((e) => e.type === 'file');
@@ -94,16 +101,31 @@ export class SessionStep {
     };
     this.deps.emit({ type: 'ingest.session', payload: this.deps.store.summary(sessionId) });
     emitProgress(true);
-    // Two files in flight: the next file is read and encrypted while the previous one is fsynced
-    // and read back for verification, which otherwise leaves the recorder idle for a third of the time.
+    // The files of a session go through two stages: reading (the recorder's bytes hashed, sealed and written by the
+    // file's sealing thread) and the vault's tail (fsync, rename, the read-back verify on a thread of its own, the
+    // catalogue commit). A file leaves the reading stage as soon as its last byte is read, so the next file is read
+    // while it is made durable and verified: otherwise the files read together also wait for their fsyncs and verify
+    // together, and the recorder and a core stand idle meanwhile (issue 16). At most FILES_READ_AT_ONCE files are read at
+    // once and FILES_OPEN_AT_ONCE are open in all: memory stays a few files' blocks and verify buffers.
     let stop: Stop | null = null;
     let failure: { error: unknown } | null = null;
     const inFlight = new Set<Promise<void>>();
+    let reading = 0;
+    // Resolved when a file leaves the reading stage, so the loop below can start the next one before it finishes.
+    let wake: () => void = () => {};
     const launch = (i: number) => {
       const entry = entries[i]!;
       const seq = i + 1;
       progress.startFile(seq, entry.path);
-      const work = already.has(seq) ? Promise.resolve({ result: this.deps.store.result(sessionId, seq) } as { result: FileResult; stop?: Stop }) : this.deps.oneFile.process(ctx, seq, entry);
+      reading++;
+      let read = false;
+      const sourceRead = () => {
+        if (read) return;
+        read = true;
+        reading--;
+        wake();
+      };
+      const work = already.has(seq) ? Promise.resolve({ result: this.deps.store.result(sessionId, seq) } as { result: FileResult; stop?: Stop }) : this.deps.oneFile.process(ctx, seq, entry, sourceRead);
       const p: Promise<void> = work
         .then((out) => {
           progress.finishFile(seq, entry.size ?? 0);
@@ -114,13 +136,17 @@ export class SessionStep {
         .catch((error: unknown) => {
           failure ??= { error };
         })
-        .finally(() => inFlight.delete(p));
+        .finally(() => {
+          sourceRead();
+          inFlight.delete(p);
+        });
       inFlight.add(p);
     };
     for (let next = 0; ; ) {
-      while (!stop && !failure && !signal.aborted && next < entries.length && inFlight.size < FILES_IN_FLIGHT) launch(next++);
+      while (!stop && !failure && !signal.aborted && next < entries.length && reading < FILES_READ_AT_ONCE && inFlight.size < FILES_OPEN_AT_ONCE) launch(next++);
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      await Promise.race([...inFlight, woken]);
     }
     if (failure) throw (failure as { error: unknown }).error;
     if (!stop && signal.aborted) stop = { status: 'interrupted', code: reasonCode(signal.reason) };

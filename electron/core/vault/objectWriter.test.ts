@@ -131,6 +131,20 @@ describe('writeObject round trips', () => {
     await writeAndCheck(data, 1000, createReadStream(sourcePath, { highWaterMark: 4096 }));
   });
 
+  it('says once when the source is read to its end, before the object is complete', async () => {
+    const data = randomBytes(5000);
+    const objectId = randomUUID();
+    const destPath = join(root, 'objects', objectId);
+    const seen: string[] = [];
+    async function* source(): AsyncGenerator<Buffer> {
+      yield* pieces(data, 1000);
+      seen.push('source ended');
+    }
+    const result = await writeObject({ source: source(), key: randomKey(), objectId, destPath, tmpDir, chunkSize: 256, onSourceRead: () => seen.push(`read, renamed: ${existsSync(destPath)}`) });
+    expect(seen).toEqual(['source ended', 'read, renamed: false']);
+    expect(result).toEqual({ sha256: sha256(data), size: data.length });
+  });
+
   it('writes the object id into the header and creates the destination directories', async () => {
     const data = randomBytes(40);
     const { objectId, destPath } = await writeAndCheck(data, 16, pieces(data, 40));
@@ -156,10 +170,13 @@ describe('writeObject failures leave nothing behind', () => {
       yield randomBytes(100);
       throw boom;
     }
+    let sourceRead = false;
     await expect(
-      writeObject({ source: failing(), key: randomKey(), objectId: randomUUID(), destPath, tmpDir, chunkSize: 16 }),
+      writeObject({ source: failing(), key: randomKey(), objectId: randomUUID(), destPath, tmpDir, chunkSize: 16, onSourceRead: () => (sourceRead = true) }),
     ).rejects.toBe(boom);
     expect(await leftovers(destPath)).toEqual({ dest: false, temp: [] });
+    // A source that failed was not read to its end.
+    expect(sourceRead).toBe(false);
   });
 
   it('stops on abort while the source is streaming, and closes the source', async () => {

@@ -32,6 +32,11 @@ export type WriteObjectOptions = {
   /** on abort, the write stops, leaves nothing behind and rejects with `signal.reason` */
   signal?: AbortSignal;
   /**
+   * Called once, when the source has been read to its end and every byte is with the sealer; not called when the
+   * read fails. What follows (the last chunk, fsync, rename) needs nothing more from the source.
+   */
+  onSourceRead?: () => void;
+  /**
    * The source never touches a buffer again once it has yielded it, so the writer may move it to the sealing thread
    * (it is empty afterwards) instead of copying it. A LendingSource needs no flag: its buffers move and come back.
    */
@@ -80,6 +85,7 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
     const sealing = sealer;
     // The sealer's errors are the vault disk's (full, gone…); the source's own errors pass through unchanged.
     const size = await pump(opts.source, (data) => io(tmpPath, () => sealing.update(data, handover)), opts);
+    opts.onSourceRead?.();
     // finish() returns once the last chunk is sealed and the file fsynced and closed by the worker.
     const sha256 = await io(tmpPath, () => sealer!.finish());
     sealer = undefined;

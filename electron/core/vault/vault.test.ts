@@ -121,6 +121,27 @@ describe('vault inside the station', () => {
     }
   });
 
+  it('verifyAll starts the largest objects first, so no large one is left to run alone at the end', async () => {
+    t = await createTestStation();
+    const sizes = [17, 2 * MiB, 1000, 3 * MiB, MiB];
+    const ids: string[] = [];
+    for (const size of sizes) ids.push((await t.station.vault.put(chunksOf(randomBytes(size)))).id);
+    const vault = t.station.vault;
+    const verifyObject = vault.verifyObject.bind(vault);
+    const started: string[] = [];
+    vault.verifyObject = (id, onProgress) => {
+      started.push(id);
+      return verifyObject(id, onProgress);
+    };
+    expect(await vault.verifyAll(undefined, { concurrency: 1 })).toMatchObject({ ok: true, checked: sizes.length });
+    const bySize = sizes.map((size, i) => ({ size, id: ids[i]! })).sort((a, b) => b.size - a.size);
+    expect(started).toEqual(bySize.map((o) => o.id));
+    // In parallel too: the two largest are the first two started.
+    started.length = 0;
+    await vault.verifyAll(undefined, { concurrency: 2 });
+    expect(started.slice(0, 2)).toEqual(bySize.slice(0, 2).map((o) => o.id));
+  });
+
   it('shredding destroys the key: the object can never be read again, the ledger remains verifiable', async () => {
     t = await createTestStation();
     const obj = await t.station.vault.put(chunksOf(randomBytes(1000)));

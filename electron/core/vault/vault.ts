@@ -93,6 +93,8 @@ export class Vault {
       alsoInTransaction?: (object: StoredObject) => void;
       dedupe?: boolean;
       onProgress?: (bytes: number) => void;
+      /** see WriteObjectOptions.onSourceRead: the fsync, the rename and the read-back verify are still to come */
+      onSourceRead?: () => void;
       signal?: AbortSignal;
       /** see WriteObjectOptions.sourceGivesUpBuffers */
       sourceGivesUpBuffers?: boolean;
@@ -109,7 +111,7 @@ export class Vault {
       throw e;
     });
     try {
-      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
+      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, onSourceRead: options.onSourceRead, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
       const reader = await openObject(dest, key, id);
       let check: { sha256: string; size: number };
       try {
@@ -235,10 +237,10 @@ export class Vault {
   }
 
   /**
-   * Verifies every object not shredded, up to one per core at once: one object's SHA-256 is sequential and can use
-   * only one core (its verify runs on a worker thread of its own), so a vault of several objects is checked by all of
-   * them. Progress is therefore a total (objects finished, bytes verified), `current` the object that last moved it;
-   * failures are listed in catalogue order whatever order they were found in.
+   * Verifies every object not shredded, up to one per core at once, the largest first: one object's SHA-256 is
+   * sequential and can use only one core (its verify runs on a worker thread of its own), so a vault of several
+   * objects is checked by all of them. Progress is therefore a total (objects finished, bytes verified), `current`
+   * the object that last moved it; failures are listed in catalogue order whatever order they were found in.
    */
   async verifyAll(
     onProgress?: (p: { objects: number; totalObjects: number; bytes: number; totalBytes: number; current: string }) => void,
@@ -276,8 +278,11 @@ export class Vault {
       done++;
       onProgress?.({ objects: done, totalObjects: objects.length, bytes, totalBytes, current: o.id });
     };
+    // Largest first: one object's verify is sequential, so a large object left for the end would run alone on one core
+    // while the others idle; started first, the small ones fill the lanes around it (longest-processing-time order).
+    const order = objects.map((_, i) => i).sort((a, b) => objects[b]!.size - objects[a]!.size || a - b);
     const lane = async (): Promise<void> => {
-      while (next < objects.length) await one(next++);
+      while (next < order.length) await one(order[next++]!);
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
     const failures = failed.filter((f): f is { objectId: string; code: string } => f !== null);
