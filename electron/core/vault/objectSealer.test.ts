@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readlinkSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { closeSync, constants, existsSync, openSync, readlinkSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -132,6 +132,83 @@ describe('ObjectSealer', () => {
     if (!error) error = await sealer.finish().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ENOENT' });
     await sealer.discard();
+  });
+});
+
+/** Whether the file system of `dir` takes O_DIRECT (Linux, and not every file system there). */
+function takesDirectIo(dir: string): boolean {
+  if (!constants.O_DIRECT) return false;
+  const path = join(dir, 'probe');
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_DIRECT));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    void rm(path, { force: true });
+  }
+}
+
+describe('ObjectSealer writing with direct I/O', () => {
+  // Every path must write the same bytes: a sealed object is defined by its key, header and plaintext alone.
+  const cases: [string, number, number][] = [
+    ['an empty object', 0, 4080],
+    ['one short chunk', 100, 4080],
+    // 40 header bytes + sealed chunks of 4096 end exactly at the end of the second staging area.
+    ['an object ending exactly at a staging boundary', 1023 * 4080 + 4040, 4080],
+    ['an object over several staging areas, chunks across them', 5 * 1024 * 1024 + 12345, 65536 + 7],
+  ];
+
+  async function seal(data: Buffer, chunkSize: number, header: Buffer, key: Buffer, writeMode: 'auto' | 'buffered' | 'misaligned-direct') {
+    const path = join(root, `${writeMode}.partial`);
+    const sealer = new ObjectSealer({ path, key, header, chunkSize, writeMode });
+    await sealer.started();
+    // Pieces of odd sizes, as a source's blocks would come.
+    for (let at = 0; at < data.length; at += 777_777) await sealer.update(data.subarray(at, at + 777_777));
+    const sha256 = await sealer.finish();
+    return { sha256, bytes: await readFile(path), direct: sealer.wroteDirect, path };
+  }
+
+  it.each(cases)('%s: direct, buffered and the fallback from a refused direct write give identical files', async (_n, size, chunkSize) => {
+    await mkdir(tmpDir, { recursive: true });
+    const direct = takesDirectIo(tmpDir);
+    const data = randomBytes(size);
+    const key = randomKey();
+    const objectId = randomUUID();
+    const header = encodeHeader(createHeader(objectId, chunkSize));
+    const buffered = await seal(data, chunkSize, header, key, 'buffered');
+    const auto = await seal(data, chunkSize, header, key, 'auto');
+    const refused = await seal(data, chunkSize, header, key, 'misaligned-direct');
+    expect(buffered.direct).toBe(false);
+    expect(auto.direct).toBe(direct);
+    // The kernel refuses the misaligned memory (EINVAL) at its first staged write: the rest goes through the cache.
+    expect(refused.direct).toBe(false);
+    expect(auto.bytes.equals(buffered.bytes)).toBe(true);
+    expect(refused.bytes.equals(buffered.bytes)).toBe(true);
+    const sha = createHash('sha256').update(data).digest('hex');
+    expect([buffered.sha256, auto.sha256, refused.sha256]).toEqual([sha, sha, sha]);
+    expect((await readBack(auto.path, key, objectId)).equals(data)).toBe(true);
+  });
+
+  it('after a refused direct write, the same worker writes its next object directly again', async () => {
+    await mkdir(tmpDir, { recursive: true });
+    const key = randomKey();
+    const data = randomBytes(3 << 20);
+    const header = encodeHeader(createHeader(randomUUID(), 65536));
+    const refused = await seal(data, 65536, header, key, 'misaligned-direct');
+    const auto = await seal(data, 65536, header, key, 'auto');
+    expect(auto.direct).toBe(takesDirectIo(tmpDir));
+    expect(auto.bytes.equals(refused.bytes)).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('the header is on disk, and the file exactly that long, once started() resolves', async () => {
+    const path = join(root, 'object.partial');
+    const header = encodeHeader(createHeader(randomUUID(), 4080));
+    const sealer = new ObjectSealer({ path, key: randomKey(), header, chunkSize: 4080 });
+    await sealer.started();
+    expect((await readFile(path)).equals(header)).toBe(true);
+    await sealer.discard();
+    expect(openDescriptorsOf(path)).toEqual([]);
   });
 });
 

@@ -26,6 +26,12 @@ import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_
 const SEAL_NICE = process.platform === 'linux' ? 10 : 0;
 // Writeback of an object being written is started every this many bytes (see pace() in the worker).
 const PACE_BYTES = 16 << 20;
+// O_DIRECT wants buffer addresses, file offsets and lengths aligned to the logical block size (512 or 4096 bytes);
+// 4096 satisfies both.
+const DIRECT_ALIGN = 4096;
+// Sealed bytes are written directly from staging areas of this size (two per worker): a multiple of the alignment and
+// of WebAssembly's 64 KiB page, large enough that a write is one request the disk streams.
+const STAGE_BYTES = 2 << 20;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -45,6 +51,14 @@ const MAX_CHUNK_COUNT = ${MAX_CHUNK_COUNT};
 const MAX_IOV = 256;
 // Bytes written between two writeback flushes; see pace().
 const PACE_BYTES = ${PACE_BYTES};
+// Direct I/O (see emit()): 0 where the platform has no O_DIRECT (macOS, Windows), which then writes through the cache.
+const O_DIRECT = fs.constants.O_DIRECT || 0;
+const ALIGN = ${DIRECT_ALIGN};
+const STAGE_BYTES = ${STAGE_BYTES};
+// Two staging areas in one WebAssembly.Memory, the one memory Node gives page-aligned (O_DIRECT needs the buffer's
+// address aligned, and nothing else in Node can promise that). Kept for the worker's next object; one page more so
+// that the test of the fallback can shift them off alignment.
+let stageMemory = null;
 
 let job = null;
 
@@ -53,6 +67,8 @@ function errorInfo(e) {
 }
 
 function writeAll(fd, buffers, position) {
+  // An empty buffer would never leave the batch below (writev reports 0 bytes for it).
+  buffers = buffers.filter((b) => b.length > 0);
   for (let at = 0; at < buffers.length; at += MAX_IOV) {
     const batch = buffers.slice(at, at + MAX_IOV);
     while (batch.length > 0) {
@@ -73,7 +89,7 @@ function writeAll(fd, buffers, position) {
 
 // Seals every chunk that is known not to be the last (more bytes follow it), or with final everything pending, the
 // last chunk flagged as such. A chunk is fed to the cipher piece by piece from the blocks it lies in: no staging copy.
-function seal(final, returned) {
+async function seal(final, returned) {
   const outs = [];
   // The buffers cipher.update() allocated for this call's output, each its own memory.
   const fresh = [];
@@ -108,7 +124,9 @@ function seal(final, returned) {
     if (last) job.sealedLast = true;
   }
   if (outs.length > 0) {
-    writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
+    // The chunks are contiguous after the header, so the object is one stream: this is where it has got to.
+    if (job.end !== HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH)) throw new Error('sealed chunks out of order');
+    await emit(outs);
     for (const o of outs) job.unflushed += o.length;
     // Freed now rather than when this thread's GC gets to them: V8 collects external memory only after tens of MiB
     // of it, and with many objects in flight (25 recorders: 16) each sealing thread held that much garbage.
@@ -116,6 +134,133 @@ function seal(final, returned) {
     for (const ab of fresh) if (typeof ab.transfer === "function") ab.transfer(0);
     if (!final) pace();
   }
+}
+
+// Opens the temp file and writes the header. Direct I/O (O_DIRECT: the writes go from this thread's staging memory to
+// the disk, not through the page cache) where the file system takes it: the buffered write path — the copy into the
+// page cache, ext4's delayed allocation, memory-cgroup accounting, page faults — was a third of this thread's CPU
+// (ingest/README.md, "Profile against issue 16"). Where O_DIRECT is refused (EINVAL: some file systems; no such flag
+// on macOS and Windows) the file is written through the cache as before; the bytes are the same either way.
+function openOut(m) {
+  job.path = m.path;
+  job.end = HEADER_LENGTH;
+  if (O_DIRECT !== 0 && m.writeMode !== 'buffered') {
+    if (stageMemory === null) stageMemory = new WebAssembly.Memory({ initial: (2 * STAGE_BYTES) / 65536 + 1 });
+    const shift = m.writeMode === 'misaligned-direct' ? 16 : 0;
+    job.stages = [Buffer.from(stageMemory.buffer, shift, STAGE_BYTES), Buffer.from(stageMemory.buffer, shift + STAGE_BYTES, STAGE_BYTES)];
+    let fd = null;
+    try {
+      fd = fs.openSync(m.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | O_DIRECT, 0o666);
+      // The header is on disk before the first byte of the source is read (what started() promises): one aligned
+      // block, the header and zeros, cut back to the header; the first staging area written covers it again. The
+      // block is the spare page's (always aligned, beyond the shifted areas), so a test's misalignment fails later,
+      // mid-object.
+      const block = Buffer.from(stageMemory.buffer, 2 * STAGE_BYTES + ALIGN, ALIGN);
+      job.header.copy(block, 0);
+      block.fill(0, HEADER_LENGTH);
+      writeFullySync(fd, block, ALIGN, 0);
+      fs.ftruncateSync(fd, HEADER_LENGTH);
+      job.header.copy(job.stages[0], 0);
+      job.fd = fd;
+      job.direct = true;
+      job.cur = 0;
+      job.base = 0;
+      job.fill = HEADER_LENGTH;
+      return;
+    } catch (e) {
+      if (fd !== null) fs.closeSync(fd);
+      if (!e || e.code !== 'EINVAL') throw e;
+    }
+  }
+  job.fd = fs.openSync(m.path, 'w');
+  writeAll(job.fd, [job.header], 0);
+}
+
+function writeFullySync(fd, buffer, length, position) {
+  for (let at = 0; at < length; ) at += fs.writeSync(fd, buffer, at, length - at, position + at);
+}
+
+function writeFully(fd, buffer, length, position) {
+  return new Promise((resolve) => {
+    const next = (at) => {
+      if (at >= length) return resolve(null);
+      fs.write(fd, buffer, at, length - at, position + at, (e, n) => (e ? resolve(e) : next(at + n)));
+    };
+    next(0);
+  });
+}
+
+// Appends sealed bytes to the object. Through the cache: one writev at their offset. Direct: copied into the current
+// staging area; a full one is written by the thread pool while this thread seals into the other (a direct write
+// waits for the disk, a buffered one did not), at most one write in flight.
+async function emit(outs) {
+  for (let i = 0; i < outs.length; i++) {
+    let o = outs[i];
+    while (job.direct && o.length > 0) {
+      const stage = job.stages[job.cur];
+      const n = Math.min(o.length, STAGE_BYTES - job.fill);
+      o.copy(stage, job.fill, 0, n);
+      job.fill += n;
+      job.end += n;
+      o = o.subarray(n);
+      if (job.fill === STAGE_BYTES) await rotate();
+    }
+    if (!job.direct) {
+      const rest = outs.slice(i);
+      rest[0] = o;
+      writeAll(job.fd, rest, job.end);
+      for (const r of rest) job.end += r.length;
+      return;
+    }
+  }
+}
+
+async function rotate() {
+  await settleWrite();
+  if (!job.direct) return;
+  const stage = job.stages[job.cur];
+  const base = job.base;
+  const fd = job.fd;
+  job.writing = writeFully(fd, stage, STAGE_BYTES, base).then((e) => ({ e, stage, base }));
+  job.cur ^= 1;
+  job.base += STAGE_BYTES;
+  job.fill = 0;
+}
+
+// Waits for the staging area being written. A direct write refused with EINVAL (a file system that took O_DIRECT at
+// open but not for this write) continues the object through the cache: that area's bytes and the current one's are
+// written again, buffered, at their offsets. Any other error fails the object.
+async function settleWrite() {
+  if (!job.writing) return;
+  const current = job;
+  const { e, stage, base } = await current.writing;
+  current.writing = null;
+  if (!e) return;
+  if (e.code !== 'EINVAL' || !current.direct) throw e;
+  writeThroughCache(current, [[stage, STAGE_BYTES, base]]);
+}
+
+function writeThroughCache(current, pending) {
+  current.direct = false;
+  // The direct descriptor may still be in use by a writeback flush: it is closed with the job.
+  current.retired.push(current.fd);
+  current.fd = fs.openSync(current.path, 'r+');
+  pending.push([current.stages[current.cur], current.fill, current.base]);
+  for (const [stage, length, base] of pending) if (length > 0) writeFullySync(current.fd, stage, length, base);
+  current.stages = null;
+}
+
+// The last, partial staging area: padded to the alignment, written, and the file cut back to the object's length.
+async function finishOut() {
+  await settleWrite();
+  if (!job.direct || job.fill === 0) return;
+  const stage = job.stages[job.cur];
+  const length = Math.ceil(job.fill / ALIGN) * ALIGN;
+  stage.fill(0, job.fill, length);
+  const e = await writeFully(job.fd, stage, length, job.base);
+  if (e && e.code === 'EINVAL') writeThroughCache(job, []);
+  else if (e) throw e;
+  else fs.ftruncateSync(job.fd, job.base + job.fill);
 }
 
 // Writeback is started every PACE_BYTES instead of leaving the whole object dirty until its final fsync: the kernel
@@ -139,7 +284,10 @@ function pace() {
 
 // The descriptor is closed only once no writeback flush uses it.
 async function closeJob(current) {
+  if (current.writing) await current.writing;
+  current.writing = null;
   if (current.flushing) await current.flushing;
+  for (const fd of current.retired.splice(0)) try { fs.closeSync(fd); } catch {}
   if (current.fd !== null) {
     const fd = current.fd;
     current.fd = null;
@@ -163,7 +311,7 @@ function reply(type, returned, extra) {
 // object may start meanwhile.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
-  queue = queue.then(() => handle(m));
+  queue = queue.then(() => handle(m)).catch((e) => console.error("HANDLE FAILED", e));
 });
 
 async function handle(m) {
@@ -173,13 +321,13 @@ async function handle(m) {
       fd: null, header: Buffer.from(m.header), chunkSize: m.chunkSize, key: createSecretKey(keyBytes),
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
       sealedLast: false, error: null, unflushed: 0, flushing: null,
+      path: null, direct: false, stages: null, cur: 0, base: 0, fill: 0, end: 0, writing: null, retired: [],
     };
     // The structured clone of the key is this thread's only raw copy; the KeyObject keeps its own.
     keyBytes.fill(0);
     job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
     try {
-      job.fd = fs.openSync(m.path, 'w');
-      writeAll(job.fd, [job.header], 0);
+      openOut(m);
     } catch (e) {
       fail(e);
     }
@@ -194,7 +342,7 @@ async function handle(m) {
         job.hash.update(piece.view);
         job.pending.push(piece);
         job.pendingBytes += piece.view.length;
-        seal(false, returned);
+        await seal(false, returned);
       } catch (e) {
         fail(e);
         returned.push(...job.pending.splice(0));
@@ -206,7 +354,8 @@ async function handle(m) {
     let sha256 = null;
     if (job && !job.error) {
       try {
-        seal(true, returned);
+        await seal(true, returned);
+        await finishOut();
         if (job.flushing) await job.flushing;
         if (!job.error) {
           fs.fsyncSync(job.fd);
@@ -225,7 +374,7 @@ async function handle(m) {
       returned.push(...job.pending.splice(0));
       await closeJob(job);
     }
-    reply('finished', returned, { sha256: job && !job.error ? sha256 : null });
+    reply('finished', returned, { sha256: job && !job.error ? sha256 : null, direct: job ? job.direct : false });
     job = null;
   } else if (m.type === 'discard') {
     const returned = job ? job.pending.splice(0) : [];
@@ -246,7 +395,13 @@ export type Handover =
   | 'lend';
 
 type Returned = { ab: ArrayBuffer; kind: 'lent' | 'stage' | 'given' };
-type Reply = { type: 'started' | 'ack' | 'finished' | 'discarded'; error: ErrorInfo | null; returned: Returned[]; sha256?: string | null };
+type Reply = {
+  type: 'started' | 'ack' | 'finished' | 'discarded';
+  error: ErrorInfo | null;
+  returned: Returned[];
+  sha256?: string | null;
+  direct?: boolean;
+};
 type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: number };
 
 // Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
@@ -286,6 +441,12 @@ export type SealerOptions = {
   chunkSize: number;
   /** receives every block given with 'lend', once the worker is done with it */
   giveBack?: (block: Buffer) => void;
+  /**
+   * 'auto' (the default): direct I/O where the file system takes it, else through the page cache. 'buffered' always
+   * through the cache. 'misaligned-direct' is for tests: direct I/O from deliberately misaligned memory, which the
+   * kernel refuses (EINVAL) at the first write, as a file system refusing it would — the fallback path.
+   */
+  writeMode?: 'auto' | 'buffered' | 'misaligned-direct';
 };
 
 /**
@@ -295,6 +456,8 @@ export type SealerOptions = {
 export class ObjectSealer {
   private worker: Worker | null;
   private readonly giveBack: ((block: Buffer) => void) | undefined;
+  /** After finish(): whether the object's bytes went to the disk by direct I/O all the way (tests, measurements). */
+  wroteDirect: boolean | null = null;
   private queued = 0;
   private stage: Buffer | null = null;
   private staged = 0;
@@ -335,7 +498,10 @@ export class ObjectSealer {
     const key = new Uint8Array(opts.key);
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
-      w.postMessage({ type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize }, [key.buffer]);
+      w.postMessage(
+        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto' },
+        [key.buffer],
+      );
     });
     // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
     this.starting.catch(() => {});
@@ -379,6 +545,7 @@ export class ObjectSealer {
     if (this.staged > 0) await this.postStage();
     this.throwIfFailed();
     const reply = await this.request('finish');
+    this.wroteDirect = reply.direct === true;
     this.detach(true);
     if (reply.error || !reply.sha256) throw this.failure?.error ?? new StationError('io', 'vault.hash_failed', {});
     return reply.sha256;
