@@ -159,14 +159,21 @@ describe('ObjectSealer writing with direct I/O', () => {
     ['an object over several staging areas, chunks across them', 5 * 1024 * 1024 + 12345, 65536 + 7],
   ];
 
-  async function seal(data: Buffer, chunkSize: number, header: Buffer, key: Buffer, writeMode: 'auto' | 'buffered' | 'misaligned-direct') {
-    const path = join(root, `${writeMode}.partial`);
-    const sealer = new ObjectSealer({ path, key, header, chunkSize, writeMode });
+  async function seal(
+    data: Buffer,
+    chunkSize: number,
+    header: Buffer,
+    key: Buffer,
+    writeMode: 'auto' | 'buffered' | 'misaligned-direct',
+    cipher: 'auto' | 'node' = 'auto',
+  ) {
+    const path = join(root, `${writeMode}-${cipher}.partial`);
+    const sealer = new ObjectSealer({ path, key, header, chunkSize, writeMode, cipher });
     await sealer.started();
     // Pieces of odd sizes, as a source's blocks would come.
     for (let at = 0; at < data.length; at += 777_777) await sealer.update(data.subarray(at, at + 777_777));
     const sha256 = await sealer.finish();
-    return { sha256, bytes: await readFile(path), direct: sealer.wroteDirect, path };
+    return { sha256, bytes: await readFile(path), direct: sealer.wroteDirect, native: sealer.sealedNative, path };
   }
 
   it.each(cases)('%s: direct, buffered and the fallback from a refused direct write give identical files', async (_n, size, chunkSize) => {
@@ -188,6 +195,23 @@ describe('ObjectSealer writing with direct I/O', () => {
     const sha = createHash('sha256').update(data).digest('hex');
     expect([buffered.sha256, auto.sha256, refused.sha256]).toEqual([sha, sha, sha]);
     expect((await readBack(auto.path, key, objectId)).equals(data)).toBe(true);
+  });
+
+  it.each(cases)('%s: OpenSSL through koffi and createCipheriv seal the same bytes, on every write path', async (_n, size, chunkSize) => {
+    await mkdir(tmpDir, { recursive: true });
+    const data = randomBytes(size);
+    const key = randomKey();
+    const objectId = randomUUID();
+    const header = encodeHeader(createHeader(objectId, chunkSize));
+    const reference = await seal(data, chunkSize, header, key, 'buffered', 'node');
+    expect(reference.native).toBe(false);
+    for (const writeMode of ['auto', 'buffered', 'misaligned-direct'] as const) {
+      const sealed = await seal(data, chunkSize, header, key, writeMode, 'auto');
+      // Node (not Electron) on Linux, with koffi installed, as in these tests: the native path must have been used.
+      expect(sealed.native).toBe(process.platform === 'linux');
+      expect(sealed.bytes.equals(reference.bytes)).toBe(true);
+      expect(sealed.sha256).toBe(reference.sha256);
+    }
   });
 
   it('after a refused direct write, the same worker writes its next object directly again', async () => {
@@ -227,6 +251,25 @@ describe('ObjectSealer when its thread is gone', () => {
     const next = new ObjectSealer({ path: join(root, 'next.partial'), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
     await next.update(data);
     expect(await next.finish()).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('ending the thread while it seals through OpenSSL, again and again, leaves the process and the next object sound', async () => {
+    for (let round = 0; round < 5; round++) {
+      const sealer = new ObjectSealer({ path: join(root, `t${round}.partial`), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 65536)), chunkSize: 65536 });
+      await sealer.started();
+      // A large block in flight: the thread is inside EVP_EncryptUpdate calls when it is told to end.
+      const pending = sealer.update(randomBytes(16 << 20), 'give').catch(() => {});
+      await new Promise((r) => setTimeout(r, round * 3));
+      await (sealer as unknown as { worker: Worker }).worker.terminate();
+      await pending;
+      await expect(sealer.finish()).rejects.toMatchObject({ code: 'vault.hash_failed' });
+      await sealer.discard();
+    }
+    const data = randomBytes(3 << 20);
+    const next = new ObjectSealer({ path: join(root, 'after.partial'), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 65536)), chunkSize: 65536 });
+    await next.update(data);
+    expect(await next.finish()).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(next.sealedNative).toBe(process.platform === 'linux');
   });
 
   it('refuses use after it has finished', async () => {

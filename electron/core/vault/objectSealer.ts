@@ -17,6 +17,7 @@
 // The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
 // desktop app without a worker file to locate next to each of them.
 import type { Worker } from 'node:worker_threads';
+import { EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -90,6 +91,7 @@ function writeAll(fd, buffers, position) {
 // Seals every chunk that is known not to be the last (more bytes follow it), or with final everything pending, the
 // last chunk flagged as such. A chunk is fed to the cipher piece by piece from the blocks it lies in: no staging copy.
 async function seal(final, returned) {
+  if (job.native) return sealNative(final, returned);
   const outs = [];
   // The buffers cipher.update() allocated for this call's output, each its own memory.
   const fresh = [];
@@ -136,18 +138,81 @@ async function seal(final, returned) {
   }
 }
 
+// The same sealing through OpenSSL's EVP interface (evpSource.ts), encrypting straight into the staging area: no
+// buffer allocated, zero-filled and copied per update(). The key schedule is set up once per object; each chunk
+// sets only its nonce.
+async function sealNative(final, returned) {
+  const N = evp;
+  let wrote = 0;
+  while (job.pendingBytes > job.chunkSize || (final && !job.sealedLast)) {
+    if (job.index >= MAX_CHUNK_COUNT) throw Object.assign(new Error('object too large'), { code: 'STATION_TOO_LARGE' });
+    const n = Math.min(job.chunkSize, job.pendingBytes);
+    const last = final && n === job.pendingBytes;
+    if (job.end !== HEADER_LENGTH + job.index * (job.chunkSize + TAG_LENGTH)) throw new Error('sealed chunks out of order');
+    job.nonce.writeUInt32BE(job.index, NONCE_PREFIX_LENGTH);
+    job.nonce[NONCE_LENGTH - 1] = last ? 1 : 0;
+    N.check(N.encInit(job.ctx, null, null, null, job.nonce));
+    N.check(N.encUpdate(job.ctx, null, N.outl, job.header, HEADER_LENGTH));
+    let need = n;
+    while (need > 0) {
+      const piece = job.pending[0];
+      const take = Math.min(need, piece.view.length);
+      for (let at = 0; at < take; ) {
+        const room = Math.min(take - at, STAGE_BYTES - job.fill);
+        N.check(N.encUpdate(job.ctx, job.stages[job.cur].subarray(job.fill), N.outl, piece.view.subarray(at), room));
+        // GCM is a stream cipher: every byte in is one byte out, at once.
+        if (N.outl[0] !== room) throw new Error('EVP_EncryptUpdate returned ' + N.outl[0] + ' of ' + room + ' bytes');
+        at += room;
+        job.fill += room;
+        job.end += room;
+        wrote += room;
+        if (job.fill === STAGE_BYTES) await rotate();
+      }
+      if (take === piece.view.length) {
+        job.pending.shift();
+        returned.push(piece);
+      } else {
+        piece.view = piece.view.subarray(take);
+      }
+      need -= take;
+      job.pendingBytes -= take;
+    }
+    N.check(N.encFinal(job.ctx, N.scratch, N.outl));
+    N.check(N.ctrl(job.ctx, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, N.tag));
+    await emit([N.tag]);
+    wrote += TAG_LENGTH;
+    job.index++;
+    if (last) job.sealedLast = true;
+  }
+  job.unflushed += wrote;
+  if (wrote > 0 && !final) pace();
+}
+
+${EVP_SOURCE}
+
 // Opens the temp file and writes the header. Direct I/O (O_DIRECT: the writes go from this thread's staging memory to
-// the disk, not through the page cache) where the file system takes it: the buffered write path — the copy into the
-// page cache, ext4's delayed allocation, memory-cgroup accounting, page faults — was a third of this thread's CPU
-// (ingest/README.md, "Profile against issue 16"). Where O_DIRECT is refused (EINVAL: some file systems; no such flag
-// on macOS and Windows) the file is written through the cache as before; the bytes are the same either way.
+// the disk, not through the page cache) where the file system takes it, which saves the kernel's copy into the page
+// cache and its bookkeeping (ingest/README.md, "Profile against issue 16"). Where O_DIRECT is refused (EINVAL: some file
+// systems; no such flag on macOS and Windows) the file is written through the cache as before; the bytes are the
+// same either way.
 function openOut(m) {
   job.path = m.path;
   job.end = HEADER_LENGTH;
-  if (O_DIRECT !== 0 && m.writeMode !== 'buffered') {
+  const staged = (O_DIRECT !== 0 && m.writeMode !== 'buffered') || (m.cipher !== 'node' && loadEvp() !== null);
+  if (staged) {
     if (stageMemory === null) stageMemory = new WebAssembly.Memory({ initial: (2 * STAGE_BYTES) / 65536 + 1 });
     const shift = m.writeMode === 'misaligned-direct' ? 16 : 0;
     job.stages = [Buffer.from(stageMemory.buffer, shift, STAGE_BYTES), Buffer.from(stageMemory.buffer, shift + STAGE_BYTES, STAGE_BYTES)];
+    job.cur = 0;
+    job.base = 0;
+    job.fill = HEADER_LENGTH;
+    job.header.copy(job.stages[0], 0);
+    if (m.cipher !== 'node' && loadEvp() !== null) {
+      job.ctx = evpContext(evp, m.key, false);
+      job.native = true;
+    }
+  }
+  if (staged && O_DIRECT !== 0 && m.writeMode !== 'buffered') {
     let fd = null;
     try {
       fd = fs.openSync(m.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | O_DIRECT, 0o666);
@@ -160,18 +225,16 @@ function openOut(m) {
       block.fill(0, HEADER_LENGTH);
       writeFullySync(fd, block, ALIGN, 0);
       fs.ftruncateSync(fd, HEADER_LENGTH);
-      job.header.copy(job.stages[0], 0);
       job.fd = fd;
       job.direct = true;
-      job.cur = 0;
-      job.base = 0;
-      job.fill = HEADER_LENGTH;
       return;
     } catch (e) {
       if (fd !== null) fs.closeSync(fd);
       if (!e || e.code !== 'EINVAL') throw e;
     }
   }
+  // Through the cache: staged only for the native cipher, which seals into the staging areas.
+  if (!job.native) job.stages = null;
   job.fd = fs.openSync(m.path, 'w');
   writeAll(job.fd, [job.header], 0);
 }
@@ -190,13 +253,13 @@ function writeFully(fd, buffer, length, position) {
   });
 }
 
-// Appends sealed bytes to the object. Through the cache: one writev at their offset. Direct: copied into the current
-// staging area; a full one is written by the thread pool while this thread seals into the other (a direct write
-// waits for the disk, a buffered one did not), at most one write in flight.
+// Appends sealed bytes to the object. Unstaged: one writev at their offset. Staged: copied into the current staging
+// area; a full one is written — directly by the thread pool while this thread seals into the other (a direct write
+// waits for the disk, a buffered one did not), at most one write in flight; through the cache at once.
 async function emit(outs) {
   for (let i = 0; i < outs.length; i++) {
     let o = outs[i];
-    while (job.direct && o.length > 0) {
+    while (job.stages !== null && o.length > 0) {
       const stage = job.stages[job.cur];
       const n = Math.min(o.length, STAGE_BYTES - job.fill);
       o.copy(stage, job.fill, 0, n);
@@ -205,7 +268,7 @@ async function emit(outs) {
       o = o.subarray(n);
       if (job.fill === STAGE_BYTES) await rotate();
     }
-    if (!job.direct) {
+    if (job.stages === null) {
       const rest = outs.slice(i);
       rest[0] = o;
       writeAll(job.fd, rest, job.end);
@@ -217,19 +280,22 @@ async function emit(outs) {
 
 async function rotate() {
   await settleWrite();
-  if (!job.direct) return;
+  if (job.stages === null) return;
   const stage = job.stages[job.cur];
   const base = job.base;
-  const fd = job.fd;
-  job.writing = writeFully(fd, stage, STAGE_BYTES, base).then((e) => ({ e, stage, base }));
+  if (job.direct) {
+    job.writing = writeFully(job.fd, stage, STAGE_BYTES, base).then((e) => ({ e, stage, base }));
+  } else {
+    writeFullySync(job.fd, stage, STAGE_BYTES, base);
+  }
   job.cur ^= 1;
   job.base += STAGE_BYTES;
   job.fill = 0;
 }
 
 // Waits for the staging area being written. A direct write refused with EINVAL (a file system that took O_DIRECT at
-// open but not for this write) continues the object through the cache: that area's bytes and the current one's are
-// written again, buffered, at their offsets. Any other error fails the object.
+// open but not for this write) continues the object through the cache: that area's bytes are written again, buffered,
+// at their offset. Any other error fails the object.
 async function settleWrite() {
   if (!job.writing) return;
   const current = job;
@@ -245,22 +311,33 @@ function writeThroughCache(current, pending) {
   // The direct descriptor may still be in use by a writeback flush: it is closed with the job.
   current.retired.push(current.fd);
   current.fd = fs.openSync(current.path, 'r+');
-  pending.push([current.stages[current.cur], current.fill, current.base]);
+  // Copied outputs go straight to the file from now on; the native cipher goes on sealing into the staging areas.
+  if (!current.native) {
+    pending.push([current.stages[current.cur], current.fill, current.base]);
+    current.stages = null;
+  }
   for (const [stage, length, base] of pending) if (length > 0) writeFullySync(current.fd, stage, length, base);
-  current.stages = null;
 }
 
-// The last, partial staging area: padded to the alignment, written, and the file cut back to the object's length.
+// The last, partial staging area: direct, padded to the alignment, written, and the file cut back to the object's
+// length; through the cache, as it is.
 async function finishOut() {
   await settleWrite();
-  if (!job.direct || job.fill === 0) return;
+  if (job.stages === null || job.fill === 0) return;
   const stage = job.stages[job.cur];
-  const length = Math.ceil(job.fill / ALIGN) * ALIGN;
-  stage.fill(0, job.fill, length);
-  const e = await writeFully(job.fd, stage, length, job.base);
-  if (e && e.code === 'EINVAL') writeThroughCache(job, []);
-  else if (e) throw e;
-  else fs.ftruncateSync(job.fd, job.base + job.fill);
+  if (job.direct) {
+    const length = Math.ceil(job.fill / ALIGN) * ALIGN;
+    stage.fill(0, job.fill, length);
+    const e = await writeFully(job.fd, stage, length, job.base);
+    if (!e) {
+      fs.ftruncateSync(job.fd, job.base + job.fill);
+      return;
+    }
+    if (e.code !== 'EINVAL') throw e;
+    writeThroughCache(job, []);
+    if (job.stages === null) return;
+  }
+  writeFullySync(job.fd, stage, job.fill, job.base);
 }
 
 // Writeback is started every PACE_BYTES instead of leaving the whole object dirty until its final fsync: the kernel
@@ -287,6 +364,9 @@ async function closeJob(current) {
   if (current.writing) await current.writing;
   current.writing = null;
   if (current.flushing) await current.flushing;
+  // Frees the context and cleanses its key schedule.
+  if (current.ctx) evp.ctxFree(current.ctx);
+  current.ctx = null;
   for (const fd of current.retired.splice(0)) try { fs.closeSync(fd); } catch {}
   if (current.fd !== null) {
     const fd = current.fd;
@@ -311,7 +391,9 @@ function reply(type, returned, extra) {
 // object may start meanwhile.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
-  queue = queue.then(() => handle(m)).catch((e) => console.error("HANDLE FAILED", e));
+  // A failure outside the job's own error handling would leave every later message unanswered: the thread ends
+  // instead, which fails the object (vault.hash_failed) and takes this worker out of the pool.
+  queue = queue.then(() => handle(m)).catch(() => process.exit(1));
 });
 
 async function handle(m) {
@@ -322,14 +404,17 @@ async function handle(m) {
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
       sealedLast: false, error: null, unflushed: 0, flushing: null,
       path: null, direct: false, stages: null, cur: 0, base: 0, fill: 0, end: 0, writing: null, retired: [],
+      native: false, ctx: null,
     };
-    // The structured clone of the key is this thread's only raw copy; the KeyObject keeps its own.
-    keyBytes.fill(0);
     job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
     try {
       openOut(m);
     } catch (e) {
       fail(e);
+    } finally {
+      // The structured clone of the key is this thread's only raw copy; the KeyObject and the EVP context (its key
+      // schedule) keep their own.
+      keyBytes.fill(0);
     }
     reply('started', []);
   } else if (m.type === 'data') {
@@ -374,7 +459,7 @@ async function handle(m) {
       returned.push(...job.pending.splice(0));
       await closeJob(job);
     }
-    reply('finished', returned, { sha256: job && !job.error ? sha256 : null, direct: job ? job.direct : false });
+    reply('finished', returned, { sha256: job && !job.error ? sha256 : null, direct: job ? job.direct : false, native: job ? job.native : false });
     job = null;
   } else if (m.type === 'discard') {
     const returned = job ? job.pending.splice(0) : [];
@@ -401,6 +486,7 @@ type Reply = {
   returned: Returned[];
   sha256?: string | null;
   direct?: boolean;
+  native?: boolean;
 };
 type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: number };
 
@@ -447,6 +533,8 @@ export type SealerOptions = {
    * kernel refuses (EINVAL) at the first write, as a file system refusing it would — the fallback path.
    */
   writeMode?: 'auto' | 'buffered' | 'misaligned-direct';
+  /** 'auto' (the default): OpenSSL's EVP through koffi where available (see the worker), else createCipheriv; 'node': always createCipheriv. */
+  cipher?: 'auto' | 'node';
 };
 
 /**
@@ -458,6 +546,8 @@ export class ObjectSealer {
   private readonly giveBack: ((block: Buffer) => void) | undefined;
   /** After finish(): whether the object's bytes went to the disk by direct I/O all the way (tests, measurements). */
   wroteDirect: boolean | null = null;
+  /** After finish(): whether OpenSSL's EVP interface sealed it (rather than createCipheriv). */
+  sealedNative: boolean | null = null;
   private queued = 0;
   private stage: Buffer | null = null;
   private staged = 0;
@@ -499,7 +589,7 @@ export class ObjectSealer {
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
       w.postMessage(
-        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto' },
+        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto', cipher: opts.cipher ?? 'auto' },
         [key.buffer],
       );
     });
@@ -546,6 +636,7 @@ export class ObjectSealer {
     this.throwIfFailed();
     const reply = await this.request('finish');
     this.wroteDirect = reply.direct === true;
+    this.sealedNative = reply.native === true;
     this.detach(true);
     if (reply.error || !reply.sha256) throw this.failure?.error ?? new StationError('io', 'vault.hash_failed', {});
     return reply.sha256;

@@ -9,7 +9,7 @@ import { chunkOffset, decodeHeader, HEADER_LENGTH, layoutFromFileSize } from './
 import { openObject } from './objectReader.ts';
 import { writeObject } from './objectWriter.ts';
 import type { VerifyJob } from './verifyWorker.ts';
-import { verifyOnWorker, verifyReads } from './verifyWorker.ts';
+import { verifyOnWorker, verifyPaths } from './verifyWorker.ts';
 
 let root: string;
 beforeEach(async () => {
@@ -161,12 +161,12 @@ function takesDirectIo(path: string): boolean {
 describe('verify reading with direct I/O, through the cache, and falling back', () => {
   const modes = ['auto', 'buffered', 'misaligned-direct'] as const;
 
-  async function verifyAs(s: Stored, readMode: (typeof modes)[number]) {
+  async function verifyAs(s: Stored, readMode: (typeof modes)[number], cipher: 'auto' | 'node' = 'auto') {
     const fd = openSync(s.path, 'r');
-    const before = { ...verifyReads };
+    const before = { ...verifyPaths };
     try {
-      const result = await verifyOnWorker({ ...jobFor(s, fd), readMode });
-      return { result, direct: verifyReads.direct - before.direct === 1 };
+      const result = await verifyOnWorker({ ...jobFor(s, fd), readMode, cipher });
+      return { result, direct: verifyPaths.direct - before.direct === 1, native: verifyPaths.native - before.native === 1 };
     } finally {
       closeSync(fd);
     }
@@ -185,14 +185,18 @@ describe('verify reading with direct I/O, through the cache, and falling back', 
     const auto = await verifyAs(s, 'auto');
     const buffered = await verifyAs(s, 'buffered');
     const refused = await verifyAs(s, 'misaligned-direct');
-    expect([auto.result, buffered.result, refused.result]).toEqual([expected, expected, expected]);
+    const node = await verifyAs(s, 'auto', 'node');
+    const nodeBuffered = await verifyAs(s, 'buffered', 'node');
+    expect([auto.result, buffered.result, refused.result, node.result, nodeBuffered.result]).toEqual([expected, expected, expected, expected, expected]);
+    // Node (not Electron) on Linux with koffi, as in these tests: OpenSSL's EVP decrypted, unless told otherwise.
+    expect([auto.native, buffered.native, refused.native, node.native]).toEqual([true, true, true, false].map((n) => n && process.platform === 'linux'));
     expect(auto.direct).toBe(takesDirectIo(s.path));
     expect(buffered.direct).toBe(false);
     // The kernel refuses the misaligned memory (EINVAL): the caller's descriptor is read through the cache instead.
     expect(refused.direct).toBe(false);
   });
 
-  it.each(modes)('%s: a flipped bit in a chunk of a later window is found, with its index', async (readMode) => {
+  it.each(modes.flatMap((m) => [[m, 'auto'], [m, 'node']] as const))('%s, cipher %s: a flipped bit in a chunk of a later window is found, with its index', async (readMode, cipher) => {
     const s = await store(6 << 20, 65536);
     const file = readFileSync(s.path);
     // chunk 70 starts past the first 4 MiB: the third window
@@ -200,7 +204,7 @@ describe('verify reading with direct I/O, through the cache, and falling back', 
     writeFileSync(s.path, file);
     const fd = openSync(s.path, 'r');
     try {
-      await expect(verifyOnWorker({ ...jobFor(s, fd), readMode })).rejects.toMatchObject({
+      await expect(verifyOnWorker({ ...jobFor(s, fd), readMode, cipher })).rejects.toMatchObject({
         code: 'vault.object_corrupt',
         params: { objectId: s.objectId, chunk: 70 },
       });

@@ -18,6 +18,7 @@
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
+import { EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { fromSystemError, StationError } from '../errors.ts';
 import { corrupt, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -42,6 +43,7 @@ const NONCE_PREFIX_LENGTH = ${NONCE_PREFIX_LENGTH};
 const DECRYPT_SLICE = ${DECRYPT_SLICE};
 const WINDOW = ${READ_WINDOW};
 const O_DIRECT = fs.constants.O_DIRECT || 0;
+${EVP_SOURCE}
 // Two read windows in one WebAssembly.Memory, the one memory Node gives page-aligned, as O_DIRECT needs; kept
 // between objects (a verify of a vault reads thousands of them). One page more lets a test shift them off alignment.
 const memory = new WebAssembly.Memory({ initial: (2 * WINDOW) / 65536 + 1 });
@@ -110,6 +112,17 @@ async function readWindow(job, reader, buffer, position, length) {
 }
 
 async function verify(job, key, reader) {
+  // OpenSSL's EVP (evpSource.ts) decrypts each window in place: no buffer allocated and zero-filled per update().
+  const E = job.cipher === 'node' ? null : loadEvp();
+  const ctx = E === null ? null : evpContext(E, key, true);
+  try {
+    return await verifyWith(job, key, reader, E, ctx);
+  } finally {
+    if (ctx !== null) E.ctxFree(ctx);
+  }
+}
+
+async function verifyWith(job, key, reader, E, ctx) {
   const { header, chunkSize, chunkCount, size } = job;
   const stop = new Int32Array(job.stop);
   const shift = reader.misaligned ? 16 : 0;
@@ -148,13 +161,26 @@ async function verify(job, key, reader) {
           plainLength = index === chunkCount - 1 ? lastPlain : chunkSize;
           nonce.writeUInt32BE(index, NONCE_PREFIX_LENGTH);
           nonce[NONCE_LENGTH - 1] = index === chunkCount - 1 ? 1 : 0;
-          decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
-          decipher.setAAD(header);
+          if (E !== null) {
+            E.check(E.decInit(ctx, null, null, null, nonce));
+            E.check(E.decUpdate(ctx, null, E.outl, header, HEADER_LENGTH));
+            decipher = ctx;
+          } else {
+            decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
+            decipher.setAAD(header);
+          }
           inChunk = 0;
         }
         if (inChunk < plainLength) {
           const take = Math.min(plainLength - inChunk, to - at, DECRYPT_SLICE);
-          hash.update(decipher.update(buffer.subarray(at, at + take)));
+          if (E !== null) {
+            const view = buffer.subarray(at, at + take);
+            E.check(E.decUpdate(ctx, view, E.outl, view, take));
+            if (E.outl[0] !== take) throw new Error('EVP_DecryptUpdate returned ' + E.outl[0] + ' of ' + take + ' bytes');
+            hash.update(view);
+          } else {
+            hash.update(decipher.update(buffer.subarray(at, at + take)));
+          }
           at += take;
           inChunk += take;
           continue;
@@ -164,13 +190,21 @@ async function verify(job, key, reader) {
         at += take;
         inChunk += take;
         if (inChunk < plainLength + TAG_LENGTH) continue;
-        decipher.setAuthTag(tag);
-        try {
-          decipher.final();
-        } catch {
-          // Its (unauthenticated) plaintext went only into the running hash, which is thrown away.
-          return { type: 'corrupt', chunk: index };
+        let authentic;
+        if (E !== null) {
+          E.check(E.ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LENGTH, tag));
+          authentic = E.decFinal(ctx, E.scratch, E.outl) === 1;
+        } else {
+          decipher.setAuthTag(tag);
+          try {
+            decipher.final();
+            authentic = true;
+          } catch {
+            authentic = false;
+          }
         }
+        // Its (unauthenticated) plaintext went only into the running hash, which is thrown away.
+        if (!authentic) return { type: 'corrupt', chunk: index };
         decipher = null;
         done += plainLength;
         index++;
@@ -182,8 +216,10 @@ async function verify(job, key, reader) {
   } finally {
     // A read still in flight uses the descriptor: the verify ends (and the caller may close it) only after it.
     if (reading) await reading.catch(() => {});
+    // Decrypted in place, the windows hold plaintext: an idle worker keeps none of it.
+    if (E !== null) for (const w of windows) w.fill(0);
   }
-  return { type: 'done', sha256: hash.digest('hex'), size: done, direct: reader.usedDirect };
+  return { type: 'done', sha256: hash.digest('hex'), size: done, direct: reader.usedDirect, native: E !== null };
 }
 
 // Direct reads want whole blocks: a read past the end of the file simply returns what is there.
@@ -194,7 +230,7 @@ function roundUp(n) {
 
 type Reply =
   | { type: 'progress'; done: number }
-  | { type: 'done'; sha256: string; size: number; direct: boolean }
+  | { type: 'done'; sha256: string; size: number; direct: boolean; native: boolean }
   | { type: 'corrupt'; chunk: number }
   | { type: 'truncated' }
   | { type: 'stopped' }
@@ -220,10 +256,12 @@ export type VerifyJob = {
    * (EINVAL), as a file system refusing direct I/O would — the fallback path.
    */
   readMode?: 'auto' | 'buffered' | 'misaligned-direct';
+  /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createDecipheriv; 'node': always createDecipheriv. */
+  cipher?: 'auto' | 'node';
 };
 
-/** Objects verified so far in this process by how they were read (tests and measurements). */
-export const verifyReads = { direct: 0, buffered: 0 };
+/** Objects verified so far in this process by how they were read and decrypted (tests and measurements). */
+export const verifyPaths = { direct: 0, buffered: 0, native: 0, node: 0 };
 
 /** Lets the owner of the file descriptor stop a running verify before it closes the descriptor. */
 export type VerifyStop = { stop(): void };
@@ -267,8 +305,10 @@ export function verifyOnWorker(
       finish(true);
       switch (reply.type) {
         case 'done':
-          if (reply.direct) verifyReads.direct++;
-          else verifyReads.buffered++;
+          if (reply.direct) verifyPaths.direct++;
+          else verifyPaths.buffered++;
+          if (reply.native) verifyPaths.native++;
+          else verifyPaths.node++;
           resolve({ sha256: reply.sha256, size: reply.size });
           return;
         case 'corrupt':
@@ -309,6 +349,7 @@ export function verifyOnWorker(
       progress: onProgress !== undefined,
       stop: stop.buffer,
       readMode: job.readMode ?? 'auto',
+      cipher: job.cipher ?? 'auto',
     };
     try {
       w.postMessage(message, [key.buffer]);
