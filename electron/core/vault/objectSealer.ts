@@ -59,7 +59,20 @@ const STAGE_BYTES = ${STAGE_BYTES};
 // Two staging areas in one WebAssembly.Memory, the one memory Node gives page-aligned (O_DIRECT needs the buffer's
 // address aligned, and nothing else in Node can promise that). Kept for the worker's next object; one page more so
 // that the test of the fallback can shift them off alignment.
+// V8 may refuse a WebAssembly.Memory (it reserves address space for each): the areas are then ordinary memory, not
+// aligned, and the object is written through the cache.
 let stageMemory = null;
+function stageArea() {
+  if (stageMemory === null) {
+    const bytes = 2 * STAGE_BYTES + 65536;
+    try {
+      stageMemory = { buffer: new WebAssembly.Memory({ initial: bytes / 65536 }).buffer, aligned: true };
+    } catch {
+      stageMemory = { buffer: new ArrayBuffer(bytes), aligned: false };
+    }
+  }
+  return stageMemory;
+}
 
 let job = null;
 
@@ -199,10 +212,10 @@ function openOut(m) {
   job.path = m.path;
   job.end = HEADER_LENGTH;
   const staged = (O_DIRECT !== 0 && m.writeMode !== 'buffered') || (m.cipher !== 'node' && loadEvp() !== null);
+  const area = staged ? stageArea() : null;
   if (staged) {
-    if (stageMemory === null) stageMemory = new WebAssembly.Memory({ initial: (2 * STAGE_BYTES) / 65536 + 1 });
     const shift = m.writeMode === 'misaligned-direct' ? 16 : 0;
-    job.stages = [Buffer.from(stageMemory.buffer, shift, STAGE_BYTES), Buffer.from(stageMemory.buffer, shift + STAGE_BYTES, STAGE_BYTES)];
+    job.stages = [Buffer.from(area.buffer, shift, STAGE_BYTES), Buffer.from(area.buffer, shift + STAGE_BYTES, STAGE_BYTES)];
     job.cur = 0;
     job.base = 0;
     job.fill = HEADER_LENGTH;
@@ -212,7 +225,7 @@ function openOut(m) {
       job.native = true;
     }
   }
-  if (staged && O_DIRECT !== 0 && m.writeMode !== 'buffered') {
+  if (staged && area.aligned && O_DIRECT !== 0 && m.writeMode !== 'buffered') {
     let fd = null;
     try {
       fd = fs.openSync(m.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | O_DIRECT, 0o666);
@@ -220,7 +233,7 @@ function openOut(m) {
       // block, the header and zeros, cut back to the header; the first staging area written covers it again. The
       // block is the spare page's (always aligned, beyond the shifted areas), so a test's misalignment fails later,
       // mid-object.
-      const block = Buffer.from(stageMemory.buffer, 2 * STAGE_BYTES + ALIGN, ALIGN);
+      const block = Buffer.from(area.buffer, 2 * STAGE_BYTES + ALIGN, ALIGN);
       job.header.copy(block, 0);
       block.fill(0, HEADER_LENGTH);
       writeFullySync(fd, block, ALIGN, 0);

@@ -47,7 +47,19 @@ const O_DIRECT = fs.constants.O_DIRECT || 0;
 ${EVP_SOURCE}
 // Two read windows in one WebAssembly.Memory, the one memory Node gives page-aligned, as O_DIRECT needs; kept
 // between objects (a verify of a vault reads thousands of them). One page more lets a test shift them off alignment.
-const memory = new WebAssembly.Memory({ initial: (2 * WINDOW) / 65536 + 1 });
+// V8 may refuse a WebAssembly.Memory (it reserves address space for each): ordinary memory then, and no direct reads.
+let memory = null;
+function windowArea() {
+  if (memory === null) {
+    const bytes = 2 * WINDOW + 65536;
+    try {
+      memory = { buffer: new WebAssembly.Memory({ initial: bytes / 65536 }).buffer, aligned: true };
+    } catch {
+      memory = { buffer: new ArrayBuffer(bytes), aligned: false };
+    }
+  }
+  return memory;
+}
 
 parentPort.on('message', (job) => {
   void run(job);
@@ -75,7 +87,7 @@ async function run(job) {
 // the cache. Not the default: see VerifyJob.readMode.
 function openReader(job) {
   const reader = { direct: null, misaligned: job.readMode === 'misaligned-direct', usedDirect: false };
-  if (O_DIRECT !== 0 && job.readMode !== 'buffered') {
+  if (O_DIRECT !== 0 && job.readMode !== 'buffered' && windowArea().aligned) {
     try {
       reader.direct = fs.openSync('/proc/self/fd/' + job.fd, fs.constants.O_RDONLY | O_DIRECT);
     } catch {}
@@ -126,7 +138,8 @@ async function verifyWith(job, key, reader, E, ctx) {
   const { header, chunkSize, chunkCount, size } = job;
   const stop = new Int32Array(job.stop);
   const shift = reader.misaligned ? 16 : 0;
-  const windows = [Buffer.from(memory.buffer, shift, WINDOW), Buffer.from(memory.buffer, shift + WINDOW, WINDOW)];
+  const area = windowArea();
+  const windows = [Buffer.from(area.buffer, shift, WINDOW), Buffer.from(area.buffer, shift + WINDOW, WINDOW)];
   const nonce = Buffer.alloc(NONCE_LENGTH);
   Buffer.from(job.noncePrefix).copy(nonce, 0, 0, NONCE_PREFIX_LENGTH);
   const tag = Buffer.alloc(TAG_LENGTH);
