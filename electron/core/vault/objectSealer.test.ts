@@ -109,6 +109,17 @@ describe('ObjectSealer', () => {
     expect(openDescriptorsOf(path)).toEqual([]);
   });
 
+  it.runIf(process.platform === 'linux')('discard() with staged writes in flight closes every descriptor it opened', async () => {
+    for (const writeMode of ['auto', 'misaligned-direct'] as const) {
+      const path = join(root, `${writeMode}.partial`);
+      const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 65536)), chunkSize: 65536, writeMode });
+      // 4 MiB + a bit: the first staging area is being written (or was refused and rewritten) when discard arrives.
+      await sealer.update(randomBytes((4 << 20) + 5000));
+      await sealer.discard();
+      expect(openDescriptorsOf(path)).toEqual([]);
+    }
+  });
+
   it('leaves the caller copying its buffer untouched, and gives a given-up buffer no way back', async () => {
     const path = join(root, 'object.partial');
     const sealer = new ObjectSealer({ path, key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 16)), chunkSize: 16 });
