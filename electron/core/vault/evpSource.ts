@@ -4,11 +4,13 @@
 // encryption itself (measured: write CPU per GiB 2.0 s with createCipheriv, 1.2–1.3 s with this, same run). Node has
 // no encrypt-into-buffer call, so the threads reach OpenSSL through koffi (already a dependency, native/unlock).
 //
-// The symbols are Node's own (dlopen(NULL): the OpenSSL Node is linked with and exports for addons), not a second
-// libcrypto loaded beside it, whose symbols could bind to Node's copy. Used only where Node links OpenSSL (not
-// Electron's BoringSSL), koffi loads, every symbol resolves, and a known-answer check against createCipheriv and
-// createDecipheriv passes in the thread itself; otherwise the caller falls back to Node's ciphers. Both paths are
-// tested to produce and accept the same bytes.
+// Which OpenSSL: where Node links OpenSSL (Node itself, the CLI, tests), Node's own symbols (dlopen(NULL): the
+// library Node exports for addons), not a second copy. Where it does not (Electron, which has BoringSSL and exports
+// none of it), on Linux the system's libcrypto.so.3, loaded with RTLD_DEEPBIND so that its references bind to itself
+// and never to symbols of the same name elsewhere in the process (tested in Node, where Node's OpenSSL is such a
+// neighbour: `cipher: 'system'`). Used only where koffi loads, every symbol resolves, and a known-answer check against
+// createCipheriv and createDecipheriv passes in the thread itself; otherwise the caller falls back to Node's ciphers.
+// Both paths are tested to produce and accept the same bytes.
 //
 // This is source text put into each worker's own source (the workers are given as text, see objectSealer.ts).
 import { createRequire } from 'node:module';
@@ -22,23 +24,30 @@ export const KOFFI_PATH = ((): string | null => {
   }
 })();
 
+/** Which cipher a worker uses: 'auto' as above, 'node' Node's ciphers, 'system' the system libcrypto (tests). */
+export type CipherChoice = 'auto' | 'node' | 'system';
+
 /**
- * Defines in the worker: `loadEvp()` → the binding or null (decided once per thread), `evpContext(E, key, decrypt)`
- * → a context with the key schedule set (free it with `E.ctxFree`), and the two ctrl codes. Needs TAG_LENGTH,
- * NONCE_LENGTH, NONCE_PREFIX_LENGTH and HEADER_LENGTH defined before it.
+ * Defines in the worker: `loadEvp(choice)` → the binding or null (decided once per thread and library),
+ * `evpContext(E, key, decrypt)` → a context with the key schedule set (free it with `E.ctxFree`), and the two ctrl
+ * codes. Needs TAG_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH and HEADER_LENGTH defined before it.
  */
 export const EVP_SOURCE = `
 const KOFFI = ${JSON.stringify(KOFFI_PATH)};
 const EVP_CTRL_GCM_GET_TAG = 0x10;
 const EVP_CTRL_GCM_SET_TAG = 0x11;
-let evp;
+const evpLoaded = new Map();
 
-function loadEvp() {
-  if (evp !== undefined) return evp;
-  evp = null;
-  if (KOFFI === null || process.versions.electron || !process.versions.openssl) return null;
+function loadEvp(choice) {
+  if (choice === 'node' || KOFFI === null) return null;
+  const own = choice !== 'system' && !process.versions.electron && Boolean(process.versions.openssl);
+  if (!own && process.platform !== 'linux') return null;
+  const which = own ? 'own' : 'system';
+  if (evpLoaded.has(which)) return evpLoaded.get(which);
+  evpLoaded.set(which, null);
   try {
-    const lib = require(KOFFI).load(null);
+    const koffi = require(KOFFI);
+    const lib = own ? koffi.load(null) : koffi.load('libcrypto.so.3', { deep: true });
     const E = {
       ctxNew: lib.func('void *EVP_CIPHER_CTX_new()'),
       ctxFree: lib.func('void EVP_CIPHER_CTX_free(void *ctx)'),
@@ -55,11 +64,11 @@ function loadEvp() {
       tag: Buffer.alloc(TAG_LENGTH),
       check(ok) { if (ok !== 1) throw new Error('OpenSSL EVP call failed'); },
     };
-    if (evpSelfTest(E)) evp = E;
+    if (evpSelfTest(E)) evpLoaded.set(which, E);
   } catch {
-    evp = null;
+    // no koffi binary for this platform, no such library or symbol: Node's ciphers
   }
-  return evp;
+  return evpLoaded.get(which);
 }
 
 function evpContext(E, key, decrypt) {

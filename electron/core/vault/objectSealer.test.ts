@@ -176,7 +176,7 @@ describe('ObjectSealer writing with direct I/O', () => {
     header: Buffer,
     key: Buffer,
     writeMode: 'auto' | 'buffered' | 'misaligned-direct',
-    cipher: 'auto' | 'node' = 'auto',
+    cipher: 'auto' | 'node' | 'system' = 'auto',
   ) {
     const path = join(root, `${writeMode}-${cipher}.partial`);
     const sealer = new ObjectSealer({ path, key, header, chunkSize, writeMode, cipher });
@@ -216,12 +216,15 @@ describe('ObjectSealer writing with direct I/O', () => {
     const header = encodeHeader(createHeader(objectId, chunkSize));
     const reference = await seal(data, chunkSize, header, key, 'buffered', 'node');
     expect(reference.native).toBe(false);
-    for (const writeMode of ['auto', 'buffered', 'misaligned-direct'] as const) {
-      const sealed = await seal(data, chunkSize, header, key, writeMode, 'auto');
-      // Node (not Electron) on Linux, with koffi installed, as in these tests: the native path must have been used.
-      expect(sealed.native).toBe(process.platform === 'linux');
-      expect(sealed.bytes.equals(reference.bytes)).toBe(true);
-      expect(sealed.sha256).toBe(reference.sha256);
+    // 'system': the system's libcrypto.so.3 beside Node's own OpenSSL, as Electron would load it (Linux).
+    for (const cipher of ['auto', 'system'] as const) {
+      for (const writeMode of ['auto', 'buffered', 'misaligned-direct'] as const) {
+        const sealed = await seal(data, chunkSize, header, key, writeMode, cipher);
+        // Node (not Electron) on Linux, with koffi installed, as in these tests: the native path must have been used.
+        expect(sealed.native).toBe(process.platform === 'linux');
+        expect(sealed.bytes.equals(reference.bytes)).toBe(true);
+        expect(sealed.sha256).toBe(reference.sha256);
+      }
     }
   });
 
@@ -265,8 +268,10 @@ describe('ObjectSealer when its thread is gone', () => {
   });
 
   it('ending the thread while it seals through OpenSSL, again and again, leaves the process and the next object sound', async () => {
-    for (let round = 0; round < 5; round++) {
-      const sealer = new ObjectSealer({ path: join(root, `t${round}.partial`), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 65536)), chunkSize: 65536 });
+    for (let round = 0; round < 6; round++) {
+      // Node's own OpenSSL and the system's libcrypto (as Electron would use it), in turn.
+      const cipher = round % 2 === 0 ? 'auto' : 'system';
+      const sealer = new ObjectSealer({ path: join(root, `t${round}.partial`), key: randomKey(), header: encodeHeader(createHeader(randomUUID(), 65536)), chunkSize: 65536, cipher });
       await sealer.started();
       // A large block in flight: the thread is inside EVP_EncryptUpdate calls when it is told to end.
       const pending = sealer.update(randomBytes(16 << 20), 'give').catch(() => {});

@@ -17,7 +17,7 @@
 // The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
 // desktop app without a worker file to locate next to each of them.
 import type { Worker } from 'node:worker_threads';
-import { EVP_SOURCE } from './evpSource.ts';
+import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -155,7 +155,7 @@ async function seal(final, returned) {
 // buffer allocated, zero-filled and copied per update(). The key schedule is set up once per object; each chunk
 // sets only its nonce.
 async function sealNative(final, returned) {
-  const N = evp;
+  const N = job.evp;
   let wrote = 0;
   while (job.pendingBytes > job.chunkSize || (final && !job.sealedLast)) {
     if (job.index >= MAX_CHUNK_COUNT) throw Object.assign(new Error('object too large'), { code: 'STATION_TOO_LARGE' });
@@ -211,7 +211,8 @@ ${EVP_SOURCE}
 function openOut(m) {
   job.path = m.path;
   job.end = HEADER_LENGTH;
-  const staged = (O_DIRECT !== 0 && m.writeMode !== 'buffered') || (m.cipher !== 'node' && loadEvp() !== null);
+  const E = loadEvp(m.cipher);
+  const staged = (O_DIRECT !== 0 && m.writeMode !== 'buffered') || E !== null;
   const area = staged ? stageArea() : null;
   if (staged) {
     const shift = m.writeMode === 'misaligned-direct' ? 16 : 0;
@@ -220,8 +221,9 @@ function openOut(m) {
     job.base = 0;
     job.fill = HEADER_LENGTH;
     job.header.copy(job.stages[0], 0);
-    if (m.cipher !== 'node' && loadEvp() !== null) {
-      job.ctx = evpContext(evp, m.key, false);
+    if (E !== null) {
+      job.ctx = evpContext(E, m.key, false);
+      job.evp = E;
       job.native = true;
     }
   }
@@ -378,7 +380,7 @@ async function closeJob(current) {
   current.writing = null;
   if (current.flushing) await current.flushing;
   // Frees the context and cleanses its key schedule.
-  if (current.ctx) evp.ctxFree(current.ctx);
+  if (current.ctx) current.evp.ctxFree(current.ctx);
   current.ctx = null;
   for (const fd of current.retired.splice(0)) try { fs.closeSync(fd); } catch {}
   if (current.fd !== null) {
@@ -417,7 +419,7 @@ async function handle(m) {
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
       sealedLast: false, error: null, unflushed: 0, flushing: null,
       path: null, direct: false, stages: null, cur: 0, base: 0, fill: 0, end: 0, writing: null, retired: [],
-      native: false, ctx: null,
+      native: false, ctx: null, evp: null,
     };
     job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
     try {
@@ -546,8 +548,8 @@ export type SealerOptions = {
    * kernel refuses (EINVAL) at the first write, as a file system refusing it would — the fallback path.
    */
   writeMode?: 'auto' | 'buffered' | 'misaligned-direct';
-  /** 'auto' (the default): OpenSSL's EVP through koffi where available (see the worker), else createCipheriv; 'node': always createCipheriv. */
-  cipher?: 'auto' | 'node';
+  /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createCipheriv; 'node': always createCipheriv; 'system': the system libcrypto (tests). */
+  cipher?: CipherChoice;
 };
 
 /**

@@ -161,7 +161,7 @@ function takesDirectIo(path: string): boolean {
 describe('verify reading with direct I/O, through the cache, and falling back', () => {
   const modes = ['auto', 'buffered', 'misaligned-direct'] as const;
 
-  async function verifyAs(s: Stored, readMode: (typeof modes)[number], cipher: 'auto' | 'node' = 'auto') {
+  async function verifyAs(s: Stored, readMode: (typeof modes)[number], cipher: 'auto' | 'node' | 'system' = 'auto') {
     const fd = openSync(s.path, 'r');
     const before = { ...verifyPaths };
     try {
@@ -187,16 +187,18 @@ describe('verify reading with direct I/O, through the cache, and falling back', 
     const refused = await verifyAs(s, 'misaligned-direct');
     const node = await verifyAs(s, 'auto', 'node');
     const nodeBuffered = await verifyAs(s, 'buffered', 'node');
-    expect([auto.result, buffered.result, refused.result, node.result, nodeBuffered.result]).toEqual([expected, expected, expected, expected, expected]);
-    // Node (not Electron) on Linux with koffi, as in these tests: OpenSSL's EVP decrypted, unless told otherwise.
-    expect([auto.native, buffered.native, refused.native, node.native]).toEqual([true, true, true, false].map((n) => n && process.platform === 'linux'));
+    const system = await verifyAs(s, 'buffered', 'system');
+    expect([auto.result, buffered.result, refused.result, node.result, nodeBuffered.result, system.result]).toEqual([expected, expected, expected, expected, expected, expected]);
+    // Node (not Electron) on Linux with koffi, as in these tests: OpenSSL's EVP decrypted, unless told otherwise;
+    // 'system' is the system's libcrypto.so.3 beside Node's own OpenSSL, as Electron would load it.
+    expect([auto.native, buffered.native, refused.native, node.native, system.native]).toEqual([true, true, true, false, true].map((n) => n && process.platform === 'linux'));
     expect(auto.direct).toBe(takesDirectIo(s.path));
     expect(buffered.direct).toBe(false);
     // The kernel refuses the misaligned memory (EINVAL): the caller's descriptor is read through the cache instead.
     expect(refused.direct).toBe(false);
   });
 
-  it.each(modes.flatMap((m) => [[m, 'auto'], [m, 'node']] as const))('%s, cipher %s: a flipped bit in a chunk of a later window is found, with its index', async (readMode, cipher) => {
+  it.each(modes.flatMap((m) => [[m, 'auto'], [m, 'node'], [m, 'system']] as const))('%s, cipher %s: a flipped bit in a chunk of a later window is found, with its index', async (readMode, cipher) => {
     const s = await store(6 << 20, 65536);
     const file = readFileSync(s.path);
     // chunk 70 starts past the first 4 MiB: the third window

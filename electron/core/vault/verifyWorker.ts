@@ -18,7 +18,7 @@
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
-import { EVP_SOURCE } from './evpSource.ts';
+import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { fromSystemError, StationError } from '../errors.ts';
 import { corrupt, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -125,7 +125,7 @@ async function readWindow(job, reader, buffer, position, length) {
 
 async function verify(job, key, reader) {
   // OpenSSL's EVP (evpSource.ts) decrypts each window in place: no buffer allocated and zero-filled per update().
-  const E = job.cipher === 'node' ? null : loadEvp();
+  const E = loadEvp(job.cipher);
   const ctx = E === null ? null : evpContext(E, key, true);
   try {
     return await verifyWith(job, key, reader, E, ctx);
@@ -272,8 +272,8 @@ export type VerifyJob = {
    * I/O would — the fallback path.
    */
   readMode?: 'auto' | 'buffered' | 'misaligned-direct';
-  /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createDecipheriv; 'node': always createDecipheriv. */
-  cipher?: 'auto' | 'node';
+  /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createDecipheriv; 'node': always createDecipheriv; 'system': the system libcrypto (tests). */
+  cipher?: CipherChoice;
 };
 
 /** Objects verified so far in this process by how they were read and decrypted (tests and measurements). */
