@@ -4,9 +4,10 @@
 // the source and moves buffers, and each object's CPU work runs on whichever core is free. Before, SHA-256 ran on a
 // pooled worker and AES-GCM through WebCrypto on libuv's four pool threads, shared by every file being stored and by
 // all file I/O: WebCrypto copied each chunk and its output into fresh memory (page faults, zeroing, cleanse), and four
-// volumes at once queued behind the same four threads. Native `createCipheriv` here seals each chunk straight from
-// the block it arrived in, a chunk may span two blocks (GCM is a stream), and a block the source lent is handed back
-// for its next read instead of being freed, so memory is bounded by the blocks in flight, whatever the file's size.
+// volumes at once queued behind the same four threads. OpenSSL's EVP (evpSource.ts; `createCipheriv` where that is
+// unavailable) here seals each chunk straight from the block it arrived in into a staging area written with
+// O_DIRECT, a chunk may span two blocks (GCM is a stream), and a block the source lent is handed back for its next
+// read instead of being freed, so memory is bounded by the blocks in flight, whatever the file's size.
 //
 // The worker opens the temp file itself and is the only one writing it, so no descriptor is shared across threads:
 // main may remove the file after discard() without a write landing in a reused descriptor.

@@ -1,6 +1,6 @@
 // Verifies one whole vault object on a worker thread: read, decrypt and re-hash in one place, with native
-// AES-256-GCM (createDecipheriv) and SHA-256 (createHash), a read buffer reused for every chunk, and no plaintext ever
-// crossing a thread. This is the vault's fixity check (Vault.verifyObject / verifyAll) and the read-back after every
+// AES-256-GCM (OpenSSL's EVP decrypting in place, evpSource.ts; createDecipheriv where that is unavailable) and SHA-256
+// (createHash), two read windows reused for every chunk, and no plaintext ever crossing a thread. This is the vault's fixity check (Vault.verifyObject / verifyAll) and the read-back after every
 // Vault.put, so its cost is paid on every ingest.
 //
 // Why one worker per object rather than WebCrypto on libuv's pool plus a hashing worker (the path before issue 16):
