@@ -4,9 +4,10 @@
 // the source and moves buffers, and each object's CPU work runs on whichever core is free. Before, SHA-256 ran on a
 // pooled worker and AES-GCM through WebCrypto on libuv's four pool threads, shared by every file being stored and by
 // all file I/O: WebCrypto copied each chunk and its output into fresh memory (page faults, zeroing, cleanse), and four
-// volumes at once queued behind the same four threads. Native `createCipheriv` here seals each chunk straight from
-// the block it arrived in, a chunk may span two blocks (GCM is a stream), and a block the source lent is handed back
-// for its next read instead of being freed, so memory is bounded by the blocks in flight, whatever the file's size.
+// volumes at once queued behind the same four threads. OpenSSL's EVP (evpSource.ts; `createCipheriv` where that is
+// unavailable) here seals each chunk straight from the block it arrived in into a staging area written with
+// O_DIRECT, a chunk may span two blocks (GCM is a stream), and a block the source lent is handed back for its next
+// read instead of being freed, so memory is bounded by the blocks in flight, whatever the file's size.
 //
 // The worker opens the temp file itself and is the only one writing it, so no descriptor is shared across threads:
 // main may remove the file after discard() without a write landing in a reused descriptor.
@@ -17,6 +18,7 @@
 // The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
 // desktop app without a worker file to locate next to each of them.
 import type { Worker } from 'node:worker_threads';
+import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -26,6 +28,12 @@ import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_
 const SEAL_NICE = process.platform === 'linux' ? 10 : 0;
 // Writeback of an object being written is started every this many bytes (see pace() in the worker).
 const PACE_BYTES = 16 << 20;
+// O_DIRECT wants buffer addresses, file offsets and lengths aligned to the logical block size (512 or 4096 bytes);
+// 4096 satisfies both.
+const DIRECT_ALIGN = 4096;
+// Sealed bytes are written directly from staging areas of this size (two per worker): a multiple of the alignment and
+// of WebAssembly's 64 KiB page, large enough that a write is one request the disk streams.
+const STAGE_BYTES = 2 << 20;
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -45,6 +53,27 @@ const MAX_CHUNK_COUNT = ${MAX_CHUNK_COUNT};
 const MAX_IOV = 256;
 // Bytes written between two writeback flushes; see pace().
 const PACE_BYTES = ${PACE_BYTES};
+// Direct I/O (see emit()): 0 where the platform has no O_DIRECT (macOS, Windows), which then writes through the cache.
+const O_DIRECT = fs.constants.O_DIRECT || 0;
+const ALIGN = ${DIRECT_ALIGN};
+const STAGE_BYTES = ${STAGE_BYTES};
+// Two staging areas in one WebAssembly.Memory, the one memory Node gives page-aligned (O_DIRECT needs the buffer's
+// address aligned, and nothing else in Node can promise that). Kept for the worker's next object; one page more so
+// that the test of the fallback can shift them off alignment.
+// V8 may refuse a WebAssembly.Memory (it reserves address space for each): the areas are then ordinary memory, not
+// aligned, and the object is written through the cache.
+let stageMemory = null;
+function stageArea() {
+  if (stageMemory === null) {
+    const bytes = 2 * STAGE_BYTES + 65536;
+    try {
+      stageMemory = { buffer: new WebAssembly.Memory({ initial: bytes / 65536 }).buffer, aligned: true };
+    } catch {
+      stageMemory = { buffer: new ArrayBuffer(bytes), aligned: false };
+    }
+  }
+  return stageMemory;
+}
 
 let job = null;
 
@@ -53,6 +82,8 @@ function errorInfo(e) {
 }
 
 function writeAll(fd, buffers, position) {
+  // An empty buffer would never leave the batch below (writev reports 0 bytes for it).
+  buffers = buffers.filter((b) => b.length > 0);
   for (let at = 0; at < buffers.length; at += MAX_IOV) {
     const batch = buffers.slice(at, at + MAX_IOV);
     while (batch.length > 0) {
@@ -73,7 +104,8 @@ function writeAll(fd, buffers, position) {
 
 // Seals every chunk that is known not to be the last (more bytes follow it), or with final everything pending, the
 // last chunk flagged as such. A chunk is fed to the cipher piece by piece from the blocks it lies in: no staging copy.
-function seal(final, returned) {
+async function seal(final, returned) {
+  if (job.native) return sealNative(final, returned);
   const outs = [];
   // The buffers cipher.update() allocated for this call's output, each its own memory.
   const fresh = [];
@@ -108,7 +140,9 @@ function seal(final, returned) {
     if (last) job.sealedLast = true;
   }
   if (outs.length > 0) {
-    writeAll(job.fd, outs, HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH));
+    // The chunks are contiguous after the header, so the object is one stream: this is where it has got to.
+    if (job.end !== HEADER_LENGTH + first * (job.chunkSize + TAG_LENGTH)) throw new Error('sealed chunks out of order');
+    await emit(outs);
     for (const o of outs) job.unflushed += o.length;
     // Freed now rather than when this thread's GC gets to them: V8 collects external memory only after tens of MiB
     // of it, and with many objects in flight (25 recorders: 16) each sealing thread held that much garbage.
@@ -116,6 +150,210 @@ function seal(final, returned) {
     for (const ab of fresh) if (typeof ab.transfer === "function") ab.transfer(0);
     if (!final) pace();
   }
+}
+
+// The same sealing through OpenSSL's EVP interface (evpSource.ts), encrypting straight into the staging area: no
+// buffer allocated, zero-filled and copied per update(). The key schedule is set up once per object; each chunk
+// sets only its nonce.
+async function sealNative(final, returned) {
+  const N = job.evp;
+  let wrote = 0;
+  while (job.pendingBytes > job.chunkSize || (final && !job.sealedLast)) {
+    if (job.index >= MAX_CHUNK_COUNT) throw Object.assign(new Error('object too large'), { code: 'STATION_TOO_LARGE' });
+    const n = Math.min(job.chunkSize, job.pendingBytes);
+    const last = final && n === job.pendingBytes;
+    if (job.end !== HEADER_LENGTH + job.index * (job.chunkSize + TAG_LENGTH)) throw new Error('sealed chunks out of order');
+    job.nonce.writeUInt32BE(job.index, NONCE_PREFIX_LENGTH);
+    job.nonce[NONCE_LENGTH - 1] = last ? 1 : 0;
+    N.check(N.encInit(job.ctx, null, null, null, job.nonce));
+    N.check(N.encUpdate(job.ctx, null, N.outl, job.header, HEADER_LENGTH));
+    let need = n;
+    while (need > 0) {
+      const piece = job.pending[0];
+      const take = Math.min(need, piece.view.length);
+      for (let at = 0; at < take; ) {
+        const room = Math.min(take - at, STAGE_BYTES - job.fill);
+        N.check(N.encUpdate(job.ctx, job.stages[job.cur].subarray(job.fill), N.outl, piece.view.subarray(at), room));
+        // GCM is a stream cipher: every byte in is one byte out, at once.
+        if (N.outl[0] !== room) throw new Error('EVP_EncryptUpdate returned ' + N.outl[0] + ' of ' + room + ' bytes');
+        at += room;
+        job.fill += room;
+        job.end += room;
+        wrote += room;
+        if (job.fill === STAGE_BYTES) await rotate();
+      }
+      if (take === piece.view.length) {
+        job.pending.shift();
+        returned.push(piece);
+      } else {
+        piece.view = piece.view.subarray(take);
+      }
+      need -= take;
+      job.pendingBytes -= take;
+    }
+    N.check(N.encFinal(job.ctx, N.scratch, N.outl));
+    N.check(N.ctrl(job.ctx, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, N.tag));
+    await emit([N.tag]);
+    wrote += TAG_LENGTH;
+    job.index++;
+    if (last) job.sealedLast = true;
+  }
+  job.unflushed += wrote;
+  if (wrote > 0 && !final) pace();
+}
+
+${EVP_SOURCE}
+
+// Opens the temp file and writes the header. Direct I/O (O_DIRECT: the writes go from this thread's staging memory to
+// the disk, not through the page cache) where the file system takes it, which saves the kernel's copy into the page
+// cache and its bookkeeping (ingest/README.md, "Profile against issue 16"). Where O_DIRECT is refused (EINVAL: some file
+// systems; no such flag on macOS and Windows) the file is written through the cache as before; the bytes are the
+// same either way.
+function openOut(m) {
+  job.path = m.path;
+  job.end = HEADER_LENGTH;
+  const E = loadEvp(m.cipher);
+  const staged = (O_DIRECT !== 0 && m.writeMode !== 'buffered') || E !== null;
+  const area = staged ? stageArea() : null;
+  if (staged) {
+    const shift = m.writeMode === 'misaligned-direct' ? 16 : 0;
+    job.stages = [Buffer.from(area.buffer, shift, STAGE_BYTES), Buffer.from(area.buffer, shift + STAGE_BYTES, STAGE_BYTES)];
+    job.cur = 0;
+    job.base = 0;
+    job.fill = HEADER_LENGTH;
+    job.header.copy(job.stages[0], 0);
+    if (E !== null) {
+      job.ctx = evpContext(E, m.key, false);
+      job.evp = E;
+      job.native = true;
+    }
+  }
+  if (staged && area.aligned && O_DIRECT !== 0 && m.writeMode !== 'buffered') {
+    let fd = null;
+    try {
+      fd = fs.openSync(m.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | O_DIRECT, 0o666);
+      // The header is on disk before the first byte of the source is read (what started() promises): one aligned
+      // block, the header and zeros, cut back to the header; the first staging area written covers it again. The
+      // block is the spare page's (always aligned, beyond the shifted areas), so a test's misalignment fails later,
+      // mid-object.
+      const block = Buffer.from(area.buffer, 2 * STAGE_BYTES + ALIGN, ALIGN);
+      job.header.copy(block, 0);
+      block.fill(0, HEADER_LENGTH);
+      writeFullySync(fd, block, ALIGN, 0);
+      fs.ftruncateSync(fd, HEADER_LENGTH);
+      job.fd = fd;
+      job.direct = true;
+      return;
+    } catch (e) {
+      if (fd !== null) fs.closeSync(fd);
+      if (!e || e.code !== 'EINVAL') throw e;
+    }
+  }
+  // Through the cache: staged only for the native cipher, which seals into the staging areas.
+  if (!job.native) job.stages = null;
+  job.fd = fs.openSync(m.path, 'w');
+  writeAll(job.fd, [job.header], 0);
+}
+
+function writeFullySync(fd, buffer, length, position) {
+  for (let at = 0; at < length; ) at += fs.writeSync(fd, buffer, at, length - at, position + at);
+}
+
+function writeFully(fd, buffer, length, position) {
+  return new Promise((resolve) => {
+    const next = (at) => {
+      if (at >= length) return resolve(null);
+      fs.write(fd, buffer, at, length - at, position + at, (e, n) => (e ? resolve(e) : next(at + n)));
+    };
+    next(0);
+  });
+}
+
+// Appends sealed bytes to the object. Unstaged: one writev at their offset. Staged: copied into the current staging
+// area; a full one is written — directly by the thread pool while this thread seals into the other (a direct write
+// waits for the disk, a buffered one did not), at most one write in flight; through the cache at once.
+async function emit(outs) {
+  for (let i = 0; i < outs.length; i++) {
+    let o = outs[i];
+    while (job.stages !== null && o.length > 0) {
+      const stage = job.stages[job.cur];
+      const n = Math.min(o.length, STAGE_BYTES - job.fill);
+      o.copy(stage, job.fill, 0, n);
+      job.fill += n;
+      job.end += n;
+      o = o.subarray(n);
+      if (job.fill === STAGE_BYTES) await rotate();
+    }
+    if (job.stages === null) {
+      const rest = outs.slice(i);
+      rest[0] = o;
+      writeAll(job.fd, rest, job.end);
+      for (const r of rest) job.end += r.length;
+      return;
+    }
+  }
+}
+
+async function rotate() {
+  await settleWrite();
+  if (job.stages === null) return;
+  const stage = job.stages[job.cur];
+  const base = job.base;
+  if (job.direct) {
+    job.writing = writeFully(job.fd, stage, STAGE_BYTES, base).then((e) => ({ e, stage, base }));
+  } else {
+    writeFullySync(job.fd, stage, STAGE_BYTES, base);
+  }
+  job.cur ^= 1;
+  job.base += STAGE_BYTES;
+  job.fill = 0;
+}
+
+// Waits for the staging area being written. A direct write refused with EINVAL (a file system that took O_DIRECT at
+// open but not for this write) continues the object through the cache: that area's bytes are written again, buffered,
+// at their offset. Any other error fails the object.
+async function settleWrite() {
+  if (!job.writing) return;
+  const current = job;
+  const { e, stage, base } = await current.writing;
+  current.writing = null;
+  if (!e) return;
+  if (e.code !== 'EINVAL' || !current.direct) throw e;
+  writeThroughCache(current, [[stage, STAGE_BYTES, base]]);
+}
+
+function writeThroughCache(current, pending) {
+  current.direct = false;
+  // The direct descriptor may still be in use by a writeback flush: it is closed with the job.
+  current.retired.push(current.fd);
+  current.fd = fs.openSync(current.path, 'r+');
+  // Copied outputs go straight to the file from now on; the native cipher goes on sealing into the staging areas.
+  if (!current.native) {
+    pending.push([current.stages[current.cur], current.fill, current.base]);
+    current.stages = null;
+  }
+  for (const [stage, length, base] of pending) if (length > 0) writeFullySync(current.fd, stage, length, base);
+}
+
+// The last, partial staging area: direct, padded to the alignment, written, and the file cut back to the object's
+// length; through the cache, as it is.
+async function finishOut() {
+  await settleWrite();
+  if (job.stages === null || job.fill === 0) return;
+  const stage = job.stages[job.cur];
+  if (job.direct) {
+    const length = Math.ceil(job.fill / ALIGN) * ALIGN;
+    stage.fill(0, job.fill, length);
+    const e = await writeFully(job.fd, stage, length, job.base);
+    if (!e) {
+      fs.ftruncateSync(job.fd, job.base + job.fill);
+      return;
+    }
+    if (e.code !== 'EINVAL') throw e;
+    writeThroughCache(job, []);
+    if (job.stages === null) return;
+  }
+  writeFullySync(job.fd, stage, job.fill, job.base);
 }
 
 // Writeback is started every PACE_BYTES instead of leaving the whole object dirty until its final fsync: the kernel
@@ -139,7 +377,13 @@ function pace() {
 
 // The descriptor is closed only once no writeback flush uses it.
 async function closeJob(current) {
+  if (current.writing) await current.writing;
+  current.writing = null;
   if (current.flushing) await current.flushing;
+  // Frees the context and cleanses its key schedule.
+  if (current.ctx) current.evp.ctxFree(current.ctx);
+  current.ctx = null;
+  for (const fd of current.retired.splice(0)) try { fs.closeSync(fd); } catch {}
   if (current.fd !== null) {
     const fd = current.fd;
     current.fd = null;
@@ -163,7 +407,9 @@ function reply(type, returned, extra) {
 // object may start meanwhile.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
-  queue = queue.then(() => handle(m));
+  // A failure outside the job's own error handling would leave every later message unanswered: the thread ends
+  // instead, which fails the object (vault.hash_failed) and takes this worker out of the pool.
+  queue = queue.then(() => handle(m)).catch(() => process.exit(1));
 });
 
 async function handle(m) {
@@ -173,15 +419,18 @@ async function handle(m) {
       fd: null, header: Buffer.from(m.header), chunkSize: m.chunkSize, key: createSecretKey(keyBytes),
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
       sealedLast: false, error: null, unflushed: 0, flushing: null,
+      path: null, direct: false, stages: null, cur: 0, base: 0, fill: 0, end: 0, writing: null, retired: [],
+      native: false, ctx: null, evp: null,
     };
-    // The structured clone of the key is this thread's only raw copy; the KeyObject keeps its own.
-    keyBytes.fill(0);
     job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
     try {
-      job.fd = fs.openSync(m.path, 'w');
-      writeAll(job.fd, [job.header], 0);
+      openOut(m);
     } catch (e) {
       fail(e);
+    } finally {
+      // The structured clone of the key is this thread's only raw copy; the KeyObject and the EVP context (its key
+      // schedule) keep their own.
+      keyBytes.fill(0);
     }
     reply('started', []);
   } else if (m.type === 'data') {
@@ -194,7 +443,7 @@ async function handle(m) {
         job.hash.update(piece.view);
         job.pending.push(piece);
         job.pendingBytes += piece.view.length;
-        seal(false, returned);
+        await seal(false, returned);
       } catch (e) {
         fail(e);
         returned.push(...job.pending.splice(0));
@@ -206,7 +455,8 @@ async function handle(m) {
     let sha256 = null;
     if (job && !job.error) {
       try {
-        seal(true, returned);
+        await seal(true, returned);
+        await finishOut();
         if (job.flushing) await job.flushing;
         if (!job.error) {
           fs.fsyncSync(job.fd);
@@ -225,7 +475,7 @@ async function handle(m) {
       returned.push(...job.pending.splice(0));
       await closeJob(job);
     }
-    reply('finished', returned, { sha256: job && !job.error ? sha256 : null });
+    reply('finished', returned, { sha256: job && !job.error ? sha256 : null, direct: job ? job.direct : false, native: job ? job.native : false });
     job = null;
   } else if (m.type === 'discard') {
     const returned = job ? job.pending.splice(0) : [];
@@ -246,7 +496,14 @@ export type Handover =
   | 'lend';
 
 type Returned = { ab: ArrayBuffer; kind: 'lent' | 'stage' | 'given' };
-type Reply = { type: 'started' | 'ack' | 'finished' | 'discarded'; error: ErrorInfo | null; returned: Returned[]; sha256?: string | null };
+type Reply = {
+  type: 'started' | 'ack' | 'finished' | 'discarded';
+  error: ErrorInfo | null;
+  returned: Returned[];
+  sha256?: string | null;
+  direct?: boolean;
+  native?: boolean;
+};
 type ErrorInfo = { code?: string; message: string; syscall?: string; errno?: number };
 
 // Blocks posted to the worker and not yet processed before update() waits: the worker then never idles while the
@@ -286,6 +543,14 @@ export type SealerOptions = {
   chunkSize: number;
   /** receives every block given with 'lend', once the worker is done with it */
   giveBack?: (block: Buffer) => void;
+  /**
+   * 'auto' (the default): direct I/O where the file system takes it, else through the page cache. 'buffered' always
+   * through the cache. 'misaligned-direct' is for tests: direct I/O from deliberately misaligned memory, which the
+   * kernel refuses (EINVAL) at the first write, as a file system refusing it would — the fallback path.
+   */
+  writeMode?: 'auto' | 'buffered' | 'misaligned-direct';
+  /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createCipheriv; 'node': always createCipheriv; 'system': the system libcrypto (tests). */
+  cipher?: CipherChoice;
 };
 
 /**
@@ -295,6 +560,10 @@ export type SealerOptions = {
 export class ObjectSealer {
   private worker: Worker | null;
   private readonly giveBack: ((block: Buffer) => void) | undefined;
+  /** After finish(): whether the object's bytes went to the disk by direct I/O all the way (tests, measurements). */
+  wroteDirect: boolean | null = null;
+  /** After finish(): whether OpenSSL's EVP interface sealed it (rather than createCipheriv). */
+  sealedNative: boolean | null = null;
   private queued = 0;
   private stage: Buffer | null = null;
   private staged = 0;
@@ -335,7 +604,10 @@ export class ObjectSealer {
     const key = new Uint8Array(opts.key);
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
-      w.postMessage({ type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize }, [key.buffer]);
+      w.postMessage(
+        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto', cipher: opts.cipher ?? 'auto' },
+        [key.buffer],
+      );
     });
     // Observed here so that a sealer discarded before anyone awaited started() leaves no unhandled rejection.
     this.starting.catch(() => {});
@@ -379,6 +651,8 @@ export class ObjectSealer {
     if (this.staged > 0) await this.postStage();
     this.throwIfFailed();
     const reply = await this.request('finish');
+    this.wroteDirect = reply.direct === true;
+    this.sealedNative = reply.native === true;
     this.detach(true);
     if (reply.error || !reply.sha256) throw this.failure?.error ?? new StationError('io', 'vault.hash_failed', {});
     return reply.sha256;

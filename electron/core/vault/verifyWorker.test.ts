@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { chunkOffset, decodeHeader, HEADER_LENGTH, layoutFromFileSize } from './
 import { openObject } from './objectReader.ts';
 import { writeObject } from './objectWriter.ts';
 import type { VerifyJob } from './verifyWorker.ts';
-import { verifyOnWorker } from './verifyWorker.ts';
+import { verifyOnWorker, verifyPaths } from './verifyWorker.ts';
 
 let root: string;
 beforeEach(async () => {
@@ -143,6 +143,87 @@ describe('verify on a worker', () => {
         await a.close();
         await b.close();
       }
+    }
+  });
+});
+
+/** Whether the file system under `dir` takes O_DIRECT (Linux, and not every file system there). */
+function takesDirectIo(path: string): boolean {
+  if (!constants.O_DIRECT) return false;
+  try {
+    closeSync(openSync(path, constants.O_RDONLY | constants.O_DIRECT));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('verify reading with direct I/O, through the cache, and falling back', () => {
+  const modes = ['auto', 'buffered', 'misaligned-direct'] as const;
+
+  async function verifyAs(s: Stored, readMode: (typeof modes)[number], cipher: 'auto' | 'node' | 'system' = 'auto') {
+    const fd = openSync(s.path, 'r');
+    const before = { ...verifyPaths };
+    try {
+      const result = await verifyOnWorker({ ...jobFor(s, fd), readMode, cipher });
+      return { result, direct: verifyPaths.direct - before.direct === 1, native: verifyPaths.native - before.native === 1 };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  it.each([
+    // sizes around the 2 MiB read windows, chunks across them, a chunk larger than both windows
+    ['one empty chunk', 0, 4096],
+    ['a few chunks in the first window', 3 * 4096 + 5, 4096],
+    ['chunks across several windows', 5 * (1 << 20) + 777, (1 << 20) + 3],
+    ['a chunk larger than the windows', 5 * (1 << 20), 5 * (1 << 20)],
+    ['a stream ending exactly at a window', 2 * (1 << 20) - 40 - 16, 2 * (1 << 20)],
+  ])('%s: every way of reading gives the same verified result', async (_n, size, chunkSize) => {
+    const s = await store(size, chunkSize);
+    const expected = { sha256: sha256(s.data), size };
+    const auto = await verifyAs(s, 'auto');
+    const buffered = await verifyAs(s, 'buffered');
+    const refused = await verifyAs(s, 'misaligned-direct');
+    const node = await verifyAs(s, 'auto', 'node');
+    const nodeBuffered = await verifyAs(s, 'buffered', 'node');
+    const system = await verifyAs(s, 'buffered', 'system');
+    expect([auto.result, buffered.result, refused.result, node.result, nodeBuffered.result, system.result]).toEqual([expected, expected, expected, expected, expected, expected]);
+    // Node (not Electron) on Linux with koffi, as in these tests: OpenSSL's EVP decrypted, unless told otherwise;
+    // 'system' is the system's libcrypto.so.3 beside Node's own OpenSSL, as Electron would load it.
+    expect([auto.native, buffered.native, refused.native, node.native, system.native]).toEqual([true, true, true, false, true].map((n) => n && process.platform === 'linux'));
+    expect(auto.direct).toBe(takesDirectIo(s.path));
+    expect(buffered.direct).toBe(false);
+    // The kernel refuses the misaligned memory (EINVAL): the caller's descriptor is read through the cache instead.
+    expect(refused.direct).toBe(false);
+  });
+
+  it.each(modes.flatMap((m) => [[m, 'auto'], [m, 'node'], [m, 'system']] as const))('%s, cipher %s: a flipped bit in a chunk of a later window is found, with its index', async (readMode, cipher) => {
+    const s = await store(6 << 20, 65536);
+    const file = readFileSync(s.path);
+    // chunk 70 starts past the first 4 MiB: the third window
+    file[chunkOffset(70, 65536) + 100]! ^= 4;
+    writeFileSync(s.path, file);
+    const fd = openSync(s.path, 'r');
+    try {
+      await expect(verifyOnWorker({ ...jobFor(s, fd), readMode, cipher })).rejects.toMatchObject({
+        code: 'vault.object_corrupt',
+        params: { objectId: s.objectId, chunk: 70 },
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it.each(modes)('%s: a tag cut off at the end of the file is truncation', async (readMode) => {
+    const s = await store(3 << 20, 65536);
+    const fd = openSync(s.path, 'r');
+    try {
+      const job = jobFor(s, fd);
+      await truncate(s.path, statSync(s.path).size - 5);
+      await expect(verifyOnWorker({ ...job, readMode })).rejects.toMatchObject({ code: 'vault.object_corrupt', params: { reason: 'truncated' } });
+    } finally {
+      closeSync(fd);
     }
   });
 });
