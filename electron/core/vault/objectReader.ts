@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import { fromSystemError, StationError } from '../errors.ts';
 import type { ChunkKey } from './chunkCipher.ts';
 import { importChunkKey, openChunk } from './chunkCipher.ts';
-import type { VerifyStop } from './verifyWorker.ts';
+import type { VerifyJob, VerifyStop } from './verifyWorker.ts';
 import { verifyOnWorker } from './verifyWorker.ts';
 import type { ObjectHeader, ObjectLayout } from './objectFormat.ts';
 import {
@@ -36,9 +36,9 @@ export type VaultObject = {
   readRange(start: number, endInclusive: number): AsyncIterable<Buffer>;
   /**
    * Decrypts every chunk and re-hashes the plaintext, all on a worker thread of its own (verifyWorker.ts); close()
-   * stops a running verify (vault.object_closed) before it closes the file.
+   * stops a running verify (vault.object_closed) before it closes the file. `readMode` as in VerifyJob.
    */
-  verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject>;
+  verify(onProgress?: (done: number, total: number) => void, options?: { readMode?: VerifyJob['readMode'] }): Promise<VerifiedObject>;
   close(): Promise<void>;
 };
 
@@ -131,7 +131,7 @@ class ObjectReader implements VaultObject {
     return this.range(start, endInclusive);
   }
 
-  async verify(onProgress?: (done: number, total: number) => void): Promise<VerifiedObject> {
+  async verify(onProgress?: (done: number, total: number) => void, options: { readMode?: VerifyJob['readMode'] } = {}): Promise<VerifiedObject> {
     if (this.closed) throw new StationError('state', 'vault.object_closed', { objectId: this.objectId });
     const running: { control: VerifyStop | null; settled: Promise<unknown> } = { control: null, settled: Promise.resolve() };
     const result = verifyOnWorker(
@@ -147,6 +147,7 @@ class ObjectReader implements VaultObject {
         chunkSize: this.chunkSize,
         chunkCount: this.chunkCount,
         size: this.size,
+        ...(options.readMode ? { readMode: options.readMode } : {}),
       },
       onProgress && ((done) => onProgress(done, this.size)),
       (control) => (running.control = control),

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestStation, type TestStation } from '../../../tests/support/testStation.ts';
+import { verifyPaths } from './verifyWorker.ts';
 
 let t: TestStation;
 afterEach(() => t?.cleanup());
@@ -140,6 +141,18 @@ describe('vault inside the station', () => {
     started.length = 0;
     await vault.verifyAll(undefined, { concurrency: 2 });
     expect(started.slice(0, 2)).toEqual(bySize.slice(0, 2).map((o) => o.id));
+  });
+
+  it('a fixity check reads through the page cache; the put\'s own read-back does not ask for it', async () => {
+    t = await createTestStation();
+    const before = { ...verifyPaths };
+    const obj = await t.station.vault.put(chunksOf(randomBytes(MiB + 3)));
+    // Direct where the file system takes O_DIRECT (tmpfs does not): either way one object read back, not buffered by choice.
+    expect(verifyPaths.direct - before.direct + verifyPaths.buffered - before.buffered).toBe(1);
+    const afterPut = { ...verifyPaths };
+    await t.station.vault.verifyObject(obj.id);
+    expect(verifyPaths.buffered - afterPut.buffered).toBe(1);
+    expect(verifyPaths.direct - afterPut.direct).toBe(0);
   });
 
   it('shredding destroys the key: the object can never be read again, the ledger remains verifiable', async () => {

@@ -202,7 +202,10 @@ export class Vault {
     const key = this.objectKey(row);
     const reader = await openObject(this.objectPath(id), key, id);
     try {
-      const result = await reader.verify(onProgress);
+      // Through the page cache: a fixity sweep reads objects long since written, and the kernel's readahead keeps the
+      // disk busier than one direct window ahead (1.4–1.6× the wall direct, equal CPU; vault/README.md). The put's own
+      // read-back stays direct, so it reads what reached the disk.
+      const result = await reader.verify(onProgress, { readMode: 'buffered' });
       if (result.sha256 !== row.sha256 || result.size !== row.size) {
         throw new StationError('verify', 'vault.object_corrupt', { objectId: id, reason: 'hash' });
       }
