@@ -125,14 +125,8 @@ async function seal(final, returned) {
       const sealed = cipher.update(piece.view.subarray(0, take));
       outs.push(sealed);
       if (sealed.byteOffset === 0 && sealed.byteLength === sealed.buffer.byteLength) fresh.push(sealed.buffer);
-      if (take === piece.view.length) {
-        job.pending.shift();
-        returned.push(piece);
-      } else {
-        piece.view = piece.view.subarray(take);
-      }
+      consumed(piece, take, returned);
       need -= take;
-      job.pendingBytes -= take;
     }
     cipher.final();
     outs.push(cipher.getAuthTag());
@@ -150,6 +144,18 @@ async function seal(final, returned) {
     for (const ab of fresh) if (typeof ab.transfer === "function") ab.transfer(0);
     if (!final) pace();
   }
+}
+
+// The first pending block's bytes sealed: the block is given back once all of it is, else what is left of it waits for
+// the next chunk.
+function consumed(piece, take, returned) {
+  if (take === piece.view.length) {
+    job.pending.shift();
+    returned.push(piece);
+  } else {
+    piece.view = piece.view.subarray(take);
+  }
+  job.pendingBytes -= take;
 }
 
 // The same sealing through OpenSSL's EVP interface (evpSource.ts), encrypting straight into the staging area: no
@@ -182,14 +188,8 @@ async function sealNative(final, returned) {
         wrote += room;
         if (job.fill === STAGE_BYTES) await rotate();
       }
-      if (take === piece.view.length) {
-        job.pending.shift();
-        returned.push(piece);
-      } else {
-        piece.view = piece.view.subarray(take);
-      }
+      consumed(piece, take, returned);
       need -= take;
-      job.pendingBytes -= take;
     }
     N.check(N.encFinal(job.ctx, N.scratch, N.outl));
     N.check(N.ctrl(job.ctx, EVP_CTRL_GCM_GET_TAG, TAG_LENGTH, N.tag));
