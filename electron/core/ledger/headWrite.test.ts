@@ -112,6 +112,26 @@ describe('writeHeadAsync', () => {
   });
 });
 
+/** A ledger on a fresh database whose head record lives in a temp dir, signing and unlocked (its first head written). */
+function unlockedLedger() {
+  const dir = tempDir();
+  const db = openDatabase(join(dir, 'station.db'), { create: true });
+  migrate(db);
+  const clock = new LedgerClock(new ManualClock('2026-03-02T08:00:00Z'));
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const masterKey = randomBytes(32);
+  const macKey = headMacKey(masterKey);
+  const ledger = new Ledger(db, clock, { headDir: dir, checkpointEvery: 1000 });
+  ledger.setSigner({ key: privateKey, keyName: 'k', origin: 'o' });
+  const write = <T>(fn: () => T): T => {
+    const r = db.transaction(fn).immediate();
+    ledger.afterCommit();
+    return r;
+  };
+  expect(ledger.guardOnUnlock(masterKey, rawPublicKey(privateKey), write)).toBeNull();
+  return { dir, db, macKey, ledger, write };
+}
+
 describe('the ledger writes its debounced head in the background', () => {
   const until = async (what: () => boolean) => {
     for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -119,21 +139,7 @@ describe('the ledger writes its debounced head in the background', () => {
   };
 
   it('catches the head up after a burst, and a lock while a write is in flight leaves the newest head', async () => {
-    const dir = tempDir();
-    const db = openDatabase(join(dir, 'station.db'), { create: true });
-    migrate(db);
-    const clock = new LedgerClock(new ManualClock('2026-03-02T08:00:00Z'));
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const masterKey = randomBytes(32);
-    const macKey = headMacKey(masterKey);
-    const ledger = new Ledger(db, clock, { headDir: dir, checkpointEvery: 1000 });
-    ledger.setSigner({ key: privateKey, keyName: 'k', origin: 'o' });
-    const write = <T>(fn: () => T): T => {
-      const r = db.transaction(fn).immediate();
-      ledger.afterCommit();
-      return r;
-    };
-    expect(ledger.guardOnUnlock(masterKey, rawPublicKey(privateKey), write)).toBeNull();
+    const { dir, db, macKey, ledger, write } = unlockedLedger();
     // The first head record is written before anything returns.
     expect(onDisk(dir, macKey)).toBe(ledger.size);
     const first = ledger.size;
@@ -162,21 +168,7 @@ describe('the ledger writes its debounced head in the background', () => {
     // The debounce timer cannot fire: whatever lands, landed through the immediate path.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const dir = tempDir();
-      const db = openDatabase(join(dir, 'station.db'), { create: true });
-      migrate(db);
-      const clock = new LedgerClock(new ManualClock('2026-03-02T08:00:00Z'));
-      const { privateKey } = generateKeyPairSync('ed25519');
-      const masterKey = randomBytes(32);
-      const macKey = headMacKey(masterKey);
-      const ledger = new Ledger(db, clock, { headDir: dir, checkpointEvery: 1000 });
-      ledger.setSigner({ key: privateKey, keyName: 'k', origin: 'o' });
-      const write = <T>(fn: () => T): T => {
-        const r = db.transaction(fn).immediate();
-        ledger.afterCommit();
-        return r;
-      };
-      expect(ledger.guardOnUnlock(masterKey, rawPublicKey(privateKey), write)).toBeNull();
+      const { dir, db, macKey, ledger, write } = unlockedLedger();
       // Within the debounce window of the head's first write: a plain entry waits for the timer...
       write(() => ledger.append({ actor: 'a', action: 'x', subject: 's' }));
       // ...a signed checkpoint does not.
