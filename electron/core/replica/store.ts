@@ -95,6 +95,12 @@ export class ReplicaStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       // The queue retries with its own backoff and records why; the SDK's own retries would hide that.
       maxAttempts: 1,
+      // With `Expect: 100-continue` (the SDK's default above 2 MB) the SDK sends the part on a
+      // connection of its own marked `Connection: close`. RGW answers 100 before it checks the quota,
+      // then refuses and closes without reading the rest: the part's write then ends in EPIPE or a
+      // reset, often before the refusal is read, and "store full" came out as "unreachable". On a
+      // kept-alive connection RGW reads and drops the unread body, and its answer always arrives.
+      expectContinueHeader: false,
     });
     if (this.closed) c.destroy();
     this.client = { c, s };
