@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSource, READ_BLOCK, readSource, type ReadOutcome } from './sourceFile.ts';
+import { loopExfatCapability, Volumes } from '../../../tests/support/loopVolumes.ts';
 
 let root: string;
 
@@ -85,5 +86,57 @@ describe('readSource', () => {
     await a.handle.close();
     expect(total).toBe(data.length);
     expect(outcome).toEqual({ bytes: data.length, changed: true });
+  });
+});
+
+async function readAll(src: Awaited<ReturnType<typeof openSource>>, outcome: ReadOutcome) {
+  const blocks = readSource(src, outcome);
+  const hash = createHash('sha256');
+  for await (const block of blocks) {
+    hash.update(block);
+    blocks.giveBack(block);
+  }
+  return { sha256: hash.digest('hex'), pastPageCache: blocks.bytesPastPageCache };
+}
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('readSource past the page cache (O_DIRECT)', () => {
+  it('where direct reads are refused, in memory or length (the odd-sized tail), the same bytes come through the cache', async () => {
+    // The test folder's file system (ext4 or tmpfs): direct reads partly or wholly refused; never a wrong byte.
+    const data = randomBytes(2 * READ_BLOCK + 777);
+    const a = await opened('odd.mp4', data);
+    const outcome: ReadOutcome = { bytes: 0, changed: false };
+    const got = await readAll(a, outcome);
+    await a.handle.close();
+    expect(got.sha256).toBe(sha(data));
+    expect(outcome).toEqual({ bytes: data.length, changed: false });
+    expect(got.pastPageCache).toBeLessThan(data.length);
+  });
+
+  const cap = loopExfatCapability();
+  it.skipIf(!cap.ok)('through FUSE (exFAT on a loop device): every byte read directly, from the very file opened even once renamed and replaced', async () => {
+    const volumes = new Volumes();
+    try {
+      const volume = volumes.exfat({ sizeMiB: 64, name: 'rec' });
+      const data = randomBytes(3 * READ_BLOCK + 4321);
+      volume.prepare((at) => writeFileSync(join(at, 'a.mp4'), data));
+      volume.mount();
+      const path = join(volume.mountPoint, 'a.mp4');
+      const st = statSync(path);
+      const src = await openSource(Buffer.from(path), { dev: st.dev, ino: st.ino }, 'a.mp4');
+      // After the open: the name now leads to another file.
+      renameSync(path, join(volume.mountPoint, 'moved.mp4'));
+      writeFileSync(path, randomBytes(1000));
+      const outcome: ReadOutcome = { bytes: 0, changed: false };
+      const got = await readAll(src, outcome);
+      await src.handle.close();
+      expect(got.sha256).toBe(sha(data));
+      expect(outcome).toEqual({ bytes: data.length, changed: false });
+      expect(got.pastPageCache).toBe(data.length);
+      await volume.unmount();
+    } finally {
+      volumes.cleanup();
+    }
   });
 });

@@ -111,38 +111,113 @@ export type ReadOutcome = {
  * The blocks are lent (see LendingSource): a caller that is done with one may give it back for reuse,
  * and must then not touch it again; a caller that never gives back costs only fresh allocations.
  */
-export function readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> & LendingSource {
-  return Object.assign(readBlocks(src, outcome), { giveBack: giveBackBlock });
+export function readSource(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> & LendingSource & { readonly bytesPastPageCache: number } {
+  const counts = { pastPageCache: 0 };
+  const blocks = Object.assign(readBlocks(src, outcome, counts), { giveBack: giveBackBlock });
+  return Object.defineProperty(blocks, 'bytesPastPageCache', { get: () => counts.pastPageCache }) as typeof blocks & { readonly bytesPastPageCache: number };
 }
 
-async function* readBlocks(src: OpenedSource, outcome: ReadOutcome): AsyncGenerator<Buffer> {
+const DIRECT = process.platform === 'linux' ? ((constants as Record<string, number>).O_DIRECT ?? 0) : 0;
+
+/**
+ * A second descriptor on the very file `src` has open, reading past the page cache (O_DIRECT), or null where that
+ * cannot be had. Through FUSE (exfat-fuse, as older kernels mount a recorder) a buffered read costs the reading
+ * process a page-cache insertion and a copy per page, and the readahead around it: about three times the CPU of a
+ * direct read, which the kernel copies from the daemon's answer straight into our block (issue 16). Opened through
+ * /proc/self/fd, so it is the same file whatever happened to its name since.
+ */
+async function openPastPageCache(src: OpenedSource): Promise<FileHandle | null> {
+  if (!DIRECT) return null;
+  const at = `/proc/self/fd/${src.handle.fd}`;
+  let handle: FileHandle;
+  try {
+    handle = await open(at, constants.O_RDONLY | DIRECT | NOATIME);
+  } catch {
+    try {
+      handle = await open(at, constants.O_RDONLY | DIRECT);
+    } catch {
+      // The file system has no direct reads (tmpfs), or no /proc: the buffered descriptor serves.
+      return null;
+    }
+  }
+  try {
+    const st = await handle.stat();
+    if (st.dev === src.dev && st.ino === src.ino) return handle;
+  } catch {
+    // Whatever went wrong here, the buffered descriptor reports it properly.
+  }
+  await handle.close().catch(() => {});
+  return null;
+}
+
+async function* readBlocks(src: OpenedSource, outcome: ReadOutcome, counts: { pastPageCache: number }): AsyncGenerator<Buffer> {
   type Block = { ok: true; buf: Buffer; n: number; want: number } | { ok: false; error: unknown };
+  let direct = src.size > 0 ? await openPastPageCache(src) : null;
   const readAt = (position: number): Promise<Block> => {
     const want = Math.min(READ_BLOCK, src.size - position);
     const buf = takeBlock();
+    const buffered = () => src.handle.read(buf, 0, want, position);
+    const via = direct;
+    const read = via
+      ? via.read(buf, 0, want, position).then(
+          (r) => {
+            counts.pastPageCache += r.bytesRead;
+            return r;
+          },
+          (error: unknown) => {
+            // A block file system wants direct reads aligned to its sectors, in memory and in length (the tail);
+            // from the first refusal on this file is read through the page cache.
+            if ((error as NodeJS.ErrnoException)?.code !== 'EINVAL') throw error;
+            if (direct === via) {
+              direct = null;
+              via.close().catch(() => {});
+            }
+            return buffered();
+          },
+        )
+      : buffered();
     // Settled into a value, so a read ahead that fails after the caller stopped is not an unhandled rejection.
-    return src.handle.read(buf, 0, want, position).then(
+    return read.then(
       ({ bytesRead }): Block => ({ ok: true, buf, n: bytesRead, want }),
       (error: unknown): Block => ({ ok: false, error }),
     );
   };
-  let position = 0;
-  let ahead: Promise<Block> | null = src.size > 0 ? readAt(0) : null;
-  // A read still running when the caller stops early is not awaited here (a dead device may never answer it);
-  // FileHandle.close() waits for it before the descriptor is released. Its block is then not reused.
-  while (ahead) {
-    const block = await ahead;
-    ahead = null;
-    if (!block.ok) throw new SourceError(block.error);
-    if (block.n === 0) {
-      outcome.changed = true;
-      giveBackBlock(block.buf);
-      break;
+  try {
+    let position = 0;
+    // Reads past the page cache get no readahead from the kernel: two blocks are asked for ahead instead of one.
+    const depth = () => (direct ? 2 : 1);
+    const ahead: Promise<Block>[] = [];
+    let asked = 0;
+    const askMore = () => {
+      while (ahead.length < depth() && asked < src.size) {
+        ahead.push(readAt(asked));
+        asked += Math.min(READ_BLOCK, src.size - asked);
+      }
+    };
+    askMore();
+    // A read still running when the caller stops early is not awaited here (a dead device may never answer it);
+    // FileHandle.close() waits for it before the descriptor is released. Its block is then not reused.
+    while (ahead.length > 0) {
+      const block = await ahead.shift()!;
+      if (!block.ok) throw new SourceError(block.error);
+      if (block.n === 0) {
+        outcome.changed = true;
+        giveBackBlock(block.buf);
+        break;
+      }
+      position += block.n;
+      outcome.bytes = position;
+      if (block.n < block.want) {
+        // The file ended early: what was asked for beyond is not used; read on from where it ended.
+        ahead.length = 0;
+        asked = position;
+      }
+      askMore();
+      yield block.n === READ_BLOCK ? block.buf : block.buf.subarray(0, block.n);
     }
-    position += block.n;
-    outcome.bytes = position;
-    if (position < src.size) ahead = readAt(position);
-    yield block.n === READ_BLOCK ? block.buf : block.buf.subarray(0, block.n);
+  } finally {
+    // Not awaited, for the same reason as above.
+    direct?.close().catch(() => {});
   }
   try {
     const after = await src.handle.stat();
