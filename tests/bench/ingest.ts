@@ -1,10 +1,11 @@
 // Ingest benchmark (issue "Dock and ingest"): recordings read from a volume (exFAT on a loop device
 // through FUSE, as a docked recorder) into the vault, against `cp` and `dcfldd hash=sha256` of the
 // same files in the same run; then 4 volumes at once. Ratios are what matter (noisy machines).
-// Target: faster than dcfldd (which only copies and hashes) and within 1.25× of cp.
+// Target: faster than dcfldd (which only copies and hashes) and within 1.25× of cp. Each contender reads the
+// recorders through a fresh mount with their blocks in the page cache (RecorderSources.redock).
 // BENCH_FILE_GIB scales the total (default 1 GiB, issue 16's size; the 4-volume run splits the same total four ways).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Station } from '../../electron/core/station.ts';
 import { type IngestSourceSpec } from '../../electron/core/ingest/service.ts';
@@ -54,6 +55,49 @@ function machineCpu(): { busy: number; idle: number } | null {
   }
 }
 
+/**
+ * CPU seconds so far of every process and kernel thread, by PID (Linux /proc/[pid]/stat; a process's figure covers
+ * all its threads), with the group it counts under. Empty elsewhere.
+ */
+function cpuByProcess(): Map<string, { group: string; seconds: number }> {
+  const out = new Map<string, { group: string; seconds: number }>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      // After the command: state is field 3, utime and stime fields 14 and 15 (USER_HZ = 100).
+      const fields = stat.slice(close + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      // A kernel worker's name ends in the queue it last served, which changes: it counts as "kworker".
+      const group = pid === String(process.pid) ? 'station' : comm.replace(/^kworker\/.*$/, 'kworker').replace(/^(loop|jbd2|ksoftirqd|kswapd)\d.*$/, '$1').replace(/^mount\.exfat-fu.*$/, 'FUSE daemons');
+      out.set(pid, { group, seconds });
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** Busy CPU by group between two `cpuByProcess` snapshots, largest first, the station itself left out. */
+function outsideCpu(before: Map<string, { group: string; seconds: number }>, after: Map<string, { group: string; seconds: number }>): string {
+  const spent = new Map<string, number>();
+  for (const [pid, now] of after) {
+    const then = before.get(pid);
+    // A PID reused by another process since the first snapshot counts from zero.
+    const delta = then && then.seconds <= now.seconds ? now.seconds - then.seconds : now.seconds;
+    if (now.group !== 'station') spent.set(now.group, (spent.get(now.group) ?? 0) + delta);
+  }
+  const largest = [...spent].filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+  return largest.slice(0, 5).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+}
+
 async function timeAll(fn: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await fn();
@@ -94,7 +138,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
       // Process CPU (user + system, every thread) of each ingest round.
       const ingestCpu: number[] = [];
       // Per round: the whole machine's busy core-seconds during the ingest, and its idle ones (all cores).
-      const machine: { busy: number; idle: number }[] = [];
+      const machine: { busy: number; idle: number; outside: string }[] = [];
       const loopP99: number[] = [];
       const loopNote: string[] = [];
       // The same thread's delay with nothing to do, measured just before each ingest: the machine's own share of
@@ -146,6 +190,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
         idleP99.push(idle.percentile(99) / 1e6);
         const sched0 = mainThreadSched();
         const machine0 = machineCpu();
+        const byProcess0 = cpuByProcess();
         const cpu0 = process.cpuUsage();
         // The desktop app serves its UI from this thread while it ingests (issue 16, target 7).
         const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -164,7 +209,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
         );
         const cpu = process.cpuUsage(cpu0);
         const machine1 = machineCpu();
-        if (machine0 && machine1) machine.push({ busy: machine1.busy - machine0.busy, idle: machine1.idle - machine0.idle });
+        if (machine0 && machine1) machine.push({ busy: machine1.busy - machine0.busy, idle: machine1.idle - machine0.idle, outside: outsideCpu(byProcess0, cpuByProcess()) });
         const sched1 = mainThreadSched();
         loopDelay.disable();
         if (sched0 && sched1) uiThread.push({ cpu: (sched1.cpu - sched0.cpu) / 1e9, waited: (sched1.waited - sched0.waited) / 1e9 });
@@ -220,7 +265,7 @@ export async function benchIngest(options: { workDir: string; totalBytes: number
           name: `${label}: machine CPU during ingest (every process and kernel thread, /proc/stat)`,
           seconds: m.busy,
           ratio: { 'of all cores busy': m.busy / cores, 'ingest process share': ingestCpu[at]! / m.busy },
-          note: `${(cores / ing).toFixed(1)} cores × ${ing.toFixed(2)} s; idle ${m.idle.toFixed(2)} core-s; the rest of the busy time is the FUSE daemons, kernel writeback and whatever else ran (load ${loadavg()[0]!.toFixed(1)})`,
+          note: `${(cores / ing).toFixed(1)} cores × ${ing.toFixed(2)} s; idle ${m.idle.toFixed(2)} core-s; outside the station process (core-s): ${m.outside || 'nothing measurable'} (load ${loadavg()[0]!.toFixed(1)})`,
         });
       }
       const p99 = Math.max(...loopP99);

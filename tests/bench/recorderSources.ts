@@ -92,6 +92,12 @@ export class RecorderSources {
   /**
    * Docks them again: every contender then reads through a fresh mount (no FUSE page cache of these files), like a
    * newly docked recorder, and starts with nothing of the previous one still waiting to be written back.
+   *
+   * The recorder's blocks are then read once, so each contender finds them in the page cache (issue 16's premise) and
+   * pays for the FUSE daemon's work as it would with a real recorder. Mounting drops the loop device's cache, and
+   * refilling it meant a kernel worker copying every page from the image file during the timed run — a cost of
+   * emulating a recorder with a loop device (measured 0.6–2.3 core-seconds per GiB, "kworker" in the machine CPU
+   * rows), which no USB recorder has, and which fell on the other core that a one-thread contender leaves idle.
    */
   async redock(sources: RecorderSource[]): Promise<void> {
     await run('sync', []);
@@ -99,6 +105,7 @@ export class RecorderSources {
       if (!s.volume) continue;
       await s.volume.unmount();
       s.volume.mount();
+      if (s.volume.device) await run('dd', [`if=${s.volume.device}`, 'of=/dev/null', 'bs=4M', 'status=none']);
     }
   }
 
