@@ -147,7 +147,10 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
       while (sentParts() === sentBefore && !settled) await new Promise((r) => setTimeout(r, 20));
     });
     const after = await background!;
-    if (after.partsYielded < 1) throw new Error(`bench: no part was in flight when the ingest started: ${JSON.stringify(after)}`);
+    // The ingest may begin between two parts (an object being completed, its retention read back): the replication then
+    // drops nothing but still waits for the ingest — the same situation. Only a replication that never gave way to the
+    // ingest would not be what this row measures.
+    if (after.partsYielded < 1 && after.waitedForIngestSeconds === 0) throw new Error(`bench: the replication never gave way to the ingest: ${JSON.stringify(after)}`);
     // Alone once more after it: the machine is shared, so "alone" is the mean of before and after.
     settled.push(await ceph.settle());
     const aloneAgain = await ingestFolder(4, each);
@@ -158,7 +161,7 @@ export async function benchReplica(options: { workDir: string; fileBytes: number
       seconds: beside,
       mibPerSecond: (4 * each) / MiB / beside,
       ratio: { 'of ingest alone': aloneMean / beside },
-      note: `target ≥ 0.9; ${after.partsYielded} part(s) in flight dropped, the replication waited ${after.waitedForIngestSeconds.toFixed(1)} s, then stored ${after.stored}`,
+      note: `target ≥ 0.9; ${after.partsYielded} part(s) in flight dropped${after.partsYielded === 0 ? ' (it began between two parts)' : ''}, the replication waited ${after.waitedForIngestSeconds.toFixed(1)} s, then stored ${after.stored}`,
     });
     return { title, rows };
   } finally {

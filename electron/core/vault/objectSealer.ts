@@ -243,6 +243,7 @@ function openOut(m) {
       fs.ftruncateSync(fd, HEADER_LENGTH);
       job.fd = fd;
       job.direct = true;
+      publish(job, HEADER_LENGTH);
       return;
     } catch (e) {
       if (fd !== null) fs.closeSync(fd);
@@ -253,6 +254,7 @@ function openOut(m) {
   if (!job.native) job.stages = null;
   job.fd = fs.openSync(m.path, 'w');
   writeAll(job.fd, [job.header], 0);
+  publish(job, HEADER_LENGTH);
 }
 
 function writeFullySync(fd, buffer, length, position) {
@@ -267,6 +269,14 @@ function writeFully(fd, buffer, length, position) {
     };
     next(0);
   });
+}
+
+// Tells a read-back following the writer (SealerOptions.written) that the file's first \`upTo\` bytes are written.
+// Only exact ends are told: never the padded tail of a direct write, which is cut back afterwards.
+function publish(current, upTo) {
+  if (current.written === null) return;
+  Atomics.store(current.written, 0, BigInt(upTo));
+  Atomics.notify(current.written, 0);
 }
 
 // Appends sealed bytes to the object. Unstaged: one writev at their offset. Staged: copied into the current staging
@@ -289,6 +299,7 @@ async function emit(outs) {
       rest[0] = o;
       writeAll(job.fd, rest, job.end);
       for (const r of rest) job.end += r.length;
+      publish(job, job.end);
       return;
     }
   }
@@ -303,6 +314,7 @@ async function rotate() {
     job.writing = writeFully(job.fd, stage, STAGE_BYTES, base).then((e) => ({ e, stage, base }));
   } else {
     writeFullySync(job.fd, stage, STAGE_BYTES, base);
+    publish(job, base + STAGE_BYTES);
   }
   job.cur ^= 1;
   job.base += STAGE_BYTES;
@@ -317,9 +329,11 @@ async function settleWrite() {
   const current = job;
   const { e, stage, base } = await current.writing;
   current.writing = null;
-  if (!e) return;
-  if (e.code !== 'EINVAL' || !current.direct) throw e;
-  writeThroughCache(current, [[stage, STAGE_BYTES, base]]);
+  if (e) {
+    if (e.code !== 'EINVAL' || !current.direct) throw e;
+    writeThroughCache(current, [[stage, STAGE_BYTES, base]]);
+  }
+  publish(current, base + STAGE_BYTES);
 }
 
 function writeThroughCache(current, pending) {
@@ -420,7 +434,7 @@ async function handle(m) {
       nonce: Buffer.alloc(NONCE_LENGTH), hash: createHash('sha256'), pending: [], pendingBytes: 0, index: 0,
       sealedLast: false, error: null, unflushed: 0, flushing: null,
       path: null, direct: false, stages: null, cur: 0, base: 0, fill: 0, end: 0, writing: null, retired: [],
-      native: false, ctx: null, evp: null,
+      native: false, ctx: null, evp: null, written: m.written ? new BigInt64Array(m.written) : null,
     };
     job.header.copy(job.nonce, 0, 32, 32 + NONCE_PREFIX_LENGTH);
     try {
@@ -551,6 +565,12 @@ export type SealerOptions = {
   writeMode?: 'auto' | 'buffered' | 'misaligned-direct';
   /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createCipheriv; 'node': always createCipheriv; 'system': the system libcrypto (tests). */
   cipher?: CipherChoice;
+  /**
+   * Shared memory where the worker publishes, at index 0, how many bytes of the file (header included) are written so
+   * far, as each write completes — for a read-back that follows the writer (verifyWorker.ts, VerifyJob.growing). The
+   * padded tail of a direct write is never published: the caller publishes the final length once finish() resolves.
+   */
+  written?: BigInt64Array;
 };
 
 /**
@@ -605,7 +625,7 @@ export class ObjectSealer {
     this.starting = new Promise<Reply>((resolve, reject) => {
       this.waiter = { type: 'started', resolve, reject };
       w.postMessage(
-        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto', cipher: opts.cipher ?? 'auto' },
+        { type: 'start', path: opts.path, key, header: new Uint8Array(opts.header), chunkSize: opts.chunkSize, writeMode: opts.writeMode ?? 'auto', cipher: opts.cipher ?? 'auto', written: opts.written?.buffer },
         [key.buffer],
       );
     });

@@ -41,6 +41,11 @@ export type WriteObjectOptions = {
    * (it is empty afterwards) instead of copying it. A LendingSource needs no flag: its buffers move and come back.
    */
   sourceGivesUpBuffers?: boolean;
+  /**
+   * A read-back to run behind the writer (readBack.ts): the sealer publishes its progress into `written`, `start` is
+   * called once the temp file holds its header, and `close` before a failed write's temp file is removed.
+   */
+  readBack?: { written: BigInt64Array; start(tmpPath: string): Promise<void>; close(): Promise<void> };
 };
 
 export type WrittenObject = {
@@ -78,9 +83,11 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
       header: encodeHeader(header),
       chunkSize: header.chunkSize,
       giveBack: lender && ((block) => lender.giveBack(block)),
+      ...(opts.readBack ? { written: opts.readBack.written } : {}),
     });
     // The temp file exists before the first byte is read, as it did when this thread created it.
     await io(tmpPath, () => sealer!.started());
+    await opts.readBack?.start(tmpPath);
     const handover: Handover = lender ? 'lend' : opts.sourceGivesUpBuffers ? 'give' : 'copy';
     const sealing = sealer;
     // The sealer's errors are the vault disk's (full, gone…); the source's own errors pass through unchanged.
@@ -96,8 +103,9 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
     await syncDirectories(destDir, firstCreated);
     return { sha256, size };
   } catch (e) {
-    // The worker closes the file before the temp file is removed (Windows cannot remove an open file).
+    // The workers close the file before the temp file is removed (Windows cannot remove an open file).
     await sealer?.discard();
+    await opts.readBack?.close();
     await rm(tmpPath, { force: true }).catch(() => {});
     // A rename that happened before a failed directory fsync may not survive a power cut; the caller will not
     // record the object, so it must not be left looking complete either.

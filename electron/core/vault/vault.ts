@@ -11,6 +11,7 @@ import type { StationPaths } from '../paths.ts';
 import { randomKey, unwrapKey, wrapKey } from './keyWrap.ts';
 import { writeObject, sweepTemp } from './objectWriter.ts';
 import { openObject } from './objectReader.ts';
+import { FollowingReadBack } from './readBack.ts';
 import { LEASE_SUFFIX, currentProcess, ownerAlive, stagedLeasePid, takeLease, writerState } from './writeLease.ts';
 
 export type VaultObject = { id: string; sha256: string; size: number; createdAt: string; shredded: boolean };
@@ -110,14 +111,15 @@ export class Vault {
       key.fill(0);
       throw e;
     });
+    const readBack = new FollowingReadBack(id, key);
     try {
-      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, onSourceRead: options.onSourceRead, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers });
-      const reader = await openObject(dest, key, id);
+      // Read back from the disk, decrypted and re-hashed, behind the writer rather than after it (readBack.ts).
+      const written = await writeObject({ source, key, objectId: id, destPath: dest, tmpDir: this.deps.paths.vaultTmp, onProgress: options.onProgress, onSourceRead: options.onSourceRead, signal: options.signal, sourceGivesUpBuffers: options.sourceGivesUpBuffers, readBack });
       let check: { sha256: string; size: number };
       try {
-        check = await reader.verify();
+        check = await readBack.finish(dest, written.size);
       } finally {
-        await reader.close();
+        await readBack.close();
       }
       if (check.sha256 !== written.sha256 || check.size !== written.size) {
         throw new StationError('verify', 'vault.readback_mismatch', { objectId: id });
@@ -145,6 +147,7 @@ export class Vault {
       await rm(dest, { force: true });
       throw e;
     } finally {
+      await readBack.close();
       key.fill(0);
       await lease.release();
     }

@@ -21,7 +21,7 @@ import { availableParallelism } from 'node:os';
 import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { fromSystemError, StationError } from '../errors.ts';
-import { corrupt, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
+import { corrupt, fileSizeForPlaintext, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
 
 // Plaintext bytes decrypted per update(). Smaller slices, meant to keep the plaintext in cache for the hash, measured
 // worse, not better: CPU per byte of one object's verify, interleaved runs on the loaded build machine, 16 KiB
@@ -139,8 +139,13 @@ async function verify(job, key, reader) {
 }
 
 async function verifyWith(job, key, reader, E, ctx) {
-  const { header, chunkSize, chunkCount, size } = job;
+  const { header, chunkSize } = job;
+  let { chunkCount, size } = job;
   const stop = new Int32Array(job.stop);
+  // Following the writer (VerifyJob.growing): [0] bytes of the file written so far, [1] the plaintext size + 1 once
+  // the object is complete (0 until then). Until then the layout is unknown, and only what is written is read.
+  const growing = job.growing ? new BigInt64Array(job.growing) : null;
+  let complete = growing === null;
   const shift = reader.misaligned ? 16 : 0;
   const area = windowArea();
   const windows = [];
@@ -151,8 +156,27 @@ async function verifyWith(job, key, reader, E, ctx) {
   const hash = createHash('sha256');
   // The sealed chunks follow the header back to back: the object is one stream, read in windows while the next one is
   // already being read (a direct read waits for the disk).
-  const lastPlain = size - (chunkCount - 1) * chunkSize;
-  const end = HEADER_LENGTH + size + chunkCount * TAG_LENGTH;
+  let lastPlain = size - (chunkCount - 1) * chunkSize;
+  let end = complete ? HEADER_LENGTH + size + chunkCount * TAG_LENGTH : Infinity;
+  const written = () => (complete ? end : Number(Atomics.load(growing, 0)));
+  // Whether the object is complete now; its layout then follows from its size, as openObject's does.
+  const completed = () => {
+    if (complete) return true;
+    const sizePlusOne = Atomics.load(growing, 1);
+    if (sizePlusOne === 0n) return false;
+    size = Number(sizePlusOne) - 1;
+    chunkCount = Math.max(1, Math.ceil(size / chunkSize));
+    lastPlain = size - (chunkCount - 1) * chunkSize;
+    end = HEADER_LENGTH + size + chunkCount * TAG_LENGTH;
+    complete = true;
+    return true;
+  };
+  // Waits until more is written, the object is complete or the verify is stopped (each wakes index 0). Bounded: a
+  // completion announced between the look and the wait, with nothing more written, is then seen 20 ms late at most.
+  const more = async (than) => {
+    const w = Atomics.waitAsync(growing, 0, BigInt(than), 20);
+    if (w.async) await w.value;
+  };
   let index = 0;
   let decipher = null;
   let plainLength = 0;
@@ -163,13 +187,24 @@ async function verifyWith(job, key, reader, E, ctx) {
   const reads = [];
   let issued = 0;
   const issue = () => {
-    if (issued >= end) return;
+    if (issued >= end || reads.length >= WINDOWS - 1) return;
+    // Following the writer: only a whole window already written.
+    if (!completed() && issued + WINDOW > written()) return;
     reads.push(readWindow(job, reader, windows[(issued / WINDOW) % WINDOWS], issued, Math.min(WINDOW, roundUp(end - issued))));
     issued += WINDOW;
   };
-  for (let k = 0; k < WINDOWS - 1; k++) issue();
+  issue();
   try {
     while (position < end) {
+      if (reads.length === 0) {
+        if (Atomics.load(stop, 0) !== 0) return { type: 'stopped' };
+        const seen = written();
+        issue();
+        if (reads.length === 0) {
+          if (!completed()) await more(seen);
+          continue;
+        }
+      }
       const n = await reads.shift();
       const available = Math.min(position + n, end);
       // The file shrank after it was opened: the object is no longer what its size promised.
@@ -178,14 +213,24 @@ async function verifyWith(job, key, reader, E, ctx) {
       // Into the window decrypted last time round: free now.
       issue();
       const buffer = windows[(position / WINDOW) % WINDOWS];
+      // The header every chunk is checked against must be the one in the file (a read-back following the writer took
+      // it from the file before the rest was written).
+      if (position === 0 && !buffer.subarray(0, HEADER_LENGTH).equals(header)) return { type: 'header' };
       let at = Math.max(position, HEADER_LENGTH) - position;
       const to = available - position;
       while (at < to) {
         if (decipher === null) {
           if (Atomics.load(stop, 0) !== 0) return { type: 'stopped' };
-          plainLength = index === chunkCount - 1 ? lastPlain : chunkSize;
+          // Following the writer, a chunk is known not to be the last once something is written after it.
+          const sealedEnd = HEADER_LENGTH + (index + 1) * (chunkSize + TAG_LENGTH);
+          while (!completed() && written() <= sealedEnd) {
+            if (Atomics.load(stop, 0) !== 0) return { type: 'stopped' };
+            await more(written());
+          }
+          const last = index === chunkCount - 1;
+          plainLength = last ? lastPlain : chunkSize;
           nonce.writeUInt32BE(index, NONCE_PREFIX_LENGTH);
-          nonce[NONCE_LENGTH - 1] = index === chunkCount - 1 ? 1 : 0;
+          nonce[NONCE_LENGTH - 1] = last ? 1 : 0;
           if (E !== null) {
             E.check(E.decInit(ctx, null, null, null, nonce));
             E.check(E.decUpdate(ctx, null, E.outl, header, HEADER_LENGTH));
@@ -257,6 +302,7 @@ type Reply =
   | { type: 'done'; sha256: string; size: number; direct: boolean; native: boolean }
   | { type: 'corrupt'; chunk: number }
   | { type: 'truncated' }
+  | { type: 'header' }
   | { type: 'stopped' }
   | { type: 'io'; code?: string; syscall?: string; message: string };
 
@@ -287,7 +333,22 @@ export type VerifyJob = {
   readMode?: 'auto' | 'buffered' | 'misaligned-direct';
   /** 'auto' (the default): OpenSSL's EVP through koffi where available (evpSource.ts), else createDecipheriv; 'node': always createDecipheriv; 'system': the system libcrypto (tests). */
   cipher?: CipherChoice;
+  /**
+   * The read-back of an object still being written (vault.put): index 0 is how many bytes of the file are written so
+   * far (the sealer publishes it, SealerOptions.written), index 1 the plaintext size + 1 once the object is complete,
+   * fsynced and renamed (0 before; `chunkCount` and `size` are then ignored). The verify reads only what is written,
+   * decrypts a chunk once something is written after it (so it is not the last) or the object is complete, and ends
+   * with the whole object — the same checks as on a finished object, begun while the rest is still being written.
+   */
+  growing?: BigInt64Array;
 };
+
+/** Tells a read-back following the writer (VerifyJob.growing) that the object is complete: `size` plaintext bytes. */
+export function completeGrowing(growing: BigInt64Array, size: number, chunkSize: number): void {
+  Atomics.store(growing, 1, BigInt(size + 1));
+  Atomics.store(growing, 0, BigInt(fileSizeForPlaintext(size, chunkSize)));
+  Atomics.notify(growing, 0);
+}
 
 /** Objects verified so far in this process by how they were read and decrypted (tests and measurements). */
 export const verifyPaths = { direct: 0, buffered: 0, native: 0, node: 0 };
@@ -346,6 +407,9 @@ export function verifyOnWorker(
         case 'truncated':
           reject(corrupt(job.objectId, 'truncated'));
           return;
+        case 'header':
+          reject(corrupt(job.objectId, 'header changed'));
+          return;
         case 'stopped':
           reject(new StationError('state', 'vault.object_closed', { objectId: job.objectId }));
           return;
@@ -364,7 +428,13 @@ export function verifyOnWorker(
     w.on('message', onMessage);
     w.on('error', onBroken);
     w.on('exit', onBroken);
-    onStop?.({ stop: () => Atomics.store(stop, 0, 1) });
+    onStop?.({
+      stop: () => {
+        Atomics.store(stop, 0, 1);
+        // A read-back waiting for the writer wakes to see it.
+        if (job.growing) Atomics.notify(job.growing, 0);
+      },
+    });
     const message = {
       fd: job.fd,
       key: key.buffer,
@@ -379,6 +449,7 @@ export function verifyOnWorker(
       stop: stop.buffer,
       readMode: job.readMode ?? 'auto',
       cipher: job.cipher ?? 'auto',
+      growing: job.growing?.buffer,
     };
     try {
       w.postMessage(message, [key.buffer]);
