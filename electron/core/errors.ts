@@ -31,6 +31,15 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
 }
 
+/** Runs a file operation on `path`, its OS errors mapped as fromSystemError does. */
+export async function onPath<T>(path: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    throw fromSystemError(e, path);
+  }
+}
+
 /** Maps an OS error to a StationError the user can act on (disk full, permission, unplugged). */
 export function fromSystemError(e: unknown, path: string): StationError {
   if (isStationError(e)) return e;

@@ -2,7 +2,7 @@
 // (README.md, Architecture: "The vault"); no byte of a chunk is handed out before that chunk's tag has verified.
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { fromSystemError, StationError } from '../errors.ts';
+import { fromSystemError, onPath, StationError } from '../errors.ts';
 import type { ChunkKey } from './chunkCipher.ts';
 import { importChunkKey, openChunk } from './chunkCipher.ts';
 import type { VerifyJob, VerifyStop } from './verifyWorker.ts';
@@ -58,7 +58,7 @@ export async function openObject(path: string, key: Buffer, expectedObjectId: st
     throw fromSystemError(e, path);
   }
   try {
-    const { size: fileSize } = await io(path, () => fh.stat());
+    const { size: fileSize } = await onPath(path, () => fh.stat());
     const headerBytes = Buffer.alloc(HEADER_LENGTH);
     if (fileSize < HEADER_LENGTH) throw corrupt(expectedObjectId, 'truncated header');
     await readFully(fh, path, expectedObjectId, headerBytes, 0);
@@ -226,20 +226,13 @@ class ObjectReader implements VaultObject {
 async function readFully(fh: FileHandle, path: string, objectId: string, into: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < into.length) {
-    const { bytesRead } = await io(path, () => fh.read(into, done, into.length - done, position + done));
+    const { bytesRead } = await onPath(path, () => fh.read(into, done, into.length - done, position + done));
     // The file shrank after it was opened: whatever did that, the object is no longer what its size promised.
     if (bytesRead === 0) throw corrupt(objectId, 'truncated');
     done += bytesRead;
   }
 }
 
-async function io<T>(path: string, op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (e) {
-    throw fromSystemError(e, path);
-  }
-}
 
 function emptyIterable(): AsyncIterable<Buffer> {
   return {

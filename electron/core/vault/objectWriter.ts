@@ -3,7 +3,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fromSystemError, StationError } from '../errors.ts';
+import { fromSystemError, onPath, StationError } from '../errors.ts';
 import { KEY_LENGTH } from './keyWrap.ts';
 import { createHeader, DEFAULT_CHUNK_SIZE, encodeHeader } from './objectFormat.ts';
 import { type Handover, ObjectSealer } from './objectSealer.ts';
@@ -73,7 +73,7 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
   let sealer: ObjectSealer | undefined;
   let renamed = false;
   try {
-    await io(opts.tmpDir, () => mkdir(opts.tmpDir, { recursive: true }));
+    await onPath(opts.tmpDir, () => mkdir(opts.tmpDir, { recursive: true }));
     // The worker opens the temp file with 'w' rather than 'wx': a leftover of the same id from a crash is garbage and
     // may be overwritten; a concurrent write of the same id is refused above.
     const lender = 'giveBack' in opts.source ? opts.source : undefined;
@@ -86,19 +86,19 @@ export async function writeObject(opts: WriteObjectOptions): Promise<WrittenObje
       ...(opts.readBack ? { written: opts.readBack.written } : {}),
     });
     // The temp file exists before the first byte is read, as it did when this thread created it.
-    await io(tmpPath, () => sealer!.started());
+    await onPath(tmpPath, () => sealer!.started());
     await opts.readBack?.start(tmpPath);
     const handover: Handover = lender ? 'lend' : opts.sourceGivesUpBuffers ? 'give' : 'copy';
     const sealing = sealer;
     // The sealer's errors are the vault disk's (full, gone…); the source's own errors pass through unchanged.
-    const size = await pump(opts.source, (data) => io(tmpPath, () => sealing.update(data, handover)), opts);
+    const size = await pump(opts.source, (data) => onPath(tmpPath, () => sealing.update(data, handover)), opts);
     opts.onSourceRead?.();
     // finish() returns once the last chunk is sealed and the file fsynced and closed by the worker.
-    const sha256 = await io(tmpPath, () => sealer!.finish());
+    const sha256 = await onPath(tmpPath, () => sealer!.finish());
     sealer = undefined;
     const destDir = dirname(destPath);
-    const firstCreated = await io(destDir, () => mkdir(destDir, { recursive: true }));
-    await io(destPath, () => rename(tmpPath, destPath));
+    const firstCreated = await onPath(destDir, () => mkdir(destDir, { recursive: true }));
+    await onPath(destPath, () => rename(tmpPath, destPath));
     renamed = true;
     await syncDirectories(destDir, firstCreated);
     return { sha256, size };
@@ -134,7 +134,7 @@ export async function sweepTemp(tmpDir: string, writerAlive: (objectId: string) 
     if (!name.endsWith(TEMP_SUFFIX)) continue;
     const path = resolve(tmpDir, name);
     if (activeTemps.has(path) || writerAlive(name.slice(0, -TEMP_SUFFIX.length))) continue;
-    await io(path, () => rm(path, { force: true }));
+    await onPath(path, () => rm(path, { force: true }));
     removed.push(name);
   }
   return removed;
@@ -209,13 +209,6 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-async function io<T>(path: string, op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (e) {
-    throw fromSystemError(e, path);
-  }
-}
 
 function abortRejection(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
   let onAbort = (): void => {};

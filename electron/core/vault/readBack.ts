@@ -8,7 +8,7 @@
 // catalogue will use leads to this very file.
 import type { FileHandle } from 'node:fs/promises';
 import { open, stat } from 'node:fs/promises';
-import { fromSystemError, StationError } from '../errors.ts';
+import { onPath, StationError } from '../errors.ts';
 import { corrupt, decodeHeader, fileSizeForPlaintext, HEADER_LENGTH } from './objectFormat.ts';
 import { completeGrowing, verifyOnWorker, type VerifyStop } from './verifyWorker.ts';
 
@@ -29,10 +29,10 @@ export class FollowingReadBack {
 
   /** Once the temp file holds its header (ObjectSealer.started): opens it and starts the verify behind the writer. */
   async start(tmpPath: string): Promise<void> {
-    const fh = await io(tmpPath, () => open(tmpPath, 'r'));
+    const fh = await onPath(tmpPath, () => open(tmpPath, 'r'));
     this.fh = fh;
     const headerBytes = Buffer.alloc(HEADER_LENGTH);
-    const { bytesRead } = await io(tmpPath, () => fh.read(headerBytes, 0, HEADER_LENGTH, 0));
+    const { bytesRead } = await onPath(tmpPath, () => fh.read(headerBytes, 0, HEADER_LENGTH, 0));
     if (bytesRead !== HEADER_LENGTH) throw corrupt(this.objectId, 'truncated header');
     const header = decodeHeader(headerBytes, this.objectId);
     this.chunkSize = header.chunkSize;
@@ -64,7 +64,7 @@ export class FollowingReadBack {
     if (!this.fh || !this.result) throw new StationError('state', 'vault.object_closed', { objectId: this.objectId });
     const fh = this.fh;
     completeGrowing(this.written, size, this.chunkSize);
-    const [file, named] = await Promise.all([io(destPath, () => fh.stat()), io(destPath, () => stat(destPath))]);
+    const [file, named] = await Promise.all([onPath(destPath, () => fh.stat()), onPath(destPath, () => stat(destPath))]);
     if (file.dev !== named.dev || file.ino !== named.ino) throw new StationError('state', 'vault.object_vanished', { objectId: this.objectId });
     if (file.size !== fileSizeForPlaintext(size, this.chunkSize)) throw corrupt(this.objectId, 'truncated');
     return await this.result;
@@ -82,13 +82,5 @@ export class FollowingReadBack {
     const fh = this.fh;
     this.fh = null;
     await fh?.close().catch(() => {});
-  }
-}
-
-async function io<T>(path: string, op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (e) {
-    throw fromSystemError(e, path);
   }
 }
