@@ -89,14 +89,17 @@ describe('readSource', () => {
   });
 });
 
-async function readAll(src: Awaited<ReturnType<typeof openSource>>, outcome: ReadOutcome) {
+/** Reads the whole source as ingest does, then closes it. */
+async function readAll(src: Awaited<ReturnType<typeof openSource>>) {
+  const outcome: ReadOutcome = { bytes: 0, changed: false };
   const blocks = readSource(src, outcome);
   const hash = createHash('sha256');
   for await (const block of blocks) {
     hash.update(block);
     blocks.giveBack(block);
   }
-  return { sha256: hash.digest('hex'), pastPageCache: blocks.bytesPastPageCache };
+  await src.handle.close();
+  return { sha256: hash.digest('hex'), pastPageCache: blocks.bytesPastPageCache, outcome };
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -105,12 +108,9 @@ describe('readSource past the page cache (O_DIRECT)', () => {
   it('where direct reads are refused, in memory or length (the odd-sized tail), the same bytes come through the cache', async () => {
     // The test folder's file system (ext4 or tmpfs): direct reads partly or wholly refused; never a wrong byte.
     const data = randomBytes(2 * READ_BLOCK + 777);
-    const a = await opened('odd.mp4', data);
-    const outcome: ReadOutcome = { bytes: 0, changed: false };
-    const got = await readAll(a, outcome);
-    await a.handle.close();
+    const got = await readAll(await opened('odd.mp4', data));
     expect(got.sha256).toBe(sha(data));
-    expect(outcome).toEqual({ bytes: data.length, changed: false });
+    expect(got.outcome).toEqual({ bytes: data.length, changed: false });
     expect(got.pastPageCache).toBeLessThan(data.length);
   });
 
@@ -128,11 +128,9 @@ describe('readSource past the page cache (O_DIRECT)', () => {
       // After the open: the name now leads to another file.
       renameSync(path, join(volume.mountPoint, 'moved.mp4'));
       writeFileSync(path, randomBytes(1000));
-      const outcome: ReadOutcome = { bytes: 0, changed: false };
-      const got = await readAll(src, outcome);
-      await src.handle.close();
+      const got = await readAll(src);
       expect(got.sha256).toBe(sha(data));
-      expect(outcome).toEqual({ bytes: data.length, changed: false });
+      expect(got.outcome).toEqual({ bytes: data.length, changed: false });
       expect(got.pastPageCache).toBe(data.length);
       await volume.unmount();
     } finally {
