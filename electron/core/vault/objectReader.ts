@@ -233,7 +233,6 @@ async function readFully(fh: FileHandle, path: string, objectId: string, into: B
   }
 }
 
-
 function emptyIterable(): AsyncIterable<Buffer> {
   return {
     [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),

@@ -209,7 +209,6 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-
 function abortRejection(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
   let onAbort = (): void => {};
   const promise = new Promise<never>((_, reject) => {
