@@ -109,7 +109,7 @@ describe('a read-back following the writer', () => {
       const { path: tmp, w } = await startedBehind('obj.tmp', bad, readBack);
       // Written up to the third window: the verify fails at the changed chunk, without waiting for the rest.
       w.upTo(5 * 1024 * 1024);
-      const early = await Promise.race([readBack.verdict!.then(() => 'verified', (e: { params?: { chunk?: number } }) => `failed at chunk ${e.params?.chunk}`), tick(3_000).then(() => 'still waiting')]);
+      const early = await Promise.race([readBack.verdict!.then(() => 'verified', (e: { params?: { chunk?: number } }) => `failed at chunk ${e.params?.chunk}`), tick(10_000).then(() => 'still waiting')]);
       expect(early).toBe('failed at chunk 1');
       w.upTo(bad.length);
       w.close();
