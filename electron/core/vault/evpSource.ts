@@ -122,3 +122,18 @@ function evpSelfTest(E) {
   }
 }
 `;
+
+/**
+ * Worker source text shared by the sealing and verifying threads: memory for direct I/O. A WebAssembly.Memory is the
+ * one memory Node gives page-aligned, as O_DIRECT needs (nothing else in Node can promise an aligned address). V8 may
+ * refuse one (it reserves address space for each): ordinary memory then, marked not aligned, and no direct I/O.
+ */
+export const ALIGNED_MEMORY_SOURCE = `
+function pageAlignedMemory(bytes) {
+  try {
+    return { buffer: new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) }).buffer, aligned: true };
+  } catch {
+    return { buffer: new ArrayBuffer(bytes), aligned: false };
+  }
+}
+`;

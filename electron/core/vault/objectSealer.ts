@@ -18,7 +18,7 @@
 // The worker is given as source text, not a file: the same code then runs from the CLI, the tests and the bundled
 // desktop app without a worker file to locate next to each of them.
 import type { Worker } from 'node:worker_threads';
-import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
+import { ALIGNED_MEMORY_SOURCE, type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { StationError } from '../errors.ts';
 import { HEADER_LENGTH, MAX_CHUNK_COUNT, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -57,21 +57,12 @@ const PACE_BYTES = ${PACE_BYTES};
 const O_DIRECT = fs.constants.O_DIRECT || 0;
 const ALIGN = ${DIRECT_ALIGN};
 const STAGE_BYTES = ${STAGE_BYTES};
-// Two staging areas in one WebAssembly.Memory, the one memory Node gives page-aligned (O_DIRECT needs the buffer's
-// address aligned, and nothing else in Node can promise that). Kept for the worker's next object; one page more so
-// that the test of the fallback can shift them off alignment.
-// V8 may refuse a WebAssembly.Memory (it reserves address space for each): the areas are then ordinary memory, not
-// aligned, and the object is written through the cache.
+// Two staging areas, page-aligned for direct writes where V8 allows (pageAlignedMemory, evpSource.ts; not aligned, the
+// object is written through the cache). Kept for the worker's next object; one page more so that the test of the
+// fallback can shift them off alignment.
 let stageMemory = null;
 function stageArea() {
-  if (stageMemory === null) {
-    const bytes = 2 * STAGE_BYTES + 65536;
-    try {
-      stageMemory = { buffer: new WebAssembly.Memory({ initial: bytes / 65536 }).buffer, aligned: true };
-    } catch {
-      stageMemory = { buffer: new ArrayBuffer(bytes), aligned: false };
-    }
-  }
+  stageMemory ??= pageAlignedMemory(2 * STAGE_BYTES + 65536);
   return stageMemory;
 }
 
@@ -203,6 +194,7 @@ async function sealNative(final, returned) {
 }
 
 ${EVP_SOURCE}
+${ALIGNED_MEMORY_SOURCE}
 
 // Opens the temp file and writes the header. Direct I/O (O_DIRECT: the writes go from this thread's staging memory to
 // the disk, not through the page cache) where the file system takes it, which saves the kernel's copy into the page

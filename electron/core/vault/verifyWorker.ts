@@ -18,7 +18,7 @@
 // CLI, the tests and the bundled desktop app without a worker file to locate next to each of them. The numbers it
 // needs from objectFormat.ts are put into that text from the module's own constants, so the two cannot disagree.
 import { availableParallelism } from 'node:os';
-import { type CipherChoice, EVP_SOURCE } from './evpSource.ts';
+import { ALIGNED_MEMORY_SOURCE, type CipherChoice, EVP_SOURCE } from './evpSource.ts';
 import { IdleWorkers } from './idleWorkers.ts';
 import { fromSystemError, StationError } from '../errors.ts';
 import { corrupt, fileSizeForPlaintext, HEADER_LENGTH, NONCE_LENGTH, NONCE_PREFIX_LENGTH, TAG_LENGTH } from './objectFormat.ts';
@@ -49,19 +49,12 @@ const WINDOW = ${READ_WINDOW};
 const WINDOWS = 2;
 const O_DIRECT = fs.constants.O_DIRECT || 0;
 ${EVP_SOURCE}
-// The read windows in one WebAssembly.Memory, the one memory Node gives page-aligned, as O_DIRECT needs; kept
-// between objects (a verify of a vault reads thousands of them). One page more lets a test shift them off alignment.
-// V8 may refuse a WebAssembly.Memory (it reserves address space for each): ordinary memory then, and no direct reads.
+${ALIGNED_MEMORY_SOURCE}
+// The read windows, page-aligned for direct reads where V8 allows; kept between objects (a verify of a vault reads
+// thousands of them). One page more lets a test shift them off alignment.
 let memory = null;
 function windowArea() {
-  if (memory === null) {
-    const bytes = WINDOWS * WINDOW + 65536;
-    try {
-      memory = { buffer: new WebAssembly.Memory({ initial: bytes / 65536 }).buffer, aligned: true };
-    } catch {
-      memory = { buffer: new ArrayBuffer(bytes), aligned: false };
-    }
-  }
+  memory ??= pageAlignedMemory(WINDOWS * WINDOW + 65536);
   return memory;
 }
 
